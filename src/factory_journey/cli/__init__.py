@@ -1,0 +1,67 @@
+"""The `journey` command: Typer commands with Rich output, thin over `factory_journey.services`.
+
+Each command group lives in its own module and registers itself here. No command shows a
+Python traceback to a user: input problems are printed located and in plain words, and an
+unexpected failure prints one line and where the details were written.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import typer
+
+from factory_journey import __version__
+from factory_journey.cli import demo_cmd, matrix_cmd, profile_cmd
+
+app = typer.Typer(
+    name="journey",
+    help="Factory Journey: one Data Matrix, tailored thresholds and improvement pathways "
+    "for apparel, footwear, textile and leather facilities.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"journey {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Factory Journey command line."""
+
+
+profile_cmd.register(app)
+demo_cmd.register(app)
+matrix_cmd.register(app)
+
+
+def main() -> None:
+    """Entry point of the `journey` script."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("Interrupted; nothing was left half-written.", err=True)
+        sys.exit(130)
+    except Exception:  # the last guard: a user never sees a traceback
+        log = Path(tempfile.gettempdir()) / "journey-error.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        typer.echo(
+            f"journey stopped on an unexpected error; details are in {log}. "
+            "Please report it with that file.",
+            err=True,
+        )
+        sys.exit(70)

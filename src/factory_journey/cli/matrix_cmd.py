@@ -1,0 +1,9 @@
+"""Placeholder: the command group is being written (see the open issue)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to `app`."""

@@ -1,0 +1,108 @@
+"""Units: one pint registry with the project's definitions, and vectorisable conversion factors.
+
+Canonical units (architecture decision): energy MJ, volume m³, mass kg, emissions kgCO2e,
+product units pieces (a pair counts as one product unit), time standard allowed minutes.
+Units are converted once, at ingestion; the value and unit as reported are kept beside.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pint
+
+from factory_journey.reference import data_path, load_csv
+
+#: Canonical unit per dimension name used in the dataset tables.
+CANONICAL_UNITS: dict[str, str] = {
+    "energy": "megajoule",
+    "volume": "meter**3",
+    "mass": "kilogram",
+    "product": "piece",
+    "standard_time": "SAM",
+    "length": "meter",
+    "area": "meter**2",
+    "co2e": "kilogram*CO2e",
+}
+
+#: Short display symbol of each canonical unit.
+CANONICAL_SYMBOLS: dict[str, str] = {
+    "energy": "MJ",
+    "volume": "m3",
+    "mass": "kg",
+    "product": "pcs",
+    "standard_time": "SAM",
+    "length": "m",
+    "area": "m2",
+    "co2e": "kgCO2e",
+}
+
+
+class UnknownUnitError(ValueError):
+    """A unit spelling that the registry does not accept."""
+
+    def __init__(self, spelling: str, accepted: list[str]) -> None:
+        super().__init__(f"unknown unit {spelling!r}")
+        self.spelling = spelling
+        self.accepted = accepted
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """The project's pint registry: pint defaults plus `reference/data/units.txt`."""
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg.load_definitions(str(data_path("units.txt")))
+    return ureg
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, tuple[str, str]]:
+    table = load_csv("unit_aliases.csv")
+    return {
+        str(row["spelling"]).strip().lower(): (str(row["unit"]), str(row["dimension"]))
+        for row in table.iter_rows(named=True)
+    }
+
+
+def normalise_spelling(spelling: str) -> str:
+    """Lower-case, trimmed, inner whitespace folded: the key used to look a unit up."""
+    return " ".join(str(spelling).strip().lower().split())
+
+
+def accepted_units(dimension: str | None = None) -> list[str]:
+    """Accepted unit spellings, optionally only those of one dimension (e.g. `"energy"`)."""
+    return sorted(
+        spelling for spelling, (_, dim) in _aliases().items() if dimension in (None, dim)
+    )
+
+
+def unit_dimension(spelling: str) -> str:
+    """Dimension name (`energy`, `volume`, `mass`, …) of a unit spelling."""
+    key = normalise_spelling(spelling)
+    if key not in _aliases():
+        raise UnknownUnitError(spelling, accepted_units())
+    return _aliases()[key][1]
+
+
+@lru_cache(maxsize=4096)
+def conversion_factor(spelling: str, target: str | None = None) -> float:
+    """Multiplier that turns a quantity in unit `spelling` into `target` [target per unit].
+
+    `target` is a spelling or pint expression; by default the canonical unit of the
+    spelling's dimension. Raises `UnknownUnitError` for a spelling not in the alias table and
+    `pint.DimensionalityError` when the two units measure different things.
+    """
+    key = normalise_spelling(spelling)
+    aliases = _aliases()
+    if key not in aliases:
+        raise UnknownUnitError(spelling, accepted_units())
+    expression, dimension = aliases[key]
+    if target is None:
+        target_expression = CANONICAL_UNITS[dimension]
+    else:
+        target_key = normalise_spelling(target)
+        target_expression = aliases[target_key][0] if target_key in aliases else target
+    ureg = registry()
+    factor = float(ureg.Quantity(1.0, expression).to(target_expression).magnitude)
+    # 12 significant digits: exact factors (1 kWh = 3.6 MJ) stay exact, float noise goes.
+    return float(f"{factor:.12g}")
