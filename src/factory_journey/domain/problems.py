@@ -7,11 +7,11 @@ returns a list of `Problem` and the adapters print or serialise them.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a problem is: an error blocks the import, a warning does not."""
 
     ERROR = "error"

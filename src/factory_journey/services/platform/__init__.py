@@ -1,0 +1,1 @@
+"""Platform use cases: accounts, access control, submissions, sharing, verification, audit."""

@@ -1,0 +1,87 @@
+"""Who may do what to a facility's data: the access rules as one declarative table.
+
+A user acts for one organisation (a membership with a role). Their relation to a facility is
+`owner` (their organisation owns it), `grantee` (the facility shares with their organisation
+through an active, unrevoked grant) or `none`. Every route asks `allowed(...)` and nothing else,
+so the table below is the whole policy, and the authorisation test walks all of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Relation(StrEnum):
+    OWNER = "owner"
+    GRANTEE = "grantee"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Who may perform an action.
+
+    `owner_roles`: roles of the owning organisation that may. `grantee_scopes`: grant scopes
+    that let a grantee organisation's members do it (any role in `grantee_roles`);
+    `grantee_kinds`: organisation kinds of grantees that may (empty = any kind).
+    """
+
+    owner_roles: frozenset[str]
+    grantee_scopes: frozenset[str] = frozenset()
+    grantee_roles: frozenset[str] = frozenset({"admin", "editor", "viewer"})
+    grantee_kinds: frozenset[str] = frozenset()
+
+
+_ANY_ROLE = frozenset({"admin", "editor", "viewer"})
+_WRITERS = frozenset({"admin", "editor"})
+_ALL_SCOPES = frozenset({"assessment", "matrix", "full"})
+
+#: The whole policy. Scopes nest: `full` ⊃ `matrix` ⊃ `assessment`.
+POLICY: dict[str, Rule] = {
+    "facility.read": Rule(_ANY_ROLE, _ALL_SCOPES),
+    "assessment.read": Rule(_ANY_ROLE, _ALL_SCOPES),
+    "report.read": Rule(_ANY_ROLE, _ALL_SCOPES),
+    "matrix.read": Rule(_ANY_ROLE, frozenset({"matrix", "full"})),
+    "submission.read": Rule(_ANY_ROLE, frozenset({"full"})),
+    "evidence.read": Rule(_ANY_ROLE, frozenset({"full"})),
+    "submission.create": Rule(_WRITERS),
+    "evidence.create": Rule(
+        _WRITERS,
+        frozenset({"full"}),
+        grantee_roles=_WRITERS,
+        grantee_kinds=frozenset({"verifier"}),
+    ),
+    "sharing.read": Rule(frozenset({"admin"})),
+    "sharing.manage": Rule(frozenset({"admin"})),
+    # A facility does not verify its own data: only a verifier it shared with may.
+    "verification.set": Rule(
+        frozenset(),
+        frozenset({"full"}),
+        grantee_roles=_WRITERS,
+        grantee_kinds=frozenset({"verifier"}),
+    ),
+}
+
+
+def allowed(
+    action: str,
+    relation: Relation,
+    role: str,
+    *,
+    grant_scope: str | None = None,
+    organisation_kind: str | None = None,
+) -> bool:
+    """True when a member with `role`, related to the facility by `relation`, may do `action`.
+
+    `grant_scope` is the scope of the active grant (for `Relation.GRANTEE`);
+    `organisation_kind` the kind of the member's organisation.
+    """
+    rule = POLICY[action]
+    if relation is Relation.OWNER:
+        return role in rule.owner_roles
+    if relation is Relation.GRANTEE:
+        if grant_scope not in rule.grantee_scopes or role not in rule.grantee_roles:
+            return False
+        return not rule.grantee_kinds or organisation_kind in rule.grantee_kinds
+    return False
