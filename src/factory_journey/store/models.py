@@ -126,8 +126,21 @@ class Submission(Base):
     created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    #: `{table name: [row records]}` of this facility-year, as ingested (reported units kept).
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class SubmissionTable(Base):
+    """One table of a submission as ingested: typed rows with reported units and provenance.
+
+    Kept as Parquet bytes so that types round-trip exactly into the engine.
+    """
+
+    __tablename__ = "submission_table"
+    __table_args__ = (UniqueConstraint("submission_id", "table_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_count: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Evidence(Base):

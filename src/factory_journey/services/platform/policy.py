@@ -37,7 +37,8 @@ _ANY_ROLE = frozenset({"admin", "editor", "viewer"})
 _WRITERS = frozenset({"admin", "editor"})
 _ALL_SCOPES = frozenset({"assessment", "matrix", "full"})
 
-#: The whole policy. Scopes nest: `full` ⊃ `matrix` ⊃ `assessment`.
+#: The whole policy. Each rule lists every grant scope that allows it (`full` ⊃ `matrix` ⊃
+#: `assessment`, written out so that a reader needs no other rule).
 POLICY: dict[str, Rule] = {
     "facility.read": Rule(_ANY_ROLE, _ALL_SCOPES),
     "assessment.read": Rule(_ANY_ROLE, _ALL_SCOPES),

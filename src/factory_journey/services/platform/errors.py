@@ -1,0 +1,33 @@
+"""Errors of platform use cases, in words a user can act on; the web maps them to HTTP codes."""
+
+from __future__ import annotations
+
+
+class PlatformError(Exception):
+    """Base: `status` is the HTTP status the web layer answers with."""
+
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAuthenticated(PlatformError):
+    status = 401
+
+
+class Forbidden(PlatformError):
+    status = 403
+
+
+class NotFound(PlatformError):
+    status = 404
+
+
+class Conflict(PlatformError):
+    status = 409
+
+
+class InvalidInput(PlatformError):
+    status = 422
