@@ -1,0 +1,385 @@
+"""The facility profile: Higg FEM Site Information, one facility and reporting year.
+
+Field names are the FEM Ref IDs (`sitecountry`, `sipfacilitytype`, …) and, for sub-questions,
+`<refid>_<sub>` as in docs/contracts.md §1. The annual production volume is a mapping from
+FEM facility type key to quantity and unit (flat columns `sipfacilityannualprodvol_<key>` and
+`…_<key>_unit`); industry programmes are a nested list (JSON only; flat files use the
+`programmes` table). Cross-field rules (applicability, sub-answers only after a Yes) are in
+`profile_rules`; `validate_profile` there runs both and returns located problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from factory_journey.domain import fem_enums
+from factory_journey.domain.os_hub_id import OsHubIdError, parse_os_hub_id
+from factory_journey.domain.tables import VERIFICATION_STATUSES, Column, Table
+from factory_journey.domain.units import UnknownUnitError, conversion_factor, unit_dimension
+
+PRODVOL = "sipfacilityannualprodvol"
+COUNTRY_ACCEPTED = (
+    "an ISO 3166 alpha-2 or alpha-3 code or the English name (e.g. BD, BGD, Bangladesh)"
+)
+OSH_ACCEPTED = "an Open Supply Hub ID: 15 characters CC YYYYDDD RRRRR K (e.g. PK2019083XJJ7D7)"
+
+#: Which facility types make a question applicable (FEM: "only applicable to facilities that
+#: selected …").
+PRODUCT_CATEGORY_TYPES: tuple[str, ...] = (
+    "finalProductAssembly",
+    "printingProductDyeingAndLaundering",
+)
+MATERIAL_TYPE_TYPES: tuple[str, ...] = (
+    "hardComponentTrimProduction",
+    "materialProduction",
+    "rawMaterialProcessing",
+)
+
+#: Sub-questions asked only when the parent's answer is Yes: parent → {sub key: column}.
+SUB_QUESTIONS: dict[str, dict[str, str]] = {
+    "sipfreshwaterpretreatused": {
+        "types": "sipfreshwaterpretreatused_types",
+        "operators": "sipfreshwaterpretreatused_operators",
+    },
+    "sipindustryprograms": {"programmes": "sipindustryprograms_programmes"},
+    "sipaudit": {
+        "count": "sipaudit_count",
+        "person_days": "sipaudit_person_days",
+        "types": "sipaudit_types",
+    },
+    "sipapprovedtraining": {
+        "course": "sipapprovedtraining_course",
+        "year": "sipapprovedtraining_year",
+        "trainer_body": "sipapprovedtraining_trainer_body",
+        "reference_number": "sipapprovedtraining_reference_number",
+        "attendees": "sipapprovedtraining_attendees",
+    },
+    "sipincludedindiscolsure": {
+        "platform": "sipincludedindiscolsure_platform",
+        "other": "sipincludedindiscolsure_other",
+    },
+    "sip_has_osh_id": {"osh_id": "sip_osh_id", "id": "sip_osh_id"},
+    "sip_is_part_of_group": {
+        "parent_worldly_id": "sip_parent_worldly_id",
+        "parent_osh_id": "sip_parent_osh_id",
+    },
+}
+
+
+def parent_question(column: str) -> str | None:
+    """The question (Ref ID) a sub-question column belongs to, or None for a question."""
+    for parent, subs in SUB_QUESTIONS.items():
+        if column in subs.values():
+            return parent
+    return None
+
+
+def _c(name: str, type_: Any, description: str, **kw: Any) -> Column:
+    return Column(name, type_, description, fem_ref_id=parent_question(name) or name, **kw)
+
+
+def _prodvol_columns() -> tuple[Column, ...]:
+    columns: list[Column] = []
+    for key, info in fem_enums.facility_types().items():
+        columns.append(
+            Column(f"{PRODVOL}_{key}", "float",
+                   f"Shipped/sold volume as {info.label}, rejects excluded, in the unit column.",
+                   minimum=0, fem_ref_id=PRODVOL, dimension=fem_enums.fold(info.production_unit))
+        )
+        columns.append(
+            Column(f"{PRODVOL}_{key}_unit", "str",
+                   f"Unit of that volume; empty = {info.production_unit}.",
+                   enum=tuple(info.allowed_units), fem_ref_id=PRODVOL)
+        )
+    return tuple(columns)
+
+
+#: The flat `profiles` table of docs/contracts.md §1, in template order.
+PROFILES = Table(
+    name="profiles",
+    row_is="one facility in one reporting year (FEM Site Information)",
+    key=("facility_id", "year"),
+    required=True,
+    columns=(
+        Column("facility_id", "str", "Facility identifier used across all tables.", True),
+        Column("facility_name", "str", "Facility name."),
+        Column("year", "int", "Reporting year.", True, minimum=1990, maximum=2100),
+        _c("sitecountry", "str", "Country or region of the facility.", required=True),
+        _c("sipfacilitytype", "list", "FEM facility type(s), ;-separated.", required=True,
+           enum=fem_enums.FACILITY_TYPES),
+        _c("sipproductcategories", "list", "Product categories (assemblers and finished "
+           "product processors only).", enum=fem_enums.PRODUCT_CATEGORIES),
+        _c("sipmaterialtype", "list", "Material types (component, material production and raw "
+           "material processing only).", enum=fem_enums.MATERIAL_TYPES),
+        _c("sipindustrysector", "list", "Industry sectors supplied.",
+           enum=fem_enums.INDUSTRY_SECTORS),
+        _c("sipoperatingdays", "float", "Operating days in the year [day]; a day with < 50 % "
+           "of hours or workers counts 0.5.", minimum=0, maximum=366),
+        _c("siptotalnumemployees", "int", "Average employees over pay periods, rounded up "
+           "[persons].", minimum=0),
+        *_prodvol_columns(),
+        _c("sipfacilityindustrialzone", "bool", "Located inside an industry zone/park."),
+        Column("park_id", "str", "Industrial park identifier (optional, for park views)."),
+        _c("sipfreshwaterpretreatused", "bool", "Onsite water pre-treatment and/or wastewater "
+           "treatment."),
+        _c("sipfreshwaterpretreatused_types", "list", "Treatment types (only after Yes).",
+           enum=fem_enums.TREATMENT_TYPES),
+        _c("sipfreshwaterpretreatused_operators", "int", "Employees operating the treatment "
+           "[persons] (only after Yes).", minimum=0),
+        _c("sipindustryprograms", "bool", "Took part in sustainability industry programmes "
+           "(details in the programmes table)."),
+        _c("sipaudit", "bool", "Environmental assessment/audit other than the Higg vFEM in the "
+           "year."),
+        _c("sipaudit_count", "int", "Number of assessments/audits (only after Yes).",
+           minimum=0),
+        _c("sipaudit_person_days", "float", "Auditor person-days, environmental portion "
+           "[person-day] (only after Yes).", minimum=0),
+        _c("sipaudit_types", "str", "Types of the assessments/audits (only after Yes)."),
+        _c("sipapprovedtraining", "bool", "Attended approved Higg FEM training within 24 "
+           "months."),
+        _c("sipapprovedtraining_course", "str", "Training course name (only after Yes)."),
+        _c("sipapprovedtraining_year", "int", "Year of the most recent training (only after "
+           "Yes).", minimum=1990, maximum=2100),
+        _c("sipapprovedtraining_trainer_body", "str", "Trainer body company (only after Yes)."),
+        _c("sipapprovedtraining_reference_number", "str", "Training event reference number "
+           "(only after Yes)."),
+        _c("sipapprovedtraining_attendees", "int", "Persons who attended [persons] (only after "
+           "Yes).", minimum=0),
+        _c("sipincludedindiscolsure", "bool", "GHG emissions included in a broader corporate "
+           "disclosure (sic, FEM spelling)."),
+        _c("sipincludedindiscolsure_platform", "str", "Disclosure platform (only after Yes).",
+           enum=fem_enums.DISCLOSURE_PLATFORMS),
+        _c("sipincludedindiscolsure_other", "str", "Other platform, described (only after "
+           "Yes)."),
+        _c("sip_has_osh_id", "bool", "Has a claimed Open Supply Hub ID."),
+        Column("sip_osh_id", "str", "Open Supply Hub ID (only after Yes).",
+               fem_ref_id="sip_has_osh_id"),
+        _c("sip_is_part_of_group", "bool", "Part of a group owned by a parent company."),
+        Column("sip_parent_worldly_id", "str", "Parent company's Higg FEM/Worldly account ID "
+               "(only after Yes).", fem_ref_id="sip_is_part_of_group"),
+        Column("sip_parent_osh_id", "str", "Parent company's Open Supply Hub ID (only after "
+               "Yes).", fem_ref_id="sip_is_part_of_group"),
+        Column("water_stress_score", "float", "Aqueduct baseline water stress at the site "
+               "[0–5]; empty = country value.", minimum=0, maximum=5),
+        Column("verification_status", "str", "self-reported (default), verified or disputed.",
+               enum=VERIFICATION_STATUSES),
+    ),
+)
+
+
+def _enum_error(what: str, bad: list[str], name: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "enum",
+        "unknown {what}: {bad}",
+        {"what": what, "bad": ", ".join(repr(b) for b in bad),
+         "accepted": fem_enums.enumeration(name).accepted()},
+    )
+
+
+def _resolve_list(values: list[str], name: str, what: str) -> list[str]:
+    enum = fem_enums.enumeration(name)
+    keys: list[str] = []
+    bad: list[str] = []
+    for value in values:
+        key = enum.resolve(value)
+        if key is None:
+            bad.append(value)
+        elif key not in keys:
+            keys.append(key)
+    if bad:
+        raise _enum_error(what, bad, name)
+    return keys
+
+
+class ProductionVolume(BaseModel):
+    """Shipped/sold volume of one facility type, rejects excluded, as reported."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    quantity: float = Field(ge=0, allow_inf_nan=False, description="volume [unit]")
+    unit: str | None = Field(default=None, description="unit as reported; None = FEM unit")
+
+
+class Programme(BaseModel):
+    """One industry programme or certificate (sub-question of `sipindustryprograms`)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    programme: str = Field(min_length=1)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    rating: str | None = None
+    link: str | None = None
+    notes: str | None = None
+
+    @field_validator("start_date", "end_date", mode="before")
+    @classmethod
+    def _month_year(cls, value: Any) -> Any:
+        # FEM asks Month/Year: `2023-04` means the first of that month.
+        if isinstance(value, str) and len(value.strip()) == 7:
+            return f"{value.strip()}-01"
+        return value
+
+
+class FacilityProfile(BaseModel):
+    """FEM Site Information of one facility and reporting year (Ref IDs as field names).
+
+    Quantities: `sipoperatingdays` [day], `siptotalnumemployees` [persons],
+    `sipfacilityannualprodvol[key].quantity` [its unit, default the FEM unit of the type],
+    `sipaudit_person_days` [person-day], `water_stress_score` [0–5].
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    facility_id: str = Field(min_length=1)
+    facility_name: str | None = None
+    year: int = Field(ge=1990, le=2100)
+    sitecountry: str
+    sipfacilitytype: list[str] = Field(min_length=1)
+    sipproductcategories: list[str] = Field(default_factory=list)
+    sipmaterialtype: list[str] = Field(default_factory=list)
+    sipindustrysector: list[str] = Field(default_factory=list)
+    sipoperatingdays: float | None = Field(default=None, ge=0, le=366, allow_inf_nan=False)
+    siptotalnumemployees: int | None = Field(default=None, ge=0)
+    sipfacilityannualprodvol: dict[str, ProductionVolume] = Field(default_factory=dict)
+    sipfacilityindustrialzone: bool | None = None
+    park_id: str | None = None
+    sipfreshwaterpretreatused: bool | None = None
+    sipfreshwaterpretreatused_types: list[str] = Field(default_factory=list)
+    sipfreshwaterpretreatused_operators: int | None = Field(default=None, ge=0)
+    sipindustryprograms: bool | None = None
+    sipindustryprograms_programmes: list[Programme] = Field(default_factory=list)
+    sipaudit: bool | None = None
+    sipaudit_count: int | None = Field(default=None, ge=0)
+    sipaudit_person_days: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    sipaudit_types: str | None = None
+    sipapprovedtraining: bool | None = None
+    sipapprovedtraining_course: str | None = None
+    sipapprovedtraining_year: int | None = Field(default=None, ge=1990, le=2100)
+    sipapprovedtraining_trainer_body: str | None = None
+    sipapprovedtraining_reference_number: str | None = None
+    sipapprovedtraining_attendees: int | None = Field(default=None, ge=0)
+    sipincludedindiscolsure: bool | None = None
+    sipincludedindiscolsure_platform: str | None = None
+    sipincludedindiscolsure_other: str | None = None
+    sip_has_osh_id: bool | None = None
+    sip_osh_id: str | None = None
+    sip_is_part_of_group: bool | None = None
+    sip_parent_worldly_id: str | None = None
+    sip_parent_osh_id: str | None = None
+    water_stress_score: float | None = Field(default=None, ge=0, le=5, allow_inf_nan=False)
+    verification_status: str = "self-reported"
+
+    @field_validator("sitecountry")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        country = fem_enums.resolve_country(value)
+        if country is None:
+            raise PydanticCustomError(
+                "country", "unknown country or region {bad!r}",
+                {"bad": value, "accepted": COUNTRY_ACCEPTED},
+            )
+        return country.iso2
+
+    @field_validator(
+        "sipfacilitytype", "sipproductcategories", "sipmaterialtype", "sipindustrysector",
+        "sipfreshwaterpretreatused_types",
+    )
+    @classmethod
+    def _enum_lists(cls, values: list[str], info: ValidationInfo) -> list[str]:
+        column = PROFILES.column(str(info.field_name))
+        assert isinstance(column.enum, str)
+        return _resolve_list(values, column.enum, column.description.split(" (")[0].lower())
+
+    @field_validator("sipincludedindiscolsure_platform")
+    @classmethod
+    def _platform(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return _resolve_list([value], fem_enums.DISCLOSURE_PLATFORMS, "disclosure platform")[0]
+
+    @field_validator("verification_status")
+    @classmethod
+    def _status(cls, value: str) -> str:
+        folded = value.strip().lower().replace("_", "-").replace(" ", "-")
+        if folded not in VERIFICATION_STATUSES:
+            raise PydanticCustomError(
+                "enum", "unknown verification status {bad!r}",
+                {"bad": value, "accepted": ", ".join(VERIFICATION_STATUSES)},
+            )
+        return folded
+
+    @field_validator("sip_osh_id", "sip_parent_osh_id")
+    @classmethod
+    def _osh_id(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        try:
+            return parse_os_hub_id(value).value
+        except OsHubIdError as error:
+            raise PydanticCustomError(
+                "os_hub_id", "{message}", {"message": error.message, "accepted": OSH_ACCEPTED}
+            ) from None
+
+    @field_validator(PRODVOL)
+    @classmethod
+    def _volumes(cls, volumes: dict[str, ProductionVolume]) -> dict[str, ProductionVolume]:
+        types = fem_enums.facility_types()
+        enum = fem_enums.enumeration(fem_enums.FACILITY_TYPES)
+        out: dict[str, ProductionVolume] = {}
+        for given, volume in volumes.items():
+            key = enum.resolve(given)
+            if key is None:
+                raise PydanticCustomError(
+                    "enum", "unknown facility type {bad!r} in the annual volume",
+                    {"bad": given, "accepted": enum.accepted(), "column": f"{PRODVOL}_{given}"},
+                )
+            info = types[key]
+            unit = volume.unit or info.production_unit
+            try:
+                dimension = unit_dimension(unit)
+            except UnknownUnitError:
+                dimension = None
+            if dimension != unit_dimension(info.production_unit):
+                what = "unknown unit" if dimension is None else f"a {dimension} unit"
+                raise PydanticCustomError(
+                    "unit", "{what} {bad!r} for the {label} volume, which is in {fem_unit}",
+                    {"what": what, "bad": unit, "label": info.label,
+                     "fem_unit": info.production_unit,
+                     "accepted": ", ".join(info.allowed_units),
+                     "column": f"{PRODVOL}_{key}_unit"},
+                )
+            out[key] = ProductionVolume(quantity=volume.quantity, unit=unit)
+        return out
+
+    @property
+    def facility_types(self) -> list[str]:
+        """FEM facility type keys (the validated `sipfacilitytype`)."""
+        return list(self.sipfacilitytype)
+
+    def production_volume(self, facility_type: str) -> float | None:
+        """Volume of one facility type in its FEM unit [pcs or kg], or None when not given."""
+        volume = self.sipfacilityannualprodvol.get(facility_type)
+        if volume is None:
+            return None
+        info = fem_enums.facility_types()[facility_type]
+        unit = volume.unit or info.production_unit
+        return volume.quantity * conversion_factor(unit, info.production_unit)
+
+    def to_flat(self) -> dict[str, Any]:
+        """The flat record of docs/contracts.md §1 (lists kept as lists; no programmes)."""
+        data = self.model_dump(exclude={PRODVOL, "sipindustryprograms_programmes"})
+        flat: dict[str, Any] = {}
+        for column in PROFILES.columns:
+            if column.name.startswith(f"{PRODVOL}_"):
+                continue
+            flat[column.name] = data.get(column.name)
+        for key in fem_enums.facility_types():
+            volume = self.sipfacilityannualprodvol.get(key)
+            flat[f"{PRODVOL}_{key}"] = volume.quantity if volume else None
+            flat[f"{PRODVOL}_{key}_unit"] = volume.unit if volume else None
+        return flat
