@@ -1,0 +1,55 @@
+"""Dependencies so that routes read like prose: `session: SessionDep, actor: CurrentActor`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Cookie, Depends, Header, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from factory_journey.services.platform.accounts import Actor, actor_for_token
+from factory_journey.services.platform.errors import NotAuthenticated
+
+SESSION_COOKIE = "journey_session"
+
+
+def _factory(request: Request) -> sessionmaker[Session]:
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    return factory
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the route returns, rolled back on error."""
+    session = _factory(request)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+FactoryDep = Annotated[sessionmaker[Session], Depends(_factory)]
+
+
+def bearer_token(
+    authorization: Annotated[str | None, Header()] = None,
+    journey_session: Annotated[str | None, Cookie()] = None,
+) -> str:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    if journey_session:
+        return journey_session
+    raise NotAuthenticated("sign in first: send 'Authorization: Bearer <token>' or the cookie")
+
+
+def current_actor(session: SessionDep, token: Annotated[str, Depends(bearer_token)]) -> Actor:
+    return actor_for_token(session, token)
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+TokenDep = Annotated[str, Depends(bearer_token)]

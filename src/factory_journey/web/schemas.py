@@ -1,0 +1,112 @@
+"""Request and response bodies of the JSON API (one family per entity)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SignIn(BaseModel):
+    email: str = Field(min_length=3, max_length=320)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class TokenPublic(BaseModel):
+    token: str
+    token_type: Literal["bearer"] = "bearer"
+
+
+class MePublic(BaseModel):
+    user_id: int
+    email: str
+    organisation_id: int
+    organisation_kind: str
+    role: str
+
+
+class FacilityPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    name: str
+    country_iso2: str
+    journey_factory_type: str | None
+    relation: str = "owner"
+    scope: str | None = None
+
+
+class JobPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    upload_id: int
+    status: str
+    stage: str
+    progress: float
+    problems: list[dict[str, Any]]
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class SubmissionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    facility_id: str
+    year: int
+    version: int
+    upload_id: int | None
+    created_at: datetime
+
+
+class GrantCreate(BaseModel):
+    grantee_organisation_id: int = Field(ge=1)
+    scope: Literal["assessment", "matrix", "full"]
+
+
+class GrantPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    facility_id: str
+    grantee_organisation_id: int
+    scope: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class VerificationCreate(BaseModel):
+    year: int = Field(ge=1990, le=2100)
+    subject: str = Field(min_length=1, max_length=120)
+    status: Literal["self-reported", "verified", "disputed"]
+    evidence_id: int | None = Field(default=None, ge=1)
+    comment: str | None = Field(default=None, max_length=4000)
+
+
+class VerificationPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    facility_id: str
+    year: int
+    subject: str
+    status: str
+    evidence_id: int | None
+    created_at: datetime
+
+
+class EvidencePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    facility_id: str
+    year: int
+    subject: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    created_at: datetime
+
+
+class OrganisationPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    name: str
+    kind: str
