@@ -1,0 +1,220 @@
+"""Checks across rows and tables, after each table is typed: duplicates, annual values mixed
+with monthly ones, facilities missing from the profiles, dates against the reporting year.
+
+All vectorised; per-row Python runs only over the few rows reported (see `problem_log`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from factory_journey.domain.problems import Severity
+from factory_journey.domain.tables import Table
+from factory_journey.ingest.formats import ROW
+from factory_journey.ingest.problem_log import ProblemLog, Source
+
+#: Facilities listed one by one when missing from the profiles.
+_FACILITIES_LISTED = 20
+
+
+def _words(names: tuple[str, ...] | list[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def duplicate_rows(frame: pl.DataFrame, spec: Table, source: Source, log: ProblemLog) -> None:
+    """Rows with the same key as an earlier row (the key of `spec`, values as resolved)."""
+    key = [c for c in spec.key if c in frame.columns]
+    duplicated = frame.select(pl.struct(key).is_duplicated()).to_series()
+    if not duplicated.any():
+        return
+    repeats = (
+        frame.filter(duplicated)
+        .with_columns(pl.col(ROW).min().over(key).alias("_first"))
+        .filter(pl.col(ROW) != pl.col("_first"))
+        .sort(ROW)
+        .with_columns(pl.format("same as row {}", pl.col("_first")).alias("_same"))
+    )
+    log.rows(
+        repeats.select(ROW, "_same"),
+        source,
+        message=f"Duplicate row: the same {_words(key)} as an earlier row",
+        code="duplicate_row",
+        column=", ".join(key),
+        value_column="_same",
+        accepted=f"one row per {_words(key)}",
+    )
+
+
+def annual_and_monthly(frame: pl.DataFrame, spec: Table, source: Source, log: ProblemLog) -> None:
+    """An annual value (month empty) beside monthly values of the same thing counts it twice."""
+    if "month" not in spec.key or spec.column("month").required:
+        return
+    key = [c for c in spec.key if c != "month"]
+    monthly = frame.filter(pl.col("month").is_not_null()).select(key).unique()
+    if monthly.is_empty():
+        return
+    clash = frame.filter(pl.col("month").is_null()).join(
+        monthly, on=key, how="semi", nulls_equal=True
+    )
+    log.rows(
+        clash.sort(ROW).select(ROW, "month"),
+        source,
+        message=f"An annual value (month empty) is given beside monthly values for the same "
+        f"{_words(key)}; it would be counted twice",
+        code="annual_and_monthly",
+        column="month",
+        accepted="either twelve monthly rows or one annual row",
+    )
+
+
+def facilities_in_profiles(
+    frame: pl.DataFrame,
+    source: Source,
+    log: ProblemLog,
+    profiles: pl.DataFrame,
+    table: str,
+) -> None:
+    """Every facility must be in the profiles; a year without a profile row is a warning."""
+    known = profiles.select("facility_id").unique()
+    missing = (
+        frame.filter(pl.col("facility_id").is_not_null())
+        .join(known, on="facility_id", how="anti")
+        .group_by("facility_id")
+        .agg(pl.col(ROW).min().alias("first"), pl.len().alias("rows"))
+        .sort("first")
+    )
+    for facility, first, rows in missing.head(_FACILITIES_LISTED).iter_rows():
+        log.error(
+            f"Facility {facility!r} is not in the profiles table ({rows} row"
+            f"{'s' if rows > 1 else ''} of {table})",
+            source,
+            row=first,
+            column="facility_id",
+            value=facility,
+            code="unknown_facility",
+            accepted="a facility_id of the profiles table",
+        )
+    if missing.height > _FACILITIES_LISTED:
+        log.error(
+            f"{missing.height - _FACILITIES_LISTED} more facilities of {table} are not in "
+            "the profiles table",
+            source,
+            column="facility_id",
+            code="unknown_facility",
+        )
+    if "year" not in frame.columns or "year" not in profiles.columns:
+        return
+    known_years = profiles.select("facility_id", "year").unique()
+    no_profile_year = (
+        frame.filter(pl.col("facility_id").is_not_null() & pl.col("year").is_not_null())
+        .join(known, on="facility_id", how="semi")
+        .join(known_years, on=["facility_id", "year"], how="anti")
+        .group_by("facility_id", "year")
+        .agg(pl.col(ROW).min().alias("first"))
+        .sort("first")
+    )
+    log.rows(
+        no_profile_year.rename({"first": ROW}).with_columns(
+            pl.format("{} {}", "facility_id", "year").alias("_fy")
+        ),
+        source,
+        message="This facility has no profile row for this year; its production volume and "
+        "country are unknown for the year",
+        code="year_without_profile",
+        column="year",
+        value_column="_fy",
+        severity=Severity.WARNING,
+    )
+
+
+def zdhc_sample_year(frame: pl.DataFrame, source: Source, log: ProblemLog) -> pl.DataFrame:
+    """The year of a ZDHC result is that of its sample date; a given `year` must agree, and
+    a sample cannot be taken in the future."""
+    sample_year = pl.col("sample_date").dt.year().cast(pl.Int64)
+    outside = (
+        pl.col("year").is_not_null() & pl.col("sample_date").is_not_null()
+        & (pl.col("year") != sample_year)
+    )
+    log.rows(
+        frame.filter(outside).select(ROW, pl.col("sample_date").cast(pl.String)),
+        source,
+        message="The sample date is outside the reporting year given in column year",
+        code="date_outside_year",
+        column="sample_date",
+        value_column="sample_date",
+        accepted="a date within the reporting year",
+    )
+    future = pl.col("sample_date") > pl.lit(date.today())
+    log.rows(
+        frame.filter(future).select(ROW, pl.col("sample_date").cast(pl.String)),
+        source,
+        message="The sample date is in the future",
+        code="date_in_future",
+        column="sample_date",
+        value_column="sample_date",
+    )
+    return frame.with_columns(sample_year.alias("year"))
+
+
+#: Spellings accepted for each unit of the ZDHC limits table (compared folded: lower case,
+#: letters and digits only). Units not listed here (pH, presence) accept any spelling.
+ZDHC_UNIT_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "mg/L": ("mg/L", "mg/l", "mg per L", "mg per litre", "mg per liter", "ppm"),
+    "1/m": ("1/m", "m-1", "m^-1", "m⁻¹", "per m", "per metre", "per meter"),
+    "cfu/100 mL": ("cfu/100 mL", "cfu per 100 mL", "MPN/100 mL", "MPN per 100 mL"),
+    "delta_degC": ("delta_degC", "°C", "degC", "C", "deg C", "K", "delta °C", "celsius"),
+}
+
+
+def zdhc_parameter_units(
+    frame: pl.DataFrame, source: Source, log: ProblemLog, units: dict[str, str]
+) -> None:
+    """A result's unit must be the unit its parameter's limits are set in (`units`:
+    parameter key → unit of zdhc_wastewater_limits.csv), in one of its accepted spellings."""
+    from factory_journey.domain.fem_enums import fold
+    from factory_journey.ingest.enums import folded
+
+    pairs = [
+        (parameter, fold(spelling))
+        for parameter, unit in units.items()
+        for spelling in ZDHC_UNIT_SPELLINGS.get(unit, ())
+    ]
+    if not pairs:
+        return
+    checked = pl.DataFrame(
+        {"parameter": [p for p, _ in pairs], "_folded": [f for _, f in pairs]}
+    )
+    with_units = frame.filter(
+        pl.col("parameter").is_in(checked["parameter"].unique().to_list())
+        & pl.col("unit").is_not_null()
+    ).with_columns(folded(pl.col("unit")).alias("_folded"))
+    wrong = with_units.join(checked, on=["parameter", "_folded"], how="anti")
+    expected = pl.col("parameter").replace_strict(units, default=None, return_dtype=pl.String)
+    log.rows(
+        wrong.sort(ROW).select(
+            ROW, pl.format("{} for {} (expected {})", "unit", "parameter", expected).alias("_u")
+        ),
+        source,
+        message="The unit is not the unit of this parameter's ZDHC limits",
+        code="wrong_parameter_unit",
+        column="unit",
+        value_column="_u",
+        accepted="the unit of the parameter in zdhc_wastewater_limits.csv",
+    )
+
+
+def programme_dates(frame: pl.DataFrame, source: Source, log: ProblemLog) -> None:
+    """An enrolment cannot end before it starts."""
+    backwards = pl.col("end_date") < pl.col("start_date")
+    log.rows(
+        frame.filter(backwards).select(ROW, pl.col("end_date").cast(pl.String)),
+        source,
+        message="The end date is before the start date",
+        code="end_before_start",
+        column="end_date",
+        value_column="end_date",
+        accepted="a date on or after start_date",
+    )

@@ -1,0 +1,133 @@
+"""Read a dataset — a folder of CSV/Parquet files, one .xlsx workbook, one JSON document or a
+.zip — into typed, validated tables with located problems (docs/contracts.md §2).
+
+`read_dataset` is the one entry point: load the raw tables (`formats`), read the profiles
+(`profile_reader`), type and check each performance table against `domain/tables.py`
+(`validate`), convert units (`units`), then check across rows and tables (`checks`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from factory_journey.domain.tables import PERFORMANCE_TABLES, Column, Table
+from factory_journey.ingest import checks
+from factory_journey.ingest.formats import ROW, RawTable, load_dataset
+from factory_journey.ingest.problem_log import ProblemLog, Source
+from factory_journey.ingest.profile_reader import profiles_frame
+from factory_journey.ingest.result import ImportResult
+from factory_journey.ingest.units import convert_quantities
+from factory_journey.ingest.validate import validate_table
+from factory_journey.reference import load_csv
+
+#: `progress(stage, done, total)`: stage is "read" or "validate".
+Progress = Callable[[str, int, int], None]
+
+#: Optional columns a table accepts besides those of `domain/tables.py`.
+EXTRA_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "zdhc_wastewater": (
+        Column(
+            "year",
+            "int",
+            "Reporting year; optional, must be the year of sample_date.",
+            minimum=1990,
+            maximum=2100,
+        ),
+    ),
+}
+
+QUANTITY_COLUMNS = ("quantity_reported", "unit_reported", "quantity_canonical", "unit_canonical")
+PROVENANCE_COLUMNS = ("_file", "_sheet", ROW)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportResult:
+    """Read and validate the dataset at `path`; never raises on bad input.
+
+    Returns the typed tables (`profiles` plus each performance table present), every
+    located problem, and the raw files read (with their sha256).
+    """
+    report = progress or _no_progress
+    path = Path(path)
+    log = ProblemLog()
+    if not path.exists():
+        log.error("The dataset was not found", Source(str(path)), code="not_found")
+        return ImportResult(problems=log.problems)
+    report("read", 0, 1)
+    loaded = load_dataset(path, log)
+    report("read", 1, 1)
+    raws = {raw.table: raw for raw in loaded.tables}
+    result = ImportResult(problems=log.problems, files=loaded.files)
+    if "profiles" not in raws:
+        if not log.problems.has_errors:
+            log.error(
+                "The dataset has no profiles table (profiles.csv, a sheet 'profiles' or a "
+                "'profiles' key in JSON); every facility needs a profile",
+                Source(path.name),
+                code="missing_table",
+                accepted="profiles plus any of " + ", ".join(t.name for t in PERFORMANCE_TABLES),
+            )
+        result.problems = log.sorted()
+        return result
+
+    total = 1 + sum(spec.name in raws for spec in PERFORMANCE_TABLES)
+    report("validate", 0, total)
+    profiles = _with_provenance(profiles_frame(raws["profiles"], log), raws["profiles"])
+    result.tables["profiles"] = profiles
+    done = 1
+    report("validate", done, total)
+    for spec in PERFORMANCE_TABLES:
+        raw = raws.get(spec.name)
+        if raw is None:
+            continue
+        frame = read_performance_table(raw, spec, log, profiles)
+        if frame is not None:
+            result.tables[spec.name] = frame
+        done += 1
+        report("validate", done, total)
+    result.problems = log.sorted()
+    return result
+
+
+def read_performance_table(
+    raw: RawTable, spec: Table, log: ProblemLog, profiles: pl.DataFrame
+) -> pl.DataFrame | None:
+    """One performance table typed, converted and checked; None when it cannot be read."""
+    frame = validate_table(raw, spec, log, EXTRA_COLUMNS.get(spec.name, ()))
+    if frame is None:
+        return None
+    source = raw.source
+    quantity = spec.column("quantity") if "quantity" in spec.column_names else None
+    if quantity is not None and quantity.dimension is not None:
+        frame = convert_quantities(frame, quantity.dimension, source, log, spec.name)
+    if spec.name == "zdhc_wastewater":
+        frame = checks.zdhc_sample_year(frame, source, log)
+        checks.zdhc_parameter_units(frame, source, log, zdhc_parameter_units())
+    if spec.name == "programmes":
+        checks.programme_dates(frame, source, log)
+    checks.duplicate_rows(frame, spec, source, log)
+    checks.annual_and_monthly(frame, spec, source, log)
+    if "facility_id" in profiles.columns:
+        checks.facilities_in_profiles(frame, source, log, profiles, spec.name)
+    return _with_provenance(frame, raw)
+
+
+def zdhc_parameter_units() -> dict[str, str]:
+    """ZDHC parameter key → the unit its limits are set in."""
+    table = load_csv("zdhc_wastewater_limits.csv")
+    key = "key" if "key" in table.columns else table.columns[0]
+    return dict(zip(table[key].to_list(), table["unit"].to_list(), strict=True))
+
+
+def _with_provenance(frame: pl.DataFrame, raw: RawTable) -> pl.DataFrame:
+    """Provenance columns last: `_file`, `_sheet` (xlsx; else null) and `_row`."""
+    return frame.with_columns(
+        pl.lit(raw.source.file, pl.String).alias("_file"),
+        pl.lit(raw.source.sheet, pl.String).alias("_sheet"),
+    ).select(pl.exclude(*PROVENANCE_COLUMNS), *PROVENANCE_COLUMNS)

@@ -1,0 +1,51 @@
+"""What reading a dataset gives back: typed tables, located problems and the files read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from factory_journey.domain.problems import ProblemList
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One raw file of a dataset, as read: where it is, its format and its fingerprint."""
+
+    path: Path
+    name: str
+    format: str
+    sha256: str
+    size_bytes: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "format": self.format,
+            "sha256": self.sha256,
+            "size_bytes": self.size_bytes,
+        }
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """A dataset read and validated (docs/contracts.md §2).
+
+    `tables` holds `profiles` plus every performance table present, typed as in
+    `domain/tables.py`; `problems` every located problem found; `files` the raw files read.
+    """
+
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    problems: ProblemList = field(default_factory=ProblemList)
+    files: list[SourceFile] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks the import (warnings allowed)."""
+        return not self.problems.has_errors
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table, `{table: rows}`."""
+        return {name: frame.height for name, frame in self.tables.items()}
