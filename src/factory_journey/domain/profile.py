@@ -88,12 +88,16 @@ def _prodvol_columns() -> tuple[Column, ...]:
         columns.append(
             Column(f"{PRODVOL}_{key}", "float",
                    f"Shipped/sold volume as {info.label}, rejects excluded, in the unit column.",
-                   minimum=0, fem_ref_id=PRODVOL, dimension=fem_enums.fold(info.production_unit))
+                   minimum=0, fem_ref_id=PRODVOL,
+                   dimension=unit_dimension(info.production_unit))
         )
+        # The unit is checked against the type's dimension by the model, which can say
+        # "a length unit for a kg type" rather than only "not in the list".
         columns.append(
             Column(f"{PRODVOL}_{key}_unit", "str",
-                   f"Unit of that volume; empty = {info.production_unit}.",
-                   enum=tuple(info.allowed_units), fem_ref_id=PRODVOL)
+                   f"Unit of that volume; empty = {info.production_unit} "
+                   f"(accepted: {', '.join(info.allowed_units)}).",
+                   fem_ref_id=PRODVOL)
         )
     return tuple(columns)
 
@@ -280,7 +284,7 @@ class FacilityProfile(BaseModel):
         country = fem_enums.resolve_country(value)
         if country is None:
             raise PydanticCustomError(
-                "country", "unknown country or region {bad!r}",
+                "country", "unknown country or region",
                 {"bad": value, "accepted": COUNTRY_ACCEPTED},
             )
         return country.iso2
@@ -308,7 +312,7 @@ class FacilityProfile(BaseModel):
         folded = value.strip().lower().replace("_", "-").replace(" ", "-")
         if folded not in VERIFICATION_STATUSES:
             raise PydanticCustomError(
-                "enum", "unknown verification status {bad!r}",
+                "enum", "unknown verification status",
                 {"bad": value, "accepted": ", ".join(VERIFICATION_STATUSES)},
             )
         return folded
@@ -335,7 +339,7 @@ class FacilityProfile(BaseModel):
             key = enum.resolve(given)
             if key is None:
                 raise PydanticCustomError(
-                    "enum", "unknown facility type {bad!r} in the annual volume",
+                    "enum", "unknown facility type '{bad}' in the annual volume",
                     {"bad": given, "accepted": enum.accepted(), "column": f"{PRODVOL}_{given}"},
                 )
             info = types[key]
@@ -347,7 +351,7 @@ class FacilityProfile(BaseModel):
             if dimension != unit_dimension(info.production_unit):
                 what = "unknown unit" if dimension is None else f"a {dimension} unit"
                 raise PydanticCustomError(
-                    "unit", "{what} {bad!r} for the {label} volume, which is in {fem_unit}",
+                    "unit", "{what} '{bad}' for the {label} volume, which is in {fem_unit}",
                     {"what": what, "bad": unit, "label": info.label,
                      "fem_unit": info.production_unit,
                      "accepted": ", ".join(info.allowed_units),
