@@ -1,0 +1,108 @@
+"""Build the fonts shipped in `factory_journey/reports/fonts/` from Debian's Noto packages.
+
+Run once when the fonts or the catalogues change (the output is committed, so a fresh clone
+needs no build step):
+
+    apt-get install -y fonts-noto-core fonts-noto-cjk
+    python tools/build_fonts.py
+
+- Noto Sans (Latin, incl. Vietnamese and Turkish), Noto Sans Bengali and Noto Sans Khmer are
+  copied as they are, Regular and Bold.
+- Noto Sans CJK SC is taken out of the .ttc collection and subset (fontTools) to: the 3,755
+  level-1 hanzi of GB 2312 (the everyday characters), CJK and full-width punctuation, and every
+  character used in the Chinese message catalogue, so that any translated text renders even
+  when it uses a rarer character. A factory or programme name with a character outside this
+  set falls back to a system font; the glyph-coverage test guards the catalogues.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTCollection
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "factory_journey" / "reports" / "fonts"
+NOTO = Path("/usr/share/fonts/truetype/noto")
+CJK = Path("/usr/share/fonts/opentype/noto")
+OFL = Path("/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/share/doc/rust/licenses/OFL-1.1.txt")
+ZH_PO = ROOT / "src" / "factory_journey" / "reports" / "locales" / "zh_Hans" / "LC_MESSAGES"
+
+COPIED = [
+    "NotoSans-Regular.ttf",
+    "NotoSans-Bold.ttf",
+    "NotoSansBengali-Regular.ttf",
+    "NotoSansBengali-Bold.ttf",
+    "NotoSansKhmer-Regular.ttf",
+    "NotoSansKhmer-Bold.ttf",
+]
+
+
+def gb2312_level1() -> str:
+    """The 3,755 level-1 hanzi of GB 2312 (rows 16-55), in code order."""
+    chars = []
+    for row in range(0xB0, 0xD8):
+        for cell in range(0xA1, 0xFF):
+            try:
+                chars.append(bytes([row, cell]).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return "".join(chars)
+
+
+def catalogue_chars() -> str:
+    text = ""
+    for po in ZH_PO.glob("*.po"):
+        text += po.read_text(encoding="utf-8")
+    return text
+
+
+def cjk_subset_text() -> str:
+    punctuation = "".join(chr(c) for c in range(0x3000, 0x3040))  # CJK symbols and punctuation
+    fullwidth = "".join(chr(c) for c in range(0xFF01, 0xFF5F))
+    ascii_ = "".join(chr(c) for c in range(0x20, 0x7F))
+    return gb2312_level1() + punctuation + fullwidth + ascii_ + "·—–‘’“”…※℃" + catalogue_chars()
+
+
+def build_cjk(weight: str) -> Path:
+    collection = TTCollection(str(CJK / f"NotoSansCJK-{weight}.ttc"))
+    font = next(f for f in collection.fonts if f["name"].getDebugName(1) == "Noto Sans CJK SC")
+    tmp = OUT / f"_NotoSansCJKsc-{weight}.otf"
+    font.save(str(tmp))
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    loaded = subset.load_font(str(tmp), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=cjk_subset_text())
+    subsetter.subset(loaded)
+    target = OUT / f"NotoSansSC-{weight}-subset.otf"
+    subset.save_font(loaded, str(target), options)
+    tmp.unlink()
+    return target
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        shutil.copyfile(NOTO / name, OUT / name)
+    for weight in ("Regular", "Bold"):
+        build_cjk(weight)
+    notice = (
+        "Noto Sans, Noto Sans Bengali, Noto Sans Khmer: Copyright 2012-2022 Google Inc. and the\n"
+        "Noto Project Authors (https://github.com/notofonts).\n"
+        "Noto Sans CJK SC (subset): Copyright 2014-2021 Adobe (http://www.adobe.com/), with\n"
+        "Reserved Font Name 'Source'.\n"
+        "These fonts are licensed under the SIL Open Font License, Version 1.1, below.\n\n"
+    )
+    (OUT / "OFL.txt").write_text(notice + OFL.read_text(encoding="utf-8"), encoding="utf-8")
+    total = sum(p.stat().st_size for p in OUT.iterdir())
+    print(f"fonts written to {OUT} ({total / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
