@@ -22,6 +22,7 @@ from factory_journey.domain.problems import Problem
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.errors import Forbidden, InvalidInput
+from factory_journey.services.platform.policy import allowed_in_organisation
 from factory_journey.store.database import transaction
 from factory_journey.store.models import (
     Facility,
@@ -42,7 +43,7 @@ def store_upload(
     session: Session, actor: Actor, filename: str, content_type: str, content: bytes
 ) -> Upload:
     """Keep the raw file verbatim (before anything is parsed) and return its record."""
-    if actor.role not in {"admin", "editor"} or actor.organisation_kind != "factory_group":
+    if not allowed_in_organisation("dataset.upload", actor.organisation_kind, actor.role):
         raise Forbidden("only admins and editors of a factory organisation upload facility data")
     suffix = Path(filename).suffix.lower()
     if suffix not in DATASET_SUFFIXES:

@@ -46,7 +46,6 @@ POLICY: dict[str, Rule] = {
     "matrix.read": Rule(_ANY_ROLE, frozenset({"matrix", "full"})),
     "submission.read": Rule(_ANY_ROLE, frozenset({"full"})),
     "evidence.read": Rule(_ANY_ROLE, frozenset({"full"})),
-    "submission.create": Rule(_WRITERS),
     "evidence.create": Rule(
         _WRITERS,
         frozenset({"full"}),
@@ -86,3 +85,16 @@ def allowed(
             return False
         return not rule.grantee_kinds or organisation_kind in rule.grantee_kinds
     return False
+
+
+#: Actions that concern no single facility: organisation kinds and roles that may.
+ORGANISATION_POLICY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # Uploading a dataset creates or extends facilities owned by the uploader's organisation.
+    "dataset.upload": (frozenset({"factory_group"}), _WRITERS),
+}
+
+
+def allowed_in_organisation(action: str, organisation_kind: str, role: str) -> bool:
+    """True when a member with `role` of an organisation of `organisation_kind` may `action`."""
+    kinds, roles = ORGANISATION_POLICY[action]
+    return organisation_kind in kinds and role in roles
