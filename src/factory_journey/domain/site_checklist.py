@@ -80,7 +80,12 @@ def facility_checklist(profile: FacilityProfile) -> list[ChecklistItem]:
         if not _applies(profile, question):
             continue
         subs: list[tuple[str, str, Any]] = []
-        if getattr(profile, ref_id, None) is True:
+        answer = getattr(profile, ref_id, None)
+        # The evidence of a yes/no question proves the Yes (flow charts, certificates);
+        # after a No there is nothing to collect.
+        evidence = answer is True or not isinstance(answer, bool | None) or ref_id not in (
+            SUB_QUESTIONS)
+        if answer is True:
             columns = SUB_QUESTIONS.get(ref_id, {})
             for sub in question.get("sub_questions") or []:
                 key = str(sub["key"])
@@ -92,9 +97,9 @@ def facility_checklist(profile: FacilityProfile) -> list[ChecklistItem]:
                 question=str(question["question"]),
                 answer=_answer(profile, ref_id),
                 verified_2024=bool(question.get("verified_2024", True)),
-                documents=tuple(question.get("documents") or ()),
-                interview=tuple(question.get("interview") or ()),
-                inspect=tuple(question.get("inspect") or ()),
+                documents=tuple(question.get("documents") or ()) if evidence else (),
+                interview=tuple(question.get("interview") or ()) if evidence else (),
+                inspect=tuple(question.get("inspect") or ()) if evidence else (),
                 sub_questions=tuple(subs),
             )
         )
