@@ -1,0 +1,80 @@
+"""Countries: ISO 3166-1 codes and names, UN M49 regions, and a lookup by any name or code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import polars as pl
+
+from factory_journey.reference.loader import load_csv
+from factory_journey.reference.names import AmbiguousNameError, normalise_name, split_aliases
+
+COUNTRIES_FILE = "countries.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    """One ISO 3166-1 country with its UN M49 regions (empty string where M49 has none)."""
+
+    iso2: str
+    iso3: str
+    numeric: str
+    name: str
+    common_name: str
+    un_region: str
+    un_subregion: str
+    un_intermediate_region: str
+
+
+def countries() -> pl.DataFrame:
+    """The country table; `numeric` as a three-digit string, missing regions as ""."""
+    frame = load_csv(COUNTRIES_FILE)
+    text_columns = [c for c in frame.columns if c != "numeric"]
+    return frame.with_columns(
+        pl.col("numeric").cast(pl.Utf8).str.zfill(3),
+        *(pl.col(c).cast(pl.Utf8).fill_null("") for c in text_columns),
+    )
+
+
+@lru_cache(maxsize=1)
+def _lookup() -> dict[str, Country]:
+    out: dict[str, Country] = {}
+    for row in countries().iter_rows(named=True):
+        country = Country(
+            iso2=row["iso2"],
+            iso3=row["iso3"],
+            numeric=row["numeric"],
+            name=row["name"],
+            common_name=row["common_name"] or row["name"],
+            un_region=row["un_region"],
+            un_subregion=row["un_subregion"],
+            un_intermediate_region=row["un_intermediate_region"],
+        )
+        names = [country.iso2, country.iso3, country.numeric, country.name, country.common_name]
+        names += split_aliases(row["aliases"])
+        for text in names:
+            known = out.setdefault(normalise_name(text), country)
+            if known.iso3 != country.iso3:
+                raise AmbiguousNameError(
+                    f"{COUNTRIES_FILE}: {text!r} names both {known.iso3} and {country.iso3}"
+                )
+    return out
+
+
+def country_lookup() -> dict[str, Country]:
+    """Every normalised alpha-2, alpha-3, numeric code, name and alias → its `Country`."""
+    return dict(_lookup())
+
+
+def resolve_country(text: str | int | None) -> Country | None:
+    """The country that `text` names (code, ISO name or common alias, any case), or None.
+
+    A numeric code may be given as an int or as text with or without leading zeros.
+    """
+    if text is None:
+        return None
+    norm = normalise_name(str(text))
+    if norm.isdigit():
+        norm = norm.zfill(3)
+    return _lookup().get(norm)
