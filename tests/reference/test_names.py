@@ -1,5 +1,7 @@
 """Every reference category resolves its keys, labels and aliases; no name is ambiguous."""
 
+import re
+
 import pytest
 
 from factory_journey.reference.loader import list_reference_files, load_csv
@@ -87,3 +89,28 @@ def test_split_aliases_accepts_both_separators():
     assert split_aliases("a; b|c ;;") == ["a", "b", "c"]
     assert split_aliases(None) == []
     assert normalise_name("  Natural   GAS ") == "natural gas"
+
+
+def _fold(text: str) -> str:
+    # ingest matches spellings on letters and digits only (domain.fem_enums.fold)
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+@pytest.mark.parametrize("name", ENUM_TABLES)
+def test_no_name_points_at_two_keys_even_without_punctuation(name):
+    frame = load_csv(name)
+    key_col = "key" if "key" in frame.columns else "parameter"
+    seen: dict[str, str] = {}
+    for row in frame.iter_rows(named=True):
+        for text in (row[key_col], row["label"], *split_aliases(row["aliases"])):
+            if text:
+                known = seen.setdefault(_fold(text), row[key_col])
+                assert known == row[key_col], f"{name}: {text!r} folds onto {known!r}"
+
+
+@pytest.mark.parametrize("name", [n for n in list_reference_files() if n.endswith(".csv")])
+def test_row_level_certainty_is_a_known_mark(name):
+    frame = load_csv(name)
+    for column in [c for c in frame.columns if c.startswith("certainty")]:
+        marks = set(frame[column].drop_nulls())
+        assert marks <= {"primary", "secondary", "unverified", "project"}, (name, column)
