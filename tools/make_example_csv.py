@@ -323,7 +323,10 @@ def chemicals(rng: random.Random) -> list[dict[str, object]]:
 def ems() -> list[dict[str, object]]:
     rows = []
     practice = {
-        "BD-CS-001": {"ems": (True, False, False, False, False), "energy": (False, True, False, False, False)},
+        "BD-CS-001": {
+            "ems": (True, False, False, False, False),
+            "energy": (False, True, False, False, False),
+        },
         "CN-MILL-002": {
             "ems": (True, True, True, True, True),
             "energy": (False, False, True, True, True),

@@ -1,9 +1,129 @@
-"""Placeholder: the command group is being written (see the open issue)."""
+"""`journey matrix DATASET --out DIR`: build the Data Matrix of a dataset, all or nothing."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from factory_journey.services.matrix import STAGES, MatrixRun, build_matrix_files
+
+#: Problems printed on the terminal before the reader is sent to errors.txt.
+PROBLEMS_SHOWN = 30
+
+STAGE_LABELS = {
+    "read": "Reading files",
+    "validate": "Checking tables",
+    "build": "Building the matrix",
+    "write": "Writing outputs",
+}
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _print_summary(console: Console, run: MatrixRun) -> None:
+    summary = run.summary
+    assert summary is not None
+    table = Table(title=f"Data Matrix written to {run.out_dir}", show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("")
+    table.add_row("Facility-years", f"{summary.facility_years:,}")
+    table.add_row("Facilities", f"{summary.facilities:,}")
+    years = summary.years
+    table.add_row("Years", f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years or "–"))
+    table.add_row("Complete data (12 months or annual)", _share(summary.complete_share))
+    for area, share in summary.complete_share_by_area.items():
+        table.add_row(f"  {area}", _share(share))
+    table.add_row("Problems", f"0 errors, {summary.warnings} warnings")
+    table.add_row("Files", ", ".join(run.files_written))
+    console.print(table)
+
+
+def _print_problems(console: Console, run: MatrixRun) -> None:
+    errors = run.errors
+    console.print(
+        f"[bold red]The dataset has {len(errors)} problem{'s' if len(errors) != 1 else ''} "
+        "to fix; no matrix was written.[/]"
+    )
+    for problem in errors[:PROBLEMS_SHOWN]:
+        console.print(f"  • {problem.describe()}", markup=False, highlight=False)
+    if len(errors) > PROBLEMS_SHOWN:
+        console.print(f"  … and {len(errors) - PROBLEMS_SHOWN} more.")
+    console.print(f"The full list is in {run.out_dir / 'errors.txt'} (and errors.csv, .json).")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to `app`."""
+    """Add `journey matrix` to `app`."""
+
+    @app.command("matrix")
+    def matrix(
+        dataset: str = typer.Argument(
+            ...,
+            help="Dataset: a folder of CSV/Parquet files, an .xlsx workbook, a .json file, a "
+            ".zip, or 'pilot' for the bundled pilot dataset.",
+        ),
+        out: Path = typer.Option(..., "--out", "-o", help="Folder to write the matrix into."),
+        force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
+        as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
+    ) -> None:
+        """Build the Data Matrix (facility × year) of DATASET and write it to --out.
+
+        Writes matrix.parquet/.csv (.xlsx when ≤ 10,000 rows), zdhc_levels.*,
+        provenance.parquet and metadata.json. On bad input it writes only an error report
+        (errors.txt, .csv, .json) and exits with 1; nothing partial is ever left behind.
+        """
+        console = Console()
+        progress_console = Console(stderr=True)
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description:<22}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=progress_console,
+            transient=as_json,
+            disable=as_json,
+        ) as bar:
+            tasks: dict[str, TaskID] = {
+                stage: bar.add_task(STAGE_LABELS[stage], total=None, start=False)
+                for stage in STAGES
+            }
+
+            def on_progress(stage: str, done: int, total: int) -> None:
+                task = tasks.get(stage)
+                if task is None:
+                    return
+                bar.start_task(task)
+                bar.update(task, completed=done, total=max(total, 1))
+
+            run = build_matrix_files(dataset, out, progress=on_progress, force=force)
+            for task in tasks.values():  # stages not reached are shown empty, not spinning
+                bar.stop_task(task)
+
+        if as_json:
+            typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str))
+        elif run.ok:
+            _print_summary(console, run)
+        elif run.status == "input_problems":
+            _print_problems(console, run)
+        else:
+            progress_console.print(f"[red]{run.message}[/]")
+        if run.ok:
+            raise typer.Exit(EXIT_OK)
+        raise typer.Exit(EXIT_INPUT if run.status == "input_problems" else EXIT_USAGE)

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from factory_journey.domain.tables import PERFORMANCE_TABLES, Column, Table
-from factory_journey.ingest import checks
+from factory_journey.ingest import checks, parse
 from factory_journey.ingest.formats import ROW, RawTable, load_dataset
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.profile_reader import profiles_frame
@@ -80,13 +80,16 @@ def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportRe
     report("validate", 0, total)
     profiles = _with_provenance(profiles_frame(raws["profiles"], log), raws["profiles"])
     result.tables["profiles"] = profiles
+    # Membership is checked against every profile row given, valid or not, so that a
+    # profile with a mistake is reported once (by the profile reader), not once per table.
+    known = facility_years_given(raws["profiles"])
     done = 1
     report("validate", done, total)
     for spec in PERFORMANCE_TABLES:
         raw = raws.get(spec.name)
         if raw is None:
             continue
-        frame = read_performance_table(raw, spec, log, profiles)
+        frame = read_performance_table(raw, spec, log, known)
         if frame is not None:
             result.tables[spec.name] = frame
         done += 1
@@ -95,10 +98,26 @@ def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportRe
     return result
 
 
+def facility_years_given(raw: RawTable) -> pl.DataFrame:
+    """`facility_id` (text) and `year` (integer, null when unreadable) of every profile row."""
+    by_lower = {c.lower(): c for c in raw.frame.columns}
+    schema = raw.frame.schema
+    columns = []
+    for name, typed in (("facility_id", "str"), ("year", "int")):
+        if name in by_lower:
+            expr = parse.typed(by_lower[name], typed, schema[by_lower[name]])  # type: ignore[arg-type]
+        else:
+            expr = pl.lit(None, pl.Int64 if typed == "int" else pl.String)
+        columns.append(expr.alias(name))
+    return raw.frame.select(columns).unique()
+
+
 def read_performance_table(
     raw: RawTable, spec: Table, log: ProblemLog, profiles: pl.DataFrame
 ) -> pl.DataFrame | None:
-    """One performance table typed, converted and checked; None when it cannot be read."""
+    """One performance table typed, converted and checked; None when it cannot be read.
+
+    `profiles` holds the facility_id and year of every profile row given."""
     frame = validate_table(raw, spec, log, EXTRA_COLUMNS.get(spec.name, ()))
     if frame is None:
         return None

@@ -1,15 +1,15 @@
 """Accepted values of enumerated columns, resolved case- and punctuation-insensitively.
 
-An enum of `domain/tables.py` is either a reference file (`key` — or its first column —, `label`, `aliases`) or a
-tuple of literal values. A user may write a key, a label or an alias in any case and with any
-spacing or punctuation: spellings are compared with letters and digits only, as in
-`domain.fem_enums.fold`, and every value is stored as its key.
+An enum of `domain/tables.py` is either a reference file (`key` — or its first column —,
+`label`, `aliases`) or a tuple of literal values. A user may write a key, a label or an
+alias in any case and with any spacing or punctuation: spellings are compared with letters
+and digits only, as in `domain.fem_enums.fold`, and every value is stored as its key.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import polars as pl
 
@@ -28,7 +28,7 @@ class EnumIndex:
     accepted: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def enum_index(enum: str | tuple[str, ...]) -> EnumIndex:
     """The spelling index of a reference file name or of a tuple of literal values."""
     if isinstance(enum, tuple):

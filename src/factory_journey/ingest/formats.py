@@ -31,7 +31,7 @@ ROW = "_row"
 
 @dataclass(slots=True)
 class RawTable:
-    """One table as loaded: header names lower-cased and trimmed, `_row` first."""
+    """One table as loaded: header names trimmed (case kept), `_row` first."""
 
     table: str
     frame: pl.DataFrame
@@ -83,15 +83,15 @@ def load_dataset(path: Path, log: ProblemLog) -> LoadedDataset:
 
 
 def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) -> pl.DataFrame:
-    """Normalise headers, number rows, drop empty rows and unnamed empty columns."""
+    """Trim headers, number rows, drop empty rows and unnamed empty columns."""
     names: dict[str, str] = {}
     keep: list[str] = []
     for original in frame.columns:
-        name = str(original).strip().lower()
+        name = str(original).strip()
         unnamed = name == "" or name.startswith("_duplicated_") or name.startswith("column_")
         if unnamed and frame[original].null_count() == frame.height:
             continue
-        if name in names.values():
+        if name.lower() in {n.lower() for n in names.values()}:
             log.error(
                 "The column appears twice",
                 source,

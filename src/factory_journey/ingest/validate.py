@@ -118,7 +118,7 @@ def validate_table(
     for header in raw.frame.columns:
         if header == ROW:
             continue
-        name = accepted_headers.get(header)
+        name = accepted_headers.get(header.lower())
         if name is None:
             log.warning(
                 f"Column {header!r} is not part of the {spec.name} table and was ignored",
@@ -181,5 +181,7 @@ def validate_table(
         ),
     )
     if "verification_status" in typed.columns:
-        typed = typed.with_columns(pl.col("verification_status").fill_null(VERIFICATION_STATUSES[0]))
+        typed = typed.with_columns(
+            pl.col("verification_status").fill_null(VERIFICATION_STATUSES[0])
+        )
     return typed

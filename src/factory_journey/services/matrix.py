@@ -1,0 +1,247 @@
+"""Use case: build the Data Matrix of a dataset and write it to a folder, all or nothing.
+
+read → validate → (problems: error report only) → `engine.matrix.build_matrix` → write
+matrix, ZDHC levels, provenance and metadata. Shared by `journey matrix` and the web.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+
+from factory_journey import __version__
+from factory_journey.domain.problems import Problem, Severity
+from factory_journey.engine.matrix import build_matrix
+from factory_journey.ingest import ImportResult, read_dataset
+from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir, check_target
+from factory_journey.services.report_files import write_error_report, write_table
+
+#: `progress(stage, done, total)`; stages in order: read, validate, build, write.
+Progress = Callable[[str, int, int], None]
+STAGES: tuple[str, ...] = ("read", "validate", "build", "write")
+
+#: The dataset name that means the pilot dataset bundled with the package.
+PILOT = "pilot"
+
+#: Areas whose `<area>_complete` matrix column is summarised.
+COMPLETENESS_AREAS: tuple[str, ...] = ("energy", "water", "wastewater", "waste", "chemicals")
+
+Status = Literal["ok", "input_problems", "output_exists", "not_found"]
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixSummary:
+    """What a built matrix holds, in numbers for a person."""
+
+    facility_years: int
+    facilities: int
+    years: list[int]
+    complete_share: float | None
+    complete_share_by_area: dict[str, float | None]
+    warnings: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "facility_years": self.facility_years,
+            "facilities": self.facilities,
+            "years": self.years,
+            "complete_share": self.complete_share,
+            "complete_share_by_area": self.complete_share_by_area,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass(slots=True)
+class MatrixRun:
+    """The outcome of `build_matrix_files`."""
+
+    status: Status
+    dataset: Path | None
+    out_dir: Path
+    problems: list[Problem] = field(default_factory=list)
+    files_written: list[str] = field(default_factory=list)
+    summary: MatrixSummary | None = None
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "dataset": str(self.dataset) if self.dataset else None,
+            "out_dir": str(self.out_dir),
+            "message": self.message,
+            "files_written": self.files_written,
+            "summary": self.summary.to_dict() if self.summary else None,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def pilot_dataset_path() -> Path:
+    """The pilot dataset bundled with the package (`factory_journey/demo/pilot/`)."""
+    try:
+        from factory_journey.demo import pilot_dataset_path as bundled
+    except ImportError:
+        return Path(str(resources.files("factory_journey") / "demo" / "pilot"))
+    return Path(bundled())
+
+
+def resolve_dataset(dataset: str | Path) -> Path:
+    """A path as given, or the bundled pilot dataset for the name `pilot`."""
+    path = Path(dataset)
+    if str(dataset) == PILOT and not path.exists():
+        return pilot_dataset_path()
+    return path
+
+
+def build_matrix_files(
+    dataset_path: str | Path,
+    out_dir: str | Path,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> MatrixRun:
+    """Build the matrix of a dataset and write it into `out_dir`, all or nothing.
+
+    On input problems `out_dir` receives only errors.csv, errors.json and errors.txt and the
+    run's status is `input_problems`. On success it holds matrix.{parquet,csv[,xlsx]},
+    zdhc_levels.{parquet,csv[,xlsx]}, provenance.parquet and metadata.json. An existing,
+    non-empty `out_dir` is replaced only with `force`; an unexpected failure leaves it as it
+    was and leaves no partial files.
+    """
+    report = progress or _no_progress
+    out = Path(out_dir)
+    dataset = resolve_dataset(dataset_path)
+    if not dataset.exists():
+        return MatrixRun("not_found", None, out, message=f"The dataset {dataset} was not found")
+    try:
+        check_target(out, force)
+    except OutputExistsError as error:
+        return MatrixRun("output_exists", dataset, out, message=str(error))
+
+    imported = read_dataset(dataset, progress=report)
+    problems = list(imported.problems)
+    if not imported.ok:
+        report("write", 0, 1)
+        with atomic_output_dir(out, force) as staging:
+            written = write_error_report(problems, staging, dataset.name)
+        report("write", 1, 1)
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        return MatrixRun(
+            "input_problems",
+            dataset,
+            out,
+            problems,
+            written,
+            message=f"{errors} problem{'s' if errors != 1 else ''} in the dataset; nothing "
+            f"but the error report was written to {out}",
+        )
+
+    report("build", 0, 1)
+    result = build_matrix(imported.tables)
+    report("build", 1, 1)
+
+    outputs = (
+        ("matrix", result.matrix, False),
+        ("zdhc_levels", result.zdhc_levels, False),
+        ("provenance", result.provenance, True),
+    )
+    steps = len(outputs) + 1
+    report("write", 0, steps)
+    with atomic_output_dir(out, force) as staging:
+        written: list[str] = []
+        for done, (name, frame, parquet_only) in enumerate(outputs, start=1):
+            written += write_table(frame, staging, name, parquet_only=parquet_only)
+            report("write", done, steps)
+        summary = summarise(result.matrix, problems)
+        metadata = _metadata(dataset, imported, result, summary, problems)
+        (staging / "metadata.json").write_text(
+            json.dumps(metadata, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+        )
+        written.append("metadata.json")
+        report("write", steps, steps)
+    return MatrixRun(
+        "ok",
+        dataset,
+        out,
+        problems,
+        written,
+        summary,
+        message=f"Matrix of {summary.facility_years} facility-years written to {out}",
+    )
+
+
+def summarise(matrix: pl.DataFrame, problems: list[Problem]) -> MatrixSummary:
+    """Facility-years, facilities, years and the share of complete data.
+
+    `complete_share` is the share of facility-years whose monthly areas with data (of energy,
+    water, wastewater, waste, chemicals) are all complete; areas never reported are skipped.
+    """
+    warnings = sum(p.severity is Severity.WARNING for p in problems)
+    if matrix.is_empty():
+        return MatrixSummary(0, 0, [], None, {}, warnings)
+    by_area: dict[str, float | None] = {}
+    columns = []
+    for area in COMPLETENESS_AREAS:
+        name = f"{area}_complete"
+        if name in matrix.columns and matrix[name].drop_nulls().len():
+            by_area[area] = float(matrix[name].cast(pl.Float64).mean() or 0.0)
+            columns.append(pl.col(name).fill_null(False))
+    complete = (
+        float(matrix.select(pl.all_horizontal(columns).cast(pl.Float64).mean()).item())
+        if columns
+        else None
+    )
+    years = sorted(int(y) for y in matrix["year"].unique().drop_nulls().to_list())
+    return MatrixSummary(
+        facility_years=matrix.height,
+        facilities=matrix["facility_id"].n_unique(),
+        years=years,
+        complete_share=complete,
+        complete_share_by_area=by_area,
+        warnings=warnings,
+    )
+
+
+def _metadata(
+    dataset: Path,
+    imported: ImportResult,
+    result: Any,
+    summary: MatrixSummary,
+    problems: list[Problem],
+) -> dict[str, Any]:
+    from factory_journey.reference import versions as reference_versions
+
+    return {
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "package": {"name": "factory-journey", "version": __version__},
+        "dataset": {"name": dataset.name, "path": str(dataset.resolve())},
+        "input_files": [f.to_dict() for f in imported.files],
+        "input_rows": imported.row_counts(),
+        "output_rows": {
+            "matrix": result.matrix.height,
+            "zdhc_levels": result.zdhc_levels.height,
+            "provenance": result.provenance.height,
+        },
+        "provenance_included": bool(getattr(result, "provenance_included", True)),
+        "summary": summary.to_dict(),
+        "engine_versions": dict(result.versions),
+        "reference_versions": reference_versions(),
+        "warnings": [p.describe() for p in problems if p.severity is Severity.WARNING][:100],
+    }

@@ -1,0 +1,108 @@
+"""Writers of the files a use case leaves for people: tables (Parquet, CSV, XLSX) and an
+error report (CSV, JSON and a short text), each in one function."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from factory_journey.domain.problems import Problem, Severity
+
+#: Above this many rows a table is not also written as an .xlsx workbook.
+XLSX_MAX_ROWS = 10_000
+
+#: Problems described in errors.txt before the reader is sent to errors.csv.
+TEXT_REPORT_LINES = 50
+
+PROBLEM_COLUMNS = ("severity", "file", "sheet", "row", "column", "value", "accepted", "message",
+                   "code")
+
+
+def flat_for_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Lists joined with `;` and other nested values as JSON text, for CSV and XLSX."""
+    columns = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.List):
+            columns.append(pl.col(name).cast(pl.List(pl.String)).list.join(";"))
+        elif isinstance(dtype, pl.Struct | pl.Array):
+            columns.append(pl.col(name).struct.json_encode() if isinstance(dtype, pl.Struct)
+                           else pl.col(name).cast(pl.List(pl.String)).list.join(";"))
+        else:
+            columns.append(pl.col(name))
+    return frame.select(columns)
+
+
+def write_table(frame: pl.DataFrame, folder: Path, name: str, *, parquet_only: bool = False
+                ) -> list[str]:
+    """Write `name`.parquet and, unless `parquet_only`, `name`.csv and (when small) .xlsx.
+
+    Returns the file names written."""
+    written = [f"{name}.parquet"]
+    frame.write_parquet(folder / f"{name}.parquet")
+    if parquet_only:
+        return written
+    flat = flat_for_text(frame)
+    flat.write_csv(folder / f"{name}.csv")
+    written.append(f"{name}.csv")
+    if frame.height <= XLSX_MAX_ROWS:
+        flat.write_excel(folder / f"{name}.xlsx", worksheet=name[:31], autofit=True,
+                         float_precision=6, freeze_panes=(1, 0))
+        written.append(f"{name}.xlsx")
+    return written
+
+
+def problems_frame(problems: Sequence[Problem]) -> pl.DataFrame:
+    """One row per problem, columns `PROBLEM_COLUMNS` (values as text)."""
+    rows = [p.to_dict() for p in problems]
+    return pl.DataFrame(
+        {
+            "severity": [r["severity"] for r in rows],
+            "file": [r["file"] for r in rows],
+            "sheet": [r["sheet"] for r in rows],
+            "row": pl.Series([r["row"] for r in rows], dtype=pl.Int64),
+            "column": [r["column"] for r in rows],
+            "value": [None if r["value"] is None else str(r["value"]) for r in rows],
+            "accepted": [r["accepted"] for r in rows],
+            "message": [r["message"] for r in rows],
+            "code": [r["code"] for r in rows],
+        },
+        schema={c: (pl.Int64 if c == "row" else pl.String) for c in PROBLEM_COLUMNS},
+    )
+
+
+def write_error_report(
+    problems: Sequence[Problem], folder: Path, dataset: str, extra: dict[str, Any] | None = None
+) -> list[str]:
+    """errors.csv (every problem), errors.json (the same, with counts) and errors.txt (the
+    first problems in plain lines). Returns the file names written."""
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    problems_frame(problems).write_csv(folder / "errors.csv")
+    document = {
+        "dataset": dataset,
+        "errors": len(errors),
+        "warnings": len(warnings),
+        "problems": [p.to_dict() for p in problems],
+        **(extra or {}),
+    }
+    (folder / "errors.json").write_text(
+        json.dumps(document, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )
+    lines = [
+        f"The dataset {dataset} could not be turned into a matrix: {len(errors)} "
+        f"problem{'s' if len(errors) != 1 else ''} to fix"
+        + (f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''} as well)."
+           if warnings else "."),
+        "",
+    ]
+    shown = [*errors, *warnings][:TEXT_REPORT_LINES]
+    lines += [f"- {'warning: ' if p.severity is Severity.WARNING else ''}{p.describe()}"
+              for p in shown]
+    if len(problems) > len(shown):
+        lines += ["", f"… and {len(problems) - len(shown)} more: see errors.csv."]
+    (folder / "errors.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ["errors.csv", "errors.json", "errors.txt"]
