@@ -4,20 +4,18 @@ is set) with organisations of every kind, users of every role and one facility."
 from __future__ import annotations
 
 import io
-import os
-import uuid
 from dataclasses import dataclass
 
 import polars as pl
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
 from factory_journey.services.platform import accounts
 from factory_journey.store.database import make_engine, session_factory, transaction
 from factory_journey.store.models import Facility, Submission, SubmissionTable
 from factory_journey.web.app import create_app
 from factory_journey.web.settings import Settings
+from tests.database import test_database_url
 
 PASSWORD = "correct horse battery"
 
@@ -45,21 +43,8 @@ class Platform:
         return {"Authorization": f"Bearer {self.tokens[actor]}"}
 
 
-def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    base = os.environ.get("JOURNEY_TEST_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'journey.db'}"
-    # One fresh PostgreSQL database per platform, so tests never see each other's rows.
-    name = f"journey_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return base.rsplit("/", 1)[0] + f"/{name}"
-
-
 def make_platform(tmp_path_factory: pytest.TempPathFactory) -> Platform:
-    engine = make_engine(_database_url(tmp_path_factory))
+    engine = make_engine(test_database_url(tmp_path_factory))
     settings = Settings("development", None, secure_cookies=False, demo_accounts=False)
     app = create_app(engine, settings)
     factory = session_factory(engine)
