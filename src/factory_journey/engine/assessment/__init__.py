@@ -1,0 +1,206 @@
+"""Assessment and improvement pathways over the Data Matrix (pure, vectorised).
+
+`assess(matrix, methodology)` turns Data Matrix rows (one per facility-year, columns of
+docs/contracts.md §3) into opportunities per impact area with their reasons, ranked pathway steps
+with programme modules and measures, measure finance for the recommended step, and the Scope 1+2
+trajectory. A single facility goes through the same code as a million; output frames are sorted
+so that the same input and methodology give identical bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from factory_journey.engine.assessment.catalogue import Catalogue, default_catalogue
+from factory_journey.engine.assessment.finance import BASELINE_COLUMNS, measure_finance
+from factory_journey.engine.assessment.indicators import evaluate_indicators
+from factory_journey.engine.assessment.maturity import add_maturity
+from factory_journey.engine.assessment.methodology import (
+    Methodology,
+    MethodologyError,
+    default_methodology,
+    parse_methodology,
+)
+from factory_journey.engine.assessment.opportunities import add_area_levels, indicator_frame
+from factory_journey.engine.assessment.pathways import step_frame
+from factory_journey.engine.assessment.prices import default_prices, validate_prices
+from factory_journey.engine.assessment.priority import add_priorities
+from factory_journey.engine.assessment.thresholds import KEY_COLUMNS, resolve_absolute
+from factory_journey.engine.assessment.trajectory import trajectory_frame
+
+__all__ = [
+    "AssessmentResult",
+    "Catalogue",
+    "Methodology",
+    "MethodologyError",
+    "assess",
+    "default_catalogue",
+    "default_methodology",
+    "default_prices",
+    "parse_methodology",
+    "validate_prices",
+]
+
+KEYS: list[str] = ["facility_id", "year"]
+_CONTEXT = ("journey_factory_type", "intensity_basis", "country_iso2", "un_subregion", "un_region")
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    """Frames of one assessment (columns in docs/contracts.md §4) and the versions behind them."""
+
+    opportunities: pl.DataFrame
+    pathways: pl.DataFrame
+    measures: pl.DataFrame
+    trajectory: pl.DataFrame
+    indicators: pl.DataFrame
+    versions: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+def _prepare(matrix: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFrame, list[str]]:
+    """Sorted matrix with every column the methodology reads (absent ones as nulls, warned)."""
+    needed = (
+        set(_CONTEXT)
+        | set(BASELINE_COLUMNS)
+        | {
+            "ghg_kgco2e",
+            "scope2_location_kgco2e",
+            "water_risk_category",
+        }
+    )
+    for _, ind in methodology.indicators():
+        needed |= {ind.column, *ind.requires}
+    absent = sorted(needed - set(matrix.columns))
+    frame = matrix.with_columns(pl.lit(None).alias(c) for c in absent) if absent else matrix
+    frame = frame.sort(KEYS, maintain_order=True).with_columns(
+        _ftype=pl.col("journey_factory_type").cast(pl.String),
+        _basis=pl.col("intensity_basis").cast(pl.String),
+        country_iso2=pl.col("country_iso2").cast(pl.String),
+        un_subregion=pl.col("un_subregion").cast(pl.String),
+        un_region=pl.col("un_region").cast(pl.String),
+    )
+    warnings = [f"the matrix has no column {name!r}; treated as missing" for name in absent]
+    return frame, warnings
+
+
+def assess(
+    matrix: pl.DataFrame,
+    methodology: Methodology | None = None,
+    catalogue: Catalogue | None = None,
+    prices: pl.DataFrame | None = None,
+    matrix_versions: dict[str, str] | None = None,
+) -> AssessmentResult:
+    """Assess every facility-year of `matrix` with `methodology` (default fj-2026.1).
+
+    prices: frame with country_iso2 (`*` = default row), electricity_usd_per_kwh [USD/kWh],
+    thermal_fuel_usd_per_gj [USD/GJ], water_usd_per_m3 [USD/m3] and price_source; default: the
+    packaged regional prices (project estimates).
+    """
+    methodology = methodology or default_methodology()
+    catalogue = catalogue or default_catalogue()
+    prices = validate_prices(prices) if prices is not None else default_prices()
+    frame, warnings = _prepare(matrix, methodology)
+    absolute = resolve_absolute(frame, methodology)
+    frame = frame.join(
+        absolute, on=list(KEY_COLUMNS), how="left", nulls_equal=True, maintain_order="left"
+    )
+    frame = evaluate_indicators(frame, methodology)
+    frame = add_maturity(frame, methodology)
+    frame = add_area_levels(frame, methodology)
+    frame = add_priorities(frame, methodology)
+
+    steps = step_frame(frame, methodology, catalogue)
+    context = frame.select(*KEYS, *_CONTEXT[:1], "country_iso2", "_stage_facility")
+    steps = steps.join(context, on=KEYS, how="left", maintain_order="left")
+    opportunities = steps.select(
+        *KEYS,
+        "journey_factory_type",
+        "country_iso2",
+        "area",
+        "opportunity_level",
+        "indicators_judged",
+        "indicators_worse",
+        "gap",
+        "missing_data",
+        "verified_share",
+        "maturity_stage",
+        "maturity_stage_key",
+        "methodology_version",
+    ).sort([*KEYS, "area"])
+    pathways = steps.select(
+        *KEYS,
+        "journey_factory_type",
+        "rank",
+        "area",
+        "opportunity_level",
+        "pathway",
+        "step_kind",
+        "priority",
+        "gap",
+        "relevance",
+        "regional_factor",
+        "regional_adaptations",
+        "maturity_stage",
+        "maturity_need",
+        pl.col("_stage_facility").alias("facility_maturity_stage"),
+        "modules",
+        "measures",
+        "methodology_version",
+    ).sort([*KEYS, "rank"])
+
+    recommended = steps.filter(
+        (pl.col("pathway") == "recommended") & pl.col("measures").is_not_null()
+    )
+    baselines = frame.select(*KEYS, *BASELINE_COLUMNS)
+    recommended = recommended.select(*KEYS, "area", "measures", "country_iso2").join(
+        baselines, on=KEYS, how="left", maintain_order="left"
+    )
+    measures = (
+        measure_finance(recommended, catalogue, prices)
+        .select(
+            *KEYS,
+            "area",
+            "measure_rank",
+            "measure",
+            "measure_title",
+            "measure_modules",
+            "energy_saved_mj",
+            "electricity_saved_kwh",
+            "water_saved_m3",
+            "co2e_saved_kgco2e",
+            "co2e_saved_kgco2e_low",
+            "co2e_saved_kgco2e_high",
+            "money_saved_usd",
+            "money_saved_usd_low",
+            "money_saved_usd_high",
+            "investment_basis",
+            "investment_usd",
+            "investment_usd_low",
+            "investment_usd_high",
+            "simple_payback_years",
+            "savings_certainty",
+            "savings_source",
+            "price_source",
+        )
+        .with_columns(methodology_version=pl.lit(methodology.label))
+        .sort([*KEYS, "measure_rank"])
+    )
+
+    versions = {
+        "methodology": methodology.label,
+        "programme_modules": catalogue.version,
+        "prices": ";".join(sorted(set(prices["price_source"].to_list()))),
+        **{f"matrix:{k}": v for k, v in sorted((matrix_versions or {}).items())},
+    }
+    return AssessmentResult(
+        opportunities=opportunities,
+        pathways=pathways,
+        measures=measures,
+        trajectory=trajectory_frame(frame, methodology),
+        indicators=indicator_frame(frame, methodology),
+        versions=versions,
+        warnings=tuple(warnings),
+    )

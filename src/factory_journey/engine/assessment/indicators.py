@@ -1,0 +1,140 @@
+"""Indicator results: value, threshold (absolute or peer), flag and gap, vectorised.
+
+For every indicator `k` the frame gains:
+`_v_k` value [indicator unit], `_t_k` threshold [same unit], `_kind_k` (`absolute`, `peer`,
+or `absolute_fallback` when no peer group was large enough), `_lvl_k` peer level, `_n_k` peer
+group size [count], `_flag_k` (True = worse than the threshold), `_gap_k` (0–1) and `_miss_k`
+(the missing inputs in words, null when the value is present).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from factory_journey.engine.assessment.methodology import Indicator, Methodology
+from factory_journey.engine.assessment.peers import peer_threshold_exprs
+
+
+def value_expr(indicator: Indicator, columns: set[str]) -> pl.Expr:
+    """The indicator's value as Float64; ordinal levels and yes/no answers become numbers."""
+    if indicator.column not in columns:
+        return pl.lit(None, pl.Float64)
+    col = pl.col(indicator.column)
+    if indicator.ordinal is not None:
+        mapping = {k: float(v) for k, v in indicator.ordinal.items()}
+        return col.cast(pl.String).replace_strict(mapping, default=None, return_dtype=pl.Float64)
+    if indicator.boolean:
+        return col.cast(pl.Boolean, strict=False).cast(pl.Float64)
+    return col.cast(pl.Float64, strict=False)
+
+
+def gap_expr(indicator: Indicator, value: pl.Expr, threshold: pl.Expr) -> pl.Expr:
+    """Size of the gap to the threshold, 0–1 [fraction].
+
+    relative: the share of the current value to remove (lower is better) or the shortfall as a
+    share of the threshold (higher is better); absolute: the plain difference of two shares.
+    """
+    if indicator.gap == "absolute":
+        raw = (value - threshold).abs()
+    elif indicator.direction == "lower_is_better":
+        raw = pl.when(value > 0).then((value - threshold) / value).otherwise(0.0)
+    else:
+        raw = pl.when(threshold > 0).then((threshold - value) / threshold).otherwise(0.0)
+    return raw.clip(0.0, 1.0)
+
+
+def missing_expr(indicator: Indicator, columns: set[str]) -> pl.Expr:
+    """`column` or `column (missing: a, b)` naming the null inputs; null when the value exists."""
+    parts = [
+        pl.when(pl.col(name).is_null()).then(pl.lit(name)) if name in columns else pl.lit(name)
+        for name in indicator.requires
+    ]
+    inputs = (
+        pl.concat_str(parts, separator=", ", ignore_nulls=True)
+        if parts
+        else pl.lit(None, pl.String)
+    )
+    named = (
+        pl.when(inputs.is_not_null() & (inputs != ""))
+        .then(pl.format("{} (missing: {})", pl.lit(indicator.column), inputs))
+        .otherwise(pl.lit(indicator.column))
+    )
+    present = (
+        pl.col(indicator.column).is_not_null() if indicator.column in columns else pl.lit(False)
+    )
+    return pl.when(present).then(pl.lit(None, pl.String)).otherwise(named)
+
+
+def evaluate_indicators(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+    """Add the `_v_ _t_ _kind_ _lvl_ _n_ _flag_ _gap_ _miss_` columns for every indicator.
+
+    `frame` must hold `_ftype`, `_basis` and the `_abs_<key>` absolute thresholds.
+    """
+    columns = set(frame.columns)
+    values = [
+        value_expr(ind, columns).alias(f"_v_{ind.key}") for _, ind in methodology.indicators()
+    ]
+    frame = frame.with_columns(values)
+    exprs: list[pl.Expr] = []
+    for _, ind in methodology.indicators():
+        k = ind.key
+        value = pl.col(f"_v_{k}")
+        absolute = pl.col(f"_abs_{k}")
+        if ind.threshold.kind == "peer":
+            assert ind.threshold.percentile is not None
+            peer, level, size = peer_threshold_exprs(
+                ind, value, methodology.peer_rules, ind.threshold.percentile
+            )
+            threshold = pl.coalesce(peer, absolute)
+            kind: pl.Expr = (
+                pl.when(peer.is_not_null())
+                .then(pl.lit("peer"))
+                .when(absolute.is_not_null())
+                .then(pl.lit("absolute_fallback"))
+                .otherwise(pl.lit(None, pl.String))
+            )
+        else:
+            threshold, level, size = absolute, pl.lit(None, pl.String), pl.lit(None, pl.UInt32)
+            kind = (
+                pl.when(absolute.is_not_null())
+                .then(pl.lit("absolute"))
+                .otherwise(pl.lit(None, pl.String))
+            )
+        exprs += [
+            threshold.alias(f"_t_{k}"),
+            kind.alias(f"_kind_{k}"),
+            level.alias(f"_lvl_{k}"),
+            size.alias(f"_n_{k}"),
+            missing_expr(ind, columns).alias(f"_miss_{k}"),
+        ]
+    frame = frame.with_columns(exprs)
+    flags: list[pl.Expr] = []
+    for _, ind in methodology.indicators():
+        k = ind.key
+        value, threshold = pl.col(f"_v_{k}"), pl.col(f"_t_{k}")
+        worse = value > threshold if ind.direction == "lower_is_better" else value < threshold
+        flags += [
+            worse.alias(f"_flag_{k}"),
+            pl.when(worse)
+            .then(gap_expr(ind, value, threshold))
+            .when(worse.is_not_null())
+            .then(0.0)
+            .alias(f"_gap_{k}"),
+        ]
+    # A value without any threshold (e.g. an unknown intensity basis) cannot be judged: say so.
+    frame = frame.with_columns(flags)
+    fixes = []
+    for _, ind in methodology.indicators():
+        k = ind.key
+        no_threshold = pl.col(f"_v_{k}").is_not_null() & pl.col(f"_t_{k}").is_null()
+        fixes.append(
+            pl.when(no_threshold)
+            .then(
+                pl.format(
+                    "{} (no threshold for this factory type, basis or region)", pl.lit(ind.column)
+                )
+            )
+            .otherwise(pl.col(f"_miss_{k}"))
+            .alias(f"_miss_{k}")
+        )
+    return frame.with_columns(fixes)

@@ -1,0 +1,131 @@
+"""Opportunity level per facility-year and impact area, and the long per-indicator reasons.
+
+An area is assessed when every required indicator could be judged (or, if none is required, at
+least one); it is `high` when any judged indicator is worse than its threshold, else `low`.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from factory_journey.engine.assessment.methodology import Area, Methodology
+
+LEVELS: tuple[str, ...] = ("high", "low", "not_assessed")
+KEYS: tuple[str, ...] = ("facility_id", "year")
+
+
+def _judged(key: str) -> pl.Expr:
+    return pl.col(f"_flag_{key}").is_not_null()
+
+
+def area_columns(area: Area) -> list[pl.Expr]:
+    """`_level_`, `_gap_`, `_flagged_`, `_missing_`, `_judged_` columns for one area."""
+    required = [i for i in area.indicators if i.required]
+    if required:
+        assessed = pl.all_horizontal([_judged(i.key) for i in required])
+        blocking = required
+    else:
+        assessed = pl.any_horizontal([_judged(i.key) for i in area.indicators])
+        blocking = list(area.indicators)
+    any_flag = pl.any_horizontal(
+        [pl.col(f"_flag_{i.key}").fill_null(False) for i in area.indicators]
+    )
+    level = (
+        pl.when(~assessed)
+        .then(pl.lit("not_assessed"))
+        .when(any_flag)
+        .then(pl.lit("high"))
+        .otherwise(pl.lit("low"))
+    )
+    flagged = pl.concat_str(
+        [pl.when(pl.col(f"_flag_{i.key}")).then(pl.lit(i.key)) for i in area.indicators],
+        separator=";",
+        ignore_nulls=True,
+    )
+    # Not assessed: the data that blocked it; assessed: the optional indicators left out.
+    blocked = pl.concat_str(
+        [pl.col(f"_miss_{i.key}") for i in blocking], separator="; ", ignore_nulls=True
+    )
+    skipped = pl.concat_str(
+        [pl.col(f"_miss_{i.key}") for i in area.indicators], separator="; ", ignore_nulls=True
+    )
+    missing = pl.when(~assessed).then(blocked).otherwise(skipped)
+    gap = pl.max_horizontal(
+        [pl.when(pl.col(f"_flag_{i.key}")).then(pl.col(f"_gap_{i.key}")) for i in area.indicators]
+    )
+    judged = pl.sum_horizontal([_judged(i.key).cast(pl.Int8) for i in area.indicators])
+    return [
+        level.alias(f"_level_{area.key}"),
+        pl.when(assessed).then(gap.fill_null(0.0)).alias(f"_areagap_{area.key}"),
+        pl.when(flagged != "").then(flagged).alias(f"_flagged_{area.key}"),
+        pl.when(missing != "").then(missing).alias(f"_missing_{area.key}"),
+        judged.cast(pl.Int8).alias(f"_judged_{area.key}"),
+    ]
+
+
+def add_area_levels(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+    return frame.with_columns(e for a in methodology.areas for e in area_columns(a))
+
+
+def indicator_frame(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+    """Long frame: one row per facility-year × indicator, with the reasons behind each level."""
+    area_enum = pl.Enum([a.key for a in methodology.areas])
+    indicator_enum = pl.Enum([i.key for _, i in methodology.indicators()])
+    parts = []
+    for area, ind in methodology.indicators():
+        k = ind.key
+        parts.append(
+            frame.select(
+                *KEYS,
+                pl.lit(area.key, area_enum).alias("area"),
+                pl.lit(k, indicator_enum).alias("indicator"),
+                pl.lit(ind.column).alias("column"),
+                pl.lit(ind.unit).alias("unit"),
+                pl.lit(ind.direction).alias("direction"),
+                pl.col(f"_v_{k}").alias("value"),
+                pl.col(f"_t_{k}").alias("threshold"),
+                pl.col(f"_kind_{k}").alias("threshold_kind"),
+                pl.col(f"_abscert_{k}").alias("threshold_certainty"),
+                pl.col(f"_lvl_{k}").alias("peer_level"),
+                pl.col(f"_n_{k}").alias("peer_group_size"),
+                pl.col(f"_flag_{k}").alias("worse_than_threshold"),
+                pl.col(f"_gap_{k}").alias("gap"),
+                pl.col(f"_miss_{k}").alias("missing_data"),
+            )
+        )
+    long = pl.concat(parts, how="vertical")
+    peer_group = pl.when(pl.col("peer_level").is_not_null()).then(
+        pl.format(
+            "{} {} facilities in {} {}",
+            pl.col("_ftype"),
+            pl.col("_basis_text"),
+            pl.col("_region_text"),
+            pl.col("year"),
+        )
+    )
+    context = frame.select(*KEYS, "_ftype", "_basis", "country_iso2", "un_subregion", "un_region")
+    long = long.join(context, on=list(KEYS), how="left", maintain_order="left").with_columns(
+        _basis_text=pl.when(pl.col("column").str.ends_with("_per_unit"))
+        .then(pl.format("per-{}", pl.col("_basis")))
+        .otherwise(pl.lit("")),
+        _region_text=pl.when(pl.col("peer_level") == "global")
+        .then(pl.lit("the world"))
+        .when(pl.col("peer_level") == "country_iso2")
+        .then(pl.col("country_iso2"))
+        .when(pl.col("peer_level") == "un_subregion")
+        .then(pl.col("un_subregion"))
+        .otherwise(pl.col("un_region")),
+    )
+    long = long.with_columns(
+        peer_group.str.replace_all("  ", " ").alias("peer_group"),
+        methodology_version=pl.lit(methodology.label),
+    ).drop(
+        "_ftype",
+        "_basis",
+        "country_iso2",
+        "un_subregion",
+        "un_region",
+        "_basis_text",
+        "_region_text",
+    )
+    return long.sort([*KEYS, "area", "indicator"], maintain_order=True)

@@ -1,0 +1,85 @@
+"""Absolute thresholds: the most specific methodology row for each facility-year.
+
+Specificity, most important first: an exact factory type beats `*`; then the region level
+(country ISO alpha-2, UN sub-region, UN region, `*`); then an exact intensity basis beats `*`.
+Resolution runs on the few distinct (type, basis, country, sub-region, region) combinations and
+is joined back, so its cost does not grow with the number of facility-years.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from factory_journey.engine.assessment.methodology import Methodology
+
+KEY_COLUMNS: tuple[str, ...] = ("_ftype", "_basis", "country_iso2", "un_subregion", "un_region")
+
+
+def threshold_table(methodology: Methodology) -> pl.DataFrame:
+    """The absolute threshold rows as a frame (indicator, factory_type, basis, region, value …)."""
+    rows = [row.model_dump() for row in methodology.absolute_thresholds]
+    return pl.DataFrame(
+        rows,
+        schema={
+            "indicator": pl.String,
+            "value": pl.Float64,
+            "factory_type": pl.String,
+            "basis": pl.String,
+            "region": pl.String,
+            "certainty": pl.String,
+            "source": pl.String,
+        },
+    )
+
+
+def resolve_absolute(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+    """Per distinct key combination of `frame`: `_abs_<indicator>` threshold and its certainty.
+
+    Returns a frame keyed by KEY_COLUMNS, to be left-joined on those columns (nulls equal).
+    """
+    combos = frame.select(KEY_COLUMNS).unique().with_row_index("_combo")
+    table = threshold_table(methodology).with_row_index("_order")
+    candidates = combos.join(table, how="cross").with_columns(
+        _type_score=pl.when(pl.col("factory_type") == pl.col("_ftype"))
+        .then(100)
+        .when(pl.col("factory_type") == "*")
+        .then(0)
+        .otherwise(None),
+        _region_score=pl.when(pl.col("region") == pl.col("country_iso2"))
+        .then(30)
+        .when(pl.col("region") == pl.col("un_subregion"))
+        .then(20)
+        .when(pl.col("region") == pl.col("un_region"))
+        .then(10)
+        .when(pl.col("region") == "*")
+        .then(0)
+        .otherwise(None),
+        _basis_score=pl.when(pl.col("basis") == pl.col("_basis"))
+        .then(1)
+        .when(pl.col("basis") == "*")
+        .then(0)
+        .otherwise(None),
+    )
+    best = (
+        candidates.drop_nulls(["_type_score", "_region_score", "_basis_score"])
+        .with_columns(
+            _score=pl.col("_type_score") + pl.col("_region_score") + pl.col("_basis_score")
+        )
+        # Highest score wins; equal scores keep the file's row order, so the result is stable.
+        .sort(["_combo", "indicator", "_score", "_order"], descending=[False, False, True, False])
+        .unique(["_combo", "indicator"], keep="first", maintain_order=True)
+    )
+    wide_value = best.pivot(on="indicator", index="_combo", values="value", sort_columns=True)
+    wide_cert = best.pivot(on="indicator", index="_combo", values="certainty", sort_columns=True)
+    wide_value = wide_value.rename({c: f"_abs_{c}" for c in wide_value.columns if c != "_combo"})
+    wide_cert = wide_cert.rename({c: f"_abscert_{c}" for c in wide_cert.columns if c != "_combo"})
+    for area_indicator in methodology.indicators():
+        key = area_indicator[1].key
+        if f"_abs_{key}" not in wide_value.columns:
+            wide_value = wide_value.with_columns(pl.lit(None, pl.Float64).alias(f"_abs_{key}"))
+            wide_cert = wide_cert.with_columns(pl.lit(None, pl.String).alias(f"_abscert_{key}"))
+    return (
+        combos.join(wide_value, on="_combo", how="left")
+        .join(wide_cert, on="_combo", how="left")
+        .drop("_combo")
+    )

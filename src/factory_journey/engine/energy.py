@@ -1,0 +1,142 @@
+"""Energy: fuel-aware conversion to MJ and the energy columns of the matrix.
+
+Ingestion converts each quantity into the canonical unit of its own dimension (contracts §2):
+energy → MJ, volume → m³, mass → kg. Fuels reported by volume or mass become energy here with
+the IPCC 2006 defaults: mass [kg] × net calorific value [TJ/Gg = MJ/kg]; volume [m³] × density
+[kg/m³] first. Natural gas in m³ or Nm³ uses its density at normal conditions (0 °C,
+101.325 kPa) from the fuel table, so a volume at other conditions must be normalised upstream.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from factory_journey.engine.exprs import is_in_ci, ratio, strict_sum
+from factory_journey.engine.quality import months_aggs, verified_aggs
+from factory_journey.engine.refdata import EngineReference
+
+#: Contractual instruments that make purchased electricity renewable (market-based claim).
+RENEWABLE_INSTRUMENTS: tuple[str, ...] = ("PPA", "EAC", "green_tariff")
+#: IPCC fuels counted as coal for `coal_share_thermal` (petroleum coke is an oil product).
+COAL_PATTERN = r"coal|lignite|anthracite|peat"
+MJ_PER_KWH = 3.6
+
+
+def source_attributes(reference: EngineReference) -> pl.DataFrame:
+    """One row per FEM energy source with its category, flags and IPCC fuel factors.
+
+    Columns: source, category, renewable, scope, fuel, factor_basis, delivery_efficiency,
+    ncv_mj_per_kg, density_kg_per_m3, co2_kg_per_tj, ch4_kg_per_tj, n2o_kg_per_tj, biogenic,
+    is_coal.
+    """
+    sources = reference.energy_sources.select(
+        pl.col("key").cast(pl.String).alias("source"),
+        pl.col("category").cast(pl.String),
+        _as_bool(pl.col("renewable")).alias("renewable"),
+        pl.col("scope").cast(pl.String).alias("scope"),
+        pl.col("fuel").cast(pl.String).alias("fuel"),
+        pl.col("factor_basis").cast(pl.String).alias("factor_basis"),
+        pl.col("delivery_efficiency").cast(pl.Float64).alias("delivery_efficiency"),
+    )
+    fuels = reference.fuels.select(
+        pl.col("fuel").cast(pl.String),
+        pl.col("ncv_tj_per_gg").cast(pl.Float64).alias("ncv_mj_per_kg"),
+        pl.col("density_kg_per_m3").cast(pl.Float64),
+        pl.col("co2_kg_per_tj").cast(pl.Float64),
+        pl.col("ch4_kg_per_tj").cast(pl.Float64).fill_null(0.0),
+        pl.col("n2o_kg_per_tj").cast(pl.Float64).fill_null(0.0),
+        _as_bool(pl.col("biogenic")).fill_null(False).alias("biogenic"),
+    )
+    out = sources.join(fuels, on="fuel", how="left")
+    return out.with_columns(
+        pl.col("fuel").str.to_lowercase().str.contains(COAL_PATTERN).fill_null(False)
+        .alias("is_coal")
+    )
+
+
+def _as_bool(expr: pl.Expr) -> pl.Expr:
+    """`true/yes/1` (any case) or a boolean column → boolean."""
+    text = expr.cast(pl.String).str.to_lowercase()
+    return text.is_in(["true", "yes", "1", "y"])
+
+
+def energy_mj(unit: pl.Expr, quantity: pl.Expr) -> pl.Expr:
+    """Energy of a row [MJ] from its canonical quantity and unit (MJ, kg of fuel, m³ of fuel).
+
+    Needs the fuel columns `ncv_mj_per_kg` [MJ/kg] and `density_kg_per_m3` [kg/m³]; null when
+    the fuel has no factor for the unit given (e.g. electricity in kg). Only fuels burnt on
+    site (scope 1) are converted: a tonne of purchased steam is not a tonne of its fuel.
+    """
+    unit = unit.cast(pl.String)
+    burnt = pl.col("scope").cast(pl.String) == "1"
+    return (
+        pl.when(unit.is_in(["MJ", "mj"]))
+        .then(quantity)
+        .when(~burnt)
+        .then(None)
+        .when(unit == "kg")
+        .then(quantity * pl.col("ncv_mj_per_kg"))
+        .when(unit.is_in(["m3", "m³"]))
+        .then(quantity * pl.col("density_kg_per_m3") * pl.col("ncv_mj_per_kg"))
+        .otherwise(None)
+    )
+
+
+def energy_rows(energy: pl.LazyFrame, attributes: pl.DataFrame) -> pl.LazyFrame:
+    """Energy input rows with `mj` and the per-row parts the aggregation sums [MJ]."""
+    rows = energy.join(attributes.lazy(), on="source", how="left")
+    mj = energy_mj(pl.col("unit_canonical"), pl.col("quantity_canonical").cast(pl.Float64))
+    rows = rows.with_columns(mj.alias("mj"))
+    category = pl.col("category")
+    renewable = pl.col("renewable").fill_null(False) | is_in_ci(
+        "instrument", RENEWABLE_INSTRUMENTS
+    ).fill_null(False)
+    thermal = category == "thermal"
+    # Unknown source (category null) → the split is unknown, so its parts become null.
+    return rows.with_columns(
+        pl.when(category == "electricity").then(pl.col("mj")).otherwise(0.0).alias("_elec_mj"),
+        pl.when(thermal).then(pl.col("mj")).otherwise(0.0).alias("_thermal_mj"),
+        pl.when(category.is_null()).then(None).when(renewable).then(pl.col("mj"))
+        .otherwise(0.0).alias("_renewable_mj"),
+        (pl.col("mj") * pl.col("production_share").cast(pl.Float64).fill_null(1.0))
+        .alias("_production_mj"),
+        pl.when(thermal & pl.col("is_coal")).then(pl.col("mj")).otherwise(0.0)
+        .alias("_coal_mj"),
+        pl.when(thermal & pl.col("fuel").is_not_null() & ~pl.col("biogenic").fill_null(False)
+                & ~pl.col("renewable").fill_null(False))
+        .then(pl.col("mj")).otherwise(0.0).alias("_fossil_mj"),
+    )
+
+
+def energy_aggs() -> list[pl.Expr]:
+    """Per facility-year sums of the energy parts [MJ] and the quality expressions."""
+    return [
+        pl.lit(True).alias("_energy_present"),
+        strict_sum(pl.col("mj")).alias("energy_total_mj"),
+        strict_sum(pl.col("_elec_mj")).alias("energy_electric_mj"),
+        strict_sum(pl.col("_thermal_mj")).alias("energy_thermal_mj"),
+        strict_sum(pl.col("_renewable_mj")).alias("energy_renewable_mj"),
+        strict_sum(pl.col("_production_mj")).alias("_energy_production_mj"),
+        strict_sum(pl.col("_coal_mj")).alias("_energy_coal_mj"),
+        strict_sum(pl.col("_fossil_mj")).alias("_energy_fossil_mj"),
+        *months_aggs("energy"),
+        *verified_aggs("energy"),
+    ]
+
+
+def energy_columns() -> list[pl.Expr]:
+    """Shares [0–1] and intensities [MJ/pc, MJ/kg, MJ/unit] on the joined matrix.
+
+    Intensities divide the energy used for production (`production_share` applied, empty =
+    all) by the production volume; see docs/decisions/0003-vertical-intensity.md.
+    """
+    production = pl.col("_energy_production_mj")
+    return [
+        ratio(pl.col("energy_renewable_mj"), pl.col("energy_total_mj")).alias("renewable_share"),
+        ratio(pl.col("_energy_coal_mj"), pl.col("energy_thermal_mj")).alias("coal_share_thermal"),
+        ratio(pl.col("_energy_fossil_mj"), pl.col("energy_thermal_mj"))
+        .alias("fossil_share_thermal"),
+        ratio(production, pl.col("production_volume_pcs")).alias("energy_intensity_mj_per_pc"),
+        ratio(production, pl.col("production_volume_kg")).alias("energy_intensity_mj_per_kg"),
+        ratio(production, pl.col("_production_volume_unit")).alias("energy_intensity_mj_per_unit"),
+    ]

@@ -1,0 +1,266 @@
+"""The Data Matrix: one row per facility-year, one column per indicator of the catalogue.
+
+`build_matrix` takes the ingested tables (contracts §2) and returns the matrix (contracts §3).
+Each area aggregates its input rows in one vectorised group-by over (facility_id, year); the
+areas are then left-joined onto the facility-years of the profiles, and the ratios computed on
+the joined frame. A single facility goes through exactly the same plan as a million.
+
+Nulls: an area without input rows leaves its columns null (never 0); a ratio with a null or
+zero denominator is null; a total with an input row that cannot be converted is null.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from importlib.metadata import PackageNotFoundError, version
+
+import polars as pl
+
+from factory_journey.engine import (
+    air,
+    chemicals,
+    ems,
+    energy,
+    ghg,
+    quality,
+    waste,
+    wastewater,
+    water,
+    zdhc,
+)
+from factory_journey.engine.catalogue import catalogue_version, matrix_columns
+from factory_journey.engine.exprs import KEYS
+from factory_journey.engine.facilities import facility_keys, keys_from_tables, programmes_active
+from factory_journey.engine.provenance import PROVENANCE_SCHEMA, provenance_frame
+from factory_journey.engine.refdata import EngineReference, default_reference
+
+#: Above this many input rows, provenance is not collected unless asked for.
+PROVENANCE_AUTO_LIMIT = 2_000_000
+
+ZDHC_LEVELS_SCHEMA: dict[str, type[pl.DataType]] = {
+    "facility_id": pl.String,
+    "year": pl.Int64,
+    "sample_date": pl.Date,
+    "parameter": pl.String,
+    "kind": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "level": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class MatrixResult:
+    """What `build_matrix` returns.
+
+    - `matrix`: wide, one row per facility_id × year, columns = the indicator catalogue.
+    - `zdhc_levels`: long, the graded parameters of each facility-year's latest discharged
+      sample (facility_id, year, sample_date, parameter, kind, value, unit, level).
+    - `provenance`: long, one row per input row (facility_id, year, indicator = area, table,
+      ref_id, _file, _sheet, _row, verification_status, unit_reported); empty when
+      `provenance_included` is false.
+    - `versions`: reference files, catalogue, GWP vintage, grid vintage and engine version.
+    """
+
+    matrix: pl.DataFrame
+    zdhc_levels: pl.DataFrame
+    provenance: pl.DataFrame
+    versions: dict[str, str] = field(default_factory=dict)
+    provenance_included: bool = True
+
+
+def _engine_version() -> str:
+    try:
+        return version("factory-journey")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+def _with_year(table: str, frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Key columns typed alike in every table; ZDHC results get the year of their sample."""
+    schema = frame.collect_schema()
+    if table == "zdhc_wastewater" and "year" not in schema:
+        frame = frame.with_columns(pl.col("sample_date").dt.year().alias("year"))
+    if table == "zdhc_wastewater" and schema.get("sample_date") == pl.String:
+        frame = frame.with_columns(pl.col("sample_date").str.to_date(strict=False))
+    casts = [pl.col("facility_id").cast(pl.String)] if "facility_id" in schema else []
+    if "year" in schema or table == "zdhc_wastewater":
+        casts.append(pl.col("year").cast(pl.Int64))
+    return frame.with_columns(casts) if casts else frame
+
+
+def _fill_missing(frame: pl.LazyFrame, columns: dict[str, pl.DataType]) -> pl.LazyFrame:
+    """Optional input columns an older file may lack, added as nulls."""
+    have = set(frame.collect_schema().names())
+    missing = [pl.lit(None, dtype=t).alias(c) for c, t in columns.items() if c not in have]
+    return frame.with_columns(missing) if missing else frame
+
+
+_OPTIONAL: dict[str, dict[str, pl.DataType]] = {
+    "energy": {
+        "month": pl.Int64(), "production_share": pl.Float64(), "instrument": pl.String(),
+        "market_factor_kgco2e_per_kwh": pl.Float64(), "verification_status": pl.String(),
+    },
+    "water": {"month": pl.Int64(), "verification_status": pl.String()},
+    "wastewater": {
+        "month": pl.Int64(), "recycled_share": pl.Float64(), "verification_status": pl.String(),
+    },
+    "waste": {"month": pl.Int64(), "verification_status": pl.String()},
+    "air": {
+        "tracked": pl.Boolean(), "refrigerant": pl.String(),
+        "refrigerant_recharge_kg": pl.Float64(), "verification_status": pl.String(),
+    },
+    "chemicals": {
+        "products_on_gateway": pl.Int64(), "mrsl_level_1": pl.Int64(),
+        "mrsl_level_2": pl.Int64(), "mrsl_level_3": pl.Int64(),
+        "incheck_verified": pl.Boolean(), "supplier_to_zero_level": pl.Int64(),
+        "verification_status": pl.String(),
+    },
+    "ems": {
+        name: pl.Boolean()
+        for name in ("has_policy", "has_management_system", *ems.PRACTICES)
+    } | {"verification_status": pl.String()},
+}
+
+
+def _area_frames(
+    lazy: dict[str, pl.LazyFrame], reference: EngineReference, graded: pl.LazyFrame | None
+) -> list[pl.LazyFrame]:
+    """One aggregated frame per area present, keyed by facility_id and year."""
+    frames = []
+    if "energy" in lazy:
+        rows = energy.energy_rows(lazy["energy"], energy.source_attributes(reference))
+        rows = ghg.ghg_rows(rows, reference)
+        frames.append(rows.group_by(*KEYS).agg(*energy.energy_aggs(), *ghg.ghg_aggs()))
+    if "water" in lazy:
+        frames.append(lazy["water"].group_by(*KEYS).agg(*water.water_aggs()))
+    if "wastewater" in lazy:
+        frames.append(lazy["wastewater"].group_by(*KEYS).agg(*wastewater.wastewater_aggs()))
+    if graded is not None:
+        frames.append(graded.group_by(*KEYS).agg(*zdhc.zdhc_aggs()))
+    if "waste" in lazy:
+        rows = waste.waste_rows(lazy["waste"], reference.waste_routes)
+        frames.append(rows.group_by(*KEYS).agg(*waste.waste_aggs()))
+    if "air" in lazy:
+        rows = air.air_rows(lazy["air"], reference.gwp)
+        frames.append(rows.group_by(*KEYS).agg(*air.air_aggs()))
+    if "chemicals" in lazy:
+        frames.append(lazy["chemicals"].group_by(*KEYS).agg(*chemicals.chemicals_aggs()))
+    if "ems" in lazy:
+        frames.append(lazy["ems"].group_by(*KEYS).agg(*ems.ems_aggs()))
+    return frames
+
+
+def build_matrix(
+    tables: dict[str, pl.DataFrame],
+    *,
+    gwp_vintage: str = "AR5",
+    grid: pl.DataFrame | None = None,
+    reference: EngineReference | None = None,
+    with_provenance: bool | None = None,
+) -> MatrixResult:
+    """Build the Data Matrix from ingested tables (contracts §2 → §3).
+
+    `grid` replaces the packaged grid table (iso3, year, carbon_intensity_gco2e_per_kwh
+    [gCO2e/kWh]); `reference` replaces all reference data (tests, own factors).
+    `with_provenance` None = collect provenance when the input has at most
+    `PROVENANCE_AUTO_LIMIT` rows.
+    """
+    ref = reference or default_reference(gwp_vintage)
+    if grid is not None:
+        ref = replace(ref, grid=grid, grid_vintage="grid table supplied by the user")
+    lazy = {
+        name: _fill_missing(_with_year(name, frame.lazy()), _OPTIONAL.get(name, {}))
+        for name, frame in tables.items()
+    }
+    performance = [f for n, f in lazy.items() if n not in ("profiles", "programmes")]
+    if "profiles" in lazy:
+        keys = facility_keys(lazy["profiles"], ref.facility_types, ref.countries, ref.water_stress)
+    else:
+        keys = facility_keys(
+            keys_from_tables(performance), ref.facility_types, ref.countries, ref.water_stress
+        )
+    keys = keys.collect().lazy()
+
+    graded_df = None
+    if "zdhc_wastewater" in lazy:
+        graded_df = zdhc.graded_results(lazy["zdhc_wastewater"], ref.zdhc_limits).collect()
+    graded = graded_df.lazy() if graded_df is not None else None
+
+    wide = keys
+    if "programmes" in lazy:
+        wide = wide.join(programmes_active(lazy["programmes"], keys), on=KEYS, how="left")
+    wide = wide.join(
+        ghg.grid_factors_for(keys, ref.grid, ref.grid_vintage), on=("country_iso3", "year"),
+        how="left",
+    )
+    for frame in _area_frames(lazy, ref, graded):
+        wide = wide.join(frame, on=KEYS, how="left")
+    wide = _fill_missing(wide, _area_placeholders())
+    wide = wide.with_columns(energy.energy_columns())
+    wide = wide.with_columns(ghg.ghg_columns()).with_columns(ghg.ghg_total_columns())
+    wide = wide.with_columns(
+        *water.water_columns(ref.water_bands), *waste.waste_columns(), *zdhc.zdhc_columns()
+    )
+    wide = wide.with_columns(
+        pl.coalesce(
+            water.water_risk_category(pl.col("water_stress_score"), ref.water_bands),
+            pl.col("_country_water_category"),
+        ).alias("water_risk_category"),
+        *[e for area in quality.MONTHLY_AREAS for e in quality.completeness_columns(area)],
+    )
+    columns = matrix_columns()
+    matrix = wide.select(columns).sort(*KEYS).collect()
+
+    rows = sum(frame.height for frame in tables.values())
+    include = rows <= PROVENANCE_AUTO_LIMIT if with_provenance is None else with_provenance
+    if include:
+        provenance = provenance_frame(lazy).sort(*KEYS).collect()
+    else:
+        provenance = pl.DataFrame(schema=PROVENANCE_SCHEMA)
+    levels = (
+        graded_df.sort(*KEYS, "parameter")
+        if graded_df is not None
+        else pl.DataFrame(schema=ZDHC_LEVELS_SCHEMA)
+    )
+    versions = {
+        **ref.versions,
+        "indicators.yaml": catalogue_version(),
+        "gwp_vintage": ref.gwp_vintage,
+        "grid_vintage": ref.grid_vintage,
+        "engine": _engine_version(),
+    }
+    return MatrixResult(matrix, levels, provenance, versions, include)
+
+
+def _area_placeholders() -> dict[str, pl.DataType]:
+    """Columns an absent area would have produced, so the derived columns stay computable."""
+    floats = [
+        "energy_total_mj", "energy_electric_mj", "energy_thermal_mj", "energy_renewable_mj",
+        "_energy_production_mj", "_energy_coal_mj", "_energy_fossil_mj", "_scope1_fuel_kg",
+        "biogenic_co2_kg", "_scope2_fuel_kg", "_grid_kwh", "_market_known_kg",
+        "_market_residual_kwh", "water_withdrawal_m3", "water_recycled_m3", "water_reused_m3",
+        "wastewater_m3", "wastewater_industrial_m3", "wastewater_recycling_rate",
+        "waste_total_kg", "waste_hazardous_kg", "waste_nonhazardous_kg",
+        *[f"_waste_{r}_kg" for r in waste.ROUTES],
+        "air_sources_tracked_share", "refrigerant_kgco2e",
+        "chem_gateway_share", "chem_mrsl_level_1_share", "chem_mrsl_level_2_share",
+        "chem_mrsl_level_3_share",
+        *[f"{a}_verified_share" for a in quality.VERIFIED_AREAS],
+    ]
+    ints = [
+        "zdhc_parameters_tested", "zdhc_parameters_failing_foundational", "clearstream_points",
+        "clearstream_max_points", "air_sources_count", "chem_months_reported",
+        "chem_incheck_verified_months", "supplier_to_zero_level", "_zdhc_worst_rank",
+        *[f"{a}_months_reported" for a in quality.MONTHLY_AREAS],
+    ]
+    bools = [
+        "ems_has_policy", "ems_has_management_system",
+        *[f"_{a}_has_annual" for a in quality.MONTHLY_AREAS],
+        *[f"{a}_{p}" for a in ems.PRACTICE_AREAS for p in ems.PRACTICES],
+    ]
+    out: dict[str, pl.DataType] = {c: pl.Float64() for c in floats}
+    out |= {c: pl.Int32() for c in ints}
+    out |= {c: pl.Boolean() for c in bools}
+    out |= {"programmes_active": pl.String(), "chem_products": pl.Int64()}
+    return out

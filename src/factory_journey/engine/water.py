@@ -1,0 +1,63 @@
+"""Water: withdrawal, recycled and reused volumes, intensities and the location's water risk.
+
+Volumes come in m³ (contracts §2). The recycled-and-reused share is the part of all water
+used that did not come from a fresh withdrawal: (recycled + reused) ÷ (withdrawal + recycled +
+reused). Water risk is WRI Aqueduct baseline water stress [score 0–5] of the site when the
+profile gives it, else of the country, put in Aqueduct's five categories.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from factory_journey.engine.exprs import ratio, strict_sum
+from factory_journey.engine.quality import months_aggs, verified_aggs
+
+L_PER_M3 = 1000.0
+
+
+def water_aggs() -> list[pl.Expr]:
+    """Per facility-year volumes by flow [m³] and the quality expressions."""
+    volume = pl.col("quantity_canonical").cast(pl.Float64)
+    flow = pl.col("flow").cast(pl.String)
+    return [
+        pl.lit(True).alias("_water_present"),
+        strict_sum(pl.when(flow == "withdrawal").then(volume).otherwise(0.0))
+        .alias("water_withdrawal_m3"),
+        strict_sum(pl.when(flow == "recycled").then(volume).otherwise(0.0))
+        .alias("water_recycled_m3"),
+        strict_sum(pl.when(flow == "reused").then(volume).otherwise(0.0)).alias("water_reused_m3"),
+        *months_aggs("water"),
+        *verified_aggs("water"),
+    ]
+
+
+def water_risk_category(score: pl.Expr, bands: tuple[tuple[float, str], ...]) -> pl.Expr:
+    """Aqueduct category of a baseline water-stress score [0–5]; null for a null score.
+
+    `bands` are (upper bound, category) pairs, ascending; a score equal to a bound belongs to
+    the higher band (Aqueduct: 1 ≤ score < 2 is low-medium), the last band includes 5.
+    """
+    expr: pl.Expr = pl.lit(None, dtype=pl.String)
+    # Build from the top band down so the first matching `when` is the lowest band.
+    for upper, category in reversed(bands):
+        expr = pl.when(score < upper).then(pl.lit(category)).otherwise(expr)
+    top = bands[-1][1]
+    return pl.when(score.is_null()).then(None).when(score >= bands[-1][0]).then(
+        pl.lit(top)
+    ).otherwise(expr)
+
+
+def water_columns(bands: tuple[tuple[float, str], ...]) -> list[pl.Expr]:
+    """Share [0–1], intensities [L/pc, L/kg, L/unit] and water-risk category."""
+    withdrawal_l = pl.col("water_withdrawal_m3") * L_PER_M3
+    recycled_reused = pl.col("water_recycled_m3") + pl.col("water_reused_m3")
+    used = pl.col("water_withdrawal_m3") + recycled_reused
+    return [
+        ratio(recycled_reused, used).alias("water_recycled_reused_share"),
+        ratio(withdrawal_l, pl.col("production_volume_pcs")).alias("water_intensity_l_per_pc"),
+        ratio(withdrawal_l, pl.col("production_volume_kg")).alias("water_intensity_l_per_kg"),
+        ratio(withdrawal_l, pl.col("_production_volume_unit"))
+        .alias("water_intensity_l_per_unit"),
+        water_risk_category(pl.col("water_stress_score"), bands).alias("water_risk_category"),
+    ]
