@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from factory_journey.services.platform.accounts import Actor, actor_for_token
 from factory_journey.services.platform.errors import NotAuthenticated
+from factory_journey.store.database import transaction
 
 SESSION_COOKIE = "journey_session"
 
@@ -21,15 +22,8 @@ def _factory(request: Request) -> sessionmaker[Session]:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on error."""
-    session = _factory(request)()
-    try:
+    with transaction(_factory(request)) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
