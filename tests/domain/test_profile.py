@@ -145,3 +145,11 @@ def test_checklist_for_a_mill():
     water = items["sipfreshwaterpretreatused"]
     assert water.inspect and water.documents
     assert dict((k, a) for k, _, a in water.sub_questions)["types"] == ["advanced_zld", "primary"]
+
+
+def test_field_and_rule_problems_are_reported_together():
+    record = {**BASE, "siptotalnumemployees": -1, "sipaudit": False, "sipaudit_count": 3}
+    profile, problems = validate_profile(record)
+    assert profile is None
+    assert {("siptotalnumemployees", "greater_than_equal"),
+            ("sipaudit_count", "sub_answer_without_yes")} <= _codes(problems)

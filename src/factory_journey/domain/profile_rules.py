@@ -203,6 +203,21 @@ def profile_rule_problems(profile: FacilityProfile) -> list[Problem]:
     return problems
 
 
+def _rules_without(
+    record: Mapping[str, Any], error: ValidationError, reported: list[Problem]
+) -> list[Problem]:
+    """Rule problems of the record with its bad fields left out, so that one pass reports
+    both kinds; nothing when a required field was among the bad ones."""
+    bad = {str(item["loc"][0]) for item in error.errors() if item["loc"]}
+    rest = {k: v for k, v in record.items() if k not in bad}
+    try:
+        partial = FacilityProfile.model_validate(rest)
+    except ValidationError:
+        return []
+    seen = {p.column for p in reported}
+    return [p for p in profile_rule_problems(partial) if p.column not in seen]
+
+
 def validate_profile(
     record: Mapping[str, Any],
 ) -> tuple[FacilityProfile | None, list[Problem]]:
@@ -214,7 +229,8 @@ def validate_profile(
     try:
         profile = FacilityProfile.model_validate(dict(record))
     except ValidationError as error:
-        return None, problems_from_validation_error(error)
+        problems = problems_from_validation_error(error)
+        return None, problems + _rules_without(record, error, problems)
     problems = profile_rule_problems(profile)
     if any(p.severity is Severity.ERROR for p in problems):
         return None, problems
