@@ -1,0 +1,158 @@
+"""read_dataset: the example reads clean in every format; units convert as hand-computed."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from factory_journey.domain.tables import PERFORMANCE_TABLES
+from factory_journey.ingest import read_dataset
+from tests.ingest.dataset_helpers import EXAMPLE, ROOT, edit_table, example_copy
+
+EXAMPLES = ROOT / "examples"
+
+
+def _comparable(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.drop("_file", "_sheet", "_row")
+
+
+def test_example_reads_without_any_problem() -> None:
+    result = read_dataset(EXAMPLE)
+    assert [p.describe() for p in result.problems] == []
+    assert result.ok
+    assert set(result.tables) == {"profiles", *(t.name for t in PERFORMANCE_TABLES)}
+    assert result.tables["profiles"]["facility_id"].n_unique() == 3
+    assert sorted(result.tables["energy"]["year"].unique().to_list()) == [2023, 2024]
+    assert {f.name for f in result.files} == {f"{t}.csv" for t in result.tables}
+    assert all(len(f.sha256) == 64 for f in result.files)
+
+
+@pytest.mark.parametrize("name", ["small-dataset.xlsx", "small-dataset.json"])
+def test_xlsx_and_json_give_the_same_tables_as_csv(name: str) -> None:
+    csv = read_dataset(EXAMPLE)
+    other = read_dataset(EXAMPLES / name)
+    assert [p.describe() for p in other.problems] == []
+    assert set(other.tables) == set(csv.tables)
+    for table, frame in csv.tables.items():
+        assert_frame_equal(_comparable(frame), _comparable(other.tables[table]))
+
+
+def test_xlsx_rows_are_located_by_sheet_and_spreadsheet_row() -> None:
+    energy = read_dataset(EXAMPLES / "small-dataset.xlsx").tables["energy"]
+    assert energy["_file"][0] == "small-dataset.xlsx"
+    assert energy["_sheet"][0] == "energy"
+    assert energy["_row"][0] == 2  # header = 1
+
+
+def test_json_rows_are_located_by_record_index() -> None:
+    energy = read_dataset(EXAMPLES / "small-dataset.json").tables["energy"]
+    assert energy["_row"][0] == 1
+    assert energy["_sheet"][0] is None
+
+
+def test_parquet_folder_and_zip_read_like_csv(tmp_path: Path) -> None:
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    for path in EXAMPLE.glob("*.csv"):
+        pl.read_csv(path, try_parse_dates=True).write_parquet(folder / f"{path.stem}.parquet")
+    archive = tmp_path / "dataset.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for path in EXAMPLE.glob("*.csv"):
+            handle.write(path, f"small-dataset/{path.name}")
+    csv = read_dataset(EXAMPLE)
+    for other in (read_dataset(folder), read_dataset(archive)):
+        assert [p.describe() for p in other.problems] == []
+        for table, frame in csv.tables.items():
+            assert_frame_equal(_comparable(frame), _comparable(other.tables[table]))
+
+
+def test_contract_columns_present_and_typed() -> None:
+    tables = read_dataset(EXAMPLE).tables
+    for spec in PERFORMANCE_TABLES:
+        frame = tables[spec.name]
+        assert frame.columns[-3:] == ["_file", "_sheet", "_row"]
+        for column in spec.columns:
+            assert column.name in frame.columns
+        assert frame.schema["year" if "year" in frame.columns else "facility_id"] in (
+            pl.Int64,
+            pl.String,
+        )
+    energy = tables["energy"]
+    for name in ("quantity_reported", "unit_reported", "quantity_canonical", "unit_canonical"):
+        assert name in energy.columns
+    assert energy.schema["month"] == pl.Int64
+    assert energy.schema["quantity"] == pl.Float64
+    assert tables["zdhc_wastewater"].schema["year"] == pl.Int64
+    assert tables["zdhc_wastewater"].schema["sample_date"] == pl.Date
+    assert tables["waste"].schema["hazardous"] == pl.Boolean
+    # empty verification_status means self-reported
+    assert tables["water"]["verification_status"].unique().to_list() == ["self-reported"]
+
+
+def _tiny_dataset(tmp_path: Path) -> Path:
+    """The example's profiles and hand-made energy, water and waste rows."""
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    shutil.copy(EXAMPLE / "profiles.csv", folder / "profiles.csv")
+    (folder / "energy.csv").write_text(
+        "facility_id,year,month,ensourceheader,quantity,unit,tracking_method\n"
+        "BD-CS-001,2023,,Purchased Electricity,\"1,000\",kWh,METER\n"
+        "BD-CS-001,2023,,diesel,500,L,invoice\n"
+        "BD-CS-001,2023,,Natural Gas,2,MWh,\n"
+        "CN-MILL-002,2023,,coal,3,t,\n",
+        encoding="utf-8",
+    )
+    (folder / "water.csv").write_text(
+        "facility_id,year,month,source,flow,quantity,unit\n"
+        "BD-CS-001,2023,,groundwater,withdrawal,1000,L\n"
+        "BD-CS-001,2023,,municipal,withdrawal,2,kL\n",
+        encoding="utf-8",
+    )
+    (folder / "waste.csv").write_text(
+        "facility_id,year,month,stream,hazardous,quantity,unit,disposal_method\n"
+        "CN-MILL-002,2023,,boiler ash,no,2,short tons,reuse\n"
+        "CN-MILL-002,2023,,fabric_scraps,No,1500,g,Recycling\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_units_convert_to_hand_computed_values(tmp_path: Path) -> None:
+    result = read_dataset(_tiny_dataset(tmp_path))
+    assert [p.describe() for p in result.problems] == []
+    energy = result.tables["energy"]
+    got = dict(zip(energy["source"], zip(energy["quantity_canonical"], energy["unit_canonical"],
+                                         strict=True), strict=True))
+    assert got["purchased_electricity"] == pytest.approx((3600.0, "MJ"))  # 1,000 kWh × 3.6
+    assert got["natural_gas"] == pytest.approx((7200.0, "MJ"))  # 2 MWh × 3,600
+    assert got["diesel"][0] == pytest.approx(0.5) and got["diesel"][1] == "m3"  # stays volume
+    assert got["coal"][0] == pytest.approx(3000.0) and got["coal"][1] == "kg"  # stays mass
+    assert energy["quantity_reported"].to_list()[:2] == [1000.0, 500.0]
+    assert energy["unit_reported"].to_list()[:2] == ["kWh", "L"]
+    assert energy["tracking_method"][0] == "meter"  # case-insensitive literal enum
+
+    water = result.tables["water"]
+    assert water["quantity_canonical"].to_list() == pytest.approx([1.0, 2.0])
+    assert water["unit_canonical"].unique().to_list() == ["m3"]
+
+    waste = result.tables["waste"]
+    assert waste["stream"].to_list() == ["boiler_ash", "fabric_scraps"]
+    assert waste["disposal_method"].to_list() == ["reuse", "recycling"]
+    assert waste["quantity_canonical"].to_list() == pytest.approx([1814.36948, 1.5])
+    assert waste["unit_canonical"].to_list() == ["kg", "kg"]
+
+
+def test_unknown_file_in_folder_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    folder = example_copy(tmp_path)
+    (folder / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    edit_table(folder, "air", lambda f: f.with_columns(pl.lit("x").alias("comment")))
+    result = read_dataset(folder)
+    assert result.ok
+    codes = {(p.file, p.code) for p in result.problems}
+    assert ("notes.csv", "unknown_table") in codes
+    assert ("air.csv", "unknown_column") in codes
