@@ -175,6 +175,15 @@ PROFILES = Table(
 )
 
 
+_ENUM_WORDS: dict[str, str] = {
+    fem_enums.FACILITY_TYPES: "facility type",
+    fem_enums.PRODUCT_CATEGORIES: "product category",
+    fem_enums.MATERIAL_TYPES: "material type",
+    fem_enums.INDUSTRY_SECTORS: "industry sector",
+    fem_enums.TREATMENT_TYPES: "treatment type",
+}
+
+
 def _enum_error(what: str, bad: list[str], name: str) -> PydanticCustomError:
     return PydanticCustomError(
         "enum",
@@ -297,7 +306,7 @@ class FacilityProfile(BaseModel):
     def _enum_lists(cls, values: list[str], info: ValidationInfo) -> list[str]:
         column = PROFILES.column(str(info.field_name))
         assert isinstance(column.enum, str)
-        return _resolve_list(values, column.enum, column.description.split(" (")[0].lower())
+        return _resolve_list(values, column.enum, _ENUM_WORDS[column.enum])
 
     @field_validator("sipincludedindiscolsure_platform")
     @classmethod

@@ -126,14 +126,14 @@ def resolve_choice(value: str, enum: str | tuple[str, ...]) -> str:
         for choice in enum:
             if fem_enums.fold(choice) == folded:
                 return choice
-        raise CellError(f"unknown value {value!r}", ", ".join(enum))
+        raise CellError("unknown value", ", ".join(enum))
     try:
         enumeration = fem_enums.enumeration(enum)
     except (ReferenceFileError, KeyError):
         return value  # the table is not shipped: leave the value to later checks
     key = enumeration.resolve(value)
     if key is None:
-        raise CellError(f"unknown value {value!r}", enumeration.accepted())
+        raise CellError("unknown value", enumeration.accepted())
     return key
 
 
@@ -157,7 +157,13 @@ def parse_cell(value: Any, column: Column) -> Any:
     elif column.type == "list":
         parsed = parse_list(value)
         if column.enum is not None:
-            parsed = list(dict.fromkeys(resolve_choice(item, column.enum) for item in parsed))
+            keys: list[str] = []
+            for item in parsed:
+                try:
+                    keys.append(resolve_choice(item, column.enum))
+                except CellError as error:
+                    raise CellError(f"unknown value {item!r}", error.accepted) from None
+            parsed = list(dict.fromkeys(keys))
         return parsed or None
     else:
         parsed = parse_text(value)
