@@ -10,6 +10,7 @@ from factory_journey.engine.evaluation.cycles import (
     NOT_COMPARABLE,
     REASONS,
     compare_years,
+    cycle_pairs,
     disputed_areas,
     improvement_cycles,
 )
@@ -187,11 +188,23 @@ def evaluate_programmes(
         regional_insights=insights_table,
         not_comparable=not_comparable_reasons(judged, by=["group"]),
         group_sizes=group_sizes,
-        country_distribution=_country_distribution(members),
+        country_distribution=_country_distribution(members, rules),
         insights=insight_sentences(insights_table, labels),
         caveats=_caveats(matrix, facilities, judged, did, group_sizes, rules, disputed,
-                         provenance),
+                         provenance) + _cycle_caveats(baseline_year, followup_year, length),
     )
+
+
+def _cycle_caveats(baseline_year: int, followup_year: int, length: int) -> list[Caveat]:
+    pairs = cycle_pairs(baseline_year, followup_year, length)
+    if not pairs:
+        return [Caveat("no_cycle", f"No improvement cycle of {length} years fits between "
+                       f"{baseline_year} and {followup_year}; the cycles table is empty.")]
+    covered = pairs[-1][1]
+    if covered != followup_year:
+        return [Caveat("cycle_short", f"Cycles of {length} years cover {baseline_year}–"
+                       f"{covered}; the years after {covered} are in no cycle.")]
+    return []
 
 
 def _labelled(frame: pl.DataFrame, rules: EvaluationRules) -> pl.DataFrame:
@@ -223,16 +236,15 @@ def _group_sizes(members: pl.DataFrame, rules: EvaluationRules) -> pl.DataFrame:
     )
 
 
-def _country_distribution(members: pl.DataFrame) -> pl.DataFrame:
-    """Facilities per country and group."""
-    per_country = members.group_by("country_iso2").agg(
-        pl.len().cast(pl.Int64).alias("n_facilities")
-    )
-    per_group = members.group_by("country_iso2", "group").agg(pl.len().cast(pl.Int64).alias("n"))
-    wide = per_group.pivot(on="group", index="country_iso2", values="n")
+def _country_distribution(members: pl.DataFrame, rules: EvaluationRules) -> pl.DataFrame:
+    """Facilities per country, in total and per participation group (a column each)."""
     return (
-        per_country.join(wide, on="country_iso2", how="left")
-        .fill_null(0)
+        members.group_by("country_iso2")
+        .agg(
+            pl.len().cast(pl.Int64).alias("n_facilities"),
+            *((pl.col("group") == key).sum().cast(pl.Int64).alias(key)
+              for key in rules.group_keys),
+        )
         .sort(["n_facilities", "country_iso2"], descending=[True, False], nulls_last=True)
     )
 
