@@ -16,6 +16,7 @@ import polars as pl
 from factory_journey.engine.assessment.catalogue import Catalogue, default_catalogue
 from factory_journey.engine.assessment.finance import BASELINE_COLUMNS, measure_finance
 from factory_journey.engine.assessment.indicators import evaluate_indicators
+from factory_journey.engine.assessment.layout import order_within_groups
 from factory_journey.engine.assessment.maturity import add_maturity
 from factory_journey.engine.assessment.methodology import (
     Methodology,
@@ -113,8 +114,6 @@ def assess(
     frame = add_priorities(frame, methodology)
 
     steps = step_frame(frame, methodology, catalogue)
-    context = frame.select(*KEYS, *_CONTEXT[:1], "country_iso2", "_stage_facility")
-    steps = steps.join(context, on=KEYS, how="left", maintain_order="left")
     opportunities = steps.select(
         *KEYS,
         "journey_factory_type",
@@ -129,7 +128,7 @@ def assess(
         "maturity_stage",
         "maturity_stage_key",
         "methodology_version",
-    ).sort([*KEYS, "area"])
+    )
     pathways = steps.select(
         *KEYS,
         "journey_factory_type",
@@ -149,14 +148,15 @@ def assess(
         "modules",
         "measures",
         "methodology_version",
-    ).sort([*KEYS, "rank"])
-
-    recommended = steps.filter(
-        (pl.col("pathway") == "recommended") & pl.col("measures").is_not_null()
     )
-    baselines = frame.select(*KEYS, *BASELINE_COLUMNS)
-    recommended = recommended.select(*KEYS, "area", "measures", "country_iso2").join(
-        baselines, on=KEYS, how="left", maintain_order="left"
+    pathways = order_within_groups(pathways, len(methodology.areas), "rank")
+
+    # Exactly one recommended step per facility-year, in frame order: align, no join needed.
+    recommended = (
+        steps.filter(pl.col("pathway") == "recommended")
+        .select(*KEYS, "area", "measures", "country_iso2")
+        .hstack(frame.select(*BASELINE_COLUMNS))
+        .filter(pl.col("measures").is_not_null())
     )
     measures = (
         measure_finance(recommended, catalogue, prices)
@@ -186,7 +186,6 @@ def assess(
             "price_source",
         )
         .with_columns(methodology_version=pl.lit(methodology.label))
-        .sort([*KEYS, "measure_rank"])
     )
 
     versions = {

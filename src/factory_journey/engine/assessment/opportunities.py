@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from factory_journey.engine.assessment.layout import interleave
 from factory_journey.engine.assessment.methodology import Area, Methodology
 
 LEVELS: tuple[str, ...] = ("high", "low", "not_assessed")
@@ -67,13 +68,42 @@ def add_area_levels(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFra
     return frame.with_columns(e for a in methodology.areas for e in area_columns(a))
 
 
+def _peer_group_text(indicator_column: str, key: str) -> pl.Expr:
+    """`mill per-kg facilities in BD 2024`: the peer group behind a peer threshold, in words."""
+    basis = (
+        pl.format(" per-{}", pl.col("_basis"))
+        if indicator_column.endswith("_per_unit")
+        else pl.lit("")
+    )
+    level = pl.col(f"_lvl_{key}")
+    region = (
+        pl.when(level == "global")
+        .then(pl.lit("the world"))
+        .when(level == "country_iso2")
+        .then(pl.col("country_iso2"))
+        .when(level == "un_subregion")
+        .then(pl.col("un_subregion"))
+        .otherwise(pl.col("un_region"))
+    )
+    text = pl.format("{}{} facilities in {} {}", pl.col("_ftype"), basis, region, pl.col("year"))
+    return pl.when(level.is_not_null()).then(text)
+
+
 def indicator_frame(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
-    """Long frame: one row per facility-year × indicator, with the reasons behind each level."""
+    """Long frame: one row per facility-year × indicator, with the reasons behind each level.
+
+    Rows in facility-year order, indicators in methodology order. `frame` must be sorted.
+    """
     area_enum = pl.Enum([a.key for a in methodology.areas])
     indicator_enum = pl.Enum([i.key for _, i in methodology.indicators()])
     parts = []
     for area, ind in methodology.indicators():
         k = ind.key
+        peer_group = (
+            _peer_group_text(ind.column, k)
+            if ind.threshold.kind == "peer"
+            else pl.lit(None, pl.String)
+        )
         parts.append(
             frame.select(
                 *KEYS,
@@ -85,47 +115,14 @@ def indicator_frame(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFra
                 pl.col(f"_v_{k}").alias("value"),
                 pl.col(f"_t_{k}").alias("threshold"),
                 pl.col(f"_kind_{k}").alias("threshold_kind"),
-                pl.col(f"_abscert_{k}").alias("threshold_certainty"),
-                pl.col(f"_lvl_{k}").alias("peer_level"),
+                pl.col(f"_abscert_{k}").cast(pl.String).alias("threshold_certainty"),
+                pl.col(f"_lvl_{k}").cast(pl.String).alias("peer_level"),
+                peer_group.alias("peer_group"),
                 pl.col(f"_n_{k}").alias("peer_group_size"),
                 pl.col(f"_flag_{k}").alias("worse_than_threshold"),
                 pl.col(f"_gap_{k}").alias("gap"),
                 pl.col(f"_miss_{k}").alias("missing_data"),
+                pl.lit(methodology.label).alias("methodology_version"),
             )
         )
-    long = pl.concat(parts, how="vertical")
-    peer_group = pl.when(pl.col("peer_level").is_not_null()).then(
-        pl.format(
-            "{} {} facilities in {} {}",
-            pl.col("_ftype"),
-            pl.col("_basis_text"),
-            pl.col("_region_text"),
-            pl.col("year"),
-        )
-    )
-    context = frame.select(*KEYS, "_ftype", "_basis", "country_iso2", "un_subregion", "un_region")
-    long = long.join(context, on=list(KEYS), how="left", maintain_order="left").with_columns(
-        _basis_text=pl.when(pl.col("column").str.ends_with("_per_unit"))
-        .then(pl.format("per-{}", pl.col("_basis")))
-        .otherwise(pl.lit("")),
-        _region_text=pl.when(pl.col("peer_level") == "global")
-        .then(pl.lit("the world"))
-        .when(pl.col("peer_level") == "country_iso2")
-        .then(pl.col("country_iso2"))
-        .when(pl.col("peer_level") == "un_subregion")
-        .then(pl.col("un_subregion"))
-        .otherwise(pl.col("un_region")),
-    )
-    long = long.with_columns(
-        peer_group.str.replace_all("  ", " ").alias("peer_group"),
-        methodology_version=pl.lit(methodology.label),
-    ).drop(
-        "_ftype",
-        "_basis",
-        "country_iso2",
-        "un_subregion",
-        "un_region",
-        "_basis_text",
-        "_region_text",
-    )
-    return long.sort([*KEYS, "area", "indicator"], maintain_order=True)
+    return interleave(parts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.engine.assessment.catalogue import Catalogue
+from factory_journey.engine.assessment.layout import interleave
 from factory_journey.engine.assessment.maturity import stage_keys
 from factory_journey.engine.assessment.methodology import Methodology
 from factory_journey.engine.assessment.rules import condition_expr
@@ -90,18 +91,21 @@ def add_measure_choices(
     """
     limit = methodology.pathways.max_measures_per_step
     columns = set(frame.columns)
-    per_area = {a.key: _measure_scores(a.key, methodology, catalogue, columns)
-                for a in methodology.areas}
+    per_area = {
+        a.key: _measure_scores(a.key, methodology, catalogue, columns) for a in methodology.areas
+    }
     frame = frame.with_columns(
-        expr.alias(f"_msk_{a}_{i}") for a, items in per_area.items()
+        expr.alias(f"_msk_{a}_{i}")
+        for a, items in per_area.items()
         for i, (_, expr) in enumerate(items)
     )
     ranks = []
     for a, items in per_area.items():
         for i in range(len(items)):
             me = pl.col(f"_msk_{a}_{i}")
-            ahead = [(pl.col(f"_msk_{a}_{j}") > me).cast(pl.Int8)
-                     for j in range(len(items)) if j != i]
+            ahead = [
+                (pl.col(f"_msk_{a}_{j}") > me).cast(pl.Int8) for j in range(len(items)) if j != i
+            ]
             rank = pl.sum_horizontal(ahead) if ahead else pl.lit(0, pl.Int8)
             ranks.append(pl.when(me >= 0).then(rank).alias(f"_mrk_{a}_{i}"))
     frame = frame.with_columns(ranks)
@@ -111,97 +115,123 @@ def add_measure_choices(
         for position in range(min(limit, len(items))):
             choice: pl.Expr = pl.lit(None, pl.String)
             for i, (key, _) in enumerate(items):
-                choice = pl.when(pl.col(f"_mrk_{a}_{i}") == position).then(pl.lit(key)).otherwise(
-                    choice
+                choice = (
+                    pl.when(pl.col(f"_mrk_{a}_{i}") == position).then(pl.lit(key)).otherwise(choice)
                 )
             picked.append(choice)
-        text = (pl.concat_str(picked, separator=";", ignore_nulls=True) if picked
-                else pl.lit("", pl.String))
+        text = (
+            pl.concat_str(picked, separator=";", ignore_nulls=True)
+            if picked
+            else pl.lit("", pl.String)
+        )
         texts.append(pl.when(text != "").then(text).alias(f"_measures_{a}"))
     drop = [c for c in frame.columns if c.startswith(("_msk_", "_mrk_"))]
     return frame.with_columns(texts).drop(drop)
 
 
+def add_ranks(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+    """Add `_rank_<area>` (1 = recommended) from one unique integer sort key per area.
+
+    Key, smaller first: level (high, low, not assessed), then priority descending (relevance
+    for not-assessed areas) in 1e-4 steps, then the methodology's area order.
+    """
+    areas = [a.key for a in methodology.areas]
+    keys = []
+    for order, a in enumerate(areas):
+        level = pl.col(f"_level_{a}").replace_strict(_LEVEL_ORDER, return_dtype=pl.Int64)
+        score = (
+            pl.when(pl.col(f"_level_{a}") != "not_assessed")
+            .then(pl.col(f"_prio_{a}"))
+            .otherwise(pl.col(f"_rel_{a}") * 100.0)
+        )
+        points = (score * 10_000).round(0).cast(pl.Int64)
+        keys.append((level * 10**9 + (10**7 - points) * 100 + order).alias(f"_sk_{a}"))
+    frame = frame.with_columns(keys)
+    ranks = []
+    for a in areas:
+        ahead = [(pl.col(f"_sk_{b}") < pl.col(f"_sk_{a}")).cast(pl.Int8) for b in areas if b != a]
+        rank = pl.sum_horizontal(ahead) + 1 if ahead else pl.lit(1)
+        ranks.append(rank.cast(pl.Int8).alias(f"_rank_{a}"))
+    return frame.with_columns(ranks).drop([f"_sk_{a}" for a in areas])
+
+
 def step_frame(frame: pl.DataFrame, methodology: Methodology, catalogue: Catalogue) -> pl.DataFrame:
-    """Long frame, one row per facility-year × area, ranked, with pathway role and content."""
-    frame = add_measure_choices(frame, methodology, catalogue)
+    """Long frame, one row per facility-year × area in the methodology's area order, with rank,
+    pathway role, modules and measures. `frame` must be sorted by facility and year."""
+    frame = add_ranks(add_measure_choices(frame, methodology, catalogue), methodology)
     columns = set(frame.columns)
     area_enum = pl.Enum([a.key for a in methodology.areas])
     stages = stage_keys(methodology)
     foundation_modules = _modules_text([str(m) for m in catalogue.modules_for("data_foundation")])
     foundation_measures = ";".join(m.key for m in catalogue.measures if m.key == "metering") or None
-    parts = []
-    for order, area in enumerate(methodology.areas):
-        a = area.key
+
+    def per_area(a: str) -> dict[str, pl.Expr]:
         share_col = f"{a}_verified_share"
-        parts.append(
+        assessed = pl.col(f"_level_{a}") != "not_assessed"
+        return {
+            "area": pl.lit(a, area_enum),
+            "rank": pl.col(f"_rank_{a}"),
+            "opportunity_level": pl.col(f"_level_{a}"),
+            "indicators_judged": pl.col(f"_judged_{a}"),
+            "indicators_worse": pl.col(f"_flagged_{a}").cast(pl.String),
+            "gap": pl.col(f"_areagap_{a}"),
+            "missing_data": pl.col(f"_missing_{a}").cast(pl.String),
+            "verified_share": (
+                pl.col(share_col).cast(pl.Float64)
+                if share_col in columns
+                else pl.lit(None, pl.Float64)
+            ),
+            "maturity_stage": pl.col(f"_stage_{a}"),
+            "relevance": pl.col(f"_rel_{a}").cast(pl.Float64),
+            "regional_factor": pl.col(f"_reg_{a}").cast(pl.Float64),
+            "regional_adaptations": pl.col(f"_adapt_{a}").cast(pl.String),
+            "maturity_need": pl.col(f"_need_{a}").cast(pl.Float64),
+            "priority": pl.when(assessed).then(pl.col(f"_prio_{a}")),
+            "modules": pl.when(assessed)
+            .then(modules_expr(a, catalogue, columns))
+            .otherwise(pl.lit(foundation_modules)),
+            "measures": pl.when(assessed).then(pl.col(f"_measures_{a}")).cast(pl.String),
+        }
+
+    # One frame per area, interleaved: rows stay in facility-year order and areas in
+    # methodology order, with no sort of millions of rows.
+    long = interleave(
+        [
             frame.select(
                 *KEYS,
                 "_ftype",
-                pl.lit(a, area_enum).alias("area"),
-                pl.lit(order, pl.Int8).alias("_area_order"),
-                pl.col(f"_level_{a}").alias("opportunity_level"),
-                pl.col(f"_judged_{a}").alias("indicators_judged"),
-                pl.col(f"_flagged_{a}").alias("indicators_worse"),
-                pl.col(f"_areagap_{a}").alias("gap"),
-                pl.col(f"_missing_{a}").alias("missing_data"),
-                (
-                    pl.col(share_col).cast(pl.Float64)
-                    if share_col in columns
-                    else pl.lit(None, pl.Float64)
-                ).alias("verified_share"),
-                pl.col(f"_stage_{a}").alias("maturity_stage"),
-                pl.col(f"_stage_{a}")
-                .replace_strict(stages, return_dtype=pl.String)
-                .alias("maturity_stage_key"),
-                pl.col(f"_rel_{a}").alias("relevance"),
-                pl.col(f"_reg_{a}").alias("regional_factor"),
-                pl.col(f"_adapt_{a}").alias("regional_adaptations"),
-                pl.col(f"_need_{a}").alias("maturity_need"),
-                pl.when(pl.col(f"_level_{a}") != "not_assessed")
-                .then(pl.col(f"_prio_{a}"))
-                .alias("priority"),
-                pl.when(pl.col(f"_level_{a}") != "not_assessed")
-                .then(modules_expr(a, catalogue, columns))
-                .otherwise(pl.lit(foundation_modules))
-                .alias("modules"),
-                pl.when(pl.col(f"_level_{a}") != "not_assessed")
-                .then(pl.col(f"_measures_{a}"))
-                .alias("measures"),
+                "journey_factory_type",
+                "country_iso2",
+                "_stage_facility",
+                *[e.alias(n) for n, e in per_area(a.key).items()],
             )
-        )
-    long = pl.concat(parts, how="vertical")
-    level_order = pl.col("opportunity_level").replace_strict(_LEVEL_ORDER, return_dtype=pl.Int8)
-    long = long.with_columns(
-        _level_order=level_order,
-        _score=pl.coalesce(pl.col("priority"), pl.col("relevance") * 100.0),
-    ).sort(
-        [*KEYS, "_level_order", "_score", "_area_order"],
-        descending=[False, False, False, True, False],
+            for a in methodology.areas
+        ]
     )
-    long = long.with_columns(rank=(pl.int_range(pl.len()).over(KEYS) + 1).cast(pl.Int8))
     first = pl.col("rank") == 1
+    level = pl.col("opportunity_level")
     pathway = (
         pl.when(first)
         .then(pl.lit("recommended"))
-        .when(pl.col("opportunity_level") == "high")
+        .when(level == "high")
         .then(pl.lit("optional"))
-        .when(pl.col("opportunity_level") == "not_assessed")
+        .when(level == "not_assessed")
         .then(pl.lit("collect_data"))
         .otherwise(pl.lit("none"))
     )
     step_kind = (
-        pl.when(pl.col("opportunity_level") == "high")
+        pl.when(level == "high")
         .then(pl.lit("improve"))
-        .when(pl.col("opportunity_level") == "low")
+        .when(level == "low")
         .then(pl.lit("maintain"))
         .otherwise(pl.lit("data_foundation"))
     )
     return long.with_columns(
+        maturity_stage_key=pl.col("maturity_stage").replace_strict(stages, return_dtype=pl.String),
         pathway=pathway,
         step_kind=step_kind,
-        measures=pl.when(first & (pl.col("opportunity_level") == "not_assessed"))
+        measures=pl.when(first & (level == "not_assessed"))
         .then(pl.lit(foundation_measures, pl.String))
         .otherwise(pl.col("measures")),
         methodology_version=pl.lit(methodology.label),
-    ).drop("_level_order", "_score", "_area_order")
+    )

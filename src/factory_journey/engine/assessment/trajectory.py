@@ -53,4 +53,4 @@ def trajectory_frame(matrix: pl.DataFrame, methodology: Methodology) -> pl.DataF
         gap_to_target_kgco2e=gap,
         on_track=gap <= 0,
         methodology_version=pl.lit(methodology.label),
-    ).sort(KEYS)
+    )
