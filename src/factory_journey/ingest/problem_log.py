@@ -110,7 +110,8 @@ class ProblemLog:
             )
         if count > self.limit:
             rest = bad.slice(self.limit)
-            first, last = rest["_row"].min(), rest["_row"].max()
+            rows_left = rest.get_column("_row")
+            first, last = rows_left.min(), rows_left.max()
             self.add(
                 Problem(
                     f"{count - self.limit} more rows (rows {first}–{last}) have the same "

@@ -18,7 +18,6 @@ import polars as pl
 
 from factory_journey import __version__
 from factory_journey.domain.problems import Problem, Severity
-from factory_journey.engine.matrix import build_matrix
 from factory_journey.ingest import ImportResult, read_dataset
 from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir, check_target
 from factory_journey.services.report_files import write_error_report, write_table
@@ -94,6 +93,14 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
+def build_matrix(tables: dict[str, pl.DataFrame]) -> Any:
+    """`engine.matrix.build_matrix`, imported when first used so that every `journey`
+    command starts without loading the engine."""
+    from factory_journey.engine.matrix import build_matrix as engine_build_matrix
+
+    return engine_build_matrix(tables)
+
+
 def pilot_dataset_path() -> Path:
     """The pilot dataset bundled with the package (`factory_journey/demo/pilot/`)."""
     try:
@@ -140,7 +147,7 @@ def build_matrix_files(
     if not imported.ok:
         report("write", 0, 1)
         with atomic_output_dir(out, force) as staging:
-            written = write_error_report(problems, staging, dataset.name)
+            report_files = write_error_report(problems, staging, dataset.name)
         report("write", 1, 1)
         errors = sum(p.severity is Severity.ERROR for p in problems)
         return MatrixRun(
@@ -148,7 +155,7 @@ def build_matrix_files(
             dataset,
             out,
             problems,
-            written,
+            report_files,
             message=f"{errors} problem{'s' if errors != 1 else ''} in the dataset; nothing "
             f"but the error report was written to {out}",
         )
@@ -201,7 +208,7 @@ def summarise(matrix: pl.DataFrame, problems: list[Problem]) -> MatrixSummary:
     for area in COMPLETENESS_AREAS:
         name = f"{area}_complete"
         if name in matrix.columns and matrix[name].drop_nulls().len():
-            by_area[area] = float(matrix[name].cast(pl.Float64).mean() or 0.0)
+            by_area[area] = float(matrix.select(pl.col(name).cast(pl.Float64).mean()).item())
             columns.append(pl.col(name).fill_null(False))
     complete = (
         float(matrix.select(pl.all_horizontal(columns).cast(pl.Float64).mean()).item())

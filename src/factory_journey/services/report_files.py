@@ -23,14 +23,13 @@ PROBLEM_COLUMNS = ("severity", "file", "sheet", "row", "column", "value", "accep
 
 
 def flat_for_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Lists joined with `;` and other nested values as JSON text, for CSV and XLSX."""
+    """Lists joined with `;` and structs as JSON text, for CSV and XLSX."""
     columns = []
     for name, dtype in frame.schema.items():
-        if isinstance(dtype, pl.List):
+        if isinstance(dtype, pl.List | pl.Array):
             columns.append(pl.col(name).cast(pl.List(pl.String)).list.join(";"))
-        elif isinstance(dtype, pl.Struct | pl.Array):
-            columns.append(pl.col(name).struct.json_encode() if isinstance(dtype, pl.Struct)
-                           else pl.col(name).cast(pl.List(pl.String)).list.join(";"))
+        elif isinstance(dtype, pl.Struct):
+            columns.append(pl.col(name).struct.json_encode())
         else:
             columns.append(pl.col(name))
     return frame.select(columns)
