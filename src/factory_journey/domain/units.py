@@ -48,9 +48,9 @@ class UnknownUnitError(ValueError):
 
 
 @lru_cache(maxsize=1)
-def registry() -> pint.UnitRegistry:
+def registry() -> pint.UnitRegistry[float]:
     """The project's pint registry: pint defaults plus `reference/data/units.txt`."""
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg: pint.UnitRegistry[float] = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.load_definitions(str(data_path("units.txt")))
     return ureg
 
