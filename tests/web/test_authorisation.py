@@ -30,6 +30,7 @@ def expected_status(action: str, actor: str, state: str, ok: int) -> int:
             "evidence.read": True,
             "matrix.read": True,
             "assessment.read": True,
+            "report.read": True,
             "sharing.read": role == "admin",
             "sharing.manage": role == "admin",
             "evidence.create": role in {"admin", "editor"},
@@ -42,6 +43,7 @@ def expected_status(action: str, actor: str, state: str, ok: int) -> int:
     allowed = {
         "facility.read": True,
         "assessment.read": True,
+        "report.read": True,
         "matrix.read": state in {"matrix", "full"},
         "submission.read": full,
         "evidence.read": full,
@@ -79,6 +81,9 @@ def _routes(dummy_org: int, dummy_grant: int):
     return [
         ("facility.read", "GET", "/api/facilities/F1", {}, 200),
         ("facility.read", "GET", "/api/facilities/F1/verification", {}, 200),
+        ("matrix.read", "GET", "/api/facilities/F1/matrix", {}, 200),
+        ("assessment.read", "GET", "/api/facilities/F1/assessment", {}, 200),
+        ("assessment.read", "POST", "/api/facilities/F1/assess", {}, 201),
         ("submission.read", "GET", "/api/facilities/F1/submissions", {}, 200),
         ("submission.read", "GET", "/api/facilities/F1/submissions/2023/1", {}, 200),
         ("sharing.read", "GET", "/api/facilities/F1/grants", {}, 200),
@@ -114,7 +119,7 @@ CASES = [
     for state in STATES
     for actor, *_ in ACTORS
     if actor not in OWNERS or state == "unshared"
-    for index in range(10)
+    for index in range(len(_routes(1, 1)))
 ]
 
 
@@ -132,7 +137,7 @@ def test_routes_cover_every_policy_action():
     from factory_journey.services.platform.policy import POLICY
 
     covered = {action for action, *_ in _routes(1, 1)}
-    not_yet_routed = {"matrix.read", "assessment.read", "report.read"}
+    not_yet_routed = {"report.read"}  # the report service has not landed yet
     assert set(POLICY) - not_yet_routed == covered
 
 

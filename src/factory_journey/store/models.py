@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -175,9 +176,18 @@ class VerificationRecord(Base):
 
 
 class AssessmentSnapshot(Base):
+    """An assessment as computed: never updated, so a past result stays as it was.
+
+    `inputs_key` is the SHA-256 of the inputs (submission ids, methodology and reference-data
+    versions): a read whose inputs have not changed is a lookup, and a change of factors or a
+    correction makes a new snapshot beside the old ones.
+    """
+
     __tablename__ = "assessment_snapshot"
+    __table_args__ = (Index("ix_assessment_snapshot_inputs", "facility_id", "inputs_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"))
+    inputs_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
     year: Mapped[int] = mapped_column(Integer)
     methodology_version: Mapped[str] = mapped_column(String(64))
     reference_versions: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Cookie, Depends, Header, Request
+from fastapi import Cookie, Depends, Header, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from factory_journey.services.platform.accounts import Actor, actor_for_token
@@ -47,3 +47,15 @@ def current_actor(session: SessionDep, token: Annotated[str, Depends(bearer_toke
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 TokenDep = Annotated[str, Depends(bearer_token)]
+
+
+#: Largest id a database integer column holds (PostgreSQL `integer`).
+MAX_DB_INT = 2_147_483_647
+#: Text without control characters (PostgreSQL refuses NUL in text).
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+
+FacilityId = Annotated[
+    str, Path(min_length=1, max_length=64, pattern=PRINTABLE, description="facility id")
+]
+RowId = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
+Year = Annotated[int, Path(ge=1900, le=2100)]

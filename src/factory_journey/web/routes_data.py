@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, File, UploadFile
 
 from factory_journey.services.platform import facilities, imports
-from factory_journey.web.deps import CurrentActor, FactoryDep, SessionDep
+from factory_journey.web.deps import CurrentActor, FactoryDep, RowId, SessionDep
 from factory_journey.web.schemas import JobPublic
 
 router = APIRouter(tags=["data"])
@@ -33,5 +33,5 @@ async def upload_dataset(
 
 
 @router.get("/jobs/{job_id}", response_model=JobPublic)
-def get_job(job_id: int, session: SessionDep, actor: CurrentActor) -> JobPublic:
+def get_job(job_id: RowId, session: SessionDep, actor: CurrentActor) -> JobPublic:
     return JobPublic.model_validate(facilities.job(session, actor, job_id))

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 
 from factory_journey.services.platform import evidence, facilities, sharing
-from factory_journey.web.deps import CurrentActor, SessionDep
+from factory_journey.web.deps import PRINTABLE, CurrentActor, FacilityId, RowId, SessionDep, Year
 from factory_journey.web.schemas import (
     EvidencePublic,
     FacilityPublic,
@@ -39,13 +39,15 @@ def list_facilities(session: SessionDep, actor: CurrentActor) -> list[FacilityPu
 
 
 @router.get("/facilities/{facility_id}", response_model=FacilityPublic)
-def get_facility(facility_id: str, session: SessionDep, actor: CurrentActor) -> FacilityPublic:
+def get_facility(
+    facility_id: FacilityId, session: SessionDep, actor: CurrentActor
+) -> FacilityPublic:
     return _facility_public(facilities.facility(session, actor, facility_id))
 
 
 @router.get("/facilities/{facility_id}/submissions", response_model=list[SubmissionPublic])
 def list_submissions(
-    facility_id: str, session: SessionDep, actor: CurrentActor
+    facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> list[SubmissionPublic]:
     rows = facilities.submissions(session, actor, facility_id)
     return [SubmissionPublic.model_validate(r) for r in rows]
@@ -53,19 +55,21 @@ def list_submissions(
 
 @router.get("/facilities/{facility_id}/submissions/{year}/{version}")
 def get_submission(
-    facility_id: str, year: int, version: int, session: SessionDep, actor: CurrentActor
+    facility_id: FacilityId, year: Year, version: RowId, session: SessionDep, actor: CurrentActor
 ) -> dict[str, list[dict[str, Any]]]:
     return facilities.submission_data(session, actor, facility_id, year, version)
 
 
 @router.get("/facilities/{facility_id}/grants", response_model=list[GrantPublic])
-def list_grants(facility_id: str, session: SessionDep, actor: CurrentActor) -> list[GrantPublic]:
+def list_grants(
+    facility_id: FacilityId, session: SessionDep, actor: CurrentActor
+) -> list[GrantPublic]:
     return [GrantPublic.model_validate(g) for g in sharing.grants_of(session, actor, facility_id)]
 
 
 @router.post("/facilities/{facility_id}/grants", response_model=GrantPublic, status_code=201)
 def create_grant(
-    facility_id: str, body: GrantCreate, session: SessionDep, actor: CurrentActor
+    facility_id: FacilityId, body: GrantCreate, session: SessionDep, actor: CurrentActor
 ) -> GrantPublic:
     row = sharing.grant(session, actor, facility_id, body.grantee_organisation_id, body.scope)
     return GrantPublic.model_validate(row)
@@ -73,14 +77,14 @@ def create_grant(
 
 @router.post("/facilities/{facility_id}/grants/{grant_id}/revoke", response_model=GrantPublic)
 def revoke_grant(
-    facility_id: str, grant_id: int, session: SessionDep, actor: CurrentActor
+    facility_id: FacilityId, grant_id: RowId, session: SessionDep, actor: CurrentActor
 ) -> GrantPublic:
     return GrantPublic.model_validate(sharing.revoke(session, actor, facility_id, grant_id))
 
 
 @router.get("/facilities/{facility_id}/evidence", response_model=list[EvidencePublic])
 def list_evidence(
-    facility_id: str, session: SessionDep, actor: CurrentActor
+    facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> list[EvidencePublic]:
     rows = evidence.list_evidence(session, actor, facility_id)
     return [EvidencePublic.model_validate(r) for r in rows]
@@ -88,12 +92,12 @@ def list_evidence(
 
 @router.post("/facilities/{facility_id}/evidence", response_model=EvidencePublic, status_code=201)
 async def add_evidence(
-    facility_id: str,
+    facility_id: FacilityId,
     session: SessionDep,
     actor: CurrentActor,
     file: Annotated[UploadFile, File()],
     year: Annotated[int, Form(ge=1990, le=2100)],
-    subject: Annotated[str, Form(min_length=1, max_length=120)],
+    subject: Annotated[str, Form(min_length=1, max_length=120, pattern=PRINTABLE)],
 ) -> EvidencePublic:
     content = await file.read()
     row = evidence.add_evidence(
@@ -104,7 +108,7 @@ async def add_evidence(
 
 @router.get("/facilities/{facility_id}/verification", response_model=list[VerificationPublic])
 def list_verification(
-    facility_id: str, session: SessionDep, actor: CurrentActor
+    facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> list[VerificationPublic]:
     rows = evidence.verification_history(session, actor, facility_id)
     return [VerificationPublic.model_validate(r) for r in rows]
@@ -114,7 +118,7 @@ def list_verification(
     "/facilities/{facility_id}/verification", response_model=VerificationPublic, status_code=201
 )
 def set_verification(
-    facility_id: str, body: VerificationCreate, session: SessionDep, actor: CurrentActor
+    facility_id: FacilityId, body: VerificationCreate, session: SessionDep, actor: CurrentActor
 ) -> VerificationPublic:
     row = evidence.set_verification(
         session,

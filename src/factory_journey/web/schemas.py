@@ -7,10 +7,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: Largest id a database integer column holds (PostgreSQL `integer`).
+MAX_DB_INT = 2_147_483_647
+#: One line of text without control characters (PostgreSQL refuses NUL in text).
+LINE = r"^[^\x00-\x1f\x7f]*$"
+#: Free text: any characters but NUL.
+NO_NUL = r"^[^\x00]*$"
+
 
 class SignIn(BaseModel):
-    email: str = Field(min_length=3, max_length=320)
-    password: str = Field(min_length=1, max_length=1024)
+    email: str = Field(min_length=3, max_length=320, pattern=LINE)
+    password: str = Field(min_length=1, max_length=1024, pattern=NO_NUL)
 
 
 class TokenPublic(BaseModel):
@@ -59,7 +66,7 @@ class SubmissionPublic(BaseModel):
 
 
 class GrantCreate(BaseModel):
-    grantee_organisation_id: int = Field(ge=1)
+    grantee_organisation_id: int = Field(ge=1, le=MAX_DB_INT)
     scope: Literal["assessment", "matrix", "full"]
 
 
@@ -75,10 +82,10 @@ class GrantPublic(BaseModel):
 
 class VerificationCreate(BaseModel):
     year: int = Field(ge=1990, le=2100)
-    subject: str = Field(min_length=1, max_length=120)
+    subject: str = Field(min_length=1, max_length=120, pattern=LINE)
     status: Literal["self-reported", "verified", "disputed"]
-    evidence_id: int | None = Field(default=None, ge=1)
-    comment: str | None = Field(default=None, max_length=4000)
+    evidence_id: int | None = Field(default=None, ge=1, le=MAX_DB_INT)
+    comment: str | None = Field(default=None, max_length=4000, pattern=NO_NUL)
 
 
 class VerificationPublic(BaseModel):
@@ -110,3 +117,40 @@ class OrganisationPublic(BaseModel):
     id: int
     name: str
     kind: str
+
+
+class SnapshotPublic(BaseModel):
+    facility_id: str
+    snapshot_id: int
+    computed_at: datetime
+    inputs_key: str = Field(
+        description="SHA-256 of submission ids and methodology/reference versions"
+    )
+    submission_ids: list[int]
+    methodology_version: str
+    versions: dict[str, str]
+    warnings: list[str]
+
+
+class MatrixPublic(SnapshotPublic):
+    matrix: list[dict[str, Any]] = Field(description="Data Matrix rows (docs/contracts.md §3)")
+    zdhc_levels: list[dict[str, Any]]
+
+
+class AssessmentPublic(SnapshotPublic):
+    opportunities: list[dict[str, Any]]
+    pathways: list[dict[str, Any]]
+    measures: list[dict[str, Any]]
+    trajectory: list[dict[str, Any]]
+
+
+class PortfolioLinePublic(BaseModel):
+    facility_id: str
+    name: str
+    country_iso2: str
+    journey_factory_type: str | None
+    relation: str
+    scope: str | None
+    year: int | None
+    opportunity_levels: dict[str, str | None]
+    snapshot_id: int

@@ -12,6 +12,7 @@ from factory_journey.services.platform.access import authorise
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.errors import InvalidInput, NotFound
+from factory_journey.services.platform.files import safe_filename
 from factory_journey.store.models import Evidence, VerificationRecord
 
 #: Largest evidence document accepted [bytes].
@@ -55,7 +56,7 @@ def add_evidence(
         facility_id=facility_id,
         year=year,
         subject=subject,
-        filename=Path(filename).name,
+        filename=safe_filename(filename),
         content_type=EVIDENCE_TYPES[suffix],
         size_bytes=len(content),
         sha256=hashlib.sha256(content).hexdigest(),

@@ -22,6 +22,7 @@ from factory_journey.domain.problems import Problem
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.errors import Forbidden, InvalidInput
+from factory_journey.services.platform.files import safe_filename
 from factory_journey.services.platform.policy import allowed_in_organisation
 from factory_journey.store.database import transaction
 from factory_journey.store.models import (
@@ -59,7 +60,7 @@ def store_upload(
     upload = Upload(
         organisation_id=actor.organisation_id,
         user_id=actor.user_id,
-        filename=Path(filename).name,
+        filename=safe_filename(filename),
         content_type=content_type or "application/octet-stream",
         size_bytes=len(content),
         sha256=hashlib.sha256(content).hexdigest(),

@@ -1,0 +1,377 @@
+"""A facility's Data Matrix, assessment and portfolio, as stored snapshots.
+
+The platform runs the same engine as the command line (`engine.matrix.build_matrix`, then
+`engine.assessment.assess`) over the latest submission version of every year of one facility.
+The outcome is stored as an `AssessmentSnapshot` keyed by its inputs: the submission ids, the
+methodology version and the reference-data versions. A read whose inputs have not changed is a
+lookup; a correction or a change of factors makes a new snapshot, and the old ones stay as
+they were.
+
+A facility is assessed on its own data only: peer thresholds (which need a group of comparable
+facilities) fall back to the methodology's absolute thresholds, so a result never depends on
+which other organisations happen to use the same server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import polars as pl
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from factory_journey.services.platform.access import authorise
+from factory_journey.services.platform.accounts import Actor
+from factory_journey.services.platform.audit import record
+from factory_journey.services.platform.facilities import portfolio as portfolio_entries
+from factory_journey.services.platform.imports import latest_tables
+from factory_journey.store.models import AssessmentSnapshot, Submission
+
+#: Parts of a snapshot that a reader of the matrix, or of the assessment, receives.
+MATRIX_PARTS = ("matrix", "zdhc_levels")
+ASSESSMENT_PARTS = ("opportunities", "pathways", "measures", "trajectory")
+#: Every frame kept in a snapshot.
+ALL_PARTS = (*MATRIX_PARTS, *ASSESSMENT_PARTS, "indicators")
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What an assessment of one facility depends on, and its key [SHA-256 hex]."""
+
+    facility_id: str
+    submission_ids: tuple[int, ...]
+    methodology_version: str
+    reference_versions: dict[str, str]
+
+    @property
+    def key(self) -> str:
+        document = {
+            "submission_ids": list(self.submission_ids),
+            "methodology": self.methodology_version,
+            "reference": self.reference_versions,
+        }
+        canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _current_versions() -> tuple[str, tuple[tuple[str, str], ...]]:
+    """(methodology label, reference-data versions) of the packaged data; read once a process.
+
+    The reference files ship with the package, so they cannot change under a running server.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    from factory_journey.engine.assessment import (
+        default_catalogue,
+        default_methodology,
+        default_prices,
+    )
+    from factory_journey.engine.catalogue import catalogue_version
+    from factory_journey.engine.refdata import default_reference
+
+    reference = default_reference()
+    try:
+        engine_version = version("factory-journey")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        engine_version = "unknown"
+    prices = default_prices()
+    versions = {
+        **reference.versions,
+        "indicators.yaml": catalogue_version(),
+        "gwp_vintage": reference.gwp_vintage,
+        "grid_vintage": reference.grid_vintage,
+        "programme_modules": default_catalogue().version,
+        "prices": ";".join(sorted(set(prices["price_source"].to_list()))),
+        "engine": engine_version,
+    }
+    return default_methodology().label, tuple(sorted(versions.items()))
+
+
+def current_inputs(session: Session, facility_id: str) -> Inputs:
+    """The inputs an assessment of the facility would use now."""
+    latest = (
+        select(Submission.year, func.max(Submission.version).label("version"))
+        .where(Submission.facility_id == facility_id)
+        .group_by(Submission.year)
+        .subquery()
+    )
+    ids = session.scalars(
+        select(Submission.id)
+        .join(
+            latest,
+            (Submission.year == latest.c.year) & (Submission.version == latest.c.version),
+        )
+        .where(Submission.facility_id == facility_id)
+        .order_by(Submission.id)
+    ).all()
+    methodology, reference = _current_versions()
+    return Inputs(facility_id, tuple(ids), methodology, dict(reference))
+
+
+def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    # polars writes NaN and infinities as null and dates as ISO text: valid, portable JSON.
+    rows: list[dict[str, Any]] = json.loads(frame.write_json())
+    return rows
+
+
+def _compute(session: Session, inputs: Inputs) -> dict[str, Any]:
+    """Build the matrix and assess it with the engine the command line uses."""
+    from factory_journey.engine.assessment import assess
+    from factory_journey.engine.matrix import build_matrix
+
+    if not inputs.submission_ids:
+        return {
+            "parts": {part: [] for part in ALL_PARTS},
+            "versions": {},
+            "warnings": ["no data has been submitted for this facility yet"],
+            "year": None,
+        }
+    tables = latest_tables(session, [inputs.facility_id])
+    built = build_matrix(tables, with_provenance=False)
+    assessed = assess(built.matrix, matrix_versions=built.versions)
+    frames = {
+        "matrix": built.matrix,
+        "zdhc_levels": built.zdhc_levels,
+        "opportunities": assessed.opportunities,
+        "pathways": assessed.pathways,
+        "measures": assessed.measures,
+        "trajectory": assessed.trajectory,
+        "indicators": assessed.indicators,
+    }
+    years = built.matrix["year"].drop_nulls()
+    return {
+        "parts": {name: _records(frame) for name, frame in frames.items()},
+        "versions": assessed.versions,
+        "warnings": list(assessed.warnings),
+        "year": int(years.max()) if years.len() else None,  # type: ignore[arg-type]
+    }
+
+
+def _store(session: Session, inputs: Inputs, result: dict[str, Any]) -> AssessmentSnapshot:
+    row = AssessmentSnapshot(
+        facility_id=inputs.facility_id,
+        year=result["year"] or 0,
+        inputs_key=inputs.key,
+        methodology_version=inputs.methodology_version,
+        reference_versions=inputs.reference_versions,
+        submission_ids=list(inputs.submission_ids),
+        result=result,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRef:
+    """A stored snapshot without its (large) result."""
+
+    id: int
+    facility_id: str
+    inputs_key: str
+    methodology_version: str
+    submission_ids: list[int]
+    created_at: datetime
+
+
+def _find(session: Session, inputs: Inputs) -> SnapshotRef | None:
+    row = session.execute(
+        select(
+            AssessmentSnapshot.id,
+            AssessmentSnapshot.facility_id,
+            AssessmentSnapshot.inputs_key,
+            AssessmentSnapshot.methodology_version,
+            AssessmentSnapshot.submission_ids,
+            AssessmentSnapshot.created_at,
+        )
+        .where(
+            AssessmentSnapshot.facility_id == inputs.facility_id,
+            AssessmentSnapshot.inputs_key == inputs.key,
+        )
+        .order_by(AssessmentSnapshot.id.desc())
+        .limit(1)
+    ).first()
+    return SnapshotRef(*row) if row is not None else None
+
+
+def _ref(row: AssessmentSnapshot) -> SnapshotRef:
+    return SnapshotRef(
+        row.id,
+        row.facility_id,
+        row.inputs_key,
+        row.methodology_version,
+        list(row.submission_ids),
+        row.created_at,
+    )
+
+
+def current_snapshot(session: Session, facility_id: str) -> SnapshotRef:
+    """The snapshot of the facility's current inputs, computed and stored when there is none."""
+    inputs = current_inputs(session, facility_id)
+    found = _find(session, inputs)
+    if found is not None:
+        return found
+    return _ref(_store(session, inputs, _compute(session, inputs)))
+
+
+def recompute(session: Session, actor: Actor, facility_id: str) -> SnapshotRef:
+    """Assess the facility again from its latest data and store a new snapshot beside the others."""
+    authorise(session, actor, "assessment.read", facility_id)
+    inputs = current_inputs(session, facility_id)
+    row = _store(session, inputs, _compute(session, inputs))
+    record(
+        session,
+        actor,
+        "assessment.compute",
+        "assessment_snapshot",
+        row.id,
+        {"facility_id": facility_id, "inputs_key": inputs.key},
+    )
+    return _ref(row)
+
+
+class _RenderedCache:
+    """Response bodies of immutable snapshots, so a repeated read serialises nothing."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, int, str], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int, str]) -> bytes | None:
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[str, int, str], body: bytes) -> None:
+        with self._lock:
+            self._items[key] = body
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_rendered = _RenderedCache()
+
+
+def _body(session: Session, ref: SnapshotRef, view: str, parts: tuple[str, ...]) -> bytes:
+    # Snapshot ids are only unique within a database: the key names the database too.
+    key = (str(session.get_bind().engine.url), ref.id, view)
+    body = _rendered.get(key)
+    if body is not None:
+        return body
+    row = session.get(AssessmentSnapshot, ref.id)
+    assert row is not None
+    result = row.result
+    document = {
+        "facility_id": ref.facility_id,
+        "snapshot_id": ref.id,
+        "computed_at": ref.created_at.isoformat(),
+        "inputs_key": ref.inputs_key,
+        "submission_ids": ref.submission_ids,
+        "methodology_version": ref.methodology_version,
+        "versions": result.get("versions", {}),
+        "warnings": result.get("warnings", []),
+        **{part: result["parts"].get(part, []) for part in parts},
+    }
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    _rendered.put(key, body)
+    return body
+
+
+def matrix_json(session: Session, actor: Actor, facility_id: str) -> bytes:
+    """The facility's Data Matrix rows (every year) and graded ZDHC results, as JSON."""
+    authorise(session, actor, "matrix.read", facility_id)
+    return _body(session, current_snapshot(session, facility_id), "matrix", MATRIX_PARTS)
+
+
+def assessment_json(session: Session, actor: Actor, facility_id: str) -> bytes:
+    """Opportunities, pathways, measures and trajectory of the facility, as JSON."""
+    authorise(session, actor, "assessment.read", facility_id)
+    ref = current_snapshot(session, facility_id)
+    return _body(session, ref, "assessment", ASSESSMENT_PARTS)
+
+
+def snapshot_json(session: Session, ref: SnapshotRef) -> bytes:
+    """The assessment view of a snapshot already authorised (after `recompute`)."""
+    return _body(session, ref, "assessment", ASSESSMENT_PARTS)
+
+
+def snapshot_frames(session: Session, ref: SnapshotRef) -> dict[str, pl.DataFrame]:
+    """The frames of a snapshot (for reports), rebuilt from its stored rows."""
+    row = session.get(AssessmentSnapshot, ref.id)
+    assert row is not None
+    return {
+        part: pl.DataFrame(rows, infer_schema_length=None)
+        for part, rows in row.result["parts"].items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioLine:
+    facility_id: str
+    name: str
+    country_iso2: str
+    journey_factory_type: str | None
+    relation: str
+    scope: str | None
+    year: int | None
+    opportunity_levels: dict[str, str | None]
+    snapshot_id: int
+
+
+def portfolio(session: Session, actor: Actor) -> list[PortfolioLine]:
+    """Every facility the actor may read the assessment of, with its latest year's levels."""
+    lines: list[PortfolioLine] = []
+    for entry in portfolio_entries(session, actor):
+        facility = authorise(session, actor, "assessment.read", entry.facility.id)
+        ref = current_snapshot(session, facility.id)
+        levels, year = _latest_levels(session, ref)
+        lines.append(
+            PortfolioLine(
+                facility.id,
+                facility.name,
+                facility.country_iso2,
+                facility.journey_factory_type,
+                entry.relation,
+                entry.scope,
+                year,
+                levels,
+                ref.id,
+            )
+        )
+    return lines
+
+
+_levels_cache: OrderedDict[tuple[str, int], tuple[dict[str, str | None], int | None]] = (
+    OrderedDict()
+)
+_levels_lock = threading.Lock()
+
+
+def _latest_levels(session: Session, ref: SnapshotRef) -> tuple[dict[str, str | None], int | None]:
+    key = (str(session.get_bind().engine.url), ref.id)
+    with _levels_lock:
+        if key in _levels_cache:
+            return _levels_cache[key]
+    row = session.get(AssessmentSnapshot, ref.id)
+    assert row is not None
+    opportunities = row.result["parts"].get("opportunities", [])
+    years = [o["year"] for o in opportunities if o.get("year") is not None]
+    year = max(years) if years else None
+    levels = {o["area"]: o["opportunity_level"] for o in opportunities if o["year"] == year}
+    with _levels_lock:
+        _levels_cache[key] = (levels, year)
+        while len(_levels_cache) > 4096:
+            _levels_cache.popitem(last=False)
+    return levels, year

@@ -1,0 +1,59 @@
+"""A facility's Data Matrix and assessment, and an organisation's portfolio.
+
+Bodies are rendered once per stored snapshot by the service and sent as they are; the schemas
+named in `responses` document them in the OpenAPI description.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from factory_journey.services.platform import results
+from factory_journey.web.deps import CurrentActor, FacilityId, SessionDep
+from factory_journey.web.schemas import AssessmentPublic, MatrixPublic, PortfolioLinePublic
+
+router = APIRouter(tags=["results"])
+
+_JSON = "application/json"
+
+
+@router.get(
+    "/facilities/{facility_id}/matrix",
+    response_class=Response,
+    responses={200: {"model": MatrixPublic, "content": {_JSON: {}}}},
+)
+def get_matrix(facility_id: FacilityId, session: SessionDep, actor: CurrentActor) -> Response:
+    """The facility's Data Matrix (one row per year) from its latest submission versions."""
+    return Response(results.matrix_json(session, actor, facility_id), media_type=_JSON)
+
+
+@router.get(
+    "/facilities/{facility_id}/assessment",
+    response_class=Response,
+    responses={200: {"model": AssessmentPublic, "content": {_JSON: {}}}},
+)
+def get_assessment(facility_id: FacilityId, session: SessionDep, actor: CurrentActor) -> Response:
+    """Opportunities per impact area, pathway steps, measures and the carbon trajectory."""
+    return Response(results.assessment_json(session, actor, facility_id), media_type=_JSON)
+
+
+@router.post(
+    "/facilities/{facility_id}/assess",
+    response_class=Response,
+    status_code=201,
+    responses={201: {"model": AssessmentPublic, "content": {_JSON: {}}}},
+)
+def assess_again(facility_id: FacilityId, session: SessionDep, actor: CurrentActor) -> Response:
+    """Assess again from the latest data and keep the result as a new snapshot."""
+    ref = results.recompute(session, actor, facility_id)
+    return Response(results.snapshot_json(session, ref), status_code=201, media_type=_JSON)
+
+
+@router.get("/portfolio", response_model=list[PortfolioLinePublic])
+def get_portfolio(session: SessionDep, actor: CurrentActor) -> list[PortfolioLinePublic]:
+    """Facilities owned by or shared with your organisation, with the opportunity level per
+    impact area of their latest year."""
+    return [
+        PortfolioLinePublic.model_validate(line, from_attributes=True)
+        for line in results.portfolio(session, actor)
+    ]
