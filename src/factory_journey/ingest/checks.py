@@ -17,6 +17,8 @@ from factory_journey.ingest.problem_log import ProblemLog, Source
 
 #: Facilities listed one by one when missing from the profiles.
 _FACILITIES_LISTED = 20
+#: Row numbers named in the message about one missing facility.
+_ROWS_NAMED = 5
 
 
 def _words(names: tuple[str, ...] | list[str]) -> str:
@@ -83,13 +85,20 @@ def facilities_in_profiles(
         frame.filter(pl.col("facility_id").is_not_null())
         .join(known, on="facility_id", how="anti")
         .group_by("facility_id")
-        .agg(pl.col(ROW).min().alias("first"), pl.len().alias("rows"))
+        .agg(
+            pl.col(ROW).min().alias("first"),
+            pl.len().alias("rows"),
+            pl.col(ROW).sort().head(_ROWS_NAMED).alias("row_numbers"),
+        )
         .sort("first")
     )
-    for facility, first, rows in missing.head(_FACILITIES_LISTED).iter_rows():
+    for facility, first, rows, numbers in missing.head(_FACILITIES_LISTED).iter_rows():
+        where = "row " + str(first)
+        if rows > 1:
+            where = "rows " + ", ".join(map(str, numbers)) + (", …" if rows > len(numbers) else "")
         log.error(
             f"Facility {facility!r} is not in the profiles table ({rows} row"
-            f"{'s' if rows > 1 else ''} of {table})",
+            f"{'s' if rows > 1 else ''} of {table}: {where})",
             source,
             row=first,
             column="facility_id",
