@@ -1,0 +1,148 @@
+"""`journey assess DATASET --out DIR`: opportunities and pathways of a dataset, all or nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from factory_journey.services.assessment import (
+    STAGES,
+    AssessmentRun,
+    MethodologyError,
+    PriceTableError,
+    assess_files,
+    load_methodology_file,
+    load_prices_file,
+)
+
+STAGE_LABELS = {
+    "read": "Reading the dataset",
+    "matrix": "Building the matrix",
+    "assess": "Assessing",
+    "write": "Writing outputs",
+}
+PROBLEMS_SHOWN = 30
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def _print_summary(console: Console, run: AssessmentRun) -> None:
+    summary = run.summary
+    table = Table(title=f"Assessment written to {run.out_dir}")
+    table.add_column("Impact area", style="bold")
+    table.add_column("High", justify="right")
+    table.add_column("Low", justify="right")
+    table.add_column("Not assessed", justify="right")
+    table.add_column("Recommended", justify="right")
+    recommended: dict[str, int] = {}
+    for row in summary["recommended"]:
+        recommended[row["area"]] = recommended.get(row["area"], 0) + int(row["facility_years"])
+    for area, counts in summary["levels_by_area"].items():
+        table.add_row(
+            area,
+            f"{counts.get('high', 0):,}",
+            f"{counts.get('low', 0):,}",
+            f"{counts.get('not_assessed', 0):,}",
+            f"{recommended.get(area, 0):,}",
+        )
+    console.print(table)
+    console.print(
+        f"{summary['facility_years']:,} facility-years of {summary['facilities']:,} facilities; "
+        f"methodology {summary['methodology']}. Recommended measures: {summary['measures']:,}, "
+        f"saving about USD {summary['money_saved_usd']:,.0f} and "
+        f"{summary['co2e_saved_kgco2e'] / 1000:,.0f} tCO2e a year for USD "
+        f"{summary['investment_usd']:,.0f} (typical ranges; see measures.csv)."
+    )
+    for warning in summary["warnings"]:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    console.print("Files: " + ", ".join(run.files_written), highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `journey assess` to `app`."""
+
+    @app.command("assess")
+    def assess(
+        dataset: str = typer.Argument(
+            ..., help="Dataset (folder, .xlsx, .json, .zip) or 'pilot' for the bundled pilot."
+        ),
+        out: Path = typer.Option(..., "--out", "-o", help="Folder to write the outputs into."),
+        methodology: Path | None = typer.Option(
+            None, "--methodology", help="Methodology YAML replacing the packaged fj-2026.1."
+        ),
+        prices: Path | None = typer.Option(
+            None,
+            "--prices",
+            help="CSV of prices (country_iso2, electricity_usd_per_kwh, "
+            "thermal_fuel_usd_per_gj, water_usd_per_m3); other countries keep the defaults.",
+        ),
+        force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
+        as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
+    ) -> None:
+        """Assess every facility-year of DATASET and write the results to --out.
+
+        Writes matrix, opportunities, pathways, measures, trajectory and indicators as
+        .parquet, .csv and .json, plus metadata.json (methodology and reference versions).
+        """
+        console = Console()
+        errors = Console(stderr=True)
+        try:
+            chosen = load_methodology_file(methodology) if methodology else None
+            price_table = load_prices_file(prices) if prices else None
+        except MethodologyError as error:
+            errors.print("[bold red]The methodology file is not valid:[/]")
+            for message in error.messages:
+                errors.print(f"  • {message}", markup=False, highlight=False)
+            raise typer.Exit(EXIT_USAGE) from None
+        except PriceTableError as error:
+            errors.print(f"[bold red]The price file is not valid:[/] {error}", highlight=False)
+            raise typer.Exit(EXIT_USAGE) from None
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description:<22}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=errors,
+            transient=as_json,
+            disable=as_json,
+        ) as bar:
+            tasks: dict[str, TaskID] = {
+                stage: bar.add_task(STAGE_LABELS[stage], total=None, start=False)
+                for stage in STAGES
+            }
+
+            def on_progress(stage: str, done: int, total: int) -> None:
+                task = tasks.get(stage)
+                if task is not None:
+                    bar.start_task(task)
+                    bar.update(task, completed=done, total=max(total, 1))
+
+            run = assess_files(dataset, out, chosen, price_table, on_progress, force)
+            for task in tasks.values():
+                bar.stop_task(task)
+        if as_json:
+            typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str))
+        elif run.ok:
+            _print_summary(console, run)
+        elif run.status == "input_problems":
+            errors.print(f"[bold red]{run.message}[/]", highlight=False)
+            for problem in run.problems[:PROBLEMS_SHOWN]:
+                errors.print(f"  • {problem.describe()}", markup=False, highlight=False)
+        else:
+            errors.print(f"[red]{run.message}[/]", highlight=False)
+        if run.ok:
+            raise typer.Exit(EXIT_OK)
+        raise typer.Exit(EXIT_INPUT if run.status == "input_problems" else EXIT_USAGE)

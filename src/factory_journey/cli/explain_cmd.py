@@ -1,0 +1,50 @@
+"""`journey explain DATASET FACILITY_ID`: why each area got its level, why the pathway order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from factory_journey.services.assessment import (
+    AssessmentInputError,
+    MethodologyError,
+    load_methodology_file,
+)
+from factory_journey.services.explain import FacilityNotAssessedError, explain
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def register(app: typer.Typer) -> None:
+    """Add `journey explain` to `app`."""
+
+    @app.command("explain")
+    def explain_command(
+        dataset: str = typer.Argument(..., help="Dataset, or 'pilot' for the bundled pilot."),
+        facility_id: str = typer.Argument(..., help="The facility to explain."),
+        year: int | None = typer.Option(None, "--year", help="Reporting year (default: latest)."),
+        methodology: Path | None = typer.Option(
+            None, "--methodology", help="Methodology YAML replacing the packaged fj-2026.1."
+        ),
+    ) -> None:
+        """Explain in plain words the levels, the pathway order and the recommended measures."""
+        errors = Console(stderr=True)
+        try:
+            chosen = load_methodology_file(methodology) if methodology else None
+            explanation = explain(dataset, facility_id, year, chosen)
+        except MethodologyError as error:
+            errors.print("[bold red]The methodology file is not valid:[/]")
+            for message in error.messages:
+                errors.print(f"  • {message}", markup=False, highlight=False)
+            raise typer.Exit(EXIT_USAGE) from None
+        except AssessmentInputError as error:
+            errors.print(f"[bold red]{error}[/]", highlight=False)
+            for problem in error.problems[:30]:
+                errors.print(f"  • {problem.describe()}", markup=False, highlight=False)
+            raise typer.Exit(EXIT_INPUT) from None
+        except FacilityNotAssessedError as error:
+            errors.print(f"[red]{error}[/]", highlight=False)
+            raise typer.Exit(EXIT_USAGE) from None
+        typer.echo(explanation.text(), nl=False)

@@ -1,0 +1,299 @@
+"""Use case: assess a dataset and write matrix, opportunities and pathways, all or nothing.
+
+read → validate → `engine.matrix.build_matrix` → `engine.assessment.assess` → write every
+frame as Parquet, CSV and JSON plus metadata.json with the methodology and reference-data
+versions. No timestamp is written: the same input and methodology give identical bytes.
+Shared by `journey assess`, `journey explain` and the web.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+import yaml
+
+from factory_journey import __version__
+from factory_journey.domain.problems import Problem, Severity
+from factory_journey.engine.assessment import (
+    AssessmentResult,
+    Methodology,
+    MethodologyError,
+    assess,
+    parse_methodology,
+    validate_prices,
+)
+from factory_journey.engine.assessment.prices import PriceTableError
+from factory_journey.engine.matrix import build_matrix
+from factory_journey.ingest import read_dataset
+from factory_journey.services.matrix import resolve_dataset
+from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir, check_target
+from factory_journey.services.report_files import flat_for_text, write_error_report
+
+__all__ = [
+    "STAGES",
+    "Assessed",
+    "AssessmentInputError",
+    "AssessmentRun",
+    "MethodologyError",
+    "PriceTableError",
+    "assess_dataset",
+    "assess_files",
+    "load_methodology_file",
+    "load_prices_file",
+]
+
+#: `progress(stage, done, total)`; stages in order.
+Progress = Callable[[str, int, int], None]
+STAGES: tuple[str, ...] = ("read", "matrix", "assess", "write")
+#: Frames written, in order; each as .parquet, .csv and .json.
+OUTPUTS: tuple[str, ...] = (
+    "matrix",
+    "opportunities",
+    "pathways",
+    "measures",
+    "trajectory",
+    "indicators",
+)
+Status = Literal["ok", "input_problems", "output_exists", "not_found", "bad_options"]
+
+
+class AssessmentInputError(ValueError):
+    """The dataset cannot be assessed: not found, or problems block the import."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """A dataset read, turned into a matrix and assessed, in memory."""
+
+    dataset: Path
+    matrix: pl.DataFrame
+    result: AssessmentResult
+    problems: list[Problem]
+
+
+@dataclass(slots=True)
+class AssessmentRun:
+    """The outcome of `assess_files`."""
+
+    status: Status
+    dataset: Path | None
+    out_dir: Path
+    problems: list[Problem] = field(default_factory=list)
+    files_written: list[str] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "dataset": str(self.dataset) if self.dataset else None,
+            "out_dir": str(self.out_dir),
+            "message": self.message,
+            "files_written": self.files_written,
+            "summary": self.summary,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def load_methodology_file(path: str | Path) -> Methodology:
+    """Read and validate an operator's methodology YAML; `MethodologyError` names every fault."""
+    path = Path(path)
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise MethodologyError([f"{path}: cannot be read ({error.strerror})"]) from None
+    except yaml.YAMLError as error:
+        raise MethodologyError([f"{path}: not valid YAML ({error})"]) from None
+    if not isinstance(document, dict):
+        raise MethodologyError([f"{path}: the file must be a YAML mapping with meta:, areas: …"])
+    try:
+        return parse_methodology(document)
+    except MethodologyError as error:
+        raise MethodologyError([f"{path}: {m}" for m in error.messages]) from None
+
+
+def load_prices_file(path: str | Path) -> pl.DataFrame:
+    """Read a user price table (CSV with the columns of regional_prices.csv)."""
+    path = Path(path)
+    try:
+        frame = pl.read_csv(path, comment_prefix="#", infer_schema_length=10_000)
+    except (OSError, pl.exceptions.PolarsError) as error:
+        raise PriceTableError(f"{path}: cannot be read as CSV ({error})") from None
+    return validate_prices(frame, label=f"user prices ({path.name})")
+
+
+def assess_dataset(
+    dataset: str | Path,
+    methodology: Methodology | None = None,
+    prices: pl.DataFrame | None = None,
+    progress: Progress | None = None,
+) -> Assessed:
+    """Read, build the matrix of and assess `dataset` (`pilot` = the bundled pilot data).
+
+    Raises `AssessmentInputError` when the dataset is missing or has blocking problems.
+    """
+    report = progress or _no_progress
+    path = resolve_dataset(dataset)
+    if not path.exists():
+        raise AssessmentInputError(f"The dataset {path} was not found.")
+    report("read", 0, 1)
+    imported = read_dataset(path)
+    report("read", 1, 1)
+    problems = list(imported.problems)
+    if not imported.ok:
+        raise AssessmentInputError(
+            f"{sum(p.severity is Severity.ERROR for p in problems)} problem(s) in the dataset "
+            f"{path.name}; nothing was assessed.",
+            problems,
+        )
+    report("matrix", 0, 1)
+    built = build_matrix(imported.tables)
+    report("matrix", 1, 1)
+    report("assess", 0, 1)
+    result = assess(built.matrix, methodology, prices=prices, matrix_versions=built.versions)
+    report("assess", 1, 1)
+    return Assessed(path, built.matrix, result, problems)
+
+
+def summarise(matrix: pl.DataFrame, result: AssessmentResult) -> dict[str, Any]:
+    """Counts for a person: levels per area, recommended areas, totals of the measures."""
+    levels = result.opportunities.group_by("area", "opportunity_level").len()
+    by_area: dict[str, dict[str, int]] = {}
+    for row in levels.sort("area", "opportunity_level").iter_rows(named=True):
+        by_area.setdefault(str(row["area"]), {})[str(row["opportunity_level"])] = int(row["len"])
+    recommended = (
+        result.pathways.filter(pl.col("pathway") == "recommended")
+        .group_by("area", "step_kind")
+        .len()
+        .sort("area", "step_kind")
+    )
+    measures = result.measures
+
+    def total(column: str) -> float:
+        return float(measures[column].fill_null(0).sum()) if measures.height else 0.0
+
+    return {
+        "facility_years": matrix.height,
+        "facilities": matrix["facility_id"].n_unique() if matrix.height else 0,
+        "levels_by_area": by_area,
+        "recommended": [
+            {"area": str(r["area"]), "step_kind": r["step_kind"], "facility_years": r["len"]}
+            for r in recommended.iter_rows(named=True)
+        ],
+        "measures": measures.height,
+        "money_saved_usd": total("money_saved_usd"),
+        "investment_usd": total("investment_usd"),
+        "co2e_saved_kgco2e": total("co2e_saved_kgco2e"),
+        "methodology": result.versions.get("methodology"),
+        "warnings": list(result.warnings),
+    }
+
+
+def write_frame(frame: pl.DataFrame, folder: Path, name: str) -> list[str]:
+    """`name`.parquet, .csv and .json (records); Enum/Categorical become text in CSV/JSON."""
+    frame.write_parquet(folder / f"{name}.parquet", statistics=False)
+    flat = flat_for_text(frame).with_columns(pl.col(pl.Enum, pl.Categorical).cast(pl.String))
+    flat.write_csv(folder / f"{name}.csv")
+    flat.write_json(folder / f"{name}.json")
+    return [f"{name}.parquet", f"{name}.csv", f"{name}.json"]
+
+
+def metadata(assessed: Assessed, summary: dict[str, Any]) -> dict[str, Any]:
+    """What made the outputs: package, dataset, methodology and reference-data versions."""
+    from factory_journey.reference import versions as reference_versions
+
+    return {
+        "package": {"name": "factory-journey", "version": __version__},
+        "dataset": assessed.dataset.name,
+        "versions": dict(sorted(assessed.result.versions.items())),
+        "reference_versions": reference_versions(),
+        "summary": summary,
+        "warnings": [p.describe() for p in assessed.problems if p.severity is Severity.WARNING][
+            :100
+        ],
+    }
+
+
+def assess_files(
+    dataset: str | Path,
+    out_dir: str | Path,
+    methodology: Methodology | None = None,
+    prices: pl.DataFrame | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> AssessmentRun:
+    """Assess `dataset` and write every output frame and metadata.json into `out_dir`.
+
+    On input problems `out_dir` receives only the error report (errors.txt, .csv, .json). An
+    existing, non-empty `out_dir` is replaced only with `force`; a failure leaves it as it was.
+    """
+    report = progress or _no_progress
+    out = Path(out_dir)
+    path = resolve_dataset(dataset)
+    if not path.exists():
+        return AssessmentRun("not_found", None, out, message=f"The dataset {path} was not found")
+    try:
+        check_target(out, force)
+    except OutputExistsError as error:
+        return AssessmentRun("output_exists", path, out, message=str(error))
+    try:
+        assessed = assess_dataset(path, methodology, prices, report)
+    except AssessmentInputError as error:
+        with atomic_output_dir(out, force) as staging:
+            files = write_error_report(error.problems, staging, path.name)
+        return AssessmentRun(
+            "input_problems",
+            path,
+            out,
+            error.problems,
+            files,
+            message=f"{error} The error report is in {out}.",
+        )
+    summary = summarise(assessed.matrix, assessed.result)
+    frames = {
+        "matrix": assessed.matrix,
+        "opportunities": assessed.result.opportunities,
+        "pathways": assessed.result.pathways,
+        "measures": assessed.result.measures,
+        "trajectory": assessed.result.trajectory,
+        "indicators": assessed.result.indicators,
+    }
+    report("write", 0, len(OUTPUTS) + 1)
+    with atomic_output_dir(out, force) as staging:
+        written: list[str] = []
+        for done, name in enumerate(OUTPUTS, start=1):
+            written += write_frame(frames[name], staging, name)
+            report("write", done, len(OUTPUTS) + 1)
+        (staging / "metadata.json").write_text(
+            json.dumps(metadata(assessed, summary), indent=2, ensure_ascii=False, default=str)
+            + "\n",
+            encoding="utf-8",
+        )
+        written.append("metadata.json")
+        report("write", len(OUTPUTS) + 1, len(OUTPUTS) + 1)
+    return AssessmentRun(
+        "ok",
+        path,
+        out,
+        assessed.problems,
+        written,
+        summary,
+        message=f"Assessment of {summary['facility_years']} facility-years written to {out}",
+    )
