@@ -143,7 +143,8 @@ def explain_assessed(
     titles = {a.key: a.title for a in methodology.areas}
     for step in steps:
         area_key = str(step["area"])
-        head = f"{step['rank']}. {titles.get(area_key, area_key)} — {step['pathway'].replace('_', ' ')}"
+        role = str(step["pathway"]).replace("_", " ")
+        head = f"{step['rank']}. {titles.get(area_key, area_key)} — {role}"
         if step["priority"] is None:
             order.append(
                 f"{head}: not assessed, so no priority; collect the missing data "
