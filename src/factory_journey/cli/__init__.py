@@ -15,7 +15,7 @@ from pathlib import Path
 import typer
 
 from factory_journey import __version__
-from factory_journey.cli import demo_cmd, matrix_cmd, profile_cmd
+from factory_journey.cli import assess_cmd, demo_cmd, explain_cmd, matrix_cmd, profile_cmd
 
 app = typer.Typer(
     name="journey",
@@ -45,6 +45,8 @@ def _root(
 profile_cmd.register(app)
 demo_cmd.register(app)
 matrix_cmd.register(app)
+assess_cmd.register(app)
+explain_cmd.register(app)
 
 
 def main() -> None:
