@@ -143,3 +143,105 @@ def make_demo_data(
     )
     return DemoDataResult(Path(out_dir), files, {n: t.height for n, t in tables.items()},
                           injected)
+
+
+def pilot_readme(tables: dict[str, pl.DataFrame]) -> str:
+    """The README of the bundled pilot dataset, with its cohort sizes and measured effects."""
+    from factory_journey.demo import PILOT_FACILITIES, PILOT_SEED, PILOT_YEARS, cohorts
+    from factory_journey.demo.summary import headline
+
+    design = cohorts(PILOT_FACILITIES, PILOT_SEED)
+    by_cohort = dict(design.group_by("cohort").len().iter_rows())
+    by_country = dict(design.group_by("country_iso2").len().iter_rows())
+    by_type = dict(design.group_by("factory_type").len().iter_rows())
+    h = headline(tables)
+    rows = "\n".join(f"| {name} | {tables[name].height:,} |" for name in TABLE_ORDER)
+    labels = {"clp_stz": "Carbon Leadership Program + Supplier to Zero",
+              "stz": "Supplier to Zero only", "clp": "Carbon Leadership Program only",
+              "control": "Control group"}
+    cohort_lines = "\n".join(f"| {labels[k]} | {by_cohort.get(k, 0)} |" for k in labels)
+    countries = {"BD": "Bangladesh", "CN": "China", "VN": "Vietnam", "TR": "Turkey",
+                 "KH": "Cambodia"}
+    country_lines = "\n".join(f"| {v} | {by_country.get(k, 0)} |" for k, v in countries.items())
+    type_lines = "\n".join(f"| {k} | {by_type.get(k, 0)} |"
+                           for k in ("cut_sew", "mill", "vertical", "component"))
+    return f"""# Pilot demo dataset (synthetic)
+
+**Every number in these files is invented.** The dataset imitates the Factory Improvement
+Journey data pilot described in the seed document (over 100 factories; baseline 2021,
+programme participation 2022, progress 2023) so that the tools can be tried and tested. No
+real factory, brand or person is described.
+
+Made by `python tools/make_pilot_dataset.py` with
+`factory_journey.demo.generate_dataset({PILOT_FACILITIES}, {list(PILOT_YEARS)}, seed={PILOT_SEED})`
+(monthly rows, realistic messiness); regenerating gives byte-identical files (a test checks
+it). The same data: `journey demo-data --facilities {PILOT_FACILITIES} --years \
+{PILOT_YEARS[0]}-{PILOT_YEARS[-1]} --seed {PILOT_SEED} --out DIR`.
+How the values are drawn and what they are anchored on: `factory_journey/demo/README.md`.
+
+## Cohorts (seed: 18 / 33 / 33 / 30 of 114 factories)
+
+| cohort | facilities |
+|---|---|
+{cohort_lines}
+
+The seed counts 114 factories; the pilot here has 115 (the seed's country counts plus
+Cambodia), and the extra facility falls in the largest remainder, Supplier to Zero only.
+
+## Countries (seed: Bangladesh 37, China 40, Vietnam 14, Turkey 9, "and other countries")
+
+| country | facilities |
+|---|---|
+{country_lines}
+
+The seed names Cambodia among the pilot countries without a count: the 15 facilities beyond
+the four counted countries are placed there.
+
+## Factory types
+
+| journey factory type | facilities |
+|---|---|
+{type_lines}
+
+## Tables
+
+| table | rows |
+|---|---|
+{rows}
+
+## What the data show (measured by `factory_journey.demo.summary.headline`)
+
+First year to last, per facility with both years computable:
+
+- energy intensity improved at {h['energy_improved_share']:.0%} of facilities (seed: 61 %);
+  mean change CLP participants {h['clp_energy_change_mean']:+.1%}, control group
+  {h['control_energy_change_mean']:+.1%};
+- water intensity improved at {h['water_improved_share']:.0%} (seed: 77 %); CLP
+  {h['clp_water_change_mean']:+.1%}, control {h['control_water_change_mean']:+.1%};
+- chemical management improved (Gateway share up by ≥ 10 points) at
+  {h['chemicals_improved_share']:.0%} of all facilities (seed: 20 %); mean change of the
+  share: Supplier to Zero participants {h['stz_gateway_change_mean']:+.3f}, control
+  {h['control_gateway_change_mean']:+.3f}.
+
+These shares are not written into the generator: they come out of its parameters (programme
+effects, drift and noise, see `factory_journey/demo/params.py`) and vary with the seed.
+
+## Deliberate imperfections (all valid input)
+
+About 5 % of months missing per table, a few tables missing for some facility-years, a few
+missing production volumes (warnings), units as reported (kWh, MWh, MMBtu, Nm3, m3, t, kg,
+L, short ton, …), country written as code or name, about 25 % of rows verified, the rest
+self-reported (mostly left blank) and about 1 % disputed.
+"""
+
+
+def build_pilot(out_dir: Path | str, *, force: bool = True) -> list[Path]:
+    """Write the pilot dataset (CSV files and README.md) into `out_dir`, atomically."""
+    from factory_journey.demo import PILOT_FACILITIES, PILOT_SEED, PILOT_YEARS
+
+    tables = generate_dataset(PILOT_FACILITIES, list(PILOT_YEARS), PILOT_SEED)
+    out = Path(out_dir)
+    with atomic_output_dir(out, force=force) as staging:
+        names = _write_tables(tables, staging, "csv", None)
+        (staging / "README.md").write_text(pilot_readme(tables), encoding="utf-8")
+    return [out / name for name in [*names, "README.md"]]
