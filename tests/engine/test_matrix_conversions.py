@@ -46,7 +46,8 @@ def test_normal_cubic_metres_of_natural_gas_to_mj():
 
 
 def test_fuel_without_a_calorific_value_gives_null_not_zero():
-    # Coal-water slurry has no default NCV: a mass cannot become energy, so the total is null.
+    # Coal-water slurry has no default NCV: a mass cannot become energy, so the year's energy
+    # and GHG figures are not computable (null), rather than silently too small.
     tables = {
         "profiles": h.profiles({"facility_id": "F1", "year": 2023}),
         "energy": h.energy(
@@ -61,7 +62,9 @@ def test_fuel_without_a_calorific_value_gives_null_not_zero():
     row = build_matrix(tables, grid=h.GRID).matrix.row(0, named=True)
     assert row["energy_total_mj"] is None
     assert row["energy_thermal_mj"] is None
-    assert row["energy_electric_mj"] == pytest.approx(36.0)
+    assert row["energy_electric_mj"] is None
+    assert row["scope1_kgco2e"] is None
+    assert row["energy_months_reported"] == 0  # the rows are still counted for quality
 
 
 def test_short_tons_of_waste_to_kg():

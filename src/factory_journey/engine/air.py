@@ -10,31 +10,41 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.quality import verified_aggs
+from factory_journey.engine.quality import quality_aggs, quality_rows
+from factory_journey.engine.refdata import normalise_key
 
 
 def air_rows(air: pl.LazyFrame, gwp: dict[str, float]) -> pl.LazyFrame:
     """Air rows with `_refrigerant_kgco2e` per source [kgCO2e] (0 without a recharge)."""
-    key = pl.col("refrigerant").cast(pl.String).str.to_lowercase().str.replace_all(
-        r"[^0-9a-z]+", ""
+    # Normalise the few distinct spellings in Python, not every row in polars.
+    present = air.select(pl.col("refrigerant").cast(pl.String).unique()).collect()
+    factors = {
+        spelling: gwp[normalise_key(spelling)]
+        for spelling in present.get_column("refrigerant").drop_nulls().to_list()
+        if normalise_key(spelling) in gwp
+    }
+    factor = pl.col("refrigerant").cast(pl.String).replace_strict(
+        factors, default=None, return_dtype=pl.Float64
     )
-    factor = key.replace_strict(gwp, default=None, return_dtype=pl.Float64)
     recharge = pl.col("refrigerant_recharge_kg").cast(pl.Float64)
     emissions = (
         pl.when(recharge.is_null() | (recharge == 0)).then(0.0).otherwise(recharge * factor)
     )
-    return air.with_columns(emissions.alias("_refrigerant_kgco2e"))
+    tracked = pl.col("tracked").cast(pl.Boolean)
+    return air.with_columns(
+        emissions.alias("_refrigerant_kgco2e"),
+        emissions.is_null().cast(pl.UInt32).alias("_air_bad"),
+        tracked.cast(pl.Float64).alias("_tracked"),
+        *quality_rows(monthly=False),
+    )
 
 
 def air_aggs() -> list[pl.Expr]:
     """Per facility-year source count, tracked share [0–1] and refrigerant CO2e [kgCO2e]."""
-    tracked = pl.col("tracked").cast(pl.Boolean)
-    emissions = pl.col("_refrigerant_kgco2e")
     return [
-        pl.lit(True).alias("_air_present"),
         pl.len().cast(pl.Int32).alias("air_sources_count"),
-        tracked.cast(pl.Float64).mean().alias("air_sources_tracked_share"),
-        pl.when(emissions.null_count() > 0).then(None).otherwise(emissions.sum())
-        .alias("refrigerant_kgco2e"),
-        *verified_aggs("air"),
+        pl.col("_tracked").mean().alias("air_sources_tracked_share"),
+        pl.col("_refrigerant_kgco2e").sum().alias("refrigerant_kgco2e"),
+        pl.col("_air_bad").sum().alias("_air_bad"),
+        *quality_aggs("air", monthly=False),
     ]

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import is_in_ci, ratio, strict_sum
-from factory_journey.engine.quality import months_aggs, verified_aggs
+from factory_journey.engine.exprs import is_in_ci, ratio, when_then_zero
+from factory_journey.engine.quality import quality_aggs, quality_rows
 from factory_journey.engine.refdata import EngineReference
 
 #: Contractual instruments that make purchased electricity renewable (market-based claim).
@@ -88,39 +88,47 @@ def energy_rows(energy: pl.LazyFrame, attributes: pl.DataFrame) -> pl.LazyFrame:
     mj = energy_mj(pl.col("unit_canonical"), pl.col("quantity_canonical").cast(pl.Float64))
     rows = rows.with_columns(mj.alias("mj"))
     category = pl.col("category")
+    mj = pl.col("mj")
     renewable = pl.col("renewable").fill_null(False) | is_in_ci(
         "instrument", RENEWABLE_INSTRUMENTS
     ).fill_null(False)
     thermal = category == "thermal"
-    # Unknown source (category null) → the split is unknown, so its parts become null.
+    fossil = (
+        thermal & pl.col("fuel").is_not_null() & ~pl.col("biogenic").fill_null(False)
+        & ~pl.col("renewable").fill_null(False)
+    )
     return rows.with_columns(
-        pl.when(category == "electricity").then(pl.col("mj")).otherwise(0.0).alias("_elec_mj"),
-        pl.when(thermal).then(pl.col("mj")).otherwise(0.0).alias("_thermal_mj"),
-        pl.when(category.is_null()).then(None).when(renewable).then(pl.col("mj"))
-        .otherwise(0.0).alias("_renewable_mj"),
-        (pl.col("mj") * pl.col("production_share").cast(pl.Float64).fill_null(1.0))
+        # A row whose energy or category is unknown makes the year's totals unknown.
+        (mj.is_null() | category.is_null()).cast(pl.UInt32).alias("_energy_bad"),
+        when_then_zero(category == "electricity", mj).alias("_elec_mj"),
+        when_then_zero(thermal, mj).alias("_thermal_mj"),
+        when_then_zero(renewable, mj).alias("_renewable_mj"),
+        (mj * pl.col("production_share").cast(pl.Float64).fill_null(1.0))
         .alias("_production_mj"),
-        pl.when(thermal & pl.col("is_coal")).then(pl.col("mj")).otherwise(0.0)
-        .alias("_coal_mj"),
-        pl.when(thermal & pl.col("fuel").is_not_null() & ~pl.col("biogenic").fill_null(False)
-                & ~pl.col("renewable").fill_null(False))
-        .then(pl.col("mj")).otherwise(0.0).alias("_fossil_mj"),
+        when_then_zero(thermal & pl.col("is_coal"), mj).alias("_coal_mj"),
+        when_then_zero(fossil, mj).alias("_fossil_mj"),
+        *quality_rows(),
     )
 
 
+#: Energy columns summed per facility-year, and the matrix name of each sum.
+ENERGY_SUMS: dict[str, str] = {
+    "mj": "energy_total_mj",
+    "_elec_mj": "energy_electric_mj",
+    "_thermal_mj": "energy_thermal_mj",
+    "_renewable_mj": "energy_renewable_mj",
+    "_production_mj": "_energy_production_mj",
+    "_coal_mj": "_energy_coal_mj",
+    "_fossil_mj": "_energy_fossil_mj",
+}
+
+
 def energy_aggs() -> list[pl.Expr]:
-    """Per facility-year sums of the energy parts [MJ] and the quality expressions."""
+    """Per facility-year sums of the energy parts [MJ], bad-row count and quality."""
     return [
-        pl.lit(True).alias("_energy_present"),
-        strict_sum(pl.col("mj")).alias("energy_total_mj"),
-        strict_sum(pl.col("_elec_mj")).alias("energy_electric_mj"),
-        strict_sum(pl.col("_thermal_mj")).alias("energy_thermal_mj"),
-        strict_sum(pl.col("_renewable_mj")).alias("energy_renewable_mj"),
-        strict_sum(pl.col("_production_mj")).alias("_energy_production_mj"),
-        strict_sum(pl.col("_coal_mj")).alias("_energy_coal_mj"),
-        strict_sum(pl.col("_fossil_mj")).alias("_energy_fossil_mj"),
-        *months_aggs("energy"),
-        *verified_aggs("energy"),
+        pl.col("_energy_bad").sum().alias("_energy_bad"),
+        *[pl.col(c).sum().alias(name) for c, name in ENERGY_SUMS.items()],
+        *quality_aggs("energy"),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Small polars expression helpers shared by the area modules (null-aware sums and ratios)."""
+"""Small polars expression helpers shared by the area modules (null-aware totals and ratios)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import polars as pl
 KEYS: tuple[str, str] = ("facility_id", "year")
 
 
-def strict_sum(expr: pl.Expr) -> pl.Expr:
-    """Sum of a group that is null when any member is null (an unknown part → unknown total).
+def unknown_if(flag: str, columns: list[str]) -> list[pl.Expr]:
+    """Set `columns` to null where the count `flag` of unconvertible input rows is > 0.
 
-    Polars sums skip nulls and give 0 for an empty group; a total with a missing part is not
-    computable, so it must stay null rather than look like a smaller number.
+    Group sums skip nulls; a total with a part that could not be computed is not computable,
+    so it must be null rather than look like a smaller number. Counting the bad rows in the
+    group-by and nulling afterwards keeps the aggregation a plain, fast sum.
     """
-    return pl.when(expr.null_count() > 0).then(None).otherwise(expr.sum())
+    bad = pl.col(flag).fill_null(0) > 0
+    return [pl.when(bad).then(None).otherwise(pl.col(c)).alias(c) for c in columns]
 
 
 def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
@@ -21,12 +23,12 @@ def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     return pl.when(denominator > 0).then(numerator / denominator).otherwise(None)
 
 
-def present(column: str) -> pl.Expr:
-    """Boolean: the area had at least one input row (set by each area's aggregation)."""
-    return pl.col(column).fill_null(False)
-
-
 def is_in_ci(column: str, values: tuple[str, ...]) -> pl.Expr:
     """Membership test that accepts the spellings as given and lower-cased."""
     spellings = sorted({*values, *(v.lower() for v in values)})
     return pl.col(column).cast(pl.String).is_in(spellings)
+
+
+def when_then_zero(condition: pl.Expr, value: pl.Expr) -> pl.Expr:
+    """value where condition holds, else 0.0 (the part of a row that goes into one sum)."""
+    return pl.when(condition).then(value).otherwise(0.0)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.engine.energy import MJ_PER_KWH, RENEWABLE_INSTRUMENTS
-from factory_journey.engine.exprs import is_in_ci, ratio, strict_sum
+from factory_journey.engine.exprs import is_in_ci, ratio
 from factory_journey.engine.refdata import EngineReference, normalise_key
 
 TJ_PER_MJ = 1e-6
@@ -61,7 +61,7 @@ def ghg_rows(rows: pl.LazyFrame, reference: EngineReference) -> pl.LazyFrame:
         | is_in_ci("instrument", RENEWABLE_INSTRUMENTS).fill_null(False)
     )
     market_factor = pl.col("market_factor_kgco2e_per_kwh").cast(pl.Float64)
-    return rows.with_columns(
+    rows = rows.with_columns(
         pl.when(combustion).then(tj * per_tj).otherwise(0.0).alias("_scope1_fuel_kg"),
         pl.when(combustion & biogenic).then(tj * pl.col("co2_kg_per_tj")).otherwise(0.0)
         .alias("_biogenic_co2_kg"),
@@ -74,18 +74,27 @@ def ghg_rows(rows: pl.LazyFrame, reference: EngineReference) -> pl.LazyFrame:
         pl.when(grid_based & ~claimed & market_factor.is_null()).then(grid_kwh).otherwise(0.0)
         .alias("_market_residual_kwh"),
     )
+    # A missing factor (or energy) in any part makes the row's GHG unknown.
+    missing = pl.any_horizontal([pl.col(c).is_null() for c in GHG_SUMS])
+    return rows.with_columns(
+        (pl.col("_energy_bad") + missing.cast(pl.UInt32)).alias("_energy_bad")
+    )
+
+
+#: GHG columns summed per facility-year, and the matrix name of each sum.
+GHG_SUMS: dict[str, str] = {
+    "_scope1_fuel_kg": "_scope1_fuel_kg",
+    "_biogenic_co2_kg": "biogenic_co2_kg",
+    "_scope2_fuel_kg": "_scope2_fuel_kg",
+    "_grid_kwh": "_grid_kwh",
+    "_market_known_kg": "_market_known_kg",
+    "_market_residual_kwh": "_market_residual_kwh",
+}
 
 
 def ghg_aggs() -> list[pl.Expr]:
     """Per facility-year sums of the GHG parts (added to the energy group-by)."""
-    return [
-        strict_sum(pl.col("_scope1_fuel_kg")).alias("_scope1_fuel_kg"),
-        strict_sum(pl.col("_biogenic_co2_kg")).alias("biogenic_co2_kg"),
-        strict_sum(pl.col("_scope2_fuel_kg")).alias("_scope2_fuel_kg"),
-        strict_sum(pl.col("_grid_kwh")).alias("_grid_kwh"),
-        strict_sum(pl.col("_market_known_kg")).alias("_market_known_kg"),
-        strict_sum(pl.col("_market_residual_kwh")).alias("_market_residual_kwh"),
-    ]
+    return [pl.col(c).sum().alias(name) for c, name in GHG_SUMS.items()]
 
 
 def grid_factors_for(

@@ -29,7 +29,7 @@ from factory_journey.engine import (
     zdhc,
 )
 from factory_journey.engine.catalogue import catalogue_version, matrix_columns
-from factory_journey.engine.exprs import KEYS
+from factory_journey.engine.exprs import KEYS, unknown_if
 from factory_journey.engine.facilities import facility_keys, keys_from_tables, programmes_active
 from factory_journey.engine.provenance import PROVENANCE_SCHEMA, provenance_frame
 from factory_journey.engine.refdata import EngineReference, default_reference
@@ -133,11 +133,13 @@ def _area_frames(
         rows = ghg.ghg_rows(rows, reference)
         frames.append(rows.group_by(*KEYS).agg(*energy.energy_aggs(), *ghg.ghg_aggs()))
     if "water" in lazy:
-        frames.append(lazy["water"].group_by(*KEYS).agg(*water.water_aggs()))
+        rows = water.water_rows(lazy["water"])
+        frames.append(rows.group_by(*KEYS).agg(*water.water_aggs()))
     if "wastewater" in lazy:
-        frames.append(lazy["wastewater"].group_by(*KEYS).agg(*wastewater.wastewater_aggs()))
+        rows = wastewater.wastewater_rows(lazy["wastewater"])
+        frames.append(rows.group_by(*KEYS).agg(*wastewater.wastewater_aggs()))
     if graded is not None:
-        frames.append(graded.group_by(*KEYS).agg(*zdhc.zdhc_aggs()))
+        frames.append(zdhc.zdhc_rows(graded).group_by(*KEYS).agg(*zdhc.zdhc_aggs()))
     if "waste" in lazy:
         rows = waste.waste_rows(lazy["waste"], reference.waste_routes)
         frames.append(rows.group_by(*KEYS).agg(*waste.waste_aggs()))
@@ -145,10 +147,23 @@ def _area_frames(
         rows = air.air_rows(lazy["air"], reference.gwp)
         frames.append(rows.group_by(*KEYS).agg(*air.air_aggs()))
     if "chemicals" in lazy:
-        frames.append(lazy["chemicals"].group_by(*KEYS).agg(*chemicals.chemicals_aggs()))
+        rows = chemicals.chemicals_rows(lazy["chemicals"])
+        frames.append(rows.group_by(*KEYS).agg(*chemicals.chemicals_aggs()))
     if "ems" in lazy:
-        frames.append(lazy["ems"].group_by(*KEYS).agg(*ems.ems_aggs()))
+        frames.append(ems.ems_rows(lazy["ems"]).group_by(*KEYS).agg(*ems.ems_aggs()))
     return frames
+
+
+def _unknown_totals() -> list[pl.Expr]:
+    """Null every total whose area had an input row that could not be converted."""
+    return [
+        *unknown_if("_energy_bad", [*energy.ENERGY_SUMS.values(), *ghg.GHG_SUMS.values()]),
+        *unknown_if("_water_bad", list(water.WATER_SUMS.values())),
+        *unknown_if("_wastewater_bad", ["wastewater_m3", "wastewater_industrial_m3",
+                                        "_wastewater_recycled_m3"]),
+        *unknown_if("_waste_bad", list(waste.WASTE_SUMS.values())),
+        *unknown_if("_air_bad", ["refrigerant_kgco2e"]),
+    ]
 
 
 def build_matrix(
@@ -197,10 +212,12 @@ def build_matrix(
     for frame in _area_frames(lazy, ref, graded):
         wide = wide.join(frame, on=KEYS, how="left")
     wide = _fill_missing(wide, _area_placeholders())
+    wide = wide.with_columns(_unknown_totals())
     wide = wide.with_columns(energy.energy_columns())
     wide = wide.with_columns(ghg.ghg_columns()).with_columns(ghg.ghg_total_columns())
     wide = wide.with_columns(
-        *water.water_columns(ref.water_bands), *waste.waste_columns(), *zdhc.zdhc_columns()
+        *water.water_columns(ref.water_bands), *waste.waste_columns(), *zdhc.zdhc_columns(),
+        *wastewater.wastewater_columns(), *chemicals.chemicals_columns(), *ems.ems_columns(),
     )
     wide = wide.with_columns(
         pl.coalesce(
@@ -215,11 +232,15 @@ def build_matrix(
     rows = sum(frame.height for frame in tables.values())
     include = rows <= PROVENANCE_AUTO_LIMIT if with_provenance is None else with_provenance
     if include:
-        provenance = provenance_frame(lazy).sort(*KEYS).collect()
+        provenance = (
+            provenance_frame(lazy)
+            .sort(*KEYS, "table", "_file", "_sheet", "_row", maintain_order=True)
+            .collect()
+        )
     else:
         provenance = pl.DataFrame(schema=PROVENANCE_SCHEMA)
     levels = (
-        graded_df.sort(*KEYS, "parameter")
+        graded_df.sort(*KEYS, "parameter", "value", maintain_order=True)
         if graded_df is not None
         else pl.DataFrame(schema=ZDHC_LEVELS_SCHEMA)
     )
@@ -236,26 +257,22 @@ def build_matrix(
 def _area_placeholders() -> dict[str, pl.DataType]:
     """Columns an absent area would have produced, so the derived columns stay computable."""
     floats = [
-        "energy_total_mj", "energy_electric_mj", "energy_thermal_mj", "energy_renewable_mj",
-        "_energy_production_mj", "_energy_coal_mj", "_energy_fossil_mj", "_scope1_fuel_kg",
-        "biogenic_co2_kg", "_scope2_fuel_kg", "_grid_kwh", "_market_known_kg",
-        "_market_residual_kwh", "water_withdrawal_m3", "water_recycled_m3", "water_reused_m3",
-        "wastewater_m3", "wastewater_industrial_m3", "wastewater_recycling_rate",
-        "waste_total_kg", "waste_hazardous_kg", "waste_nonhazardous_kg",
-        *[f"_waste_{r}_kg" for r in waste.ROUTES],
+        *energy.ENERGY_SUMS.values(), *ghg.GHG_SUMS.values(), *water.WATER_SUMS.values(),
+        "wastewater_m3", "wastewater_industrial_m3", "_wastewater_recycled_m3",
+        "_wastewater_recycled_base_m3", *waste.WASTE_SUMS.values(),
         "air_sources_tracked_share", "refrigerant_kgco2e",
-        "chem_gateway_share", "chem_mrsl_level_1_share", "chem_mrsl_level_2_share",
-        "chem_mrsl_level_3_share",
+        *[f"_chem_{c}{s}" for c in chemicals.SHARES for s in ("", "_base")],
         *[f"{a}_verified_share" for a in quality.VERIFIED_AREAS],
     ]
     ints = [
         "zdhc_parameters_tested", "zdhc_parameters_failing_foundational", "clearstream_points",
         "clearstream_max_points", "air_sources_count", "chem_months_reported",
         "chem_incheck_verified_months", "supplier_to_zero_level", "_zdhc_worst_rank",
-        *[f"{a}_months_reported" for a in quality.MONTHLY_AREAS],
+        *[f"_{a}_month_mask" for a in quality.MONTHLY_AREAS],
+        *[f"_{a}_bad" for a in ("energy", "water", "wastewater", "waste", "air")],
     ]
     bools = [
-        "ems_has_policy", "ems_has_management_system",
+        *[f"_{k}_{f}" for k in ("own", "any") for f in ems.FACILITY_FACTS],
         *[f"_{a}_has_annual" for a in quality.MONTHLY_AREAS],
         *[f"{a}_{p}" for a in ems.PRACTICE_AREAS for p in ems.PRACTICES],
     ]

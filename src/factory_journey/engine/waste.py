@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import ratio, strict_sum
-from factory_journey.engine.quality import months_aggs, verified_aggs
+from factory_journey.engine.exprs import ratio, when_then_zero
+from factory_journey.engine.quality import quality_aggs, quality_rows
 
 ROUTES: tuple[str, ...] = (
     "landfill", "incineration", "energy_recovery", "recycling", "reuse", "composting", "other",
@@ -31,27 +31,34 @@ def waste_rows(waste: pl.LazyFrame, routes: pl.DataFrame) -> pl.LazyFrame:
         mapping, default="other", return_dtype=pl.String
     )
     route = pl.when(route.is_in(list(ROUTES))).then(route).otherwise(pl.lit("other"))
-    return waste.with_columns(route.alias("_route"))
+    mass = pl.col("quantity_canonical").cast(pl.Float64)
+    hazardous = pl.col("hazardous").cast(pl.Boolean)
+    return waste.with_columns(route.alias("_route")).with_columns(
+        (mass.is_null() | hazardous.is_null()).cast(pl.UInt32).alias("_waste_bad"),
+        mass.alias("_mass"),
+        when_then_zero(hazardous, mass).alias("_hazardous"),
+        when_then_zero(~hazardous, mass).alias("_nonhazardous"),
+        *[when_then_zero(pl.col("_route") == r, mass).alias(f"_route_{r}") for r in ROUTES],
+        *quality_rows(),
+    )
+
+
+#: Waste columns summed per facility-year, and the matrix name of each sum.
+WASTE_SUMS: dict[str, str] = {
+    "_mass": "waste_total_kg",
+    "_hazardous": "waste_hazardous_kg",
+    "_nonhazardous": "waste_nonhazardous_kg",
+    **{f"_route_{r}": f"_waste_{r}_kg" for r in ROUTES},
+}
 
 
 def waste_aggs() -> list[pl.Expr]:
     """Per facility-year masses [kg] in total, by hazard class and by route."""
-    mass = pl.col("quantity_canonical").cast(pl.Float64)
-    hazardous = pl.col("hazardous").cast(pl.Boolean)
-    aggs = [
-        pl.lit(True).alias("_waste_present"),
-        strict_sum(mass).alias("waste_total_kg"),
-        strict_sum(pl.when(hazardous.is_null()).then(None).when(hazardous).then(mass)
-                   .otherwise(0.0)).alias("waste_hazardous_kg"),
-        strict_sum(pl.when(hazardous.is_null()).then(None).when(~hazardous).then(mass)
-                   .otherwise(0.0)).alias("waste_nonhazardous_kg"),
+    return [
+        pl.col("_waste_bad").sum().alias("_waste_bad"),
+        *[pl.col(c).sum().alias(name) for c, name in WASTE_SUMS.items()],
+        *quality_aggs("waste"),
     ]
-    aggs += [
-        strict_sum(pl.when(pl.col("_route") == route).then(mass).otherwise(0.0))
-        .alias(f"_waste_{route}_kg")
-        for route in ROUTES
-    ]
-    return [*aggs, *months_aggs("waste"), *verified_aggs("waste")]
 
 
 def waste_columns() -> list[pl.Expr]:

@@ -9,25 +9,40 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import strict_sum
-from factory_journey.engine.quality import months_aggs, verified_aggs
+from factory_journey.engine.exprs import ratio, when_then_zero
+from factory_journey.engine.quality import quality_aggs, quality_rows
 
 
-def wastewater_aggs() -> list[pl.Expr]:
-    """Per facility-year volumes [m³], recycling rate [0–1] and the quality expressions."""
+def wastewater_rows(wastewater: pl.LazyFrame) -> pl.LazyFrame:
+    """Wastewater rows with the parts of each sum [m³] and the quality helpers."""
     volume = pl.col("quantity_canonical").cast(pl.Float64)
     kind = pl.col("wastewater_type").cast(pl.String)
     share = pl.col("recycled_share").cast(pl.Float64)
-    stated = share.is_not_null()
-    recycled = (volume * share).filter(stated).sum()
-    base = volume.filter(stated).sum()
+    return wastewater.with_columns(
+        volume.is_null().cast(pl.UInt32).alias("_wastewater_bad"),
+        volume.alias("_volume"),
+        when_then_zero(kind.is_in(["industrial", "combined"]), volume).alias("_industrial"),
+        when_then_zero(share.is_not_null(), volume * share).alias("_recycled"),
+        when_then_zero(share.is_not_null(), volume).alias("_recycled_base"),
+        *quality_rows(),
+    )
+
+
+def wastewater_aggs() -> list[pl.Expr]:
+    """Per facility-year volumes [m³], recycling parts and the quality aggregations."""
     return [
-        pl.lit(True).alias("_wastewater_present"),
-        strict_sum(volume).alias("wastewater_m3"),
-        strict_sum(pl.when(kind.is_in(["industrial", "combined"])).then(volume).otherwise(0.0))
-        .alias("wastewater_industrial_m3"),
-        pl.when(base > 0).then(recycled / base).otherwise(None)
+        pl.col("_wastewater_bad").sum().alias("_wastewater_bad"),
+        pl.col("_volume").sum().alias("wastewater_m3"),
+        pl.col("_industrial").sum().alias("wastewater_industrial_m3"),
+        pl.col("_recycled").sum().alias("_wastewater_recycled_m3"),
+        pl.col("_recycled_base").sum().alias("_wastewater_recycled_base_m3"),
+        *quality_aggs("wastewater"),
+    ]
+
+
+def wastewater_columns() -> list[pl.Expr]:
+    """Recycling rate [0–1] on the joined matrix."""
+    return [
+        ratio(pl.col("_wastewater_recycled_m3"), pl.col("_wastewater_recycled_base_m3"))
         .alias("wastewater_recycling_rate"),
-        *months_aggs("wastewater"),
-        *verified_aggs("wastewater"),
     ]

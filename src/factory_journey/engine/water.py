@@ -10,25 +10,38 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import ratio, strict_sum
-from factory_journey.engine.quality import months_aggs, verified_aggs
+from factory_journey.engine.exprs import ratio, when_then_zero
+from factory_journey.engine.quality import quality_aggs, quality_rows
 
 L_PER_M3 = 1000.0
 
 
-def water_aggs() -> list[pl.Expr]:
-    """Per facility-year volumes by flow [m³] and the quality expressions."""
+def water_rows(water: pl.LazyFrame) -> pl.LazyFrame:
+    """Water rows with their volume split by flow [m³] and the quality helpers."""
     volume = pl.col("quantity_canonical").cast(pl.Float64)
     flow = pl.col("flow").cast(pl.String)
+    return water.with_columns(
+        volume.is_null().cast(pl.UInt32).alias("_water_bad"),
+        when_then_zero(flow == "withdrawal", volume).alias("_withdrawal"),
+        when_then_zero(flow == "recycled", volume).alias("_recycled"),
+        when_then_zero(flow == "reused", volume).alias("_reused"),
+        *quality_rows(),
+    )
+
+
+WATER_SUMS: dict[str, str] = {
+    "_withdrawal": "water_withdrawal_m3",
+    "_recycled": "water_recycled_m3",
+    "_reused": "water_reused_m3",
+}
+
+
+def water_aggs() -> list[pl.Expr]:
+    """Per facility-year volumes by flow [m³], bad-row count and the quality aggregations."""
     return [
-        pl.lit(True).alias("_water_present"),
-        strict_sum(pl.when(flow == "withdrawal").then(volume).otherwise(0.0))
-        .alias("water_withdrawal_m3"),
-        strict_sum(pl.when(flow == "recycled").then(volume).otherwise(0.0))
-        .alias("water_recycled_m3"),
-        strict_sum(pl.when(flow == "reused").then(volume).otherwise(0.0)).alias("water_reused_m3"),
-        *months_aggs("water"),
-        *verified_aggs("water"),
+        pl.col("_water_bad").sum().alias("_water_bad"),
+        *[pl.col(c).sum().alias(name) for c, name in WATER_SUMS.items()],
+        *quality_aggs("water"),
     ]
 
 

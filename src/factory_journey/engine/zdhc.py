@@ -69,11 +69,6 @@ def limits_frame(limits: pl.DataFrame) -> pl.DataFrame:
     return frame.unique(subset="_parameter_key", keep="first", maintain_order=True)
 
 
-def _normalised(expr: pl.Expr) -> pl.Expr:
-    """Vectorised `normalise_key`: lower-case alphanumerics only."""
-    return expr.cast(pl.String).str.to_lowercase().str.replace_all(r"[^0-9a-z]+", "")
-
-
 def _float(value: object) -> float | None:
     if value is None or value == "":
         return None
@@ -90,24 +85,57 @@ def _meets(level: str) -> pl.Expr:
     return has_limit & within_upper & within_lower
 
 
+def _spelling_maps(
+    zdhc: pl.LazyFrame, table: pl.DataFrame
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Parameter spelling → limit key and unit spelling → unit key, for the values present.
+
+    Normalising the few distinct spellings in Python and mapping them back is far cheaper
+    than running string functions over millions of result rows.
+    """
+    present = pl.collect_all(
+        [
+            zdhc.select(pl.col("parameter").cast(pl.String).unique()),
+            zdhc.select(pl.col("unit").cast(pl.String).unique()),
+        ]
+    )
+    lookup = dict(
+        zip(table.get_column("_parameter_key").to_list(),
+            table.get_column("parameter_key").to_list(), strict=True)
+    )
+    parameters = {
+        p: lookup[normalise_key(p)]
+        for p in present[0].get_column("parameter").drop_nulls().to_list()
+        if normalise_key(p) in lookup
+    }
+    units = {u: _unit_key(u) for u in present[1].get_column("unit").drop_nulls().to_list()}
+    return parameters, units
+
+
 def graded_results(zdhc: pl.LazyFrame, limits: pl.DataFrame) -> pl.LazyFrame:
     """Level of every parameter of each facility-year's latest discharged sample.
 
     Returns facility_id, year, sample_date, parameter, kind, value, unit, level (null when
     the parameter or its unit is unknown).
     """
-    table = limits_frame(limits).lazy()
-    rows = zdhc.filter(
-        pl.col("sampling_point").cast(pl.String).str.to_lowercase() == "discharged"
-    ).with_columns(
-        pl.col("year").cast(pl.Int64),
-        _normalised(pl.col("parameter")).alias("_parameter_key"),
+    table = limits_frame(limits)
+    parameters, units = _spelling_maps(zdhc, table)
+    by_key = table.unique(subset="parameter_key", keep="first", maintain_order=True).drop(
+        "_parameter_key"
     )
+    point = pl.col("sampling_point").cast(pl.String)
+    rows = zdhc.filter(point.is_in(["discharged", "Discharged", "DISCHARGED"]))
     latest = pl.col("sample_date").max().over("facility_id", "year")
-    rows = rows.filter(pl.col("sample_date") == latest)
-    rows = rows.join(table, on="_parameter_key", how="left")
-    unit = _normalised(pl.col("unit")).fill_null("")
-    unit = unit.replace(_UNIT_SYNONYMS)
+    rows = rows.filter(pl.col("sample_date") == latest).with_columns(
+        pl.col("parameter").cast(pl.String)
+        .replace_strict(parameters, default=None, return_dtype=pl.String)
+        .alias("parameter_key"),
+        pl.col("unit").cast(pl.String)
+        .replace_strict(units, default="", return_dtype=pl.String)
+        .alias("_unit_key"),
+    )
+    rows = rows.join(by_key.lazy(), on="parameter_key", how="left")
+    unit = pl.col("_unit_key").fill_null("")
     unit_ok = (unit == pl.col("_limit_unit")) | (
         (unit == "") & pl.col("_limit_unit").is_in(list(_UNITLESS))
     )
@@ -133,18 +161,28 @@ def graded_results(zdhc: pl.LazyFrame, limits: pl.DataFrame) -> pl.LazyFrame:
     )
 
 
-def zdhc_aggs() -> list[pl.Expr]:
-    """Per facility-year: parameters tested, failing, overall level and ClearStream points."""
+def zdhc_rows(graded: pl.LazyFrame) -> pl.LazyFrame:
+    """Graded results with the parts the facility-year aggregation sums."""
     level = pl.col("level")
-    rank = level.replace_strict(LEVEL_RANK, default=None, return_dtype=pl.Int8)
+    rank = level.replace_strict(LEVEL_RANK, default=None, return_dtype=pl.Int32)
     scored = pl.col("kind").is_in(list(SCORED_KINDS)) & level.is_not_null()
-    worst = rank.min()
+    return graded.with_columns(
+        level.is_not_null().cast(pl.Int32).alias("_tested"),
+        (level == "fail").fill_null(False).cast(pl.Int32).alias("_failing"),
+        rank.alias("_rank"),
+        pl.when(scored).then(rank).otherwise(0).alias("_points"),
+        scored.cast(pl.Int32).alias("_scored"),
+    )
+
+
+def zdhc_aggs() -> list[pl.Expr]:
+    """Per facility-year: parameters tested, failing, worst rank and ClearStream points."""
     return [
-        level.is_not_null().sum().cast(pl.Int32).alias("zdhc_parameters_tested"),
-        (level == "fail").sum().cast(pl.Int32).alias("zdhc_parameters_failing_foundational"),
-        worst.alias("_zdhc_worst_rank"),
-        rank.filter(scored).sum().cast(pl.Int32).alias("clearstream_points"),
-        (scored.sum() * 3).cast(pl.Int32).alias("clearstream_max_points"),
+        pl.col("_tested").sum().cast(pl.Int32).alias("zdhc_parameters_tested"),
+        pl.col("_failing").sum().cast(pl.Int32).alias("zdhc_parameters_failing_foundational"),
+        pl.col("_rank").min().alias("_zdhc_worst_rank"),
+        pl.col("_points").sum().cast(pl.Int32).alias("clearstream_points"),
+        (pl.col("_scored").sum() * 3).cast(pl.Int32).alias("clearstream_max_points"),
     ]
 
 

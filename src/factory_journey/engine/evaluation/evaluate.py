@@ -78,6 +78,7 @@ class EvaluationResult:
     not_comparable: pl.DataFrame
     group_sizes: pl.DataFrame
     country_distribution: pl.DataFrame
+    shares_by_cycle: pl.DataFrame
     insights: list[str] = field(default_factory=list)
     caveats: list[Caveat] = field(default_factory=list)
 
@@ -92,6 +93,7 @@ class EvaluationResult:
             "change_by_group": self.change_by_group,
             "did": self.did,
             "regional_insights": self.regional_insights,
+            "shares_by_cycle": self.shares_by_cycle,
             "not_comparable": self.not_comparable,
             "facilities": self.facilities,
             "facility_changes": self.changes,
@@ -189,6 +191,11 @@ def evaluate_programmes(
         not_comparable=not_comparable_reasons(judged, by=["group"]),
         group_sizes=group_sizes,
         country_distribution=_country_distribution(members, rules),
+        shares_by_cycle=_labelled(
+            improvement_shares(cycles, ["cycle_years", "cycle", "start_year", "end_year"],
+                               min_n=minimum, area_order=area_order),
+            rules,
+        ),
         insights=insight_sentences(insights_table, labels),
         caveats=_caveats(matrix, facilities, judged, did, group_sizes, rules, disputed,
                          provenance) + _cycle_caveats(baseline_year, followup_year, length),

@@ -21,11 +21,13 @@ class _Strict(BaseModel):
 class AreaRule(_Strict):
     """How improvement is judged in one impact area.
 
-    `noise_band` is a fraction of the baseline [1] for `change="relative"` and a difference in
-    the indicator's unit for `change="absolute"`; a change inside the band is "held".
+    `improved` completes "N % of facilities …" in a headline. `noise_band` is a fraction of
+    the baseline [1] for `change="relative"` and a difference in the indicator's unit for
+    `change="absolute"`; a change inside the band is "held".
     """
 
     label: str
+    improved: str = ""
     indicator: str
     unit: str
     direction: Direction
