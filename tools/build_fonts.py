@@ -27,7 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "factory_journey" / "reports" / "fonts"
 NOTO = Path("/usr/share/fonts/truetype/noto")
 CJK = Path("/usr/share/fonts/opentype/noto")
-OFL = Path("/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/share/doc/rust/licenses/OFL-1.1.txt")
+# Any copy of the OFL 1.1 text will do (Debian's font packages only reference it).
+OFL = Path(
+    "/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/share/doc/rust/licenses/OFL-1.1.txt"
+)
 ZH_PO = ROOT / "src" / "factory_journey" / "reports" / "locales" / "zh_Hans" / "LC_MESSAGES"
 
 COPIED = [

@@ -1,0 +1,139 @@
+"""Report languages: gettext catalogues read straight from the .po files, and locale formatting.
+
+The .po files under `locales/<lang>/LC_MESSAGES/reports.po` are the source of truth and are read
+directly with Babel, so a fresh clone needs no compile step. A missing translation is an error
+in tests (`Translator(strict=True)`); at run time the English text is used and the miss is
+recorded in `Translator.missing`, so a report is never lost over one string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+LOCALES_DIR = Path(__file__).with_name("locales")
+DOMAIN = "reports"
+
+#: Report language code → (catalogue directory, Babel locale used for numbers and dates).
+LANGUAGES: dict[str, tuple[str, str]] = {
+    "en": ("en", "en"),
+    "vi": ("vi", "vi_VN"),
+    "zh": ("zh_Hans", "zh_Hans_CN"),
+    "bn": ("bn", "bn_BD"),
+    "km": ("km", "km_KH"),
+    "tr": ("tr", "tr_TR"),
+}
+LANGUAGE_ALIASES = {"zh_hans": "zh", "zh-hans": "zh", "zh_cn": "zh", "zh-cn": "zh"}
+
+
+class UnknownLanguageError(ValueError):
+    """The requested report language has no catalogue."""
+
+
+class MissingTranslationError(KeyError):
+    """A message has no translation in a catalogue (raised in strict mode)."""
+
+
+def normalise_language(code: str) -> str:
+    """Map `vi`, `zh-Hans`, `ZH_CN` … to a key of `LANGUAGES`, or raise UnknownLanguageError."""
+    key = code.strip().lower()
+    key = LANGUAGE_ALIASES.get(key, key)
+    if key not in LANGUAGES:
+        known = ", ".join(LANGUAGES)
+        raise UnknownLanguageError(f"No report language '{code}'. Available: {known}.")
+    return key
+
+
+def catalogue_path(lang: str) -> Path:
+    """Path of the .po file of a report language."""
+    return LOCALES_DIR / LANGUAGES[lang][0] / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def load_catalogue(lang: str) -> dict[str, str]:
+    """msgid → msgstr of a language; untranslated and fuzzy entries are left out."""
+    with catalogue_path(lang).open("rb") as handle:
+        catalog = read_po(handle, locale=None)
+    messages: dict[str, str] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, str) and isinstance(message.string, str) and message.string:
+            messages[message.id] = message.string
+    return messages
+
+
+@dataclass
+class Translator:
+    """Translate report messages and format numbers and dates for one language.
+
+    Pure once built: the catalogue is a dict, so report contexts can be built without I/O.
+    """
+
+    lang: str
+    messages: dict[str, str]
+    strict: bool = False
+    missing: set[str] = field(default_factory=set)
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(LANGUAGES[self.lang][1])
+
+    def gettext(self, message: str, **params: object) -> str:
+        """The translation of `message`, with `{name}` placeholders filled from `params`."""
+        text = self.messages.get(message)
+        if text is None:
+            if self.lang != "en" and self.strict:
+                raise MissingTranslationError(f"[{self.lang}] no translation for {message!r}")
+            if self.lang != "en":
+                self.missing.add(message)
+            text = message
+        return text.format(**params) if params else text
+
+    __call__ = gettext
+
+    def number(self, value: float | None, digits: int = 0) -> str:
+        """A number with the locale's grouping and decimal signs; '–' for a missing value."""
+        if value is None:
+            return "–"
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def significant(self, value: float | None) -> str:
+        """A measured value with sensible precision: 3 significant figures, no exponent."""
+        if value is None:
+            return "–"
+        magnitude = abs(value)
+        digits = 0 if magnitude >= 100 else 1 if magnitude >= 10 else 2 if magnitude >= 0.1 else 3
+        return self.number(value, digits)
+
+    def percent(self, share: float | None, digits: int = 0) -> str:
+        """A share 0–1 as a percentage in the locale's style (e.g. `38 %`, `%38`)."""
+        if share is None:
+            return "–"
+        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        return format_percent(share, format=pattern, locale=self.locale)
+
+    def money(self, usd: float | None) -> str:
+        """An amount in US dollars, rounded to whole dollars, e.g. `US$ 12,300`."""
+        if usd is None:
+            return "–"
+        return "US$ " + self.number(usd, 0)
+
+    def date(self, day: dt.date) -> str:
+        """A date in the locale's long form, e.g. `22 tháng 11, 2026`."""
+        return format_date(day, format="long", locale=self.locale)
+
+
+def translator(lang: str, *, strict: bool = False) -> Translator:
+    """A Translator for a report language (reads its .po file once per process)."""
+    key = normalise_language(lang)
+    messages = {} if key == "en" else load_catalogue(key)
+    return Translator(lang=key, messages=messages, strict=strict)

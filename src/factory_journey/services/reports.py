@@ -1,0 +1,206 @@
+"""Use case: facility and portfolio reports (HTML or PDF) of a dataset, one or all facilities.
+
+read → matrix → assessment (once) → report context (pure) → HTML or PDF. `write_all_reports`
+renders every facility in parallel worker processes, each loaded once with the assessed frames
+and a warm PDF compiler. Shared by `journey report` and the web.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+
+from factory_journey.domain.problems import Problem
+from factory_journey.engine.assessment import assess, default_catalogue
+from factory_journey.engine.matrix import build_matrix
+from factory_journey.ingest import read_dataset
+from factory_journey.reports.context import (
+    FacilityNotFoundError,
+    ReportData,
+    build_facility_context,
+    build_portfolio_context,
+)
+from factory_journey.reports.i18n import LANGUAGES, UnknownLanguageError, translator
+from factory_journey.reports.render import render_html, render_pdf
+from factory_journey.services.matrix import resolve_dataset
+from factory_journey.services.output_dir import atomic_output_dir
+
+Format = Literal["pdf", "html"]
+FORMATS: tuple[str, ...] = ("pdf", "html")
+#: `progress(done, total)` after each report written.
+Progress = Callable[[int, int], None]
+
+__all__ = [
+    "FORMATS",
+    "LANGUAGES",
+    "FacilityNotFoundError",
+    "ReportInputError",
+    "UnknownLanguageError",
+    "facility_ids",
+    "load_report_data",
+    "render_facility",
+    "render_portfolio",
+    "write_all_reports",
+    "write_facility_report",
+    "write_portfolio_report",
+]
+
+
+class ReportInputError(ValueError):
+    """The dataset cannot be reported on: not found, or problems block the import."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass(slots=True)
+class ReportRun:
+    """Reports written by one call."""
+
+    files: list[Path] = field(default_factory=list)
+    missing_translations: set[str] = field(default_factory=set)
+
+
+def load_report_data(dataset: str | Path) -> ReportData:
+    """Read, build the matrix of, and assess a dataset (`pilot` = the bundled pilot data)."""
+    path = resolve_dataset(dataset)
+    if not path.exists():
+        raise ReportInputError(f"The dataset {path} was not found.")
+    imported = read_dataset(path)
+    if not imported.ok:
+        problems = list(imported.problems)
+        raise ReportInputError(
+            f"{len(problems)} problem(s) in the dataset {path.name}; fix them first "
+            "(`journey matrix` writes a located error report).", problems)
+    built = build_matrix(imported.tables)
+    result = assess(built.matrix, matrix_versions=built.versions)
+    catalogue = default_catalogue()
+    return ReportData(
+        matrix=built.matrix,
+        opportunities=result.opportunities,
+        pathways=result.pathways,
+        measures=result.measures,
+        trajectory=result.trajectory,
+        indicators=result.indicators,
+        versions=dict(result.versions),
+        module_titles={m.key: m.title for m in catalogue.modules},
+        measure_titles={m.key: m.title for m in catalogue.measures},
+        dataset_name=path.name,
+    )
+
+
+def facility_ids(data: ReportData, country: str | None = None,
+                 factory_type: str | None = None) -> list[str]:
+    """Facility ids of the dataset, optionally those of one country (ISO alpha-2) or type."""
+    frame = data.matrix
+    if country:
+        frame = frame.filter(pl.col("country_iso2") == country.upper())
+    if factory_type:
+        frame = frame.filter(pl.col("journey_factory_type") == factory_type)
+    return sorted(set(frame["facility_id"].to_list()))
+
+
+def render_facility(data: ReportData, facility_id: str, lang: str = "en", fmt: str = "pdf",
+                    year: int | None = None) -> bytes:
+    """One facility report as bytes (PDF, or UTF-8 HTML)."""
+    context = build_facility_context(data, facility_id, translator(lang), year=year)
+    return render_pdf(context) if fmt == "pdf" else render_html(context).encode("utf-8")
+
+
+def render_portfolio(data: ReportData, lang: str = "en", fmt: str = "pdf",
+                     ids: list[str] | None = None, title: str = "") -> bytes:
+    """A portfolio report over `ids` (default: every facility) as bytes."""
+    context = build_portfolio_context(data, translator(lang), ids, title=title)
+    return render_pdf(context) if fmt == "pdf" else render_html(context).encode("utf-8")
+
+
+def _write_atomic(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_facility_report(dataset: str | Path, facility_id: str, out: str | Path,
+                          lang: str = "en", fmt: str = "pdf", year: int | None = None) -> Path:
+    """Write one facility report to `out` (written whole or not at all)."""
+    data = load_report_data(dataset)
+    target = Path(out)
+    _write_atomic(target, render_facility(data, facility_id, lang, fmt, year))
+    return target
+
+
+def write_portfolio_report(dataset: str | Path, out: str | Path, lang: str = "en",
+                           fmt: str = "pdf", country: str | None = None,
+                           factory_type: str | None = None, title: str = "") -> Path:
+    """Write a portfolio report of the dataset (or of one country / factory type)."""
+    data = load_report_data(dataset)
+    ids = facility_ids(data, country, factory_type)
+    if not ids:
+        raise ReportInputError("No facility matches that selection.")
+    target = Path(out)
+    _write_atomic(target, render_portfolio(data, lang, fmt, ids, title or data.dataset_name))
+    return target
+
+
+def safe_file_name(facility_id: str) -> str:
+    """A file name for a facility id: letters, digits, `-`, `_` and `.` only."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", facility_id).strip("._") or "facility"
+
+
+# Worker processes: the frames arrive once per worker (initializer), then only ids travel.
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(data: ReportData) -> None:
+    _WORKER["data"] = data
+
+
+def _render_one(facility_id: str, lang: str, fmt: str, folder: str) -> str:
+    content = render_facility(_WORKER["data"], facility_id, lang, fmt)
+    path = Path(folder) / f"{safe_file_name(facility_id)}.{fmt}"
+    path.write_bytes(content)
+    return path.name
+
+
+def write_all_reports(dataset: str | Path | ReportData, out_dir: str | Path, lang: str = "en",
+                      fmt: str = "pdf", workers: int = 2, force: bool = False,
+                      progress: Progress | None = None, ids: list[str] | None = None) -> ReportRun:
+    """Write one report per facility into `out_dir` (all or nothing), over `workers` processes."""
+    translator(lang)  # fail early on an unknown language
+    data = dataset if isinstance(dataset, ReportData) else load_report_data(dataset)
+    selected = ids if ids is not None else facility_ids(data)
+    report = progress or (lambda done, total: None)
+    run = ReportRun()
+    with atomic_output_dir(Path(out_dir), force) as staging:
+        report(0, len(selected))
+        if workers <= 1 or len(selected) < 4:
+            _init_worker(data)
+            for done, fid in enumerate(selected, start=1):
+                run.files.append(Path(out_dir) / _render_one(fid, lang, fmt, str(staging)))
+                report(done, len(selected))
+        else:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                     initializer=_init_worker, initargs=(data,)) as pool:
+                futures = [pool.submit(_render_one, fid, lang, fmt, str(staging))
+                           for fid in selected]
+                for done, future in enumerate(as_completed(futures), start=1):
+                    run.files.append(Path(out_dir) / future.result())
+                    report(done, len(selected))
+    run.files.sort()
+    return run

@@ -1,0 +1,91 @@
+"""Extract report messages and update the .po catalogues (Babel), keeping translations.
+
+    python tools/update_catalogues.py          # write reports.pot, merge into every .po
+    python tools/update_catalogues.py --check  # exit 1 if a catalogue is out of date
+
+Messages come from `tr("...")` and `N_("...")` calls in `src/factory_journey/reports/*.py`
+and from the measure titles of the programme catalogue (reference/data/programme_modules.yaml).
+New messages arrive untranslated, and tests/reports/test_catalogues.py then fails until every
+language has them. The .po files are read directly at run time; no compile step.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import yaml
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTS = ROOT / "src" / "factory_journey" / "reports"
+LOCALES = REPORTS / "locales"
+CATALOGUE = ROOT / "src" / "factory_journey" / "reference" / "data" / "programme_modules.yaml"
+LANGS = {"vi": "vi", "zh_Hans": "zh_Hans", "bn": "bn", "km": "km", "tr": "tr"}
+
+
+def template() -> Catalog:
+    pot = Catalog(project="factory-journey", version="reports", charset="utf-8")
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(REPORTS),
+        method_map=[("*.py", "python")],
+        keywords={"tr": None, "N_": None},
+    ):
+        if isinstance(message, str) and message:
+            pot.add(message, locations=[(f"reports/{filename}", lineno)])
+    data = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
+    for measure in data.get("measures", []):
+        pot.add(measure["title"], locations=[("reference/data/programme_modules.yaml", 0)],
+                auto_comments=[f"measure {measure['key']}"])
+    return pot
+
+
+def po_text(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, omit_header=False, sort_output=False,
+             include_previous=False, include_lineno=False)
+    return buffer.getvalue()
+
+
+def merged(lang_dir: str, pot: Catalog) -> Catalog:
+    path = LOCALES / lang_dir / "LC_MESSAGES" / "reports.po"
+    if path.exists():
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=lang_dir)
+    else:
+        catalog = Catalog(locale=lang_dir, project="factory-journey", charset="utf-8")
+    catalog.update(pot, no_fuzzy_matching=True)
+    catalog.obsolete.clear()
+    return catalog
+
+
+def _without_date(content: bytes) -> bytes:
+    """The catalogue without its creation date, which changes on every extraction."""
+    return b"\n".join(
+        line for line in content.splitlines() if not line.startswith(b'"POT-Creation-Date')
+    )
+
+
+def main(check: bool = False) -> int:
+    pot = template()
+    stale = []
+    targets = {LOCALES / "reports.pot": po_text(pot)}
+    for lang_dir in LANGS:
+        targets[LOCALES / lang_dir / "LC_MESSAGES" / "reports.po"] = po_text(merged(lang_dir, pot))
+    for path, content in targets.items():
+        old = path.read_bytes() if path.exists() else b""
+        if _without_date(old) != _without_date(content):
+            stale.append(path)
+            if not check:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+    for path in stale:
+        print(("out of date: " if check else "updated: ") + str(path.relative_to(ROOT)))
+    return 1 if (check and stale) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main("--check" in sys.argv))
