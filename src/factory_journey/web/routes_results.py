@@ -6,7 +6,9 @@ named in `responses` document them in the OpenAPI description.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
 
 from factory_journey.services.platform import results
 from factory_journey.web.deps import CurrentActor, FacilityId, SessionDep
@@ -57,3 +59,24 @@ def get_portfolio(session: SessionDep, actor: CurrentActor) -> list[PortfolioLin
         PortfolioLinePublic.model_validate(line, from_attributes=True)
         for line in results.portfolio(session, actor)
     ]
+
+
+@router.get(
+    "/facilities/{facility_id}/report.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The report (PDF)"}},
+)
+def get_report(
+    facility_id: FacilityId,
+    session: SessionDep,
+    actor: CurrentActor,
+    lang: Annotated[str, Query(min_length=2, max_length=16, pattern=r"^[A-Za-z_-]+$")] = "en",
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+) -> Response:
+    """The facility report as PDF, in `lang` (en, vi, zh, …), of its latest or a given year."""
+    body = results.report_pdf(session, actor, facility_id, lang, year)
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="report-{lang}.pdf"'},
+    )

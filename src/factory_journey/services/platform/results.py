@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from factory_journey.services.platform.access import authorise
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
+from factory_journey.services.platform.errors import InvalidInput, NotFound
 from factory_journey.services.platform.facilities import portfolio as portfolio_entries
 from factory_journey.services.platform.imports import latest_tables
 from factory_journey.store.models import AssessmentSnapshot, Submission
@@ -149,6 +150,7 @@ def _compute(session: Session, inputs: Inputs) -> dict[str, Any]:
     years = built.matrix["year"].drop_nulls()
     return {
         "parts": {name: _records(frame) for name, frame in frames.items()},
+        "columns": {name: frame.columns for name, frame in frames.items()},
         "versions": assessed.versions,
         "warnings": list(assessed.warnings),
         "year": int(years.max()) if years.len() else None,  # type: ignore[arg-type]
@@ -311,10 +313,14 @@ def snapshot_frames(session: Session, ref: SnapshotRef) -> dict[str, pl.DataFram
     """The frames of a snapshot (for reports), rebuilt from its stored rows."""
     row = session.get(AssessmentSnapshot, ref.id)
     assert row is not None
-    return {
-        part: pl.DataFrame(rows, infer_schema_length=None)
-        for part, rows in row.result["parts"].items()
-    }
+    columns = row.result.get("columns", {})
+    frames = {}
+    for part, rows in row.result["parts"].items():
+        if rows:
+            frames[part] = pl.DataFrame(rows, infer_schema_length=None)
+        else:  # no rows: keep the columns so that readers can still select them
+            frames[part] = pl.DataFrame(schema={c: pl.String for c in columns.get(part, [])})
+    return frames
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,3 +381,51 @@ def _latest_levels(session: Session, ref: SnapshotRef) -> tuple[dict[str, str | 
         while len(_levels_cache) > 4096:
             _levels_cache.popitem(last=False)
     return levels, year
+
+
+_pdfs = _RenderedCache(size=64)
+
+
+def report_pdf(
+    session: Session, actor: Actor, facility_id: str, lang: str = "en", year: int | None = None
+) -> bytes:
+    """The facility report (PDF) of its current snapshot, in `lang` (en, vi, zh, …)."""
+    from factory_journey.engine.assessment import default_catalogue
+    from factory_journey.reports.context import FacilityNotFoundError, ReportData
+    from factory_journey.reports.i18n import UnknownLanguageError, normalise_language
+    from factory_journey.services.reports import render_facility
+
+    authorise(session, actor, "report.read", facility_id)
+    try:
+        lang = normalise_language(lang)
+    except UnknownLanguageError as error:
+        raise InvalidInput(str(error)) from None
+    ref = current_snapshot(session, facility_id)
+    if not ref.submission_ids:
+        raise NotFound(f"facility {facility_id} has no data to report on yet")
+    key = (str(session.get_bind().engine.url), ref.id, f"pdf:{lang}:{year}")
+    body = _pdfs.get(key)
+    if body is not None:
+        return body
+    frames = snapshot_frames(session, ref)
+    row = session.get(AssessmentSnapshot, ref.id)
+    assert row is not None
+    catalogue = default_catalogue()
+    data = ReportData(
+        matrix=frames["matrix"],
+        opportunities=frames["opportunities"],
+        pathways=frames["pathways"],
+        measures=frames["measures"],
+        trajectory=frames["trajectory"],
+        indicators=frames["indicators"],
+        versions=dict(row.result.get("versions", {})),
+        module_titles={m.key: m.title for m in catalogue.modules},
+        measure_titles={m.key: m.title for m in catalogue.measures},
+        dataset_name=f"snapshot {ref.id}",
+    )
+    try:
+        body = render_facility(data, facility_id, lang, "pdf", year=year)
+    except FacilityNotFoundError as error:
+        raise NotFound(str(error)) from None
+    _pdfs.put(key, body)
+    return body
