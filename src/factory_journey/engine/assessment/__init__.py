@@ -74,6 +74,8 @@ def _prepare(matrix: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFra
     )
     for _, ind in methodology.indicators():
         needed |= {ind.column, *ind.requires}
+    needed.discard("production_volume")  # stands for the volume on the intensity basis
+    needed |= {"production_volume_pcs", "production_volume_kg"}
     absent = sorted(needed - set(matrix.columns))
     frame = matrix.with_columns(pl.lit(None).alias(c) for c in absent) if absent else matrix
     frame = frame.sort(KEYS, maintain_order=True).with_columns(

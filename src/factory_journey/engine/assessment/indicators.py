@@ -43,12 +43,29 @@ def gap_expr(indicator: Indicator, value: pl.Expr, threshold: pl.Expr) -> pl.Exp
     return raw.clip(0.0, 1.0)
 
 
+def _input_missing(name: str, columns: set[str]) -> pl.Expr:
+    """The name of input `name` when it is null. `production_volume` stands for the volume on
+    the facility's intensity basis (pcs or kg), or for the basis itself when that is unknown."""
+    if name == "production_volume":
+        basis = pl.col("_basis")
+        pcs, kg = "production_volume_pcs", "production_volume_kg"
+        return (
+            pl.when(basis == "pc")
+            .then(
+                pl.when(pl.col(pcs).is_null()).then(pl.lit(pcs)) if pcs in columns else pl.lit(pcs)
+            )
+            .when(basis == "kg")
+            .then(pl.when(pl.col(kg).is_null()).then(pl.lit(kg)) if kg in columns else pl.lit(kg))
+            .otherwise(pl.lit("intensity_basis"))
+        )
+    if name not in columns:
+        return pl.lit(name)
+    return pl.when(pl.col(name).is_null()).then(pl.lit(name))
+
+
 def missing_expr(indicator: Indicator, columns: set[str]) -> pl.Expr:
     """`column` or `column (missing: a, b)` naming the null inputs; null when the value exists."""
-    parts = [
-        pl.when(pl.col(name).is_null()).then(pl.lit(name)) if name in columns else pl.lit(name)
-        for name in indicator.requires
-    ]
+    parts = [_input_missing(name, columns) for name in indicator.requires]
     inputs = (
         pl.concat_str(parts, separator=", ", ignore_nulls=True)
         if parts
