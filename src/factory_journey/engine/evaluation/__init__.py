@@ -16,9 +16,11 @@ from factory_journey.engine.evaluation.cycles import (
 )
 from factory_journey.engine.evaluation.did import difference_in_differences
 from factory_journey.engine.evaluation.evaluate import (
+    INSIGHT_AREAS,
     Caveat,
     EvaluationInputError,
     EvaluationResult,
+    check_request,
     evaluate_programmes,
 )
 from factory_journey.engine.evaluation.groups import Cohort, participation_groups
@@ -27,9 +29,11 @@ from factory_journey.engine.evaluation.rules import (
     EvaluationRules,
     load_evaluation_rules,
 )
+from factory_journey.engine.evaluation.summary import insight_sentences
 
 __all__ = [
     "DEFAULT_RULES",
+    "INSIGHT_AREAS",
     "REASONS",
     "STATUSES",
     "Caveat",
@@ -37,11 +41,13 @@ __all__ = [
     "EvaluationInputError",
     "EvaluationResult",
     "EvaluationRules",
+    "check_request",
     "compare_years",
     "cycle_pairs",
     "difference_in_differences",
     "evaluate_programmes",
     "improvement_cycles",
+    "insight_sentences",
     "load_evaluation_rules",
     "participation_groups",
 ]

@@ -101,6 +101,22 @@ class EvaluationResult:
         }
 
 
+def check_request(
+    baseline_year: int, followup_year: int, cycle_years: int | None, rules: EvaluationRules
+) -> int:
+    """The cycle length [years] of a valid request; `EvaluationInputError` says what is wrong."""
+    length = cycle_years or rules.default_cycle_years
+    if followup_year <= baseline_year:
+        raise EvaluationInputError(
+            f"the follow-up year ({followup_year}) must come after the baseline "
+            f"year ({baseline_year})"
+        )
+    if length not in rules.allowed_cycle_years:
+        allowed = ", ".join(str(y) for y in rules.allowed_cycle_years)
+        raise EvaluationInputError(f"a cycle is {allowed} years long, not {length}")
+    return length
+
+
 def evaluate_programmes(
     matrix: pl.DataFrame,
     baseline_year: int,
@@ -120,15 +136,7 @@ def evaluate_programmes(
     """
     rules = rules or load_evaluation_rules()
     cohort = cohort or Cohort()
-    length = cycle_years or rules.default_cycle_years
-    if followup_year <= baseline_year:
-        raise EvaluationInputError(
-            f"the follow-up year ({followup_year}) must come after the baseline "
-            f"year ({baseline_year})"
-        )
-    if length not in rules.allowed_cycle_years:
-        allowed = ", ".join(str(y) for y in rules.allowed_cycle_years)
-        raise EvaluationInputError(f"a cycle is {allowed} years long, not {length}")
+    length = check_request(baseline_year, followup_year, cycle_years, rules)
     matrix = matrix.with_columns(
         pl.col("facility_id").cast(pl.String), pl.col("year").cast(pl.Int64)
     )

@@ -123,16 +123,25 @@ def regional_insights(
 
 
 def insight_sentences(
-    insights: pl.DataFrame, labels: dict[str, str], *, top: int = 2
+    insights: pl.DataFrame,
+    labels: dict[str, str],
+    *,
+    top: int = 2,
+    names: dict[str, str] | None = None,
 ) -> list[str]:
-    """Plain sentences naming the countries with the highest share improving per area."""
+    """Plain sentences naming the countries with the highest share improving per area.
+
+    `names` maps ISO alpha-2 codes to the names to print (default: the codes).
+    """
+    names = names or {}
     sentences: list[str] = []
     for area, label in labels.items():
         leaders = insights.filter((pl.col("area") == area) & pl.col("rank").is_not_null())
         if leaders.is_empty():
             continue
         parts = [
-            f"{row['country_iso2']} ({row['share_improved']:.0%}, n={row['n_comparable']})"
+            f"{names.get(row['country_iso2'], row['country_iso2'])} "
+            f"({row['share_improved']:.0%}, n={row['n_comparable']})"
             for row in leaders.head(top).iter_rows(named=True)
         ]
         sentences.append(f"{label}: highest share of facilities improving in {', '.join(parts)}.")

@@ -1,0 +1,171 @@
+"""`journey evaluate DATASET --baseline Y --followup Y --out DIR`: improvement cycles and
+programme evaluation (shares improving, difference-in-differences), all or nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from factory_journey.services.evaluation import (
+    STAGES,
+    EvaluationInputError,
+    EvaluationRun,
+    cohort_from_options,
+    evaluate_dataset,
+)
+
+#: Problems printed on the terminal before the reader is sent to errors.txt.
+PROBLEMS_SHOWN = 30
+
+STAGE_LABELS = {
+    "read": "Reading files",
+    "validate": "Checking tables",
+    "build": "Building the matrix",
+    "evaluate": "Evaluating",
+    "write": "Writing outputs",
+}
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _print_summary(console: Console, run: EvaluationRun) -> None:
+    result = run.result
+    assert result is not None
+    console.print(
+        f"[bold]Evaluation {result.baseline_year} → {result.followup_year}[/] "
+        f"({result.cohort.describe()}; cycle {result.cycle_years} year(s))"
+    )
+    for headline in run.headlines:
+        console.print(f"  • {headline.sentence()}", highlight=False)
+    sizes = Table(title="Participation groups", show_header=True)
+    sizes.add_column("Group")
+    sizes.add_column("Facilities", justify="right")
+    for row in result.group_sizes.iter_rows(named=True):
+        if row["n_facilities"] or row["is_control"]:
+            sizes.add_row(row["label"], str(row["n_facilities"]))
+    console.print(sizes)
+    for sentence in run.insights:
+        console.print(f"  {sentence}", highlight=False)
+    if result.caveats:
+        console.print(f"[yellow]{len(result.caveats)} caveat(s)[/], e.g.:")
+        for caveat in result.caveats[:5]:
+            console.print(f"  • {caveat.message}", markup=False, highlight=False)
+    console.print(f"Report: {run.out_dir / 'report.html'}; tables: {len(run.files_written)} "
+                  f"files in {run.out_dir}")
+
+
+def _print_problems(console: Console, run: EvaluationRun) -> None:
+    errors = run.errors
+    console.print(
+        f"[bold red]The dataset has {len(errors)} problem{'s' if len(errors) != 1 else ''} "
+        "to fix; nothing was evaluated.[/]"
+    )
+    for problem in errors[:PROBLEMS_SHOWN]:
+        console.print(f"  • {problem.describe()}", markup=False, highlight=False)
+    if len(errors) > PROBLEMS_SHOWN:
+        console.print(f"  … and {len(errors) - PROBLEMS_SHOWN} more.")
+    console.print(f"The full list is in {run.out_dir / 'errors.txt'} (and errors.csv, .json).")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `journey evaluate` to `app`."""
+
+    @app.command("evaluate")
+    def evaluate(
+        dataset: str = typer.Argument(
+            ...,
+            help="Dataset: a folder of CSV/Parquet files, an .xlsx workbook, a .json file, a "
+            ".zip, or 'pilot' for the bundled pilot dataset.",
+        ),
+        baseline: int = typer.Option(..., "--baseline", help="Baseline year, e.g. 2021."),
+        followup: int = typer.Option(..., "--followup", help="Follow-up year, e.g. 2023."),
+        out: Path = typer.Option(..., "--out", "-o", help="Folder to write the results into."),
+        cycle_years: int | None = typer.Option(
+            None, "--cycle-years", help="Improvement cycle length in years: 1 (default), 2 or 3."
+        ),
+        programmes: str | None = typer.Option(
+            None, "--programmes", help="Cohort: facilities in any of these programmes "
+            "(comma-separated keys, e.g. clp,stz) plus the control group."
+        ),
+        countries: str | None = typer.Option(
+            None, "--countries", help="Cohort: countries (ISO codes or names, comma-separated, "
+            "e.g. BD,CN)."
+        ),
+        factory_types: str | None = typer.Option(
+            None, "--factory-types", help="Cohort: journey factory types (comma-separated, "
+            "e.g. mill,vertical)."
+        ),
+        force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
+        as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
+    ) -> None:
+        """Evaluate improvement between --baseline and --followup and write the results.
+
+        Per facility and impact area: improved, held, regressed or not comparable (with the
+        reason). Per cohort: shares improving by participation group and country, change per
+        group, and the effect against the control group (difference-in-differences with
+        confidence intervals). Writes one CSV per table, evaluation.json and report.html.
+        """
+        console = Console()
+        try:
+            cohort = cohort_from_options(_split(programmes), _split(countries),
+                                         _split(factory_types))
+        except EvaluationInputError as error:
+            typer.echo(f"journey evaluate: {error}", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description:<22}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=as_json,
+            disable=as_json,
+        ) as bar:
+            tasks: dict[str, TaskID] = {
+                stage: bar.add_task(STAGE_LABELS[stage], total=None, start=False)
+                for stage in STAGES
+            }
+
+            def on_progress(stage: str, done: int, total: int) -> None:
+                task = tasks.get(stage)
+                if task is None:
+                    return
+                bar.start_task(task)
+                bar.update(task, completed=done, total=max(total, 1))
+
+            run = evaluate_dataset(
+                dataset, out, baseline_year=baseline, followup_year=followup,
+                cycle_years=cycle_years, cohort=cohort, force=force, progress=on_progress,
+            )
+            for task in tasks.values():  # stages not reached are shown empty, not spinning
+                bar.stop_task(task)
+
+        if as_json:
+            typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str))
+        elif run.ok:
+            _print_summary(console, run)
+        elif run.status == "input_problems":
+            _print_problems(console, run)
+        else:
+            typer.echo(f"journey evaluate: {run.message}", err=True)
+        if run.ok:
+            raise typer.Exit(EXIT_OK)
+        raise typer.Exit(EXIT_INPUT if run.status == "input_problems" else EXIT_USAGE)
