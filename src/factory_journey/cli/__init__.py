@@ -15,7 +15,14 @@ from pathlib import Path
 import typer
 
 from factory_journey import __version__
-from factory_journey.cli import assess_cmd, demo_cmd, explain_cmd, matrix_cmd, profile_cmd
+from factory_journey.cli import (
+    assess_cmd,
+    demo_cmd,
+    evaluate_cmd,
+    explain_cmd,
+    matrix_cmd,
+    profile_cmd,
+)
 
 app = typer.Typer(
     name="journey",
@@ -47,6 +54,7 @@ demo_cmd.register(app)
 matrix_cmd.register(app)
 assess_cmd.register(app)
 explain_cmd.register(app)
+evaluate_cmd.register(app)
 
 
 def main() -> None:
