@@ -116,6 +116,19 @@ def actor_for_token(session: Session, token: str) -> Actor:
     return Actor(user.id, user.email, organisation.id, organisation.kind, membership.role)
 
 
+def actor_for_email(session: Session, email: str) -> Actor:
+    """The actor of a user by e-mail (server-side jobs such as loading the demo data)."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    membership = (
+        session.scalar(select(Membership).where(Membership.user_id == user.id)) if user else None
+    )
+    if user is None or membership is None:
+        raise NotAuthenticated(f"no account {email} with an organisation")
+    organisation = session.get(Organisation, membership.organisation_id)
+    assert organisation is not None
+    return Actor(user.id, user.email, organisation.id, organisation.kind, membership.role)
+
+
 def _aware(moment):  # type: ignore[no-untyped-def]
     # SQLite returns naive datetimes even for timezone-aware columns; they are stored in UTC.
     from datetime import UTC

@@ -1,0 +1,80 @@
+"""`journey serve`: the platform on the embedded database, with demo accounts to sign in with."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from factory_journey.services.platform.bootstrap import BootstrapError, Prepared, prepare, serve
+
+STAGE_LABELS = {
+    "migrate": "Bringing the database schema up to date",
+    "import": "Importing the bundled pilot dataset",
+    "assess": "Assessing the demo facilities",
+}
+
+
+def _print_demo(console: Console, prepared: Prepared, host: str, port: int) -> None:
+    passwords = sorted({line.password for line in prepared.demo})
+    table = Table(title=f"Demo accounts (development only); password: {', '.join(passwords)}")
+    table.add_column("E-mail", no_wrap=True)
+    table.add_column("Organisation")
+    table.add_column("Role")
+    table.add_column("Can see")
+    for line in prepared.demo:
+        table.add_row(line.email, f"{line.organisation} ({line.kind})", line.role, line.sees)
+    console.print(table)
+    base = f"http://{host}:{port}"
+    console.print(
+        f"Sign in: POST {base}/api/auth/sign-in with a JSON body "
+        '{"email": "...", "password": "..."}; the token goes in "Authorization: Bearer ..." '
+        f"(the browser gets a cookie too). API description: {base}/docs and {base}/openapi.json",
+        soft_wrap=True,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve_command(
+        database: str = typer.Option(
+            None,
+            "--database",
+            help="Database URL (default: JOURNEY_DATABASE_URL, else ./journey.db, SQLite).",
+        ),
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+        port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+        workers: int = typer.Option(1, "--workers", min=1, max=32, help="Worker processes."),
+    ) -> None:
+        """Start the platform: migrate the database, load the pilot dataset and demo accounts
+        (development), print them, and serve the JSON API."""
+        console = Console()
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(STAGE_LABELS.get(stage, stage), total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            try:
+                prepared = prepare(database, progress=progress)
+            except BootstrapError as error:
+                console.print(f"[red]Could not start:[/red] {error}")
+                raise typer.Exit(1) from None
+        console.print(f"Database: {prepared.database_url}")
+        if prepared.imported_facilities:
+            console.print(f"Imported the pilot dataset: {prepared.imported_facilities} facilities")
+        for message in prepared.messages:
+            console.print(message)
+        if prepared.demo:
+            _print_demo(console, prepared, host, port)
+        serve(prepared.database_url, host=host, port=port, workers=workers)
