@@ -22,6 +22,7 @@ from factory_journey.cli import (
     explain_cmd,
     matrix_cmd,
     profile_cmd,
+    serve_cmd,
 )
 
 app = typer.Typer(
@@ -52,6 +53,7 @@ def _root(
 profile_cmd.register(app)
 demo_cmd.register(app)
 matrix_cmd.register(app)
+serve_cmd.register(app)
 assess_cmd.register(app)
 explain_cmd.register(app)
 evaluate_cmd.register(app)
