@@ -13,13 +13,14 @@ def categorical(rng: np.random.Generator, probs: np.ndarray, n: int | None = Non
     probs = np.asarray(probs, dtype=float)
     if probs.ndim == 1:
         assert n is not None
-        cum = np.cumsum(probs)
-        cum /= cum[-1]
-        return np.minimum(np.searchsorted(cum, rng.random(n), side="right"), len(probs) - 1)
-    cum = np.cumsum(probs, axis=1)
-    cum /= cum[:, -1:]
-    u = rng.random(probs.shape[0])
-    return np.minimum((u[:, None] >= cum).sum(axis=1), probs.shape[1] - 1)
+        cum: np.ndarray = np.cumsum(probs)
+        cum = cum / cum[-1]
+        drawn = np.searchsorted(cum, rng.random(n), side="right")
+        return np.asarray(np.minimum(drawn, len(probs) - 1))
+    rows: np.ndarray = np.cumsum(probs, axis=1)
+    rows = rows / rows[:, -1:]
+    u = rng.random((probs.shape[0], 1))
+    return np.asarray(np.minimum((u >= rows).sum(axis=1), probs.shape[1] - 1))
 
 
 def allocate(n: int, weights: np.ndarray) -> np.ndarray:
@@ -53,12 +54,9 @@ def take(values: Sequence[str | None], index: np.ndarray, name: str) -> pl.Serie
 
 
 def round_by(values: np.ndarray, decimals: np.ndarray) -> np.ndarray:
-    """Round each value to its own number of decimals (few distinct decimals expected)."""
-    out = np.array(values, dtype=float, copy=True)
-    for d in np.unique(decimals):
-        mask = decimals == d
-        out[mask] = np.round(out[mask], int(d))
-    return out
+    """Round each value to its own number of decimals (as `np.round` does: x·10^d, round, ÷)."""
+    scale = 10.0 ** np.asarray(decimals, dtype=float)
+    return np.round(np.asarray(values, dtype=float) * scale) / scale
 
 
 def dates(year: np.ndarray, month: np.ndarray, day: np.ndarray, name: str) -> pl.Series:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -107,14 +108,14 @@ def _exposure(starts: np.ndarray, member: np.ndarray, years: np.ndarray, program
     t = ((years[None, :, None] - programme_year) * 12 + months[None, None, :]
          - starts[:, None, None] + 0.5) / 12.0
     t = np.clip(t, 0.0, None) * member[:, None, None]
-    return t if monthly else t.mean(axis=2, keepdims=True)
+    return np.asarray(t if monthly else t.mean(axis=2, keepdims=True))
 
 
 def _season(country: np.ndarray) -> np.ndarray:
     """(F, 12) seasonal weights averaging 1 over the year."""
     months = np.arange(1, 13)
     phase = 2 * np.pi * (months[None, :] - P.SEASON_PEAK_MONTH[country][:, None]) / 12.0
-    return 1.0 + P.SEASON_AMPLITUDE[country][:, None] * np.cos(phase)
+    return np.asarray(1.0 + P.SEASON_AMPLITUDE[country][:, None] * np.cos(phase))
 
 
 def _build_world(facilities: int, years: np.ndarray, rng: np.random.Generator, monthly: bool,
@@ -233,7 +234,8 @@ def _frame(table: str, columns: dict[str, pl.Series | np.ndarray | None], n: int
     return pl.DataFrame(series)
 
 
-def _unit_choice(rng: np.random.Generator, options: Sequence[tuple], n: int) -> np.ndarray:
+def _unit_choice(rng: np.random.Generator, options: Sequence[tuple[Any, ...]],
+                 n: int) -> np.ndarray:
     return categorical(rng, np.array([o[1] for o in options]), n)
 
 
@@ -748,7 +750,11 @@ def _zdhc(world: _World, rng: np.random.Generator) -> pl.DataFrame:
     tests = (rng.random(F) < P.ZDHC_TESTING[world.ftype]) | (world.stz & world.wet)
     tests &= world.discharge != 4  # zero liquid discharge: nothing leaves the site
     quality = rng.normal(0, P.ZDHC_FACILITY_SD, F)
+    # Two samples a year (ZDHC asks for two); one, the second, in annual mode, which keeps a
+    # 1,000,000 facility-year dataset at about 9 million result rows instead of 18 million.
     sampled = tests[:, None, None] & (rng.random((F, Y, 2)) >= 0.08 * world.messiness)
+    if not world.monthly:
+        sampled[:, :, 0] = False
     f_s, y_s, k_s = np.nonzero(sampled)
     n_s = len(f_s)
     month = np.where(k_s == 0, rng.integers(2, 6, n_s), rng.integers(8, 12, n_s))

@@ -120,29 +120,28 @@ def improvements(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     )
 
 
+def _num(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
 def headline(tables: dict[str, pl.DataFrame]) -> dict[str, float]:
     """Shares of facilities that improved (of those with both years computable; chemicals of
     all facilities), and mean changes of participants and the control group."""
     imp = improvements(tables)
     n_all = tables["profiles"]["facility_id"].n_unique()
 
-    def share(column: str) -> float:
-        values = imp[column].drop_nulls()
-        return float(values.mean()) if len(values) else float("nan")  # type: ignore[arg-type]
-
     energy = imp.filter(pl.col("energy_change").is_not_null())
     water = imp.filter(pl.col("water_change").is_not_null())
     out = {
         "facilities": float(n_all),
-        "energy_improved_share": float(energy["energy_improved"].mean() or 0.0),
-        "water_improved_share": float(water["water_improved"].mean() or 0.0),
+        "energy_improved_share": _num(energy["energy_improved"].mean()),
+        "water_improved_share": _num(water["water_improved"].mean()),
         "chemicals_improved_share": float(imp["chemicals_improved"].sum()) / n_all,
     }
     for group, expr in (("clp", pl.col("clp")), ("control", ~pl.col("clp") & ~pl.col("stz")),
                         ("stz", pl.col("stz"))):
         sub = imp.filter(expr)
-        out[f"{group}_energy_change_mean"] = float(sub["energy_change"].mean() or 0.0)
-        out[f"{group}_water_change_mean"] = float(sub["water_change"].mean() or 0.0)
-        out[f"{group}_gateway_change_mean"] = float(sub["gateway_change"].mean() or 0.0)
-    del share
+        out[f"{group}_energy_change_mean"] = _num(sub["energy_change"].mean())
+        out[f"{group}_water_change_mean"] = _num(sub["water_change"].mean())
+        out[f"{group}_gateway_change_mean"] = _num(sub["gateway_change"].mean())
     return out
