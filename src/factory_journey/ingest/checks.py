@@ -29,6 +29,11 @@ def _words(names: tuple[str, ...] | list[str]) -> str:
 def duplicate_rows(frame: pl.DataFrame, spec: Table, source: Source, log: ProblemLog) -> None:
     """Rows with the same key as an earlier row (the key of `spec`, values as resolved)."""
     key = [c for c in spec.key if c in frame.columns]
+    # Cheap screen first: equal keys have equal hashes, so sorted hashes without equal
+    # neighbours prove there is no duplicate. Only then the exact (slower) comparison.
+    hashes = frame.select(pl.struct(key).hash().sort().alias("h")).to_series()
+    if not (hashes.slice(1) == hashes.slice(0, len(hashes) - 1)).any():
+        return
     duplicated = frame.select(pl.struct(key).is_duplicated()).to_series()
     if not duplicated.any():
         return
@@ -53,6 +58,9 @@ def duplicate_rows(frame: pl.DataFrame, spec: Table, source: Source, log: Proble
 def annual_and_monthly(frame: pl.DataFrame, spec: Table, source: Source, log: ProblemLog) -> None:
     """An annual value (month empty) beside monthly values of the same thing counts it twice."""
     if "month" not in spec.key or spec.column("month").required:
+        return
+    annual_rows = frame["month"].null_count()
+    if annual_rows in (0, frame.height):
         return
     key = [c for c in spec.key if c != "month"]
     monthly = frame.filter(pl.col("month").is_not_null()).select(key).unique()
@@ -81,9 +89,14 @@ def facilities_in_profiles(
 ) -> None:
     """Every facility must be in the profiles; a year without a profile row is a warning."""
     known = profiles.select("facility_id").unique()
+    # Distinct facilities and years first (small), rows only for those that are missing.
+    given = frame.select("facility_id").unique().drop_nulls()
+    if given.join(known, on="facility_id", how="anti").is_empty():
+        missing = frame.clear()
+    else:
+        missing = frame.join(known, on="facility_id", how="anti")
     missing = (
-        frame.filter(pl.col("facility_id").is_not_null())
-        .join(known, on="facility_id", how="anti")
+        missing.filter(pl.col("facility_id").is_not_null())
         .group_by("facility_id")
         .agg(
             pl.col(ROW).min().alias("first"),
@@ -119,10 +132,10 @@ def facilities_in_profiles(
     known_years = profiles.select("facility_id", "year").unique()
     no_profile_year = (
         frame.filter(pl.col("facility_id").is_not_null() & pl.col("year").is_not_null())
-        .join(known, on="facility_id", how="semi")
-        .join(known_years, on=["facility_id", "year"], how="anti")
         .group_by("facility_id", "year")
         .agg(pl.col(ROW).min().alias("first"))
+        .join(known, on="facility_id", how="semi")
+        .join(known_years, on=["facility_id", "year"], how="anti")
         .sort("first")
     )
     log.rows(
@@ -196,11 +209,20 @@ def zdhc_parameter_units(
     checked = pl.DataFrame(
         {"parameter": [p for p, _ in pairs], "_folded": [f for _, f in pairs]}
     )
-    with_units = frame.filter(
-        pl.col("parameter").is_in(checked["parameter"].unique().to_list())
-        & pl.col("unit").is_not_null()
-    ).with_columns(folded(pl.col("unit")).alias("_folded"))
-    wrong = with_units.join(checked, on=["parameter", "_folded"], how="anti")
+    # distinct (parameter, unit) pairs are few: check those, then find their rows
+    pairs = (
+        frame.select("parameter", "unit")
+        .unique()
+        .filter(
+            pl.col("parameter").is_in(checked["parameter"].unique().to_list())
+            & pl.col("unit").is_not_null()
+        )
+        .with_columns(folded(pl.col("unit")).alias("_folded"))
+    )
+    wrong_pairs = pairs.join(checked, on=["parameter", "_folded"], how="anti")
+    if wrong_pairs.is_empty():
+        return
+    wrong = frame.join(wrong_pairs.drop("_folded"), on=["parameter", "unit"], how="semi")
     expected = pl.col("parameter").replace_strict(units, default=None, return_dtype=pl.String)
     log.rows(
         wrong.sort(ROW).select(

@@ -104,8 +104,9 @@ def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) 
         keep.append(original)
     frame = frame.select(keep).rename(names)
     frame = frame.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
+    # CSV readers give empty cells as null; a cell of spaces is left to validation
     blank = [
-        (pl.col(c).is_null() | (pl.col(c).str.strip_chars() == ""))
+        (pl.col(c).is_null() | (pl.col(c).str.len_bytes() == 0))
         if frame.schema[c] == pl.String
         else pl.col(c).is_null()
         for c in frame.columns

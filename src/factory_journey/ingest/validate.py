@@ -99,11 +99,33 @@ def _checks(column: Column, dtype: pl.DataType) -> list[Check]:
     return checks
 
 
+#: Tables above this many rows parse low-cardinality text columns once per distinct value.
+DISTINCT_PARSE_MIN_ROWS = 20_000
+
+
 def _typed_expr(column: Column, dtype: pl.DataType) -> pl.Expr:
     expr = parse.typed(column.name, column.type, dtype)
     if column.enum is not None:
         expr = enums.resolve(expr, column.enum)
     return expr.alias(column.name + _TYPED)
+
+
+def _typed_by_distinct(frame: pl.DataFrame, column: Column) -> pl.Expr | None:
+    """For a text column with few distinct values (sources, units, dates, yes/no, ids), parse
+    each distinct value once and map the column through the result: the same values as
+    `_typed_expr`, at a fraction of the cost on millions of rows. None when not worth it."""
+    name = column.name
+    if frame.height < DISTINCT_PARSE_MIN_ROWS or frame.schema[name] != pl.String:
+        return None
+    if frame.select(pl.col(name).approx_n_unique()).item() > frame.height // 4:
+        return None
+    distinct = frame.select(pl.col(name).unique().drop_nulls())
+    parsed = distinct.select(_typed_expr(column, pl.String())).to_series()
+    return (
+        pl.col(name)
+        .replace_strict(distinct[name], parsed, default=None, return_dtype=parsed.dtype)
+        .alias(name + _TYPED)
+    )
 
 
 def validate_table(
@@ -156,7 +178,13 @@ def validate_table(
         pl.lit(None, pl.String).alias(c.name) for c in columns if c.name not in frame.columns
     )
     schema = frame.schema
-    frame = frame.with_columns(_typed_expr(c, schema[c.name]) for c in columns)
+    typed_columns = []
+    for column in columns:
+        by_distinct = _typed_by_distinct(frame, column)
+        typed_columns.append(
+            _typed_expr(column, schema[column.name]) if by_distinct is None else by_distinct
+        )
+    frame = frame.with_columns(typed_columns)
 
     checks = [check for c in columns for check in _checks(c, schema[c.name])]
     counts = frame.select(check.bad.sum().alias(str(i)) for i, check in enumerate(checks)).row(0)
