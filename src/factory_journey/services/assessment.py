@@ -45,6 +45,7 @@ __all__ = [
     "assess_files",
     "load_methodology_file",
     "load_prices_file",
+    "write_outputs",
 ]
 
 #: `progress(stage, done, total)`; stages in order.
@@ -266,6 +267,15 @@ def assess_files(
             files,
             message=f"{error} The error report is in {out}.",
         )
+    return write_outputs(assessed, out, force, report)
+
+
+def write_outputs(
+    assessed: Assessed, out_dir: str | Path, force: bool = False, progress: Progress | None = None
+) -> AssessmentRun:
+    """Write the frames of `assessed` and metadata.json into `out_dir`, all or nothing."""
+    report = progress or _no_progress
+    out = Path(out_dir)
     summary = summarise(assessed.matrix, assessed.result)
     frames = {
         "matrix": assessed.matrix,
@@ -290,7 +300,7 @@ def assess_files(
         report("write", len(OUTPUTS) + 1, len(OUTPUTS) + 1)
     return AssessmentRun(
         "ok",
-        path,
+        assessed.dataset,
         out,
         assessed.problems,
         written,

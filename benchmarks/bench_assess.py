@@ -1,0 +1,176 @@
+"""Benchmark: assess N facility-years end to end (read, matrix, assessment), and one facility.
+
+    python benchmarks/bench_assess.py --facility-years 1000000
+
+1. Generate the dataset with `factory_journey.demo.generate_dataset` (facilities × years) and
+   write it as Parquet (not timed; reused when the folder already holds it).
+2. In a fresh child process (so that generation does not count towards peak memory):
+   - read: `factory_journey.ingest.read_dataset(folder)`;
+   - matrix: `factory_journey.engine.matrix.build_matrix(tables)` (provenance off);
+   - assess: `factory_journey.engine.assessment.assess(matrix)`;
+   - end to end = read + matrix + assess; peak RSS from `resource.getrusage`;
+   - one facility: `assess` on the matrix rows of one facility (all its years), median of
+     `--repeat` runs after a warm-up — the same engine as for a million.
+   With `--write DIR` the child also times writing every output (Parquet, CSV, JSON).
+Times are wall-clock on whatever else the machine is doing; the load average is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _generate(folder: Path, facility_years: int, years: int, seed: int) -> dict[str, object]:
+    from factory_journey.demo import generate_dataset
+
+    start = time.perf_counter()
+    first_year = 2024 - years
+    facilities = math.ceil(facility_years / years)
+    tables = generate_dataset(facilities, range(first_year, first_year + years), seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.write_parquet(folder / f"{name}.parquet")
+    rows = {name: frame.height for name, frame in tables.items()}
+    info = {
+        "generator": "factory_journey.demo.generate_dataset",
+        "rows": rows,
+        "seconds": time.perf_counter() - start,
+    }
+    (folder / "bench_info.json").write_text(json.dumps(info, indent=1))
+    return info
+
+
+def _measure(folder: Path, repeat: int, write: Path | None) -> dict[str, object]:
+    """Runs in the child process; prints a JSON line."""
+    from factory_journey.engine.assessment import assess, default_catalogue, default_methodology
+    from factory_journey.engine.assessment.prices import default_prices
+    from factory_journey.engine.matrix import build_matrix
+    from factory_journey.engine.refdata import default_reference
+    from factory_journey.ingest import read_dataset
+
+    # Reference files are read once per process; that is set-up, not the workload.
+    default_reference("AR5")
+    methodology, catalogue, prices = default_methodology(), default_catalogue(), default_prices()
+    out: dict[str, object] = {"polars": pl.__version__}
+    start = time.perf_counter()
+    imported = read_dataset(folder)
+    out["read_s"] = time.perf_counter() - start
+    out["problems"] = len(imported.problems)
+    start = time.perf_counter()
+    built = build_matrix(imported.tables, with_provenance=False)
+    out["matrix_s"] = time.perf_counter() - start
+    del imported
+    matrix = built.matrix
+    out["matrix_rows"] = matrix.height
+    start = time.perf_counter()
+    result = assess(matrix, methodology, catalogue, prices)
+    out["assess_s"] = time.perf_counter() - start
+    out["end_to_end_s"] = out["read_s"] + out["matrix_s"] + out["assess_s"]  # type: ignore[operator]
+    out["rows"] = {
+        name: getattr(result, name).height
+        for name in ("opportunities", "pathways", "measures", "trajectory", "indicators")
+    }
+    out["peak_rss_mb"] = _peak_rss_mb()
+    if write is not None:
+        from factory_journey.services.assessment import OUTPUTS, write_frame
+
+        write.mkdir(parents=True, exist_ok=True)
+        frames = {"matrix": matrix, **{n: getattr(result, n) for n in OUTPUTS if n != "matrix"}}
+        start = time.perf_counter()
+        for name in OUTPUTS:
+            write_frame(frames[name], write, name)
+        out["write_s"] = time.perf_counter() - start
+        out["written_mb"] = sum(p.stat().st_size for p in write.iterdir()) / 1e6
+    facility = matrix["facility_id"][0]
+    one = matrix.filter(pl.col("facility_id") == facility)
+    del result
+    assess(one, methodology, catalogue, prices)  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        assess(one, methodology, catalogue, prices)
+        times.append(time.perf_counter() - start)
+    out["one_facility_rows"] = one.height
+    out["one_facility_median_ms"] = statistics.median(times) * 1000
+    out["one_facility_max_ms"] = max(times) * 1000
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--facility-years", type=int, default=1_000_000)
+    parser.add_argument("--years", type=int, default=3, help="reporting years per facility")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=20, help="runs of the one-facility case")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="folder for the Parquet dataset (default: a temp folder)",
+    )
+    parser.add_argument(
+        "--write", type=Path, default=None, help="also time writing every output into this folder"
+    )
+    parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.measure is not None:
+        print(json.dumps(_measure(args.measure, args.repeat, args.write)))
+        return
+
+    folder = args.workdir or Path(tempfile.gettempdir()) / f"fj-bench-assess-{args.facility_years}"
+    info_file = folder / "bench_info.json"
+    if info_file.is_file():
+        info = json.loads(info_file.read_text())
+        print(f"dataset: reusing {folder} ({info['generator']})")
+    else:
+        info = _generate(folder, args.facility_years, args.years, args.seed)
+        print(f"dataset: generated in {info['seconds']:.1f} s (not timed), written to {folder}")
+    print(f"input rows: {sum(info['rows'].values()):,}")
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    command = [sys.executable, __file__, "--measure", str(folder), "--repeat", str(args.repeat)]
+    if args.write is not None:
+        command += ["--write", str(args.write)]
+    child = subprocess.run(command, capture_output=True, text=True, check=True)
+    r = json.loads(child.stdout.strip().splitlines()[-1])
+    print(f"polars {r['polars']}")
+    print(f"read_dataset:  {r['read_s']:7.2f} s")
+    print(f"build_matrix:  {r['matrix_s']:7.2f} s  ({r['matrix_rows']:,} facility-years)")
+    print(
+        f"assess:        {r['assess_s']:7.2f} s  ("
+        + ", ".join(f"{k} {v:,}" for k, v in r["rows"].items())
+        + " rows)"
+    )
+    print(f"end to end:    {r['end_to_end_s']:7.2f} s  (read + matrix + assess)")
+    print(f"peak RSS:      {r['peak_rss_mb']:,.0f} MB")
+    if "write_s" in r:
+        print(
+            f"write outputs: {r['write_s']:7.2f} s  ({r['written_mb']:,.0f} MB of Parquet, "
+            "CSV and JSON)"
+        )
+    print(
+        f"one facility:  {r['one_facility_median_ms']:.1f} ms median, "
+        f"{r['one_facility_max_ms']:.1f} ms max ({r['one_facility_rows']} facility-years, "
+        f"{args.repeat} runs)"
+    )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""The assessment use case on the bundled pilot dataset: complete, located, reproducible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from factory_journey.cli import app
+from factory_journey.engine.assessment import assess
+from factory_journey.services.assessment import (
+    OUTPUTS,
+    Assessed,
+    MethodologyError,
+    assess_dataset,
+    assess_files,
+    load_methodology_file,
+    write_outputs,
+)
+from factory_journey.services.explain import FacilityNotAssessedError, explain_assessed
+
+
+@pytest.fixture(scope="module")
+def pilot():
+    return assess_dataset("pilot")
+
+
+def test_every_pilot_facility_year_gets_every_area_and_a_recommended_pathway(pilot):
+    keys = pilot.matrix.select("facility_id", "year").unique()
+    areas = pilot.result.opportunities.group_by("facility_id", "year").agg(
+        pl.col("area").n_unique().alias("areas")
+    )
+    assert areas.height == keys.height
+    assert set(areas["areas"]) == {7}
+    levels = set(pilot.result.opportunities["opportunity_level"])
+    assert levels <= {"high", "low", "not_assessed"}
+    unexplained = pilot.result.opportunities.filter(
+        (pl.col("opportunity_level") == "not_assessed") & pl.col("missing_data").is_null()
+    )
+    assert unexplained.height == 0
+    recommended = pilot.result.pathways.filter(pl.col("pathway") == "recommended")
+    assert recommended.select("facility_id", "year").n_unique() == keys.height
+    assert recommended.height == keys.height
+
+
+def test_explain_names_levels_and_pathway_order(pilot):
+    facility = pilot.matrix["facility_id"].sort()[0]
+    text = explain_assessed(pilot, facility).text()
+    assert text.startswith(f"Facility {facility}, ")
+    assert "Why the pathway is in this order" in text
+    assert "priority = 100 × (0.4 × gap" in text
+    assert "1. " in text and "— recommended" in text
+    with pytest.raises(FacilityNotAssessedError, match="not in the dataset"):
+        explain_assessed(pilot, "NO-SUCH-FACILITY")
+    with pytest.raises(FacilityNotAssessedError, match="has no data for 1999"):
+        explain_assessed(pilot, facility, 1999)
+
+
+def _same_files(first: Path, second: Path, names: list[str]) -> None:
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_same_matrix_and_methodology_give_byte_identical_outputs(pilot, tmp_path: Path):
+    matrix_versions = {
+        k.removeprefix("matrix:"): v
+        for k, v in pilot.result.versions.items()
+        if k.startswith("matrix:")
+    }
+    result = assess(pilot.matrix, matrix_versions=matrix_versions)
+    again = Assessed(pilot.dataset, pilot.matrix, result, pilot.problems)
+    first = write_outputs(pilot, tmp_path / "a")
+    write_outputs(again, tmp_path / "b")
+    expected = {f"{name}.{ext}" for name in OUTPUTS for ext in ("parquet", "csv", "json")}
+    assert set(first.files_written) == expected | {"metadata.json"}
+    _same_files(tmp_path / "a", tmp_path / "b", first.files_written)
+
+
+@pytest.mark.xfail(
+    reason="build_matrix sums floats in a thread-dependent order: identical tables can give "
+    "matrix values differing in the last bit (reported; engine.matrix owns the fix)",
+    strict=False,
+)
+def test_same_dataset_gives_byte_identical_outputs_end_to_end(tmp_path: Path):
+    first = assess_files("pilot", tmp_path / "a")
+    second = assess_files("pilot", tmp_path / "b")
+    assert first.ok and second.ok, (first.message, second.message)
+    _same_files(tmp_path / "a", tmp_path / "b", first.files_written)
+    assert assess_files("pilot", tmp_path / "a").status == "output_exists"
+
+
+def test_operator_methodology_file_errors_name_the_file(tmp_path: Path):
+    bad = tmp_path / "mine.yaml"
+    bad.write_text("meta: {name: mine}\nareas: []\n", encoding="utf-8")
+    with pytest.raises(MethodologyError) as caught:
+        load_methodology_file(bad)
+    assert all(m.startswith(str(bad)) for m in caught.value.messages)
+    assert any("meta.version is required" in m or "peer_rules" in m for m in caught.value.messages)
+
+
+def test_cli_assess_and_explain(tmp_path: Path):
+    runner = CliRunner()
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["assess", "pilot", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Impact area" in result.output and (out / "pathways.parquet").exists()
+    facility = pl.read_parquet(out / "matrix.parquet")["facility_id"].sort()[0]
+    result = runner.invoke(app, ["explain", "pilot", facility])
+    assert result.exit_code == 0, result.output
+    assert "Recommended pathway" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- not a mapping\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["assess", "pilot", "--out", str(tmp_path / "x"), "--methodology", str(bad)]
+    )
+    assert result.exit_code == 2
+    assert not (tmp_path / "x").exists()
