@@ -9,23 +9,29 @@ from __future__ import annotations
 
 import polars as pl
 
+from factory_journey.engine.evaluation.reasons import (
+    HELD,
+    IMPROVED,
+    NOT_COMPARABLE,
+    REASONS,
+    REGRESSED,
+    STATUSES,
+    reason_detail,
+)
 from factory_journey.engine.evaluation.rules import AreaRule, EvaluationRules
 
-#: Statuses of a facility in one area.
-IMPROVED, HELD, REGRESSED, NOT_COMPARABLE = "improved", "held", "regressed", "not_comparable"
-STATUSES: tuple[str, ...] = (IMPROVED, HELD, REGRESSED, NOT_COMPARABLE)
-
-#: Why a facility-area is not comparable, in the order the checks apply (first wins).
-REASONS: dict[str, str] = {
-    "not_in_both_years": "the facility has no data row in one or both years",
-    "factory_type_changed": "the journey factory type changed between the years",
-    "basis_changed": "the production basis of the intensity (pieces or kg) changed",
-    "missing_indicator": "the indicator could not be computed in one or both years",
-    "zero_baseline": "the start value is 0, so a relative change is undefined",
-    "disputed_data": "input data of this area is disputed in one or both years",
-    "incomplete": "fewer months reported than the methodology's minimum",
-    "unverified": "verified share of the input is below the methodology's minimum",
-}
+__all__ = [
+    "HELD",
+    "IMPROVED",
+    "NOT_COMPARABLE",
+    "REASONS",
+    "REGRESSED",
+    "STATUSES",
+    "compare_years",
+    "cycle_pairs",
+    "disputed_areas",
+    "improvement_cycles",
+]
 
 # A change exactly at the noise band is "held"; the tolerance keeps 0.95/1.00 - 1 (which is
 # -0.05000000000000004 in binary floating point) from counting as beyond a 5 % band.
@@ -209,20 +215,25 @@ def compare_years(
 ) -> pl.DataFrame:
     """Judge every facility × area between `start_year` and `end_year`.
 
-    Returns one row per facility (of `facility_ids`, default: every facility in `matrix`) and
-    area: `value_start`, `value_end` [indicator unit], `change` [% of baseline for relative
-    areas, percentage points for shares, count for counts], `status` (improved, held,
-    regressed, not_comparable), `reason` (a key of `REASONS`, null when comparable) and
-    `detail` (the reason in words with the years or values involved).
+    Returns one row per area and facility (of `facility_ids`, default: every facility in
+    `matrix`), area by area in the rules' order, facilities sorted within: `value_start`,
+    `value_end` [indicator unit], `change` [% of baseline for relative areas, percentage
+    points for shares, count for counts], `status` (improved, held, regressed,
+    not_comparable), `reason` (a key of `REASONS`, null when comparable) and `detail` (the
+    reason in words with the years or values involved).
     """
-    ids = pl.DataFrame({"facility_id": _ids(matrix, facility_ids).cast(pl.String)}).unique(
-        maintain_order=True
+    # Facilities sorted once: rows come out area by area (rules' order), facilities sorted
+    # within, whatever the order of the matrix; sorting the long frame would cost more.
+    ids = pl.DataFrame({"facility_id": _ids(matrix, facility_ids).cast(pl.String)}).unique().sort(
+        "facility_id"
     )
     start = _year_rows(matrix, start_year, rules, disputed, "_start")
     end = _year_rows(matrix, end_year, rules, disputed, "_end")
     # Join on the facility while wide (one row each), then turn areas into rows: joining the
     # long frame on facility × area costs several times more.
-    wide = ids.join(start, on="facility_id", how="left").join(end, on="facility_id", how="left")
+    wide = ids.join(start, on="facility_id", how="left", maintain_order="left").join(
+        end, on="facility_id", how="left", maintain_order="left"
+    )
     parameters = _area_parameters(rules)
     frame = (
         wide.select(
@@ -281,9 +292,9 @@ def compare_years(
     frame = frame.with_columns(
         status.alias("status"),
         pl.when(comparable).then(raw * pl.col("_scale")).otherwise(None).alias("change"),
-        _detail(start_year, end_year).alias("detail"),
+        reason_detail(start_year, end_year).alias("detail"),
     )
-    return frame.sort("facility_id", "_order").select(
+    return frame.select(
         "facility_id",
         pl.lit(start_year, dtype=pl.Int64).alias("start_year"),
         pl.lit(end_year, dtype=pl.Int64).alias("end_year"),
@@ -302,53 +313,6 @@ def compare_years(
         pl.col("verified_end").alias("verified_share_end"),
         (pl.col("annualised_start").fill_null(False) | pl.col("annualised_end").fill_null(False))
         .alias("annualised"),
-    )
-
-
-def _which_years(flag_s: pl.Expr, flag_e: pl.Expr, start: int, end: int) -> pl.Expr:
-    both = f"{start} and {end}"
-    return (
-        pl.when(flag_s & flag_e).then(pl.lit(both))
-        .when(flag_s).then(pl.lit(str(start)))
-        .otherwise(pl.lit(str(end)))
-    )
-
-
-def _detail(start: int, end: int) -> pl.Expr:
-    present_s = pl.col("present_start").fill_null(False)
-    present_e = pl.col("present_end").fill_null(False)
-    missing_s = pl.col("value_start").is_null()
-    missing_e = pl.col("value_end").is_null()
-    disputed_s = pl.col("disputed_start").fill_null(False)
-    disputed_e = pl.col("disputed_end").fill_null(False)
-    incomplete_s = ~pl.col("complete_start").fill_null(False)
-    incomplete_e = ~pl.col("complete_end").fill_null(False)
-    reason = pl.col("reason")
-    return (
-        pl.when(reason == "not_in_both_years").then(
-            pl.when(~present_s & ~present_e).then(pl.lit(f"no data for {start} or {end}"))
-            .when(~present_s).then(pl.lit(f"data for {end} only, none for {start}"))
-            .otherwise(pl.lit(f"data for {start} only, none for {end}"))
-        )
-        .when(reason == "factory_type_changed").then(pl.concat_str(
-            pl.lit("factory type "), pl.col("journey_factory_type_start").fill_null("unknown"),
-            pl.lit(f" in {start}, "), pl.col("journey_factory_type_end").fill_null("unknown"),
-            pl.lit(f" in {end}")))
-        .when(reason == "basis_changed").then(pl.concat_str(
-            pl.lit("intensity per "), pl.col("intensity_basis_start").fill_null("unknown"),
-            pl.lit(f" in {start}, per "), pl.col("intensity_basis_end").fill_null("unknown"),
-            pl.lit(f" in {end}")))
-        .when(reason == "missing_indicator").then(pl.concat_str(
-            pl.col("indicator"), pl.lit(" missing for "),
-            _which_years(missing_s, missing_e, start, end)))
-        .when(reason == "zero_baseline").then(pl.concat_str(
-            pl.col("indicator"), pl.lit(f" is 0 in {start}")))
-        .when(reason == "disputed_data").then(pl.concat_str(
-            pl.lit("disputed input for "), _which_years(disputed_s, disputed_e, start, end)))
-        .when(reason == "incomplete").then(pl.concat_str(
-            pl.lit("incomplete year: "), _which_years(incomplete_s, incomplete_e, start, end)))
-        .when(reason == "unverified").then(pl.lit("verified share below the minimum"))
-        .otherwise(pl.lit(None, dtype=pl.String))
     )
 
 

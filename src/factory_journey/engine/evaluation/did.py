@@ -51,7 +51,7 @@ def bootstrap_group_means(
     block = max(1, min(replicates, _BLOCK_CELLS // n))
     for first in range(0, replicates, block):
         size = min(block, replicates - first)
-        draws = rng.integers(0, n, size=(size, n))
+        draws = rng.integers(0, n, size=(size, n), dtype=np.int32)  # half the memory traffic
         # Counts of each facility per replicate: the multinomial weights of the bootstrap.
         # Row by row, because a bincount over one replicate stays in cache.
         weights = np.empty((size, n))

@@ -147,25 +147,26 @@ def facility_attributes(
 ) -> pl.DataFrame:
     """One row per facility: name, country, factory type in both years, years present.
 
-    Country and name come from the baseline row, else the follow-up row, else the latest row.
+    Country, name and type are the baseline year's, else the follow-up year's, else the latest.
     """
     columns = set(matrix.columns)
 
     def col(name: str) -> pl.Expr:
         return pl.col(name) if name in columns else pl.lit(None, dtype=pl.String).alias(name)
 
-    rank = (
-        pl.when(pl.col("year") == baseline_year).then(0)
-        .when(pl.col("year") == followup_year).then(1)
-        .otherwise(2)
-    )
-    ordered = matrix.with_columns(rank.alias("_rank")).sort(
-        ["facility_id", "_rank", "year"], descending=[False, False, True]
-    )
-    base_type = pl.col("journey_factory_type").filter(pl.col("year") == baseline_year).first()
-    follow_type = pl.col("journey_factory_type").filter(pl.col("year") == followup_year).first()
+    year = pl.col("year")
+
+    def pick(name: str) -> pl.Expr:
+        # Baseline row, else follow-up row, else the latest row: no sort of the long frame.
+        column = pl.col(name)
+        return pl.coalesce(
+            column.filter(year == baseline_year).first(),
+            column.filter(year == followup_year).first(),
+            column.sort_by(year).last(),
+        )
+
     return (
-        ordered.select(
+        matrix.select(
             pl.col("facility_id").cast(pl.String),
             "year",
             col("facility_name"),
@@ -173,18 +174,21 @@ def facility_attributes(
             col("country_iso3"),
             col("journey_factory_type"),
         )
-        .group_by("facility_id", maintain_order=True)
+        .group_by("facility_id")
         .agg(
-            pl.col("facility_name").first(),
-            pl.col("country_iso2").first(),
-            pl.col("country_iso3").first(),
-            pl.col("journey_factory_type").first().alias("factory_type"),
-            base_type.alias("factory_type_baseline"),
-            follow_type.alias("factory_type_followup"),
-            (pl.col("year") == baseline_year).any().alias("in_baseline"),
-            (pl.col("year") == followup_year).any().alias("in_followup"),
-            pl.col("year").unique().sort().cast(pl.String).str.join(";").alias("years_present"),
+            pick("facility_name"),
+            pick("country_iso2"),
+            pick("country_iso3"),
+            pick("journey_factory_type").alias("factory_type"),
+            pl.col("journey_factory_type").filter(year == baseline_year).first()
+            .alias("factory_type_baseline"),
+            pl.col("journey_factory_type").filter(year == followup_year).first()
+            .alias("factory_type_followup"),
+            (year == baseline_year).any().alias("in_baseline"),
+            (year == followup_year).any().alias("in_followup"),
+            year.unique().sort().cast(pl.String).str.join(";").alias("years_present"),
         )
+        .sort("facility_id")
     )
 
 
