@@ -22,7 +22,9 @@ runner = CliRunner()
 def stub_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     def build(tables: dict[str, pl.DataFrame]) -> Any:
         matrix = tables["profiles"].select("facility_id", "year").with_columns(
-            pl.lit(True).alias("energy_complete"), pl.lit(False).alias("water_complete")
+            pl.lit(True).alias("energy_complete"),
+            pl.lit(False).alias("water_complete"),
+            pl.lit(6).alias("water_months_reported"),
         )
         return SimpleNamespace(matrix=matrix, zdhc_levels=pl.DataFrame({"level": ["fail"]}),
                                provenance=pl.DataFrame({"_row": [2]}), versions={})
@@ -75,4 +77,4 @@ def test_json_output(tmp_path: Path) -> None:
     document = json.loads(result.stdout)
     assert document["status"] == "ok"
     assert document["summary"]["facility_years"] == 6
-    assert document["summary"]["complete_share"] == 0.0  # water never complete in the stub
+    assert document["summary"]["complete_share"] == 0.0  # water has 6 months in the stub

@@ -178,3 +178,36 @@ def test_pilot_name_resolves_to_the_bundled_dataset() -> None:
     path = service.resolve_dataset("pilot")
     assert path.parts[-2:] == ("demo", "pilot")
     assert service.resolve_dataset(EXAMPLE) == EXAMPLE
+
+
+def test_complete_share_counts_areas_with_data_only() -> None:
+    matrix = pl.DataFrame(
+        {
+            "facility_id": ["A", "A", "B"],
+            "year": [2023, 2024, 2023],
+            "energy_complete": [True, True, False],
+            "energy_months_reported": [12, 12, 7],
+            "waste_complete": [True, None, None],  # annual value in 2023 only
+            "waste_months_reported": [0, 0, 0],
+            "chemicals_complete": [False, False, False],  # never reported
+            "chemicals_months_reported": [0, 0, 0],
+        }
+    )
+    summary = service.summarise(matrix, [])
+    assert summary.complete_share == pytest.approx(2 / 3)
+    assert summary.complete_share_by_area == {
+        "energy": pytest.approx(2 / 3), "waste": 1.0, "chemicals": None}
+    assert (summary.facility_years, summary.facilities, summary.years) == (3, 2, [2023, 2024])
+
+
+def test_example_through_the_real_engine(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = service.build_matrix_files(EXAMPLE, out)
+    assert run.ok, [p.describe() for p in run.problems]
+    matrix = pl.read_parquet(out / "matrix.parquet")
+    assert matrix.height == 6
+    assert set(matrix["facility_id"]) == {"BD-CS-001", "CN-MILL-002", "VN-VERT-003"}
+    assert pl.read_csv(out / "matrix.csv").height == 6
+    metadata = json.loads((out / "metadata.json").read_text("utf-8"))
+    assert metadata["output_rows"]["matrix"] == 6
+    assert metadata["engine_versions"]

@@ -18,10 +18,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from factory_journey.domain.problems import Severity
 from factory_journey.services.matrix import STAGES, MatrixRun, build_matrix_files
 
 #: Problems printed on the terminal before the reader is sent to errors.txt.
 PROBLEMS_SHOWN = 30
+WARNINGS_SHOWN = 10
 
 STAGE_LABELS = {
     "read": "Reading files",
@@ -53,6 +55,14 @@ def _print_summary(console: Console, run: MatrixRun) -> None:
     table.add_row("Problems", f"0 errors, {summary.warnings} warnings")
     table.add_row("Files", ", ".join(run.files_written))
     console.print(table)
+    warnings = [p for p in run.problems if p.severity is Severity.WARNING]
+    if warnings:
+        console.print(f"[yellow]{len(warnings)} warning{'s' if len(warnings) != 1 else ''} "
+                      "(the matrix was built; worth a look):[/]")
+        for problem in warnings[:WARNINGS_SHOWN]:
+            console.print(f"  • {problem.describe()}", markup=False, highlight=False)
+        if len(warnings) > WARNINGS_SHOWN:
+            console.print(f"  … and {len(warnings) - WARNINGS_SHOWN} more in metadata.json.")
 
 
 def _print_problems(console: Console, run: MatrixRun) -> None:

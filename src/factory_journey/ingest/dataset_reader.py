@@ -21,7 +21,7 @@ from factory_journey.ingest.profile_reader import profiles_frame
 from factory_journey.ingest.result import ImportResult
 from factory_journey.ingest.units import convert_quantities
 from factory_journey.ingest.validate import validate_table
-from factory_journey.reference import load_csv
+from factory_journey.reference.tables import zdhc_limits
 
 #: `progress(stage, done, total)`: stage is "read" or "validate".
 Progress = Callable[[str, int, int], None]
@@ -139,9 +139,8 @@ def read_performance_table(
 
 def zdhc_parameter_units() -> dict[str, str]:
     """ZDHC parameter key → the unit its limits are set in."""
-    table = load_csv("zdhc_wastewater_limits.csv")
-    key = "key" if "key" in table.columns else table.columns[0]
-    return dict(zip(table[key].to_list(), table["unit"].to_list(), strict=True))
+    limits = zdhc_limits()
+    return dict(zip(limits["parameter"].to_list(), limits["unit"].to_list(), strict=True))
 
 
 def _with_provenance(frame: pl.DataFrame, raw: RawTable) -> pl.DataFrame:

@@ -1,7 +1,7 @@
 """Accepted values of enumerated columns, resolved case- and punctuation-insensitively.
 
-An enum of `domain/tables.py` is either a reference file (`key` — or its first column —,
-`label`, `aliases`) or a tuple of literal values. A user may write a key, a label or an
+An enum of `domain/tables.py` is either a reference file (read with
+`reference.tables.enum_values`) or a tuple of literal values. A user may write a key, a label or an
 alias in any case and with any spacing or punctuation: spellings are compared with letters
 and digits only, as in `domain.fem_enums.fold`, and every value is stored as its key.
 """
@@ -13,8 +13,8 @@ from functools import cache
 
 import polars as pl
 
-from factory_journey.domain.fem_enums import fold, split_aliases
-from factory_journey.reference import load_csv
+from factory_journey.domain.fem_enums import fold
+from factory_journey.reference.tables import enum_keys, enum_values
 
 #: Accepted values listed in a message before the rest are referred to the file.
 _LISTED = 25
@@ -33,17 +33,10 @@ def enum_index(enum: str | tuple[str, ...]) -> EnumIndex:
     """The spelling index of a reference file name or of a tuple of literal values."""
     if isinstance(enum, tuple):
         return EnumIndex({fold(v): v for v in enum}, ", ".join(enum))
-    table = load_csv(enum)
-    # the key is the `key` column, else the first (zdhc_wastewater_limits.csv: `parameter`)
-    key_column = "key" if "key" in table.columns else table.columns[0]
-    keys: list[str] = []
     index: dict[str, str] = {}
-    for row in table.iter_rows(named=True):
-        key = str(row[key_column]).strip()
-        keys.append(key)
-        for spelling in (key, row.get("label"), *split_aliases(row.get("aliases"))):
-            if spelling:
-                index.setdefault(fold(spelling), key)
+    for spelling, key in enum_values(enum).items():
+        index.setdefault(fold(spelling), key)
+    keys = list(enum_keys(enum))
     listed = ", ".join(keys[:_LISTED])
     if len(keys) > _LISTED:
         listed += f", … ({len(keys)} in all, see reference file {enum})"

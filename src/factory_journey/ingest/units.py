@@ -20,7 +20,7 @@ from factory_journey.domain.units import (
 )
 from factory_journey.ingest.formats import ROW
 from factory_journey.ingest.problem_log import ProblemLog, Source
-from factory_journey.reference import load_csv
+from factory_journey.reference.tables import energy_sources
 
 #: Dimensions a fuel may be given in besides energy (the engine applies calorific values).
 FUEL_DIMENSIONS: tuple[str, ...] = ("volume", "mass")
@@ -29,10 +29,7 @@ FUEL_DIMENSIONS: tuple[str, ...] = ("volume", "mass")
 @lru_cache(maxsize=1)
 def fuel_sources() -> frozenset[str]:
     """Energy sources whose reference row names a fuel: they may be given in volume or mass."""
-    table = load_csv("fem_energy_sources.csv")
-    return frozenset(
-        str(row["key"]) for row in table.iter_rows(named=True) if str(row["fuel"] or "").strip()
-    )
+    return frozenset(key for key, source in energy_sources().items() if source.fuel)
 
 
 def _lookup(spellings: list[str]) -> dict[str, tuple[str, float]]:

@@ -197,22 +197,30 @@ def build_matrix_files(
 def summarise(matrix: pl.DataFrame, problems: list[Problem]) -> MatrixSummary:
     """Facility-years, facilities, years and the share of complete data.
 
-    `complete_share` is the share of facility-years whose monthly areas with data (of energy,
-    water, wastewater, waste, chemicals) are all complete; areas never reported are skipped.
+    An area counts for a facility-year when it has data (months reported, or an annual value):
+    `complete_share_by_area` is the share of those facility-years whose area is complete
+    (twelve months or an annual value), and `complete_share` the share of facility-years
+    whose areas with data are all complete.
     """
     warnings = sum(p.severity is Severity.WARNING for p in problems)
     if matrix.is_empty():
         return MatrixSummary(0, 0, [], None, {}, warnings)
     by_area: dict[str, float | None] = {}
-    columns = []
+    complete_where_reported: list[pl.Expr] = []
     for area in COMPLETENESS_AREAS:
-        name = f"{area}_complete"
-        if name in matrix.columns and matrix[name].drop_nulls().len():
-            by_area[area] = float(matrix.select(pl.col(name).cast(pl.Float64).mean()).item())
-            columns.append(pl.col(name).fill_null(False))
-    complete = (
-        float(matrix.select(pl.all_horizontal(columns).cast(pl.Float64).mean()).item())
-        if columns
+        complete, months = f"{area}_complete", f"{area}_months_reported"
+        if complete not in matrix.columns:
+            continue
+        # an annual value is complete with no month reported
+        has_data = pl.col(complete).fill_null(False)
+        if months in matrix.columns:
+            has_data = has_data | (pl.col(months).fill_null(0) > 0)
+        share = matrix.filter(has_data).select(pl.col(complete).cast(pl.Float64).mean()).item()
+        by_area[area] = None if share is None else float(share)
+        complete_where_reported.append(~has_data | pl.col(complete).fill_null(False))
+    complete_share = (
+        float(matrix.select(pl.all_horizontal(complete_where_reported).mean()).item())
+        if complete_where_reported
         else None
     )
     years = sorted(int(y) for y in matrix["year"].unique().drop_nulls().to_list())
@@ -220,7 +228,7 @@ def summarise(matrix: pl.DataFrame, problems: list[Problem]) -> MatrixSummary:
         facility_years=matrix.height,
         facilities=matrix["facility_id"].n_unique(),
         years=years,
-        complete_share=complete,
+        complete_share=complete_share,
         complete_share_by_area=by_area,
         warnings=warnings,
     )
