@@ -16,6 +16,7 @@ from factory_journey.demo.generator import (
     TABLE_ORDER,
     cohorts,
     generate_dataset,
+    iter_dataset,
     normalise_years,
 )
 
@@ -40,6 +41,7 @@ __all__ = [
     "cohorts",
     "generate_dataset",
     "inject_errors",
+    "iter_dataset",
     "normalise_years",
     "pilot_dataset_path",
 ]

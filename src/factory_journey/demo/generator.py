@@ -11,7 +11,7 @@ identical frames and a change in one table's code leaves the others unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +76,7 @@ class _World:
     kg: np.ndarray  # (F, Y)
     operating_days: np.ndarray  # (F, Y)
     discharge: np.ndarray  # (F,) index into DISCHARGE_CANDIDATES
+    poor_reporter: np.ndarray  # (F,) facilities that leave more months out
     coal_kg: np.ndarray | None = None  # (F, Y), filled by energy for boiler ash
     elec_month: np.ndarray | None = None  # (F, Y, M)
     thermal_month: np.ndarray | None = None
@@ -177,6 +178,7 @@ def _build_world(facilities: int, years: np.ndarray, rng: np.random.Generator, m
         stz_exposure=_exposure(stz_start, stz, years, programme_year, monthly),
         employees=employees, pcs=pcs, kg=kg, operating_days=operating_days,
         discharge=discharge,
+        poor_reporter=np.zeros(F, dtype=bool),
     )
 
 
@@ -201,11 +203,19 @@ def _present(rng: np.random.Generator, world: _World, table: str) -> np.ndarray:
     return rng.random((world.F, world.Y)) >= p
 
 
-def _month_kept(rng: np.random.Generator, world: _World) -> np.ndarray:
-    """(F, Y, M) mask of months that were reported."""
-    if not world.monthly:
+def _month_kept(rng: np.random.Generator, world: _World, monthly: bool | None = None
+                ) -> np.ndarray:
+    """(F, Y, M) mask of months that were reported: gaps of 1–4 consecutive months, more
+    often at poor reporters."""
+    monthly = world.monthly if monthly is None else monthly
+    if not monthly:
         return np.ones((world.F, world.Y, 1), dtype=bool)
-    return rng.random((world.F, world.Y, 12)) >= P.MISSING_MONTH * world.messiness
+    chance = np.where(world.poor_reporter, P.GAP_CHANCE[1], P.GAP_CHANCE[0]) * world.messiness
+    gap = rng.random((world.F, world.Y)) < chance[:, None]
+    start = rng.integers(0, 12, (world.F, world.Y))
+    length = rng.integers(P.GAP_MONTHS[0], P.GAP_MONTHS[1] + 1, (world.F, world.Y)) * gap
+    months = np.arange(12)[None, None, :]
+    return np.asarray((months - start[:, :, None]) % 12 >= length[:, :, None])
 
 
 def _month_column(world: _World, m: np.ndarray) -> pl.Series:
@@ -487,7 +497,10 @@ def _wastewater(world: _World, rng: np.random.Generator) -> pl.DataFrame:
         "quantity": quantity,
         "unit": take(("m3", "m³"), unit, "unit"),
         "recycled_share": pl.Series(share).fill_nan(None),
-        "discharge_type": take(discharge_keys, world.discharge[f_r], "d"),
+        # The ZDHC discharge type describes industrial wastewater: domestic rows of wet
+        # processors leave it blank.
+        "discharge_type": take([*discharge_keys, None], np.where(
+            (k_r == 0) & world.wet[f_r], len(discharge_keys), world.discharge[f_r]), "d"),
         "verification_status": take(_STATUS_TEXT, status, "s"),
     }, len(f_r))
 
@@ -641,7 +654,7 @@ def _chemicals(world: _World, rng: np.random.Generator) -> pl.DataFrame:
     exposure = _exposure(world.stz_start, world.stz, world.years, world.programme_year, True)
     t = (world.years - world.years[0]).astype(float)
     present = _present(rng, world, "chemicals") & reports[:, None]
-    kept = rng.random((F, Y, 12)) >= P.MISSING_MONTH * world.messiness
+    kept = _month_kept(rng, world, monthly=True)
     f_r, y_r, m_r = np.nonzero(present[:, :, None] & kept)
     n = len(f_r)
     e = exposure[f_r, y_r, m_r]
@@ -1021,24 +1034,18 @@ def normalise_years(years: range | Sequence[int] | str) -> np.ndarray:
     return out
 
 
-def generate_dataset(
+def iter_dataset(
     facilities: int,
     years: range | Sequence[int] | str,
     seed: int,
     *,
     monthly: bool | None = None,
     messiness: float = 1.0,
-    progress: object | None = None,
-) -> dict[str, pl.DataFrame]:
-    """A synthetic dataset: `{table name: frame}` for `profiles` and every performance table.
+) -> Iterator[tuple[str, pl.DataFrame]]:
+    """The tables of `generate_dataset`, one at a time, in build order (profiles last).
 
-    - `facilities` facilities, every one reported in every year of `years`;
-    - `seed` fixes everything: the same arguments give identical frames;
-    - `monthly`: monthly rows for energy, water, wastewater and waste (chemicals are always
-      monthly InCheck reports); default monthly up to `MONTHLY_LIMIT` facilities, annual above;
-    - `messiness`: 0 = tidy, 1 = realistic rates of missing months and tables, spelling and
-      unit variety and odd values (all still valid input; see `inject_errors` for invalid);
-    - `progress`: optional callable `progress(table_name)` called after each table.
+    A writer can store and drop each table before the next is made, which keeps the peak
+    memory of a 1,000,000 facility-year dataset at the size of its largest table.
     """
     if facilities < 1:
         raise ValueError("facilities must be at least 1")
@@ -1051,10 +1058,37 @@ def generate_dataset(
                        strict=True))
     world = _build_world(facilities, year_array, np.random.default_rng(streams["world"]),
                          bool(monthly), float(messiness))
-    built: dict[str, pl.DataFrame] = {}
+    quality = np.random.default_rng(streams["quality"])
+    world.poor_reporter = quality.random(facilities) < P.POOR_REPORTER_SHARE * min(
+        float(messiness), 1.0)
     for name in _BUILD_ORDER:
-        built[name] = _BUILDERS[name](world, np.random.default_rng(streams[name]))
-        if callable(progress):
+        yield name, _BUILDERS[name](world, np.random.default_rng(streams[name]))
+
+
+def generate_dataset(
+    facilities: int,
+    years: range | Sequence[int] | str,
+    seed: int,
+    *,
+    monthly: bool | None = None,
+    messiness: float = 1.0,
+    progress: Callable[[str], object] | None = None,
+) -> dict[str, pl.DataFrame]:
+    """A synthetic dataset: `{table name: frame}` for `profiles` and every performance table.
+
+    - `facilities` facilities, every one reported in every year of `years`;
+    - `seed` fixes everything: the same arguments give identical frames;
+    - `monthly`: monthly rows for energy, water, wastewater and waste (chemicals are always
+      monthly InCheck reports); default monthly up to `MONTHLY_LIMIT` facilities, annual above;
+    - `messiness`: 0 = tidy, 1 = realistic rates of missing months and tables, spelling and
+      unit variety and odd values (all still valid input; see `inject_errors` for invalid);
+    - `progress`: optional callable `progress(table_name)` called after each table.
+    """
+    built: dict[str, pl.DataFrame] = {}
+    for name, frame in iter_dataset(facilities, years, seed, monthly=monthly,
+                                    messiness=messiness):
+        built[name] = frame
+        if progress is not None:
             progress(name)
     return {name: built[name] for name in TABLE_ORDER}
 
