@@ -13,6 +13,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_SQLITE_FILE = "journey.db"
+#: How long a SQLite connection waits for another writer's transaction [s].
+SQLITE_BUSY_SECONDS = 60.0
 
 
 def database_url(url: str | None = None) -> str:
@@ -29,7 +31,10 @@ def make_engine(url: str | None = None) -> Engine:
     """An engine for `url`; SQLite gets foreign keys and WAL so a killed server loses nothing."""
     resolved = database_url(url)
     if resolved.startswith("sqlite"):
-        engine = create_engine(resolved, connect_args={"check_same_thread": False})
+        # One writer at a time: a request waits for a long import's commit rather than fail.
+        engine = create_engine(
+            resolved, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
