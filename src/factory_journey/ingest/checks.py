@@ -199,15 +199,15 @@ def zdhc_parameter_units(
     from factory_journey.domain.fem_enums import fold
     from factory_journey.ingest.enums import folded
 
-    pairs = [
+    accepted = [
         (parameter, fold(spelling))
         for parameter, unit in units.items()
         for spelling in ZDHC_UNIT_SPELLINGS.get(unit, ())
     ]
-    if not pairs:
+    if not accepted:
         return
     checked = pl.DataFrame(
-        {"parameter": [p for p, _ in pairs], "_folded": [f for _, f in pairs]}
+        {"parameter": [p for p, _ in accepted], "_folded": [f for _, f in accepted]}
     )
     # distinct (parameter, unit) pairs are few: check those, then find their rows
     pairs = (

@@ -110,8 +110,8 @@ class ProblemLog:
             )
         if count > self.limit:
             rest = bad.slice(self.limit)
-            rows_left = rest.get_column("_row")
-            first, last = rows_left.min(), rows_left.max()
+            rows_left = rest.get_column("_row").cast(pl.Int64)
+            first, last = int(rows_left.min() or 0), int(rows_left.max() or 0)  # type: ignore[arg-type]
             self.add(
                 Problem(
                     f"{count - self.limit} more rows (rows {first}–{last}) have the same "
