@@ -66,7 +66,8 @@ def cjk_subset_text() -> str:
     punctuation = "".join(chr(c) for c in range(0x3000, 0x3040))  # CJK symbols and punctuation
     fullwidth = "".join(chr(c) for c in range(0xFF01, 0xFF5F))
     ascii_ = "".join(chr(c) for c in range(0x20, 0x7F))
-    return gb2312_level1() + punctuation + fullwidth + ascii_ + "·—–‘’“”…※℃" + catalogue_chars()
+    symbols = "·—–‘’“”…※℃≥≤±×÷°²³€£¥•→←↑↓"  # ≥ ≤ → are not in Noto Sans
+    return gb2312_level1() + punctuation + fullwidth + ascii_ + symbols + catalogue_chars()
 
 
 def build_cjk(weight: str) -> Path:

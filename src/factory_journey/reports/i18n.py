@@ -118,7 +118,9 @@ class Translator:
         """A share 0–1 as a percentage in the locale's style (e.g. `38 %`, `%38`)."""
         if share is None:
             return "–"
-        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        pattern = self.locale.percent_formats[None].pattern  # e.g. `#,##0%`, `%#,##0`
+        if digits:
+            pattern = pattern.replace("0", "0." + "0" * digits, 1)
         return format_percent(share, format=pattern, locale=self.locale)
 
     def money(self, usd: float | None) -> str:

@@ -49,6 +49,8 @@ __all__ = [
     "load_report_data",
     "render_facility",
     "render_portfolio",
+    "safe_file_name",
+    "translator_for",
     "write_all_reports",
     "write_facility_report",
     "write_portfolio_report",
@@ -69,6 +71,11 @@ class ReportRun:
 
     files: list[Path] = field(default_factory=list)
     missing_translations: set[str] = field(default_factory=set)
+
+
+def translator_for(lang: str) -> None:
+    """Check that a report language exists (raises UnknownLanguageError)."""
+    translator(lang)
 
 
 def load_report_data(dataset: str | Path) -> ReportData:
@@ -124,12 +131,19 @@ def render_portfolio(data: ReportData, lang: str = "en", fmt: str = "pdf",
     return render_pdf(context) if fmt == "pdf" else render_html(context).encode("utf-8")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomic(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,126 @@
+"""`journey report DATASET`: facility reports (one or all) and portfolio reports, PDF or HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from factory_journey.services import reports as service
+from factory_journey.services.output_dir import OutputExistsError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+PROBLEMS_SHOWN = 20
+
+
+def _fail_input(console: Console, error: service.ReportInputError) -> None:
+    console.print(f"[bold red]{error}[/]", highlight=False)
+    for problem in error.problems[:PROBLEMS_SHOWN]:
+        console.print(f"  • {problem.describe()}", markup=False, highlight=False)
+    if len(error.problems) > PROBLEMS_SHOWN:
+        console.print(f"  … and {len(error.problems) - PROBLEMS_SHOWN} more.")
+    raise typer.Exit(EXIT_INPUT)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `journey report` to `app`."""
+
+    @app.command("report")
+    def report(
+        dataset: str = typer.Argument(
+            ..., help="Dataset (folder, .xlsx, .json, .zip) or 'pilot' for the bundled data."
+        ),
+        facility: str | None = typer.Option(None, "--facility", help="Report on this facility id."),
+        all_facilities: bool = typer.Option(
+            False, "--all", help="One report per facility, written into the --out folder."
+        ),
+        portfolio: bool = typer.Option(
+            False, "--portfolio", help="One portfolio report over the facilities selected."
+        ),
+        lang: str = typer.Option(
+            "en", "--lang", help=f"Report language: {', '.join(service.LANGUAGES)}."
+        ),
+        fmt: str = typer.Option("pdf", "--format", help="pdf or html."),
+        out: Path | None = typer.Option(
+            None, "--out", help="Output file (--facility, --portfolio) or folder (--all)."
+        ),
+        year: int | None = typer.Option(None, "--year", help="Year (default: the latest)."),
+        country: str | None = typer.Option(
+            None, "--country", help="Portfolio of one country (ISO alpha-2, e.g. VN)."
+        ),
+        factory_type: str | None = typer.Option(
+            None, "--factory-type", help="Portfolio of one type: cut_sew, mill, vertical, …"
+        ),
+        title: str = typer.Option("", "--title", help="Portfolio report title."),
+        workers: int = typer.Option(2, "--workers", min=1, help="Processes for --all."),
+        force: bool = typer.Option(False, "--force", help="Replace an existing --out folder."),
+    ) -> None:
+        """Write facility or portfolio reports as PDF or HTML, in any report language."""
+        console = Console(stderr=True)
+        chosen = sum([facility is not None, all_facilities, portfolio])
+        if chosen != 1:
+            console.print("[red]Choose exactly one of --facility ID, --all or --portfolio.[/]")
+            raise typer.Exit(EXIT_USAGE)
+        if fmt not in service.FORMATS:
+            console.print(f"[red]--format must be one of {', '.join(service.FORMATS)}.[/]")
+            raise typer.Exit(EXIT_USAGE)
+        try:
+            service.translator_for(lang)
+        except service.UnknownLanguageError as error:
+            console.print(f"[red]{error}[/]")
+            raise typer.Exit(EXIT_USAGE) from error
+
+        try:
+            if facility is not None:
+                target = out or Path(f"{service.safe_file_name(facility)}.{fmt}")
+                with console.status(f"Assessing {dataset} and writing the report…"):
+                    service.write_facility_report(dataset, facility, target, lang, fmt, year)
+                console.print(f"Report of {facility} written to [bold]{target}[/]")
+            elif portfolio:
+                target = out or Path(f"portfolio.{fmt}")
+                with console.status(f"Assessing {dataset} and writing the portfolio report…"):
+                    service.write_portfolio_report(
+                        dataset, target, lang, fmt, country, factory_type, title
+                    )
+                console.print(f"Portfolio report written to [bold]{target}[/]")
+            else:
+                target = out or Path("reports")
+                _write_all(console, dataset, target, lang, fmt, workers, force)
+        except service.ReportInputError as error:
+            _fail_input(console, error)
+        except service.FacilityNotFoundError as error:
+            console.print(f"[bold red]{error.args[0]}[/]", highlight=False)
+            raise typer.Exit(EXIT_INPUT) from error
+        except OutputExistsError as error:
+            console.print(f"[bold red]{error}[/]", highlight=False)
+            raise typer.Exit(EXIT_INPUT) from error
+
+
+def _write_all(console: Console, dataset: str, out: Path, lang: str, fmt: str, workers: int,
+               force: bool) -> None:
+    with console.status(f"Assessing {dataset}…"):
+        data = service.load_report_data(dataset)
+    columns = (
+        TextColumn("[bold]Writing reports"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("reports", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        run = service.write_all_reports(data, out, lang, fmt, workers, force, progress)
+    console.print(f"{len(run.files)} reports written to [bold]{out}[/]")

@@ -1,0 +1,67 @@
+"""Charts: well-formed SVG, labels outlined (shaped) identically for HTML and PDF."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from factory_journey.reports import charts
+from factory_journey.reports.glyphs import outline_text, runs, shape
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _overview() -> str:
+    rows = [
+        {"label": "শক্তি", "level": "high", "level_label": "বড় সুযোগ"},
+        {"label": "ទឹកកខ្វក់", "level": "low", "level_label": "ឱកាសទាប"},
+        {"label": "能源 & <Water>", "level": "not_assessed", "level_label": "Not assessed"},
+    ]
+    return charts.area_overview(rows, "Impact areas")
+
+
+def test_charts_are_well_formed_svg() -> None:
+    bars = [{"label": "This facility", "value": 12.0, "text": "12", "kind": "facility_worse"},
+            {"label": "Threshold", "value": None, "text": "–", "kind": "threshold"}]
+    made = [
+        _overview(),
+        charts.indicator_bars(bars, "Energy"),
+        charts.trend_lines([2022, 2023, 2024], [{"label": "GHG", "values": [3.0, None, 2.5]}],
+                           "t", ["0", "2", "4"], [0, 2, 4]),
+        charts.heatmap(["Energy"], ["VN", "BD"], [[0.5, None]], [["1/2", "–"]], "Heat"),
+    ]
+    for svg in made:
+        root = ET.fromstring(svg)
+        assert root.tag == f"{SVG}svg"
+        assert float(root.attrib["width"]) > 0
+        assert ET.fromstring(outline_text(svg)).tag == f"{SVG}svg"
+
+
+def test_text_is_escaped_then_outlined() -> None:
+    svg = _overview()
+    assert "&lt;Water&gt;" in svg
+    out = outline_text(svg)
+    assert "<text" not in out
+    assert 'aria-label="能源 &amp; &lt;Water&gt;"' in out
+    assert out == outline_text(svg)  # deterministic
+
+
+def test_bengali_vowel_sign_is_shaped_before_its_consonant() -> None:
+    """ি (U+09BF) is written after ক but drawn before it: HarfBuzz reorders."""
+    glyphs, _ = shape("কি", 12, bold=False)
+    assert len(glyphs) == 2
+    assert glyphs[0][2] <= glyphs[1][2]
+    first_gid = glyphs[0][1]
+    from factory_journey.reports.glyphs import shaping_font
+
+    font = shaping_font("bengali", False).font
+    assert font.get_nominal_glyph(ord("ি")) == first_gid
+
+
+def test_runs_keep_spaces_and_digits_with_the_script() -> None:
+    assert runs("বড় সুযোগ 38%", bold=False) == [("bengali", "বড় সুযোগ 38%")]
+    assert [family for family, _ in runs("Energy 能源", bold=True)] == ["latin", "cjk"]
+
+
+def test_nice_ticks() -> None:
+    assert charts.nice_ticks(0, 37.2) == [0, 10, 20, 30, 40]
+    assert charts.nice_ticks(0, 0.83) == [0.0, 0.25, 0.5, 0.75, 1.0]

@@ -1,0 +1,112 @@
+"""Every language renders to PDF and HTML from one context; headings are in the PDF's text."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pytest
+
+from factory_journey.reports.context import (
+    ReportData,
+    build_facility_context,
+    build_portfolio_context,
+)
+from factory_journey.reports.i18n import translator
+from factory_journey.reports.render import render_html, render_pdf
+from tests.reports.conftest import LANGS, TODAY
+from tests.reports.pdftext import extract, squash
+
+FACILITY = "CN-MILL-002"
+
+
+_CACHE: dict[tuple[str, str], tuple[dict[str, Any], bytes, str]] = {}
+
+
+def _rendered(data: ReportData, kind: str, lang: str) -> tuple[dict[str, Any], bytes, str]:
+    if (kind, lang) not in _CACHE:
+        _CACHE[kind, lang] = _render(data, kind, lang)
+    return _CACHE[kind, lang]
+
+
+def _render(data: ReportData, kind: str, lang: str) -> tuple[dict[str, Any], bytes, str]:
+    tr = translator(lang, strict=True)  # a missing translation fails the test
+    if kind == "facility":
+        context = build_facility_context(data, FACILITY, tr, today=TODAY)
+    else:
+        context = build_portfolio_context(data, tr, title="Pilot cohort", today=TODAY)
+    return context, render_pdf(context), render_html(context)
+
+
+def _html_text(page: str) -> str:
+    return squash(html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+@pytest.mark.parametrize("kind", ["facility", "portfolio"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_headings_in_pdf_text(report_data: ReportData, lang: str, kind: str) -> None:
+    context, pdf, _ = _rendered(report_data, kind, lang)
+    assert pdf.startswith(b"%PDF")
+    text = squash("".join(page.text for page in extract(pdf)))
+    missing = [h for h in context["headings"].values() if squash(h) not in text]
+    assert not missing, f"[{lang}] headings not found in the PDF text: {missing}"
+
+
+@pytest.mark.parametrize("kind", ["facility", "portfolio"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_headings_in_html(report_data: ReportData, lang: str, kind: str) -> None:
+    context, _, page = _rendered(report_data, kind, lang)
+    assert f'<html lang="{lang}">' in page
+    text = _html_text(page)
+    for heading in context["headings"].values():
+        assert squash(heading) in text
+
+
+@pytest.mark.parametrize("lang", ["en", "vi", "zh", "tr"])
+def test_html_and_pdf_show_the_same_context(report_data: ReportData, lang: str) -> None:
+    """Profile, summary, levels and totals of the one context appear in both outputs."""
+    context, pdf, page = _rendered(report_data, "facility", lang)
+    pdf_text = squash("".join(p.text for p in extract(pdf)))
+    html_text = _html_text(page)
+    shown = [row["value"] for row in context["profile"]] + [
+        context["summary"], context["totals"]["savings"], context["totals"]["co2e"],
+        *[area["level_text"] for area in context["areas"]],
+        *[i["reason"] for area in context["areas"] for i in area["indicators"]],
+    ]
+    for value in shown:
+        assert squash(value) in pdf_text, value
+        assert squash(value) in html_text, value
+
+
+@pytest.mark.parametrize("kind", ["facility", "portfolio"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_empty_pages(report_data: ReportData, lang: str, kind: str) -> None:
+    context, pdf, _ = _rendered(report_data, kind, lang)
+    pages = extract(pdf)
+    running = squash(context["title"] + context["generated"])
+    for number, page in enumerate(pages, start=1):
+        body = squash(page.text)
+        for part in (context["title"], context["generated"], context["labels"]["page"]):
+            body = body.replace(squash(part), "")
+        assert len(body) > 80, f"[{lang}] page {number} of {len(pages)} is nearly empty"
+    assert running
+
+
+def test_charts_are_identical_in_html_and_pdf_input(report_data: ReportData) -> None:
+    from factory_journey.reports.render import prepare
+
+    context, _, page = _rendered(report_data, "facility", "bn")
+    prepared = prepare(context)
+    assert prepared["overview"]["svg"] in page  # the HTML embeds exactly what typst receives
+    assert "<text" not in prepared["overview"]["svg"]
+
+
+def test_pdf_embeds_only_shipped_fonts(report_data: ReportData) -> None:
+    shipped = ("NotoSans-", "NotoSansBengali-", "NotoSansKhmer-", "NotoSansCJKsc-")
+    for lang in LANGS:
+        _, pdf, _ = _rendered(report_data, "facility", lang)
+        fonts = set().union(*(page.fonts for page in extract(pdf)))
+        for font in fonts:
+            name = font.lstrip("/").split("+", 1)[-1]
+            assert name.startswith(shipped), f"[{lang}] unexpected font {font}"
