@@ -126,7 +126,8 @@ def _num(value: object) -> float:
 
 def headline(tables: dict[str, pl.DataFrame]) -> dict[str, float]:
     """Shares of facilities that improved (of those with both years computable; chemicals of
-    all facilities), and mean changes of participants and the control group."""
+    all facilities), and median changes of participants and the control group (medians: a
+    slipped decimal in one month must not decide a cohort's figure)."""
     imp = improvements(tables)
     n_all = tables["profiles"]["facility_id"].n_unique()
 
@@ -141,7 +142,7 @@ def headline(tables: dict[str, pl.DataFrame]) -> dict[str, float]:
     for group, expr in (("clp", pl.col("clp")), ("control", ~pl.col("clp") & ~pl.col("stz")),
                         ("stz", pl.col("stz"))):
         sub = imp.filter(expr)
-        out[f"{group}_energy_change_mean"] = _num(sub["energy_change"].mean())
-        out[f"{group}_water_change_mean"] = _num(sub["water_change"].mean())
-        out[f"{group}_gateway_change_mean"] = _num(sub["gateway_change"].mean())
+        out[f"{group}_energy_change_median"] = _num(sub["energy_change"].median())
+        out[f"{group}_water_change_median"] = _num(sub["water_change"].median())
+        out[f"{group}_gateway_change_median"] = _num(sub["gateway_change"].median())
     return out

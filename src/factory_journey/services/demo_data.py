@@ -240,14 +240,14 @@ the four counted countries are placed there.
 First year to last, per facility with both years computable:
 
 - energy intensity improved at {h['energy_improved_share']:.0%} of facilities (seed: 61 %);
-  mean change CLP participants {h['clp_energy_change_mean']:+.1%}, control group
-  {h['control_energy_change_mean']:+.1%};
+  median change CLP participants {h['clp_energy_change_median']:+.1%}, control group
+  {h['control_energy_change_median']:+.1%};
 - water intensity improved at {h['water_improved_share']:.0%} (seed: 77 %); CLP
-  {h['clp_water_change_mean']:+.1%}, control {h['control_water_change_mean']:+.1%};
+  {h['clp_water_change_median']:+.1%}, control {h['control_water_change_median']:+.1%};
 - chemical management improved (Gateway share up by ≥ 10 points) at
-  {h['chemicals_improved_share']:.0%} of all facilities (seed: 20 %); mean change of the
-  share: Supplier to Zero participants {h['stz_gateway_change_mean']:+.3f}, control
-  {h['control_gateway_change_mean']:+.3f}.
+  {h['chemicals_improved_share']:.0%} of all facilities (seed: 20 %); median change of the
+  share: Supplier to Zero participants {h['stz_gateway_change_median']:+.3f}, control
+  {h['control_gateway_change_median']:+.3f}.
 
 These shares are not written into the generator: they come out of its parameters (programme
 effects, drift and noise, see `factory_journey/demo/params.py`) and vary with the seed.
