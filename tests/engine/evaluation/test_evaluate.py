@@ -146,3 +146,12 @@ def test_cycle_too_long_for_the_window_and_bad_requests():
         evaluate_programmes(matrix, 2023, 2021)
     with pytest.raises(EvaluationInputError, match="not 4"):
         evaluate_programmes(matrix, 2021, 2023, cycle_years=4)
+
+
+def test_group_tables_follow_the_rules_order():
+    matrix, table = _pilot()
+    result = evaluate_programmes(matrix, 2021, 2023, programmes=table)
+    assert _energy(result.shares_by_group)["group"].to_list() == [
+        "stz_only", "clp_only", "control"]
+    assert _energy(result.change_by_group)["group"].to_list() == [
+        "stz_only", "clp_only", "control"]

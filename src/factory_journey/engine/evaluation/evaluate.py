@@ -190,10 +190,13 @@ def evaluate_programmes(
         cycles=cycles,
         shares_overall=_labelled(shares_overall, rules),
         shares_by_group=_labelled(
-            improvement_shares(judged, ["group"], min_n=minimum, area_order=area_order), rules
+            improvement_shares(judged, ["group"], min_n=minimum, area_order=area_order,
+                               group_order=list(rules.group_keys)),
+            rules,
         ),
         shares_by_country=_labelled(by_country, rules),
-        change_by_group=change_by_group(judged, area_order=area_order),
+        change_by_group=change_by_group(judged, area_order=area_order,
+                                        group_order=list(rules.group_keys)),
         did=did,
         regional_insights=insights_table,
         not_comparable=not_comparable_reasons(judged, by=["group"]),

@@ -12,13 +12,30 @@ import polars as pl
 from factory_journey.engine.evaluation.cycles import HELD, IMPROVED, NOT_COMPARABLE, REGRESSED
 
 
+def _group_rank(by: list[str], group_order: list[str] | None) -> list[pl.Expr]:
+    """Sort keys: a `group` column in the rules' order, other `by` columns as they are."""
+    ranks = {key: i for i, key in enumerate(group_order or [])}
+    return [
+        pl.col(c).replace_strict(ranks, default=len(ranks), return_dtype=pl.Int64)
+        if c == "group" and group_order
+        else pl.col(c)
+        for c in by
+    ]
+
+
 def improvement_shares(
-    judged: pl.DataFrame, by: list[str], *, min_n: int, area_order: list[str]
+    judged: pl.DataFrame,
+    by: list[str],
+    *,
+    min_n: int,
+    area_order: list[str],
+    group_order: list[str] | None = None,
 ) -> pl.DataFrame:
     """Counts and shares [0–1] of improved / held / regressed facilities per `by` × area.
 
     `judged` has one row per facility × area with `status` (and the `by` columns).
-    `enough_data` is false where fewer than `min_n` facilities are comparable.
+    `enough_data` is false where fewer than `min_n` facilities are comparable. Rows come in
+    `group_order` (when `by` has `group`), then `area_order`.
     """
     keys = [*by, "area"]
     status = pl.col("status")
@@ -49,13 +66,17 @@ def improvement_shares(
             (n >= min_n).alias("enough_data"),
         )
         .join(order, on="area", how="left")
-        .sort([*by, "_order"], nulls_last=True)
+        .sort([*_group_rank(by, group_order), "_order"], nulls_last=True)
         .drop("_order")
     )
 
 
 def change_by_group(
-    judged: pl.DataFrame, *, area_order: list[str], by: str = "group"
+    judged: pl.DataFrame,
+    *,
+    area_order: list[str],
+    group_order: list[str] | None = None,
+    by: str = "group",
 ) -> pl.DataFrame:
     """Mean, median and standard deviation of the change per `by` × area, with n.
 
@@ -74,7 +95,7 @@ def change_by_group(
             pl.col("value_end").mean().alias("mean_value_followup"),
         )
         .join(order, on="area", how="left")
-        .sort([by, "_order"], nulls_last=True)
+        .sort([*_group_rank([by], group_order), "_order"], nulls_last=True)
         .drop("_order")
     )
 
