@@ -22,6 +22,7 @@ from factory_journey.cli import (
     explain_cmd,
     matrix_cmd,
     profile_cmd,
+    report_cmd,
     serve_cmd,
 )
 
@@ -57,6 +58,7 @@ serve_cmd.register(app)
 assess_cmd.register(app)
 explain_cmd.register(app)
 evaluate_cmd.register(app)
+report_cmd.register(app)
 
 
 def main() -> None:
