@@ -66,6 +66,7 @@ def main(argv: list[str]) -> None:
     from factory_journey.ingest import read_dataset
 
     stages: dict[str, float] = {}
+    cpu_started = time.process_time()
     started = time.perf_counter()
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -73,10 +74,12 @@ def main(argv: list[str]) -> None:
 
     result = read_dataset(folder, progress=progress)
     total = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = sum(frame.height for frame in result.tables.values())
     print(
-        f"read_dataset: {total:.1f} s for {rows:,} rows ({args.format}, profiles "
+        f"read_dataset: {total:.1f} s wall, {cpu:.1f} s CPU for {rows:,} rows ({args.format}, "
+        f"profiles "
         f"{args.profiles}); stages done at {', '.join(f'{k} {v:.1f} s' for k, v in stages.items())}; "
         f"{len(result.problems.errors)} errors; peak RSS {peak_mb:,.0f} MB"
     )

@@ -18,6 +18,7 @@ from factory_journey.ingest.formats import ROW, RawTable
 from factory_journey.ingest.problem_log import ProblemLog
 
 _TYPED = "\x1ftyped"
+_GIVEN = "\x1fgiven"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ def _range_text(column: Column) -> str:
 
 def _checks(column: Column, dtype: pl.DataType) -> list[Check]:
     name, typed = column.name, pl.col(column.name + _TYPED)
-    given = parse.given(name, dtype)
+    given = pl.col(column.name + _GIVEN)
     checks: list[Check] = []
     if column.required:
         checks.append(Check(~given, name, "A value is required here", "required_empty"))
@@ -121,6 +122,8 @@ def _typed_by_distinct(frame: pl.DataFrame, column: Column) -> pl.Expr | None:
         return None
     distinct = frame.select(pl.col(name).unique().drop_nulls())
     parsed = distinct.select(_typed_expr(column, pl.String())).to_series()
+    if parsed.dtype == pl.String and parsed.equals(distinct[name], check_names=False):
+        return pl.col(name).alias(name + _TYPED)  # already clean: nothing to map
     return (
         pl.col(name)
         .replace_strict(distinct[name], parsed, default=None, return_dtype=parsed.dtype)
@@ -184,7 +187,10 @@ def validate_table(
         typed_columns.append(
             _typed_expr(column, schema[column.name]) if by_distinct is None else by_distinct
         )
-    frame = frame.with_columns(typed_columns)
+    frame = frame.with_columns(
+        *typed_columns,
+        *(parse.given(c.name, schema[c.name]).alias(c.name + _GIVEN) for c in columns),
+    )
 
     checks = [check for c in columns for check in _checks(c, schema[c.name])]
     counts = frame.select(check.bad.sum().alias(str(i)) for i, check in enumerate(checks)).row(0)
