@@ -79,8 +79,8 @@ def main(argv: list[str]) -> None:
     rows = sum(frame.height for frame in result.tables.values())
     print(
         f"read_dataset: {total:.1f} s wall, {cpu:.1f} s CPU for {rows:,} rows ({args.format}, "
-        f"profiles "
-        f"{args.profiles}); stages done at {', '.join(f'{k} {v:.1f} s' for k, v in stages.items())}; "
+        f"profiles {args.profiles}); stages done at "
+        f"{', '.join(f'{k} {v:.1f} s' for k, v in stages.items())}; "
         f"{len(result.problems.errors)} errors; peak RSS {peak_mb:,.0f} MB"
     )
 
