@@ -187,3 +187,21 @@ def test_json_errors_name_the_table_and_record(tmp_path: Path) -> None:
     path.write_text(json.dumps(document), encoding="utf-8")
     problem = _only(list(read_dataset(path).problems), "unknown_unit")
     assert (problem.file, problem.row, problem.column) == ("bad.json [waste]", 3, "unit")
+
+
+def test_a_file_not_in_utf8_is_named(tmp_path: Path) -> None:
+    folder = example_copy(tmp_path)
+    (folder / "air.csv").write_bytes("facility_id,year,source_name,source_type\nBD-CS-001,2023,"
+                                     "Chaudière,point\n".encode("latin-1"))
+    problem = _only(list(read_dataset(folder).problems), "encoding")
+    assert problem.file == "air.csv"
+    assert "UTF-8" in problem.describe()
+
+
+def test_semicolon_separated_csv_is_read(tmp_path: Path) -> None:
+    folder = example_copy(tmp_path)
+    table = pl.read_csv(folder / "water.csv", infer_schema=False)
+    table.write_csv(folder / "water.csv", separator=";")
+    result = read_dataset(folder)
+    assert result.ok, [p.describe() for p in result.problems]
+    assert result.tables["water"].height == table.height

@@ -22,6 +22,7 @@ from factory_journey.domain.tables import TABLES_BY_NAME
 from factory_journey.ingest.cells import is_blank, parse_text
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.result import SourceFile
+from factory_journey.ingest.spreadsheet import ENCODING_HELP
 
 #: Table names a dataset may hold, in the order they are read.
 TABLE_NAMES: tuple[str, ...] = ("profiles", *TABLES_BY_NAME)
@@ -158,20 +159,35 @@ def _load_folder(folder: Path, log: ProblemLog) -> LoadedDataset:
         try:
             if fmt == "csv":
                 raw = pl.read_csv(
-                    path, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=True
+                    path,
+                    infer_schema=False,
+                    separator=_csv_separator(path),
+                    truncate_ragged_lines=True,
                 )
             else:
                 raw = pl.read_parquet(path)
         except Exception as error:  # a malformed file is a problem to report, not a crash
-            log.error(
-                f"The file could not be read as {fmt.upper()}: {error}",
-                source,
-                code="unreadable_file",
-            )
+            if "utf-8" in str(error).lower():
+                log.error("The file is not UTF-8 text", source, code="encoding",
+                          accepted=ENCODING_HELP)
+            else:
+                log.error(f"The file could not be read as {fmt.upper()}: {error}", source,
+                          code="unreadable_file")
             continue
         files.append(_source_file(path, path.name, fmt))
         tables.append(RawTable(table, _tidy(raw, source, log, first_row=2), source))
     return LoadedDataset(tables, files)
+
+
+def _csv_separator(path: Path) -> str:
+    """`,` unless the header row has none and uses `;` or a tab (Excel in some locales)."""
+    with path.open("rb") as handle:
+        header = handle.readline()
+    if b"," in header:
+        return ","
+    if b";" in header:
+        return ";"
+    return "\t" if b"\t" in header else ","
 
 
 # -- one .xlsx workbook --------------------------------------------------------------------------
