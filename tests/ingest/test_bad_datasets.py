@@ -205,3 +205,11 @@ def test_semicolon_separated_csv_is_read(tmp_path: Path) -> None:
     result = read_dataset(folder)
     assert result.ok, [p.describe() for p in result.problems]
     assert result.tables["water"].height == table.height
+
+
+def test_profiles_without_facility_id_do_not_fail_every_other_row(tmp_path: Path) -> None:
+    folder = example_copy(tmp_path)
+    edit_table(folder, "profiles", lambda f: f.drop("facility_id"))
+    errors = read_dataset(folder).problems.errors
+    assert errors
+    assert {p.file for p in errors} == {"profiles.csv"}

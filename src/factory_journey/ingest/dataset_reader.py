@@ -99,8 +99,13 @@ def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportRe
 
 
 def facility_years_given(raw: RawTable) -> pl.DataFrame:
-    """`facility_id` (text) and `year` (integer, null when unreadable) of every profile row."""
+    """`facility_id` (text) and `year` (integer, null when unreadable) of every profile row.
+
+    Empty of columns when the profiles have no facility_id column (the profile reader
+    reports that; membership is then not checked, rather than failing every row)."""
     by_lower = {c.lower(): c for c in raw.frame.columns}
+    if "facility_id" not in by_lower:
+        return pl.DataFrame()
     schema = raw.frame.schema
     columns = []
     for name, typed in (("facility_id", "str"), ("year", "int")):
