@@ -25,7 +25,7 @@ from factory_journey.engine.assessment.methodology import (
     parse_methodology,
 )
 from factory_journey.engine.assessment.opportunities import add_area_levels, indicator_frame
-from factory_journey.engine.assessment.pathways import step_frame
+from factory_journey.engine.assessment.pathways import add_measure_choices, add_ranks, step_frame
 from factory_journey.engine.assessment.prices import default_prices, validate_prices
 from factory_journey.engine.assessment.priority import add_priorities
 from factory_journey.engine.assessment.thresholds import KEY_COLUMNS, resolve_absolute
@@ -110,12 +110,17 @@ def assess(
     frame = frame.join(
         absolute, on=list(KEY_COLUMNS), how="left", nulls_equal=True, maintain_order="left"
     )
-    frame = evaluate_indicators(frame, methodology)
-    frame = add_maturity(frame, methodology)
-    frame = add_area_levels(frame, methodology)
-    frame = add_priorities(frame, methodology)
+    # Eager on purpose: one lazy plan over these hundreds of expressions measured slower
+    # (optimiser time) for one facility and for a million.
+    columns = frozenset(frame.columns)
+    wide = evaluate_indicators(frame, methodology, columns)
+    wide = add_maturity(wide, methodology, columns)
+    wide = add_area_levels(wide, methodology)
+    wide = add_priorities(wide, methodology, columns)
+    wide = add_measure_choices(wide, methodology, catalogue, columns)
+    frame = add_ranks(wide, methodology)
 
-    steps = step_frame(frame, methodology, catalogue)
+    steps = step_frame(frame, methodology, catalogue, columns)
     opportunities = steps.select(
         *KEYS,
         "journey_factory_type",
@@ -187,7 +192,7 @@ def assess(
             "savings_source",
             "price_source",
         )
-        .with_columns(methodology_version=pl.lit(methodology.label))
+        .with_columns(methodology_version=pl.lit(methodology.label, pl.Enum([methodology.label])))
     )
 
     versions = {

@@ -13,6 +13,7 @@ import polars as pl
 
 from factory_journey.engine.assessment.methodology import Indicator, Methodology
 from factory_journey.engine.assessment.peers import peer_threshold_exprs
+from factory_journey.engine.assessment.plan import Frame, cached
 
 
 def value_expr(indicator: Indicator, columns: set[str]) -> pl.Expr:
@@ -82,16 +83,27 @@ def missing_expr(indicator: Indicator, columns: set[str]) -> pl.Expr:
     return pl.when(present).then(pl.lit(None, pl.String)).otherwise(named)
 
 
-def evaluate_indicators(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+def evaluate_indicators(frame: Frame, methodology: Methodology, columns: frozenset[str]) -> Frame:
     """Add the `_v_ _t_ _kind_ _lvl_ _n_ _flag_ _gap_ _miss_` columns for every indicator.
 
-    `frame` must hold `_ftype`, `_basis` and the `_abs_<key>` absolute thresholds.
+    `frame` must hold `_ftype`, `_basis` and the `_abs_<key>` absolute thresholds; `columns`
+    are the matrix columns present.
     """
-    columns = set(frame.columns)
+    steps = cached(
+        "indicators", (methodology,), columns, lambda: _indicator_steps(methodology, columns)
+    )
+    for step in steps:
+        frame = frame.with_columns(step)
+    return frame
+
+
+def _indicator_steps(
+    methodology: Methodology, matrix_columns: frozenset[str]
+) -> list[list[pl.Expr]]:
+    columns = set(matrix_columns)
     values = [
         value_expr(ind, columns).alias(f"_v_{ind.key}") for _, ind in methodology.indicators()
     ]
-    frame = frame.with_columns(values)
     exprs: list[pl.Expr] = []
     for _, ind in methodology.indicators():
         k = ind.key
@@ -124,7 +136,6 @@ def evaluate_indicators(frame: pl.DataFrame, methodology: Methodology) -> pl.Dat
             size.alias(f"_n_{k}"),
             missing_expr(ind, columns).alias(f"_miss_{k}"),
         ]
-    frame = frame.with_columns(exprs)
     flags: list[pl.Expr] = []
     for _, ind in methodology.indicators():
         k = ind.key
@@ -139,7 +150,6 @@ def evaluate_indicators(frame: pl.DataFrame, methodology: Methodology) -> pl.Dat
             .alias(f"_gap_{k}"),
         ]
     # A value without any threshold (e.g. an unknown intensity basis) cannot be judged: say so.
-    frame = frame.with_columns(flags)
     fixes = []
     for _, ind in methodology.indicators():
         k = ind.key
@@ -154,4 +164,4 @@ def evaluate_indicators(frame: pl.DataFrame, methodology: Methodology) -> pl.Dat
             .otherwise(pl.col(f"_miss_{k}"))
             .alias(f"_miss_{k}")
         )
-    return frame.with_columns(fixes)
+    return [values, exprs, flags, fixes]

@@ -11,10 +11,13 @@ import numpy as np
 import polars as pl
 
 
-def interleave(parts: list[pl.DataFrame]) -> pl.DataFrame:
-    """Stack `parts` (same height and schema) so that each source row's items are adjacent."""
-    if not parts:
+def interleave(frame: pl.DataFrame, selects: list[list[pl.Expr]]) -> pl.DataFrame:
+    """One frame per select of `frame` (same schema each), stacked so that each source row's
+    items are adjacent. The selects run as one batch of lazy queries."""
+    if not selects:
         raise ValueError("nothing to interleave")
+    lazy = frame.lazy()
+    parts = pl.collect_all([lazy.select(select) for select in selects])
     height, count = parts[0].height, len(parts)
     stacked = pl.concat(parts, how="vertical")
     order = (np.arange(count)[None, :] * height + np.arange(height)[:, None]).ravel()

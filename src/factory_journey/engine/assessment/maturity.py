@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.engine.assessment.methodology import Methodology
+from factory_journey.engine.assessment.plan import Frame, cached
 from factory_journey.engine.assessment.rules import all_of, condition_expr
 
 
@@ -30,13 +31,17 @@ def stage_keys(methodology: Methodology) -> dict[int, str]:
     return {s.stage: s.key for s in methodology.maturity.stages}
 
 
-def add_maturity(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+def add_maturity(frame: Frame, methodology: Methodology, columns: frozenset[str]) -> Frame:
     """Add `_stage_<area>` for every area and `_stage_facility` (the lowest of them)."""
-    columns = set(frame.columns)
-    frame = frame.with_columns(
-        maturity_stage_expr(a.key, methodology, columns).alias(f"_stage_{a.key}")
-        for a in methodology.areas
-    )
-    return frame.with_columns(
-        pl.min_horizontal([f"_stage_{a.key}" for a in methodology.areas]).alias("_stage_facility")
-    )
+
+    def build() -> list[list[pl.Expr]]:
+        stages = [
+            maturity_stage_expr(a.key, methodology, set(columns)).alias(f"_stage_{a.key}")
+            for a in methodology.areas
+        ]
+        lowest = pl.min_horizontal([f"_stage_{a.key}" for a in methodology.areas])
+        return [stages, [lowest.alias("_stage_facility")]]
+
+    for step in cached("maturity", (methodology,), columns, build):
+        frame = frame.with_columns(step)
+    return frame

@@ -14,10 +14,14 @@ from factory_journey.engine.assessment.catalogue import Catalogue
 from factory_journey.engine.assessment.layout import interleave
 from factory_journey.engine.assessment.maturity import stage_keys
 from factory_journey.engine.assessment.methodology import Methodology
+from factory_journey.engine.assessment.plan import Frame, cached
 from factory_journey.engine.assessment.rules import condition_expr
 
 KEYS: list[str] = ["facility_id", "year"]
 _LEVEL_ORDER = {"high": 0, "low": 1, "not_assessed": 2}
+LEVELS: tuple[str, ...] = tuple(_LEVEL_ORDER)
+PATHWAYS: tuple[str, ...] = ("recommended", "optional", "collect_data", "none")
+STEP_KINDS: tuple[str, ...] = ("improve", "maintain", "data_foundation")
 
 
 def _modules_text(names: list[str]) -> str:
@@ -82,23 +86,35 @@ def _measure_scores(
 
 
 def add_measure_choices(
-    frame: pl.DataFrame, methodology: Methodology, catalogue: Catalogue
-) -> pl.DataFrame:
+    frame: Frame, methodology: Methodology, catalogue: Catalogue, columns: frozenset[str]
+) -> Frame:
     """Add `_measures_<area>`: `;`-joined keys of at most N applicable measures, best first.
 
     Scores and ranks are materialised as columns in turn so that the pairwise comparisons
     stay cheap for a million rows.
     """
+    scores, ranks, texts, drop = cached(
+        "measure_choices",
+        (methodology, catalogue),
+        columns,
+        lambda: _measure_steps(methodology, catalogue, columns),
+    )
+    return frame.with_columns(scores).with_columns(ranks).with_columns(texts).drop(drop)
+
+
+def _measure_steps(
+    methodology: Methodology, catalogue: Catalogue, frame_columns: frozenset[str]
+) -> tuple[list[pl.Expr], list[pl.Expr], list[pl.Expr], list[str]]:
     limit = methodology.pathways.max_measures_per_step
-    columns = set(frame.columns)
+    columns = set(frame_columns)
     per_area = {
         a.key: _measure_scores(a.key, methodology, catalogue, columns) for a in methodology.areas
     }
-    frame = frame.with_columns(
+    scores = [
         expr.alias(f"_msk_{a}_{i}")
         for a, items in per_area.items()
         for i, (_, expr) in enumerate(items)
-    )
+    ]
     ranks = []
     for a, items in per_area.items():
         for i in range(len(items)):
@@ -108,7 +124,6 @@ def add_measure_choices(
             ]
             rank = pl.sum_horizontal(ahead) if ahead else pl.lit(0, pl.Int8)
             ranks.append(pl.when(me >= 0).then(rank).alias(f"_mrk_{a}_{i}"))
-    frame = frame.with_columns(ranks)
     texts = []
     for a, items in per_area.items():
         picked = []
@@ -125,16 +140,24 @@ def add_measure_choices(
             else pl.lit("", pl.String)
         )
         texts.append(pl.when(text != "").then(text).alias(f"_measures_{a}"))
-    drop = [c for c in frame.columns if c.startswith(("_msk_", "_mrk_"))]
-    return frame.with_columns(texts).drop(drop)
+    drop = [f"_msk_{a}_{i}" for a, items in per_area.items() for i in range(len(items))]
+    drop += [f"_mrk_{a}_{i}" for a, items in per_area.items() for i in range(len(items))]
+    return scores, ranks, texts, drop
 
 
-def add_ranks(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+def add_ranks(frame: Frame, methodology: Methodology) -> Frame:
     """Add `_rank_<area>` (1 = recommended) from one unique integer sort key per area.
 
     Key, smaller first: level (high, low, not assessed), then priority descending (relevance
     for not-assessed areas) in 1e-4 steps, then the methodology's area order.
     """
+    keys, ranks, drop = cached(
+        "ranks", (methodology,), frozenset(), lambda: _rank_steps(methodology)
+    )
+    return frame.with_columns(keys).with_columns(ranks).drop(drop)
+
+
+def _rank_steps(methodology: Methodology) -> tuple[list[pl.Expr], list[pl.Expr], list[str]]:
     areas = [a.key for a in methodology.areas]
     keys = []
     for order, a in enumerate(areas):
@@ -146,21 +169,37 @@ def add_ranks(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
         )
         points = (score * 10_000).round(0).cast(pl.Int64)
         keys.append((level * 10**9 + (10**7 - points) * 100 + order).alias(f"_sk_{a}"))
-    frame = frame.with_columns(keys)
     ranks = []
     for a in areas:
         ahead = [(pl.col(f"_sk_{b}") < pl.col(f"_sk_{a}")).cast(pl.Int8) for b in areas if b != a]
         rank = pl.sum_horizontal(ahead) + 1 if ahead else pl.lit(1)
         ranks.append(rank.cast(pl.Int8).alias(f"_rank_{a}"))
-    return frame.with_columns(ranks).drop([f"_sk_{a}" for a in areas])
+    return keys, ranks, [f"_sk_{a}" for a in areas]
 
 
-def step_frame(frame: pl.DataFrame, methodology: Methodology, catalogue: Catalogue) -> pl.DataFrame:
+def step_frame(
+    frame: pl.DataFrame, methodology: Methodology, catalogue: Catalogue, columns: frozenset[str]
+) -> pl.DataFrame:
     """Long frame, one row per facility-year × area in the methodology's area order, with rank,
-    pathway role, modules and measures. `frame` must be sorted by facility and year."""
-    frame = add_ranks(add_measure_choices(frame, methodology, catalogue), methodology)
-    columns = set(frame.columns)
+    pathway role, modules and measures. `frame` must be sorted by facility and year and hold
+    the `_rank_` and `_measures_` columns (`add_measure_choices`, `add_ranks`)."""
+    selects, finish = cached(
+        "steps",
+        (methodology, catalogue),
+        columns,
+        lambda: _step_exprs(methodology, catalogue, columns),
+    )
+    # One frame per area, interleaved: rows stay in facility-year order and areas in
+    # methodology order, with no sort of millions of rows.
+    return interleave(frame, selects).with_columns(finish)
+
+
+def _step_exprs(
+    methodology: Methodology, catalogue: Catalogue, frame_columns: frozenset[str]
+) -> tuple[list[list[pl.Expr]], list[pl.Expr]]:
+    columns = set(frame_columns)
     area_enum = pl.Enum([a.key for a in methodology.areas])
+    level_enum = pl.Enum(list(LEVELS))
     stages = stage_keys(methodology)
     foundation_modules = _modules_text([str(m) for m in catalogue.modules_for("data_foundation")])
     foundation_measures = ";".join(m.key for m in catalogue.measures if m.key == "metering") or None
@@ -171,7 +210,7 @@ def step_frame(frame: pl.DataFrame, methodology: Methodology, catalogue: Catalog
         return {
             "area": pl.lit(a, area_enum),
             "rank": pl.col(f"_rank_{a}"),
-            "opportunity_level": pl.col(f"_level_{a}"),
+            "opportunity_level": pl.col(f"_level_{a}").cast(level_enum),
             "indicators_judged": pl.col(f"_judged_{a}"),
             "indicators_worse": pl.col(f"_flagged_{a}").cast(pl.String),
             "gap": pl.col(f"_areagap_{a}"),
@@ -193,21 +232,22 @@ def step_frame(frame: pl.DataFrame, methodology: Methodology, catalogue: Catalog
             "measures": pl.when(assessed).then(pl.col(f"_measures_{a}")).cast(pl.String),
         }
 
-    # One frame per area, interleaved: rows stay in facility-year order and areas in
-    # methodology order, with no sort of millions of rows.
-    long = interleave(
+    selects = [
         [
-            frame.select(
-                *KEYS,
-                "_ftype",
-                "journey_factory_type",
-                "country_iso2",
-                "_stage_facility",
-                *[e.alias(n) for n, e in per_area(a.key).items()],
-            )
-            for a in methodology.areas
+            *[
+                pl.col(k)
+                for k in (
+                    *KEYS,
+                    "_ftype",
+                    "journey_factory_type",
+                    "country_iso2",
+                    "_stage_facility",
+                )
+            ],
+            *[e.alias(n) for n, e in per_area(a.key).items()],
         ]
-    )
+        for a in methodology.areas
+    ]
     first = pl.col("rank") == 1
     level = pl.col("opportunity_level")
     pathway = (
@@ -226,12 +266,16 @@ def step_frame(frame: pl.DataFrame, methodology: Methodology, catalogue: Catalog
         .then(pl.lit("maintain"))
         .otherwise(pl.lit("data_foundation"))
     )
-    return long.with_columns(
-        maturity_stage_key=pl.col("maturity_stage").replace_strict(stages, return_dtype=pl.String),
-        pathway=pathway,
-        step_kind=step_kind,
-        measures=pl.when(first & (level == "not_assessed"))
+    finish = [
+        pl.col("maturity_stage")
+        .replace_strict(stages, return_dtype=pl.Enum(list(stages.values())))
+        .alias("maturity_stage_key"),
+        pathway.cast(pl.Enum(list(PATHWAYS))).alias("pathway"),
+        step_kind.cast(pl.Enum(list(STEP_KINDS))).alias("step_kind"),
+        pl.when(first & (level == "not_assessed"))
         .then(pl.lit(foundation_measures, pl.String))
-        .otherwise(pl.col("measures")),
-        methodology_version=pl.lit(methodology.label),
-    )
+        .otherwise(pl.col("measures"))
+        .alias("measures"),
+        pl.lit(methodology.label, pl.Enum([methodology.label])).alias("methodology_version"),
+    ]
+    return selects, finish

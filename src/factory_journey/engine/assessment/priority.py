@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.engine.assessment.methodology import Methodology
+from factory_journey.engine.assessment.plan import Frame, cached
 from factory_journey.engine.assessment.rules import condition_expr
 
 
@@ -48,11 +49,20 @@ def regional_exprs(
     return factor, pl.when(keys != "").then(keys)
 
 
-def add_priorities(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+def add_priorities(frame: Frame, methodology: Methodology, columns: frozenset[str]) -> Frame:
     """Add `_rel_ _reg_ _adapt_ _need_ _prio_` per area (priority null when not assessed)."""
+    steps = cached(
+        "priority", (methodology,), columns, lambda: _priority_steps(methodology, columns)
+    )
+    for step in steps:
+        frame = frame.with_columns(step)
+    return frame
+
+
+def _priority_steps(methodology: Methodology, frame_columns: frozenset[str]) -> list[list[pl.Expr]]:
     weights = methodology.priority.weights
     top = len(methodology.maturity.stages)
-    columns = set(frame.columns)
+    columns = set(frame_columns)
     exprs: list[pl.Expr] = []
     for area in methodology.areas:
         a = area.key
@@ -68,7 +78,6 @@ def add_priorities(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFram
             applied.alias(f"_adapt_{a}"),
             need.alias(f"_need_{a}"),
         ]
-    frame = frame.with_columns(exprs)
     scores = []
     for area in methodology.areas:
         a = area.key
@@ -80,4 +89,4 @@ def add_priorities(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFram
         )
         # Rounded so that float noise never reorders areas between machines or runs.
         scores.append(score.round(4).alias(f"_prio_{a}"))
-    return frame.with_columns(scores)
+    return [exprs, scores]

@@ -52,5 +52,5 @@ def trajectory_frame(matrix: pl.DataFrame, methodology: Methodology) -> pl.DataF
     return frame.with_columns(
         gap_to_target_kgco2e=gap,
         on_track=gap <= 0,
-        methodology_version=pl.lit(methodology.label),
+        methodology_version=pl.lit(methodology.label, pl.Enum([methodology.label])),
     )
