@@ -180,3 +180,31 @@ def test_ten_thousand_facilities_generate():
     tables = generate_dataset(10_000, [2021, 2022, 2023], 3)
     assert tables["profiles"].height == 30_000
     assert tables["energy"].height > 100_000
+
+
+def test_iter_dataset_gives_the_same_tables():
+    from factory_journey.demo import iter_dataset
+
+    streamed = dict(iter_dataset(25, [2021, 2022], 8))
+    whole = generate_dataset(25, [2021, 2022], 8)
+    assert set(streamed) == set(whole)
+    for name, frame in whole.items():
+        assert_frame_equal(streamed[name], frame)
+
+
+def test_generator_imports_no_adapter():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from factory_journey.demo import generate_dataset\n"
+        "generate_dataset(5, [2021], 1)\n"
+        "bad = [m for m in ('typer', 'rich', 'openpyxl', 'xlsxwriter') if m in sys.modules]\n"
+        "bad += [m for m in sys.modules if m.startswith(('factory_journey.cli', "
+        "'factory_journey.services', 'factory_journey.ingest'))]\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == ""
