@@ -40,6 +40,17 @@ STAGE_LABELS = {
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
+# Paragraphs as single lines, because the help printer keeps line breaks.
+HELP = "\n\n".join((
+    "Evaluate improvement between --baseline and --followup and write the results.",
+    "Per facility and impact area: improved, held, regressed or not comparable (with the "
+    "reason). Per cohort: shares improving by participation group and country, change per "
+    "group, and the effect against the control group (difference-in-differences with "
+    "confidence intervals).",
+    "Writes one CSV per table, evaluation.json and report.html into --out, all or nothing. "
+    "Exit codes: 0 done, 1 problems in the dataset (error report written), 2 bad request.",
+))
+
 
 def _split(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
@@ -87,7 +98,7 @@ def _print_problems(console: Console, run: EvaluationRun) -> None:
 def register(app: typer.Typer) -> None:
     """Add `journey evaluate` to `app`."""
 
-    @app.command("evaluate")
+    @app.command("evaluate", help=HELP)
     def evaluate(
         dataset: str = typer.Argument(
             ...,
@@ -115,13 +126,7 @@ def register(app: typer.Typer) -> None:
         force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
         as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
     ) -> None:
-        """Evaluate improvement between --baseline and --followup and write the results.
-
-        Per facility and impact area: improved, held, regressed or not comparable (with the
-        reason). Per cohort: shares improving by participation group and country, change per
-        group, and the effect against the control group (difference-in-differences with
-        confidence intervals). Writes one CSV per table, evaluation.json and report.html.
-        """
+        """`journey evaluate` (help text in HELP)."""
         console = Console()
         try:
             cohort = cohort_from_options(_split(programmes), _split(countries),
