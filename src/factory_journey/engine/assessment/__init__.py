@@ -16,7 +16,7 @@ import polars as pl
 from factory_journey.engine.assessment.catalogue import Catalogue, default_catalogue
 from factory_journey.engine.assessment.finance import BASELINE_COLUMNS, measure_finance
 from factory_journey.engine.assessment.indicators import evaluate_indicators
-from factory_journey.engine.assessment.layout import order_within_groups
+from factory_journey.engine.assessment.layout import by_row_then_position
 from factory_journey.engine.assessment.maturity import add_maturity
 from factory_journey.engine.assessment.methodology import (
     Methodology,
@@ -139,6 +139,7 @@ def assess(
     pathways = steps.select(
         *KEYS,
         "journey_factory_type",
+        "country_iso2",
         "rank",
         "area",
         "opportunity_level",
@@ -156,11 +157,11 @@ def assess(
         "measures",
         "methodology_version",
     )
-    pathways = order_within_groups(pathways, len(methodology.areas), "rank")
+    pathways = by_row_then_position(pathways, len(methodology.areas), "rank")
 
     # Exactly one recommended step per facility-year, in frame order: align, no join needed.
     recommended = (
-        steps.filter(pl.col("pathway") == "recommended")
+        pathways.filter(pl.col("rank") == 1)
         .select(*KEYS, "area", "measures", "country_iso2")
         .hstack(frame.select(*BASELINE_COLUMNS))
         .filter(pl.col("measures").is_not_null())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.engine.assessment.catalogue import Catalogue
-from factory_journey.engine.assessment.layout import interleave
+from factory_journey.engine.assessment.layout import stack
 from factory_journey.engine.assessment.maturity import stage_keys
 from factory_journey.engine.assessment.methodology import Methodology
 from factory_journey.engine.assessment.plan import Frame, cached
@@ -180,18 +180,18 @@ def _rank_steps(methodology: Methodology) -> tuple[list[pl.Expr], list[pl.Expr],
 def step_frame(
     frame: pl.DataFrame, methodology: Methodology, catalogue: Catalogue, columns: frozenset[str]
 ) -> pl.DataFrame:
-    """Long frame, one row per facility-year × area in the methodology's area order, with rank,
-    pathway role, modules and measures. `frame` must be sorted by facility and year and hold
-    the `_rank_` and `_measures_` columns (`add_measure_choices`, `add_ranks`)."""
+    """Long frame, one row per area × facility-year (area-major, areas in methodology
+    order), with rank, pathway role, modules and measures. `frame` must be sorted by
+    facility and year and hold the `_rank_` and `_measures_` columns (`add_measure_choices`,
+    `add_ranks`)."""
     selects, finish = cached(
         "steps",
         (methodology, catalogue),
         columns,
         lambda: _step_exprs(methodology, catalogue, columns),
     )
-    # One frame per area, interleaved: rows stay in facility-year order and areas in
-    # methodology order, with no sort of millions of rows.
-    return interleave(frame, selects).with_columns(finish)
+    # Area-major stack (see layout.py); `assess` reorders the pathways by facility and rank.
+    return stack(frame, selects).with_columns(finish)
 
 
 def _step_exprs(
