@@ -108,7 +108,7 @@ def indicator_bars(
     `kind` (`facility_worse`, `facility_ok`, `threshold`, `peer`). Scale starts at zero.
     """
     label_w, row_h, gap = 92.0, 17.0, 5.0
-    values = [float(b["value"]) for b in bars if isinstance(b.get("value"), int | float)]
+    values = [float(v) for b in bars if isinstance(v := b.get("value"), int | float)]
     top = max(values) if values else 1.0
     top = top * 1.15 if top > 0 else 1.0
     plot_w = width - label_w - 78
@@ -200,6 +200,28 @@ def trend_lines(
     return _svg(width, height, "".join(parts), title, font)
 
 
+def _text_width(text: str, size: float) -> float:
+    """Rough advance width of a label [px]: CJK full width, other scripts about 0.58 em."""
+    wide = sum(1 for c in text if "\u2e80" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
+    return size * (wide + 0.58 * (len(text) - wide))
+
+
+def _fitted_label(x: float, y: float, text: str, width: float, size: float = 10) -> str:
+    """A centred column label: one line if it fits, else smaller, else two lines."""
+    if _text_width(text, size) <= width:
+        return _text(x, y, text, size, INK, "middle", "bold")
+    small = max(8.0, size * width / _text_width(text, size))
+    if _text_width(text, small) <= width or " " not in text:
+        return _text(x, y, text, small, INK, "middle", "bold")
+    words = text.split(" ")
+    cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i]))
+                                                       - len(" ".join(words[i:]))))
+    first, second = " ".join(words[:cut]), " ".join(words[cut:])
+    size2 = min(size, width / max(_text_width(first, 1), _text_width(second, 1)))
+    return (_text(x, y - size2 * 1.1, first, size2, INK, "middle", "bold")
+            + _text(x, y, second, size2, INK, "middle", "bold"))
+
+
 def heatmap(
     row_labels: Sequence[str],
     col_labels: Sequence[str],
@@ -219,7 +241,7 @@ def heatmap(
     parts = []
     for c, label in enumerate(col_labels):
         cx = label_w + c * cell_w + cell_w / 2
-        parts.append(_text(cx, head_h - 10, label, 10, INK, "middle", "bold"))
+        parts.append(_fitted_label(cx, head_h - 8, label, cell_w - 6))
     for r, label in enumerate(row_labels):
         y = head_h + r * row_h
         parts.append(_text(label_w - 8, y + row_h / 2 + 4, label, 10, INK, "end"))

@@ -30,6 +30,8 @@ from factory_journey.reports.labels import (
 
 Context = dict[str, Any]
 QUALITY_AREAS = ("energy", "water", "wastewater", "waste", "chemicals")
+#: The country heat map shows the countries with most facilities (the table lists all).
+MAX_COUNTRY_COLUMNS = 8
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,8 @@ def _peer_median(matrix: pl.DataFrame, column: str, year: int, factory_type: str
     )[column]
     if peers.len() < 3:
         return None, int(peers.len())
-    return float(peers.cast(pl.Float64).median() or 0.0), int(peers.len())
+    median = peers.cast(pl.Float64).median()
+    return (float(median) if isinstance(median, int | float) else None), int(peers.len())
 
 
 def _indicator_rows(tr: Translator, data: ReportData, ind_rows: list[dict[str, Any]],
@@ -215,8 +218,10 @@ def _trend_chart(tr: Translator, years: list[int], label: str,
     if not values:
         return ""
     ticks = charts.nice_ticks(min(values) / scale, max(values) / scale)
-    scaled = [{"label": name, "values": [None if v is None else v / scale for v in vs]}
-              for name, vs in lines]
+    scaled: list[dict[str, object]] = [
+        {"label": name, "values": [None if v is None else v / scale for v in vs]}
+        for name, vs in lines
+    ]
     return charts.trend_lines(years, scaled, label, [tr.number(t, digits) for t in ticks], ticks,
                               font=charts.font_for(tr.lang))
 
@@ -432,9 +437,11 @@ def portfolio_headings(tr: Translator) -> dict[str, str]:
 
 def _heat(tr: Translator, opps: pl.DataFrame, column: str, col_keys: list[str],
           col_labels: list[str], title: str) -> str:
-    cells, texts = [], []
+    cells: list[list[float | None]] = []
+    texts: list[list[str]] = []
     for area in AREA_ORDER:
-        row_cells, row_texts = [], []
+        row_cells: list[float | None] = []
+        row_texts: list[str] = []
         for key in col_keys:
             sub = opps.filter((pl.col("area").cast(pl.String) == area)
                               & (pl.col(column) == key)
@@ -463,7 +470,8 @@ def build_portfolio_context(data: ReportData, tr: Translator, facility_ids: list
     measures = data.measures.join(keys, on=["facility_id", "year"], how="semi")
     h = portfolio_headings(tr)
 
-    countries = sorted(set(matrix["country_iso2"].drop_nulls().to_list()))
+    by_size = matrix["country_iso2"].drop_nulls().value_counts(sort=True)
+    countries = sorted(by_size["country_iso2"].head(MAX_COUNTRY_COLUMNS).to_list())
     types = [t for t in FACTORY_TYPES if t in set(matrix["journey_factory_type"].to_list())]
     names = dict(zip(matrix["facility_id"].to_list(), matrix["facility_name"].to_list(),
                      strict=True))
@@ -513,7 +521,7 @@ def build_portfolio_context(data: ReportData, tr: Translator, facility_ids: list
         },
         "summary": [
             {"label": tr("Facilities"), "value": tr.number(len(ids))},
-            {"label": tr("Countries"), "value": tr.number(len(countries))},
+            {"label": tr("Countries"), "value": tr.number(by_size.height)},
             {"label": tr("High opportunities"), "value": tr.number(high_count)},
             {"label": tr("Savings per year"),
              "value": tr.money(float(measures["money_saved_usd"].fill_null(0).sum()))},
