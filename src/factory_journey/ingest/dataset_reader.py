@@ -39,7 +39,6 @@ EXTRA_COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
-QUANTITY_COLUMNS = ("quantity_reported", "unit_reported", "quantity_canonical", "unit_canonical")
 PROVENANCE_COLUMNS = ("_file", "_sheet", ROW)
 
 

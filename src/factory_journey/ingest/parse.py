@@ -10,10 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.domain.tables import ColumnType
-
-#: Spellings of yes and no accepted in a yes/no column (any case).
-TRUE_WORDS = ("yes", "y", "true", "t", "1")
-FALSE_WORDS = ("no", "n", "false", "f", "0")
+from factory_journey.ingest.cells import NO, YES
 
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$"
 
@@ -64,10 +61,10 @@ def whole_number(name: str, dtype: pl.DataType) -> pl.Expr:
 
 
 def yes_no(name: str, dtype: pl.DataType) -> pl.Expr:
-    """A boolean from yes/no/true/false/y/n/1/0 (any case)."""
+    """A boolean from yes/no/true/false/y/n/1/0 (any case; the spellings of `cells`)."""
     if dtype == pl.Boolean:
         return pl.col(name)
-    words = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
+    words = dict.fromkeys(YES, True) | dict.fromkeys(NO, False)
     raw = text(name, dtype).str.to_lowercase()
     if dtype.is_numeric():
         raw = pl.col(name).cast(pl.Float64).cast(pl.String).str.replace(r"\.0$", "")
