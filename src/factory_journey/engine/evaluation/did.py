@@ -46,8 +46,10 @@ def bootstrap_group_means(
     out = np.full((replicates, areas), np.nan)
     if n == 0:
         return out
-    valid = (~np.isnan(changes)).astype(np.float64)
-    values = np.where(np.isnan(changes), 0.0, changes)
+    # Values (0 where not comparable) and validity side by side: one product gives both the
+    # sums and the counts of comparable facilities per replicate.
+    both = np.hstack([np.where(np.isnan(changes), 0.0, changes),
+                      (~np.isnan(changes)).astype(np.float64)])
     block = max(1, min(replicates, _BLOCK_CELLS // n))
     for first in range(0, replicates, block):
         size = min(block, replicates - first)
@@ -57,10 +59,9 @@ def bootstrap_group_means(
         weights = np.empty((size, n))
         for row in range(size):
             weights[row] = np.bincount(draws[row], minlength=n)
-        sums = weights @ values
-        taken = weights @ valid
+        totals = weights @ both
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[first : first + size] = sums / taken
+            out[first : first + size] = totals[:, :areas] / totals[:, areas:]
     return out
 
 

@@ -155,6 +155,7 @@ def facility_attributes(
         return pl.col(name) if name in columns else pl.lit(None, dtype=pl.String).alias(name)
 
     year = pl.col("year")
+    years = sorted(int(y) for y in matrix.get_column("year").unique().drop_nulls().to_list())
 
     def pick(name: str) -> pl.Expr:
         # Baseline row, else follow-up row, else the latest row: no sort of the long frame.
@@ -186,8 +187,17 @@ def facility_attributes(
             .alias("factory_type_followup"),
             (year == baseline_year).any().alias("in_baseline"),
             (year == followup_year).any().alias("in_followup"),
-            year.unique().sort().cast(pl.String).str.join(";").alias("years_present"),
+            # One flag per distinct year, joined below: a list per facility costs 5× more.
+            *((year == y).any().alias(f"_in_{y}") for y in years),
         )
+        .with_columns(
+            pl.concat_str(
+                [pl.when(pl.col(f"_in_{y}")).then(pl.lit(str(y))) for y in years],
+                separator=";",
+                ignore_nulls=True,
+            ).alias("years_present")
+        )
+        .drop(f"_in_{y}" for y in years)
         .sort("facility_id")
     )
 
