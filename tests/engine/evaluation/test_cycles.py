@@ -160,3 +160,11 @@ def test_one_year_cycles_and_a_facility_with_its_own_cycle_length():
         ("Y1", 1, 2, 2022, 2023, "regressed"),
         ("Y2", 2, 1, 2021, 2023, "improved"),
     ]
+
+
+def test_a_facility_cycle_length_outside_the_allowed_ones_falls_back_to_the_default():
+    from factory_journey.engine.evaluation.cycles import facility_cycle_years
+
+    matrix = panel([row("A", 2021, cycle_years=5), row("B", 2021, cycle_years=3), row("C", 2021)])
+    lengths = facility_cycle_years(matrix, pl.Series(["A", "B", "C"]), 1, (1, 2, 3))
+    assert lengths.rows() == [("A", 1), ("B", 3), ("C", 1)]

@@ -30,6 +30,7 @@ __all__ = [
     "compare_years",
     "cycle_pairs",
     "disputed_areas",
+    "facility_cycle_years",
     "improvement_cycles",
 ]
 
@@ -324,6 +325,28 @@ def cycle_pairs(baseline_year: int, followup_year: int, cycle_years: int) -> lis
     ]
 
 
+def facility_cycle_years(
+    matrix: pl.DataFrame, facility_ids: pl.Series, default: int, allowed: tuple[int, ...]
+) -> pl.DataFrame:
+    """facility_id, cycle_years [years]: the matrix's optional `cycle_years` of the facility
+    (its first non-null value by year) when it is an allowed length, else `default`."""
+    lengths = pl.DataFrame({"facility_id": facility_ids.cast(pl.String)}).unique(
+        maintain_order=True
+    )
+    if "cycle_years" not in matrix.columns:
+        return lengths.with_columns(pl.lit(default, dtype=pl.Int64).alias("cycle_years"))
+    own = matrix.sort("year").group_by("facility_id").agg(
+        pl.col("cycle_years").drop_nulls().first().cast(pl.Int64).alias("_own")
+    )
+    return lengths.join(own, on="facility_id", how="left", maintain_order="left").select(
+        "facility_id",
+        pl.when(pl.col("_own").is_in(list(allowed)))
+        .then(pl.col("_own"))
+        .otherwise(pl.lit(default, dtype=pl.Int64))
+        .alias("cycle_years"),
+    )
+
+
 def improvement_cycles(
     matrix: pl.DataFrame,
     baseline_year: int,
@@ -337,21 +360,12 @@ def improvement_cycles(
     """Every facility's improvement cycles [years] between baseline and follow-up, judged.
 
     The cycle length is `cycle_years` (default: the rules' default), or per facility the
-    matrix's optional `cycle_years` column (first non-null value of the facility). Returns the
+    matrix's optional `cycle_years` column (see `facility_cycle_years`). Returns the
     rows of `compare_years` for each cycle with `cycle_years` and `cycle` (1, 2, …).
     """
     default = cycle_years or rules.default_cycle_years
     ids = _ids(matrix, facility_ids)
-    lengths = pl.DataFrame({"facility_id": ids.cast(pl.String)}).unique(maintain_order=True)
-    if "cycle_years" in matrix.columns:
-        own = matrix.sort("year").group_by("facility_id").agg(
-            pl.col("cycle_years").drop_nulls().first().alias("_own")
-        )
-        lengths = lengths.join(own, on="facility_id", how="left").select(
-            "facility_id", pl.col("_own").fill_null(default).cast(pl.Int64).alias("cycle_years")
-        )
-    else:
-        lengths = lengths.with_columns(pl.lit(default, dtype=pl.Int64).alias("cycle_years"))
+    lengths = facility_cycle_years(matrix, ids, default, rules.allowed_cycle_years)
     parts: list[pl.DataFrame] = []
     for length in sorted(set(lengths.get_column("cycle_years").to_list())):
         members = lengths.filter(pl.col("cycle_years") == length).get_column("facility_id")

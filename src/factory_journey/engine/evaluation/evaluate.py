@@ -12,6 +12,7 @@ from factory_journey.engine.evaluation.cycles import (
     compare_years,
     cycle_pairs,
     disputed_areas,
+    facility_cycle_years,
     improvement_cycles,
 )
 from factory_journey.engine.evaluation.did import ESTIMATED, difference_in_differences
@@ -151,6 +152,11 @@ def evaluate_programmes(
         attributes.join(groups, on="facility_id", how="left", maintain_order="left"),
         cohort,
         rules.control_group,
+    )
+    facilities = facilities.join(
+        facility_cycle_years(matrix, facilities.get_column("facility_id"), length,
+                             rules.allowed_cycle_years),
+        on="facility_id", how="left", maintain_order="left",
     )
     members = facilities.filter(pl.col("in_cohort"))
     ids = members.get_column("facility_id")
