@@ -156,3 +156,17 @@ def test_unknown_file_in_folder_is_a_warning_not_an_error(tmp_path: Path) -> Non
     codes = {(p.file, p.code) for p in result.problems}
     assert ("notes.csv", "unknown_table") in codes
     assert ("air.csv", "unknown_column") in codes
+
+
+def test_json_lists_are_multi_select_answers(tmp_path: Path) -> None:
+    import json
+
+    document = json.loads((EXAMPLES / "small-dataset.json").read_text("utf-8"))
+    for record in document["profiles"]:
+        record["sipfacilitytype"] = record["sipfacilitytype"].split(";")
+    path = tmp_path / "lists.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = read_dataset(path)
+    assert [p.describe() for p in result.problems] == []
+    types = result.tables["profiles"].filter(pl.col("facility_id") == "VN-VERT-003")
+    assert types["facility_types"][0].to_list() == ["finalProductAssembly", "materialProduction"]

@@ -46,8 +46,15 @@ class LoadedDataset:
 
 
 def cell_text(value: object) -> str | None:
-    """A workbook cell or JSON value as text (blank → None; whole floats lose `.0`)."""
-    return None if is_blank(value) else parse_text(value)
+    """A workbook cell or JSON value as text (blank → None; whole floats lose `.0`; a JSON
+    list becomes a `;`-separated multi-select answer, an object its JSON text)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, list | tuple):
+        return ";".join(text for item in value if (text := cell_text(item)) is not None)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return parse_text(value)
 
 
 def sha256_of(path: Path) -> str:
