@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -78,21 +79,27 @@ def all_reports(facilities: int, workers: int) -> None:
     journey = shutil.which("journey") or str(Path(sys.executable).with_name("journey"))
     command = [journey, "report", str(folder), "--all", "--out", str(out / "pdf"),
                "--workers", str(workers)]
-    print(f"load average before: {os.getloadavg()[0]:.1f}")
+    load_before = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     written = len(list((out / "pdf").glob("*.pdf")))
     size = sum(p.stat().st_size for p in (out / "pdf").glob("*.pdf")) / written / 1024
     print(f"journey report --all, {written} facilities, {workers} workers: {wall:.1f} s wall "
-          f"end to end ({wall / written * 1000:.0f} ms per report; PDF {size:.0f} KB each)")
+          f"end to end ({wall / written * 1000:.0f} ms per report; PDF {size:.0f} KB each); "
+          f"CPU {cpu:.1f} s in all processes (= {cpu / workers:.1f} s on {workers} idle cores); "
+          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
 
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     data = service.load_report_data(folder)
-    t1 = time.perf_counter()
+    c1, t1 = time.process_time(), time.perf_counter()
     service.write_all_reports(data, out / "again", workers=workers)
     t2 = time.perf_counter()
-    print(f"  of which read + matrix + assessment {t1 - t0:.1f} s, rendering {t2 - t1:.1f} s")
+    print(f"  of which read + matrix + assessment {t1 - t0:.1f} s wall ({c1 - c0:.1f} s CPU), "
+          f"rendering {t2 - t1:.1f} s wall")
     shutil.rmtree(out, ignore_errors=True)
 
 

@@ -62,6 +62,20 @@ def test_portfolio(app: typer.Typer, tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"%PDF")
 
 
+def test_portfolio_of_listed_facilities(app: typer.Typer, tmp_path: Path) -> None:
+    listing = tmp_path / "suppliers.txt"
+    listing.write_text("# brand A suppliers\nBD-CS-001\nVN-VERT-003\n", encoding="utf-8")
+    out = tmp_path / "brand.html"
+    result = CliRunner().invoke(app, ["report", DATASET, "--portfolio", "--ids", f"@{listing}",
+                                      "--format", "html", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "BD-CS-001" in page and "CN-MILL-002" not in page
+    bad = CliRunner().invoke(app, ["report", DATASET, "--portfolio", "--ids", "NOPE",
+                                   "--out", str(tmp_path / "x.pdf")])
+    assert bad.exit_code == 1
+
+
 @pytest.mark.parametrize(
     ("args", "code"),
     [

@@ -60,6 +60,9 @@ def register(app: typer.Typer) -> None:
         factory_type: str | None = typer.Option(
             None, "--factory-type", help="Portfolio of one type: cut_sew, mill, vertical, …"
         ),
+        ids: str | None = typer.Option(
+            None, "--ids", help="Portfolio of these facility ids: 'ID1,ID2' or @FILE (one a line)."
+        ),
         title: str = typer.Option("", "--title", help="Portfolio report title."),
         workers: int = typer.Option(2, "--workers", min=1, help="Processes for --all."),
         force: bool = typer.Option(False, "--force", help="Replace an existing --out folder."),
@@ -89,7 +92,8 @@ def register(app: typer.Typer) -> None:
                 target = out or Path(f"portfolio.{fmt}")
                 with console.status(f"Assessing {dataset} and writing the portfolio report…"):
                     service.write_portfolio_report(
-                        dataset, target, lang, fmt, country, factory_type, title
+                        dataset, target, lang, fmt, country, factory_type, title,
+                        _id_list(ids) if ids else None,
                     )
                 console.print(f"Portfolio report written to [bold]{target}[/]")
             else:
@@ -103,6 +107,14 @@ def register(app: typer.Typer) -> None:
         except OutputExistsError as error:
             console.print(f"[bold red]{error}[/]", highlight=False)
             raise typer.Exit(EXIT_INPUT) from error
+
+
+def _id_list(value: str) -> list[str]:
+    """Facility ids from 'ID1,ID2' or from '@FILE' (one id a line, # comments allowed)."""
+    if value.startswith("@"):
+        lines = Path(value[1:]).read_text(encoding="utf-8").splitlines()
+        return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def _write_all(console: Console, dataset: str, out: Path, lang: str, fmt: str, workers: int,

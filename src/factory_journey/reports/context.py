@@ -374,7 +374,7 @@ def build_facility_context(data: ReportData, facility_id: str, tr: Translator,
                      "rows": overview_rows},
         "areas": areas,
         "recommended": _steps(tr, data, recommended, measures),
-        "optional": _steps(tr, data, optional, []),
+        "optional": _steps(tr, data, optional, measures),  # costed when the assessment costs it
         "collect_data": [tr(AREAS[str(s["area"])]) for s in collect],
         "totals": {
             "savings": tr.money(_sum(measures, "money_saved_usd")),

@@ -161,10 +161,17 @@ def write_facility_report(dataset: str | Path, facility_id: str, out: str | Path
 
 def write_portfolio_report(dataset: str | Path, out: str | Path, lang: str = "en",
                            fmt: str = "pdf", country: str | None = None,
-                           factory_type: str | None = None, title: str = "") -> Path:
-    """Write a portfolio report of the dataset (or of one country / factory type)."""
+                           factory_type: str | None = None, title: str = "",
+                           only: list[str] | None = None) -> Path:
+    """Write a portfolio report of the dataset, or of the facilities of one country, one
+    factory type and/or the list `only` (a brand's suppliers, a programme cohort)."""
     data = load_report_data(dataset)
     ids = facility_ids(data, country, factory_type)
+    if only is not None:
+        unknown = sorted(set(only) - set(facility_ids(data)))
+        if unknown:
+            raise ReportInputError(f"Not in the dataset: {', '.join(unknown[:10])}.")
+        ids = [i for i in ids if i in set(only)]
     if not ids:
         raise ReportInputError("No facility matches that selection.")
     target = Path(out)
