@@ -179,3 +179,15 @@ def test_input_problems_give_only_an_error_report(dataset: Path, tmp_path: Path)
     assert run.status == "input_problems"
     assert {p.name for p in (tmp_path / "out").iterdir()} == {
         "errors.csv", "errors.json", "errors.txt"}
+
+
+def test_disputed_rows_come_from_the_ingested_tables():
+    from factory_journey.services.evaluation import disputed_rows
+
+    tables = {
+        "energy": pl.DataFrame({"facility_id": ["A", "B"], "year": [2021, 2023],
+                                "verification_status": ["disputed", "verified"]}),
+        "programmes": pl.DataFrame({"facility_id": ["A"], "programme": ["clp"]}),
+    }
+    assert disputed_rows(tables).rows() == [("A", 2021, "energy", "disputed")]
+    assert disputed_rows({}).is_empty()

@@ -164,6 +164,28 @@ def country_names(codes: Sequence[str | None]) -> dict[str, str]:
     return names
 
 
+def disputed_rows(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """facility_id, year, table, verification_status of every disputed input row.
+
+    Read from the ingested tables rather than the matrix provenance, which large datasets
+    skip; the evaluation leaves the disputed areas out.
+    """
+    parts = [
+        frame.filter(pl.col("verification_status") == "disputed").select(
+            pl.col("facility_id").cast(pl.String),
+            pl.col("year").cast(pl.Int64),
+            pl.lit(name).alias("table"),
+            pl.col("verification_status").cast(pl.String),
+        )
+        for name, frame in tables.items()
+        if {"facility_id", "year", "verification_status"} <= set(frame.columns)
+    ]
+    if not parts:
+        return pl.DataFrame(schema={"facility_id": pl.String, "year": pl.Int64,
+                                    "table": pl.String, "verification_status": pl.String})
+    return pl.concat(parts, how="vertical")
+
+
 def named_insights(result: EvaluationResult, names: dict[str, str]) -> list[str]:
     """The regional insights in words, with country names instead of codes."""
     labels = {a: result.rules.areas[a].label for a in INSIGHT_AREAS if a in result.rules.areas}
@@ -225,7 +247,7 @@ def evaluate_dataset(
             baseline_year,
             followup_year,
             programmes=imported.tables.get("programmes"),
-            provenance=built.provenance if built.provenance.height else None,
+            provenance=disputed_rows(imported.tables),
             cohort=cohort,
             cycle_years=cycle_years,
         )
@@ -319,6 +341,7 @@ __all__ = [
     "Headline",
     "cohort_from_options",
     "country_names",
+    "disputed_rows",
     "evaluate_dataset",
     "evaluation_document",
     "headlines",
