@@ -17,6 +17,7 @@ from pathlib import Path
 from factory_journey.domain.profile import PROFILES
 from factory_journey.domain.tables import PERFORMANCE_TABLES, Column, Table
 from factory_journey.domain.units import CANONICAL_SYMBOLS, accepted_units
+from factory_journey.ingest.checks import ZDHC_UNIT_SPELLINGS
 from factory_journey.reference import load_csv, meta
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "data-format.md"
@@ -60,7 +61,8 @@ def _accepted(column: Column, table: Table) -> str:
             if table.name == "energy":
                 parts.append("for fuels also a volume or mass unit")
     if column.name == "unit" and table.name == "zdhc_wastewater":
-        parts.append("the parameter's unit in zdhc_wastewater_limits.csv (see below)")
+        parts.append("the unit of the parameter (see [zdhc_wastewater_limits.csv]"
+                     "(#zdhc_wastewater_limitscsv))")
     return "; ".join(parts)
 
 
@@ -119,13 +121,24 @@ def reference_section(name: str) -> list[str]:
     lines = [f"### {name}", ""]
     if title:
         lines += [f"{title}.", ""]
-    lines += ["| key | label | also accepted |", "|---|---|---|"]
+    with_unit = "unit" in frame.columns
+    lines += [
+        "| key | label | also accepted |" + (" unit |" if with_unit else ""),
+        "|---|---|---|" + ("---|" if with_unit else ""),
+    ]
     for row in frame.iter_rows(named=True):
         aliases = str(row.get("aliases") or "").replace("|", ";")
         lines.append(
             f"| `{row[key]}` | {_escape(str(row.get('label') or ''))} | "
             f"{_escape(aliases.replace(';', ', '))} |"
+            + (f" {_escape(str(row['unit']))} |" if with_unit else "")
         )
+    if name == "zdhc_wastewater_limits.csv":
+        lines += ["", "A result's `unit` is the unit of its parameter, written in any of these "
+                  "spellings (case and punctuation do not matter; pH and presence take any):", "",
+                  "| unit | accepted spellings |", "|---|---|"]
+        for unit, spellings in ZDHC_UNIT_SPELLINGS.items():
+            lines.append(f"| {unit} | " + ", ".join(f"`{s}`" for s in spellings) + " |")
     return [*lines, ""]
 
 
