@@ -178,11 +178,9 @@ def main() -> None:
     print(f"polars {r['polars']}")
     print(f"read_dataset:  {r['read_s']:7.2f} s")
     print(f"build_matrix:  {r['matrix_s']:7.2f} s  ({r['matrix_rows']:,} facility-years)")
-    print(
-        f"assess:        {r['assess_s']:7.2f} s  ("
-        + ", ".join(f"{k} {v:,}" for k, v in r["rows"].items())
-        + " rows)"
-    )
+    tiled = f" = matrix × {args.tile}" if args.tile > 1 else ""
+    print(f"assess:        {r['assess_s']:7.2f} s  ({r['assessed_rows']:,} facility-years{tiled})")
+    print("  output rows: " + ", ".join(f"{k} {v:,}" for k, v in r["rows"].items()))
     if "end_to_end_s" in r:
         print(f"end to end:    {r['end_to_end_s']:7.2f} s  (read + matrix + assess)")
     print(f"peak RSS:      {r['peak_rss_mb']:,.0f} MB")
