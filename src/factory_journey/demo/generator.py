@@ -594,7 +594,8 @@ def _air(world: _World, rng: np.random.Generator) -> pl.DataFrame:
     f_s, pos_s, kind_s = f_s[order], pos_s[order], kind_s[order]
     n_s = len(f_s)
     src_type = np.array([k[1] for k in kinds])[kind_s]
-    refrigerants = [pick("gwp.csv", name) and name for name, _ in P.REFRIGERANT_CANDIDATES]
+    # Written as facilities write them (R-410A); `pick` checks gwp.csv accepts each spelling.
+    refrigerants = [name for name, _ in P.REFRIGERANT_CANDIDATES if pick("gwp.csv", name)]
     refrigerant_s = np.where(
         src_type == 1,
         categorical(rng, np.array([p for _, p in P.REFRIGERANT_CANDIDATES]), n_s),
@@ -648,7 +649,7 @@ def _chemicals(world: _World, rng: np.random.Generator) -> pl.DataFrame:
     share0 = rng.beta(*P.GATEWAY_BASE, F)
     gain = rng.uniform(*P.STZ_GATEWAY_GAIN, F) * (rng.random(F) >= P.STZ_NO_CHANGE)
     level_target = categorical(rng, np.array([0.55, 0.40, 0.05]), F) + 1
-    verified_p = np.where(world.stz, INCHECK_STZ, INCHECK_OTHER)
+    verified_p = np.where(world.stz, P.INCHECK_VERIFIED_SHARE[1], P.INCHECK_VERIFIED_SHARE[0])
     verified_u = rng.random(F)
     # InCheck is a monthly report: always 12 months a year, even for large annual datasets.
     exposure = _exposure(world.stz_start, world.stz, world.years, world.programme_year, True)
@@ -688,8 +689,6 @@ def _chemicals(world: _World, rng: np.random.Generator) -> pl.DataFrame:
         "verification_status": take(_STATUS_TEXT, status, "s"),
     }, n)
 
-
-INCHECK_OTHER, INCHECK_STZ = P.INCHECK_VERIFIED_SHARE
 
 
 # --- EMS --------------------------------------------------------------------------------------
