@@ -61,6 +61,15 @@ class AssessmentResult:
     warnings: tuple[str, ...] = ()
 
 
+def _is_sorted(frame: pl.DataFrame) -> bool:
+    """True when rows are in strictly increasing (facility_id, year) order."""
+    if frame.height < 2:
+        return True
+    fid, year = pl.col("facility_id"), pl.col("year")
+    later = (fid > fid.shift(1)) | ((fid == fid.shift(1)) & (year > year.shift(1)))
+    return bool(frame.select(later.slice(1).all()).item())
+
+
 def _prepare(matrix: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFrame, list[str]]:
     """Sorted matrix with every column the methodology reads (absent ones as nulls, warned)."""
     needed = (
@@ -78,7 +87,10 @@ def _prepare(matrix: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFra
     needed |= {"production_volume_pcs", "production_volume_kg"}
     absent = sorted(needed - set(matrix.columns))
     frame = matrix.with_columns(pl.lit(None).alias(c) for c in absent) if absent else matrix
-    frame = frame.sort(KEYS, maintain_order=True).with_columns(
+    # The matrix normally arrives sorted; checking is one pass, sorting strings is several.
+    if not _is_sorted(frame):
+        frame = frame.sort(KEYS, maintain_order=True)
+    frame = frame.with_columns(
         _ftype=pl.col("journey_factory_type").cast(pl.String),
         _basis=pl.col("intensity_basis").cast(pl.String),
         country_iso2=pl.col("country_iso2").cast(pl.String),

@@ -131,13 +131,15 @@ def measure_finance(
     """One row per facility-year × measure of `steps` (which hold KEYS, area, measures, the
     baseline columns and country_iso2), with savings, investment and simple payback."""
     table = measure_table(catalogue)
+    # The rank is the position in the step's list, exploded with it: no window over keys.
+    listed = pl.col("measures").str.split(";")
     long = (
-        steps.with_columns(pl.col("measures").str.split(";"))
-        .explode("measures")
-        .rename({"measures": "measure"})
-        .with_columns(
-            measure_rank=(pl.int_range(pl.len()).over(["facility_id", "year"]) + 1).cast(pl.Int8)
+        steps.with_columns(
+            listed.alias("measure"),
+            pl.int_ranges(1, listed.list.len() + 1, dtype=pl.Int8).alias("measure_rank"),
         )
+        .drop("measures")
+        .explode("measure", "measure_rank")
         .join(table, on="measure", how="left", maintain_order="left")
     )
     long = join_prices(long, prices)
