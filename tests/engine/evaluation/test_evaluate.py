@@ -128,3 +128,10 @@ def test_group_tables_follow_the_rules_order():
         "stz_only", "clp_only", "control"]
     assert _energy(result.change_by_group)["group"].to_list() == [
         "stz_only", "clp_only", "control"]
+
+
+def test_an_empty_matrix_gives_empty_tables_not_an_error():
+    matrix, table = _pilot()
+    result = evaluate_programmes(matrix.clear(), 2021, 2023, programmes=table)
+    assert result.shares_overall.is_empty() and result.did.is_empty()
+    assert [c.code for c in result.caveats][:1] == ["no_control"]

@@ -191,10 +191,14 @@ def facility_attributes(
             *((year == y).any().alias(f"_in_{y}") for y in years),
         )
         .with_columns(
-            pl.concat_str(
-                [pl.when(pl.col(f"_in_{y}")).then(pl.lit(str(y))) for y in years],
-                separator=";",
-                ignore_nulls=True,
+            (
+                pl.concat_str(
+                    [pl.when(pl.col(f"_in_{y}")).then(pl.lit(str(y))) for y in years],
+                    separator=";",
+                    ignore_nulls=True,
+                )
+                if years
+                else pl.lit("", dtype=pl.String)
             ).alias("years_present")
         )
         .drop(f"_in_{y}" for y in years)
