@@ -102,6 +102,8 @@ def _reason(tr: Translator, row: dict[str, Any], value: str, threshold: str) -> 
         return tr("Not assessed: the data needed are missing.")
     if row.get("threshold") is None:
         return tr("No threshold applies to this facility.")
+    if row.get("unit") == "yes/no":
+        return tr("Not in place yet.") if row.get("worse_than_threshold") else tr("In place.")
     if row.get("worse_than_threshold"):
         if row.get("direction") == "higher_is_better":
             return tr("{value} is below the threshold of {threshold}.", value=value,
