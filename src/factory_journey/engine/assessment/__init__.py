@@ -97,6 +97,16 @@ def _prepare(matrix: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFra
         un_subregion=pl.col("un_subregion").cast(pl.String),
         un_region=pl.col("un_region").cast(pl.String),
     )
+    frame = frame.with_columns(
+        pl.col(source).cast(pl.Categorical).alias(f"_pk_{name}")
+        for name, source in (
+            ("ftype", "_ftype"),
+            ("basis", "_basis"),
+            ("country_iso2", "country_iso2"),
+            ("un_subregion", "un_subregion"),
+            ("un_region", "un_region"),
+        )
+    )
     warnings = [f"the matrix has no column {name!r}; treated as missing" for name in absent]
     return frame, warnings
 

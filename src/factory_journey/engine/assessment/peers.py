@@ -14,11 +14,13 @@ from factory_journey.engine.assessment.methodology import Indicator, PeerRules
 
 def peer_keys(indicator: Indicator, level: str) -> list[str]:
     """Columns that define a peer group for `indicator` at region `level`."""
-    keys = ["year", "_ftype"]
+    # `_pk_*` are Categorical copies of the text keys (see assess): windows over their integer
+    # codes are much faster than over strings.
+    keys = ["year", "_pk_ftype"]
     if indicator.column.endswith("_per_unit"):
-        keys.append("_basis")
+        keys.append("_pk_basis")
     if level != "global":
-        keys.append(level)
+        keys.append(f"_pk_{level}")
     return keys
 
 
