@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ def _sidecar(name: str) -> Path:
     return data_dir() / f"{stem}.meta.yaml"
 
 
-@lru_cache(maxsize=None)
+@cache
 def meta(name: str) -> dict[str, Any]:
     """Provenance of reference file `name`: source, licence, vintage, version, units and more."""
     path = data_path(name)
@@ -77,14 +77,14 @@ def missing_meta_keys(name: str) -> list[str]:
     return [key for key in REQUIRED_META_KEYS if not str(block.get(key, "") or "").strip()]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_csv(name: str) -> pl.DataFrame:
     """Reference table `name` as a polars DataFrame (read once, then cached; do not mutate)."""
     path = data_path(name)
     return pl.read_csv(path, comment_prefix="#", infer_schema_length=10_000)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(name: str) -> dict[str, Any]:
     """Reference document `name` (a YAML mapping, `meta:` included)."""
     with data_path(name).open(encoding="utf-8") as handle:
