@@ -69,9 +69,7 @@ class Table:
 
 _FACILITY = Column("facility_id", "str", "Facility identifier used across all tables.", True)
 _YEAR = Column("year", "int", "Reporting year.", True, minimum=1990, maximum=2100)
-_MONTH = Column(
-    "month", "int", "Month 1–12; empty for an annual value.", minimum=1, maximum=12
-)
+_MONTH = Column("month", "int", "Month 1–12; empty for an annual value.", minimum=1, maximum=12)
 _UNIT = Column("unit", "str", "Unit as reported (see accepted units).", True)
 _VERIFICATION = Column(
     "verification_status",
@@ -142,8 +140,14 @@ WATER = Table(
         _FACILITY,
         _YEAR,
         _MONTH,
-        Column("source", "str", "Water source.", True, enum="fem_water_sources.csv",
-               fem_ref_id="wtrsourceheader"),
+        Column(
+            "source",
+            "str",
+            "Water source.",
+            True,
+            enum="fem_water_sources.csv",
+            fem_ref_id="wtrsourceheader",
+        ),
         Column(
             "flow",
             "str",
@@ -154,8 +158,12 @@ WATER = Table(
         ),
         Column("quantity", "float", "Volume, in `unit`.", True, dimension="volume", minimum=0),
         _UNIT,
-        Column("tracking_method", "str", "How the volume was tracked.",
-               enum=("meter", "invoice", "estimate")),
+        Column(
+            "tracking_method",
+            "str",
+            "How the volume was tracked.",
+            enum=("meter", "invoice", "estimate"),
+        ),
         _VERIFICATION,
     ),
 )
@@ -168,13 +176,25 @@ WASTEWATER = Table(
         _FACILITY,
         _YEAR,
         _MONTH,
-        Column("wastewater_type", "str", "Type of wastewater.", True,
-               enum=("domestic", "industrial", "combined"), fem_ref_id="wwtypeheader"),
-        Column("quantity", "float", "Volume generated, in `unit`.", True, dimension="volume",
-               minimum=0),
+        Column(
+            "wastewater_type",
+            "str",
+            "Type of wastewater.",
+            True,
+            enum=("domestic", "industrial", "combined"),
+            fem_ref_id="wwtypeheader",
+        ),
+        Column(
+            "quantity", "float", "Volume generated, in `unit`.", True, dimension="volume", minimum=0
+        ),
         _UNIT,
-        Column("recycled_share", "float", "Share of this volume recycled onsite, 0–1.",
-               minimum=0, maximum=1),
+        Column(
+            "recycled_share",
+            "float",
+            "Share of this volume recycled onsite, 0–1.",
+            minimum=0,
+            maximum=1,
+        ),
         Column("discharge_type", "str", "ZDHC discharge type.", enum="zdhc_discharge_types.csv"),
         _VERIFICATION,
     ),
@@ -188,14 +208,20 @@ WASTE = Table(
         _FACILITY,
         _YEAR,
         _MONTH,
-        Column("stream", "str", "FEM waste stream.", True, enum="fem_waste_streams.csv",
-               fem_ref_id="wastestreamheader"),
-        Column("hazardous", "bool", "Hazardous under local law, else the Basel Convention.",
-               True),
+        Column(
+            "stream",
+            "str",
+            "FEM waste stream.",
+            True,
+            enum="fem_waste_streams.csv",
+            fem_ref_id="wastestreamheader",
+        ),
+        Column("hazardous", "bool", "Hazardous under local law, else the Basel Convention.", True),
         Column("quantity", "float", "Mass, in `unit`.", True, dimension="mass", minimum=0),
         _UNIT,
-        Column("disposal_method", "str", "Disposal route.", True,
-               enum="waste_disposal_methods.csv"),
+        Column(
+            "disposal_method", "str", "Disposal route.", True, enum="waste_disposal_methods.csv"
+        ),
         _VERIFICATION,
     ),
 )
@@ -208,13 +234,27 @@ AIR = Table(
         _FACILITY,
         _YEAR,
         Column("source_name", "str", "Name of the source (e.g. Boiler 1, Chiller 2).", True),
-        Column("source_type", "str", "FEM air source type.", True,
-               enum=("point", "fugitive", "mobile"), fem_ref_id="airsourcetype"),
+        Column(
+            "source_type",
+            "str",
+            "FEM air source type.",
+            True,
+            enum=("point", "fugitive", "mobile"),
+            fem_ref_id="airsourcetype",
+        ),
         Column("tracked", "bool", "Emissions of this source are quantified and tracked."),
-        Column("refrigerant", "str", "Refrigerant gas for fugitive sources (e.g. R-410A).",
-               enum="gwp.csv"),
-        Column("refrigerant_recharge_kg", "float",
-               "Refrigerant added in the year to make up leaks [kg].", minimum=0),
+        Column(
+            "refrigerant",
+            "str",
+            "Refrigerant gas for fugitive sources (e.g. R-410A).",
+            enum="gwp.csv",
+        ),
+        Column(
+            "refrigerant_recharge_kg",
+            "float",
+            "Refrigerant added in the year to make up leaks [kg].",
+            minimum=0,
+        ),
         _VERIFICATION,
     ),
 )
@@ -226,19 +266,27 @@ CHEMICALS = Table(
     columns=(
         _FACILITY,
         _YEAR,
-        Column("month", "int", "Month of the InCheck report, 1–12.", True, minimum=1,
-               maximum=12),
-        Column("products_in_inventory", "int", "Chemical products in the inventory.", True,
-               minimum=0),
-        Column("products_on_gateway", "int", "Of these, products listed on the ZDHC Gateway.",
-               minimum=0),
+        Column("month", "int", "Month of the InCheck report, 1–12.", True, minimum=1, maximum=12),
+        Column(
+            "products_in_inventory", "int", "Chemical products in the inventory.", True, minimum=0
+        ),
+        Column(
+            "products_on_gateway",
+            "int",
+            "Of these, products listed on the ZDHC Gateway.",
+            minimum=0,
+        ),
         Column("mrsl_level_1", "int", "Products at MRSL conformance level 1.", minimum=0),
         Column("mrsl_level_2", "int", "Products at MRSL conformance level 2.", minimum=0),
         Column("mrsl_level_3", "int", "Products at MRSL conformance level 3.", minimum=0),
         Column("incheck_verified", "bool", "The InCheck report is verified (Level 1 or 2)."),
-        Column("supplier_to_zero_level", "int",
-               "ZDHC Supplier to Zero certificate level held in this month (0 = none).",
-               minimum=0, maximum=3),
+        Column(
+            "supplier_to_zero_level",
+            "int",
+            "ZDHC Supplier to Zero certificate level held in this month (0 = none).",
+            minimum=0,
+            maximum=3,
+        ),
         _VERIFICATION,
     ),
 )
@@ -250,17 +298,29 @@ EMS = Table(
     columns=(
         _FACILITY,
         _YEAR,
-        Column("area", "str", "Impact area.", True,
-               enum=("ems", "energy", "water", "wastewater", "waste", "air", "chemicals")),
+        Column(
+            "area",
+            "str",
+            "Impact area.",
+            True,
+            enum=("ems", "energy", "water", "wastewater", "waste", "air", "chemicals"),
+        ),
         Column("has_policy", "bool", "A written environmental policy covers this area."),
-        Column("has_management_system", "bool",
-               "A certified or documented management system (e.g. ISO 14001) covers it."),
+        Column(
+            "has_management_system",
+            "bool",
+            "A certified or documented management system (e.g. ISO 14001) covers it.",
+        ),
         Column("has_baseline", "bool", "A baseline is established for this area."),
         Column("has_target", "bool", "A reduction or improvement target is set."),
-        Column("target_reduction_pct", "float", "Size of the target [% reduction].",
-               minimum=0, maximum=100),
-        Column("target_year", "int", "Year the target is to be met.", minimum=2000,
-               maximum=2100),
+        Column(
+            "target_reduction_pct",
+            "float",
+            "Size of the target [% reduction].",
+            minimum=0,
+            maximum=100,
+        ),
+        Column("target_year", "int", "Year the target is to be met.", minimum=2000, maximum=2100),
         Column("tracks_progress", "bool", "Progress against the target is tracked."),
         _VERIFICATION,
     ),
@@ -273,14 +333,32 @@ ZDHC_WASTEWATER = Table(
     columns=(
         _FACILITY,
         Column("sample_date", "date", "Date the sample was taken (YYYY-MM-DD).", True),
-        Column("parameter", "str", "ZDHC wastewater parameter.", True,
-               enum="zdhc_wastewater_limits.csv"),
+        Column(
+            "year",
+            "int",
+            "Reporting year; optional, must be the year of sample_date.",
+            minimum=1990,
+            maximum=2100,
+        ),
+        Column(
+            "parameter",
+            "str",
+            "ZDHC wastewater parameter.",
+            True,
+            enum="zdhc_wastewater_limits.csv",
+        ),
         Column("value", "float", "Measured value, in `unit`.", True),
         Column("unit", "str", "Unit of the value (mg/L, °C, m-1, cfu/100 mL, …).", True),
-        Column("discharge_type", "str", "ZDHC discharge type.", True,
-               enum="zdhc_discharge_types.csv"),
-        Column("sampling_point", "str", "Where the sample was taken.", True,
-               enum=("untreated", "discharged", "sludge")),
+        Column(
+            "discharge_type", "str", "ZDHC discharge type.", True, enum="zdhc_discharge_types.csv"
+        ),
+        Column(
+            "sampling_point",
+            "str",
+            "Where the sample was taken.",
+            True,
+            enum=("untreated", "discharged", "sludge"),
+        ),
         Column("report_id", "str", "ClearStream / lab report reference."),
         _VERIFICATION,
     ),
@@ -293,8 +371,14 @@ PROGRAMMES = Table(
     key=("facility_id", "programme", "start_date"),
     columns=(
         _FACILITY,
-        Column("programme", "str", "Programme.", True, enum="programmes.csv",
-               fem_ref_id="sipindustryprograms"),
+        Column(
+            "programme",
+            "str",
+            "Programme.",
+            True,
+            enum="programmes.csv",
+            fem_ref_id="sipindustryprograms",
+        ),
         Column("start_date", "date", "Enrolment start (YYYY-MM-DD or YYYY-MM).", True),
         Column("end_date", "date", "Enrolment end; empty while ongoing."),
         Column("rating", "str", "Rating or status received."),

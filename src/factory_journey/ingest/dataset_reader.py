@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from factory_journey.domain.tables import PERFORMANCE_TABLES, Column, Table
+from factory_journey.domain.tables import PERFORMANCE_TABLES, Table
 from factory_journey.ingest import checks, parse
 from factory_journey.ingest.formats import ROW, RawTable, load_dataset
 from factory_journey.ingest.problem_log import ProblemLog, Source
@@ -25,19 +25,6 @@ from factory_journey.reference.tables import zdhc_limits
 
 #: `progress(stage, done, total)`: stage is "read" or "validate".
 Progress = Callable[[str, int, int], None]
-
-#: Optional columns a table accepts besides those of `domain/tables.py`.
-EXTRA_COLUMNS: dict[str, tuple[Column, ...]] = {
-    "zdhc_wastewater": (
-        Column(
-            "year",
-            "int",
-            "Reporting year; optional, must be the year of sample_date.",
-            minimum=1990,
-            maximum=2100,
-        ),
-    ),
-}
 
 PROVENANCE_COLUMNS = ("_file", "_sheet", ROW)
 
@@ -122,7 +109,7 @@ def read_performance_table(
     """One performance table typed, converted and checked; None when it cannot be read.
 
     `profiles` holds the facility_id and year of every profile row given."""
-    frame = validate_table(raw, spec, log, EXTRA_COLUMNS.get(spec.name, ()))
+    frame = validate_table(raw, spec, log)
     if frame is None:
         return None
     source = raw.source
