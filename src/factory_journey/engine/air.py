@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from factory_journey.engine.exprs import collect
 from factory_journey.engine.quality import quality_aggs, quality_rows
 from factory_journey.engine.refdata import normalise_key
 
@@ -17,7 +18,7 @@ from factory_journey.engine.refdata import normalise_key
 def air_rows(air: pl.LazyFrame, gwp: dict[str, float]) -> pl.LazyFrame:
     """Air rows with `_refrigerant_kgco2e` per source [kgCO2e] (0 without a recharge)."""
     # Normalise the few distinct spellings in Python, not every row in polars.
-    present = air.select(pl.col("refrigerant").cast(pl.String).unique()).collect()
+    present = collect(air.select(pl.col("refrigerant").cast(pl.String).unique()))
     factors = {
         spelling: gwp[normalise_key(spelling)]
         for spelling in present.get_column("refrigerant").drop_nulls().to_list()

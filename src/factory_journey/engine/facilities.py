@@ -30,12 +30,12 @@ def _volume_sum(columns: list[str], available: set[str]) -> pl.Expr:
 
 
 def _joined(column: str, schema: pl.Schema) -> pl.Expr:
-    """A list column `;`-joined (sorted), or a string column as is."""
+    """A list column `;`-joined in the order given, or a string column as is."""
     if column not in schema:
         return pl.lit(None, dtype=pl.String).alias(column)
     dtype = schema[column]
     if isinstance(dtype, pl.List):
-        return pl.col(column).list.sort().list.join(";").alias(column)
+        return pl.col(column).list.join(";").alias(column)
     return pl.col(column).cast(pl.String).alias(column)
 
 
@@ -80,7 +80,7 @@ def facility_keys(
         _volume_sum(pcs, names).alias("production_volume_pcs"),
         _volume_sum(kg, names).alias("production_volume_kg"),
         _column("water_stress_score", schema, pl.Float64).alias("_site_water_stress"),
-    ).unique(subset=list(KEYS), keep="first", maintain_order=True)
+    )
     regions = countries.lazy().select(
         pl.col("iso2").cast(pl.String).alias("country_iso2"),
         pl.col("iso3").cast(pl.String).alias("_iso3"),

@@ -29,7 +29,7 @@ from factory_journey.engine import (
     zdhc,
 )
 from factory_journey.engine.catalogue import catalogue_version, matrix_columns
-from factory_journey.engine.exprs import KEYS, unknown_if
+from factory_journey.engine.exprs import KEYS, collect, unknown_if
 from factory_journey.engine.facilities import facility_keys, keys_from_tables, programmes_active
 from factory_journey.engine.provenance import PROVENANCE_SCHEMA, provenance_frame
 from factory_journey.engine.refdata import EngineReference, default_reference
@@ -37,15 +37,15 @@ from factory_journey.engine.refdata import EngineReference, default_reference
 #: Above this many input rows, provenance is not collected unless asked for.
 PROVENANCE_AUTO_LIMIT = 2_000_000
 
-ZDHC_LEVELS_SCHEMA: dict[str, type[pl.DataType]] = {
+ZDHC_LEVELS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "facility_id": pl.String,
     "year": pl.Int64,
     "sample_date": pl.Date,
     "parameter": pl.String,
-    "kind": pl.String,
+    "kind": zdhc.KIND_DTYPE,
     "value": pl.Float64,
     "unit": pl.String,
-    "level": pl.String,
+    "level": zdhc.LEVEL_DTYPE,
 }
 
 
@@ -139,7 +139,7 @@ def _area_frames(
         rows = wastewater.wastewater_rows(lazy["wastewater"])
         frames.append(rows.group_by(*KEYS).agg(*wastewater.wastewater_aggs()))
     if graded is not None:
-        frames.append(zdhc.zdhc_rows(graded).group_by(*KEYS).agg(*zdhc.zdhc_aggs()))
+        frames.append(zdhc.zdhc_sample_aggs(graded))
     if "waste" in lazy:
         rows = waste.waste_rows(lazy["waste"], reference.waste_routes)
         frames.append(rows.group_by(*KEYS).agg(*waste.waste_aggs()))
@@ -195,11 +195,11 @@ def build_matrix(
         keys = facility_keys(
             keys_from_tables(performance), ref.facility_types, ref.countries, ref.water_stress
         )
-    keys = keys.collect().lazy()
+    keys = collect(keys).lazy()
 
     graded_df = None
     if "zdhc_wastewater" in lazy:
-        graded_df = zdhc.graded_results(lazy["zdhc_wastewater"], ref.zdhc_limits).collect()
+        graded_df = zdhc.graded_results(lazy["zdhc_wastewater"], ref.zdhc_limits)
     graded = graded_df.lazy() if graded_df is not None else None
 
     wide = keys
@@ -226,21 +226,19 @@ def build_matrix(
         ).alias("water_risk_category"),
         *[e for area in quality.MONTHLY_AREAS for e in quality.completeness_columns(area)],
     )
-    columns = matrix_columns()
-    matrix = wide.select(columns).sort(*KEYS).collect()
+    matrix = _sorted_unique(collect(wide.select(matrix_columns())))
 
     rows = sum(frame.height for frame in tables.values())
     include = rows <= PROVENANCE_AUTO_LIMIT if with_provenance is None else with_provenance
     if include:
-        provenance = (
-            provenance_frame(lazy)
-            .sort(*KEYS, "table", "_file", "_sheet", "_row", maintain_order=True)
-            .collect()
+        provenance = collect(
+            provenance_frame(lazy).sort(*KEYS, "table", "_file", "_sheet", "_row",
+                                        maintain_order=True)
         )
     else:
         provenance = pl.DataFrame(schema=PROVENANCE_SCHEMA)
     levels = (
-        graded_df.sort(*KEYS, "parameter", "value", maintain_order=True)
+        graded_df
         if graded_df is not None
         else pl.DataFrame(schema=ZDHC_LEVELS_SCHEMA)
     )
@@ -252,6 +250,26 @@ def build_matrix(
         "engine": _engine_version(),
     }
     return MatrixResult(matrix, levels, provenance, versions, include)
+
+
+def _sorted_unique(matrix: pl.DataFrame) -> pl.DataFrame:
+    """Rows ordered by facility_id and year, one per facility-year.
+
+    Profiles usually come sorted and unique; checking that with a vectorised comparison of
+    neighbours is much cheaper than sorting or de-duplicating a million rows again.
+    """
+    facility, year = pl.col("facility_id"), pl.col("year")
+    previous_facility, previous_year = facility.shift(), year.shift()
+    ascending = (facility > previous_facility) | (
+        (facility == previous_facility) & (year > previous_year)
+    )
+    in_order = matrix.select(ascending.fill_null(True).all()).item()
+    if in_order:
+        return matrix
+    # Duplicated facility-years (not expected after ingest): keep the first, deterministically.
+    return matrix.unique(subset=list(KEYS), keep="first", maintain_order=True).sort(
+        *KEYS, maintain_order=True
+    )
 
 
 def _area_placeholders() -> dict[str, pl.DataType]:

@@ -7,7 +7,8 @@ foundational, else `fail`. A `range` parameter (pH) meets a level when min ≤ v
 The facility-year's overall level is the **worst** level across the parameters of its latest
 **discharged** sample of the year (latest sample date; all parameters of that date count).
 Untreated and sludge samples are not graded. A result whose unit is not the limit's unit, or a
-parameter without a limit, gets no level and is not counted as tested.
+parameter without a limit, gets no level and is not counted as tested. `zdhc_levels` lists
+every graded discharged result of the year (all sample dates), so the history stays visible.
 
 ClearStream-style points: each conventional, anion or metal parameter scores 1 / 2 / 3 at
 foundational / progressive / aspirational (0 when failing); the maximum is 3 × parameters
@@ -16,8 +17,10 @@ tested.
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
+from factory_journey.engine.exprs import collect
 from factory_journey.engine.refdata import normalise_key
 
 LEVELS: tuple[str, ...] = ("fail", "foundational", "progressive", "aspirational")
@@ -43,147 +46,184 @@ def _unit_key(spelling: str | None) -> str:
 
 
 def limits_frame(limits: pl.DataFrame) -> pl.DataFrame:
-    """Limits keyed by every normalised spelling of a parameter (key, label, aliases)."""
-    rows: list[dict[str, object]] = []
+    """One row per parameter (row number = its code) with normalised unit and float limits."""
+    frame = limits.select(
+        pl.col("parameter").cast(pl.String).alias("parameter_key"),
+        pl.col("kind").cast(pl.String),
+        pl.col("unit").cast(pl.String)
+        .map_elements(_unit_key, return_dtype=pl.String, skip_nulls=False)
+        .alias("_limit_unit"),
+        (pl.col("comparison").cast(pl.String) == "range").fill_null(False).alias("_is_range"),
+        *[pl.col(level).cast(pl.Float64).alias(f"_{level}_max") for level in LEVELS[1:]],
+        *[pl.col(f"{level}_min").cast(pl.Float64).alias(f"_{level}_min")
+          for level in LEVELS[1:]],
+    )
+    return frame.unique(subset="parameter_key", keep="first", maintain_order=True)
+
+
+def _parameter_codes(limits: pl.DataFrame, table: pl.DataFrame) -> dict[str, int]:
+    """Every normalised spelling of a parameter (key, label, aliases) → its row in `table`."""
+    codes = {key: code for code, key in enumerate(table.get_column("parameter_key").to_list())}
+    out: dict[str, int] = {}
     for row in limits.iter_rows(named=True):
-        spellings = {row["parameter"], row.get("label"), *str(row.get("aliases") or "").split(";")}
+        code = codes[str(row["parameter"])]
+        spellings = [row["parameter"], row.get("label"), *str(row.get("aliases") or "").split(";")]
         for spelling in spellings:
-            if not spelling:
-                continue
-            rows.append(
-                {
-                    "_parameter_key": normalise_key(str(spelling)),
-                    "parameter_key": row["parameter"],
-                    "kind": row.get("kind"),
-                    "_limit_unit": _unit_key(row.get("unit")),
-                    "comparison": row.get("comparison") or "max",
-                    **{
-                        f"_{level}_{bound}": _float(row.get(f"{level}_{bound}"))
-                        for level in LEVELS[1:]
-                        for bound in ("min",)
-                    },
-                    **{f"_{level}_max": _float(row.get(level)) for level in LEVELS[1:]},
-                }
-            )
-    frame = pl.DataFrame(rows, infer_schema_length=None)
-    return frame.unique(subset="_parameter_key", keep="first", maintain_order=True)
-
-
-def _float(value: object) -> float | None:
-    if value is None or value == "":
-        return None
-    return float(str(value))
-
-
-def _meets(level: str) -> pl.Expr:
-    value = pl.col("value").cast(pl.Float64)
-    upper = pl.col(f"_{level}_max")
-    lower = pl.col(f"_{level}_min")
-    within_upper = upper.is_null() | (value <= upper)
-    within_lower = (pl.col("comparison") != "range") | lower.is_null() | (value >= lower)
-    has_limit = upper.is_not_null() | lower.is_not_null()
-    return has_limit & within_upper & within_lower
+            if spelling:
+                out.setdefault(normalise_key(str(spelling)), code)
+    return out
 
 
 def _spelling_maps(
-    zdhc: pl.LazyFrame, table: pl.DataFrame
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Parameter spelling → limit key and unit spelling → unit key, for the values present.
+    rows: pl.DataFrame, codes: dict[str, int], unit_codes: dict[str, int]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Parameter spelling → parameter code and unit spelling → unit code, for values present.
 
-    Normalising the few distinct spellings in Python and mapping them back is far cheaper
-    than running string functions over millions of result rows.
+    Normalising the few distinct spellings in Python and mapping them back as small integers
+    is far cheaper than running string functions over millions of result rows.
     """
-    present = pl.collect_all(
-        [
-            zdhc.select(pl.col("parameter").cast(pl.String).unique()),
-            zdhc.select(pl.col("unit").cast(pl.String).unique()),
-        ]
-    )
-    lookup = dict(
-        zip(table.get_column("_parameter_key").to_list(),
-            table.get_column("parameter_key").to_list(), strict=True)
-    )
     parameters = {
-        p: lookup[normalise_key(p)]
-        for p in present[0].get_column("parameter").drop_nulls().to_list()
-        if normalise_key(p) in lookup
+        p: codes[normalise_key(p)]
+        for p in rows.get_column("parameter").unique().drop_nulls().to_list()
+        if normalise_key(p) in codes
     }
-    units = {u: _unit_key(u) for u in present[1].get_column("unit").drop_nulls().to_list()}
+    units = {
+        u: unit_codes.get(_unit_key(u), -1)
+        for u in rows.get_column("unit").unique().drop_nulls().to_list()
+    }
     return parameters, units
 
 
-def graded_results(zdhc: pl.LazyFrame, limits: pl.DataFrame) -> pl.LazyFrame:
-    """Level of every parameter of each facility-year's latest discharged sample.
+def _level_ranks(
+    table: pl.DataFrame, code: np.ndarray, unit_code: np.ndarray, value: np.ndarray,
+    empty_unit: int,
+) -> np.ndarray:
+    """Rank 0–3 (fail … aspirational) per result, −1 where it cannot be graded.
 
-    Returns facility_id, year, sample_date, parameter, kind, value, unit, level (null when
-    the parameter or its unit is unknown).
+    numpy fancy indexing of the small limit arrays by parameter code is the cheapest way to
+    give millions of results their limits (no join, no per-row strings). `code` uses
+    `table.height` for an unknown parameter, which indexes a padding row without limits.
+    """
+
+    def column(name: str, fill: object) -> np.ndarray:
+        values = table.get_column(name).fill_null(fill).to_numpy()
+        return np.append(values, np.array([fill], dtype=values.dtype))
+
+    limit_unit = column("_limit_unit_code", -2)
+    unitless = column("_unitless", False)
+    is_range = column("_is_range", False)
+    rank = np.zeros(len(code), dtype=np.int8)
+    # From the least to the most demanding level: each level met overrides the one below.
+    for level in LEVELS[1:]:
+        upper = column(f"_{level}_max", np.nan)[code]
+        lower = column(f"_{level}_min", np.nan)[code]
+        has = ~np.isnan(upper) | ~np.isnan(lower)
+        within_upper = np.isnan(upper) | (value <= upper)
+        within_lower = ~is_range[code] | np.isnan(lower) | (value >= lower)
+        rank = np.where(has & within_upper & within_lower, np.int8(LEVEL_RANK[level]), rank)
+    unit_ok = (unit_code == limit_unit[code]) | ((unit_code == empty_unit) & unitless[code])
+    known = (code < table.height) & unit_ok & ~np.isnan(value)
+    return np.where(known, rank, np.int8(-1))
+
+
+LEVEL_DTYPE = pl.Enum(LEVELS)
+KIND_DTYPE = pl.Enum(("conventional", "anion", "metal", "mrsl", "other"))
+
+
+def graded_results(zdhc: pl.LazyFrame, limits: pl.DataFrame) -> pl.DataFrame:
+    """Level of every discharged result (all samples of the year).
+
+    Returns facility_id, year, sample_date, parameter and unit (as given; ingestion turns a
+    parameter into its limit key), kind, value, level (Enum fail < foundational < progressive
+    < aspirational; null when the parameter or its unit is unknown).
     """
     table = limits_frame(limits)
-    parameters, units = _spelling_maps(zdhc, table)
-    by_key = table.unique(subset="parameter_key", keep="first", maintain_order=True).drop(
-        "_parameter_key"
+    unit_names = sorted({*table.get_column("_limit_unit").drop_nulls().to_list(), ""})
+    unit_codes = {name: code for code, name in enumerate(unit_names)}
+    table = table.with_columns(
+        pl.col("_limit_unit").replace_strict(unit_codes, return_dtype=pl.Int32)
+        .alias("_limit_unit_code"),
+        pl.col("_limit_unit").is_in(list(_UNITLESS)).alias("_unitless"),
+        pl.col("kind").cast(pl.String).replace_strict(
+            {k: k for k in KIND_DTYPE.categories}, default="other"
+        ).cast(KIND_DTYPE),
     )
     point = pl.col("sampling_point").cast(pl.String)
-    rows = zdhc.filter(point.is_in(["discharged", "Discharged", "DISCHARGED"]))
-    latest = pl.col("sample_date").max().over("facility_id", "year")
-    rows = rows.filter(pl.col("sample_date") == latest).with_columns(
-        pl.col("parameter").cast(pl.String)
-        .replace_strict(parameters, default=None, return_dtype=pl.String)
-        .alias("parameter_key"),
-        pl.col("unit").cast(pl.String)
-        .replace_strict(units, default="", return_dtype=pl.String)
-        .alias("_unit_key"),
+    rows = collect(
+        zdhc.filter(point.is_in(["discharged", "Discharged", "DISCHARGED"])).select(
+            "facility_id",
+            "year",
+            "sample_date",
+            pl.col("parameter").cast(pl.String),
+            pl.col("value").cast(pl.Float64),
+            pl.col("unit").cast(pl.String),
+        )
     )
-    rows = rows.join(by_key.lazy(), on="parameter_key", how="left")
-    unit = pl.col("_unit_key").fill_null("")
-    unit_ok = (unit == pl.col("_limit_unit")) | (
-        (unit == "") & pl.col("_limit_unit").is_in(list(_UNITLESS))
+    parameters, units = _spelling_maps(rows, _parameter_codes(limits, table), unit_codes)
+    rows = rows.with_columns(
+        pl.col("parameter")
+        .replace_strict(parameters, default=table.height, return_dtype=pl.UInt32)
+        .alias("_code"),
+        pl.col("unit")
+        .replace_strict(units, default=unit_codes[""], return_dtype=pl.Int32)
+        .alias("_unit_code"),
     )
-    graded = (
-        pl.when(pl.col("parameter_key").is_null() | ~unit_ok.fill_null(False)
-                | pl.col("value").is_null())
-        .then(None)
-        .when(_meets("aspirational")).then(pl.lit("aspirational"))
-        .when(_meets("progressive")).then(pl.lit("progressive"))
-        .when(_meets("foundational")).then(pl.lit("foundational"))
-        .otherwise(pl.lit("fail"))
+    code = rows.get_column("_code").to_numpy()
+    rank = _level_ranks(
+        table,
+        code,
+        rows.get_column("_unit_code").to_numpy(),
+        rows.get_column("value").fill_null(np.nan).to_numpy(),
+        unit_codes[""],
     )
-    return rows.with_columns(graded.alias("level")).select(
+    kinds = pl.concat([table.get_column("kind"), pl.Series([None], dtype=KIND_DTYPE)])
+    levels = pl.Series(LEVELS).cast(LEVEL_DTYPE)
+    # A null index gathers a null level (not gradable).
+    index = pl.Series(np.where(rank < 0, np.nan, rank), nan_to_null=True).cast(pl.UInt32)
+    return rows.select(
         "facility_id",
         "year",
         "sample_date",
-        pl.coalesce(pl.col("parameter_key"), pl.col("parameter").cast(pl.String))
-        .alias("parameter"),
-        "kind",
-        pl.col("value").cast(pl.Float64),
-        pl.col("unit").cast(pl.String),
-        "level",
+        "parameter",
+        kinds.gather(code).alias("kind"),
+        "value",
+        "unit",
+        levels.gather(index).alias("level"),
     )
 
 
-def zdhc_rows(graded: pl.LazyFrame) -> pl.LazyFrame:
-    """Graded results with the parts the facility-year aggregation sums."""
+def zdhc_sample_aggs(graded: pl.LazyFrame) -> pl.LazyFrame:
+    """Per facility-year, the counts and points of its latest discharged sample.
+
+    Two steps keep it cheap: aggregate each sample (facility, year, date), then take the
+    latest sample's figures with `max_by(sample_date)` over the (far fewer) samples.
+    """
     level = pl.col("level")
-    rank = level.replace_strict(LEVEL_RANK, default=None, return_dtype=pl.Int32)
-    scored = pl.col("kind").is_in(list(SCORED_KINDS)) & level.is_not_null()
-    return graded.with_columns(
+    rank = level.to_physical().cast(pl.Int32)
+    scored = pl.col("kind").cast(pl.String).is_in(list(SCORED_KINDS)) & level.is_not_null()
+    per_row = graded.with_columns(
         level.is_not_null().cast(pl.Int32).alias("_tested"),
         (level == "fail").fill_null(False).cast(pl.Int32).alias("_failing"),
         rank.alias("_rank"),
         pl.when(scored).then(rank).otherwise(0).alias("_points"),
         scored.cast(pl.Int32).alias("_scored"),
     )
-
-
-def zdhc_aggs() -> list[pl.Expr]:
-    """Per facility-year: parameters tested, failing, worst rank and ClearStream points."""
-    return [
-        pl.col("_tested").sum().cast(pl.Int32).alias("zdhc_parameters_tested"),
-        pl.col("_failing").sum().cast(pl.Int32).alias("zdhc_parameters_failing_foundational"),
-        pl.col("_rank").min().alias("_zdhc_worst_rank"),
-        pl.col("_points").sum().cast(pl.Int32).alias("clearstream_points"),
-        (pl.col("_scored").sum() * 3).cast(pl.Int32).alias("clearstream_max_points"),
-    ]
+    samples = per_row.group_by("facility_id", "year", "sample_date").agg(
+        pl.col("_tested").sum(),
+        pl.col("_failing").sum(),
+        pl.col("_rank").min(),
+        pl.col("_points").sum(),
+        pl.col("_scored").sum(),
+    )
+    latest = pl.col("sample_date")
+    return samples.group_by("facility_id", "year").agg(
+        pl.col("_tested").max_by(latest).cast(pl.Int32).alias("zdhc_parameters_tested"),
+        pl.col("_failing").max_by(latest).cast(pl.Int32)
+        .alias("zdhc_parameters_failing_foundational"),
+        pl.col("_rank").max_by(latest).alias("_zdhc_worst_rank"),
+        pl.col("_points").max_by(latest).cast(pl.Int32).alias("clearstream_points"),
+        (pl.col("_scored").max_by(latest) * 3).cast(pl.Int32).alias("clearstream_max_points"),
+    )
 
 
 def zdhc_columns() -> list[pl.Expr]:

@@ -1,0 +1,173 @@
+"""Benchmark: build the Data Matrix for N facility-years of demo data.
+
+    python benchmarks/bench_matrix.py --facility-years 1000000
+
+1. Generate the dataset with `factory_journey.demo.generate_dataset` (facilities × years) and
+   write it as Parquet (not timed; skipped when the folder already holds it).
+2. In a fresh child process (so that generation does not count towards peak memory):
+   - read: `factory_journey.ingest.read_dataset(folder)` — parse, validate, convert units
+     (the ingested tables are saved once to `<workdir>/ingested/`; `--from-ingested` reads
+     those instead, to time the engine without ingest);
+   - build: `factory_journey.engine.matrix.build_matrix(tables)`;
+   - end to end = read + build; peak RSS of the child from `resource.getrusage`.
+   Provenance is off for the timed build unless `--with-provenance` is given; the child then
+   times a second build with provenance when `--also-provenance` is given.
+Times are wall-clock (`time.perf_counter`) on whatever else the machine is doing, so the
+load average at start and end is printed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+
+def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    # Linux reports ru_maxrss in KiB.
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _generate(folder: Path, facility_years: int, years: int, seed: int) -> dict[str, object]:
+    start = time.perf_counter()
+    first_year = 2024 - years
+    try:
+        from factory_journey.demo import generate_dataset
+
+        facilities = math.ceil(facility_years / years)
+        tables = generate_dataset(facilities, range(first_year, first_year + years), seed)
+        generator = "factory_journey.demo.generate_dataset"
+    except ImportError:  # pragma: no cover - before the demo package existed
+        sys.path.insert(0, str(Path(__file__).parent))
+        from synthetic_inputs import generate
+
+        tables = generate(facility_years, seed)
+        generator = "benchmarks/synthetic_inputs.py"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.write_parquet(folder / f"{name}.parquet")
+    rows = {name: frame.height for name, frame in tables.items()}
+    info = {"generator": generator, "rows": rows, "seconds": time.perf_counter() - start}
+    (folder / "bench_info.json").write_text(json.dumps(info, indent=1))
+    return info
+
+
+def _measure(folder: Path, with_provenance: bool, also_provenance: bool,
+             from_ingested: bool) -> dict[str, object]:
+    """Runs in the child process: read, build, and report as JSON on stdout."""
+    from factory_journey.engine.matrix import build_matrix
+    from factory_journey.engine.refdata import default_reference
+
+    out: dict[str, object] = {"polars": pl.__version__}
+    default_reference("AR5")  # reference files are read once per process; not the workload
+    ingested = folder / "ingested"
+    start = time.perf_counter()
+    if from_ingested:
+        tables = {p.stem: pl.read_parquet(p) for p in sorted(ingested.glob("*.parquet"))}
+        out["reader"] = "pl.read_parquet of tables saved after an earlier read_dataset"
+    else:
+        try:
+            from factory_journey.ingest import read_dataset
+
+            result = read_dataset(folder)
+            tables = result.tables
+            out["reader"] = "factory_journey.ingest.read_dataset"
+            out["problems"] = len(result.problems)
+        except ImportError:  # pragma: no cover - before the ingest package existed
+            tables = {p.stem: pl.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
+            out["reader"] = "polars.read_parquet (ingest not available)"
+    out["read_s"] = time.perf_counter() - start
+    if not from_ingested and not ingested.is_dir():
+        ingested.mkdir()
+        for name, frame in tables.items():
+            frame.write_parquet(ingested / f"{name}.parquet")
+    out["input_rows"] = sum(frame.height for frame in tables.values())
+    out["rss_after_read_mb"] = _peak_rss_mb()
+    start = time.perf_counter()
+    matrix = build_matrix(tables, with_provenance=with_provenance)
+    out["build_s"] = time.perf_counter() - start
+    out["matrix_shape"] = list(matrix.matrix.shape)
+    out["zdhc_levels_rows"] = matrix.zdhc_levels.height
+    out["provenance_rows"] = matrix.provenance.height
+    out["end_to_end_s"] = out["read_s"] + out["build_s"]  # type: ignore[operator]
+    out["peak_rss_mb"] = _peak_rss_mb()
+    if also_provenance and not with_provenance:
+        del matrix
+        start = time.perf_counter()
+        again = build_matrix(tables, with_provenance=True)
+        out["build_with_provenance_s"] = time.perf_counter() - start
+        out["provenance_rows"] = again.provenance.height
+        out["peak_rss_with_provenance_mb"] = _peak_rss_mb()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--facility-years", type=int, default=1_000_000)
+    parser.add_argument("--years", type=int, default=3, help="reporting years per facility")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="folder for the Parquet dataset (default: a temp folder)")
+    parser.add_argument("--with-provenance", action="store_true",
+                        help="collect the provenance frame in the timed build")
+    parser.add_argument("--also-provenance", action="store_true",
+                        help="after the timed build, time one more build with provenance")
+    parser.add_argument("--from-ingested", action="store_true",
+                        help="skip read_dataset: read the tables an earlier run saved after "
+                             "ingest (<workdir>/ingested/*.parquet), to time the engine alone")
+    parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.measure is not None:
+        print(json.dumps(_measure(args.measure, args.with_provenance, args.also_provenance,
+                                  args.from_ingested)))
+        return
+
+    folder = args.workdir or Path(tempfile.gettempdir()) / f"fj-bench-{args.facility_years}"
+    info_file = folder / "bench_info.json"
+    if info_file.is_file():
+        info = json.loads(info_file.read_text())
+        print(f"dataset: reusing {folder} ({info['generator']})")
+    else:
+        info = _generate(folder, args.facility_years, args.years, args.seed)
+        print(f"dataset: generated with {info['generator']} in {info['seconds']:.1f} s "
+              f"(not timed below), written to {folder}")
+    print(f"input rows: {sum(info['rows'].values()):,} "
+          + ", ".join(f"{k} {v:,}" for k, v in info["rows"].items()))
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    command = [sys.executable, __file__, "--measure", str(folder)]
+    if args.with_provenance:
+        command.append("--with-provenance")
+    if args.also_provenance:
+        command.append("--also-provenance")
+    if args.from_ingested:
+        command.append("--from-ingested")
+    child = subprocess.run(command, capture_output=True, text=True, check=True)
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    print(f"polars {result['polars']}; reader: {result['reader']}")
+    label = "read parquet:" if args.from_ingested else "read_dataset:"
+    print(f"{label:14s} {result['read_s']:7.2f} s  ({result['input_rows']:,} input rows; "
+          f"peak RSS after read {result['rss_after_read_mb']:,.0f} MB)")
+    print(f"build_matrix:  {result['build_s']:7.2f} s  (matrix {result['matrix_shape'][0]:,} × "
+          f"{result['matrix_shape'][1]}; zdhc_levels {result['zdhc_levels_rows']:,} rows; "
+          f"provenance {'on' if args.with_provenance else 'off'})")
+    print(f"end to end:    {result['end_to_end_s']:7.2f} s  (read + build)")
+    print(f"peak RSS:      {result['peak_rss_mb']:,.0f} MB (child process: read + build)")
+    if "build_with_provenance_s" in result:
+        print(f"build_matrix with provenance: {result['build_with_provenance_s']:.2f} s "
+              f"({result['provenance_rows']:,} provenance rows; peak RSS "
+              f"{result['peak_rss_with_provenance_mb']:,.0f} MB)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
