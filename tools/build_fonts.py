@@ -8,11 +8,12 @@ needs no build step):
 
 - Noto Sans (Latin, incl. Vietnamese and Turkish), Noto Sans Bengali and Noto Sans Khmer are
   copied as they are, Regular and Bold.
-- Noto Sans CJK SC is taken out of the .ttc collection and subset (fontTools) to: the 3,755
-  level-1 hanzi of GB 2312 (the everyday characters), CJK and full-width punctuation, and every
-  character used in the Chinese message catalogue, so that any translated text renders even
-  when it uses a rarer character. A factory or programme name with a character outside this
-  set falls back to a system font; the glyph-coverage test guards the catalogues.
+- Noto Sans CJK SC is taken out of the .ttc collection and subset (fontTools) to: the 6,763
+  hanzi of GB 2312 (levels 1 and 2: everyday characters and those of most place and company
+  names), CJK and full-width punctuation, a few symbols missing from Noto Sans (≥ ≤ →), and
+  every character of the Chinese message catalogue. A name with a character outside this set
+  is drawn as a missing-glyph box (system fonts are ignored on purpose, so output does not
+  depend on the machine); the glyph-coverage tests guard the catalogues and formats.
 """
 
 from __future__ import annotations
@@ -43,10 +44,10 @@ COPIED = [
 ]
 
 
-def gb2312_level1() -> str:
-    """The 3,755 level-1 hanzi of GB 2312 (rows 16-55), in code order."""
+def gb2312_hanzi() -> str:
+    """The 6,763 hanzi of GB 2312 (level 1: rows 16-55, level 2: rows 56-87), in code order."""
     chars = []
-    for row in range(0xB0, 0xD8):
+    for row in range(0xB0, 0xF8):
         for cell in range(0xA1, 0xFF):
             try:
                 chars.append(bytes([row, cell]).decode("gb2312"))
@@ -67,7 +68,7 @@ def cjk_subset_text() -> str:
     fullwidth = "".join(chr(c) for c in range(0xFF01, 0xFF5F))
     ascii_ = "".join(chr(c) for c in range(0x20, 0x7F))
     symbols = "·—–‘’“”…※℃≥≤±×÷°²³€£¥•→←↑↓"  # ≥ ≤ → are not in Noto Sans
-    return gb2312_level1() + punctuation + fullwidth + ascii_ + symbols + catalogue_chars()
+    return gb2312_hanzi() + punctuation + fullwidth + ascii_ + symbols + catalogue_chars()
 
 
 def build_cjk(weight: str) -> Path:
