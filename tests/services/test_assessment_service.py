@@ -117,3 +117,10 @@ def test_cli_assess_and_explain(tmp_path: Path):
     )
     assert result.exit_code == 2
     assert not (tmp_path / "x").exists()
+    prices = tmp_path / "prices.csv"
+    prices.write_text("country_iso2,electricity_usd_per_kwh\nBD,0.1\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["assess", "pilot", "--out", str(tmp_path / "y"), "--prices", str(prices)]
+    )
+    assert result.exit_code == 2
+    assert not (tmp_path / "y").exists()

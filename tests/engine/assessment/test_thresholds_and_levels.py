@@ -191,3 +191,55 @@ def test_unknown_factory_type_uses_catch_all_rows():
     row = _indicator(result, "F1", "energy_intensity")
     assert row["threshold"] == 60.0
     assert result.pathways.filter(pl.col("pathway") == "recommended").height == 1
+
+
+def test_most_specific_absolute_row_wins_country_over_subregion_over_any():
+    import copy
+
+    from factory_journey.engine.assessment import parse_methodology
+    from factory_journey.reference.loader import load_yaml
+
+    document = copy.deepcopy(load_yaml("methodology/fj-2026.1.yaml"))
+    common = {
+        "indicator": "renewable_share",
+        "factory_type": "*",
+        "basis": "*",
+        "certainty": "project",
+        "source": "test",
+    }
+    document["absolute_thresholds"] += [
+        {**common, "region": "Southern Asia", "value": 0.3},
+        {**common, "region": "BD", "value": 0.4},
+        {**common, "region": "Asia", "value": 0.35, "factory_type": "mill"},
+    ]
+    methodology = parse_methodology(document)
+    rows = [
+        mill(facility_id="BD1"),  # exact type (mill, region Asia) beats any type in BD
+        mill(facility_id="BD2", journey_factory_type="cut_sew", intensity_basis="pc"),
+        mill(
+            facility_id="IN1",
+            journey_factory_type="cut_sew",
+            intensity_basis="pc",
+            country_iso2="IN",
+        ),
+        mill(
+            facility_id="VN1",
+            journey_factory_type="cut_sew",
+            intensity_basis="pc",
+            country_iso2="VN",
+            un_subregion="South-eastern Asia",
+        ),
+    ]
+    result = assess(make_matrix(rows), methodology)
+    thresholds = {
+        fid: _indicator(result, fid, "renewable_share")["threshold"]
+        for fid in ("BD1", "BD2", "IN1", "VN1")
+    }
+    assert thresholds == {"BD1": 0.35, "BD2": 0.4, "IN1": 0.3, "VN1": 0.2}
+
+
+def test_prices_fall_back_to_the_world_default_row():
+    result = assess(make_matrix([mill(country_iso2="ZZ", energy_intensity_mj_per_unit=80.0)]))
+    steam = result.measures.filter(pl.col("measure") == "steam_traps").to_dicts()[0]
+    assert steam["money_saved_usd"] == pytest.approx(1050 * 8.0)  # world default 8 USD/GJ
+    assert steam["price_source"].endswith("world default")
