@@ -230,12 +230,13 @@ def heatmap(
     title: str,
     width: float = 520,
     font: str = FONT,
+    label_width: float = 150.0,
 ) -> str:
     """Grid of shares 0–1 (share of facilities with a high opportunity), darker = more.
 
     `cells[r][c]` is the share (None = no facility assessed), `cell_text` its formatted text.
     """
-    label_w, head_h, row_h = 150.0, 36.0, 24.0
+    label_w, head_h, row_h = label_width, 36.0, 24.0
     n_cols = max(1, len(col_labels))
     cell_w = (width - label_w) / n_cols
     parts = []

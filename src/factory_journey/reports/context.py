@@ -32,6 +32,8 @@ Context = dict[str, Any]
 QUALITY_AREAS = ("energy", "water", "wastewater", "waste", "chemicals")
 #: The country heat map shows the countries with most facilities (the table lists all).
 MAX_COUNTRY_COLUMNS = 8
+#: Country × factory type rows of the portfolio heat map (most facilities first).
+MAX_GROUP_ROWS = 20
 
 
 @dataclass(frozen=True)
@@ -431,6 +433,7 @@ def portfolio_headings(tr: Translator) -> dict[str, str]:
         "summary": tr("Portfolio summary"),
         "by_country": tr("High opportunities by impact area and country"),
         "by_type": tr("High opportunities by impact area and factory type"),
+        "by_country_type": tr("High opportunities by country, factory type and impact area"),
         "priorities": tr("Facilities with the highest priority gaps"),
         "savings": tr("Aggregate savings potential"),
         "methodology": tr("Methodology and reference data"),
@@ -459,6 +462,36 @@ def _heat(tr: Translator, opps: pl.DataFrame, column: str, col_keys: list[str],
         texts.append(row_texts)
     return charts.heatmap([tr(AREAS[a]) for a in AREA_ORDER], col_labels, cells, texts, title,
                           font=charts.font_for(tr.lang))
+
+
+def _country_type_heat(tr: Translator, opps: pl.DataFrame, title: str) -> str:
+    """Rows: country × factory type (most facilities first); columns: the seven areas."""
+    judged = opps.filter(pl.col("opportunity_level") != "not_assessed").with_columns(
+        pl.col("area").cast(pl.String))
+    counts = (judged.group_by("country_iso2", "journey_factory_type", "area")
+              .agg(high=(pl.col("opportunity_level") == "high").sum(), assessed=pl.len()))
+    groups = (opps.group_by("country_iso2", "journey_factory_type")
+              .agg(pl.col("facility_id").n_unique().alias("facilities"))
+              .sort(["facilities", "country_iso2", "journey_factory_type"],
+                    descending=[True, False, False])
+              .head(MAX_GROUP_ROWS))
+    lookup = {(r["country_iso2"], r["journey_factory_type"], r["area"]): r
+              for r in counts.to_dicts()}
+    labels, cells, texts = [], [], []
+    for g in groups.to_dicts():
+        country, ftype = g["country_iso2"], g["journey_factory_type"]
+        type_label = tr(FACTORY_TYPES[ftype]) if ftype in FACTORY_TYPES else "–"
+        labels.append(f"{_country(tr, country)} · {type_label} ({tr.number(g['facilities'])})")
+        row_cells: list[float | None] = []
+        row_texts: list[str] = []
+        for area in AREA_ORDER:
+            r = lookup.get((country, ftype, area))
+            row_cells.append(r["high"] / r["assessed"] if r else None)
+            row_texts.append(f"{tr.number(r['high'])}/{tr.number(r['assessed'])}" if r else "–")
+        cells.append(row_cells)
+        texts.append(row_texts)
+    return charts.heatmap(labels, [tr(AREAS[a]) for a in AREA_ORDER], cells, texts, title,
+                          font=charts.font_for(tr.lang), label_width=190.0)
 
 
 def build_portfolio_context(data: ReportData, tr: Translator, facility_ids: list[str] | None = None,
@@ -532,6 +565,7 @@ def build_portfolio_context(data: ReportData, tr: Translator, facility_ids: list
                             [_country(tr, c) for c in countries], h["by_country"]),
         "by_type": _heat(tr, opps, "journey_factory_type", types,
                          [tr(FACTORY_TYPES[t]) for t in types], h["by_type"]),
+        "by_country_type": _country_type_heat(tr, opps, h["by_country_type"]),
         "priorities": priorities,
         "savings": by_area,
         "totals": {
