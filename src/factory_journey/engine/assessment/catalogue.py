@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -122,6 +123,7 @@ def parse_catalogue(document: dict[str, Any]) -> Catalogue:
         ) from None
 
 
+@cache
 def default_catalogue() -> Catalogue:
-    """The packaged programme catalogue."""
+    """The packaged programme catalogue; one shared, immutable object."""
     return parse_catalogue(load_yaml(DEFAULT_CATALOGUE))

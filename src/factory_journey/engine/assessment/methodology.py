@@ -7,6 +7,7 @@ names the offending key, and never half-works.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -252,6 +253,8 @@ def parse_methodology(document: dict[str, Any]) -> Methodology:
         raise MethodologyError(messages) from None
 
 
+@cache
 def default_methodology() -> Methodology:
-    """The packaged methodology (fj-2026.1)."""
+    """The packaged methodology (fj-2026.1); one shared, immutable object (so that built
+    expressions are cached across calls)."""
     return parse_methodology(load_yaml(DEFAULT_METHODOLOGY))
