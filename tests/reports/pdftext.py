@@ -54,6 +54,7 @@ class PageText:
     text: str
     fonts: set[str] = field(default_factory=set)
     notdef: int = 0  # glyphs drawn with code 0 (.notdef, a missing-glyph box)
+    not_embedded: set[str] = field(default_factory=set)
 
 
 def _walk(stream: Any, resources: DictionaryObject, reader: PdfReader, out: list[str],
@@ -81,6 +82,8 @@ def _walk(stream: Any, resources: DictionaryObject, reader: PdfReader, out: list
             current = str(operands[0])
             font = fonts[current].get_object()
             page.fonts.add(str(font.get("/BaseFont", current)))
+            if not _embedded(font):
+                page.not_embedded.add(str(font.get("/BaseFont", current)))
             if current not in maps:
                 maps[current] = to_unicode_map(font)
         elif operator in (b"BDC", b"BMC"):
@@ -113,6 +116,20 @@ def _walk(stream: Any, resources: DictionaryObject, reader: PdfReader, out: list
             if xobject.get("/Subtype") == NameObject("/Form"):
                 inner = xobject.get("/Resources", resources).get_object()
                 _walk(xobject, inner, reader, out, page)
+
+
+def _embedded(font: DictionaryObject) -> bool:
+    """True when the font program is inside the PDF (FontFile, FontFile2 or FontFile3)."""
+    fonts = [font]
+    if "/DescendantFonts" in font:
+        fonts += [f.get_object() for f in font["/DescendantFonts"]]
+    for item in fonts:
+        descriptor = item.get("/FontDescriptor")
+        if descriptor is not None and any(
+            key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
+        ):
+            return True
+    return False
 
 
 def extract(path_or_bytes: Any) -> list[PageText]:

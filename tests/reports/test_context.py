@@ -96,6 +96,7 @@ def test_portfolio_counts(report_data: ReportData) -> None:
         latest.filter(pl.col("opportunity_level") == "high").height)
     assert context["priorities"][0]["priority"] >= context["priorities"][-1]["priority"]
     assert "<svg" in context["by_country"] and "<svg" in context["by_type"]
+    assert "China · Mill (1)" in context["by_country_type"]
 
 
 def test_portfolio_of_a_subset(report_data: ReportData) -> None:

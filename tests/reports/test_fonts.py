@@ -79,6 +79,7 @@ def test_no_missing_glyph_box_in_any_language(report_data) -> None:  # type: ign
             _, pdf, _ = _rendered(report_data, kind, lang)
             pages = extract(pdf)
             assert sum(page.notdef for page in pages) == 0, f"[{lang}] .notdef glyphs drawn"
+            assert not set().union(*(p.not_embedded for p in pages)), f"[{lang}] font not embedded"
             text = "".join(page.text for page in pages)
             assert "\ufffd" not in text
             assert not covered(text), f"[{lang}] {covered(text)}"

@@ -1,0 +1,20 @@
+"""Facility and portfolio reports: report context (pure) → HTML (Jinja2) and PDF (typst).
+
+- `context`: matrix + assessment frames → one plain dict per report, every text translated
+  and every number formatted for the report language, charts included as SVG. No I/O.
+- `charts`: small pure functions that draw the SVG charts (areas at a glance, indicator bars,
+  trend lines, heat maps).
+- `glyphs`: shapes chart labels with HarfBuzz and writes them as glyph outlines, so a chart is
+  the same in the HTML and the PDF and renders every script (decision 0006).
+- `render`: the context → HTML page or PDF (typst, compiler inside the `typst` wheel; only the
+  fonts in `fonts/` are used).
+- `i18n`: gettext catalogues read straight from `locales/<lang>/LC_MESSAGES/reports.po`
+  (Babel; no compile step) and locale formatting of numbers, percentages, money and dates.
+
+Adding a language: add it to `i18n.LANGUAGES`, create its catalogue with
+`python tools/update_catalogues.py` (after adding the directory name to the tool's `LANGS`),
+translate every entry, add its script's font to `fonts/` (and to `glyphs.FAMILIES` and the
+typst font list in `templates/style.typ`) if the shipped fonts do not cover it, and run
+`pytest tests/reports`: an untranslated message, a placeholder changed in translation or a
+character without a glyph fails a test.
+"""
