@@ -3,8 +3,8 @@
 `assess(matrix, methodology)` turns Data Matrix rows (one per facility-year, columns of
 docs/contracts.md §3) into opportunities per impact area with their reasons, ranked pathway steps
 with programme modules and measures, measure finance for the recommended step, and the Scope 1+2
-trajectory. A single facility goes through the same code as a million; output frames are sorted
-so that the same input and methodology give identical bytes.
+trajectory. A single facility goes through the same code as a million; every output frame has a
+fixed row order (docs/contracts.md §4), so the same matrix and methodology give identical bytes.
 """
 
 from __future__ import annotations
