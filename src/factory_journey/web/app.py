@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, update
 
 from factory_journey import __version__
+from factory_journey.services.platform import results
 from factory_journey.services.platform.errors import PlatformError
 from factory_journey.store.database import make_engine, migrate, session_factory
 from factory_journey.store.models import ImportJob, utcnow
@@ -21,7 +27,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     migrate(engine)
     factory = session_factory(engine)
     _mark_interrupted_jobs(engine)
+    results.warm_up()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Factory Journey API",
         version=__version__,
         description="One Data Matrix, tailored thresholds and improvement pathways for "
@@ -39,6 +47,18 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.include_router(routes_data.router, prefix="/api")
     app.include_router(routes_results.router, prefix="/api")
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Few threads for the hot reads: with many, every request waits on every other one for
+    # the interpreter lock, and the slowest requests get much slower.
+    app.state.read_limiter = anyio.CapacityLimiter(app.state.settings.threads)
+    # What start-up loaded (reference data, methodology, mappers) lives as long as the
+    # process: keep it out of the collector's full passes, which otherwise stall requests.
+    gc.collect()
+    gc.freeze()
+    yield
 
 
 def _mark_interrupted_jobs(engine: Engine) -> None:

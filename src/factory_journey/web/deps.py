@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, TypeVar
 
+import anyio.to_thread
 from fastapi import Cookie, Depends, Header, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,7 +31,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 FactoryDep = Annotated[sessionmaker[Session], Depends(_factory)]
 
 
-def bearer_token(
+async def bearer_token(
     authorization: Annotated[str | None, Header()] = None,
     journey_session: Annotated[str | None, Cookie()] = None,
 ) -> str:
@@ -47,6 +48,24 @@ def current_actor(session: SessionDep, token: Annotated[str, Depends(bearer_toke
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 TokenDep = Annotated[str, Depends(bearer_token)]
+
+T = TypeVar("T")
+
+
+async def as_actor(request: Request, token: str, use_case: Callable[..., T], *args: object) -> T:
+    """Run `use_case(session, actor, *args)` in one transaction on one worker thread.
+
+    The same as `SessionDep` + `CurrentActor` for a route, in one hop to the thread pool
+    instead of three: the hot read routes use it.
+    """
+    factory = _factory(request)
+
+    def work() -> T:
+        with transaction(factory) as session:
+            return use_case(session, actor_for_token(session, token), *args)
+
+    limiter = getattr(request.app.state, "read_limiter", None)
+    return await anyio.to_thread.run_sync(work, limiter=limiter)
 
 
 #: Largest id a database integer column holds (PostgreSQL `integer`).

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from factory_journey.services.platform import results
-from factory_journey.web.deps import CurrentActor, FacilityId, SessionDep
+from factory_journey.web.deps import CurrentActor, FacilityId, SessionDep, TokenDep, as_actor
 from factory_journey.web.schemas import AssessmentPublic, MatrixPublic, PortfolioLinePublic
 
 router = APIRouter(tags=["results"])
@@ -24,9 +24,10 @@ _JSON = "application/json"
     response_class=Response,
     responses={200: {"model": MatrixPublic, "content": {_JSON: {}}}},
 )
-def get_matrix(facility_id: FacilityId, session: SessionDep, actor: CurrentActor) -> Response:
+async def get_matrix(facility_id: FacilityId, request: Request, token: TokenDep) -> Response:
     """The facility's Data Matrix (one row per year) from its latest submission versions."""
-    return Response(results.matrix_json(session, actor, facility_id), media_type=_JSON)
+    body = await as_actor(request, token, results.matrix_json, facility_id)
+    return Response(body, media_type=_JSON)
 
 
 @router.get(

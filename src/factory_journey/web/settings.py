@@ -16,6 +16,8 @@ class Settings:
     database_url: str | None
     secure_cookies: bool
     demo_accounts: bool
+    #: Threads that run database work per worker process (JOURNEY_THREADS).
+    threads: int = 4
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -26,6 +28,7 @@ class Settings:
             secure_cookies=os.environ.get("JOURNEY_SECURE_COOKIES", "1") != "0",
             demo_accounts=os.environ.get("JOURNEY_DEMO_ACCOUNTS", "1") == "1"
             and environment == "development",
+            threads=max(1, int(os.environ.get("JOURNEY_THREADS", "4"))),
         )
         settings.check()
         return settings

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -236,15 +237,17 @@ def _owner_rights(role: str) -> str:
 
 def serve(url: str, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Run the web application on `url`'s database with uvicorn until interrupted."""
+    os.environ["JOURNEY_DATABASE_URL"] = url
+    level = os.environ.get("JOURNEY_LOG_LEVEL", "info")
+    # An import string and a factory, so that each worker process builds its own app.
+    target = "factory_journey.web.app:create_app"
+    if workers > 1:
+        # Worker processes are spawned afresh; started from inside the `journey` command they
+        # die at once, so this process becomes a plain uvicorn that starts them.
+        command = [sys.executable, "-m", "uvicorn", target, "--factory"]
+        command += ["--host", host, "--port", str(port), "--workers", str(workers)]
+        command += ["--log-level", level]
+        os.execv(sys.executable, command)
     import uvicorn
 
-    os.environ["JOURNEY_DATABASE_URL"] = url
-    # An import string, so that several worker processes can each build the app.
-    uvicorn.run(
-        "factory_journey.web.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=os.environ.get("JOURNEY_LOG_LEVEL", "info"),
-    )
+    uvicorn.run(target, factory=True, host=host, port=port, log_level=level)

@@ -24,10 +24,10 @@ from functools import lru_cache
 from typing import Any
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from factory_journey.services.platform.access import authorise
+from factory_journey.services.platform.access import authorise, check
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.errors import InvalidInput, NotFound
@@ -96,23 +96,38 @@ def _current_versions() -> tuple[str, tuple[tuple[str, str], ...]]:
     return default_methodology().label, tuple(sorted(versions.items()))
 
 
+_latest_versions = (
+    select(Submission.year, func.max(Submission.version).label("version"))
+    .where(Submission.facility_id == bindparam("facility_id"))
+    .group_by(Submission.year)
+    .subquery()
+)
+#: Ids of the latest submission version of every year of one facility (built once).
+_LATEST_SUBMISSION_IDS = (
+    select(Submission.id)
+    .join(
+        _latest_versions,
+        (Submission.year == _latest_versions.c.year)
+        & (Submission.version == _latest_versions.c.version),
+    )
+    .where(Submission.facility_id == bindparam("facility_id"))
+    .order_by(Submission.id)
+)
+
+
+def warm_up() -> None:
+    """Read the packaged methodology and reference versions now, not on the first request."""
+    _current_versions()
+
+
 def current_inputs(session: Session, facility_id: str) -> Inputs:
     """The inputs an assessment of the facility would use now."""
-    latest = (
-        select(Submission.year, func.max(Submission.version).label("version"))
-        .where(Submission.facility_id == facility_id)
-        .group_by(Submission.year)
-        .subquery()
+    ids = (
+        session.connection()
+        .execute(_LATEST_SUBMISSION_IDS, {"facility_id": facility_id})
+        .scalars()
+        .all()
     )
-    ids = session.scalars(
-        select(Submission.id)
-        .join(
-            latest,
-            (Submission.year == latest.c.year) & (Submission.version == latest.c.version),
-        )
-        .where(Submission.facility_id == facility_id)
-        .order_by(Submission.id)
-    ).all()
     methodology, reference = _current_versions()
     return Inputs(facility_id, tuple(ids), methodology, dict(reference))
 
@@ -184,23 +199,31 @@ class SnapshotRef:
     created_at: datetime
 
 
+#: The newest snapshot of a facility for an inputs key, without its result (built once).
+_FIND_SNAPSHOT = (
+    select(
+        AssessmentSnapshot.id,
+        AssessmentSnapshot.facility_id,
+        AssessmentSnapshot.inputs_key,
+        AssessmentSnapshot.methodology_version,
+        AssessmentSnapshot.submission_ids,
+        AssessmentSnapshot.created_at,
+    )
+    .where(
+        AssessmentSnapshot.facility_id == bindparam("facility_id"),
+        AssessmentSnapshot.inputs_key == bindparam("inputs_key"),
+    )
+    .order_by(AssessmentSnapshot.id.desc())
+    .limit(1)
+)
+
+
 def _find(session: Session, inputs: Inputs) -> SnapshotRef | None:
-    row = session.execute(
-        select(
-            AssessmentSnapshot.id,
-            AssessmentSnapshot.facility_id,
-            AssessmentSnapshot.inputs_key,
-            AssessmentSnapshot.methodology_version,
-            AssessmentSnapshot.submission_ids,
-            AssessmentSnapshot.created_at,
-        )
-        .where(
-            AssessmentSnapshot.facility_id == inputs.facility_id,
-            AssessmentSnapshot.inputs_key == inputs.key,
-        )
-        .order_by(AssessmentSnapshot.id.desc())
-        .limit(1)
-    ).first()
+    row = (
+        session.connection()
+        .execute(_FIND_SNAPSHOT, {"facility_id": inputs.facility_id, "inputs_key": inputs.key})
+        .first()
+    )
     return SnapshotRef(*row) if row is not None else None
 
 
@@ -293,13 +316,13 @@ def _body(session: Session, ref: SnapshotRef, view: str, parts: tuple[str, ...])
 
 def matrix_json(session: Session, actor: Actor, facility_id: str) -> bytes:
     """The facility's Data Matrix rows (every year) and graded ZDHC results, as JSON."""
-    authorise(session, actor, "matrix.read", facility_id)
+    check(session, actor, "matrix.read", facility_id)
     return _body(session, current_snapshot(session, facility_id), "matrix", MATRIX_PARTS)
 
 
 def assessment_json(session: Session, actor: Actor, facility_id: str) -> bytes:
     """Opportunities, pathways, measures and trajectory of the facility, as JSON."""
-    authorise(session, actor, "assessment.read", facility_id)
+    check(session, actor, "assessment.read", facility_id)
     ref = current_snapshot(session, facility_id)
     return _body(session, ref, "assessment", ASSESSMENT_PARTS)
 
