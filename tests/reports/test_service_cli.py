@@ -48,6 +48,7 @@ def test_all_facilities_in_two_processes(app: typer.Typer, tmp_path: Path) -> No
     result = CliRunner().invoke(app, ["report", DATASET, "--all", "--lang", "km",
                                       "--workers", "2", "--out", str(out)])
     assert result.exit_code == 0, result.output
+    assert out.stat().st_mode & 0o055
     assert sorted(p.name for p in out.iterdir()) == [
         "BD-CS-001.pdf", "CN-MILL-002.pdf", "VN-VERT-003.pdf"]
     again = CliRunner().invoke(app, ["report", DATASET, "--all", "--out", str(out)])

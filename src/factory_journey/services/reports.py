@@ -70,7 +70,6 @@ class ReportRun:
     """Reports written by one call."""
 
     files: list[Path] = field(default_factory=list)
-    missing_translations: set[str] = field(default_factory=set)
 
 
 def translator_for(lang: str) -> None:
@@ -209,6 +208,7 @@ def write_all_reports(dataset: str | Path | ReportData, out_dir: str | Path, lan
     report = progress or (lambda done, total: None)
     run = ReportRun()
     with atomic_output_dir(Path(out_dir), force) as staging:
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700; an ordinary folder
         report(0, len(selected))
         if workers <= 1 or len(selected) < 4:
             _init_worker(data)
