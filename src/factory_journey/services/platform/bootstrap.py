@@ -97,7 +97,11 @@ def pilot_zip() -> tuple[str, bytes]:
 
 
 def prepare(
-    url: str | None = None, *, demo: bool | None = None, progress: Progress | None = None
+    url: str | None = None,
+    *,
+    demo: bool | None = None,
+    progress: Progress | None = None,
+    warm: bool = True,
 ) -> Prepared:
     """Migrate the database at `url` (default ./journey.db) and, in development, load the demo."""
     report = progress or _no_progress
@@ -121,7 +125,8 @@ def prepare(
         ensure_demo_accounts(session)
     prepared.imported_facilities = _import_pilot(factory, report)
     _share_demo(factory)
-    _warm_snapshots(factory, report)
+    if warm:
+        _warm_snapshots(factory, report)
     prepared.demo = _demo_lines(factory)
     engine.dispose()
     return prepared
