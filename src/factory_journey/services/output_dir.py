@@ -7,6 +7,7 @@ and an existing folder is replaced only when asked to (`force`).
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -38,12 +39,21 @@ def atomic_output_dir(out_dir: Path, force: bool = False) -> Iterator[Path]:
     check_target(out_dir, force)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+    # mkdtemp makes the folder 0700; the output is an ordinary folder, so apply the umask.
+    os.chmod(staging, 0o777 & ~current_umask())
     try:
         yield staging
         _swap_in(staging, out_dir, force)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def current_umask() -> int:
+    """The process's file-creation mask (read without changing it for long)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _swap_in(staging: Path, out_dir: Path, force: bool) -> None:

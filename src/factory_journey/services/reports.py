@@ -32,7 +32,7 @@ from factory_journey.reports.context import (
 from factory_journey.reports.i18n import LANGUAGES, UnknownLanguageError, translator
 from factory_journey.reports.render import render_html, render_pdf
 from factory_journey.services.matrix import resolve_dataset
-from factory_journey.services.output_dir import atomic_output_dir
+from factory_journey.services.output_dir import atomic_output_dir, current_umask
 
 Format = Literal["pdf", "html"]
 FORMATS: tuple[str, ...] = ("pdf", "html")
@@ -130,19 +130,13 @@ def render_portfolio(data: ReportData, lang: str = "en", fmt: str = "pdf",
     return render_pdf(context) if fmt == "pdf" else render_html(context).encode("utf-8")
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _write_atomic(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -208,7 +202,6 @@ def write_all_reports(dataset: str | Path | ReportData, out_dir: str | Path, lan
     report = progress or (lambda done, total: None)
     run = ReportRun()
     with atomic_output_dir(Path(out_dir), force) as staging:
-        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700; an ordinary folder
         report(0, len(selected))
         if workers <= 1 or len(selected) < 4:
             _init_worker(data)
