@@ -170,7 +170,7 @@ def _load() -> str:
 
 def _wrk(url: str, token: str, clients: int, seconds: float, warmup: float) -> dict:
     header = f"Authorization: Bearer {token}"
-    base = ["wrk", "-t2", f"-c{clients}", "-H", header, "--timeout", "10s"]
+    base = ["wrk", "-t1", f"-c{clients}", "-H", header, "--timeout", "10s"]
     subprocess.run([*base, f"-d{max(1, round(warmup))}s", url], check=True, capture_output=True)
     load = _load()
     out = subprocess.run(
@@ -190,7 +190,7 @@ def _wrk(url: str, token: str, clients: int, seconds: float, warmup: float) -> d
         sum(int(n) for n in re.findall(r"\d+", errors.group(0))) if errors else 0
     )
     return {
-        "tool": "wrk -t2 (2 threads, keep-alive connections)",
+        "tool": "wrk -t1 (one thread, keep-alive connections)",
         "load": load,
         "requests": requests,
         "errors": error_count,
