@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -146,8 +146,6 @@ def actor_for_email(session: Session, email: str) -> Actor:
     return Actor(user.id, user.email, organisation.id, organisation.kind, membership.role)
 
 
-def _aware(moment):  # type: ignore[no-untyped-def]
+def _aware(moment: datetime) -> datetime:
     # SQLite returns naive datetimes even for timezone-aware columns; they are stored in UTC.
-    from datetime import UTC
-
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
