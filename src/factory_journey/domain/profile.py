@@ -4,8 +4,12 @@ Field names are the FEM Ref IDs (`sitecountry`, `sipfacilitytype`, …) and, for
 `<refid>_<sub>` as in docs/contracts.md §1. The annual production volume is a mapping from
 FEM facility type key to quantity and unit (flat columns `sipfacilityannualprodvol_<key>` and
 `…_<key>_unit`); industry programmes are a nested list (JSON only; flat files use the
-`programmes` table). Cross-field rules (applicability, sub-answers only after a Yes) are in
-`profile_rules`; `validate_profile` there runs both and returns located problems.
+`programmes` table).
+
+`PROFILES` is the spec the vectorised validator (`ingest.profile_reader`) checks types,
+choices and ranges against; the cross-field rules are polars expressions in `profile_rules`.
+`FacilityProfile` is the nested output form of a validated row (`journey profile show`,
+checklists): it is built from validated rows and holds no rules of its own.
 """
 
 from __future__ import annotations
@@ -13,13 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from factory_journey.domain import fem_enums
-from factory_journey.domain.os_hub_id import OsHubIdError, parse_os_hub_id
 from factory_journey.domain.tables import VERIFICATION_STATUSES, Column, Table
-from factory_journey.domain.units import UnknownUnitError, conversion_factor, unit_dimension
+from factory_journey.domain.units import conversion_factor, unit_dimension
 
 PRODVOL = "sipfacilityannualprodvol"
 COUNTRY_ACCEPTED = (
@@ -175,45 +177,12 @@ PROFILES = Table(
 )
 
 
-_ENUM_WORDS: dict[str, str] = {
-    fem_enums.FACILITY_TYPES: "facility type",
-    fem_enums.PRODUCT_CATEGORIES: "product category",
-    fem_enums.MATERIAL_TYPES: "material type",
-    fem_enums.INDUSTRY_SECTORS: "industry sector",
-    fem_enums.TREATMENT_TYPES: "treatment type",
-}
-
-
-def _enum_error(what: str, bad: list[str], name: str) -> PydanticCustomError:
-    return PydanticCustomError(
-        "enum",
-        "unknown {what}: {bad}",
-        {"what": what, "bad": ", ".join(repr(b) for b in bad),
-         "accepted": fem_enums.enumeration(name).accepted()},
-    )
-
-
-def _resolve_list(values: list[str], name: str, what: str) -> list[str]:
-    enum = fem_enums.enumeration(name)
-    keys: list[str] = []
-    bad: list[str] = []
-    for value in values:
-        key = enum.resolve(value)
-        if key is None:
-            bad.append(value)
-        elif key not in keys:
-            keys.append(key)
-    if bad:
-        raise _enum_error(what, bad, name)
-    return keys
-
-
 class ProductionVolume(BaseModel):
     """Shipped/sold volume of one facility type, rejects excluded, as reported."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    quantity: float = Field(ge=0, allow_inf_nan=False, description="volume [unit]")
+    quantity: float = Field(description="volume [unit]")
     unit: str | None = Field(default=None, description="unit as reported; None = FEM unit")
 
 
@@ -250,32 +219,32 @@ class FacilityProfile(BaseModel):
 
     facility_id: str = Field(min_length=1)
     facility_name: str | None = None
-    year: int = Field(ge=1990, le=2100)
+    year: int
     sitecountry: str
     sipfacilitytype: list[str] = Field(min_length=1)
     sipproductcategories: list[str] = Field(default_factory=list)
     sipmaterialtype: list[str] = Field(default_factory=list)
     sipindustrysector: list[str] = Field(default_factory=list)
-    sipoperatingdays: float | None = Field(default=None, ge=0, le=366, allow_inf_nan=False)
-    siptotalnumemployees: int | None = Field(default=None, ge=0)
+    sipoperatingdays: float | None = None
+    siptotalnumemployees: int | None = None
     sipfacilityannualprodvol: dict[str, ProductionVolume] = Field(default_factory=dict)
     sipfacilityindustrialzone: bool | None = None
     park_id: str | None = None
     sipfreshwaterpretreatused: bool | None = None
     sipfreshwaterpretreatused_types: list[str] = Field(default_factory=list)
-    sipfreshwaterpretreatused_operators: int | None = Field(default=None, ge=0)
+    sipfreshwaterpretreatused_operators: int | None = None
     sipindustryprograms: bool | None = None
     sipindustryprograms_programmes: list[Programme] = Field(default_factory=list)
     sipaudit: bool | None = None
-    sipaudit_count: int | None = Field(default=None, ge=0)
-    sipaudit_person_days: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    sipaudit_count: int | None = None
+    sipaudit_person_days: float | None = None
     sipaudit_types: str | None = None
     sipapprovedtraining: bool | None = None
     sipapprovedtraining_course: str | None = None
-    sipapprovedtraining_year: int | None = Field(default=None, ge=1990, le=2100)
+    sipapprovedtraining_year: int | None = None
     sipapprovedtraining_trainer_body: str | None = None
     sipapprovedtraining_reference_number: str | None = None
-    sipapprovedtraining_attendees: int | None = Field(default=None, ge=0)
+    sipapprovedtraining_attendees: int | None = None
     sipincludedindiscolsure: bool | None = None
     sipincludedindiscolsure_platform: str | None = None
     sipincludedindiscolsure_other: str | None = None
@@ -284,90 +253,32 @@ class FacilityProfile(BaseModel):
     sip_is_part_of_group: bool | None = None
     sip_parent_worldly_id: str | None = None
     sip_parent_osh_id: str | None = None
-    water_stress_score: float | None = Field(default=None, ge=0, le=5, allow_inf_nan=False)
+    water_stress_score: float | None = None
     verification_status: str = "self-reported"
 
-    @field_validator("sitecountry")
     @classmethod
-    def _country(cls, value: str) -> str:
-        country = fem_enums.resolve_country(value)
-        if country is None:
-            raise PydanticCustomError(
-                "country", "unknown country or region",
-                {"bad": value, "accepted": COUNTRY_ACCEPTED},
-            )
-        return country.iso2
-
-    @field_validator(
-        "sipfacilitytype", "sipproductcategories", "sipmaterialtype", "sipindustrysector",
-        "sipfreshwaterpretreatused_types",
-    )
-    @classmethod
-    def _enum_lists(cls, values: list[str], info: ValidationInfo) -> list[str]:
-        column = PROFILES.column(str(info.field_name))
-        assert isinstance(column.enum, str)
-        return _resolve_list(values, column.enum, _ENUM_WORDS[column.enum])
-
-    @field_validator("sipincludedindiscolsure_platform")
-    @classmethod
-    def _platform(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        return _resolve_list([value], fem_enums.DISCLOSURE_PLATFORMS, "disclosure platform")[0]
-
-    @field_validator("verification_status")
-    @classmethod
-    def _status(cls, value: str) -> str:
-        folded = value.strip().lower().replace("_", "-").replace(" ", "-")
-        if folded not in VERIFICATION_STATUSES:
-            raise PydanticCustomError(
-                "enum", "unknown verification status",
-                {"bad": value, "accepted": ", ".join(VERIFICATION_STATUSES)},
-            )
-        return folded
-
-    @field_validator("sip_osh_id", "sip_parent_osh_id")
-    @classmethod
-    def _osh_id(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        try:
-            return parse_os_hub_id(value).value
-        except OsHubIdError as error:
-            raise PydanticCustomError(
-                "os_hub_id", "{message}", {"message": error.message, "accepted": OSH_ACCEPTED}
-            ) from None
-
-    @field_validator(PRODVOL)
-    @classmethod
-    def _volumes(cls, volumes: dict[str, ProductionVolume]) -> dict[str, ProductionVolume]:
-        types = fem_enums.facility_types()
-        enum = fem_enums.enumeration(fem_enums.FACILITY_TYPES)
-        out: dict[str, ProductionVolume] = {}
-        for given, volume in volumes.items():
-            key = enum.resolve(given)
-            if key is None:
-                raise PydanticCustomError(
-                    "enum", "unknown facility type '{bad}' in the annual volume",
-                    {"bad": given, "accepted": enum.accepted(), "column": f"{PRODVOL}_{given}"},
-                )
-            info = types[key]
-            unit = volume.unit or info.production_unit
-            try:
-                dimension = unit_dimension(unit)
-            except UnknownUnitError:
-                dimension = None
-            if dimension != unit_dimension(info.production_unit):
-                what = "unknown unit" if dimension is None else f"a {dimension} unit"
-                raise PydanticCustomError(
-                    "unit", "{what} '{bad}' for the {label} volume, which is in {fem_unit}",
-                    {"what": what, "bad": unit, "label": info.label,
-                     "fem_unit": info.production_unit,
-                     "accepted": ", ".join(info.allowed_units),
-                     "column": f"{PRODVOL}_{key}_unit"},
-                )
-            out[key] = ProductionVolume(quantity=volume.quantity, unit=unit)
-        return out
+    def from_flat(
+        cls, row: dict[str, Any], programmes: list[dict[str, Any]] | None = None
+    ) -> FacilityProfile:
+        """The nested profile of one validated flat row (columns of `PROFILES`; extra
+        columns such as the derived ones are ignored)."""
+        data: dict[str, Any] = {}
+        for column in PROFILES.columns:
+            if column.name.startswith(f"{PRODVOL}_"):
+                continue
+            value = row.get(column.name)
+            if value is not None:
+                data[column.name] = value
+        volumes: dict[str, ProductionVolume] = {}
+        for key in fem_enums.facility_types():
+            quantity = row.get(f"{PRODVOL}_{key}")
+            if quantity is not None:
+                volumes[key] = ProductionVolume(quantity=quantity,
+                                                unit=row.get(f"{PRODVOL}_{key}_unit"))
+        data[PRODVOL] = volumes
+        if programmes:
+            data["sipindustryprograms_programmes"] = programmes
+        return cls.model_validate(data)
 
     @property
     def facility_types(self) -> list[str]:

@@ -82,28 +82,38 @@ class ProblemLog:
         value_column: str | None = None,
         accepted: str | None = None,
         severity: Severity = Severity.ERROR,
+        message_column: str | None = None,
+        accepted_column: str | None = None,
     ) -> int:
         """Report the rows of `bad` (a frame with `_row`, and `value_column` when given).
 
         Per-row Python runs only over the first `limit` rows; the others make one summary
-        problem with their count and row range. Returns the number of rows reported.
+        problem with their count and row range. `message_column` and `accepted_column`, when
+        given, hold a row's own wording (the summary keeps `message` and `accepted`).
+        Returns the number of rows reported.
         """
         count = bad.height
         if count == 0:
             return 0
         listed = bad.head(self.limit)
         rows = listed["_row"].to_list()
-        values = listed[value_column].to_list() if value_column else [None] * len(rows)
-        for row, value in zip(rows, values, strict=True):
+
+        def cells(name: str | None, default: Any) -> list[Any]:
+            return listed[name].to_list() if name else [default] * len(rows)
+
+        for row, value, text, accepts in zip(
+            rows, cells(value_column, None), cells(message_column, message),
+            cells(accepted_column, accepted), strict=True,
+        ):
             self.add(
                 Problem(
-                    message,
+                    text,
                     file=source.where,
                     sheet=source.sheet,
                     row=row,
                     column=column,
                     value=value,
-                    accepted=accepted,
+                    accepted=accepts,
                     code=code,
                     severity=severity,
                 )

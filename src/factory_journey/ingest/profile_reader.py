@@ -1,37 +1,73 @@
 """Read facility profiles (FEM Site Information, docs/contracts.md §1) from CSV, XLSX or JSON.
 
-`read_profiles(path)` returns every valid profile and ALL problems, each located by file,
-sheet, row and column with the value and what is accepted; it never raises on bad input.
-`profiles_frame(...)` gives the canonical polars frame with the derived columns
-(`country_iso2`, `country_iso3`, `facility_types`, `journey_factory_type`,
-`production_volume_<typekey>` in pcs or kg) that the dataset reader and the engine use.
+One vectorised validator for every way in: `validate_profiles(frame, …)` types each column
+of `domain.profile.PROFILES` with polars (text, numbers, yes/no, `;`-separated choices,
+countries, OS Hub IDs and units resolved once per distinct spelling), checks ranges,
+required cells and duplicate (facility_id, year) rows, then the cross-field rules of
+`domain.profile_rules`, and reports located problems (a bounded number per kind). The
+dataset reader (`profiles_frame`), `read_profiles` (`journey profile validate`) and
+`validate_profile` (one record) all go through it. Nested JSON answers are flattened to the
+flat columns first (`flatten_record`).
+
+The canonical frame holds the valid rows: the contract's columns (lists as `list[str]`) plus
+`country_iso2`, `country_iso3`, `facility_types`, `journey_factory_type`,
+`production_volume_<typekey>` [pcs or kg] and `_file`, `_sheet`, `_row`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import polars as pl
+from pydantic import ValidationError
 
 from factory_journey.domain import fem_enums
 from factory_journey.domain.factory_type import journey_factory_type_expr
+from factory_journey.domain.os_hub_id import OsHubIdError, parse_os_hub_id
 from factory_journey.domain.problems import Problem, ProblemList, Severity
-from factory_journey.domain.profile import PRODVOL, PROFILES, SUB_QUESTIONS, FacilityProfile
-from factory_journey.domain.profile_rules import validate_profile
-from factory_journey.ingest.cells import CellError, is_blank, parse_cell
-from factory_journey.ingest.spreadsheet import RawRow, SheetRows, read_rows
+from factory_journey.domain.profile import (
+    COUNTRY_ACCEPTED,
+    OSH_ACCEPTED,
+    PRODVOL,
+    PROFILES,
+    SUB_QUESTIONS,
+    FacilityProfile,
+    Programme,
+)
+from factory_journey.domain.profile_rules import (
+    RuleCheck,
+    accepted_text,
+    os_hub_id_normalised_expr,
+    os_hub_id_valid_expr,
+    profile_rule_checks,
+)
+from factory_journey.domain.tables import Column
+from factory_journey.domain.units import UnknownUnitError, conversion_factor, unit_dimension
+from factory_journey.ingest import parse
+from factory_journey.ingest.cells import parse_list
+from factory_journey.ingest.formats import ROW, cell_text
+from factory_journey.ingest.problem_log import ProblemLog, Source
+from factory_journey.ingest.spreadsheet import SheetRows, read_rows
 
 PROGRAMMES = "sipindustryprograms_programmes"
 _BY_HEADER: dict[str, str] = {c.name.lower(): c.name for c in PROFILES.columns}
-_BY_HEADER[PROGRAMMES] = PROGRAMMES
 _POLARS_TYPES: dict[str, Any] = {
     "str": pl.String, "int": pl.Int64, "float": pl.Float64, "bool": pl.Boolean,
     "date": pl.Date, "list": pl.List(pl.String),
 }
+_OSH_COLUMNS = ("sip_osh_id", "sip_parent_osh_id")
+_NUMBER_ACCEPTED = "a number such as 1250 or 1250.5"
+_DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
+#: Suffixes of the working columns (raw text, typed value, problem text).
+_RAW, _BAD = "\x1fraw", "\x1fbad"
+_OK = "\x1fok"
+_FIRST = "\x1ffirst"
+
+
+# ---------------------------------------------------------------- results and records
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +82,23 @@ class ProfileRecord:
 
 @dataclass(slots=True)
 class ProfileReadResult:
-    """Profiles read from one file: the valid ones and every problem found."""
+    """Profiles read from one file: the canonical frame of the valid ones and every problem.
 
-    records: list[ProfileRecord] = field(default_factory=list)
+    `records`/`profiles` are the nested models of the valid rows, built on demand."""
+
+    table: pl.DataFrame = field(default_factory=lambda: empty_profiles_frame())
     problems: ProblemList = field(default_factory=ProblemList)
+    programmes: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def records(self) -> list[ProfileRecord]:
+        return [
+            ProfileRecord(
+                FacilityProfile.from_flat(row, self.programmes.get(row[ROW])),
+                row["_file"], row["_sheet"], row[ROW],
+            )
+            for row in self.table.iter_rows(named=True)
+        ]
 
     @property
     def profiles(self) -> list[FacilityProfile]:
@@ -58,15 +107,24 @@ class ProfileReadResult:
     @property
     def ok(self) -> bool:
         """True when there is no error (warnings allowed) and at least one profile."""
-        return not self.problems.has_errors and bool(self.records)
+        return not self.problems.has_errors and self.table.height > 0
 
     def frame(self) -> pl.DataFrame:
-        """The canonical profiles frame of the valid profiles (see `profiles_frame`)."""
-        return profiles_frame(self.records)
+        """The canonical profiles frame of the valid profiles."""
+        return self.table
 
 
-def _flatten(values: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str, Any]]]:
-    """Nested JSON answers → flat columns; returns (flat, [(column, message, value)])."""
+# ---------------------------------------------------------------- nested JSON → flat
+
+
+def flatten_record(
+    values: Mapping[str, Any],
+) -> tuple[dict[str, Any], list[tuple[str, str, Any]]]:
+    """Nested JSON answers → flat columns; returns (flat, [(column, message, value)]).
+
+    `sipfacilityannualprodvol: {type: {quantity, unit}}` (or a list of such objects with
+    `facility_type`), `<question>: {answer, <sub>: …}` and `sipindustryprograms: [...]`
+    become the flat columns of docs/contracts.md §1 (programmes stay nested)."""
     flat: dict[str, Any] = {}
     bad: list[tuple[str, str, Any]] = []
     enum = fem_enums.enumeration(fem_enums.FACILITY_TYPES)
@@ -100,43 +158,482 @@ def _flatten(values: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, st
     return flat, bad
 
 
-def _row_record(raw: RawRow) -> tuple[dict[str, Any], list[Problem], set[str]]:
-    """Typed record of one row, cell problems (no location yet), columns that failed."""
-    flat, nested_bad = _flatten(raw.values)
-    problems = [Problem(msg, column=col, value=val, code="invalid") for col, msg, val in nested_bad]
-    failed: set[str] = {col for col, _, _ in nested_bad}
-    record: dict[str, Any] = {}
-    volumes: dict[str, dict[str, Any]] = {}
-    for header, value in flat.items():
+def _frame_of_rows(
+    table: SheetRows,
+) -> tuple[pl.DataFrame, dict[int, list[Any]], list[Problem]]:
+    """The rows read (`spreadsheet.read_rows`) as a text frame with `_row`, nested answers
+    flattened; the nested programmes by row; problems of the nesting."""
+    problems: list[Problem] = []
+    programmes: dict[int, list[Any]] = {}
+    records: list[dict[str, Any]] = []
+    for raw in table.rows:
+        flat, bad = flatten_record(raw.values)
+        for column, message, value in bad:
+            problems.append(Problem(message, file=table.file, sheet=table.sheet, row=raw.row,
+                                    column=column, value=value, code="invalid",
+                                    accepted=fem_enums.enumeration(
+                                        fem_enums.FACILITY_TYPES).accepted()))
+        if PROGRAMMES in flat:
+            value = flat.pop(PROGRAMMES)
+            if value:
+                programmes[raw.row] = value
+        records.append({ROW: raw.row, **{k: cell_text(v) for k, v in flat.items()}})
+    names = dict.fromkeys([ROW, *table.header])
+    for record in records:
+        names.update(dict.fromkeys(record))
+    schema = {name: pl.Int64 if name == ROW else pl.String for name in names}
+    frame = pl.DataFrame(records, schema=schema, orient="row") if records else pl.DataFrame(
+        schema=schema)
+    return frame, programmes, problems
+
+
+# ---------------------------------------------------------------- per-distinct helpers
+
+
+def _by_distinct(
+    frame: pl.DataFrame, values: pl.Expr, fn: Callable[[str], Any], dtype: Any,
+    text: pl.Expr | None = None,
+) -> pl.Expr:
+    """`fn` applied once per distinct value of `values` (an expression on `frame`), as an
+    expression mapping `text` (default: `values`); other or null text gives null."""
+    distinct = frame.select(values.unique().drop_nulls()).to_series().to_list()
+    text = values if text is None else text
+    mapped = [fn(value) for value in distinct]
+    return text.replace_strict(distinct, mapped, default=None, return_dtype=dtype)
+
+
+def _choices(value: str, enum: str | tuple[str, ...]) -> tuple[list[str], str | None]:
+    """Keys of a `;`-separated answer (first unknown item, if any)."""
+    keys: list[str] = []
+    for item in parse_list(value):
+        key = _resolve(item, enum)
+        if key is None:
+            return [], item
+        if key not in keys:
+            keys.append(key)
+    return keys, None
+
+
+def _resolve(value: str, enum: str | tuple[str, ...]) -> str | None:
+    if isinstance(enum, tuple):
+        folded = fem_enums.fold(value)
+        return next((choice for choice in enum if fem_enums.fold(choice) == folded), None)
+    return fem_enums.enumeration(enum).resolve(value)
+
+
+def _enum_accepted(enum: str | tuple[str, ...]) -> str:
+    return ", ".join(enum) if isinstance(enum, tuple) else fem_enums.enumeration(enum).accepted()
+
+
+def _osh(value: str) -> tuple[str | None, str | None]:
+    try:
+        return parse_os_hub_id(value).value, None
+    except OsHubIdError as error:
+        return None, error.message
+
+
+def _unit_problem(unit: str, key: str) -> str | None:
+    """Why `unit` cannot measure the volume of facility type `key` (None when it can)."""
+    info = fem_enums.facility_types()[key]
+    try:
+        dimension: str | None = unit_dimension(unit)
+    except UnknownUnitError:
+        dimension = None
+    if dimension == unit_dimension(info.production_unit):
+        return None
+    what = "unknown unit" if dimension is None else f"a {dimension} unit"
+    return f"{what} {unit!r} for the {info.label} volume, which is in {info.production_unit}"
+
+
+def _numbers(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Series:
+    """The numbers of a raw column: a plain cast, and `parse.number` (thousands commas, …)
+    only when some cell needs it."""
+    if dtype != pl.String:
+        return frame.select(parse.number(name, dtype)).to_series()
+    plain = frame.select(pl.col(name).cast(pl.Float64, strict=False).alias(name)).to_series()
+    unread = frame.select((pl.col(name).is_not_null() & plain.is_null()).any()).item()
+    finite = plain.is_finite().fill_null(True).all()
+    if unread or not finite:
+        return frame.select(parse.number(name, dtype)).to_series()
+    return plain
+
+
+def _range_accepted(column: Column) -> str:
+    low, high = column.minimum, column.maximum
+    if low is not None and high is not None:
+        return f"a number from {low:g} to {high:g}"
+    if low is not None:
+        return f"a number ≥ {low:g}"
+    return f"a number ≤ {high:g}"
+
+
+# ---------------------------------------------------------------- the validator
+
+
+@dataclass(slots=True)
+class _Plan:
+    """Typed column expressions and the cell checks, built column by column."""
+
+    typed: list[pl.Expr] = field(default_factory=list)
+    checks: list[RuleCheck] = field(default_factory=list)
+    #: Working columns computed once, before `typed` (parsed per distinct value, numbers).
+    pre: list[pl.Expr] = field(default_factory=list)
+    made: int = 0
+
+    def once(self, expr: pl.Expr) -> pl.Expr:
+        """`expr` as a working column computed once (checks and types read it)."""
+        self.made += 1
+        name = f"\x1fpre{self.made}"
+        self.pre.append(expr.alias(name))
+        return pl.col(name)
+
+    def distinct(self, frame: pl.DataFrame, text: pl.Expr, fn: Callable[[str], Any],
+                 dtype: Any) -> pl.Expr:
+        return self.once(_by_distinct(frame, text, fn, dtype))
+
+    def check(self, bad: pl.Expr, column: str, message: pl.Expr | str, code: str,
+              accepted: str, summary: str | None = None) -> None:
+        text = pl.lit(message, pl.String) if isinstance(message, str) else message
+        self.checks.append(RuleCheck(
+            bad=bad.fill_null(False), column=column, message=text, code=code,
+            summary=summary or (message if isinstance(message, str) else "a value is wrong"),
+            value=pl.col(column + _RAW), accepted=pl.lit(accepted, pl.String)))
+
+
+def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
+    name = column.name
+    raw = pl.col(name + _RAW)
+    given = raw.is_not_null()
+    dtype = frame.schema[name + _RAW]
+    if name == "sitecountry":
+        iso2 = plan.distinct(frame, raw, lambda v: getattr(
+            fem_enums.resolve_country(v), "iso2", None), pl.String)
+        plan.typed.append(iso2.alias(name))
+        plan.check(given & iso2.is_null(), name, "unknown country or region", "country",
+                   COUNTRY_ACCEPTED)
+    elif name in _OSH_COLUMNS:
+        # The check character in polars for all IDs; the parser words what is wrong with
+        # the few distinct IDs that fail.
+        checked = frame.select(
+            os_hub_id_normalised_expr(raw).alias("id"), raw.alias("raw")
+        ).with_columns(os_hub_id_valid_expr(pl.col("id")).alias("ok"))
+        normalised = plan.once(pl.lit(checked["id"]))
+        ok = plan.once(pl.lit(checked["ok"]))
+        why = plan.once(_by_distinct(checked, pl.when(~pl.col("ok")).then(pl.col("raw")),
+                                     lambda v: _osh(v)[1], pl.String, text=raw))
+        plan.typed.append(pl.when(ok).then(normalised).alias(name))
+        plan.check(given & ~ok, name, why, "os_hub_id", OSH_ACCEPTED,
+                   summary="not a valid Open Supply Hub ID")
+    elif column.type == "list" or (column.type == "str" and column.enum is not None):
+        enum = column.enum
+        if enum is None:
+            keys = plan.distinct(frame, raw, parse_list, pl.List(pl.String))
+            plan.typed.append(pl.when(keys.list.len() > 0).then(keys).alias(name))
+            return
+        parsed = plan.distinct(
+            frame, raw, lambda v: dict(zip(("keys", "bad"), _choices(v, enum), strict=True)),
+            pl.Struct({"keys": pl.List(pl.String), "bad": pl.String}))
+        keys, bad = parsed.struct.field("keys"), parsed.struct.field("bad")
+        if column.type == "list":
+            plan.typed.append(pl.when(keys.list.len() > 0).then(keys).alias(name))
+            message = pl.format("unknown value '{}'", bad)
+        else:
+            plan.typed.append(keys.list.first().alias(name))
+            message = pl.lit("unknown value", pl.String)
+        plan.check(bad.is_not_null(), name, message, "invalid_cell", _enum_accepted(enum),
+                   summary="unknown value")
+        plan.typed.append(bad.is_null().alias(name + _OK))
+    elif column.type in ("float", "int"):
+        number = plan.once(pl.lit(_numbers(frame, name + _RAW, dtype)))
+        value = number if column.type == "float" else (
+            pl.when(number == number.floor()).then(number).cast(pl.Int64, strict=False))
+        not_number = pl.format("not a number{}", pl.when(raw.str.contains(_DECIMAL_COMMA))
+                               .then(pl.lit(" (use a point as the decimal separator)"))
+                               .otherwise(pl.lit("")))
+        plan.check(given & number.is_null(), name, not_number, "invalid_cell",
+                   _NUMBER_ACCEPTED, summary="not a number")
+        if column.type == "int":
+            plan.check(number.is_not_null() & value.is_null(), name, "not a whole number",
+                       "invalid_cell", "a whole number such as 12")
+        in_range = pl.lit(True)
+        if column.minimum is not None or column.maximum is not None:
+            low = value < column.minimum if column.minimum is not None else pl.lit(False)
+            high = value > column.maximum if column.maximum is not None else pl.lit(False)
+            what = pl.when((value < 0) & pl.lit(column.minimum == 0)).then(
+                pl.lit("negative")).otherwise(pl.lit("out of range"))
+            out = (low | high).fill_null(False)
+            plan.check(out, name, pl.format("{}: {}", what, raw), "invalid_cell",
+                       _range_accepted(column), summary="out of range")
+            in_range = ~out
+        plan.typed.append(pl.when(in_range).then(value).alias(name))
+    elif column.type == "bool":
+        value = plan.once(parse.yes_no(name + _RAW, dtype))
+        plan.typed.append(value.alias(name))
+        plan.check(given & value.is_null(), name, "not a yes/no answer", "invalid_cell",
+                   "yes or no (also true/false, 1/0, y/n)")
+    else:
+        plan.typed.append(raw.alias(name))
+
+
+def _required_checks(plan: _Plan) -> pl.Expr:
+    """Required cells: a value that is missing (not one already reported as bad)."""
+    valid = pl.lit(True)
+    for column in PROFILES.columns:
+        if not column.required:
+            continue
+        name = column.name
+        missing = pl.col(name + _RAW).is_null()
+        if column.type == "list":  # `;` alone: given, but no choice in it
+            missing = missing | (pl.col(name).is_null() & pl.col(name + _OK))
+        plan.check(missing, name, "required value is missing", "missing",
+                   accepted_text(column))
+        plan.checks[-1] = RuleCheck(**{**_fields(plan.checks[-1]), "value": None})
+        valid = valid & pl.col(name).is_not_null()
+    return valid
+
+
+def _fields(check: RuleCheck) -> dict[str, Any]:
+    return {name: getattr(check, name) for name in RuleCheck.__slots__}
+
+
+def _volume_plan(frame: pl.DataFrame, plan: _Plan) -> list[pl.Expr]:
+    """Units of the volumes: checked and turned into factors once per distinct spelling.
+    Returns the canonical volume expressions (`production_volume_<key>` [pcs or kg])."""
+    canonical: list[pl.Expr] = []
+    for key, info in fem_enums.facility_types().items():
+        quantity, unit_name = f"{PRODVOL}_{key}", f"{PRODVOL}_{key}_unit"
+        unit = pl.col(unit_name + _RAW).fill_null(pl.lit(info.production_unit))
+        given = pl.col(quantity + _RAW).is_not_null()
+        def problem(u: str, k: str = key) -> str | None:
+            return _unit_problem(u, k)
+
+        why = plan.distinct(frame, unit, problem, pl.String)
+
+        def factor(u: str, k: str = key) -> float | None:
+            if _unit_problem(u, k) is not None:
+                return None
+            return conversion_factor(u, fem_enums.facility_types()[k].production_unit)
+
+        plan.check(given & why.is_not_null(), unit_name, why, "unit",
+                   ", ".join(info.allowed_units), summary="wrong unit for the volume")
+        plan.checks[-1] = RuleCheck(**{**_fields(plan.checks[-1]),
+                                       "value": pl.col(unit_name + _RAW)})
+        plan.check(~given & pl.col(unit_name + _RAW).is_not_null(), unit_name,
+                   "a unit is given without a volume", "unit_without_volume",
+                   f"a volume in {quantity}")
+        plan.checks[-1] = RuleCheck(**{**_fields(plan.checks[-1]),
+                                       "severity": Severity.WARNING})
+        plan.typed.append(pl.when(given).then(unit).alias(unit_name))
+        canonical.append(
+            pl.when(why.is_null())
+            .then(pl.col(quantity) * plan.distinct(frame, unit, factor, pl.Float64))
+            .alias(f"production_volume_{key}"))
+    return canonical
+
+
+def _duplicates() -> RuleCheck:
+    key = ["facility_id", "year"]
+    first = pl.col(_FIRST)
+    return RuleCheck(
+        bad=(pl.all_horizontal(pl.col(k).is_not_null() for k in key)
+             & pl.struct(key).is_duplicated() & (pl.col(ROW) != first)),
+        column="facility_id",
+        message=pl.format("facility {} year {} appears twice (first in row {})",
+                          "facility_id", "year", first),
+        code="duplicate",
+        summary="a facility and year appear twice",
+        value=pl.col("facility_id"),
+        accepted=pl.lit("one row per facility and year", pl.String),
+    )
+
+
+def _report(frame: pl.DataFrame, checks: list[RuleCheck], source: Source,
+            log: ProblemLog) -> pl.Expr:
+    """Log every check's bad rows; returns the expression of rows with an error."""
+    counts = frame.select(c.bad.sum().alias(str(i)) for i, c in enumerate(checks)).row(0)
+    errors: list[pl.Expr] = []
+    for check, count in zip(checks, counts, strict=True):
+        if check.severity is Severity.ERROR:
+            errors.append(check.bad)
+        if not count:
+            continue
+        bad = frame.filter(check.bad).select(
+            pl.col(ROW),
+            check.message.alias("_message"),
+            (check.value if check.value is not None else pl.lit(None)).alias("_value"),
+            (check.accepted if check.accepted is not None else pl.lit(None, pl.String))
+            .alias("_accepted"),
+        )
+        log.rows(bad, source, message=check.summary, code=check.code, column=check.column,
+                 value_column="_value", message_column="_message",
+                 accepted_column="_accepted", severity=check.severity)
+    return pl.any_horizontal(errors) if errors else pl.lit(False)
+
+
+def _headers(frame: pl.DataFrame, source: Source, log: ProblemLog, is_json: bool) -> dict[
+        str, str] | None:
+    """Header → column name; unknown headers warned; None when a required one is missing."""
+    known = {*(k.lower() for k in SUB_QUESTIONS), PRODVOL, PROGRAMMES}
+    renames: dict[str, str] = {}
+    for header in frame.columns:
+        if header == ROW:
+            continue
         name = _BY_HEADER.get(header.lower())
-        if name is None or is_blank(value):
-            continue
-        if name == PROGRAMMES:
-            record[name] = value
-            continue
-        column = PROFILES.column(name)
-        try:
-            parsed = parse_cell(value, column)
-        except CellError as error:
-            problems.append(Problem(error.message, column=name, value=value,
-                                    accepted=error.accepted, code="invalid_cell"))
-            failed.add(name)
-            continue
-        if name.startswith(f"{PRODVOL}_"):
-            type_key = name.removeprefix(f"{PRODVOL}_").removesuffix("_unit")
-            volumes.setdefault(type_key, {})["unit" if name.endswith("_unit") else
-                                             "quantity"] = parsed
-        elif parsed is not None:
-            record[name] = parsed
-    for type_key, volume in volumes.items():
-        if "quantity" in volume:
-            record.setdefault(PRODVOL, {})[type_key] = volume
-        elif f"{PRODVOL}_{type_key}" not in failed:
-            problems.append(Problem(
-                "a unit is given without a volume", column=f"{PRODVOL}_{type_key}_unit",
-                value=volume.get("unit"), accepted=f"a volume in {PRODVOL}_{type_key}",
-                code="unit_without_volume", severity=Severity.WARNING))
-    return record, problems, failed
+        if name is not None and name not in renames.values():
+            renames[header] = name
+        elif header.lower() not in known:
+            log.warning("unknown column: it is ignored", source, row=1, column=header,
+                        accepted="the columns of docs/contracts.md §1 (FEM Ref IDs); "
+                        "`journey profile template` writes them", code="unknown_column")
+    if is_json:
+        return renames
+    missing = [c.name for c in PROFILES.columns if c.required and c.name not in
+               renames.values()]
+    for name in missing:
+        log.error("required column is missing", source, row=1, column=name,
+                  accepted=", ".join(missing) + " must be in the header row",
+                  code="missing_column")
+    return None if missing else renames
+
+
+def validate_profiles(
+    raw: pl.DataFrame, source: Source, log: ProblemLog, *, is_json: bool = False
+) -> pl.DataFrame:
+    """The canonical profiles frame of the valid rows of `raw` (cells as written, `_row`).
+
+    Every problem goes to `log`, located by `source` and row; rows with an error are left
+    out. JSON records may leave out columns (a required one is then missing per record)."""
+    renames = _headers(raw, source, log, is_json)
+    if renames is None:
+        return empty_profiles_frame()
+    frame = raw.select(ROW, *(pl.col(h).alias(n + _RAW) for h, n in renames.items()))
+    frame = frame.with_columns(
+        pl.lit(None, pl.String).alias(c.name + _RAW) for c in PROFILES.columns
+        if c.name not in renames.values())
+    # Raw cells as trimmed text (blank → null); lists of a Parquet file joined by `;`.
+    frame = frame.with_columns(
+        pl.col(n).list.join(";").alias(n) for n, d in frame.schema.items()
+        if isinstance(d, pl.List))
+    frame = frame.with_columns(
+        parse.text(n, d).alias(n) for n, d in frame.schema.items() if n != ROW)
+    plan = _Plan()
+    for column in PROFILES.columns:
+        if not column.name.endswith("_unit"):
+            _plan_column(frame, column, plan)
+    frame = frame.with_columns(plan.pre).with_columns(plan.typed)
+    plan.typed, plan.pre = [], []
+    canonical = _volume_plan(frame, plan)
+    frame = frame.with_columns(plan.pre).with_columns(plan.typed)
+    rules_apply = _required_checks(plan)
+    field_checks = _materialised(plan.checks, "field")
+    frame = frame.with_columns(
+        rules_apply.alias(_OK), pl.col(ROW).min().over("facility_id", "year").alias(_FIRST),
+        *(check.bad.alias(name) for check, name in zip(plan.checks, _names(plan.checks,
+                                                                             "field"),
+                                                       strict=True)))
+    # A rule says nothing more about a cell already reported as bad.
+    cell_bad: dict[str, pl.Expr] = {}
+    for check in field_checks:
+        if check.severity is Severity.ERROR:
+            cell_bad[check.column] = cell_bad.get(check.column, pl.lit(False)) | check.bad
+    rules = [
+        RuleCheck(**{**_fields(c), "bad": c.bad.fill_null(False) & pl.col(_OK)
+                     & ~cell_bad.get(c.column, pl.lit(False))})
+        for c in [_duplicates(), *profile_rule_checks()]
+    ]
+    frame = frame.with_columns(
+        check.bad.alias(name) for check, name in zip(rules, _names(rules, "rule"), strict=True))
+    has_error = _report(frame, [*field_checks, *_materialised(rules, "rule")], source, log)
+    valid = frame.filter(~has_error)
+    return _canonical(valid.with_columns(canonical), source)
+
+
+def _names(checks: list[RuleCheck], stage: str) -> list[str]:
+    return [f"\x1f{stage}{i}" for i in range(len(checks))]
+
+
+def _materialised(checks: list[RuleCheck], stage: str) -> list[RuleCheck]:
+    """The checks reading their `bad` column computed once (see `_names`)."""
+    return [RuleCheck(**{**_fields(c), "bad": pl.col(name)})
+            for c, name in zip(checks, _names(checks, stage), strict=True)]
+
+
+def _canonical(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
+    types = pl.col("sipfacilitytype")
+    combination = types.list.join(";")
+    # The journey factory type of each distinct combination of facility types (a handful),
+    # by the domain's own expression, then mapped onto the rows.
+    combinations = frame.select(combination.unique().drop_nulls().alias("key")).with_columns(
+        pl.col("key").str.split(";").alias("facility_types")
+    ).with_columns(journey_factory_type_expr("facility_types"))
+    country = fem_enums.resolve_country
+    frame = frame.with_columns(
+        pl.col("verification_status").fill_null("self-reported"),
+        pl.col("sitecountry").alias("country_iso2"),
+        _by_distinct(frame, pl.col("sitecountry"),
+                     lambda v: getattr(country(v), "iso3", None), pl.String)
+        .alias("country_iso3"),
+        types.alias("facility_types"),
+        combination.replace_strict(combinations["key"], combinations["journey_factory_type"],
+                                   default=None, return_dtype=pl.String)
+        .alias("journey_factory_type"),
+        pl.lit(source.where, pl.String).alias("_file"),
+        pl.lit(source.sheet, pl.String).alias("_sheet"),
+    )
+    return frame.select(pl.col(n).cast(t) for n, t in _schema().items())
+
+
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = {c.name: _POLARS_TYPES[c.type] for c in PROFILES.columns}
+    schema.update({"country_iso2": pl.String, "country_iso3": pl.String,
+                   "facility_types": pl.List(pl.String), "journey_factory_type": pl.String})
+    schema.update({f"production_volume_{k}": pl.Float64 for k in fem_enums.facility_types()})
+    schema.update({"_file": pl.String, "_sheet": pl.String, ROW: pl.Int64})
+    return schema
+
+
+def empty_profiles_frame() -> pl.DataFrame:
+    """The canonical profiles frame without rows (every column, typed)."""
+    return pl.DataFrame(schema=_schema())
+
+
+# ---------------------------------------------------------------- nested programmes
+
+
+def _programme_problems(
+    programmes: dict[int, list[Any]], source: Source, log: ProblemLog
+) -> tuple[dict[int, list[dict[str, Any]]], set[int]]:
+    """Nested programmes of JSON records (few): checked with the `Programme` model; rows
+    with a bad programme are returned to be left out."""
+    good: dict[int, list[dict[str, Any]]] = {}
+    bad_rows: set[int] = set()
+    for row, items in programmes.items():
+        checked: list[dict[str, Any]] = []
+        for number, item in enumerate(items, start=1):
+            where = f"{PROGRAMMES}[{number}]"
+            try:
+                programme = Programme.model_validate(item)
+            except ValidationError as error:
+                for e in error.errors():
+                    loc = ".".join(str(p) for p in e["loc"])
+                    log.error(str(e["msg"]).replace("Input should be", "must be"), source,
+                              row=row, column=f"{where}.{loc}" if loc else where,
+                              code=str(e["type"]), accepted="a programme object")
+                bad_rows.add(row)
+                continue
+            if programme.start_date and programme.end_date and (
+                    programme.end_date < programme.start_date):
+                log.error("programme end date is before its start date", source, row=row,
+                          column=f"{where}.end_date", value=programme.end_date.isoformat(),
+                          accepted="a date after the start date", code="date_order")
+                bad_rows.add(row)
+                continue
+            checked.append(programme.model_dump())
+        good[row] = checked
+    return good, bad_rows
+
+
+# ---------------------------------------------------------------- entry points
 
 
 def profiles_from_rows(table: SheetRows) -> ProfileReadResult:
@@ -145,52 +642,20 @@ def profiles_from_rows(table: SheetRows) -> ProfileReadResult:
     result.problems.extend(table.problems)
     if not table.readable:
         return result
-
-    def locate(problem: Problem, row: int | None) -> Problem:
-        return dataclasses.replace(problem, file=table.file, sheet=table.sheet, row=row)
-
+    source = Source(table.file, table.sheet)
+    log = ProblemLog()
+    raw, programmes, nesting = _frame_of_rows(table)
+    for problem in nesting:
+        log.add(problem)
     is_json = table.file.lower().endswith(".json")
-    known = {*_BY_HEADER, *(k.lower() for k in SUB_QUESTIONS), PRODVOL}
-    warned: set[str] = set()
-    for raw in table.rows:
-        for header in raw.values:
-            if header.lower() not in known and header not in warned:
-                warned.add(header)
-                result.problems.add(locate(Problem(
-                    "unknown column: it is ignored", column=header,
-                    accepted="the columns of docs/contracts.md §1 (FEM Ref IDs); "
-                    "`journey profile template` writes them", code="unknown_column",
-                    severity=Severity.WARNING), 1 if not is_json else raw.row))
-    if not is_json:
-        headers = {h.lower() for h in table.header}
-        missing = [c.name for c in PROFILES.columns if c.required and c.name.lower() not in headers]
-        for name in missing:
-            result.problems.add(locate(Problem(
-                "required column is missing", column=name, accepted=", ".join(missing)
-                + " must be in the header row", code="missing_column"), 1))
-        if missing:
-            return result
-
-    first_row: dict[tuple[str, int], int] = {}
-    for raw in table.rows:
-        record, problems, failed = _row_record(raw)
-        profile, more = validate_profile(record)
-        problems += [p for p in more if p.column not in failed or p.code not in ("missing",)]
-        key = (str(record.get("facility_id")), int(record.get("year") or 0))
-        if "facility_id" in record and "year" in record:
-            if key in first_row:
-                problems.append(Problem(
-                    f"facility {key[0]} year {key[1]} appears twice (first in row "
-                    f"{first_row[key]})", column="facility_id", value=key[0],
-                    accepted="one row per facility and year", code="duplicate"))
-                profile = None
-            else:
-                first_row[key] = raw.row
-        if any(p.severity is Severity.ERROR for p in problems):
-            profile = None
-        result.problems.extend([locate(p, raw.row) for p in problems])
-        if profile is not None:
-            result.records.append(ProfileRecord(profile, table.file, table.sheet, raw.row))
+    frame = validate_profiles(raw, source, log, is_json=is_json)
+    good, bad_rows = _programme_problems(programmes, source, log)
+    bad_rows |= {p.row for p in nesting if p.row is not None}
+    if bad_rows:
+        frame = frame.filter(~pl.col(ROW).is_in(list(bad_rows)))
+    result.table = frame
+    result.programmes = good
+    result.problems.extend(log.sorted())
     return result
 
 
@@ -201,6 +666,30 @@ def read_profiles(path: str | Path, *, sheet: str | None = None) -> ProfileReadR
     row (header = 1; JSON: record number) and column, with the value and what is accepted.
     """
     return profiles_from_rows(read_rows(path, table="profiles", sheet=sheet))
+
+
+def validate_profile(
+    record: Mapping[str, Any],
+) -> tuple[FacilityProfile | None, list[Problem]]:
+    """Validate one profile record (nested or flat JSON form); the profile is None on any
+    error. The same vectorised validation as a file, on a frame of one row."""
+    table = SheetRows(file="record.json", sheet=None, header=list(record))
+    table.rows.append(_raw_row(dict(record)))
+    result = profiles_from_rows(table)
+    problems = [Problem(**{**_problem_fields(p), "file": None, "row": None})
+                for p in result.problems]
+    profiles = result.profiles
+    return (profiles[0] if profiles else None), problems
+
+
+def _raw_row(values: dict[str, Any]) -> Any:
+    from factory_journey.ingest.spreadsheet import RawRow
+
+    return RawRow(values, 1)
+
+
+def _problem_fields(problem: Problem) -> dict[str, Any]:
+    return {name: getattr(problem, name) for name in Problem.__slots__}
 
 
 class _RawTableLike(Protocol):
@@ -214,60 +703,43 @@ class _LogLike(Protocol):
     def add(self, problem: Problem) -> None: ...
 
 
-def _records_from_raw(raw: _RawTableLike, log: _LogLike | None) -> list[ProfileRecord]:
-    file = str(getattr(raw.source, "where", getattr(raw.source, "file", "profiles")))
-    sheet = getattr(raw.source, "sheet", None)
-    columns = [c for c in raw.frame.columns if c != "_row"]
-    table = SheetRows(file=file, sheet=sheet, header=columns)
-    for values in raw.frame.iter_rows(named=True):
-        row = values.pop("_row", None)
-        table.rows.append(RawRow(values, int(row) if row is not None else 0))
-    result = profiles_from_rows(table)
-    if log is not None:
-        for problem in result.problems:
-            log.add(problem)
-    return result.records
-
-
 def profiles_frame(
     source: Sequence[ProfileRecord] | Sequence[FacilityProfile] | _RawTableLike,
     log: _LogLike | None = None,
 ) -> pl.DataFrame:
     """The canonical `profiles` frame (docs/contracts.md §1) with the derived columns.
 
-    `source` is the records of a `ProfileReadResult`, plain profiles, or the dataset
-    reader's raw table (then rows are validated here and problems go to `log`). Columns: the
-    contract's, lists as `list[str]`, plus `country_iso2`, `country_iso3`, `facility_types`,
-    `journey_factory_type`, `production_volume_<typekey>` [pcs or kg] and `_file`, `_sheet`,
-    `_row`. Only valid profiles are rows.
-    """
+    `source` is the dataset reader's raw table (rows are validated here, vectorised, and
+    problems go to `log`), or profiles already validated (records or plain profiles)."""
     if hasattr(source, "frame"):
-        records = _records_from_raw(source, log)  # type: ignore[arg-type]
-    else:
-        records = [r if isinstance(r, ProfileRecord) else ProfileRecord(r)
-                   for r in source]
-    schema: dict[str, Any] = {c.name: _POLARS_TYPES[c.type] for c in PROFILES.columns}
-    type_keys = list(fem_enums.facility_types())
-    schema.update({"country_iso2": pl.String, "country_iso3": pl.String,
-                   "facility_types": pl.List(pl.String)})
-    schema.update({f"production_volume_{k}": pl.Float64 for k in type_keys})
-    schema.update({"_file": pl.String, "_sheet": pl.String, "_row": pl.Int64})
-    rows: list[dict[str, Any]] = []
-    for record in records:
-        profile = record.profile
-        row = profile.to_flat()
-        country = fem_enums.resolve_country(profile.sitecountry)
-        row["country_iso2"] = profile.sitecountry
-        row["country_iso3"] = country.iso3 if country else None
-        row["facility_types"] = profile.facility_types
-        for key in type_keys:
-            row[f"production_volume_{key}"] = profile.production_volume(key)
-        row.update({"_file": record.file, "_sheet": record.sheet, "_row": record.row})
-        rows.append(row)
-    frame = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(
-        schema=schema)
-    position = frame.columns.index("facility_types") + 1
-    frame = frame.with_columns(journey_factory_type_expr("facility_types"))
-    ordered = [*frame.columns[:position], "journey_factory_type",
-               *[c for c in frame.columns[position:] if c != "journey_factory_type"]]
-    return frame.select(ordered)
+        table: Any = source
+        where = str(getattr(table.source, "where", getattr(table.source, "file",
+                                                           "profiles")))
+        located = Source(where, getattr(table.source, "sheet", None))
+        problems = log if isinstance(log, ProblemLog) else ProblemLog()
+        frame = validate_profiles(table.frame, located, problems)
+        if log is not None and problems is not log:
+            for problem in problems.problems:
+                log.add(problem)
+        return frame
+    records = [r if isinstance(r, ProfileRecord) else ProfileRecord(r) for r in source]
+    if not records:
+        return empty_profiles_frame()
+    rows = [{ROW: r.row or i, **{k: cell_text(v) for k, v in r.profile.to_flat().items()}}
+            for i, r in enumerate(records, start=1)]
+    frame = validate_profiles(pl.DataFrame(rows), Source("profiles"), ProblemLog())
+    files = pl.DataFrame({ROW: [r[ROW] for r in rows], "_f": [r.file for r in records],
+                          "_s": [r.sheet for r in records]})
+    return frame.join(files, on=ROW, how="left").with_columns(
+        pl.col("_f").alias("_file"), pl.col("_s").alias("_sheet")).drop("_f", "_s")
+
+
+__all__ = [
+    "ProfileReadResult",
+    "ProfileRecord",
+    "flatten_record",
+    "profiles_frame",
+    "read_profiles",
+    "validate_profile",
+    "validate_profiles",
+]

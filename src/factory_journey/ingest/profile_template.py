@@ -145,8 +145,8 @@ def write_xlsx_template(path: Path) -> Path:
             validation.add(cells)
     sheet.freeze_panes = "A2"
     lists.sheet_state = "hidden"
-    for row in _guidance_rows():
-        guidance.append(row)
+    for guidance_row in _guidance_rows():
+        guidance.append(guidance_row)
     for cell in guidance[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEF", (40, 50, 60, 50, 16, 60), strict=True):

@@ -1,7 +1,7 @@
 """Read one table from a CSV, XLSX or JSON file into rows located by file, sheet and row.
 
 Cells are kept as written (text from CSV; native values from XLSX and JSON, nested JSON
-included); typing is left to the caller (`cells.parse_cell`). Problems of shape — empty
+included); typing is left to the caller (`profile_reader`, vectorised). Problems of shape — empty
 file, not UTF-8, invalid JSON, missing sheet, duplicate headers — are returned as located
 `Problem`s, never raised. Row numbers are the ones a person sees: header = 1, first data row
 = 2; for JSON the 1-based index of the record.
