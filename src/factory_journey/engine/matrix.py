@@ -11,6 +11,7 @@ zero denominator is null; a total with an input row that cannot be converted is 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 
@@ -29,7 +30,7 @@ from factory_journey.engine import (
     zdhc,
 )
 from factory_journey.engine.catalogue import catalogue_version, matrix_columns
-from factory_journey.engine.exprs import KEYS, collect, unknown_if
+from factory_journey.engine.exprs import ENGINE, KEYS, collect, unknown_if
 from factory_journey.engine.facilities import facility_keys, keys_from_tables, programmes_active
 from factory_journey.engine.provenance import PROVENANCE_SCHEMA, provenance_frame
 from factory_journey.engine.refdata import EngineReference, default_reference
@@ -154,6 +155,36 @@ def _area_frames(
     return frames
 
 
+#: Seed of the facility-year hash used to join the area aggregates onto the keys.
+FY_HASH_SEED = 20261122
+
+
+def _attach(wide: pl.DataFrame, areas: list[pl.DataFrame]) -> pl.DataFrame:
+    """Left-join each area's aggregates onto the facility-years.
+
+    Joining on one 64-bit hash of (facility_id, year) is several times cheaper than on the
+    string and year columns. Every join is checked — the right side's own keys must equal the
+    left's and no row may be duplicated — and redone on the real keys if a hash collision
+    (probability ~10⁻⁸ at a million facility-years) ever shows.
+    """
+    fy = pl.struct(*KEYS).hash(FY_HASH_SEED).alias("_fy")
+    wide = wide.with_columns(fy)
+    exact = wide.get_column("_fy").n_unique() != wide.height
+    for frame in areas:
+        if exact:
+            wide = wide.join(frame, on=KEYS, how="left")
+            continue
+        right = frame.with_columns(fy).rename({"facility_id": "_fid_r", "year": "_year_r"})
+        joined = wide.join(right, on="_fy", how="left")
+        same = pl.col("_fid_r").is_null() | (
+            (pl.col("_fid_r") == pl.col("facility_id")) & (pl.col("_year_r") == pl.col("year"))
+        )
+        if joined.height != wide.height or not joined.select(same.all()).item():
+            joined = wide.join(frame, on=KEYS, how="left")
+        wide = joined.drop("_fid_r", "_year_r", strict=False)
+    return wide.drop("_fy")
+
+
 def _unknown_totals() -> list[pl.Expr]:
     """Null every total whose area had an input row that could not be converted."""
     return [
@@ -167,7 +198,7 @@ def _unknown_totals() -> list[pl.Expr]:
 
 
 def build_matrix(
-    tables: dict[str, pl.DataFrame],
+    tables: Mapping[str, pl.DataFrame | pl.LazyFrame],
     *,
     gwp_vintage: str = "AR5",
     grid: pl.DataFrame | None = None,
@@ -179,7 +210,9 @@ def build_matrix(
     `grid` replaces the packaged grid table (iso3, year, carbon_intensity_gco2e_per_kwh
     [gCO2e/kWh]); `reference` replaces all reference data (tests, own factors).
     `with_provenance` None = collect provenance when the input has at most
-    `PROVENANCE_AUTO_LIMIT` rows.
+    `PROVENANCE_AUTO_LIMIT` rows. Tables may be LazyFrames (e.g. `pl.scan_parquet` of saved
+    ingested tables): only the columns the matrix uses are then read, which keeps a million
+    facility-years well under the memory of the same tables held in full.
     """
     ref = reference or default_reference(gwp_vintage)
     if grid is not None:
@@ -209,8 +242,8 @@ def build_matrix(
         ghg.grid_factors_for(keys, ref.grid, ref.grid_vintage), on=("country_iso3", "year"),
         how="left",
     )
-    for frame in _area_frames(lazy, ref, graded):
-        wide = wide.join(frame, on=KEYS, how="left")
+    areas = pl.collect_all(_area_frames(lazy, ref, graded), engine=ENGINE)
+    wide = _attach(collect(wide), areas).lazy()
     wide = _fill_missing(wide, _area_placeholders())
     wide = wide.with_columns(_unknown_totals())
     wide = wide.with_columns(energy.energy_columns())
@@ -228,7 +261,9 @@ def build_matrix(
     )
     matrix = _sorted_unique(collect(wide.select(matrix_columns())))
 
-    rows = sum(frame.height for frame in tables.values())
+    # Lazy inputs (e.g. `pl.scan_parquet`) have no cheap row count: no provenance unless asked.
+    rows = sum(f.height if isinstance(f, pl.DataFrame) else PROVENANCE_AUTO_LIMIT + 1
+               for f in tables.values())
     include = rows <= PROVENANCE_AUTO_LIMIT if with_provenance is None else with_provenance
     if include:
         provenance = collect(
