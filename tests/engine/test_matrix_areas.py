@@ -205,3 +205,16 @@ def test_single_facility_without_profiles():
     assert matrix.height == 1
     assert matrix.item(0, "water_withdrawal_m3") == 5.0
     assert matrix.item(0, "water_intensity_l_per_unit") is None
+
+
+def test_lazy_inputs_give_the_same_matrix(result):
+    lazy = {name: frame.lazy() for name, frame in _tables().items()}
+    assert build_matrix(lazy, grid=h.GRID).matrix.equals(result.matrix)
+
+
+def test_duplicated_profile_rows_give_one_matrix_row(result):
+    tables = _tables()
+    tables["profiles"] = pl.concat([tables["profiles"], tables["profiles"].head(1)])
+    matrix = build_matrix(tables, grid=h.GRID).matrix
+    assert matrix.height == 3
+    assert matrix.equals(result.matrix)
