@@ -202,6 +202,33 @@ def _by_distinct(
     return text.replace_strict(distinct, mapped, default=None, return_dtype=dtype)
 
 
+def _parsed_by_distinct(
+    frame: pl.DataFrame, raw: pl.Expr, parsed: dict[str, pl.Expr]
+) -> pl.Expr:
+    """`parsed` (polars expressions on a column `value`) evaluated once per distinct value of
+    `raw` and mapped onto the rows as a struct: the same parser, a fraction of the work on
+    low-cardinality columns (yes/no) or repeated ones (OS Hub IDs across years)."""
+    distinct = frame.select(raw.unique().drop_nulls().alias("value"))
+    results = distinct.select(pl.struct(**parsed).alias("parsed")).to_series()
+    return raw.replace_strict(distinct["value"], results, default=None,
+                              return_dtype=results.dtype)
+
+
+def _os_hub_ids(frame: pl.DataFrame, raw: pl.Expr) -> pl.Expr:
+    """Each distinct OS Hub ID checked once: normalised `id`, `ok` by the polars check
+    character, and `why` it fails in the parser's words (failing IDs only)."""
+    distinct = frame.select(raw.unique().drop_nulls().alias("value")).with_columns(
+        os_hub_id_normalised_expr(pl.col("value")).alias("id"))
+    distinct = distinct.with_columns(os_hub_id_valid_expr(pl.col("id")).alias("ok"))
+    failing = distinct.filter(~pl.col("ok"))["value"].to_list()
+    distinct = distinct.with_columns(pl.col("value").replace_strict(
+        failing, [_osh(v)[1] for v in failing], default=None, return_dtype=pl.String
+    ).alias("why"))
+    results = distinct.select(pl.struct("id", "ok", "why")).to_series()
+    return raw.replace_strict(distinct["value"], results, default=None,
+                              return_dtype=results.dtype)
+
+
 def _choices(value: str, enum: str | tuple[str, ...]) -> tuple[list[str], str | None]:
     """Keys of a `;`-separated answer (first unknown item, if any)."""
     keys: list[str] = []
@@ -314,13 +341,10 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
     elif name in _OSH_COLUMNS:
         # The check character in polars for all IDs; the parser words what is wrong with
         # the few distinct IDs that fail.
-        checked = frame.select(
-            os_hub_id_normalised_expr(raw).alias("id"), raw.alias("raw")
-        ).with_columns(os_hub_id_valid_expr(pl.col("id")).alias("ok"))
-        normalised = plan.once(pl.lit(checked["id"]))
-        ok = plan.once(pl.lit(checked["ok"]))
-        why = plan.once(_by_distinct(checked, pl.when(~pl.col("ok")).then(pl.col("raw")),
-                                     lambda v: _osh(v)[1], pl.String, text=raw))
+        checked = plan.once(_os_hub_ids(frame, raw))
+        normalised = checked.struct.field("id")
+        ok = checked.struct.field("ok").fill_null(False)
+        why = checked.struct.field("why")
         plan.typed.append(pl.when(ok).then(normalised).alias(name))
         plan.check(given & ~ok, name, why, "os_hub_id", OSH_ACCEPTED,
                    summary="not a valid Open Supply Hub ID")
@@ -367,7 +391,8 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
             in_range = ~out
         plan.typed.append(pl.when(in_range).then(value).alias(name))
     elif column.type == "bool":
-        value = plan.once(parse.yes_no(name + _RAW, dtype))
+        value = plan.once(_parsed_by_distinct(
+            frame, raw, {"value": parse.yes_no("value", dtype)}).struct.field("value"))
         plan.typed.append(value.alias(name))
         plan.check(given & value.is_null(), name, "not a yes/no answer", "invalid_cell",
                    "yes or no (also true/false, 1/0, y/n)")
@@ -431,12 +456,22 @@ def _volume_plan(frame: pl.DataFrame, plan: _Plan) -> list[pl.Expr]:
     return canonical
 
 
+def _first_rows(frame: pl.DataFrame) -> pl.Expr:
+    """The first row of each (facility_id, year); the grouping runs only when a cheap
+    screen (sorted key hashes with equal neighbours) finds a possible duplicate."""
+    key = ["facility_id", "year"]
+    hashes = frame.select(pl.struct(key).hash().sort().alias("h")).to_series()
+    if not (hashes.slice(1) == hashes.slice(0, len(hashes) - 1)).any():
+        return pl.col(ROW)
+    return pl.col(ROW).min().over(key)
+
+
 def _duplicates() -> RuleCheck:
     key = ["facility_id", "year"]
     first = pl.col(_FIRST)
     return RuleCheck(
         bad=(pl.all_horizontal(pl.col(k).is_not_null() for k in key)
-             & pl.struct(key).is_duplicated() & (pl.col(ROW) != first)),
+             & (pl.col(ROW) != first)),
         column="facility_id",
         message=pl.format("facility {} year {} appears twice (first in row {})",
                           "facility_id", "year", first),
@@ -527,7 +562,7 @@ def validate_profiles(
     rules_apply = _required_checks(plan)
     field_checks = _materialised(plan.checks, "field")
     frame = frame.with_columns(
-        rules_apply.alias(_OK), pl.col(ROW).min().over("facility_id", "year").alias(_FIRST),
+        rules_apply.alias(_OK), _first_rows(frame).alias(_FIRST),
         *(check.bad.alias(name) for check, name in zip(plan.checks, _names(plan.checks,
                                                                              "field"),
                                                        strict=True)))
