@@ -78,11 +78,6 @@ def test_same_matrix_and_methodology_give_byte_identical_outputs(pilot, tmp_path
     _same_files(tmp_path / "a", tmp_path / "b", first.files_written)
 
 
-@pytest.mark.xfail(
-    reason="build_matrix sums floats in a thread-dependent order: identical tables can give "
-    "matrix values differing in the last bit (reported; engine.matrix owns the fix)",
-    strict=False,
-)
 def test_same_dataset_gives_byte_identical_outputs_end_to_end(tmp_path: Path):
     first = assess_files("pilot", tmp_path / "a")
     second = assess_files("pilot", tmp_path / "b")

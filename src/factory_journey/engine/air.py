@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import collect
+from factory_journey.engine.exprs import collect, exact_sum
 from factory_journey.engine.quality import quality_aggs, quality_rows
 from factory_journey.engine.refdata import normalise_key
 
@@ -45,7 +45,7 @@ def air_aggs() -> list[pl.Expr]:
     return [
         pl.len().cast(pl.Int32).alias("air_sources_count"),
         pl.col("_tracked").mean().alias("air_sources_tracked_share"),
-        pl.col("_refrigerant_kgco2e").sum().alias("refrigerant_kgco2e"),
+        exact_sum("_refrigerant_kgco2e").alias("refrigerant_kgco2e"),
         pl.col("_air_bad").sum().alias("_air_bad"),
         *quality_aggs("air", monthly=False),
     ]

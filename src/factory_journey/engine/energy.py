@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import is_in_ci, ratio, when_then_zero
+from factory_journey.engine.exprs import exact_sum, is_in_ci, ratio, when_then_zero
 from factory_journey.engine.quality import quality_aggs, quality_rows
 from factory_journey.engine.refdata import EngineReference
 
@@ -127,7 +127,7 @@ def energy_aggs() -> list[pl.Expr]:
     """Per facility-year sums of the energy parts [MJ], bad-row count and quality."""
     return [
         pl.col("_energy_bad").sum().alias("_energy_bad"),
-        *[pl.col(c).sum().alias(name) for c, name in ENERGY_SUMS.items()],
+        *[exact_sum(c).alias(name) for c, name in ENERGY_SUMS.items()],
         *quality_aggs("energy"),
     ]
 

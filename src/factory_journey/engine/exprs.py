@@ -18,6 +18,21 @@ def collect(frame: pl.LazyFrame) -> pl.DataFrame:
     return frame.collect(engine=ENGINE)
 
 
+#: Fixed-point type of order-independent sums: 9 decimal places of the column's unit.
+_EXACT_SUM_TYPE = pl.Decimal(38, 9)
+
+
+def exact_sum(column: str) -> pl.Expr:
+    """Sum of a float column that does not depend on row order or threads [column's unit].
+
+    Polars adds floats in per-thread partial sums, so a plain float sum can differ in its last
+    bits from one run to the next, and the same input would not give byte-identical outputs.
+    A decimal sum is an integer sum: exact, associative, the same every run. Values beyond
+    10^29 (no physical quantity here) cannot be represented and become null, i.e. unknown.
+    """
+    return pl.col(column).cast(_EXACT_SUM_TYPE, strict=False).sum().cast(pl.Float64)
+
+
 def unknown_if(flag: str, columns: list[str]) -> list[pl.Expr]:
     """Set `columns` to null where the count `flag` of unconvertible input rows is > 0.
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.engine.energy import MJ_PER_KWH, RENEWABLE_INSTRUMENTS
-from factory_journey.engine.exprs import is_in_ci, ratio
+from factory_journey.engine.exprs import exact_sum, is_in_ci, ratio
 from factory_journey.engine.refdata import EngineReference, normalise_key
 
 TJ_PER_MJ = 1e-6
@@ -94,7 +94,7 @@ GHG_SUMS: dict[str, str] = {
 
 def ghg_aggs() -> list[pl.Expr]:
     """Per facility-year sums of the GHG parts (added to the energy group-by)."""
-    return [pl.col(c).sum().alias(name) for c, name in GHG_SUMS.items()]
+    return [exact_sum(c).alias(name) for c, name in GHG_SUMS.items()]
 
 
 def grid_factors_for(

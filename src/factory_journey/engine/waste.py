@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import ratio, when_then_zero
+from factory_journey.engine.exprs import exact_sum, ratio, when_then_zero
 from factory_journey.engine.quality import quality_aggs, quality_rows
 
 ROUTES: tuple[str, ...] = (
@@ -56,7 +56,7 @@ def waste_aggs() -> list[pl.Expr]:
     """Per facility-year masses [kg] in total, by hazard class and by route."""
     return [
         pl.col("_waste_bad").sum().alias("_waste_bad"),
-        *[pl.col(c).sum().alias(name) for c, name in WASTE_SUMS.items()],
+        *[exact_sum(c).alias(name) for c, name in WASTE_SUMS.items()],
         *quality_aggs("waste"),
     ]
 

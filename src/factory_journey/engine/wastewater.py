@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import ratio, when_then_zero
+from factory_journey.engine.exprs import exact_sum, ratio, when_then_zero
 from factory_journey.engine.quality import quality_aggs, quality_rows
 
 
@@ -32,10 +32,10 @@ def wastewater_aggs() -> list[pl.Expr]:
     """Per facility-year volumes [m³], recycling parts and the quality aggregations."""
     return [
         pl.col("_wastewater_bad").sum().alias("_wastewater_bad"),
-        pl.col("_volume").sum().alias("wastewater_m3"),
-        pl.col("_industrial").sum().alias("wastewater_industrial_m3"),
-        pl.col("_recycled").sum().alias("_wastewater_recycled_m3"),
-        pl.col("_recycled_base").sum().alias("_wastewater_recycled_base_m3"),
+        exact_sum("_volume").alias("wastewater_m3"),
+        exact_sum("_industrial").alias("wastewater_industrial_m3"),
+        exact_sum("_recycled").alias("_wastewater_recycled_m3"),
+        exact_sum("_recycled_base").alias("_wastewater_recycled_base_m3"),
         *quality_aggs("wastewater"),
     ]
 

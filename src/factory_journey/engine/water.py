@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import ratio, when_then_zero
+from factory_journey.engine.exprs import exact_sum, ratio, when_then_zero
 from factory_journey.engine.quality import quality_aggs, quality_rows
 
 L_PER_M3 = 1000.0
@@ -40,7 +40,7 @@ def water_aggs() -> list[pl.Expr]:
     """Per facility-year volumes by flow [m³], bad-row count and the quality aggregations."""
     return [
         pl.col("_water_bad").sum().alias("_water_bad"),
-        *[pl.col(c).sum().alias(name) for c, name in WATER_SUMS.items()],
+        *[exact_sum(c).alias(name) for c, name in WATER_SUMS.items()],
         *quality_aggs("water"),
     ]
 
