@@ -202,14 +202,12 @@ def _by_distinct(
     return text.replace_strict(distinct, mapped, default=None, return_dtype=dtype)
 
 
-def _parsed_by_distinct(
-    frame: pl.DataFrame, raw: pl.Expr, parsed: dict[str, pl.Expr]
-) -> pl.Expr:
-    """`parsed` (polars expressions on a column `value`) evaluated once per distinct value of
-    `raw` and mapped onto the rows as a struct: the same parser, a fraction of the work on
-    low-cardinality columns (yes/no) or repeated ones (OS Hub IDs across years)."""
+def _parsed_by_distinct(frame: pl.DataFrame, raw: pl.Expr, parsed: pl.Expr) -> pl.Expr:
+    """`parsed` (a polars parser of a column `value`) evaluated once per distinct value of
+    `raw` and mapped onto the rows: the same parser, a fraction of the work on a
+    low-cardinality column (yes/no)."""
     distinct = frame.select(raw.unique().drop_nulls().alias("value"))
-    results = distinct.select(pl.struct(**parsed).alias("parsed")).to_series()
+    results = distinct.select(parsed.alias("parsed")).to_series()
     return raw.replace_strict(distinct["value"], results, default=None,
                               return_dtype=results.dtype)
 
@@ -391,8 +389,7 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
             in_range = ~out
         plan.typed.append(pl.when(in_range).then(value).alias(name))
     elif column.type == "bool":
-        value = plan.once(_parsed_by_distinct(
-            frame, raw, {"value": parse.yes_no("value", dtype)}).struct.field("value"))
+        value = plan.once(_parsed_by_distinct(frame, raw, parse.yes_no("value", dtype)))
         plan.typed.append(value.alias(name))
         plan.check(given & value.is_null(), name, "not a yes/no answer", "invalid_cell",
                    "yes or no (also true/false, 1/0, y/n)")
