@@ -23,6 +23,7 @@ from factory_journey.cli import (
     matrix_cmd,
     profile_cmd,
     report_cmd,
+    run_cmd,
     serve_cmd,
 )
 
@@ -51,14 +52,16 @@ def _root(
     """Factory Journey command line."""
 
 
+# In the order a newcomer meets them: the main job first, then each step on its own.
+run_cmd.register(app)
 profile_cmd.register(app)
 demo_cmd.register(app)
 matrix_cmd.register(app)
-serve_cmd.register(app)
 assess_cmd.register(app)
 explain_cmd.register(app)
-evaluate_cmd.register(app)
 report_cmd.register(app)
+evaluate_cmd.register(app)
+serve_cmd.register(app)
 
 
 def main() -> None:

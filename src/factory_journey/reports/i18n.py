@@ -30,7 +30,14 @@ LANGUAGES: dict[str, tuple[str, str]] = {
     "km": ("km", "km_KH"),
     "tr": ("tr", "tr_TR"),
 }
+#: The report language a factory manager in a country reads first (English elsewhere).
+COUNTRY_LANGUAGES: dict[str, str] = {"BD": "bn", "CN": "zh", "VN": "vi", "KH": "km", "TR": "tr"}
 LANGUAGE_ALIASES = {"zh_hans": "zh", "zh-hans": "zh", "zh_cn": "zh", "zh-cn": "zh"}
+
+
+def language_for_country(country_iso2: str | None) -> str:
+    """Default report language for a facility in `country_iso2` (ISO 3166 alpha-2)."""
+    return COUNTRY_LANGUAGES.get((country_iso2 or "").upper(), "en")
 
 
 class UnknownLanguageError(ValueError):
