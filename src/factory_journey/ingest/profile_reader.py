@@ -50,7 +50,7 @@ from factory_journey.ingest import parse
 from factory_journey.ingest.cells import parse_list
 from factory_journey.ingest.formats import ROW, cell_text
 from factory_journey.ingest.problem_log import ProblemLog, Source
-from factory_journey.ingest.spreadsheet import SheetRows, read_rows
+from factory_journey.ingest.spreadsheet import RawRow, SheetRows, read_rows
 
 PROGRAMMES = "sipindustryprograms_programmes"
 _BY_HEADER: dict[str, str] = {c.name.lower(): c.name for c in PROFILES.columns}
@@ -62,7 +62,7 @@ _OSH_COLUMNS = ("sip_osh_id", "sip_parent_osh_id")
 _NUMBER_ACCEPTED = "a number such as 1250 or 1250.5"
 _DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
 #: Suffixes of the working columns (raw text, typed value, problem text).
-_RAW, _BAD = "\x1fraw", "\x1fbad"
+_RAW = "\x1fraw"
 _OK = "\x1fok"
 _FIRST = "\x1ffirst"
 
@@ -600,6 +600,9 @@ def _canonical(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     ).with_columns(journey_factory_type_expr("facility_types"))
     country = fem_enums.resolve_country
     frame = frame.with_columns(
+        # an unanswered multi-select is an empty list, as in the nested form
+        *(pl.col(c.name).fill_null(pl.lit([], pl.List(pl.String))) for c in PROFILES.columns
+          if c.type == "list"),
         pl.col("verification_status").fill_null("self-reported"),
         pl.col("sitecountry").alias("country_iso2"),
         _by_distinct(frame, pl.col("sitecountry"),
@@ -706,18 +709,12 @@ def validate_profile(
     """Validate one profile record (nested or flat JSON form); the profile is None on any
     error. The same vectorised validation as a file, on a frame of one row."""
     table = SheetRows(file="record.json", sheet=None, header=list(record))
-    table.rows.append(_raw_row(dict(record)))
+    table.rows.append(RawRow(dict(record), 1))
     result = profiles_from_rows(table)
     problems = [Problem(**{**_problem_fields(p), "file": None, "row": None})
                 for p in result.problems]
     profiles = result.profiles
     return (profiles[0] if profiles else None), problems
-
-
-def _raw_row(values: dict[str, Any]) -> Any:
-    from factory_journey.ingest.spreadsheet import RawRow
-
-    return RawRow(values, 1)
 
 
 def _problem_fields(problem: Problem) -> dict[str, Any]:
