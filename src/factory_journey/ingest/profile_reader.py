@@ -191,15 +191,13 @@ def _frame_of_rows(
 
 
 def _by_distinct(
-    frame: pl.DataFrame, values: pl.Expr, fn: Callable[[str], Any], dtype: Any,
-    text: pl.Expr | None = None,
+    frame: pl.DataFrame, values: pl.Expr, fn: Callable[[str], Any], dtype: Any
 ) -> pl.Expr:
     """`fn` applied once per distinct value of `values` (an expression on `frame`), as an
-    expression mapping `text` (default: `values`); other or null text gives null."""
+    expression mapping `values`; null gives null."""
     distinct = frame.select(values.unique().drop_nulls()).to_series().to_list()
-    text = values if text is None else text
     mapped = [fn(value) for value in distinct]
-    return text.replace_strict(distinct, mapped, default=None, return_dtype=dtype)
+    return values.replace_strict(distinct, mapped, default=None, return_dtype=dtype)
 
 
 def _parsed_by_distinct(frame: pl.DataFrame, raw: pl.Expr, parsed: pl.Expr) -> pl.Expr:
