@@ -479,11 +479,12 @@ def _duplicates() -> RuleCheck:
 
 def _report(frame: pl.DataFrame, checks: list[RuleCheck], source: Source,
             log: ProblemLog) -> pl.Expr:
-    """Log every check's bad rows; returns the expression of rows with an error."""
+    """Log every check's bad rows; returns the expression of rows with an error (of the
+    checks that found any)."""
     counts = frame.select(c.bad.sum().alias(str(i)) for i, c in enumerate(checks)).row(0)
     errors: list[pl.Expr] = []
     for check, count in zip(checks, counts, strict=True):
-        if check.severity is Severity.ERROR:
+        if check.severity is Severity.ERROR and count:
             errors.append(check.bad)
         if not count:
             continue
@@ -574,8 +575,12 @@ def validate_profiles(
     frame = frame.with_columns(
         check.bad.alias(name) for check, name in zip(rules, _names(rules, "rule"), strict=True))
     has_error = _report(frame, [*field_checks, *_materialised(rules, "rule")], source, log)
-    valid = frame.filter(~has_error)
-    return _canonical(valid.with_columns(canonical), source)
+    valid = frame.select(
+        ROW, *(c.name for c in PROFILES.columns), *canonical,
+        has_error.alias("\x1ferror"))
+    if valid["\x1ferror"].any():
+        valid = valid.filter(~pl.col("\x1ferror"))
+    return _canonical(valid, source)
 
 
 def _names(checks: list[RuleCheck], stage: str) -> list[str]:
