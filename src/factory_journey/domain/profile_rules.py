@@ -162,12 +162,15 @@ def _sub_answers() -> list[RuleCheck]:
             if name not in PROFILES.column_names:
                 continue  # nested programmes: JSON only, checked with the nested form
             column = PROFILES.column(name)
-            said = pl.when(answer.is_null()).then(_text("not answered")).otherwise(_text("No"))
+            def said(word: str, name: str = name, parent: str = parent) -> pl.Expr:
+                return _text(f"{name} is a sub-answer of {parent}, which is {word}: "
+                             "sub-answers are given only after Yes")
+
             checks.append(RuleCheck(
                 bad=present(column) & ~answer.fill_null(False),
                 column=name,
-                message=pl.format(f"{name} is a sub-answer of {parent}, which is {{}}: "
-                                  "sub-answers are given only after Yes", said),
+                message=pl.when(answer.is_null()).then(said("not answered"))
+                .otherwise(said("No")),
                 code="sub_answer_without_yes",
                 summary=f"{name} is a sub-answer of {parent}: sub-answers are given only "
                 "after Yes",

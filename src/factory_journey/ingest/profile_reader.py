@@ -367,9 +367,9 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
         number = plan.once(pl.lit(_numbers(frame, name + _RAW, dtype)))
         value = number if column.type == "float" else (
             pl.when(number == number.floor()).then(number).cast(pl.Int64, strict=False))
-        not_number = pl.format("not a number{}", pl.when(raw.str.contains(_DECIMAL_COMMA))
-                               .then(pl.lit(" (use a point as the decimal separator)"))
-                               .otherwise(pl.lit("")))
+        not_number = (pl.when(raw.str.contains(_DECIMAL_COMMA))
+                      .then(pl.lit("not a number (use a point as the decimal separator)"))
+                      .otherwise(pl.lit("not a number")))
         plan.check(given & number.is_null(), name, not_number, "invalid_cell",
                    _NUMBER_ACCEPTED, summary="not a number")
         if column.type == "int":
@@ -379,10 +379,12 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
         if column.minimum is not None or column.maximum is not None:
             low = value < column.minimum if column.minimum is not None else pl.lit(False)
             high = value > column.maximum if column.maximum is not None else pl.lit(False)
-            what = pl.when((value < 0) & pl.lit(column.minimum == 0)).then(
-                pl.lit("negative")).otherwise(pl.lit("out of range"))
+            # concat_str, not pl.format inside when/then: that panics in polars 2.1
+            message = pl.concat_str(
+                pl.when((value < 0) & pl.lit(column.minimum == 0)).then(pl.lit("negative"))
+                .otherwise(pl.lit("out of range")), pl.lit(": "), raw)
             out = (low | high).fill_null(False)
-            plan.check(out, name, pl.format("{}: {}", what, raw), "invalid_cell",
+            plan.check(out, name, message, "invalid_cell",
                        _range_accepted(column), summary="out of range")
             in_range = ~out
         plan.typed.append(pl.when(in_range).then(value).alias(name))
