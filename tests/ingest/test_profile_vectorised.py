@@ -172,3 +172,26 @@ def test_polars_check_character_agrees_with_the_parser():
     ).to_series().to_list()
     assert ok == [is_valid_os_hub_id(i) for i in ids]
     assert 1000 < sum(ok) < 4000
+
+
+def test_many_rows_with_mixed_mistakes(tmp_path):
+    """Thousands of rows, every kind of mistake at random: no crash, each kind found."""
+    rng = random.Random(11)
+    cases = [case for case in BAD_CASES if case[0] != "missing facility id"]
+    rows, expected = [], {}
+    for number in range(3000):
+        row = {**GOOD, "facility_id": f"F{number}"}
+        if rng.random() < 0.3:
+            name, changes, column, _ = rng.choice(cases)
+            row.update(changes)
+            expected.setdefault((column, name), 0)
+            expected[(column, name)] += 1
+        rows.append(row)
+    result = read_profiles(write_csv(tmp_path / "profiles.csv", rows))
+    found = {p.column for p in result.problems if p.severity is Severity.ERROR}
+    assert {column for column, _ in expected} <= found
+    bad_rows = sum(expected.values())
+    assert result.frame().height == 3000 - bad_rows
+    # bounded: the rows beyond the cap of each kind are counted in one line
+    assert any("more rows" in p.message for p in result.problems)
+    assert len(result.problems) < bad_rows
