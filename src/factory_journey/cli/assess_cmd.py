@@ -7,17 +7,9 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
+from factory_journey.cli.output import PROBLEMS_SHOWN, staged_progress
 from factory_journey.services.assessment import (
     STAGES,
     AssessmentRun,
@@ -34,7 +26,6 @@ STAGE_LABELS = {
     "assess": "Assessing",
     "write": "Writing outputs",
 }
-PROBLEMS_SHOWN = 30
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 
@@ -109,30 +100,9 @@ def register(app: typer.Typer) -> None:
         except PriceTableError as error:
             errors.print(f"[bold red]The price file is not valid:[/] {error}", highlight=False)
             raise typer.Exit(EXIT_USAGE) from None
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description:<22}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TimeElapsedColumn(),
-            console=errors,
-            transient=as_json,
-            disable=as_json,
-        ) as bar:
-            tasks: dict[str, TaskID] = {
-                stage: bar.add_task(STAGE_LABELS[stage], total=None, start=False)
-                for stage in STAGES
-            }
-
-            def on_progress(stage: str, done: int, total: int) -> None:
-                task = tasks.get(stage)
-                if task is not None:
-                    bar.start_task(task)
-                    bar.update(task, completed=done, total=max(total, 1))
-
+        labels = {stage: STAGE_LABELS[stage] for stage in STAGES}
+        with staged_progress(labels, console=errors, hidden=as_json) as on_progress:
             run = assess_files(dataset, out, chosen, price_table, on_progress, force)
-            for task in tasks.values():
-                bar.stop_task(task)
         if as_json:
             typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str))
         elif run.ok:

@@ -8,17 +8,9 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
+from factory_journey.cli.output import print_problems, staged_progress
 from factory_journey.services.evaluation import (
     STAGES,
     EvaluationInputError,
@@ -28,7 +20,6 @@ from factory_journey.services.evaluation import (
 )
 
 #: Problems printed on the terminal before the reader is sent to errors.txt.
-PROBLEMS_SHOWN = 30
 
 STAGE_LABELS = {
     "read": "Reading files",
@@ -82,19 +73,6 @@ def _print_summary(console: Console, run: EvaluationRun) -> None:
                   f"files in {run.out_dir}")
 
 
-def _print_problems(console: Console, run: EvaluationRun) -> None:
-    errors = run.errors
-    console.print(
-        f"[bold red]The dataset has {len(errors)} problem{'s' if len(errors) != 1 else ''} "
-        "to fix; nothing was evaluated.[/]"
-    )
-    for problem in errors[:PROBLEMS_SHOWN]:
-        console.print(f"  • {problem.describe()}", markup=False, highlight=False)
-    if len(errors) > PROBLEMS_SHOWN:
-        console.print(f"  … and {len(errors) - PROBLEMS_SHOWN} more.")
-    console.print(f"The full list is in {run.out_dir / 'errors.txt'} (and errors.csv, .json).")
-
-
 def register(app: typer.Typer) -> None:
     """Add `journey evaluate` to `app`."""
 
@@ -134,41 +112,19 @@ def register(app: typer.Typer) -> None:
         except EvaluationInputError as error:
             typer.echo(f"journey evaluate: {error}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description:<22}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=as_json,
-            disable=as_json,
-        ) as bar:
-            tasks: dict[str, TaskID] = {
-                stage: bar.add_task(STAGE_LABELS[stage], total=None, start=False)
-                for stage in STAGES
-            }
-
-            def on_progress(stage: str, done: int, total: int) -> None:
-                task = tasks.get(stage)
-                if task is None:
-                    return
-                bar.start_task(task)
-                bar.update(task, completed=done, total=max(total, 1))
-
+        labels = {stage: STAGE_LABELS[stage] for stage in STAGES}
+        with staged_progress(labels, hidden=as_json) as on_progress:
             run = evaluate_dataset(
                 dataset, out, baseline_year=baseline, followup_year=followup,
                 cycle_years=cycle_years, cohort=cohort, force=force, progress=on_progress,
             )
-            for task in tasks.values():  # stages not reached are shown empty, not spinning
-                bar.stop_task(task)
 
         if as_json:
             typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str))
         elif run.ok:
             _print_summary(console, run)
         elif run.status == "input_problems":
-            _print_problems(console, run)
+            print_problems(console, run.errors, run.out_dir, "nothing was evaluated")
         else:
             typer.echo(f"journey evaluate: {run.message}", err=True)
         if run.ok:

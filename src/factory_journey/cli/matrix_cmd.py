@@ -7,22 +7,13 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
+from factory_journey.cli.output import print_problems, staged_progress
 from factory_journey.domain.problems import Severity
 from factory_journey.services.matrix import STAGES, MatrixRun, build_matrix_files
 
 #: Problems printed on the terminal before the reader is sent to errors.txt.
-PROBLEMS_SHOWN = 30
 WARNINGS_SHOWN = 10
 
 STAGE_LABELS = {
@@ -65,19 +56,6 @@ def _print_summary(console: Console, run: MatrixRun) -> None:
             console.print(f"  … and {len(warnings) - WARNINGS_SHOWN} more in metadata.json.")
 
 
-def _print_problems(console: Console, run: MatrixRun) -> None:
-    errors = run.errors
-    console.print(
-        f"[bold red]The dataset has {len(errors)} problem{'s' if len(errors) != 1 else ''} "
-        "to fix; no matrix was written.[/]"
-    )
-    for problem in errors[:PROBLEMS_SHOWN]:
-        console.print(f"  • {problem.describe()}", markup=False, highlight=False)
-    if len(errors) > PROBLEMS_SHOWN:
-        console.print(f"  … and {len(errors) - PROBLEMS_SHOWN} more.")
-    console.print(f"The full list is in {run.out_dir / 'errors.txt'} (and errors.csv, .json).")
-
-
 def register(app: typer.Typer) -> None:
     """Add `journey matrix` to `app`."""
 
@@ -100,38 +78,16 @@ def register(app: typer.Typer) -> None:
         """
         console = Console()
         progress_console = Console(stderr=True)
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description:<22}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TimeElapsedColumn(),
-            console=progress_console,
-            transient=as_json,
-            disable=as_json,
-        ) as bar:
-            tasks: dict[str, TaskID] = {
-                stage: bar.add_task(STAGE_LABELS[stage], total=None, start=False)
-                for stage in STAGES
-            }
-
-            def on_progress(stage: str, done: int, total: int) -> None:
-                task = tasks.get(stage)
-                if task is None:
-                    return
-                bar.start_task(task)
-                bar.update(task, completed=done, total=max(total, 1))
-
+        labels = {stage: STAGE_LABELS[stage] for stage in STAGES}
+        with staged_progress(labels, console=progress_console, hidden=as_json) as on_progress:
             run = build_matrix_files(dataset, out, progress=on_progress, force=force)
-            for task in tasks.values():  # stages not reached are shown empty, not spinning
-                bar.stop_task(task)
 
         if as_json:
             typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str))
         elif run.ok:
             _print_summary(console, run)
         elif run.status == "input_problems":
-            _print_problems(console, run)
+            print_problems(console, run.errors, run.out_dir, "no matrix was written")
         else:
             progress_console.print(f"[red]{run.message}[/]")
         if run.ok:

@@ -1,0 +1,77 @@
+"""What every long command shows: a progress bar per stage, and input problems in plain words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from factory_journey.domain.problems import Problem
+
+#: How many problems a command prints before pointing at the full error report.
+PROBLEMS_SHOWN = 30
+
+#: `progress(stage, done, total)`, the callback every service takes.
+OnProgress = Callable[[str, int, int], None]
+
+
+@contextmanager
+def staged_progress(
+    labels: Mapping[str, str], *, console: Console | None = None, hidden: bool = False
+) -> Iterator[OnProgress]:
+    """A Rich bar per stage (in the order of `labels`); yields the services' callback.
+
+    Stages a run never reaches are shown empty rather than spinning. `hidden` (for --json)
+    shows nothing, so that standard output stays machine-readable.
+    """
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console or Console(stderr=True),
+        transient=hidden,
+        disable=hidden,
+    ) as bar:
+        tasks: dict[str, TaskID] = {
+            stage: bar.add_task(label, total=None, start=False) for stage, label in labels.items()
+        }
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            task = tasks.get(stage)
+            if task is not None:
+                bar.start_task(task)
+                bar.update(task, completed=done, total=max(total, 1))
+
+        try:
+            yield on_progress
+        finally:
+            for task in tasks.values():
+                bar.stop_task(task)
+
+
+def print_problems(
+    console: Console, errors: Sequence[Problem], out_dir: Path, not_done: str
+) -> None:
+    """The input problems that stopped a run: the first few located, then where the rest are."""
+    plural = "s" if len(errors) != 1 else ""
+    console.print(
+        f"[bold red]The dataset has {len(errors)} problem{plural} to fix; {not_done}.[/]"
+    )
+    for problem in errors[:PROBLEMS_SHOWN]:
+        console.print(f"  • {problem.describe()}", markup=False, highlight=False)
+    if len(errors) > PROBLEMS_SHOWN:
+        console.print(f"  … and {len(errors) - PROBLEMS_SHOWN} more.")
+    console.print(f"The full list is in {out_dir / 'errors.txt'} (and errors.csv, .json).")
