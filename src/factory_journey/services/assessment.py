@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import polars as pl
 import yaml
@@ -33,6 +33,7 @@ from factory_journey.ingest import read_dataset
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir, check_target
 from factory_journey.services.report_files import flat_for_text, write_error_report
+from factory_journey.services.run_outcome import RunOutcome
 
 __all__ = [
     "STAGES",
@@ -60,7 +61,6 @@ OUTPUTS: tuple[str, ...] = (
     "trajectory",
     "indicators",
 )
-Status = Literal["ok", "input_problems", "output_exists", "not_found", "bad_options"]
 
 
 class AssessmentInputError(ValueError):
@@ -82,31 +82,16 @@ class Assessed:
 
 
 @dataclass(slots=True)
-class AssessmentRun:
-    """The outcome of `assess_files`."""
+class AssessmentRun(RunOutcome):
+    """The outcome of `assess_files`.
 
-    status: Status
-    dataset: Path | None
-    out_dir: Path
-    problems: list[Problem] = field(default_factory=list)
-    files_written: list[str] = field(default_factory=list)
+    Status: one of ok, input_problems, output_exists, not_found, bad_options.
+    """
+
     summary: dict[str, Any] = field(default_factory=dict)
-    message: str = ""
 
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "dataset": str(self.dataset) if self.dataset else None,
-            "out_dir": str(self.out_dir),
-            "message": self.message,
-            "files_written": self.files_written,
-            "summary": self.summary,
-            "problems": [p.to_dict() for p in self.problems],
-        }
+    def details(self) -> dict[str, Any]:
+        return {"summary": self.summary}
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -304,6 +289,6 @@ def write_outputs(
         out,
         assessed.problems,
         written,
-        summary,
+        summary=summary,
         message=f"Assessment of {summary['facility_years']} facility-years written to {out}",
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import polars as pl
 
@@ -37,6 +37,7 @@ from factory_journey.services.evaluation_report import render_report
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir, check_target
 from factory_journey.services.report_files import write_error_report
+from factory_journey.services.run_outcome import RunOutcome
 
 #: `progress(stage, done, total)`; stages in order: read, validate, build, evaluate, write.
 Progress = Callable[[str, int, int], None]
@@ -50,7 +51,6 @@ JSON_TABLES: tuple[str, ...] = (
     "not_comparable",
 )
 
-Status = Literal["ok", "input_problems", "output_exists", "not_found", "invalid_request"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,37 +76,20 @@ class Headline:
 
 
 @dataclass(slots=True)
-class EvaluationRun:
-    """The outcome of `evaluate_dataset`."""
+class EvaluationRun(RunOutcome):
+    """The outcome of `evaluate_dataset`.
 
-    status: Status
-    dataset: Path | None
-    out_dir: Path
-    problems: list[Problem] = field(default_factory=list)
-    files_written: list[str] = field(default_factory=list)
+    Status: one of ok, input_problems, output_exists, not_found, invalid_request.
+    """
+
     result: EvaluationResult | None = None
     headlines: list[Headline] = field(default_factory=list)
     insights: list[str] = field(default_factory=list)
-    message: str = ""
 
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    def to_dict(self) -> dict[str, Any]:
+    def details(self) -> dict[str, Any]:
         return {
-            "status": self.status,
-            "dataset": str(self.dataset) if self.dataset else None,
-            "out_dir": str(self.out_dir),
-            "message": self.message,
-            "files_written": self.files_written,
             "headlines": [h.sentence() for h in self.headlines],
             "regional_insights": self.insights,
-            "problems": [p.to_dict() for p in self.problems],
         }
 
 
@@ -277,8 +260,8 @@ def evaluate_dataset(
         written.append("report.html")
         report("write", steps, steps)
     return EvaluationRun(
-        "ok", dataset, out, problems, written, result, headlines(result),
-        named_insights(result, names),
+        "ok", dataset, out, problems, written,
+        result=result, headlines=headlines(result), insights=named_insights(result, names),
         message=f"Evaluation {baseline_year}→{followup_year} written to {out}",
     )
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import polars as pl
 
@@ -21,6 +21,7 @@ from factory_journey.domain.problems import Problem, Severity
 from factory_journey.ingest import ImportResult, read_dataset
 from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir, check_target
 from factory_journey.services.report_files import write_error_report, write_table
+from factory_journey.services.run_outcome import RunOutcome
 
 #: `progress(stage, done, total)`; stages in order: read, validate, build, write.
 Progress = Callable[[str, int, int], None]
@@ -32,7 +33,6 @@ PILOT = "pilot"
 #: Areas whose `<area>_complete` matrix column is summarised.
 COMPLETENESS_AREAS: tuple[str, ...] = ("energy", "water", "wastewater", "waste", "chemicals")
 
-Status = Literal["ok", "input_problems", "output_exists", "not_found"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,35 +58,16 @@ class MatrixSummary:
 
 
 @dataclass(slots=True)
-class MatrixRun:
-    """The outcome of `build_matrix_files`."""
+class MatrixRun(RunOutcome):
+    """The outcome of `build_matrix_files`.
 
-    status: Status
-    dataset: Path | None
-    out_dir: Path
-    problems: list[Problem] = field(default_factory=list)
-    files_written: list[str] = field(default_factory=list)
+    Status: one of ok, input_problems, output_exists, not_found.
+    """
+
     summary: MatrixSummary | None = None
-    message: str = ""
 
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "dataset": str(self.dataset) if self.dataset else None,
-            "out_dir": str(self.out_dir),
-            "message": self.message,
-            "files_written": self.files_written,
-            "summary": self.summary.to_dict() if self.summary else None,
-            "problems": [p.to_dict() for p in self.problems],
-        }
+    def details(self) -> dict[str, Any]:
+        return {"summary": self.summary.to_dict() if self.summary else None}
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -189,7 +170,7 @@ def build_matrix_files(
         out,
         problems,
         written,
-        summary,
+        summary=summary,
         message=f"Matrix of {summary.facility_years} facility-years written to {out}",
     )
 
