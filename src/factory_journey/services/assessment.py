@@ -31,9 +31,9 @@ from factory_journey.engine.assessment.prices import PriceTableError
 from factory_journey.engine.matrix import build_matrix
 from factory_journey.ingest import read_dataset
 from factory_journey.services.matrix import resolve_dataset
-from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir, check_target
-from factory_journey.services.report_files import flat_for_text, write_error_report
-from factory_journey.services.run_outcome import RunOutcome
+from factory_journey.services.output_dir import atomic_output_dir
+from factory_journey.services.report_files import flat_for_text
+from factory_journey.services.run_outcome import RunOutcome, input_problems, refused
 
 __all__ = [
     "STAGES",
@@ -233,23 +233,13 @@ def assess_files(
     report = progress or _no_progress
     out = Path(out_dir)
     path = resolve_dataset(dataset)
-    if not path.exists():
-        return AssessmentRun("not_found", None, out, message=f"The dataset {path} was not found")
-    try:
-        check_target(out, force)
-    except OutputExistsError as error:
-        return AssessmentRun("output_exists", path, out, message=str(error))
+    if (early := refused(AssessmentRun, path, out, force)) is not None:
+        return early
     try:
         assessed = assess_dataset(path, methodology, prices, report)
     except AssessmentInputError as error:
-        with atomic_output_dir(out, force) as staging:
-            files = write_error_report(error.problems, staging, path.name)
-        return AssessmentRun(
-            "input_problems",
-            path,
-            out,
-            error.problems,
-            files,
+        return input_problems(
+            AssessmentRun, path, out, error.problems, force,
             message=f"{error} The error report is in {out}.",
         )
     return write_outputs(assessed, out, force, report)

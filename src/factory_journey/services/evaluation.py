@@ -36,8 +36,7 @@ from factory_journey.reference.countries import resolve_country
 from factory_journey.services.evaluation_report import render_report
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir, check_target
-from factory_journey.services.report_files import write_error_report
-from factory_journey.services.run_outcome import RunOutcome
+from factory_journey.services.run_outcome import RunOutcome, input_problems
 
 #: `progress(stage, done, total)`; stages in order: read, validate, build, evaluate, write.
 Progress = Callable[[str, int, int], None]
@@ -211,14 +210,7 @@ def evaluate_dataset(
     imported = read_dataset(dataset, progress=report)
     problems = list(imported.problems)
     if not imported.ok:
-        with atomic_output_dir(out, force) as staging:
-            reported = write_error_report(problems, staging, dataset.name)
-        errors = sum(p.severity is Severity.ERROR for p in problems)
-        return EvaluationRun(
-            "input_problems", dataset, out, problems, reported,
-            message=f"{errors} problem{'s' if errors != 1 else ''} in the dataset; nothing "
-            f"but the error report was written to {out}",
-        )
+        return input_problems(EvaluationRun, dataset, out, problems, force)
 
     report("build", 0, 1)
     built = build_matrix(imported.tables)

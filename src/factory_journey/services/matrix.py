@@ -19,9 +19,9 @@ import polars as pl
 from factory_journey import __version__
 from factory_journey.domain.problems import Problem, Severity
 from factory_journey.ingest import ImportResult, read_dataset
-from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir, check_target
-from factory_journey.services.report_files import write_error_report, write_table
-from factory_journey.services.run_outcome import RunOutcome
+from factory_journey.services.output_dir import atomic_output_dir
+from factory_journey.services.report_files import write_table
+from factory_journey.services.run_outcome import RunOutcome, input_problems, refused
 
 #: `progress(stage, done, total)`; stages in order: read, validate, build, write.
 Progress = Callable[[str, int, int], None]
@@ -116,30 +116,16 @@ def build_matrix_files(
     report = progress or _no_progress
     out = Path(out_dir)
     dataset = resolve_dataset(dataset_path)
-    if not dataset.exists():
-        return MatrixRun("not_found", None, out, message=f"The dataset {dataset} was not found")
-    try:
-        check_target(out, force)
-    except OutputExistsError as error:
-        return MatrixRun("output_exists", dataset, out, message=str(error))
+    if (early := refused(MatrixRun, dataset, out, force)) is not None:
+        return early
 
     imported = read_dataset(dataset, progress=report)
     problems = list(imported.problems)
     if not imported.ok:
         report("write", 0, 1)
-        with atomic_output_dir(out, force) as staging:
-            report_files = write_error_report(problems, staging, dataset.name)
+        stopped = input_problems(MatrixRun, dataset, out, problems, force)
         report("write", 1, 1)
-        errors = sum(p.severity is Severity.ERROR for p in problems)
-        return MatrixRun(
-            "input_problems",
-            dataset,
-            out,
-            problems,
-            report_files,
-            message=f"{errors} problem{'s' if errors != 1 else ''} in the dataset; nothing "
-            f"but the error report was written to {out}",
-        )
+        return stopped
 
     report("build", 0, 1)
     result = build_matrix(imported.tables)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from factory_journey.domain.problems import Problem, Severity
+from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir, check_target
+from factory_journey.services.report_files import write_error_report
 
 
 @dataclass(slots=True)
@@ -45,3 +48,38 @@ class RunOutcome:
             **self.details(),
             "problems": [p.to_dict() for p in self.problems],
         }
+
+
+R = TypeVar("R", bound=RunOutcome)
+
+
+def refused(run_type: type[R], dataset: Path, out_dir: Path, force: bool) -> R | None:
+    """The outcome of a run that cannot start (no such dataset; output folder in the way),
+    or None when it can."""
+    if not dataset.exists():
+        return run_type("not_found", None, out_dir, message=f"The dataset {dataset} was not found")
+    try:
+        check_target(out_dir, force)
+    except OutputExistsError as error:
+        return run_type("output_exists", dataset, out_dir, message=str(error))
+    return None
+
+
+def input_problems(
+    run_type: type[R],
+    dataset: Path,
+    out_dir: Path,
+    problems: Sequence[Problem],
+    force: bool,
+    message: str | None = None,
+) -> R:
+    """Write only the error report into `out_dir` (all or nothing) and say what stopped the run."""
+    with atomic_output_dir(out_dir, force) as staging:
+        files = write_error_report(problems, staging, dataset.name)
+    if message is None:
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        message = (
+            f"{errors} problem{'s' if errors != 1 else ''} in the dataset; nothing "
+            f"but the error report was written to {out_dir}"
+        )
+    return run_type("input_problems", dataset, out_dir, list(problems), files, message=message)
