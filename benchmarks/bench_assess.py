@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -33,30 +31,7 @@ import time
 from pathlib import Path
 
 import polars as pl
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def _generate(folder: Path, facility_years: int, years: int, seed: int) -> dict[str, object]:
-    from factory_journey.demo import generate_dataset
-
-    start = time.perf_counter()
-    first_year = 2024 - years
-    facilities = math.ceil(facility_years / years)
-    tables = generate_dataset(facilities, range(first_year, first_year + years), seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        frame.write_parquet(folder / f"{name}.parquet")
-    rows = {name: frame.height for name, frame in tables.items()}
-    info = {
-        "generator": "factory_journey.demo.generate_dataset",
-        "rows": rows,
-        "seconds": time.perf_counter() - start,
-    }
-    (folder / "bench_info.json").write_text(json.dumps(info, indent=1))
-    return info
+from bench_data import peak_rss_mb, prepared_dataset
 
 
 def _tile(matrix: pl.DataFrame, times: int) -> pl.DataFrame:
@@ -101,7 +76,7 @@ def _measure(folder: Path, repeat: int, write: Path | None, tile: int) -> dict[s
         name: getattr(result, name).height
         for name in ("opportunities", "pathways", "measures", "trajectory", "indicators")
     }
-    out["peak_rss_mb"] = _peak_rss_mb()
+    out["peak_rss_mb"] = peak_rss_mb()
     if write is not None:
         from factory_journey.services.assessment import OUTPUTS, write_frame
 
@@ -156,13 +131,7 @@ def main() -> None:
         return
 
     folder = args.workdir or Path(tempfile.gettempdir()) / f"fj-bench-assess-{args.facility_years}"
-    info_file = folder / "bench_info.json"
-    if info_file.is_file():
-        info = json.loads(info_file.read_text())
-        print(f"dataset: reusing {folder} ({info['generator']})")
-    else:
-        info = _generate(folder, args.facility_years, args.years, args.seed)
-        print(f"dataset: generated in {info['seconds']:.1f} s (not timed), written to {folder}")
+    info = prepared_dataset(folder, args.facility_years, args.years, args.seed)
     print(f"input rows: {sum(info['rows'].values()):,}")
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     command = [

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,35 +28,7 @@ import time
 from pathlib import Path
 
 import polars as pl
-
-
-def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    # Linux reports ru_maxrss in KiB.
-    return resource.getrusage(who).ru_maxrss / 1024
-
-
-def _generate(folder: Path, facility_years: int, years: int, seed: int) -> dict[str, object]:
-    start = time.perf_counter()
-    first_year = 2024 - years
-    try:
-        from factory_journey.demo import generate_dataset
-
-        facilities = math.ceil(facility_years / years)
-        tables = generate_dataset(facilities, range(first_year, first_year + years), seed)
-        generator = "factory_journey.demo.generate_dataset"
-    except ImportError:  # pragma: no cover - before the demo package existed
-        sys.path.insert(0, str(Path(__file__).parent))
-        from synthetic_inputs import generate
-
-        tables = generate(facility_years, seed)
-        generator = "benchmarks/synthetic_inputs.py"
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        frame.write_parquet(folder / f"{name}.parquet")
-    rows = {name: frame.height for name, frame in tables.items()}
-    info = {"generator": generator, "rows": rows, "seconds": time.perf_counter() - start}
-    (folder / "bench_info.json").write_text(json.dumps(info, indent=1))
-    return info
+from bench_data import peak_rss_mb, prepared_dataset
 
 
 def _measure(folder: Path, with_provenance: bool, also_provenance: bool,
@@ -93,7 +63,7 @@ def _measure(folder: Path, with_provenance: bool, also_provenance: bool,
         f.height if isinstance(f, pl.DataFrame) else f.select(pl.len()).collect().item()
         for f in tables.values()
     )
-    out["rss_after_read_mb"] = _peak_rss_mb()
+    out["rss_after_read_mb"] = peak_rss_mb()
     start, cpu = time.perf_counter(), time.process_time()
     matrix = build_matrix(tables, with_provenance=with_provenance)
     out["build_s"] = time.perf_counter() - start
@@ -102,7 +72,7 @@ def _measure(folder: Path, with_provenance: bool, also_provenance: bool,
     out["zdhc_levels_rows"] = matrix.zdhc_levels.height
     out["provenance_rows"] = matrix.provenance.height
     out["end_to_end_s"] = out["read_s"] + out["build_s"]  # type: ignore[operator]
-    out["peak_rss_mb"] = _peak_rss_mb()
+    out["peak_rss_mb"] = peak_rss_mb()
     if repeat > 1:
         del matrix
         times = []
@@ -111,13 +81,13 @@ def _measure(folder: Path, with_provenance: bool, also_provenance: bool,
             build_matrix(tables, with_provenance=with_provenance)
             times.append(time.perf_counter() - start)
         out["repeat_build_s"] = times
-        out["peak_rss_mb"] = _peak_rss_mb()
+        out["peak_rss_mb"] = peak_rss_mb()
     if also_provenance and not with_provenance:
         start = time.perf_counter()
         again = build_matrix(tables, with_provenance=True)
         out["build_with_provenance_s"] = time.perf_counter() - start
         out["provenance_rows"] = again.provenance.height
-        out["peak_rss_with_provenance_mb"] = _peak_rss_mb()
+        out["peak_rss_with_provenance_mb"] = peak_rss_mb()
     return out
 
 
@@ -146,14 +116,7 @@ def main() -> None:
         return
 
     folder = args.workdir or Path(tempfile.gettempdir()) / f"fj-bench-{args.facility_years}"
-    info_file = folder / "bench_info.json"
-    if info_file.is_file():
-        info = json.loads(info_file.read_text())
-        print(f"dataset: reusing {folder} ({info['generator']})")
-    else:
-        info = _generate(folder, args.facility_years, args.years, args.seed)
-        print(f"dataset: generated with {info['generator']} in {info['seconds']:.1f} s "
-              f"(not timed below), written to {folder}")
+    info = prepared_dataset(folder, args.facility_years, args.years, args.seed)
     print(f"input rows: {sum(info['rows'].values()):,} "
           + ", ".join(f"{k} {v:,}" for k, v in info["rows"].items()))
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")

@@ -1,0 +1,43 @@
+"""The benchmarks' shared data: a demo-data dataset as Parquet, made once and reused, and the
+peak resident memory of a process."""
+
+from __future__ import annotations
+
+import json
+import math
+import resource
+import time
+from pathlib import Path
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory [MB] of this process (or its waited-for children)."""
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def prepared_dataset(folder: Path, facility_years: int, years: int, seed: int) -> dict[str, object]:
+    """`factory_journey.demo.generate_dataset` written as `<table>.parquet` into `folder`, with
+    `bench_info.json` (row counts, generation time); reused when the folder holds it already.
+    Generation is never part of a timed measurement."""
+    info_file = folder / "bench_info.json"
+    if info_file.is_file():
+        info: dict[str, object] = json.loads(info_file.read_text())
+        print(f"dataset: reusing {folder} ({info['generator']})")
+        return info
+    from factory_journey.demo import generate_dataset
+
+    start = time.perf_counter()
+    first_year = 2024 - years
+    facilities = math.ceil(facility_years / years)
+    tables = generate_dataset(facilities, range(first_year, first_year + years), seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.write_parquet(folder / f"{name}.parquet")
+    info = {
+        "generator": "factory_journey.demo.generate_dataset",
+        "rows": {name: frame.height for name, frame in tables.items()},
+        "seconds": time.perf_counter() - start,
+    }
+    info_file.write_text(json.dumps(info, indent=1))
+    print(f"dataset: generated in {info['seconds']:.1f} s (not timed), written to {folder}")
+    return info
