@@ -10,13 +10,13 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from factory_journey import __version__
+from factory_journey.demo import pilot_dataset_path
 from factory_journey.domain.problems import Problem, Severity
 from factory_journey.ingest import ImportResult, read_dataset
 from factory_journey.services.output_dir import atomic_output_dir
@@ -80,15 +80,6 @@ def build_matrix(tables: dict[str, pl.DataFrame]) -> Any:
     from factory_journey.engine.matrix import build_matrix as engine_build_matrix
 
     return engine_build_matrix(tables)
-
-
-def pilot_dataset_path() -> Path:
-    """The pilot dataset bundled with the package (`factory_journey/demo/pilot/`)."""
-    try:
-        from factory_journey.demo import pilot_dataset_path as bundled
-    except ImportError:
-        return Path(str(resources.files("factory_journey") / "demo" / "pilot"))
-    return Path(bundled())
 
 
 def resolve_dataset(dataset: str | Path) -> Path:
