@@ -1,8 +1,9 @@
 """Generate `docs/methodology.md` from the packaged methodology and programme catalogue.
 
-Everything in the document comes from `reference/data/methodology/fj-2026.1.yaml`,
-`programme_modules.yaml` and `regional_prices.csv` (their reasoning text included), so the
-document cannot drift from the data. A test fails when the file is out of date.
+Everything in the document comes from the packaged methodology
+(`reference/data/methodology/fj-2026.2.yaml`), `programme_modules.yaml` and
+`regional_prices.csv` (their reasoning text included), so the document cannot drift from the
+data. A test fails when the file is out of date.
 
     python tools/make_methodology_doc.py          # rewrite docs/methodology.md
     python tools/make_methodology_doc.py --check  # exit 1 when it is out of date
@@ -60,6 +61,17 @@ def methodology_section(m: Methodology) -> list[str]:
         if area.seed_topics:
             lines += [f"Journey topics: {', '.join(area.seed_topics)}.", ""]
         lines += [area.reasoning, ""]
+        total = sum(i.weight for i in area.indicators)
+        rule = (
+            f"**High when** the weighted share of judged indicators worse than their threshold "
+            f"reaches {area.high_at:g} (weights below, {total:g} in all)"
+            if area.high_at is not None
+            else "**High when** any judged indicator is worse than its threshold"
+        )
+        decisive = [f"`{i.key}`" for i in area.indicators if i.decisive]
+        if decisive and area.high_at is not None:
+            rule += f", or when {' or '.join(decisive)} is worse on its own (decisive)"
+        lines += [rule + ".", ""]
         rows: list[list[object]] = []
         for ind in area.indicators:
             threshold = ind.threshold.kind
@@ -72,20 +84,32 @@ def methodology_section(m: Methodology) -> list[str]:
                     ind.unit,
                     ind.direction.replace("_", " "),
                     threshold,
+                    f"{ind.weight:g}" + (", decisive" if ind.decisive else ""),
                     "yes" if ind.required else "no",
                     ind.reasoning,
                 ]
             )
         lines += _table(
-            ["indicator", "matrix column", "unit", "direction", "threshold", "required", "why"],
+            [
+                "indicator",
+                "matrix column",
+                "unit",
+                "direction",
+                "threshold",
+                "weight",
+                "required",
+                "why",
+            ],
             rows,
         )
     p = m.peer_rules
     lines += [
         "An area is **not assessed** when a required indicator cannot be judged (or, if none is "
         "required, when no indicator can); the missing matrix columns and their missing inputs "
-        "are named. Otherwise it is **high** when any judged indicator is worse than its "
-        "threshold, else **low**. The gap of an indicator is the share of its value to remove "
+        "are named. Otherwise its **score** is the weighted share of its judged indicators that "
+        "are worse than their thresholds (0-1), and it is **high** by the area's rule above, "
+        "else **low**; the indicators that are worse are named either way. The gap of an "
+        "indicator is the share of its value to remove "
         "(lower is better), the shortfall as a share of the threshold (higher is better), or the "
         "plain difference for shares marked `absolute`; the area's gap is the largest gap of "
         "its failed indicators.",

@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
         ),
         out: Path = typer.Option(..., "--out", "-o", help="Folder to write the outputs into."),
         methodology: Path | None = typer.Option(
-            None, "--methodology", help="Methodology YAML replacing the packaged fj-2026.1."
+            None, "--methodology", help="Methodology YAML replacing the packaged fj-2026.2."
         ),
         prices: Path | None = typer.Option(
             None,

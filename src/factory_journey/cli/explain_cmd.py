@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         facility_id: str = typer.Argument(..., help="The facility to explain."),
         year: int | None = typer.Option(None, "--year", help="Reporting year (default: latest)."),
         methodology: Path | None = typer.Option(
-            None, "--methodology", help="Methodology YAML replacing the packaged fj-2026.1."
+            None, "--methodology", help="Methodology YAML replacing the packaged fj-2026.2."
         ),
     ) -> None:
         """Explain in plain words the levels, the pathway order and the recommended measures."""

@@ -64,7 +64,8 @@ def test_rooftop_solar_substitutes_grid_electricity():
 
 
 def test_fuel_switch_cuts_scope1_but_saves_no_money():
-    result = assess(make_matrix([mill(coal_share_thermal=0.5)]))
+    # Coal and no renewable energy: energy is high (1 + 1 of 4 weighted) and recommended.
+    result = assess(make_matrix([mill(coal_share_thermal=0.5, renewable_share=0.0)]))
     switch = _measure(result, "coal_to_biomass")
     assert switch["co2e_saved_kgco2e"] == pytest.approx(0.8 * 0.5 * 1_700_000)
     assert switch["money_saved_usd"] == 0
@@ -73,7 +74,11 @@ def test_fuel_switch_cuts_scope1_but_saves_no_money():
 
 
 def test_electric_boiler_adds_electricity_and_can_cost_money():
-    result = assess(make_matrix([mill(coal_share_thermal=0.5, grid_factor_kgco2e_per_kwh=0.2)]))
+    result = assess(
+        make_matrix(
+            [mill(coal_share_thermal=0.5, renewable_share=0.0, grid_factor_kgco2e_per_kwh=0.2)]
+        )
+    )
     boiler = _measure(result, "electric_boiler")
     added_kwh = 0.2 * 30_000_000 * 0.8 / 3.6
     assert boiler["energy_saved_mj"] == pytest.approx(0.2 * 30_000_000 * (1 - 0.8))

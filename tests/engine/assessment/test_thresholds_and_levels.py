@@ -62,10 +62,10 @@ def test_absolute_threshold_exactly_met_is_not_worse():
 
 
 def test_absolute_threshold_higher_is_better_gap_is_the_shortfall():
-    result = assess(make_matrix([mill(chem_gateway_share=0.6)]))
+    result = assess(make_matrix([mill(chem_gateway_share=0.3)]))
     row = _indicator(result, "F1", "chem_gateway_share")
-    assert row["threshold"] == 0.8  # mills: 80 %
-    assert row["gap"] == pytest.approx(0.25)  # (0.8 - 0.6) / 0.8
+    assert row["threshold"] == 0.5  # mills: 50 %
+    assert row["gap"] == pytest.approx(0.4)  # (0.5 - 0.3) / 0.5
     assert _level(result, "F1", "chemicals")["indicators_worse"] == "chem_gateway_share"
 
 

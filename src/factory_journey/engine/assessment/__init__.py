@@ -118,7 +118,7 @@ def assess(
     prices: pl.DataFrame | None = None,
     matrix_versions: dict[str, str] | None = None,
 ) -> AssessmentResult:
-    """Assess every facility-year of `matrix` with `methodology` (default fj-2026.1).
+    """Assess every facility-year of `matrix` with `methodology` (default fj-2026.2).
 
     prices: frame with country_iso2 (`*` = default row), electricity_usd_per_kwh [USD/kWh],
     thermal_fuel_usd_per_gj [USD/GJ], water_usd_per_m3 [USD/m3] and price_source; default: the
@@ -151,6 +151,7 @@ def assess(
         "opportunity_level",
         "indicators_judged",
         "indicators_worse",
+        "area_score",
         "gap",
         "missing_data",
         "verified_share",

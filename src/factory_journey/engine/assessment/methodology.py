@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from factory_journey.reference.loader import load_yaml
 
-DEFAULT_METHODOLOGY = "methodology/fj-2026.1.yaml"
+DEFAULT_METHODOLOGY = "methodology/fj-2026.2.yaml"
 FACTORY_TYPES: tuple[str, ...] = ("cut_sew", "mill", "vertical", "component", "raw_material")
 PEER_LEVELS: tuple[str, ...] = ("country_iso2", "un_subregion", "un_region", "global")
 
@@ -69,15 +69,26 @@ class Indicator(_Strict):
     gap: Literal["relative", "absolute"] = "relative"
     boolean: bool = False
     ordinal: dict[str, int] | None = None
+    #: Share of the area's score this indicator carries (relative to the other judged ones).
+    weight: float = Field(default=1.0, gt=0)
+    #: Worse than its threshold makes the area a high opportunity on its own.
+    decisive: bool = False
     reasoning: str = ""
 
 
 class Area(_Strict):
-    """One impact area: its indicators and why they were chosen."""
+    """One impact area: its indicators, the rule that makes it high, and why.
+
+    The area's score is the weighted share of its judged indicators that are worse than their
+    thresholds (0-1). With `high_at` set, the area is high when the score reaches it or a
+    decisive indicator is worse; without it (methodology fj-2026.1), any worse indicator makes
+    the area high.
+    """
 
     key: str
     title: str
     indicators: tuple[Indicator, ...] = Field(min_length=1)
+    high_at: float | None = Field(default=None, gt=0, le=1)
     seed_topics: tuple[str, ...] = ()
     reasoning: str = ""
 
@@ -255,6 +266,6 @@ def parse_methodology(document: dict[str, Any]) -> Methodology:
 
 @cache
 def default_methodology() -> Methodology:
-    """The packaged methodology (fj-2026.1); one shared, immutable object (so that built
+    """The packaged methodology (fj-2026.2); one shared, immutable object (so that built
     expressions are cached across calls)."""
     return parse_methodology(load_yaml(DEFAULT_METHODOLOGY))

@@ -1,7 +1,10 @@
 """Opportunity level per facility-year and impact area, and the long per-indicator reasons.
 
 An area is assessed when every required indicator could be judged (or, if none is required, at
-least one); it is `high` when any judged indicator is worse than its threshold, else `low`.
+least one). Its score is the weighted share of its judged indicators that are worse than their
+thresholds (0-1). It is `high` when a decisive indicator is worse or the score reaches the area's
+`high_at`; without `high_at` (methodology fj-2026.1) any worse indicator makes it high.
+Otherwise it is `low`.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ def _judged(key: str) -> pl.Expr:
 
 
 def area_columns(area: Area) -> list[pl.Expr]:
-    """`_level_`, `_gap_`, `_flagged_`, `_missing_`, `_judged_` columns for one area."""
+    """`_level_`, `_areagap_`, `_score_`, `_flagged_`, `_missing_`, `_judged_` of one area."""
     required = [i for i in area.indicators if i.required]
     if required:
         assessed = pl.all_horizontal([_judged(i.key) for i in required])
@@ -31,13 +34,19 @@ def area_columns(area: Area) -> list[pl.Expr]:
     else:
         assessed = pl.any_horizontal([_judged(i.key) for i in area.indicators])
         blocking = list(area.indicators)
-    any_flag = pl.any_horizontal(
-        [pl.col(f"_flag_{i.key}").fill_null(False) for i in area.indicators]
-    )
+    score = _score_expr(area)
+    if area.high_at is None:
+        is_high = score > 0
+    else:
+        decisive = [
+            pl.col(f"_flag_{i.key}").fill_null(False) for i in area.indicators if i.decisive
+        ]
+        # A small tolerance: weights like 1/3 must not miss a `high_at` they meet exactly.
+        is_high = (score >= area.high_at - 1e-9) | pl.any_horizontal([pl.lit(False), *decisive])
     level = (
         pl.when(~assessed)
         .then(pl.lit("not_assessed"))
-        .when(any_flag)
+        .when(is_high)
         .then(pl.lit("high"))
         .otherwise(pl.lit("low"))
     )
@@ -61,14 +70,26 @@ def area_columns(area: Area) -> list[pl.Expr]:
     return [
         level.alias(f"_level_{area.key}"),
         pl.when(assessed).then(gap.fill_null(0.0)).alias(f"_areagap_{area.key}"),
+        pl.when(assessed).then(score).alias(f"_score_{area.key}"),
         pl.when(flagged != "").then(flagged).alias(f"_flagged_{area.key}"),
         pl.when(missing != "").then(missing).alias(f"_missing_{area.key}"),
         judged.cast(pl.Int8).alias(f"_judged_{area.key}"),
     ]
 
 
+def _score_expr(area: Area) -> pl.Expr:
+    """Weighted share (0-1) of the judged indicators worse than their thresholds; null if none."""
+    worse = pl.sum_horizontal(
+        [pl.col(f"_flag_{i.key}").cast(pl.Float64) * i.weight for i in area.indicators]
+    )
+    judged = pl.sum_horizontal(
+        [_judged(i.key).cast(pl.Float64) * i.weight for i in area.indicators]
+    )
+    return pl.when(judged > 0).then(worse / judged)
+
+
 def add_area_levels(frame: Frame, methodology: Methodology) -> Frame:
-    """Add the `_level_ _areagap_ _flagged_ _missing_ _judged_` columns of every area."""
+    """Add the `_level_ _areagap_ _score_ _flagged_ _missing_ _judged_` columns of every area."""
     exprs = cached(
         "levels",
         (methodology,),
