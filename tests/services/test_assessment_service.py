@@ -58,6 +58,48 @@ def test_explain_names_levels_and_pathway_order(pilot):
         explain_assessed(pilot, facility, 1999)
 
 
+def test_pilot_levels_tell_areas_apart(pilot):
+    """fj-2026.1 marked almost every pilot facility high in most areas (energy 110 of 115 in
+    2023); a programme needs levels that differ between facilities and areas."""
+    latest = pilot.result.opportunities.filter(pl.col("year") == 2023)
+    assessed = latest.filter(pl.col("opportunity_level") != "not_assessed")
+    shares = assessed.group_by("area").agg((pl.col("opportunity_level") == "high").mean())
+    for area, share in shares.iter_rows():
+        assert 0.1 <= share <= 0.75, (area, share)
+    highs = latest.group_by("facility_id").agg((pl.col("opportunity_level") == "high").sum())
+    assert highs["opportunity_level"].max() < 7 and highs["opportunity_level"].min() < 2
+
+
+def test_explain_states_the_area_rule_and_weights(pilot):
+    opportunities = pilot.result.opportunities
+    low_with_gap = opportunities.filter(
+        (pl.col("opportunity_level") == "low") & pl.col("indicators_worse").is_not_null()
+    ).row(0, named=True)
+    text = explain_assessed(pilot, low_with_gap["facility_id"], low_with_gap["year"]).text()
+    assert "— worse than the threshold: " in text and "(weight " in text
+    assert "the area is high from a score of 50%" in text
+    decisive = opportunities.filter(
+        (pl.col("area") == "ems")
+        & (pl.col("opportunity_level") == "high")
+        & (pl.col("area_score") < 1)
+    ).row(0, named=True)
+    text = explain_assessed(pilot, decisive["facility_id"], decisive["year"]).text()
+    assert "Environmental policy is worse than its threshold, which is decisive" in text
+    # The title says the factory type and country in words, not codes.
+    assert " facility in " in text.splitlines()[0]
+
+
+def test_low_areas_with_a_worse_indicator_are_optional_steps(pilot):
+    steps = pilot.result.pathways.join(
+        pilot.result.opportunities.select("facility_id", "year", "area", "indicators_worse"),
+        on=["facility_id", "year", "area"],
+    ).filter(pl.col("pathway") != "recommended")
+    low = steps.filter(pl.col("opportunity_level") == "low")
+    assert set(low.filter(pl.col("indicators_worse").is_not_null())["pathway"]) == {"optional"}
+    assert set(low.filter(pl.col("indicators_worse").is_null())["pathway"]) == {"none"}
+    assert set(steps.filter(pl.col("opportunity_level") == "high")["pathway"]) == {"optional"}
+
+
 def _same_files(first: Path, second: Path, names: list[str]) -> None:
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name

@@ -10,7 +10,10 @@ from typing import Any
 
 import polars as pl
 
-from factory_journey.engine.assessment import Methodology, default_methodology
+from factory_journey.engine.assessment import Methodology, default_catalogue, default_methodology
+from factory_journey.engine.assessment.methodology import Area
+from factory_journey.reference.countries import resolve_country
+from factory_journey.reports.labels import FACTORY_TYPES, INDICATORS, ZDHC_LEVELS
 from factory_journey.services.assessment import Assessed, assess_dataset
 
 
@@ -47,12 +50,71 @@ def _share(value: Any) -> str:
     return "unknown" if value is None else f"{float(value):.0%}"
 
 
+def _yes_no(value: Any) -> str:
+    return "unknown" if value is None else ("yes" if float(value) >= 1 else "no")
+
+
+def _zdhc_level(value: Any) -> str:
+    """ZDHC wastewater level in words (the methodology's ordinal: 0 fail … 3 aspirational)."""
+    return "unknown" if value is None else ZDHC_LEVELS.get(round(float(value)), str(value))
+
+
+def _modules(keys: Any) -> str:
+    """Programme module titles for `;`-joined module keys."""
+    catalogue = default_catalogue()
+    titles = {m.key: m.title for m in catalogue.modules}
+    return ", ".join(titles.get(k, k) for k in str(keys or "").split(";") if k)
+
+
+def _indicator_name(key: str) -> str:
+    return INDICATORS.get(key, key.replace("_", " "))
+
+
+def _where(factory_type: Any, country: Any) -> str:
+    """`a mill in Bangladesh (BD)`: the facility's type and country in words."""
+    kind = FACTORY_TYPES.get(str(factory_type)) if factory_type else None
+    kind_text = f"a {kind.lower()} facility" if kind else "a facility of unknown type"
+    if not country:
+        return f"{kind_text} in an unknown country"
+    resolved = resolve_country(str(country))
+    name = resolved.common_name if resolved else str(country)
+    return f"{kind_text} in {name} ({country})"
+
+
+def _level_line(area: Area, opp: dict[str, Any]) -> str:
+    """Why the area got its level, with the rule of the methodology in words."""
+    level = str(opp["opportunity_level"])
+    if level == "not_assessed":
+        return f"Not assessed because data are missing: {opp['missing_data']}."
+    worse = [k for k in str(opp["indicators_worse"] or "").split(";") if k]
+    weights = {i.key: i.weight for i in area.indicators}
+    decisive = [k for k in worse if any(i.key == k and i.decisive for i in area.indicators)]
+    named = ", ".join(f"{_indicator_name(k)} (weight {weights.get(k, 1):g})" for k in worse)
+    score = opp["area_score"]
+    if area.high_at is None:
+        rule = "any indicator worse than its threshold makes the area high"
+    else:
+        rule = f"the area is high from a score of {area.high_at:.0%}"
+    if level == "high":
+        if decisive and area.high_at is not None:
+            return (
+                f"High because {', '.join(_indicator_name(k) for k in decisive)} is worse than "
+                f"its threshold, which is decisive on its own (score {score:.0%}; worse: {named})."
+            )
+        return f"High: score {score:.0%} — worse than the threshold: {named}; {rule}."
+    if not worse:
+        return "Low because every indicator that could be judged meets its threshold."
+    return f"Low: score {score:.0%} — worse than the threshold: {named}; {rule}."
+
+
 def _indicator_line(row: dict[str, Any], min_peers: int) -> str:
-    name = str(row["indicator"]).replace("_", " ")
+    name = _indicator_name(str(row["indicator"]))
     if row["missing_data"] is not None:
         return f"{name}: not judged — {row['missing_data']}."
     unit = "" if row["unit"] in ("share", "yes/no", "level") else f" {row['unit']}"
-    show = _share if row["unit"] == "share" else _number
+    show = {"share": _share, "yes/no": _yes_no, "level": _zdhc_level}.get(
+        str(row["unit"]), _number
+    )
     worse = bool(row["worse_than_threshold"])
     better = "lower" if row["direction"] == "lower_is_better" else "higher"
     verdict = "worse than" if worse else "meets"
@@ -106,8 +168,8 @@ def explain_assessed(
     measures = _rows(result.measures, facility_id, year)
     first = next(iter(opportunities.values()))
     title = (
-        f"Facility {facility_id}, {year}: {first['journey_factory_type'] or 'unknown type'}"
-        f" in {first['country_iso2'] or 'an unknown country'}; methodology "
+        f"Facility {facility_id}, {year}: "
+        f"{_where(first['journey_factory_type'], first['country_iso2'])}; methodology "
         f"{methodology.label}."
     )
     explanation = Explanation(facility_id, year, title)
@@ -116,16 +178,7 @@ def explain_assessed(
     for area in methodology.areas:
         opp = opportunities[area.key]
         level = str(opp["opportunity_level"])
-        lines = []
-        if level == "not_assessed":
-            lines.append(f"Not assessed because data are missing: {opp['missing_data']}.")
-        elif level == "high":
-            lines.append(
-                f"High because these indicators are worse than their thresholds: "
-                f"{str(opp['indicators_worse']).replace(';', ', ')}."
-            )
-        else:
-            lines.append("Low because every indicator that could be judged meets its threshold.")
+        lines = [_level_line(area, opp)]
         lines += [_indicator_line(r, min_peers) for r in indicators if str(r["area"]) == area.key]
         lines.append(
             f"Verified inputs: {_share(opp['verified_share'])}. Maturity: stage "
@@ -143,12 +196,14 @@ def explain_assessed(
     titles = {a.key: a.title for a in methodology.areas}
     for step in steps:
         area_key = str(step["area"])
-        role = str(step["pathway"]).replace("_", " ")
+        role = {"none": "maintain (every threshold met)", "collect_data": "collect data"}.get(
+            str(step["pathway"]), str(step["pathway"])
+        )
         head = f"{step['rank']}. {titles.get(area_key, area_key)} — {role}"
         if step["priority"] is None:
             order.append(
                 f"{head}: not assessed, so no priority; collect the missing data "
-                f"({step['modules'].replace(';', ', ')})."
+                f"({_modules(step['modules'])})."
             )
             continue
         adapt = (
@@ -167,7 +222,7 @@ def explain_assessed(
     recommended = [s for s in steps if s["pathway"] == "recommended"]
     lines = []
     for step in recommended:
-        lines.append(f"Programme modules: {str(step['modules']).replace(';', ', ')}.")
+        lines.append(f"Programme modules: {_modules(step['modules'])}.")
     for m in measures:
         payback = (
             f"simple payback {m['simple_payback_years']:.1f} years"

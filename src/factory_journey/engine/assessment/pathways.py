@@ -214,6 +214,7 @@ def _step_exprs(
             "indicators_judged": pl.col(f"_judged_{a}"),
             "indicators_worse": pl.col(f"_flagged_{a}").cast(pl.String),
             "gap": pl.col(f"_areagap_{a}"),
+            "area_score": pl.col(f"_score_{a}"),
             "missing_data": pl.col(f"_missing_{a}").cast(pl.String),
             "verified_share": (
                 pl.col(share_col).cast(pl.Float64)
@@ -250,17 +251,21 @@ def _step_exprs(
     ]
     first = pl.col("rank") == 1
     level = pl.col("opportunity_level")
+    # A low opportunity with indicators worse than their thresholds is still an opportunity
+    # ("other improvement opportunities"): it joins the optional pathway; only an area that
+    # meets every threshold is merely maintained.
+    has_gap = (level == "high") | ((level == "low") & pl.col("indicators_worse").is_not_null())
     pathway = (
         pl.when(first)
         .then(pl.lit("recommended"))
-        .when(level == "high")
+        .when(has_gap)
         .then(pl.lit("optional"))
         .when(level == "not_assessed")
         .then(pl.lit("collect_data"))
         .otherwise(pl.lit("none"))
     )
     step_kind = (
-        pl.when(level == "high")
+        pl.when(has_gap)
         .then(pl.lit("improve"))
         .when(level == "low")
         .then(pl.lit("maintain"))
