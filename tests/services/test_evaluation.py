@@ -1,4 +1,4 @@
-"""evaluate_dataset: a dataset folder → tables, evaluation.json and report.html, all or nothing.
+"""evaluate_dataset: a dataset folder → tables, evaluation.json and the report, all or nothing.
 
 The dataset is generated, then edited so that one facility has no follow-up year and another
 changes factory type: both must be explained in the written output.
@@ -75,8 +75,10 @@ def test_writes_tables_json_and_report(evaluated: Path):
                      "change_by_group.csv", "did.csv", "group_sizes.csv",
                      "country_distribution.csv", "regional_insights.csv", "facilities.csv",
                      "facility_changes.csv", "cycles.csv", "shares_by_cycle.csv",
-                     "not_comparable.csv", "evaluation.json", "report.html"):
+                     "not_comparable.csv", "evaluation.json", "evaluation.html",
+                     "evaluation.pdf"):
         assert expected in names
+    assert (evaluated / "evaluation.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_json_headlines_agree_with_the_csv(evaluated: Path):
@@ -108,13 +110,13 @@ def test_one_year_facility_and_changed_type_are_explained(evaluated: Path):
     caveats = {c["code"]: c for c in document["caveats"]}
     assert ONE_YEAR in caveats["not_in_both_years"]["examples"]
     assert TYPE_CHANGED[0] in caveats["factory_type_changed"]["examples"]
-    html = (evaluated / "report.html").read_text(encoding="utf-8")
+    html = (evaluated / "evaluation.html").read_text(encoding="utf-8")
     assert "lack data for the baseline or the follow-up year" in html
     assert "changed factory type between the years" in html
 
 
 def test_report_is_laid_out_like_the_proof_of_concept(evaluated: Path):
-    html = (evaluated / "report.html").read_text(encoding="utf-8")
+    html = (evaluated / "evaluation.html").read_text(encoding="utf-8")
     order = ["Headline results", "Participation record", "Country distribution",
              "Regional insights", "by participation group", "Effect against the control group",
              "Improvement cycles", "Caveats on data quality", "Method"]
@@ -123,7 +125,6 @@ def test_report_is_laid_out_like_the_proof_of_concept(evaluated: Path):
     assert html.count("<svg") >= 5
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "<script" not in html
-    assert "PDF of this report is not produced yet" in html
 
 
 def test_too_small_groups_are_explained(dataset: Path, tmp_path: Path):

@@ -1,4 +1,4 @@
-"""`journey evaluate`: headline summary, exit codes, HTML escaping of user text."""
+"""`journey evaluate`: headline summary, exit codes, the report as HTML (escaped) and PDF."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ def test_evaluate_prints_headlines_and_writes_report(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert "of facilities improved energy efficiency" in result.output
     assert "Participation groups" in result.output
-    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "evaluation.pdf" in "".join(result.output.split())  # the console wraps lines
+    assert (out / "evaluation.pdf").read_bytes().startswith(b"%PDF")
+    html = (out / "evaluation.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
     assert "improvement cycle 2 year(s)" in html
 

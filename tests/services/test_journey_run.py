@@ -21,10 +21,12 @@ def run(tmp_path_factory):
 def test_every_step_writes_its_output(run):
     out, result = run
     assert result.status == "ok"
-    assert set(result.outputs) == {"database", "assessment", "portfolio report", "evaluation"}
+    assert set(result.outputs) == {"database", "assessment", "portfolio report", "evaluation",
+                                   "evaluation report"}
     assert (out / "assessment" / "pathways.parquet").is_file()
     assert (out / "reports" / "portfolio.pdf").read_bytes().startswith(b"%PDF")
-    assert (out / "evaluation" / "report.html").is_file()
+    assert (out / "evaluation" / "evaluation.html").is_file()
+    assert result.outputs["evaluation report"].read_bytes().startswith(b"%PDF")
     assert len(result.headlines) == 7  # one headline per impact area
 
 

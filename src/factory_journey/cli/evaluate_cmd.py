@@ -38,7 +38,8 @@ HELP = "\n\n".join((
     "reason). Per cohort: shares improving by participation group and country, change per "
     "group, and the effect against the control group (difference-in-differences with "
     "confidence intervals).",
-    "Writes one CSV per table, evaluation.json and report.html into --out, all or nothing. "
+    "Writes one CSV per table, evaluation.json and the report (evaluation.html and "
+    "evaluation.pdf) into --out, all or nothing. "
     "Exit codes: 0 done, 1 problems in the dataset (error report written), 2 bad request.",
 ))
 
@@ -69,8 +70,8 @@ def _print_summary(console: Console, run: EvaluationRun) -> None:
         console.print(f"[yellow]{len(result.caveats)} caveat(s)[/], e.g.:")
         for caveat in result.caveats[:5]:
             console.print(f"  • {caveat.message}", markup=False, highlight=False)
-    console.print(f"Report: {run.out_dir / 'report.html'}; tables: {len(run.files_written)} "
-                  f"files in {run.out_dir}")
+    console.print(f"Report: {run.out_dir / 'evaluation.pdf'} (and evaluation.html); "
+                  f"{len(run.files_written)} files in {run.out_dir}")
 
 
 def register(app: typer.Typer) -> None:

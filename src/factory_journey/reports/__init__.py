@@ -1,9 +1,11 @@
-"""Facility and portfolio reports: report context (pure) → HTML (Jinja2) and PDF (typst).
+"""Facility, portfolio and evaluation reports: context (pure) → HTML (Jinja2) and PDF (typst).
 
 - `context`: matrix + assessment frames → one plain dict per report, every text translated
   and every number formatted for the report language, charts included as SVG. No I/O.
 - `charts`: small pure functions that draw the SVG charts (areas at a glance, indicator bars,
   trend lines, heat maps).
+- `evaluation_context`, `evaluation_charts`: the programme evaluation report (engine
+  `EvaluationResult` → one plain dict; share bars and effect intervals), in English.
 - `glyphs`: shapes chart labels with HarfBuzz and writes them as glyph outlines, so a chart is
   the same in the HTML and the PDF and renders every script (decision 0006).
 - `render`: the context → HTML page or PDF (typst, compiler inside the `typst` wheel; only the

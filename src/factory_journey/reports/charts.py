@@ -33,7 +33,8 @@ LEVEL_FILLS = {"high": "#fff1e6", "low": "#ecfdf3", "not_assessed": "#f3f4f6"}
 SERIES = ["#1d4ed8", "#c2410c", "#15803d", "#7c3aed", "#0891b2", "#b45309", "#be185d"]
 
 
-def _svg(width: float, height: float, body: str, title: str, font: str = FONT) -> str:
+def svg_root(width: float, height: float, body: str, title: str, font: str = FONT) -> str:
+    """An `<svg>` element of `width` × `height` px around `body`, titled (escaped) `title`."""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height:g}" '
         f'viewBox="0 0 {width:g} {height:g}" font-family="{font}" role="img">'
@@ -41,7 +42,7 @@ def _svg(width: float, height: float, body: str, title: str, font: str = FONT) -
     )
 
 
-def _text(
+def svg_text(
     x: float,
     y: float,
     text: str,
@@ -50,6 +51,7 @@ def _text(
     anchor: str = "start",
     weight: str = "normal",
 ) -> str:
+    """One escaped `<text>`; its attribute order is what `glyphs.outline_text` reads."""
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" fill="{fill}" '
         f'text-anchor="{anchor}" font-weight="{weight}">{escape(text)}</text>'
@@ -76,7 +78,7 @@ def area_overview(
             f'fill="{fill}" stroke="{colour}" stroke-width="1"/>'
             f'<rect x="0.5" y="{y:.1f}" width="7" height="{row_h:g}" rx="3" fill="{colour}"/>'
         )
-        parts.append(_text(16, y + row_h / 2 + 4.5, row["label"], 13, INK, weight="bold"))
+        parts.append(svg_text(16, y + row_h / 2 + 4.5, row["label"], 13, INK, weight="bold"))
         px = width - pill_w - 8
         dash = ' stroke-dasharray="3 2"' if level == "not_assessed" else ""
         parts.append(
@@ -86,7 +88,7 @@ def area_overview(
         )
         text_fill = "#ffffff" if level != "not_assessed" else INK
         parts.append(
-            _text(
+            svg_text(
                 px + pill_w / 2,
                 y + row_h / 2 + 4,
                 row["level_label"],
@@ -96,7 +98,7 @@ def area_overview(
                 "bold",
             )
         )
-    return _svg(width, height, "".join(parts), title, font)
+    return svg_root(width, height, "".join(parts), title, font)
 
 
 def indicator_bars(
@@ -121,7 +123,7 @@ def indicator_bars(
     parts = []
     for i, bar in enumerate(bars):
         y = i * (row_h + gap)
-        parts.append(_text(label_w - 6, y + row_h / 2 + 4, str(bar["label"]), 11, MUTED, "end"))
+        parts.append(svg_text(label_w - 6, y + row_h / 2 + 4, str(bar["label"]), 11, MUTED, "end"))
         value = bar.get("value")
         if isinstance(value, int | float):
             w = max(1.5, plot_w * float(value) / top)
@@ -129,14 +131,14 @@ def indicator_bars(
                 f'<rect x="{label_w:g}" y="{y:.1f}" width="{w:.1f}" height="{row_h:g}" rx="2" '
                 f'fill="{fills[str(bar["kind"])]}"/>'
             )
-            parts.append(_text(label_w + w + 5, y + row_h / 2 + 4, str(bar["text"]), 11, INK))
+            parts.append(svg_text(label_w + w + 5, y + row_h / 2 + 4, str(bar["text"]), 11, INK))
         else:
-            parts.append(_text(label_w + 2, y + row_h / 2 + 4, str(bar["text"]), 11, MUTED))
+            parts.append(svg_text(label_w + 2, y + row_h / 2 + 4, str(bar["text"]), 11, MUTED))
     height = len(bars) * (row_h + gap) - gap
     parts.insert(
         0, f'<line x1="{label_w:g}" y1="0" x2="{label_w:g}" y2="{height:g}" stroke="{GRID}"/>'
     )
-    return _svg(width, height, "".join(parts), title, font)
+    return svg_root(width, height, "".join(parts), title, font)
 
 
 def trend_lines(
@@ -173,9 +175,9 @@ def trend_lines(
             f'<line x1="{left:g}" y1="{y:.1f}" x2="{width - right:g}" y2="{y:.1f}" '
             f'stroke="{GRID}"/>'
         )
-        parts.append(_text(left - 6, y + 4, text, 11, MUTED, "end"))
+        parts.append(svg_text(left - 6, y + 4, text, 11, MUTED, "end"))
     for i, year in enumerate(years):
-        parts.append(_text(x_of(i), height - bottom + 17, str(year), 11, MUTED, "middle"))
+        parts.append(svg_text(x_of(i), height - bottom + 17, str(year), 11, MUTED, "middle"))
     for k, line in enumerate(series):
         colour = SERIES[k % len(SERIES)]
         values = list(line["values"])  # type: ignore[call-overload]
@@ -195,9 +197,9 @@ def trend_lines(
             f'<rect x="{legend_x:.1f}" y="{y - 8:.1f}" width="10" height="3" fill="{colour}"/>'
         )
         label = str(line["label"])
-        parts.append(_text(legend_x + 14, y - 3, label, 11, INK))
+        parts.append(svg_text(legend_x + 14, y - 3, label, 11, INK))
         legend_x += 28 + 7.0 * len(label)
-    return _svg(width, height, "".join(parts), title, font)
+    return svg_root(width, height, "".join(parts), title, font)
 
 
 def _text_width(text: str, size: float) -> float:
@@ -209,17 +211,17 @@ def _text_width(text: str, size: float) -> float:
 def _fitted_label(x: float, y: float, text: str, width: float, size: float = 10) -> str:
     """A centred column label: one line if it fits, else smaller, else two lines."""
     if _text_width(text, size) <= width:
-        return _text(x, y, text, size, INK, "middle", "bold")
+        return svg_text(x, y, text, size, INK, "middle", "bold")
     small = max(8.0, size * width / _text_width(text, size))
     if _text_width(text, small) <= width or " " not in text:
-        return _text(x, y, text, small, INK, "middle", "bold")
+        return svg_text(x, y, text, small, INK, "middle", "bold")
     words = text.split(" ")
     cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i]))
                                                        - len(" ".join(words[i:]))))
     first, second = " ".join(words[:cut]), " ".join(words[cut:])
     size2 = min(size, width / max(_text_width(first, 1), _text_width(second, 1)))
-    return (_text(x, y - size2 * 1.1, first, size2, INK, "middle", "bold")
-            + _text(x, y, second, size2, INK, "middle", "bold"))
+    return (svg_text(x, y - size2 * 1.1, first, size2, INK, "middle", "bold")
+            + svg_text(x, y, second, size2, INK, "middle", "bold"))
 
 
 def heatmap(
@@ -245,7 +247,7 @@ def heatmap(
         parts.append(_fitted_label(cx, head_h - 8, label, cell_w - 6))
     for r, label in enumerate(row_labels):
         y = head_h + r * row_h
-        parts.append(_text(label_w - 8, y + row_h / 2 + 4, label, 10, INK, "end"))
+        parts.append(svg_text(label_w - 8, y + row_h / 2 + 4, label, 10, INK, "end"))
         for c in range(len(col_labels)):
             share = cells[r][c]
             x = label_w + c * cell_w
@@ -260,10 +262,10 @@ def heatmap(
                 f'height="{row_h - 2:g}" rx="2" fill="{fill}"/>'
             )
             parts.append(
-                _text(x + cell_w / 2, y + row_h / 2 + 4, cell_text[r][c], 10, fg, "middle")
+                svg_text(x + cell_w / 2, y + row_h / 2 + 4, cell_text[r][c], 10, fg, "middle")
             )
     height = head_h + len(row_labels) * row_h
-    return _svg(width, height, "".join(parts), title, font)
+    return svg_root(width, height, "".join(parts), title, font)
 
 
 def nice_ticks(lo: float, hi: float, count: int = 4) -> list[float]:

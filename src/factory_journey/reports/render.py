@@ -62,9 +62,13 @@ def render_html(context: dict[str, Any]) -> str:
 
 @lru_cache(maxsize=1)
 def _compiler() -> Any:
-    """A typst compiler kept per process: fonts are loaded and indexed once."""
+    """A typst compiler kept per process: fonts are loaded and indexed once.
+
+    One compiler serves every kind of report: each `compile` names its own template
+    (`<kind>.typ`); the main file given here (the shared style) is never compiled itself.
+    """
     return typst.Compiler(
-        input=str(TEMPLATES / "facility.typ"),
+        input=str(TEMPLATES / "style.typ"),
         root=str(TEMPLATES),
         font_paths=[str(FONTS)],
         ignore_system_fonts=True,

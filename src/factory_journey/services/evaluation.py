@@ -1,8 +1,9 @@
 """Use case: evaluate improvement cycles and programmes of a dataset, and write the results.
 
 read → (problems: error report only) → `engine.matrix.build_matrix` →
-`engine.evaluation.evaluate_programmes` → tables (CSV), evaluation.json and report.html, all
-or nothing. Shared by `journey evaluate` and the web.
+`engine.evaluation.evaluate_programmes` → tables (CSV), evaluation.json and the report
+(evaluation.html and evaluation.pdf, rendered by `reports`), all or nothing. Shared by
+`journey evaluate`, `journey run` and the web.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from factory_journey.ingest import read_dataset
 from factory_journey.reference import meta
 from factory_journey.reference import versions as reference_versions
 from factory_journey.reference.countries import resolve_country
-from factory_journey.services.evaluation_report import render_report
+from factory_journey.reports.evaluation_context import build_evaluation_context
+from factory_journey.reports.render import render_html, render_pdf
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir, check_target
 from factory_journey.services.run_outcome import RunOutcome, input_problems
@@ -188,7 +190,8 @@ def evaluate_dataset(
     """Evaluate a dataset between `baseline_year` and `followup_year` and write the results.
 
     On success `out_dir` holds one CSV per table of `EvaluationResult.tables()`,
-    evaluation.json (summary tables, headlines, caveats, rules and versions) and report.html.
+    evaluation.json (summary tables, headlines, caveats, rules and versions) and the report as
+    evaluation.html and evaluation.pdf.
     On input problems it holds only the error report (errors.csv, .json, .txt). An existing,
     non-empty `out_dir` is replaced only with `force`; a failure leaves nothing partial.
     """
@@ -231,7 +234,7 @@ def evaluate_dataset(
     report("evaluate", 1, 1)
 
     tables = result.tables()
-    steps = len(tables) + 2
+    steps = len(tables) + 3
     report("write", 0, steps)
     with atomic_output_dir(out, force) as staging:
         written: list[str] = []
@@ -244,12 +247,17 @@ def evaluate_dataset(
             json.dumps(document, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
         )
         written.append("evaluation.json")
-        report("write", steps - 1, steps)
+        report("write", steps - 2, steps)
         names = country_names(result.country_distribution.get_column("country_iso2").to_list())
-        html = render_report(result, headlines(result), dataset_name=dataset.name,
-                             country_names=names, created=document["created_utc"])
-        (staging / "report.html").write_text(html, encoding="utf-8")
-        written.append("report.html")
+        context = build_evaluation_context(
+            result, headlines(result), insights=named_insights(result, names),
+            dataset_name=dataset.name, country_names=names, created=document["created_utc"],
+        )
+        (staging / "evaluation.html").write_text(render_html(context), encoding="utf-8")
+        written.append("evaluation.html")
+        report("write", steps - 1, steps)
+        (staging / "evaluation.pdf").write_bytes(render_pdf(context))
+        written.append("evaluation.pdf")
         report("write", steps, steps)
     return EvaluationRun(
         "ok", dataset, out, problems, written,

@@ -124,6 +124,7 @@ def run_journey(
         )
         if evaluated.ok:
             run.outputs["evaluation"] = out / "evaluation"
+            run.outputs["evaluation report"] = out / "evaluation" / "evaluation.pdf"
             run.headlines = [h.sentence() for h in evaluated.headlines]
         report("evaluate", 1, 1)
     return run
