@@ -243,3 +243,21 @@ def test_prices_fall_back_to_the_world_default_row():
     steam = result.measures.filter(pl.col("measure") == "steam_traps").to_dicts()[0]
     assert steam["money_saved_usd"] == pytest.approx(1050 * 8.0)  # world default 8 USD/GJ
     assert steam["price_source"].endswith("world default")
+
+
+def test_fewer_rows_than_a_peer_group_give_the_same_result_as_the_full_peer_path():
+    """Below `min_group_size` rows the peer windows are skipped (a speed path for one
+    facility); adding a row of another year takes the full path, and must change nothing for
+    the first nine."""
+    nine = [
+        mill(facility_id=f"F{i}", energy_intensity_mj_per_unit=30.0 + 5 * i) for i in range(9)
+    ]
+    small = assess(make_matrix(nine))
+    full = assess(make_matrix([*nine, mill(facility_id="Z", year=2019)]))
+    for name in ("indicators", "opportunities", "pathways", "measures"):
+        expected = getattr(full, name).filter(pl.col("facility_id") != "Z")
+        assert getattr(small, name).equals(expected), name
+    assert set(small.indicators["threshold_kind"].drop_nulls()) == {
+        "absolute",
+        "absolute_fallback",
+    }

@@ -126,7 +126,10 @@ def assess(
     """
     methodology = methodology or default_methodology()
     catalogue = catalogue or default_catalogue()
-    prices = validate_prices(prices) if prices is not None else default_prices()
+    if prices is None or prices is default_prices():
+        prices = default_prices()  # packaged and already valid
+    else:
+        prices = validate_prices(prices)
     frame, warnings = _prepare(matrix, methodology)
     absolute = resolve_absolute(frame, methodology)
     frame = frame.join(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.engine.assessment.catalogue import EFFECT_KEYS, Catalogue
+from factory_journey.engine.assessment.plan import cached
 from factory_journey.engine.assessment.prices import PRICE_COLUMNS
 
 BASELINE_COLUMNS: tuple[str, ...] = (
@@ -130,7 +131,7 @@ def measure_finance(
 ) -> pl.DataFrame:
     """One row per facility-year × measure of `steps` (which hold KEYS, area, measures, the
     baseline columns and country_iso2), with savings, investment and simple payback."""
-    table = measure_table(catalogue)
+    table = cached("measure_table", (catalogue,), frozenset(), lambda: measure_table(catalogue))
     # The rank is the position in the step's list, exploded with it: no window over keys.
     listed = pl.col("measures").str.split(";")
     long = (
@@ -143,6 +144,16 @@ def measure_finance(
         .join(table, on="measure", how="left", maintain_order="left")
     )
     long = join_prices(long, prices)
+    prepare, figures = cached(
+        "finance", (catalogue,), frozenset(), lambda: _finance_exprs(catalogue)
+    )
+    long = long.with_columns(prepare).with_columns(figures)
+    return long.drop([c for c in long.columns if c.startswith("_")])
+
+
+def _finance_exprs(catalogue: Catalogue) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """(mid fractions and scale, the savings/investment/payback columns) of `measure_finance`;
+    built once per catalogue (see plan.cached)."""
     scale_value = pl.lit(1.0)
     for column in sorted({m.scale_by for m in catalogue.measures if m.scale_by}):
         scale_value = (
@@ -154,13 +165,12 @@ def measure_finance(
         ((pl.col(f"_f_{k}_lo") + pl.col(f"_f_{k}_hi")) / 2.0).alias(f"_f_{k}_mid")
         for k in EFFECT_KEYS
     ]
-    long = long.with_columns([*mids, scale_value.alias("_scale_value")])
     central = _figures("mid")
     low, high = _figures("lo"), _figures("hi")
     usd_mid = (pl.col("_usd_lo") + pl.col("_usd_hi")) / 2.0
     money = central["money_saved_usd"]
     investment = _investment(central, usd_mid)
-    long = long.with_columns(
+    figures = [
         *[expr.alias(name) for name, expr in central.items() if not name.startswith("_")],
         low["money_saved_usd"].alias("money_saved_usd_low"),
         high["money_saved_usd"].alias("money_saved_usd_high"),
@@ -171,5 +181,5 @@ def measure_finance(
         _investment(central, pl.col("_usd_hi")).alias("investment_usd_high"),
         # Simple payback only where the measure pays for itself in money at all.
         pl.when(money > 0).then(investment / money).alias("simple_payback_years"),
-    )
-    return long.drop([c for c in long.columns if c.startswith("_")])
+    ]
+    return [*mids, scale_value.alias("_scale_value")], figures

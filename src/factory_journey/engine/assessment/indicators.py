@@ -89,8 +89,17 @@ def evaluate_indicators(frame: Frame, methodology: Methodology, columns: frozens
     `frame` must hold `_ftype`, `_basis` and the `_abs_<key>` absolute thresholds; `columns`
     are the matrix columns present.
     """
+    # With fewer rows than the minimum peer group no group can qualify, so the peer windows
+    # (two per indicator and region level) are left out: the same result, far fewer operations
+    # for one facility.
+    peers = not (
+        isinstance(frame, pl.DataFrame) and frame.height < methodology.peer_rules.min_group_size
+    )
     steps = cached(
-        "indicators", (methodology,), columns, lambda: _indicator_steps(methodology, columns)
+        f"indicators:peers={peers}",
+        (methodology,),
+        columns,
+        lambda: _indicator_steps(methodology, columns, peers),
     )
     for step in steps:
         frame = frame.with_columns(step)
@@ -98,7 +107,7 @@ def evaluate_indicators(frame: Frame, methodology: Methodology, columns: frozens
 
 
 def _indicator_steps(
-    methodology: Methodology, matrix_columns: frozenset[str]
+    methodology: Methodology, matrix_columns: frozenset[str], peers: bool = True
 ) -> list[list[pl.Expr]]:
     columns = set(matrix_columns)
     values = [
@@ -111,9 +120,13 @@ def _indicator_steps(
         absolute = pl.col(f"_abs_{k}")
         if ind.threshold.kind == "peer":
             assert ind.threshold.percentile is not None
-            peer, level, size = peer_threshold_exprs(
-                ind, value, methodology.peer_rules, ind.threshold.percentile
-            )
+            if peers:
+                peer, level, size = peer_threshold_exprs(
+                    ind, value, methodology.peer_rules, ind.threshold.percentile
+                )
+            else:
+                peer = pl.lit(None, pl.Float64)
+                level, size = pl.lit(None, pl.String), pl.lit(None, pl.UInt32)
             threshold = pl.coalesce(peer, absolute)
             kind: pl.Expr = (
                 pl.when(peer.is_not_null())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import polars as pl
 
 from factory_journey.reference.loader import load_csv, meta
@@ -48,8 +50,13 @@ def validate_prices(prices: pl.DataFrame, label: str = "user prices") -> pl.Data
     return pl.concat([typed, defaults], how="vertical").sort("country_iso2")
 
 
+@cache
 def default_prices() -> pl.DataFrame:
-    """The packaged regional prices (project estimates), with a `price_source` label."""
+    """The packaged regional prices (project estimates), with a `price_source` label.
+
+    One shared frame per process (polars frames are not changed in place here), so that
+    `assess` can recognise it and skip validating it again.
+    """
     block = meta(DEFAULT_PRICES)
     label = f"{DEFAULT_PRICES} {block.get('version')} ({block.get('certainty')} estimate)"
     return (

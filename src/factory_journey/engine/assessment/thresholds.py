@@ -11,6 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.engine.assessment.methodology import Methodology
+from factory_journey.engine.assessment.plan import cached
 
 KEY_COLUMNS: tuple[str, ...] = ("_ftype", "_basis", "country_iso2", "un_subregion", "un_region")
 
@@ -37,7 +38,23 @@ def resolve_absolute(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFr
 
     Returns a frame keyed by KEY_COLUMNS, to be left-joined on those columns (nulls equal).
     """
-    combos = frame.select(KEY_COLUMNS).unique().with_row_index("_combo")
+    combos = frame.select(KEY_COLUMNS).unique(maintain_order=True)
+    if combos.height > _MEMO_MAX_COMBOS:
+        return _resolve(combos, methodology)
+    # One facility (the platform, `journey explain`) has one or two combinations: the cross
+    # join and pivots cost more than its whole assessment otherwise, so keep their results.
+    key = tuple(sorted(combos.rows(), key=repr))
+    return cached(
+        f"absolute:{key!r}", (methodology,), frozenset(), lambda: _resolve(combos, methodology)
+    )
+
+
+#: Up to this many distinct key combinations, resolutions are remembered (see `cached`).
+_MEMO_MAX_COMBOS = 16
+
+
+def _resolve(combos: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+    combos = combos.with_row_index("_combo")
     table = threshold_table(methodology).with_row_index("_order")
     candidates = combos.join(table, how="cross").with_columns(
         _type_score=pl.when(pl.col("factory_type") == pl.col("_ftype"))
