@@ -22,8 +22,7 @@ from factory_journey.engine.evaluation import REASONS, EvaluationResult
 from factory_journey.engine.evaluation.rules import AreaRule, GroupRule
 from factory_journey.reports.charts import MUTED, SERIES
 from factory_journey.reports.evaluation_charts import Bar, Interval, bar_chart, effect_chart
-
-Context = dict[str, Any]
+from factory_journey.reports.report_data import Context
 
 #: Areas whose effect is drawn as a chart (every area is in the table).
 EFFECT_CHART_AREAS: tuple[str, ...] = ("energy", "water", "wastewater", "chemicals")

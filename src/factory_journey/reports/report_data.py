@@ -1,0 +1,35 @@
+"""The frames a facility or portfolio report is built from, and the report context type.
+
+Inputs are the frames of docs/contracts.md §3 (matrix) and §4 (assessment: opportunities,
+pathways, measures, trajectory, indicators, versions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+#: A report context: one plain, JSON-able dict that both templates of a report render.
+Context = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Frames a report is built from (the whole dataset; builders select what they need)."""
+
+    matrix: pl.DataFrame
+    opportunities: pl.DataFrame
+    pathways: pl.DataFrame
+    measures: pl.DataFrame
+    trajectory: pl.DataFrame
+    indicators: pl.DataFrame
+    versions: dict[str, str] = field(default_factory=dict)
+    module_titles: dict[str, str] = field(default_factory=dict)
+    measure_titles: dict[str, str] = field(default_factory=dict)
+    dataset_name: str = ""
+
+
+class FacilityNotFoundError(LookupError):
+    """The facility (or the year) asked for is not in the dataset."""
