@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from factory_journey.services.platform import results
+from factory_journey.services.platform import portfolio, results
 from factory_journey.web.deps import CurrentActor, FacilityId, SessionDep, TokenDep, as_actor
 from factory_journey.web.schemas import AssessmentPublic, MatrixPublic, PortfolioLinePublic
 
@@ -58,7 +58,7 @@ def get_portfolio(session: SessionDep, actor: CurrentActor) -> list[PortfolioLin
     impact area of their latest year."""
     return [
         PortfolioLinePublic.model_validate(line, from_attributes=True)
-        for line in results.portfolio(session, actor)
+        for line in portfolio.portfolio(session, actor)
     ]
 
 
@@ -75,7 +75,7 @@ def get_report(
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
 ) -> Response:
     """The facility report as PDF, in `lang` (en, vi, zh, …), of its latest or a given year."""
-    body = results.report_pdf(session, actor, facility_id, lang, year)
+    body = portfolio.report_pdf(session, actor, facility_id, lang, year)
     return Response(
         body,
         media_type="application/pdf",

@@ -1,4 +1,5 @@
-"""A facility's Data Matrix, assessment and portfolio, as stored snapshots.
+"""A facility's Data Matrix and assessment, as stored snapshots (the portfolio and the report
+PDF read them in `portfolio.py`).
 
 The platform runs the same engine as the command line (`engine.matrix.build_matrix`, then
 `engine.assessment.assess`) over the latest submission version of every year of one facility.
@@ -30,8 +31,6 @@ from sqlalchemy.orm import Session
 from factory_journey.services.platform.access import authorise, check
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
-from factory_journey.services.platform.errors import InvalidInput, NotFound
-from factory_journey.services.platform.facilities import portfolio as portfolio_entries
 from factory_journey.services.platform.imports import latest_tables
 from factory_journey.store.models import AssessmentSnapshot, Submission
 
@@ -263,7 +262,7 @@ def recompute(session: Session, actor: Actor, facility_id: str) -> SnapshotRef:
     return _ref(row)
 
 
-class _RenderedCache:
+class RenderedCache:
     """Response bodies of immutable snapshots, so a repeated read serialises nothing."""
 
     def __init__(self, size: int = 512) -> None:
@@ -286,7 +285,7 @@ class _RenderedCache:
                 self._items.popitem(last=False)
 
 
-_rendered = _RenderedCache()
+_rendered = RenderedCache()
 
 
 def _body(session: Session, ref: SnapshotRef, view: str, parts: tuple[str, ...]) -> bytes:
@@ -344,111 +343,3 @@ def snapshot_frames(session: Session, ref: SnapshotRef) -> dict[str, pl.DataFram
         else:  # no rows: keep the columns so that readers can still select them
             frames[part] = pl.DataFrame(schema={c: pl.String for c in columns.get(part, [])})
     return frames
-
-
-@dataclass(frozen=True, slots=True)
-class PortfolioLine:
-    facility_id: str
-    name: str
-    country_iso2: str
-    journey_factory_type: str | None
-    relation: str
-    scope: str | None
-    year: int | None
-    opportunity_levels: dict[str, str | None]
-    snapshot_id: int
-
-
-def portfolio(session: Session, actor: Actor) -> list[PortfolioLine]:
-    """Every facility the actor may read the assessment of, with its latest year's levels."""
-    lines: list[PortfolioLine] = []
-    for entry in portfolio_entries(session, actor):
-        facility = authorise(session, actor, "assessment.read", entry.facility.id)
-        ref = current_snapshot(session, facility.id)
-        levels, year = _latest_levels(session, ref)
-        lines.append(
-            PortfolioLine(
-                facility.id,
-                facility.name,
-                facility.country_iso2,
-                facility.journey_factory_type,
-                entry.relation,
-                entry.scope,
-                year,
-                levels,
-                ref.id,
-            )
-        )
-    return lines
-
-
-_levels_cache: OrderedDict[tuple[str, int], tuple[dict[str, str | None], int | None]] = (
-    OrderedDict()
-)
-_levels_lock = threading.Lock()
-
-
-def _latest_levels(session: Session, ref: SnapshotRef) -> tuple[dict[str, str | None], int | None]:
-    key = (str(session.get_bind().engine.url), ref.id)
-    with _levels_lock:
-        if key in _levels_cache:
-            return _levels_cache[key]
-    row = session.get(AssessmentSnapshot, ref.id)
-    assert row is not None
-    opportunities = row.result["parts"].get("opportunities", [])
-    years = [o["year"] for o in opportunities if o.get("year") is not None]
-    year = max(years) if years else None
-    levels = {o["area"]: o["opportunity_level"] for o in opportunities if o["year"] == year}
-    with _levels_lock:
-        _levels_cache[key] = (levels, year)
-        while len(_levels_cache) > 4096:
-            _levels_cache.popitem(last=False)
-    return levels, year
-
-
-_pdfs = _RenderedCache(size=64)
-
-
-def report_pdf(
-    session: Session, actor: Actor, facility_id: str, lang: str = "en", year: int | None = None
-) -> bytes:
-    """The facility report (PDF) of its current snapshot, in `lang` (en, vi, zh, …)."""
-    from factory_journey.engine.assessment import default_catalogue
-    from factory_journey.reports.context import FacilityNotFoundError, ReportData
-    from factory_journey.reports.i18n import UnknownLanguageError, normalise_language
-    from factory_journey.services.reports import render_facility
-
-    authorise(session, actor, "report.read", facility_id)
-    try:
-        lang = normalise_language(lang)
-    except UnknownLanguageError as error:
-        raise InvalidInput(str(error)) from None
-    ref = current_snapshot(session, facility_id)
-    if not ref.submission_ids:
-        raise NotFound(f"facility {facility_id} has no data to report on yet")
-    key = (str(session.get_bind().engine.url), ref.id, f"pdf:{lang}:{year}")
-    body = _pdfs.get(key)
-    if body is not None:
-        return body
-    frames = snapshot_frames(session, ref)
-    row = session.get(AssessmentSnapshot, ref.id)
-    assert row is not None
-    catalogue = default_catalogue()
-    data = ReportData(
-        matrix=frames["matrix"],
-        opportunities=frames["opportunities"],
-        pathways=frames["pathways"],
-        measures=frames["measures"],
-        trajectory=frames["trajectory"],
-        indicators=frames["indicators"],
-        versions=dict(row.result.get("versions", {})),
-        module_titles={m.key: m.title for m in catalogue.modules},
-        measure_titles={m.key: m.title for m in catalogue.measures},
-        dataset_name=f"snapshot {ref.id}",
-    )
-    try:
-        body = render_facility(data, facility_id, lang, "pdf", year=year)
-    except FacilityNotFoundError as error:
-        raise NotFound(str(error)) from None
-    _pdfs.put(key, body)
-    return body
