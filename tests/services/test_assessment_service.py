@@ -100,6 +100,37 @@ def test_low_areas_with_a_worse_indicator_are_optional_steps(pilot):
     assert set(steps.filter(pl.col("opportunity_level") == "high")["pathway"]) == {"optional"}
 
 
+def test_small_results_are_also_one_workbook_for_spreadsheet_users(pilot, tmp_path: Path):
+    import openpyxl
+
+    run = write_outputs(pilot, tmp_path / "out")
+    assert "assessment.xlsx" in run.files_written
+    workbook = openpyxl.load_workbook(tmp_path / "out" / "assessment.xlsx", read_only=True)
+    assert workbook.sheetnames == [
+        "Read me", "Opportunities", "Pathways", "Measures", "Reasons", "Trajectory", "Data Matrix"
+    ]
+    about = dict(list(workbook["Read me"].iter_rows(values_only=True))[1:])
+    assert about["Version: methodology"] == pilot.result.versions["methodology"]
+    rows = list(workbook["Opportunities"].iter_rows(values_only=True))
+    opportunities = pilot.result.opportunities
+    assert len(rows) - 1 == opportunities.height
+    header = rows[0]
+    first = dict(zip(header, rows[1], strict=True))
+    expected = opportunities.row(0, named=True)
+    assert first["area"] == str(expected["area"])
+    assert first["opportunity_level"] == str(expected["opportunity_level"])
+    assert first["indicators_worse"] == expected["indicators_worse"]
+
+
+def test_large_results_skip_the_workbook(pilot, tmp_path: Path, monkeypatch):
+    from factory_journey.services import assessment as service
+
+    monkeypatch.setattr(service, "WORKBOOK_MAX_FACILITY_YEARS", pilot.matrix.height - 1)
+    run = write_outputs(pilot, tmp_path / "out")
+    assert "assessment.xlsx" not in run.files_written
+    assert not (tmp_path / "out" / "assessment.xlsx").exists()
+
+
 def _same_files(first: Path, second: Path, names: list[str]) -> None:
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
@@ -116,7 +147,7 @@ def test_same_matrix_and_methodology_give_byte_identical_outputs(pilot, tmp_path
     first = write_outputs(pilot, tmp_path / "a")
     write_outputs(again, tmp_path / "b")
     expected = {f"{name}.{ext}" for name in OUTPUTS for ext in ("parquet", "csv", "json")}
-    assert set(first.files_written) == expected | {"metadata.json"}
+    assert set(first.files_written) == expected | {"metadata.json", "assessment.xlsx"}
     _same_files(tmp_path / "a", tmp_path / "b", first.files_written)
 
 

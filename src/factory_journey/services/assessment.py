@@ -32,7 +32,7 @@ from factory_journey.engine.matrix import build_matrix
 from factory_journey.ingest import read_dataset
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import atomic_output_dir
-from factory_journey.services.report_files import flat_for_text
+from factory_journey.services.report_files import flat_for_text, write_workbook
 from factory_journey.services.run_outcome import RunOutcome, input_problems, refused
 
 __all__ = [
@@ -60,6 +60,31 @@ OUTPUTS: tuple[str, ...] = (
     "measures",
     "trajectory",
     "indicators",
+)
+
+
+#: Up to this many facility-years the results are also one Excel workbook (assessment.xlsx);
+#: beyond, Excel gets slow to open and the CSV/Parquet files are the way in.
+WORKBOOK_MAX_FACILITY_YEARS = 1_000
+
+#: Sheets of assessment.xlsx: (sheet, output frame, what it holds).
+WORKBOOK_SHEETS: tuple[tuple[str, str, str], ...] = (
+    ("Opportunities", "opportunities",
+     "One row per facility-year and impact area: high / low / not assessed, the score and the "
+     "indicators worse than their threshold, missing data, maturity stage."),
+    ("Pathways", "pathways",
+     "The steps in priority order (rank 1 = recommended), with modules, measures and the "
+     "priority's parts."),
+    ("Measures", "measures",
+     "The recommended step's measures: energy, water, CO2e and money saved, investment, simple "
+     "payback, with low-high ranges and their sources."),
+    ("Reasons", "indicators",
+     "Every indicator of every area: value, threshold, kind (absolute or peer, peer group and "
+     "size), worse or not, gap."),
+    ("Trajectory", "trajectory",
+     "Scope 1 and 2 baseline, the 1.5 °C-aligned target for the year, and the gap to it."),
+    ("Data Matrix", "matrix",
+     "The harmonised indicators the assessment read (units in the column names)."),
 )
 
 
@@ -201,6 +226,22 @@ def write_frame(frame: pl.DataFrame, folder: Path, name: str) -> list[str]:
     return [f"{name}.parquet", f"{name}.csv", f"{name}.json"]
 
 
+def _write_workbook(
+    assessed: Assessed, frames: dict[str, pl.DataFrame], summary: dict[str, Any], path: Path
+) -> None:
+    """assessment.xlsx for people who work in a spreadsheet: a read-me sheet, then the frames."""
+    about = [
+        ("Dataset", str(assessed.dataset.name)),
+        ("Facility-years", str(assessed.matrix.height)),
+        *[(f"Version: {k}", str(v)) for k, v in sorted(assessed.result.versions.items())],
+        ("Package", f"factory-journey {__version__}"),
+        *[(sheet, what) for sheet, _, what in WORKBOOK_SHEETS],
+        ("Method", "docs/methodology.md explains every threshold, weight and formula; "
+                   "journey explain DATASET FACILITY_ID tells one facility's story in words."),
+    ]
+    write_workbook(path, {sheet: frames[name] for sheet, name, _ in WORKBOOK_SHEETS}, about)
+
+
 def metadata(assessed: Assessed, summary: dict[str, Any]) -> dict[str, Any]:
     """What made the outputs: package, dataset, methodology and reference-data versions."""
     from factory_journey.reference import versions as reference_versions
@@ -266,6 +307,9 @@ def write_outputs(
         for done, name in enumerate(OUTPUTS, start=1):
             written += write_frame(frames[name], staging, name)
             report("write", done, len(OUTPUTS) + 1)
+        if assessed.matrix.height <= WORKBOOK_MAX_FACILITY_YEARS:
+            _write_workbook(assessed, frames, summary, staging / "assessment.xlsx")
+            written.append("assessment.xlsx")
         (staging / "metadata.json").write_text(
             json.dumps(metadata(assessed, summary), indent=2, ensure_ascii=False, default=str)
             + "\n",

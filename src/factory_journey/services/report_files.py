@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +106,33 @@ def write_error_report(
         lines += ["", f"… and {len(problems) - len(shown)} more: see errors.csv."]
     (folder / "errors.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return ["errors.csv", "errors.json", "errors.txt"]
+
+
+#: Fixed document date of generated workbooks, so that the same results give the same bytes
+#: (the run's date is in metadata.json).
+WORKBOOK_DATE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def write_workbook(path: Path, sheets: dict[str, pl.DataFrame], about: list[tuple[str, str]]
+                   ) -> None:
+    """One .xlsx workbook: a "Read me" sheet of (item, text) rows, then one sheet per frame.
+
+    Sheet names are cut to Excel's 31 characters; header row frozen, columns autofitted, lists
+    and structs as text (see `flat_for_text`), Enum columns as text.
+    """
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path))
+    try:
+        workbook.set_properties({"created": WORKBOOK_DATE, "title": path.stem})
+        pl.DataFrame(about, schema=["item", "text"], orient="row").write_excel(
+            workbook, worksheet="Read me", autofit=True
+        )
+        for name, frame in sheets.items():
+            flat = flat_for_text(frame).with_columns(
+                pl.col(pl.Enum, pl.Categorical).cast(pl.String)
+            )
+            flat.write_excel(workbook, worksheet=name[:31], autofit=True, float_precision=6,
+                             freeze_panes=(1, 0))
+    finally:
+        workbook.close()
