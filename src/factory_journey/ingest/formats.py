@@ -112,17 +112,35 @@ def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) 
         keep.append(original)
     frame = frame.select(keep).rename(names)
     frame = frame.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
-    # CSV readers give empty cells as null; a cell of spaces is left to validation
-    blank = [
-        (pl.col(c).is_null() | (pl.col(c).str.len_bytes() == 0))
-        if frame.schema[c] == pl.String
-        else pl.col(c).is_null()
-        for c in frame.columns
-        if c != ROW
-    ]
-    if blank:
+    if _has_empty_rows(frame):
+        # CSV readers give empty cells as null; a cell of spaces is left to validation
+        blank = [
+            (pl.col(c).is_null() | (pl.col(c).str.len_bytes() == 0))
+            if frame.schema[c] == pl.String
+            else pl.col(c).is_null()
+            for c in frame.columns
+            if c != ROW
+        ]
         frame = frame.filter(~pl.all_horizontal(blank))
     return frame
+
+
+def _has_empty_rows(frame: pl.DataFrame) -> bool:
+    """Whether some row has every cell empty (null, or text of length 0).
+
+    A column without an empty cell proves there is none; null counts are known without a
+    pass, so the usual table (a required column always filled) costs nothing here, and
+    filtering — a copy of the whole table — happens only when a row must go."""
+    columns = [c for c in frame.columns if c != ROW]
+    if not columns or frame.height == 0:
+        return False
+    for name in sorted(columns, key=lambda c: frame.schema[c] == pl.String):
+        column = frame.get_column(name)
+        if column.null_count() == 0 and (
+            column.dtype != pl.String or not (column.str.len_bytes() == 0).any()
+        ):
+            return False
+    return True
 
 
 # -- folder of CSV / Parquet -------------------------------------------------------------------

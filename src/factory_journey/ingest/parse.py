@@ -34,9 +34,12 @@ def given(name: str, dtype: pl.DataType) -> pl.Expr:
 
 def text(name: str, dtype: pl.DataType) -> pl.Expr:
     """The cell as trimmed text; blank → null."""
+    if dtype.is_numeric() or dtype.is_temporal() or dtype == pl.Boolean:
+        # written by polars: never blank, never padded (half the work of trimming)
+        return pl.col(name).cast(pl.String)
     expr = pl.col(name).cast(pl.String) if dtype != pl.String else pl.col(name)
-    expr = expr.str.strip_chars()
-    return pl.when(expr != "").then(expr)
+    # `replace` rather than `when/then`: the same nulls at half the cost on millions of rows
+    return expr.str.strip_chars().replace("", None)
 
 
 def number(name: str, dtype: pl.DataType) -> pl.Expr:
