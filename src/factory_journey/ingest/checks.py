@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import polars as pl
 
 from factory_journey.domain.problems import Severity
@@ -31,14 +32,15 @@ def duplicate_rows(frame: pl.DataFrame, spec: Table, source: Source, log: Proble
     key = [c for c in spec.key if c in frame.columns]
     # Cheap screen first: equal keys have equal hashes, so sorted hashes without equal
     # neighbours prove there is no duplicate. Only then the exact (slower) comparison.
-    hashes = frame.select(pl.struct(key).hash().sort().alias("h")).to_series()
-    if not (hashes.slice(1) == hashes.slice(0, len(hashes) - 1)).any():
+    hashes = np.sort(frame.lazy().select(pl.struct(key).hash()).collect().to_series().to_numpy())
+    if not (hashes[1:] == hashes[:-1]).any():
         return
     duplicated = frame.select(pl.struct(key).is_duplicated()).to_series()
     if not duplicated.any():
         return
     repeats = (
-        frame.filter(duplicated)
+        frame.select(ROW, *key)
+        .filter(duplicated)
         .with_columns(pl.col(ROW).min().over(key).alias("_first"))
         .filter(pl.col(ROW) != pl.col("_first"))
         .sort(ROW)
@@ -63,11 +65,14 @@ def annual_and_monthly(frame: pl.DataFrame, spec: Table, source: Source, log: Pr
     if annual_rows in (0, frame.height):
         return
     key = [c for c in spec.key if c != "month"]
-    monthly = frame.filter(pl.col("month").is_not_null()).select(key).unique()
+    rows = frame.lazy().select(ROW, "month", *key)
+    monthly = rows.filter(pl.col("month").is_not_null()).select(key).unique().collect()
     if monthly.is_empty():
         return
-    clash = frame.filter(pl.col("month").is_null()).join(
-        monthly, on=key, how="semi", nulls_equal=True
+    clash = (
+        rows.filter(pl.col("month").is_null())
+        .join(monthly.lazy(), on=key, how="semi", nulls_equal=True)
+        .collect()
     )
     log.rows(
         clash.sort(ROW).select(ROW, "month"),
@@ -80,23 +85,91 @@ def annual_and_monthly(frame: pl.DataFrame, spec: Table, source: Source, log: Pr
     )
 
 
+class ProfileKeys:
+    """The facility ids and years of the profile rows given (`facility_id`, `year`), with
+    what the membership check asks of them computed once for all tables."""
+
+    def __init__(self, given: pl.DataFrame) -> None:
+        self.given = given
+        self.facilities = (
+            given.get_column("facility_id").drop_nulls().unique()
+            if "facility_id" in given.columns
+            else pl.Series("facility_id", [], pl.String)
+        )
+        self._status: dict[tuple[int, ...], pl.DataFrame] = {}
+
+    def status_for(self, years: tuple[int, ...]) -> pl.DataFrame:
+        """Each profile facility, and `complete`: whether it has a profile row for each of
+        `years` (always true without years)."""
+        if years not in self._status:
+            if years:
+                status = (
+                    self.given.lazy()
+                    .filter(pl.col("facility_id").is_not_null())
+                    .group_by("facility_id")
+                    .agg((pl.col("year").filter(pl.col("year").is_in(list(years))).n_unique()
+                          == len(years)).alias("complete"))
+                    .collect()
+                )
+            else:
+                status = self.facilities.to_frame().with_columns(complete=pl.lit(True))
+            self._status[years] = status
+        return self._status[years]
+
+
+def _suspects(
+    frame: pl.DataFrame, keys: ProfileKeys, facilities: pl.Series, with_years: bool
+) -> pl.Series:
+    """Of the table's distinct `facilities`, those whose rows may fail the check: not in the
+    profiles, or (with years) without a profile row for some year the table holds. Rows of
+    any other facility are proven fine without looking at them."""
+    years = (
+        tuple(frame.get_column("year").drop_nulls().unique().sort().to_list())
+        if with_years else ()
+    )
+    return (
+        facilities.to_frame()
+        .join(keys.status_for(years), on="facility_id", how="left")
+        .filter(~pl.col("complete").fill_null(False))
+        .get_column("facility_id")
+    )
+
+
 def facilities_in_profiles(
     frame: pl.DataFrame,
     source: Source,
     log: ProblemLog,
-    profiles: pl.DataFrame,
+    profiles: pl.DataFrame | ProfileKeys,
     table: str,
+    facilities: pl.Series | None = None,
 ) -> None:
-    """Every facility must be in the profiles; a year without a profile row is a warning."""
-    known = profiles.select("facility_id").unique()
-    # Distinct facilities and years first (small), rows only for those that are missing.
-    given = frame.select("facility_id").unique().drop_nulls()
-    if given.join(known, on="facility_id", how="anti").is_empty():
-        missing = frame.clear()
-    else:
-        missing = frame.join(known, on="facility_id", how="anti")
+    """Every facility must be in the profiles; a year without a profile row is a warning.
+
+    `profiles` holds the facility_id and year of every profile row given; `facilities`,
+    when known, the distinct facility ids of `frame` (nulls left out)."""
+    keys = profiles if isinstance(profiles, ProfileKeys) else ProfileKeys(profiles)
+    with_years = "year" in frame.columns and "year" in keys.given.columns
+    on = ["facility_id", "year"] if with_years else ["facility_id"]
+    candidates = (
+        frame.lazy()
+        .select(ROW, "facility_id", *(["year"] if "year" in frame.columns else []))
+        .filter(pl.col("facility_id").is_not_null())
+    )
+    # With several rows per facility, the facilities are checked first, then only the rows
+    # of those that may fail.
+    if facilities is not None and len(facilities) * 4 <= frame.height:
+        suspects = _suspects(frame, keys, facilities, with_years)
+        if suspects.is_empty():
+            return
+        candidates = candidates.filter(pl.col("facility_id").is_in(suspects.implode()))
+    # An anti-join finds the rows worth a closer look: a facility and year that is not a
+    # profile row (or, without years, a facility that is not). Usually there are none.
+    look = candidates.join(keys.given.lazy().select(on), on=on, how="anti").collect()
+    if look.is_empty():
+        return
+    known = keys.facilities.to_frame()
     missing = (
-        missing.filter(pl.col("facility_id").is_not_null())
+        look.join(known, on="facility_id", how="anti")
         .group_by("facility_id")
         .agg(
             pl.col(ROW).min().alias("first"),
@@ -127,11 +200,11 @@ def facilities_in_profiles(
             column="facility_id",
             code="unknown_facility",
         )
-    if "year" not in frame.columns or "year" not in profiles.columns:
+    if not with_years:
         return
-    known_years = profiles.select("facility_id", "year").unique()
+    known_years = keys.given.select("facility_id", "year").unique()
     no_profile_year = (
-        frame.filter(pl.col("facility_id").is_not_null() & pl.col("year").is_not_null())
+        look.filter(pl.col("year").is_not_null())
         .group_by("facility_id", "year")
         .agg(pl.col(ROW).min().alias("first"))
         .join(known, on="facility_id", how="semi")
@@ -160,8 +233,9 @@ def zdhc_sample_year(frame: pl.DataFrame, source: Source, log: ProblemLog) -> pl
         pl.col("year").is_not_null() & pl.col("sample_date").is_not_null()
         & (pl.col("year") != sample_year)
     )
+    dates = frame.lazy().select(ROW, "year", "sample_date")
     log.rows(
-        frame.filter(outside).select(ROW, pl.col("sample_date").cast(pl.String)),
+        dates.filter(outside).select(ROW, pl.col("sample_date").cast(pl.String)).collect(),
         source,
         message="The sample date is outside the reporting year given in column year",
         code="date_outside_year",
@@ -171,7 +245,7 @@ def zdhc_sample_year(frame: pl.DataFrame, source: Source, log: ProblemLog) -> pl
     )
     future = pl.col("sample_date") > pl.lit(date.today())
     log.rows(
-        frame.filter(future).select(ROW, pl.col("sample_date").cast(pl.String)),
+        dates.filter(future).select(ROW, pl.col("sample_date").cast(pl.String)).collect(),
         source,
         message="The sample date is in the future",
         code="date_in_future",
@@ -211,8 +285,10 @@ def zdhc_parameter_units(
     )
     # distinct (parameter, unit) pairs are few: check those, then find their rows
     pairs = (
-        frame.select("parameter", "unit")
+        frame.lazy()
+        .select("parameter", "unit")
         .unique()
+        .collect()
         .filter(
             pl.col("parameter").is_in(checked["parameter"].unique().to_list())
             & pl.col("unit").is_not_null()
@@ -222,7 +298,12 @@ def zdhc_parameter_units(
     wrong_pairs = pairs.join(checked, on=["parameter", "_folded"], how="anti")
     if wrong_pairs.is_empty():
         return
-    wrong = frame.join(wrong_pairs.drop("_folded"), on=["parameter", "unit"], how="semi")
+    wrong = (
+        frame.lazy()
+        .select(ROW, "parameter", "unit")
+        .join(wrong_pairs.drop("_folded").lazy(), on=["parameter", "unit"], how="semi")
+        .collect()
+    )
     expected = pl.col("parameter").replace_strict(units, default=None, return_dtype=pl.String)
     log.rows(
         wrong.sort(ROW).select(

@@ -20,7 +20,7 @@ from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.profile_reader import profiles_frame
 from factory_journey.ingest.result import ImportResult
 from factory_journey.ingest.units import convert_quantities
-from factory_journey.ingest.validate import validate_table
+from factory_journey.ingest.validate import type_table
 from factory_journey.reference.tables import zdhc_limits
 
 #: `progress(stage, done, total)`: stage is "read" or "validate".
@@ -68,7 +68,7 @@ def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportRe
     result.tables["profiles"] = profiles
     # Membership is checked against every profile row given, valid or not, so that a
     # profile with a mistake is reported once (by the profile reader), not once per table.
-    known = facility_years_given(raws["profiles"])
+    known = checks.ProfileKeys(facility_years_given(raws["profiles"]))
     done = 1
     report("validate", done, total)
     for spec in PERFORMANCE_TABLES:
@@ -104,14 +104,16 @@ def facility_years_given(raw: RawTable) -> pl.DataFrame:
 
 
 def read_performance_table(
-    raw: RawTable, spec: Table, log: ProblemLog, profiles: pl.DataFrame
+    raw: RawTable, spec: Table, log: ProblemLog, profiles: pl.DataFrame | checks.ProfileKeys
 ) -> pl.DataFrame | None:
     """One performance table typed, converted and checked; None when it cannot be read.
 
     `profiles` holds the facility_id and year of every profile row given."""
-    frame = validate_table(raw, spec, log)
-    if frame is None:
+    keys = profiles if isinstance(profiles, checks.ProfileKeys) else checks.ProfileKeys(profiles)
+    typed = type_table(raw, spec, log)
+    if typed is None:
         return None
+    frame = typed.frame
     source = raw.source
     quantity = spec.column("quantity") if "quantity" in spec.column_names else None
     if quantity is not None and quantity.dimension is not None:
@@ -123,8 +125,9 @@ def read_performance_table(
         checks.programme_dates(frame, source, log)
     checks.duplicate_rows(frame, spec, source, log)
     checks.annual_and_monthly(frame, spec, source, log)
-    if "facility_id" in profiles.columns:
-        checks.facilities_in_profiles(frame, source, log, profiles, spec.name)
+    if "facility_id" in keys.given.columns:
+        checks.facilities_in_profiles(frame, source, log, keys, spec.name,
+                                      typed.distinct.get("facility_id"))
     return _with_provenance(frame, raw)
 
 

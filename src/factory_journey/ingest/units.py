@@ -52,8 +52,11 @@ def convert_quantities(
     `dimension` is the quantity column's dimension. In the energy table a fuel source may
     also be given in volume or mass; it stays in that dimension here.
     """
-    unit = pl.col("unit").str.strip_chars()
-    spellings = [s for s in frame.select(unit.unique()).to_series().to_list() if s]
+    distinct = frame.lazy().select(pl.col("unit").unique()).collect().to_series()
+    trimmed = distinct.str.strip_chars()
+    # validated units come trimmed: then the column is kept as it is, not copied
+    unit = pl.col("unit") if trimmed.equals(distinct) else pl.col("unit").str.strip_chars()
+    spellings = [s for s in trimmed.unique().to_list() if s]
     known = _lookup(spellings)
     dimensions = {s: d for s, (d, _) in known.items()}
     factors = {s: f for s, (_, f) in known.items()}

@@ -1,9 +1,19 @@
 """Spec-driven, vectorised validation of one raw table against `domain/tables.py`.
 
 For each table the checks are built from its `Column` specs — required columns and cells,
-types, accepted values, minimum and maximum — and evaluated as polars expressions in one
-pass; only the rows found bad are turned into located problems (a bounded number per kind,
-see `problem_log`). The result is the table typed as the contract says, with `_row` kept.
+types, accepted values, minimum and maximum — and counted in one pass over the table; only
+the rows found bad are turned into located problems (a bounded number per kind, see
+`problem_log`). The result is the table typed as the contract says, with `_row` kept.
+
+What keeps a table of millions of rows cheap (docs/performance.md, ingest section):
+- A text column with few distinct values (facility ids, sources, units, statuses, dates in
+  CSV) is parsed and checked on its distinct values; rows are touched only to find the rows
+  of a bad value, and a column that needs no change is passed on as it is (no copy).
+- Native Parquet types go straight through (an integer column is cast, a float column only
+  loses NaN and infinity); CSV numbers are read with a plain cast first, and the full parser
+  (thousands separators, spaces) runs only when some cell needs it.
+- No copy of the whole table is made: the typed columns and the checks are expressions over
+  the raw columns, and bad rows are selected with the two columns a problem names.
 """
 
 from __future__ import annotations
@@ -55,7 +65,8 @@ def _range_text(column: Column) -> str:
     return f"{_number_text(high or 0)} or less"
 
 
-def _checks(column: Column, dtype: pl.DataType) -> list[Check]:
+def _checks(column: Column) -> list[Check]:
+    """The checks of one column, on its typed (`<name>\\x1ftyped`) and given columns."""
     name, typed = column.name, pl.col(column.name + _TYPED)
     given = pl.col(column.name + _GIVEN)
     checks: list[Check] = []
@@ -105,30 +116,139 @@ DISTINCT_PARSE_MIN_ROWS = 20_000
 
 
 def _typed_expr(column: Column, dtype: pl.DataType) -> pl.Expr:
+    """The parser of `column` on a raw column of `dtype` (before the final cast)."""
     expr = parse.typed(column.name, column.type, dtype)
     if column.enum is not None:
         expr = enums.resolve(expr, column.enum)
-    return expr.alias(column.name + _TYPED)
+    return expr
 
 
-def _typed_by_distinct(frame: pl.DataFrame, column: Column) -> pl.Expr | None:
-    """For a text column with few distinct values (sources, units, dates, yes/no, ids), parse
-    each distinct value once and map the column through the result: the same values as
-    `_typed_expr`, at a fraction of the cost on millions of rows. None when not worth it."""
-    name = column.name
-    if frame.height < DISTINCT_PARSE_MIN_ROWS or frame.schema[name] != pl.String:
+@dataclass(slots=True)
+class _Plan:
+    """How one present column is typed and checked.
+
+    `typed` gives the final column; `work` are the working columns the row-level checks read
+    (`<name>\\x1ftyped`, `<name>\\x1fgiven`); `checks` pairs each check with the expression
+    that finds its rows (None: no row can be bad)."""
+
+    typed: pl.Expr
+    work: list[pl.Expr]
+    checks: list[tuple[Check, pl.Expr | None]]
+    #: The distinct typed values (nulls left out) when the column was parsed per value.
+    values: pl.Series | None = None
+
+
+#: Rows at the top of a table whose distinct values tell a column of numbers or free text
+#: (about as many values as rows) from one worth parsing per distinct value.
+_SAMPLE_ROWS = 10_000
+
+
+def _distinct_values(frame: pl.DataFrame, columns: list[Column]) -> dict[str, pl.Series]:
+    """Distinct raw values (null included) of the text columns with few of them (at most a
+    quarter of the rows), found in one pass over all those columns together.
+
+    The first rows screen out columns with about as many values as rows, so that no pass
+    is spent on them; the exact count decides for the others."""
+    if frame.height < DISTINCT_PARSE_MIN_ROWS:
+        return {}
+    texts = [c.name for c in columns if frame.schema[c.name] == pl.String]
+    if not texts:
+        return {}
+    top = frame.head(_SAMPLE_ROWS)
+    counts = top.select(pl.col(n).n_unique() for n in texts).row(0)
+    candidates = [n for n, k in zip(texts, counts, strict=True) if k <= top.height // 2]
+    if not candidates:
+        return {}
+    distinct = frame.select(pl.col(n).unique().implode() for n in candidates)  # columns in parallel
+    values = {n: distinct[n][0].alias(n) for n in candidates}
+    return {n: v for n, v in values.items() if len(v) <= frame.height // 4}
+
+
+def _membership(name: str, values: pl.Series) -> pl.Expr | None:
+    """Rows whose raw value is one of `values` (null included when it is one)."""
+    if values.is_empty():
         return None
-    if frame.select(pl.col(name).approx_n_unique()).item() > frame.height // 4:
-        return None
-    distinct = frame.select(pl.col(name).unique().drop_nulls())
-    parsed = distinct.select(_typed_expr(column, pl.String())).to_series()
-    if parsed.dtype == pl.String and parsed.equals(distinct[name], check_names=False):
-        return pl.col(name).alias(name + _TYPED)  # already clean: nothing to map
-    return (
-        pl.col(name)
-        .replace_strict(distinct[name], parsed, default=None, return_dtype=parsed.dtype)
-        .alias(name + _TYPED)
+    with_null = values.null_count() > 0
+    known = values.drop_nulls()
+    found = pl.col(name).is_in(known.implode()).fill_null(False) if len(known) else None
+    if with_null:
+        return pl.col(name).is_null() if found is None else pl.col(name).is_null() | found
+    return found
+
+
+def _by_distinct(column: Column, values: pl.Series) -> _Plan:
+    """Parse and check the distinct values of a text column, then map them onto the rows.
+
+    The same parser and checks as row by row: a check holds for a row exactly when it holds
+    for the row's value, so the rows of a bad value are found by membership."""
+    name, final = column.name, parse.DTYPES[column.type]
+    small = pl.DataFrame({name: values}).with_columns(
+        _typed_expr(column, pl.String()).alias(name + _TYPED),
+        parse.given(name, pl.String()).alias(name + _GIVEN),
     )
+    checks = [
+        (check, _membership(name, small.filter(check.bad.fill_null(False))[name]))
+        for check in _checks(column)
+    ]
+    written = small.filter(pl.col(name).is_not_null())
+    parsed = written[name + _TYPED]
+    if written.is_empty():
+        typed = pl.lit(None, final)
+    elif parsed.dtype == pl.String and parsed.equals(written[name], check_names=False):
+        typed = pl.col(name)  # already clean: nothing to map
+    else:
+        typed = pl.col(name).replace_strict(
+            written[name], parsed, default=None, return_dtype=parsed.dtype
+        )
+    values = parsed.drop_nulls().unique().cast(final).alias(name)
+    return _Plan(typed.cast(final).alias(name), [], checks, values)
+
+
+def _plain_numbers(frame: pl.DataFrame, columns: list[Column]) -> set[str]:
+    """Text columns of numbers where every written cell reads with a plain cast (no
+    thousands separator, no surrounding space, no blank): the full parser is not needed."""
+    names = [
+        c.name for c in columns
+        if c.type in ("float", "int") and frame.schema[c.name] == pl.String
+    ]
+    if not names:
+        return set()
+    unread = frame.select(
+        (pl.col(n).is_not_null() & pl.col(n).cast(pl.Float64, strict=False).is_null()).sum()
+        for n in names
+    ).row(0)
+    return {n for n, count in zip(names, unread, strict=True) if count == 0}
+
+
+def _row_by_row(column: Column, dtype: pl.DataType, plain: bool) -> _Plan:
+    """Parse and check a column row by row (many distinct values, or a native type)."""
+    name, final = column.name, parse.DTYPES[column.type]
+    given = parse.given(name, dtype)
+    typed: pl.Expr
+    if column.type == "int" and dtype.is_integer():
+        typed = pl.col(name).cast(pl.Int64, strict=False)
+    elif column.type in ("float", "int") and plain:
+        # every written cell is a number: the same values as `parse.number`, without its
+        # text clean-up, and a cell is given exactly when it is written
+        value = pl.col(name).cast(pl.Float64, strict=False)
+        typed = pl.when(value.is_finite()).then(value)
+        if column.type == "int":
+            typed = pl.when(typed == typed.floor()).then(typed).cast(pl.Int64, strict=False)
+        given = pl.col(name).is_not_null()
+    else:
+        typed = _typed_expr(column, dtype)
+    work = [typed.alias(name + _TYPED), given.alias(name + _GIVEN)]
+    checks: list[tuple[Check, pl.Expr | None]] = [(c, c.bad) for c in _checks(column)]
+    return _Plan(pl.col(name + _TYPED).cast(final).alias(name), work, checks)
+
+
+@dataclass(frozen=True, slots=True)
+class TypedTable:
+    """A table typed per its spec, and the distinct values of the columns that were parsed
+    per distinct value (facility ids, sources, units, …; nulls left out), for later checks."""
+
+    frame: pl.DataFrame
+    distinct: dict[str, pl.Series]
 
 
 def validate_table(
@@ -136,6 +256,14 @@ def validate_table(
 ) -> pl.DataFrame | None:
     """The table typed per `spec` (plus `extra` optional columns), or None when a required
     column is missing. Problems go to `log`; rows with problems stay, with nulls."""
+    typed = type_table(raw, spec, log, extra)
+    return None if typed is None else typed.frame
+
+
+def type_table(
+    raw: RawTable, spec: Table, log: ProblemLog, extra: tuple[Column, ...] = ()
+) -> TypedTable | None:
+    """`validate_table`, keeping the distinct values it found (see `TypedTable`)."""
     source = raw.source
     accepted_headers = header_names(spec, extra)
     columns = (*spec.columns, *extra)
@@ -177,28 +305,24 @@ def validate_table(
         return None
 
     frame = raw.frame.select(ROW, *renames).rename(renames)
-    frame = frame.with_columns(
-        pl.lit(None, pl.String).alias(c.name) for c in columns if c.name not in frame.columns
-    )
+    present = [c for c in columns if c.name in frame.columns]
     schema = frame.schema
-    typed_columns = []
-    for column in columns:
-        by_distinct = _typed_by_distinct(frame, column)
-        typed_columns.append(
-            _typed_expr(column, schema[column.name]) if by_distinct is None else by_distinct
-        )
-    frame = frame.with_columns(
-        *typed_columns,
-        *(parse.given(c.name, schema[c.name]).alias(c.name + _GIVEN) for c in columns),
-    )
+    distinct = _distinct_values(frame, present)
+    plain = _plain_numbers(frame, [c for c in present if c.name not in distinct])
+    plans = {
+        c.name: _by_distinct(c, distinct[c.name]) if c.name in distinct
+        else _row_by_row(c, schema[c.name], c.name in plain)
+        for c in present
+    }
 
-    checks = [check for c in columns for check in _checks(c, schema[c.name])]
-    counts = frame.select(check.bad.sum().alias(str(i)) for i, check in enumerate(checks)).row(0)
-    for check, count in zip(checks, counts, strict=True):
+    # One pass counts every check; then only the bad rows of the checks that found any.
+    rows = frame.lazy().with_columns(w for p in plans.values() for w in p.work)
+    found = [(check, bad) for p in plans.values() for check, bad in p.checks if bad is not None]
+    counts = rows.select(bad.sum().alias(str(i)) for i, (_, bad) in enumerate(found)).collect()
+    for (check, bad), count in zip(found, counts.row(0) if found else (), strict=True):
         if count:
-            bad = frame.filter(check.bad).select(ROW, check.column)
             log.rows(
-                bad,
+                rows.filter(bad).select(ROW, check.column).collect(),
                 source,
                 message=check.message,
                 code=check.code,
@@ -207,15 +331,19 @@ def validate_table(
                 accepted=check.accepted,
             )
 
-    typed = frame.select(
+    typed = rows.select(
         ROW,
         *(
-            pl.col(c.name + _TYPED).cast(parse.DTYPES[c.type]).alias(c.name)
+            plans[c.name].typed if c.name in plans
+            else pl.lit(None, parse.DTYPES[c.type]).alias(c.name)
             for c in columns
         ),
     )
-    if "verification_status" in typed.columns:
+    if "verification_status" in spec.column_names or any(
+        c.name == "verification_status" for c in extra
+    ):
         typed = typed.with_columns(
             pl.col("verification_status").fill_null(VERIFICATION_STATUSES[0])
         )
-    return typed
+    distinct_typed = {n: p.values for n, p in plans.items() if p.values is not None}
+    return TypedTable(typed.collect(engine="in-memory"), distinct_typed)
