@@ -8,18 +8,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from functools import partial
 from pathlib import Path
 
 import polars as pl
 
 from factory_journey.domain.tables import PERFORMANCE_TABLES, Table
-from factory_journey.ingest import checks, parse
+from factory_journey.ingest import checks, parse, units
 from factory_journey.ingest.formats import ROW, RawTable, load_dataset
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.profile_reader import profiles_frame
 from factory_journey.ingest.result import ImportResult
-from factory_journey.ingest.units import convert_quantities
 from factory_journey.ingest.validate import type_table
 from factory_journey.reference.tables import zdhc_limits
 
@@ -64,24 +66,62 @@ def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportRe
 
     total = 1 + sum(spec.name in raws for spec in PERFORMANCE_TABLES)
     report("validate", 0, total)
-    profiles = _with_provenance(profiles_frame(raws["profiles"], log), raws["profiles"])
-    result.tables["profiles"] = profiles
     # Membership is checked against every profile row given, valid or not, so that a
     # profile with a mistake is reported once (by the profile reader), not once per table.
     known = checks.ProfileKeys(facility_years_given(raws["profiles"]))
-    done = 1
-    report("validate", done, total)
+    tasks: dict[str, Callable[[ProblemLog], pl.DataFrame | None]] = {
+        "profiles": lambda table_log: _profiles_table(raws.pop("profiles"), table_log)
+    }
     for spec in PERFORMANCE_TABLES:
-        raw = raws.get(spec.name)
-        if raw is None:
-            continue
-        frame = read_performance_table(raw, spec, log, known)
-        if frame is not None:
-            result.tables[spec.name] = frame
-        done += 1
-        report("validate", done, total)
+        if spec.name in raws:
+            tasks[spec.name] = partial(_performance_task, raws, spec, known)
+    del loaded  # each raw table is let go once checked (`raws.pop`)
+    frames = _run_tasks(tasks, log, lambda done: report("validate", done, total))
+    result.tables.update({name: frame for name, frame in frames.items() if frame is not None})
     result.problems = log.sorted()
     return result
+
+
+#: Tables checked side by side: the profile checks run mostly on one core, a performance
+#: table's on several, so two at a time keep both cores of a small machine busy.
+WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+def _run_tasks(
+    tasks: dict[str, Callable[[ProblemLog], pl.DataFrame | None]],
+    log: ProblemLog,
+    done: Callable[[int], None],
+) -> dict[str, pl.DataFrame | None]:
+    """Run each table's task (up to `WORKERS` at once), each with its own problem log; the
+    logs are then added to `log` in task order, so the problems come out as if the tables
+    had been read one after the other."""
+    logs = {name: ProblemLog(log.limit) for name in tasks}
+    frames: dict[str, pl.DataFrame | None] = {}
+    if WORKERS > 1 and len(tasks) > 1:
+        units.prepare_for_threads()
+        with ThreadPoolExecutor(WORKERS, thread_name_prefix="journey-ingest") as pool:
+            futures = {pool.submit(task, logs[name]): name for name, task in tasks.items()}
+            for count, future in enumerate(as_completed(futures), start=1):
+                frames[futures[future]] = future.result()
+                done(count)
+    else:
+        for count, (name, task) in enumerate(tasks.items(), start=1):
+            frames[name] = task(logs[name])
+            done(count)
+    for name in tasks:
+        for problem in logs[name].problems:
+            log.add(problem)
+    return {name: frames[name] for name in tasks}
+
+
+def _profiles_table(raw: RawTable, log: ProblemLog) -> pl.DataFrame:
+    return _with_provenance(profiles_frame(raw, log), raw)
+
+
+def _performance_task(
+    raws: dict[str, RawTable], spec: Table, known: checks.ProfileKeys, log: ProblemLog
+) -> pl.DataFrame | None:
+    return read_performance_table(raws.pop(spec.name), spec, log, known)
 
 
 def facility_years_given(raw: RawTable) -> pl.DataFrame:
@@ -117,7 +157,7 @@ def read_performance_table(
     source = raw.source
     quantity = spec.column("quantity") if "quantity" in spec.column_names else None
     if quantity is not None and quantity.dimension is not None:
-        frame = convert_quantities(frame, quantity.dimension, source, log, spec.name)
+        frame = units.convert_quantities(frame, quantity.dimension, source, log, spec.name)
     if spec.name == "zdhc_wastewater":
         frame = checks.zdhc_sample_year(frame, source, log)
         checks.zdhc_parameter_units(frame, source, log, zdhc_parameter_units())

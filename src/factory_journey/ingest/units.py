@@ -32,6 +32,18 @@ def fuel_sources() -> frozenset[str]:
     return frozenset(key for key, source in energy_sources().items() if source.fuel)
 
 
+@lru_cache(maxsize=1)
+def prepare_for_threads() -> None:
+    """Look up every accepted unit once, before tables are converted side by side: later
+    look-ups are then answered from `conversion_factor`'s cache, and pint (whose registry
+    is not documented as thread-safe) is not used by two threads at once."""
+    for spelling in accepted_units():
+        try:
+            _lookup([spelling])
+        except Exception:  # a unit pint cannot convert fails later, where it is read
+            continue
+
+
 def _lookup(spellings: list[str]) -> dict[str, tuple[str, float]]:
     """Spelling → (dimension, factor to the canonical unit of that dimension); known only."""
     out: dict[str, tuple[str, float]] = {}
