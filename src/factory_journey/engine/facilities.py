@@ -87,7 +87,8 @@ def facility_keys(
         pl.col("un_region").cast(pl.String),
         pl.col("un_subregion").cast(pl.String),
     )
-    keys = keys.join(regions, on="country_iso2", how="left").with_columns(
+    # Row order is kept (profiles usually come sorted): the matrix then needs no sort.
+    keys = keys.join(regions, on="country_iso2", how="left", maintain_order="left").with_columns(
         pl.coalesce("country_iso3", "_iso3").alias("country_iso3")
     )
     stress = water_stress.lazy().select(
@@ -99,7 +100,7 @@ def facility_keys(
         INTENSITY_BASIS, default=None, return_dtype=pl.String
     )
     return (
-        keys.join(stress, on="country_iso3", how="left")
+        keys.join(stress, on="country_iso3", how="left", maintain_order="left")
         .with_columns(
             basis.alias("intensity_basis"),
             pl.coalesce("_site_water_stress", "_country_water_stress").alias(

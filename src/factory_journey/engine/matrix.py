@@ -172,15 +172,15 @@ def _attach(wide: pl.DataFrame, areas: list[pl.DataFrame]) -> pl.DataFrame:
     exact = wide.get_column("_fy").n_unique() != wide.height
     for frame in areas:
         if exact:
-            wide = wide.join(frame, on=KEYS, how="left")
+            wide = wide.join(frame, on=KEYS, how="left", maintain_order="left")
             continue
         right = frame.with_columns(fy).rename({"facility_id": "_fid_r", "year": "_year_r"})
-        joined = wide.join(right, on="_fy", how="left")
+        joined = wide.join(right, on="_fy", how="left", maintain_order="left")
         same = pl.col("_fid_r").is_null() | (
             (pl.col("_fid_r") == pl.col("facility_id")) & (pl.col("_year_r") == pl.col("year"))
         )
         if joined.height != wide.height or not joined.select(same.all()).item():
-            joined = wide.join(frame, on=KEYS, how="left")
+            joined = wide.join(frame, on=KEYS, how="left", maintain_order="left")
         wide = joined.drop("_fid_r", "_year_r", strict=False)
     return wide.drop("_fy")
 
@@ -237,10 +237,11 @@ def build_matrix(
 
     wide = keys
     if "programmes" in lazy:
-        wide = wide.join(programmes_active(lazy["programmes"], keys), on=KEYS, how="left")
+        wide = wide.join(programmes_active(lazy["programmes"], keys), on=KEYS, how="left",
+                         maintain_order="left")
     wide = wide.join(
         ghg.grid_factors_for(keys, ref.grid, ref.grid_vintage), on=("country_iso3", "year"),
-        how="left",
+        how="left", maintain_order="left",
     )
     areas = pl.collect_all(_area_frames(lazy, ref, graded), engine=ENGINE)
     wide = _attach(collect(wide), areas).lazy()
