@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import KEYS
+from factory_journey.engine.exprs import KEYS, collect
 
 INTENSITY_BASIS: dict[str, str] = {
     "cut_sew": "pc",
@@ -126,8 +126,13 @@ def keys_from_tables(frames: list[pl.LazyFrame]) -> pl.LazyFrame:
     return pl.concat(parts).unique()
 
 
-def programmes_active(programmes: pl.LazyFrame, keys: pl.LazyFrame) -> pl.LazyFrame:
-    """Programmes active in each facility-year (start year ≤ year ≤ end year), `;`-joined."""
+def programmes_active(programmes: pl.LazyFrame, keys: pl.LazyFrame) -> pl.DataFrame:
+    """Programmes active in each facility-year (start year ≤ year ≤ end year), `;`-joined in
+    sorted order; one row per facility-year with at least one (of the keys' years).
+
+    Each programme is a bit: the spans, expanded over the keys' few distinct years, are
+    OR-ed per facility-year, and each distinct combination is written out once — instead of
+    joining every facility-year with the spans and sorting names per group."""
     schema = programmes.collect_schema()
 
     def year_of(column: str) -> pl.Expr:
@@ -144,11 +149,33 @@ def programmes_active(programmes: pl.LazyFrame, keys: pl.LazyFrame) -> pl.LazyFr
         year_of("start_date").alias("_start"),
         year_of("end_date").alias("_end"),
     )
-    facility_years = keys.select(*KEYS)
-    active = facility_years.join(spans, on="facility_id", how="inner").filter(
-        (pl.col("_start").is_null() | (pl.col("_start") <= pl.col("year")))
-        & (pl.col("_end").is_null() | (pl.col("_end") >= pl.col("year")))
+    active = (pl.col("_start").is_null() | (pl.col("_start") <= pl.col("year"))) & (
+        pl.col("_end").is_null() | (pl.col("_end") >= pl.col("year"))
     )
-    return active.group_by(*KEYS).agg(
-        pl.col("programme").unique().sort().str.join(";").alias("programmes_active")
+    names = collect(spans.select(pl.col("programme").unique())).to_series()
+    if names.null_count() or len(names) > _MAX_PROGRAMME_BITS:
+        facility_years = keys.select(*KEYS)
+        joined = facility_years.join(spans, on="facility_id", how="inner").filter(active)
+        return collect(joined.group_by(*KEYS).agg(
+            pl.col("programme").unique().sort().str.join(";").alias("programmes_active")
+        ))
+    ordered = sorted(names.to_list())
+    bits = [1 << i for i in range(len(ordered))]
+    masks = collect(
+        spans.join(keys.select(pl.col("year").unique()), how="cross")
+        .filter(active)
+        .group_by(*KEYS)
+        .agg(pl.col("programme").replace_strict(ordered, bits, return_dtype=pl.Int64)
+             .bitwise_or().alias("_mask"))
     )
+    present = masks.get_column("_mask").unique().to_list()
+    texts = [";".join(n for n, b in zip(ordered, bits, strict=True) if m & b) for m in present]
+    return masks.select(
+        *KEYS,
+        pl.col("_mask").replace_strict(present, texts, return_dtype=pl.String)
+        .alias("programmes_active"),
+    )
+
+
+#: Programmes told apart by the bits of one 64-bit integer (the catalogue has 20).
+_MAX_PROGRAMME_BITS = 62

@@ -160,29 +160,53 @@ FY_HASH_SEED = 20261122
 
 
 def _attach(wide: pl.DataFrame, areas: list[pl.DataFrame]) -> pl.DataFrame:
-    """Left-join each area's aggregates onto the facility-years.
+    """Each area's aggregates placed beside the facility-years (a left join, rows kept in
+    the order of `wide`).
 
-    Joining on one 64-bit hash of (facility_id, year) is several times cheaper than on the
-    string and year columns. Every join is checked — the right side's own keys must equal the
-    left's and no row may be duplicated — and redone on the real keys if a hash collision
-    (probability ~10⁻⁸ at a million facility-years) ever shows.
+    Each area's row for every facility-year is found once, on one 64-bit hash of
+    (facility_id, year) — several times cheaper than joining on the string and year — and
+    only the area's own columns are gathered and set beside `wide`, instead of joining the
+    growing wide frame again for every area. Every match is checked: the area's own keys
+    must equal the facility-year's and no row may match twice; on a hash collision
+    (probability ~10⁻⁸ at a million facility-years) the area is joined on the real keys.
     """
     fy = pl.struct(*KEYS).hash(FY_HASH_SEED).alias("_fy")
-    wide = wide.with_columns(fy)
-    exact = wide.get_column("_fy").n_unique() != wide.height
+    left = wide.select(fy)
+    hashed = left.get_column("_fy").n_unique() == wide.height
+    parts: list[pl.DataFrame] = []
     for frame in areas:
-        if exact:
-            wide = wide.join(frame, on=KEYS, how="left", maintain_order="left")
-            continue
-        right = frame.with_columns(fy).rename({"facility_id": "_fid_r", "year": "_year_r"})
-        joined = wide.join(right, on="_fy", how="left", maintain_order="left")
-        same = pl.col("_fid_r").is_null() | (
-            (pl.col("_fid_r") == pl.col("facility_id")) & (pl.col("_year_r") == pl.col("year"))
-        )
-        if joined.height != wide.height or not joined.select(same.all()).item():
-            joined = wide.join(frame, on=KEYS, how="left", maintain_order="left")
-        wide = joined.drop("_fid_r", "_year_r", strict=False)
-    return wide.drop("_fy")
+        values = [c for c in frame.columns if c not in KEYS]
+        placed = _placed(wide, left, frame, fy) if hashed else None
+        if placed is None:
+            placed = wide.select(KEYS).join(
+                frame, on=KEYS, how="left", maintain_order="left"
+            )
+            if placed.height != wide.height:  # an area with a facility-year twice
+                return _joined(wide, areas)
+        parts.append(placed.select(values))
+    return wide.hstack([c for part in parts for c in part.get_columns()])
+
+
+def _placed(
+    wide: pl.DataFrame, left: pl.DataFrame, frame: pl.DataFrame, fy: pl.Expr
+) -> pl.DataFrame | None:
+    """`frame`'s rows in the order of `wide` (null where it has none), matched on the
+    facility-year hash; None unless every match is unique and its keys are the same."""
+    placed = left.join(frame.with_columns(fy), on="_fy", how="left", maintain_order="left")
+    if placed.height != wide.height:
+        return None
+    same = placed.get_column("facility_id").is_null() | (
+        (placed.get_column("facility_id") == wide.get_column("facility_id"))
+        & (placed.get_column("year") == wide.get_column("year"))
+    )
+    return placed if same.all() else None
+
+
+def _joined(wide: pl.DataFrame, areas: list[pl.DataFrame]) -> pl.DataFrame:
+    """The plain left joins on the real keys, one area after the other."""
+    for frame in areas:
+        wide = wide.join(frame, on=KEYS, how="left", maintain_order="left")
+    return wide
 
 
 def _unknown_totals() -> list[pl.Expr]:
@@ -235,15 +259,13 @@ def build_matrix(
         graded_df = zdhc.graded_results(lazy["zdhc_wastewater"], ref.zdhc_limits)
     graded = graded_df.lazy() if graded_df is not None else None
 
-    wide = keys
-    if "programmes" in lazy:
-        wide = wide.join(programmes_active(lazy["programmes"], keys), on=KEYS, how="left",
-                         maintain_order="left")
-    wide = wide.join(
+    wide = keys.join(
         ghg.grid_factors_for(keys, ref.grid, ref.grid_vintage), on=("country_iso3", "year"),
         how="left", maintain_order="left",
     )
     areas = pl.collect_all(_area_frames(lazy, ref, graded), engine=ENGINE)
+    if "programmes" in lazy:
+        areas.append(programmes_active(lazy["programmes"], keys))
     wide = _attach(collect(wide), areas).lazy()
     wide = _fill_missing(wide, _area_placeholders())
     wide = wide.with_columns(_unknown_totals())
