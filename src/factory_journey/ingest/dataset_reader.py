@@ -157,7 +157,8 @@ def read_performance_table(
     source = raw.source
     quantity = spec.column("quantity") if "quantity" in spec.column_names else None
     if quantity is not None and quantity.dimension is not None:
-        frame = units.convert_quantities(frame, quantity.dimension, source, log, spec.name)
+        frame = units.convert_quantities(frame, quantity.dimension, source, log, spec.name,
+                                         typed.distinct.get("unit"))
     if spec.name == "zdhc_wastewater":
         frame = checks.zdhc_sample_year(frame, source, log)
         checks.zdhc_parameter_units(frame, source, log, zdhc_parameter_units())

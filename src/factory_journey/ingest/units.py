@@ -57,36 +57,55 @@ def _lookup(spellings: list[str]) -> dict[str, tuple[str, float]]:
 
 
 def convert_quantities(
-    frame: pl.DataFrame, dimension: str, source: Source, log: ProblemLog, table: str
+    frame: pl.DataFrame,
+    dimension: str,
+    source: Source,
+    log: ProblemLog,
+    table: str,
+    spellings: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """Add quantity_reported, unit_reported, quantity_canonical, unit_canonical.
+    """Add unit_reported, quantity_reported, quantity_canonical, unit_canonical.
 
     `dimension` is the quantity column's dimension. In the energy table a fuel source may
-    also be given in volume or mass; it stays in that dimension here.
+    also be given in volume or mass; it stays in that dimension here. `spellings`, when
+    known, are the distinct units of `frame` (trimmed, nulls left out).
+
+    Each row's unit is looked up once, as the number of its spelling; the dimension, factor
+    and canonical unit come from the spellings' small tables, and rows are read again only
+    when a spelling is unknown or of the wrong dimension.
     """
-    distinct = frame.lazy().select(pl.col("unit").unique()).collect().to_series()
+    if spellings is None:
+        distinct = frame.lazy().select(pl.col("unit").unique()).collect().to_series()
+    else:
+        distinct = spellings
     trimmed = distinct.str.strip_chars()
     # validated units come trimmed: then the column is kept as it is, not copied
     unit = pl.col("unit") if trimmed.equals(distinct) else pl.col("unit").str.strip_chars()
-    spellings = [s for s in trimmed.unique().to_list() if s]
-    known = _lookup(spellings)
-    dimensions = {s: d for s, (d, _) in known.items()}
-    factors = {s: f for s, (_, f) in known.items()}
-    frame = frame.with_columns(
-        unit.alias("unit_reported"),
-        unit.replace_strict(dimensions, default=None, return_dtype=pl.String).alias("_dim"),
-        unit.replace_strict(factors, default=None, return_dtype=pl.Float64).alias("_factor"),
-    )
+    known = _lookup(sorted(s for s in trimmed.unique().to_list() if s))
+    names = list(known)  # an unknown spelling gets no number
+    dims = [known[s][0] for s in names]
+    fuel_units = table == "energy"
 
-    unknown = pl.col("unit_reported").is_not_null() & pl.col("_dim").is_null()
-    allowed = pl.col("_dim") == dimension
+    def per_spelling(values: list[object], dtype: pl.DataType) -> pl.Expr:
+        return pl.lit(pl.Series(values, dtype=dtype)).gather(pl.col(_CODE))
+
+    always = per_spelling([d == dimension for d in dims], pl.Boolean())
+    usable = always
+    if fuel_units and any(d in FUEL_DIMENSIONS for d in dims):
+        for_fuels = per_spelling([d in FUEL_DIMENSIONS for d in dims], pl.Boolean())
+        usable = always | (for_fuels & pl.col("source").is_in(fuel_sources()))
+    usable = usable.fill_null(False)
+    code = (
+        unit.replace_strict(names, range(len(names)), default=None, return_dtype=pl.UInt32)
+        if names else pl.lit(None, pl.UInt32)
+    )
+    frame = frame.with_columns(unit.alias("unit_reported"), code.alias(_CODE))
+
     accepted = ", ".join(accepted_units(dimension))
-    if table == "energy":
-        allowed = allowed | (
-            pl.col("_dim").is_in(FUEL_DIMENSIONS) & pl.col("source").is_in(fuel_sources())
-        )
+    if fuel_units:
         accepted += "; for fuels also volume or mass units (L, m3, Nm3, gal, kg, t, lb, …)"
-    wrong = pl.col("_dim").is_not_null() & ~allowed.fill_null(False)
+    unknown = pl.col("unit_reported").is_not_null() & pl.col(_CODE).is_null()
+    wrong = pl.col(_CODE).is_not_null() & ~usable
     counts = frame.select(unknown.sum(), wrong.sum()).row(0)
     if counts[0]:
         log.rows(
@@ -100,7 +119,7 @@ def convert_quantities(
         )
     if counts[1]:
         message = f"This unit does not measure {dimension}"
-        if table == "energy":
+        if fuel_units:
             message += " (volume and mass units are accepted only for fuels)"
         log.rows(
             frame.filter(wrong).select(ROW, "unit_reported"),
@@ -111,11 +130,14 @@ def convert_quantities(
             value_column="unit_reported",
             accepted=accepted,
         )
-    usable = pl.col("_dim").is_not_null() & allowed.fill_null(False)
+    factors = per_spelling([known[s][1] for s in names], pl.Float64())
+    canonical = per_spelling([CANONICAL_SYMBOLS.get(d) for d in dims], pl.String())
     return frame.with_columns(
         pl.col("quantity").alias("quantity_reported"),
-        pl.when(usable).then(pl.col("quantity") * pl.col("_factor")).alias("quantity_canonical"),
-        pl.when(usable)
-        .then(pl.col("_dim").replace_strict(CANONICAL_SYMBOLS, default=None))
-        .alias("unit_canonical"),
-    ).drop("_dim", "_factor")
+        pl.when(usable).then(pl.col("quantity") * factors).alias("quantity_canonical"),
+        pl.when(usable).then(canonical).alias("unit_canonical"),
+    ).drop(_CODE)
+
+
+#: Working column: the number of a row's unit spelling among the table's spellings.
+_CODE = "\x1funit"

@@ -136,6 +136,8 @@ class _Plan:
     checks: list[tuple[Check, pl.Expr | None]]
     #: The distinct typed values (nulls left out) when the column was parsed per value.
     values: pl.Series | None = None
+    #: A check that, finding no row, proves the typed column equal to the raw one.
+    unchanged_unless: Check | None = None
 
 
 #: Rows at the top of a table whose distinct values tell a column of numbers or free text
@@ -239,7 +241,12 @@ def _row_by_row(column: Column, dtype: pl.DataType, plain: bool) -> _Plan:
         typed = _typed_expr(column, dtype)
     work = [typed.alias(name + _TYPED), given.alias(name + _GIVEN)]
     checks: list[tuple[Check, pl.Expr | None]] = [(c, c.bad) for c in _checks(column)]
-    return _Plan(pl.col(name + _TYPED).cast(final).alias(name), work, checks)
+    # A float column loses only NaN and infinity, which its type check finds.
+    unchanged_unless = next(
+        (c for c, _ in checks if c.code == "wrong_type"), None
+    ) if column.type == "float" and dtype == pl.Float64 else None
+    return _Plan(pl.col(name + _TYPED).cast(final).alias(name), work, checks,
+                 unchanged_unless=unchanged_unless)
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +326,8 @@ def type_table(
     rows = frame.lazy().with_columns(w for p in plans.values() for w in p.work)
     found = [(check, bad) for p in plans.values() for check, bad in p.checks if bad is not None]
     counts = rows.select(bad.sum().alias(str(i)) for i, (_, bad) in enumerate(found)).collect()
+    found_any = {id(check) for (check, _), count in zip(
+        found, counts.row(0) if found else (), strict=True) if count}
     for (check, bad), count in zip(found, counts.row(0) if found else (), strict=True):
         if count:
             log.rows(
@@ -331,6 +340,9 @@ def type_table(
                 accepted=check.accepted,
             )
 
+    for name, plan in plans.items():
+        if plan.unchanged_unless is not None and id(plan.unchanged_unless) not in found_any:
+            plan.typed = pl.col(name)  # nothing to take out: no copy
     typed = rows.select(
         ROW,
         *(
