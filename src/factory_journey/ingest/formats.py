@@ -112,7 +112,7 @@ def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) 
         keep.append(original)
     frame = frame.select(keep).rename(names)
     frame = frame.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
-    if _has_empty_rows(frame):
+    if _may_have_empty_rows(frame):
         # CSV readers give empty cells as null; a cell of spaces is left to validation
         blank = [
             (pl.col(c).is_null() | (pl.col(c).str.len_bytes() == 0))
@@ -125,12 +125,12 @@ def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) 
     return frame
 
 
-def _has_empty_rows(frame: pl.DataFrame) -> bool:
-    """Whether some row has every cell empty (null, or text of length 0).
+def _may_have_empty_rows(frame: pl.DataFrame) -> bool:
+    """False when no row can have every cell empty (null, or text of length 0).
 
     A column without an empty cell proves there is none; null counts are known without a
-    pass, so the usual table (a required column always filled) costs nothing here, and
-    filtering — a copy of the whole table — happens only when a row must go."""
+    pass, so the usual table (a required column always filled) costs nothing here, and the
+    exact filter — a copy of the whole table — runs only when no column proves it."""
     columns = [c for c in frame.columns if c != ROW]
     if not columns or frame.height == 0:
         return False
