@@ -195,3 +195,18 @@ def test_units_with_their_spellings_given() -> None:
     assert [p.to_dict() for p in logs[0].problems] == [p.to_dict() for p in logs[1].problems]
     assert plain["quantity_canonical"].to_list()[:3] == [0.001, None, 3000.0]
     assert [p.code for p in logs[0].problems] == ["unknown_unit", "wrong_unit_dimension"]
+
+
+def test_an_unexpected_error_in_a_table_check_is_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from tests.ingest.dataset_helpers import EXAMPLE
+
+    def broken(raw, spec, log, known):  # type: ignore[no-untyped-def]
+        raise RuntimeError(f"bug while checking {spec.name}")
+
+    monkeypatch.setattr(dataset_reader, "WORKERS", 2)
+    monkeypatch.setattr(dataset_reader, "read_performance_table", broken)
+    with pytest.raises(RuntimeError, match="bug while checking"):
+        read_dataset(EXAMPLE)
+    assert not [t for t in threading.enumerate() if t.name.startswith("journey-ingest")]

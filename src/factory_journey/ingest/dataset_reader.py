@@ -8,17 +8,21 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import queue
+import sys
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed
 from functools import partial
 from pathlib import Path
 
 import polars as pl
 
-from factory_journey.domain.tables import PERFORMANCE_TABLES, Table
+from factory_journey.domain.tables import PERFORMANCE_TABLES, TABLES_BY_NAME, Table
 from factory_journey.ingest import checks, parse, units
-from factory_journey.ingest.formats import ROW, RawTable, load_dataset
+from factory_journey.ingest.formats import ROW, TABLE_NAMES, RawTable, load_dataset
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.profile_reader import profiles_frame
 from factory_journey.ingest.result import ImportResult
@@ -48,35 +52,25 @@ def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportRe
         log.error("The dataset was not found", Source(str(path)), code="not_found")
         return ImportResult(problems=log.problems)
     report("read", 0, 1)
-    loaded = load_dataset(path, log)
-    report("read", 1, 1)
-    raws = {raw.table: raw for raw in loaded.tables}
-    result = ImportResult(problems=log.problems, files=loaded.files)
-    if "profiles" not in raws:
-        if not log.problems.has_errors:
-            log.error(
-                "The dataset has no profiles table (profiles.csv, a sheet 'profiles' or a "
-                "'profiles' key in JSON); every facility needs a profile",
-                Source(path.name),
-                code="missing_table",
-                accepted="profiles plus any of " + ", ".join(t.name for t in PERFORMANCE_TABLES),
-            )
-        result.problems = log.sorted()
-        return result
-
-    total = 1 + sum(spec.name in raws for spec in PERFORMANCE_TABLES)
-    report("validate", 0, total)
-    # Membership is checked against every profile row given, valid or not, so that a
-    # profile with a mistake is reported once (by the profile reader), not once per table.
-    known = checks.ProfileKeys(facility_years_given(raws["profiles"]))
-    tasks: dict[str, Callable[[ProblemLog], pl.DataFrame | None]] = {
-        "profiles": lambda table_log: _profiles_table(raws.pop("profiles"), table_log)
-    }
-    for spec in PERFORMANCE_TABLES:
-        if spec.name in raws:
-            tasks[spec.name] = partial(_performance_task, raws, spec, known)
-    del loaded  # each raw table is let go once checked (`raws.pop`)
-    frames = _run_tasks(tasks, log, lambda done: report("validate", done, total))
+    with _TableChecks(log.limit) as table_checks:
+        loaded = load_dataset(path, log, on_table=table_checks.start)
+        report("read", 1, 1)
+        files, names = loaded.files, [raw.table for raw in loaded.tables]
+        del loaded  # each raw table is let go once checked
+        result = ImportResult(problems=log.problems, files=files)
+        if "profiles" not in names:
+            if not log.problems.has_errors:
+                log.error(
+                    "The dataset has no profiles table (profiles.csv, a sheet 'profiles' or a "
+                    "'profiles' key in JSON); every facility needs a profile",
+                    Source(path.name),
+                    code="missing_table",
+                    accepted="profiles plus any of "
+                    + ", ".join(t.name for t in PERFORMANCE_TABLES),
+                )
+            result.problems = log.sorted()
+            return result
+        frames = table_checks.finish(log, report)
     result.tables.update({name: frame for name, frame in frames.items() if frame is not None})
     result.problems = log.sorted()
     return result
@@ -87,41 +81,109 @@ def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportRe
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
-def _run_tasks(
-    tasks: dict[str, Callable[[ProblemLog], pl.DataFrame | None]],
-    log: ProblemLog,
-    done: Callable[[int], None],
-) -> dict[str, pl.DataFrame | None]:
-    """Run each table's task (up to `WORKERS` at once), each with its own problem log; the
-    logs are then added to `log` in task order, so the problems come out as if the tables
-    had been read one after the other."""
-    logs = {name: ProblemLog(log.limit) for name in tasks}
-    frames: dict[str, pl.DataFrame | None] = {}
-    if WORKERS > 1 and len(tasks) > 1:
-        units.prepare_for_threads()
-        with ThreadPoolExecutor(WORKERS, thread_name_prefix="journey-ingest") as pool:
-            futures = {pool.submit(task, logs[name]): name for name, task in tasks.items()}
-            for count, future in enumerate(as_completed(futures), start=1):
-                frames[futures[future]] = future.result()
-                done(count)
-    else:
-        for count, (name, task) in enumerate(tasks.items(), start=1):
-            frames[name] = task(logs[name])
-            done(count)
-    for name in tasks:
-        for problem in logs[name].problems:
-            log.add(problem)
-    return {name: frames[name] for name in tasks}
+class _TableChecks:
+    """Each table's checks, started as soon as the table is loaded (the profiles come first),
+    on up to `WORKERS` threads while the next files are read; a free thread takes the largest
+    table waiting, so that the last to finish is a small one. Each table has its own problem
+    log; the logs are joined in table order at the end, so the problems come out exactly as
+    when the tables are read and checked one after the other."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.known: checks.ProfileKeys | None = None
+        self.logs: dict[str, ProblemLog] = {}
+        self.jobs: dict[str, Future[pl.DataFrame | None]] = {}
+        self.waiting: queue.PriorityQueue[tuple[int, int, _Job | None]] = queue.PriorityQueue()
+        self.arrival = itertools.count()  # ties keep the order of arrival
+        self.threads = [
+            threading.Thread(target=self._work, name=f"journey-ingest-{i}", daemon=True)
+            for i in range(WORKERS if WORKERS > 1 else 0)
+        ]
+        # pint is warmed up while the first file is read; the workers wait for it
+        self.units_ready = threading.Thread(target=units.prepare_for_threads)
+        if self.threads:
+            self.units_ready.start()
+        for thread in self.threads:
+            thread.start()
+
+    def __enter__(self) -> _TableChecks:
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is not None:  # stopped by an error: what has not started never will
+            for job in self.jobs.values():
+                job.cancel()
+        for _ in self.threads:
+            self.waiting.put((sys.maxsize, next(self.arrival), None))
+        for thread in self.threads:
+            thread.join()
+
+    def _work(self) -> None:
+        self.units_ready.join()
+        while (job := self.waiting.get()[2]) is not None:
+            job.run()
+
+    def start(self, raw: RawTable) -> None:
+        """Called by the loader with each table read, in table order (profiles first)."""
+        log = self.logs.setdefault(raw.table, ProblemLog(self.limit))
+        task: Callable[[], pl.DataFrame | None]
+        if raw.table == "profiles":
+            task = partial(_profiles_table, raw, log)
+        elif self.known is not None and raw.table in TABLES_BY_NAME:
+            task = partial(read_performance_table, raw, TABLES_BY_NAME[raw.table], log,
+                           self.known)
+        else:
+            return
+        self._queue(raw, task)
+        if raw.table == "profiles":
+            # Membership is checked against every profile row given, valid or not, so that
+            # a profile with a mistake is reported once (by the profile reader), not once
+            # per table.
+            self.known = checks.ProfileKeys(facility_years_given(raw))
+
+    def _queue(self, raw: RawTable, task: Callable[[], pl.DataFrame | None]) -> None:
+        job = _Job(task)
+        self.jobs[raw.table] = job.future
+        if self.threads:
+            cells = raw.frame.height * max(raw.frame.width, 1)
+            self.waiting.put((-cells, next(self.arrival), job))
+        else:
+            job.run()
+
+    def finish(self, log: ProblemLog, report: Progress) -> dict[str, pl.DataFrame | None]:
+        """Wait for every table's checks; their problems are added to `log` in table order."""
+        order = [name for name in TABLE_NAMES if name in self.jobs]
+        report("validate", 0, len(order))
+        futures = {self.jobs[name]: name for name in order}
+        frames: dict[str, pl.DataFrame | None] = {}
+        for future in as_completed(futures):
+            frames[futures[future]] = future.result()
+            report("validate", len(frames), len(order))
+        for name in order:
+            for problem in self.logs[name].problems:
+                log.add(problem)
+        return {name: frames[name] for name in order}
+
+
+class _Job:
+    """A table's checks and the future of their result."""
+
+    def __init__(self, task: Callable[[], pl.DataFrame | None]) -> None:
+        self.task: Callable[[], pl.DataFrame | None] | None = task
+        self.future: Future[pl.DataFrame | None] = Future()
+
+    def run(self) -> None:
+        task, self.task = self.task, None  # let the raw table go once checked
+        if task is None or not self.future.set_running_or_notify_cancel():
+            return
+        try:
+            self.future.set_result(task())
+        except BaseException as error:  # handed to the reader, which raises it
+            self.future.set_exception(error)
 
 
 def _profiles_table(raw: RawTable, log: ProblemLog) -> pl.DataFrame:
     return _with_provenance(profiles_frame(raw, log), raw)
-
-
-def _performance_task(
-    raws: dict[str, RawTable], spec: Table, known: checks.ProfileKeys, log: ProblemLog
-) -> pl.DataFrame | None:
-    return read_performance_table(raws.pop(spec.name), spec, log, known)
 
 
 def facility_years_given(raw: RawTable) -> pl.DataFrame:

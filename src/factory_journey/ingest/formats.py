@@ -12,7 +12,7 @@ import hashlib
 import json
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,17 +69,28 @@ def _source_file(path: Path, name: str, fmt: str) -> SourceFile:
     return SourceFile(path, name, fmt, sha256_of(path), path.stat().st_size)
 
 
-def load_dataset(path: Path, log: ProblemLog) -> LoadedDataset:
-    """Load every table of the dataset at `path`; problems of shape go to `log`."""
+#: Called with each table as soon as it is loaded, in the order of `TABLE_NAMES`.
+OnTable = Callable[[RawTable], None]
+
+
+def _ignore(raw: RawTable) -> None:
+    return None
+
+
+def load_dataset(path: Path, log: ProblemLog, on_table: OnTable = _ignore) -> LoadedDataset:
+    """Load every table of the dataset at `path`; problems of shape go to `log`.
+
+    `on_table` gets each table as soon as it is loaded (profiles first), so that checking
+    it can start while the next files are read."""
     if path.is_dir():
-        return _load_folder(path, log)
+        return _load_folder(path, log, on_table)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _load_workbook(path, log)
+        return _load_workbook(path, log, on_table)
     if suffix == ".json":
-        return _load_json(path, log)
+        return _load_json(path, log, on_table)
     if suffix == ".zip":
-        return _load_zip(path, log)
+        return _load_zip(path, log, on_table)
     log.error(
         "A dataset is a folder of CSV or Parquet files, one .xlsx workbook, one .json file "
         "or a .zip of a folder",
@@ -146,7 +157,7 @@ def _may_have_empty_rows(frame: pl.DataFrame) -> bool:
 # -- folder of CSV / Parquet -------------------------------------------------------------------
 
 
-def _load_folder(folder: Path, log: ProblemLog) -> LoadedDataset:
+def _load_folder(folder: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
     found: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.name.startswith((".", "~$")):
@@ -201,6 +212,7 @@ def _load_folder(folder: Path, log: ProblemLog) -> LoadedDataset:
             continue
         files.append(_source_file(path, path.name, fmt))
         tables.append(RawTable(table, _tidy(raw, source, log, first_row=2), source))
+        on_table(tables[-1])
     return LoadedDataset(tables, files)
 
 
@@ -218,7 +230,7 @@ def _csv_separator(path: Path) -> str:
 # -- one .xlsx workbook --------------------------------------------------------------------------
 
 
-def _load_workbook(path: Path, log: ProblemLog) -> LoadedDataset:
+def _load_workbook(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
     from openpyxl import load_workbook
 
     try:
@@ -252,6 +264,7 @@ def _load_workbook(path: Path, log: ProblemLog) -> LoadedDataset:
             rows = workbook[sheet].iter_rows(values_only=True)
             frame = _frame_from_rows(rows)
             tables.append(RawTable(table, _tidy(frame, source, log, first_row=2), source))
+            on_table(tables[-1])
     finally:
         workbook.close()
     return LoadedDataset(tables, [_source_file(path, path.name, "xlsx")])
@@ -290,7 +303,7 @@ def _unique(names: list[str]) -> list[str]:
 # -- one JSON document ---------------------------------------------------------------------------
 
 
-def _load_json(path: Path, log: ProblemLog) -> LoadedDataset:
+def _load_json(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
     source = Source(path.name)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -337,13 +350,14 @@ def _load_json(path: Path, log: ProblemLog) -> LoadedDataset:
             }
         )
         tables.append(RawTable(table, _tidy(frame, table_source, log, first_row=1), table_source))
+        on_table(tables[-1])
     return LoadedDataset(tables, [_source_file(path, path.name, "json")])
 
 
 # -- a .zip of any of these ---------------------------------------------------------------------
 
 
-def _load_zip(path: Path, log: ProblemLog) -> LoadedDataset:
+def _load_zip(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
     with tempfile.TemporaryDirectory(prefix="journey-zip-") as tmp:
         root = Path(tmp)
         try:
@@ -361,5 +375,5 @@ def _load_zip(path: Path, log: ProblemLog) -> LoadedDataset:
         entries = [p for p in root.iterdir() if not p.name.startswith(("__MACOSX", "."))]
         if len(entries) == 1:
             inner = entries[0]
-        loaded = load_dataset(inner, log)
+        loaded = load_dataset(inner, log, on_table)
     return LoadedDataset(loaded.tables, [_source_file(path, path.name, "zip")])
