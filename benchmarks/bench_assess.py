@@ -54,13 +54,16 @@ def _measure(folder: Path, repeat: int, write: Path | None, tile: int) -> dict[s
     default_reference("AR5")
     methodology, catalogue, prices = default_methodology(), default_catalogue(), default_prices()
     out: dict[str, object] = {"polars": pl.__version__}
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     imported = read_dataset(folder)
     out["read_s"] = time.perf_counter() - start
+    out["read_cpu_s"] = time.process_time() - start_cpu
+    out["rss_after_read_mb"] = peak_rss_mb()
     out["problems"] = len(imported.problems)
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     built = build_matrix(imported.tables, with_provenance=False)
     out["matrix_s"] = time.perf_counter() - start
+    out["matrix_cpu_s"] = time.process_time() - start_cpu
     del imported
     out["matrix_rows"] = built.matrix.height
     matrix = _tile(built.matrix, tile)
@@ -149,8 +152,10 @@ def main() -> None:
     child = subprocess.run(command, capture_output=True, text=True, check=True)
     r = json.loads(child.stdout.strip().splitlines()[-1])
     print(f"polars {r['polars']}")
-    print(f"read_dataset:  {r['read_s']:7.2f} s")
-    print(f"build_matrix:  {r['matrix_s']:7.2f} s  ({r['matrix_rows']:,} facility-years)")
+    print(f"read_dataset:  {r['read_s']:7.2f} s  ({r['read_cpu_s']:.1f} s CPU in all threads; "
+          f"peak RSS so far {r['rss_after_read_mb']:,.0f} MB)")
+    print(f"build_matrix:  {r['matrix_s']:7.2f} s  ({r['matrix_rows']:,} facility-years; "
+          f"{r['matrix_cpu_s']:.1f} s CPU)")
     tiled = f" = matrix × {args.tile}" if args.tile > 1 else ""
     print(
         f"assess:        {r['assess_s']:7.2f} s  ({r['assessed_rows']:,} facility-years{tiled}; "

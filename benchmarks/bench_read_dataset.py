@@ -1,89 +1,124 @@
-"""Benchmark `read_dataset` on a generated dataset of N facility-years.
+"""Benchmark `read_dataset` (reading, typing and checking every table) on N facility-years.
 
-    python benchmarks/bench_read_dataset.py --facility-years 1000000 --format parquet
-    python benchmarks/bench_read_dataset.py --facility-years 100000 --format csv --profiles real
+    python benchmarks/bench_read_dataset.py --facility-years 1000000
+    python benchmarks/bench_read_dataset.py --facility-years 100000 --format csv --workers 1
 
-The dataset comes from `factory_journey.demo.generate_dataset` (annual rows above its monthly
-limit; InCheck chemicals stay monthly) and is written once into --workdir. `--profiles stub`
-replaces the profile reader by a minimal vectorised stand-in, to time the performance tables
-alone; `real` times the whole reader. Prints seconds per stage and the peak RSS.
+1. The dataset is `factory_journey.demo.generate_dataset` (3 years per facility, seed 7; the
+   same Parquet files as bench_matrix.py, made once in the parent and reused, not timed);
+   `--format csv` writes those tables once more as CSV beside them.
+2. A fresh child process times `read_dataset(folder)`: wall time, CPU time of all threads
+   (user and system; system time is mostly page faults of new memory), page faults, peak
+   RSS, the time at which the read stage and the checks ended, and the problems found.
+   `--workers N` sets the tables checked side by side (default: one per core, at most 4).
+Times are wall-clock on whatever else the machine is doing; the load average is printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import polars as pl
+from bench_data import peak_rss_mb, prepared_dataset
 
 
-def write_dataset(facility_years: int, fmt: str, folder: Path) -> dict[str, int]:
-    from factory_journey.demo import generate_dataset
+def _measure(folder: Path, workers: int | None) -> dict[str, object]:
+    """Runs in the child process; returns what is printed as JSON."""
+    from factory_journey.ingest import dataset_reader, read_dataset
 
-    years = range(2021, 2024)
-    tables = generate_dataset(max(1, facility_years // len(years)), years, seed=1)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        lists = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
-        frame = frame.with_columns(pl.col(c).list.join(";") for c in lists)
-        if fmt == "csv":
-            frame.write_csv(folder / f"{name}.csv")
-        else:
-            frame.write_parquet(folder / f"{name}.parquet")
-    return {name: frame.height for name, frame in tables.items()}
-
-
-def stub_profiles() -> None:
-    """Replace the profile reader by a typed projection of the raw profiles (timing only)."""
-    from factory_journey.ingest import dataset_reader
-
-    def profiles_frame(raw, log):  # type: ignore[no-untyped-def]
-        return dataset_reader.facility_years_given(raw).with_columns(pl.lit(0).alias("_row"))
-
-    dataset_reader.profiles_frame = profiles_frame  # type: ignore[assignment]
-
-
-def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--facility-years", type=int, default=100_000)
-    parser.add_argument("--format", choices=("csv", "parquet"), default="parquet")
-    parser.add_argument("--profiles", choices=("stub", "real"), default="stub")
-    parser.add_argument("--workdir", type=Path, default=None)
-    args = parser.parse_args(argv)
-
-    workdir = args.workdir or Path(tempfile.gettempdir()) / "fj-bench-read"
-    folder = workdir / f"{args.facility_years}-{args.format}"
-    if not folder.exists():
-        started = time.perf_counter()
-        rows = write_dataset(args.facility_years, args.format, folder)
-        print(f"generated {folder} in {time.perf_counter() - started:.1f} s: {rows}")
-    if args.profiles == "stub":
-        stub_profiles()
-    from factory_journey.ingest import read_dataset
-
+    if workers is not None:
+        dataset_reader.WORKERS = workers
     stages: dict[str, float] = {}
-    cpu_started = time.process_time()
-    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
 
     def progress(stage: str, done: int, total: int) -> None:
-        stages[stage] = time.perf_counter() - started
+        if done == total:
+            stages[stage] = time.perf_counter() - start
 
     result = read_dataset(folder, progress=progress)
-    total = time.perf_counter() - started
-    cpu = time.process_time() - cpu_started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rows = sum(frame.height for frame in result.tables.values())
-    print(
-        f"read_dataset: {total:.1f} s wall, {cpu:.1f} s CPU for {rows:,} rows ({args.format}, "
-        f"profiles {args.profiles}); stages done at "
-        f"{', '.join(f'{k} {v:.1f} s' for k, v in stages.items())}; "
-        f"{len(result.problems.errors)} errors; peak RSS {peak_mb:,.0f} MB"
-    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "polars": pl.__version__,
+        "workers": dataset_reader.WORKERS,
+        "wall_s": wall,
+        "user_s": after.ru_utime - before.ru_utime,
+        "sys_s": after.ru_stime - before.ru_stime,
+        "page_faults": after.ru_minflt - before.ru_minflt,
+        "stages_s": stages,
+        "rows": sum(frame.height for frame in result.tables.values()),
+        "errors": len(result.problems.errors),
+        "warnings": len(result.problems) - len(result.problems.errors),
+        "tables_mb": sum(frame.estimated_size() for frame in result.tables.values()) / 1e6,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def _as_csv(parquet: Path, facility_years: int) -> Path:
+    """The Parquet dataset written once as CSV (lists `;`-joined)."""
+    folder = parquet.parent / f"{parquet.name}-csv"
+    if (folder / "profiles.csv").is_file():
+        return folder
+    folder.mkdir(exist_ok=True)
+    for path in sorted(parquet.glob("*.parquet")):
+        frame = pl.read_parquet(path)
+        lists = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
+        frame.with_columns(pl.col(c).list.join(";") for c in lists).write_csv(
+            folder / f"{path.stem}.csv"
+        )
+    print(f"dataset: written as CSV to {folder} ({facility_years:,} facility-years)")
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--facility-years", type=int, default=1_000_000)
+    parser.add_argument("--years", type=int, default=3, help="reporting years per facility")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="tables checked side by side (default: one per core, at most 4)")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="folder of the Parquet dataset (default: the one bench_matrix uses)")
+    parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.measure is not None:
+        print(json.dumps(_measure(args.measure, args.workers)))
+        return
+
+    folder = args.workdir or Path(tempfile.gettempdir()) / f"fj-bench-{args.facility_years}"
+    info = prepared_dataset(folder, args.facility_years, args.years, args.seed)
+    if args.format == "csv":
+        folder = _as_csv(folder, args.facility_years)
+    print(f"input rows: {sum(info['rows'].values()):,} ({args.format})")
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    command = [sys.executable, __file__, "--measure", str(folder)]
+    if args.workers is not None:
+        command += ["--workers", str(args.workers)]
+    child = subprocess.run(command, capture_output=True, text=True, check=False)
+    if child.returncode != 0:
+        sys.exit(f"measurement failed:\n{child.stderr}")
+    r = json.loads(child.stdout.strip().splitlines()[-1])
+    cpu = r["user_s"] + r["sys_s"]
+    print(f"polars {r['polars']}; {r['workers']} tables checked side by side")
+    print(f"read_dataset:  {r['wall_s']:7.2f} s wall  ({r['rows']:,} rows; files read by "
+          f"{r['stages_s'].get('read', 0):.2f} s, checks done at "
+          f"{r['stages_s'].get('validate', 0):.2f} s)")
+    print(f"CPU:           {cpu:7.2f} s  (user {r['user_s']:.2f} s, system {r['sys_s']:.2f} s; "
+          f"{r['page_faults']:,} page faults)")
+    print(f"problems:      {r['errors']:,} errors, {r['warnings']:,} warnings")
+    print(f"peak RSS:      {r['peak_rss_mb']:,.0f} MB  (tables read: {r['tables_mb']:,.0f} MB)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()
