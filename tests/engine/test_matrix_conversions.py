@@ -117,3 +117,25 @@ def test_quantity_canonical_is_what_the_engine_reads():
     assert frame.item(0, "quantity_canonical") == pytest.approx(3600.0)
     assert frame.item(0, "unit_canonical") == "MJ"
     assert isinstance(frame, pl.DataFrame)
+
+
+def test_a_quantity_too_large_to_add_exactly_makes_its_totals_null():
+    """A value beyond exprs.EXACT_SUM_LIMIT (no quantity comes near) is not computable: its
+    area's totals for the facility-year are null, not a crash and not a smaller number."""
+    rows = [{"facility_id": f, "year": 2023, "source": "purchased_electricity",
+             "quantity": q, "unit": "kWh"} for f, q in (("F1", 1e30), ("F1", 10.0),
+                                                         ("F2", 10.0))]
+    waste = h.quantity_table(
+        [{"facility_id": f, "year": 2023, "stream": "fabric_scraps", "hazardous": False,
+          "disposal_method": "recycling", "quantity": q, "unit": "kg"}
+         for f, q in (("F1", 5.0), ("F2", 1e25))])
+    tables = {
+        "profiles": h.profiles({"facility_id": "F1", "year": 2023},
+                               {"facility_id": "F2", "year": 2023}),
+        "energy": h.energy(rows),
+        "waste": waste,
+    }
+    matrix = build_matrix(tables, grid=h.GRID).matrix
+    got = matrix.select("facility_id", "energy_total_mj", "scope2_location_kgco2e",
+                        "waste_total_kg").rows()
+    assert got == [("F1", None, None, 5.0), ("F2", 36.0, pytest.approx(5.0), None)]

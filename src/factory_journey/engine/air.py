@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import collect, exact_sum
+from factory_journey.engine.exprs import beyond_exact_sum, collect, exact_sum
 from factory_journey.engine.quality import quality_aggs, quality_rows
 from factory_journey.engine.refdata import normalise_key
 
@@ -37,7 +37,7 @@ def air_rows(air: pl.LazyFrame, gwp: dict[str, float]) -> pl.LazyFrame:
         emissions.is_null().cast(pl.UInt32).alias("_air_bad"),
         tracked.cast(pl.Float64).alias("_tracked"),
         *quality_rows(monthly=False),
-    )
+    ).with_columns(beyond_exact_sum("_air_bad", ["_refrigerant_kgco2e"]))
 
 
 def air_aggs() -> list[pl.Expr]:

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import exact_sum, is_in_ci, ratio, when_then_zero
+from factory_journey.engine.exprs import (
+    beyond_exact_sum,
+    exact_sum,
+    is_in_ci,
+    ratio,
+    when_then_zero,
+)
 from factory_journey.engine.quality import quality_aggs, quality_rows
 from factory_journey.engine.refdata import EngineReference
 
@@ -108,6 +114,8 @@ def energy_rows(energy: pl.LazyFrame, attributes: pl.DataFrame) -> pl.LazyFrame:
         when_then_zero(thermal & pl.col("is_coal"), mj).alias("_coal_mj"),
         when_then_zero(fossil, mj).alias("_fossil_mj"),
         *quality_rows(),
+    ).with_columns(  # the other parts are the energy or 0
+        beyond_exact_sum("_energy_bad", ["mj", "_production_mj"])
     )
 
 

@@ -21,16 +21,34 @@ def collect(frame: pl.LazyFrame) -> pl.DataFrame:
 #: Fixed-point type of order-independent sums: 9 decimal places of the column's unit.
 _EXACT_SUM_TYPE = pl.Decimal(38, 9)
 
+#: Largest magnitude an exact sum adds [the column's unit]. No quantity here comes near it
+#: (10^20 MJ is a fifth of the world's energy use in a year); beyond it a value is not
+#: computable: its row counts as unconvertible (`beyond_exact_sum`), so its area's totals are
+#: null, and a decimal sum can neither fail nor overflow (38 digits hold 10^9 such rows).
+EXACT_SUM_LIMIT = 1e20
+
 
 def exact_sum(column: str) -> pl.Expr:
     """Sum of a float column that does not depend on row order or threads [column's unit].
 
     Polars adds floats in per-thread partial sums, so a plain float sum can differ in its last
     bits from one run to the next, and the same input would not give byte-identical outputs.
-    A decimal sum is an integer sum: exact, associative, the same every run. Values beyond
-    10^29 (no physical quantity here) cannot be represented and become null, i.e. unknown.
+    A decimal sum is an integer sum: exact, associative, the same every run. A value beyond
+    `EXACT_SUM_LIMIT` (or not a number) is left out here; the area marks its row with
+    `beyond_exact_sum` so that the total is null, not smaller.
     """
-    return pl.col(column).cast(_EXACT_SUM_TYPE, strict=False).sum().cast(pl.Float64)
+    value = pl.col(column)
+    within = pl.when(value.abs() < EXACT_SUM_LIMIT).then(value)
+    return within.cast(_EXACT_SUM_TYPE, strict=False).sum().cast(pl.Float64)
+
+
+def beyond_exact_sum(bad: str, columns: list[str]) -> pl.Expr:
+    """The count `bad` of a row's unconvertible parts, plus 1 when one of `columns` (the
+    parts it adds to exact sums) is beyond `EXACT_SUM_LIMIT` or not a number."""
+    beyond = pl.any_horizontal(
+        [~(pl.col(c).abs() < EXACT_SUM_LIMIT).fill_null(False) for c in columns]
+    )
+    return (pl.col(bad) + beyond.cast(pl.UInt32)).alias(bad)
 
 
 def unknown_if(flag: str, columns: list[str]) -> list[pl.Expr]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.engine.energy import MJ_PER_KWH, RENEWABLE_INSTRUMENTS
-from factory_journey.engine.exprs import exact_sum, is_in_ci, ratio
+from factory_journey.engine.exprs import beyond_exact_sum, exact_sum, is_in_ci, ratio
 from factory_journey.engine.refdata import EngineReference, normalise_key
 
 TJ_PER_MJ = 1e-6
@@ -78,6 +78,8 @@ def ghg_rows(rows: pl.LazyFrame, reference: EngineReference) -> pl.LazyFrame:
     missing = pl.any_horizontal([pl.col(c).is_null() for c in GHG_SUMS])
     return rows.with_columns(
         (pl.col("_energy_bad") + missing.cast(pl.UInt32)).alias("_energy_bad")
+    ).with_columns(  # the residual is the grid electricity or 0
+        beyond_exact_sum("_energy_bad", [c for c in GHG_SUMS if c != "_market_residual_kwh"])
     )
 
 

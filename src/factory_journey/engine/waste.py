@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import exact_sum, ratio, when_then_zero
+from factory_journey.engine.exprs import beyond_exact_sum, exact_sum, ratio, when_then_zero
 from factory_journey.engine.quality import quality_aggs, quality_rows
 
 ROUTES: tuple[str, ...] = (
@@ -40,7 +40,7 @@ def waste_rows(waste: pl.LazyFrame, routes: pl.DataFrame) -> pl.LazyFrame:
         when_then_zero(~hazardous, mass).alias("_nonhazardous"),
         *[when_then_zero(pl.col("_route") == r, mass).alias(f"_route_{r}") for r in ROUTES],
         *quality_rows(),
-    )
+    ).with_columns(beyond_exact_sum("_waste_bad", ["_mass"]))  # every part is the mass or 0
 
 
 #: Waste columns summed per facility-year, and the matrix name of each sum.

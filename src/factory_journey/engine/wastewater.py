@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import exact_sum, ratio, when_then_zero
+from factory_journey.engine.exprs import beyond_exact_sum, exact_sum, ratio, when_then_zero
 from factory_journey.engine.quality import quality_aggs, quality_rows
 
 
@@ -25,6 +25,8 @@ def wastewater_rows(wastewater: pl.LazyFrame) -> pl.LazyFrame:
         when_then_zero(share.is_not_null(), volume * share).alias("_recycled"),
         when_then_zero(share.is_not_null(), volume).alias("_recycled_base"),
         *quality_rows(),
+    ).with_columns(  # the other parts are the volume or 0
+        beyond_exact_sum("_wastewater_bad", ["_volume", "_recycled"])
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import exact_sum, ratio, when_then_zero
+from factory_journey.engine.exprs import beyond_exact_sum, exact_sum, ratio, when_then_zero
 from factory_journey.engine.quality import quality_aggs, quality_rows
 
 L_PER_M3 = 1000.0
@@ -26,7 +26,7 @@ def water_rows(water: pl.LazyFrame) -> pl.LazyFrame:
         when_then_zero(flow == "recycled", volume).alias("_recycled"),
         when_then_zero(flow == "reused", volume).alias("_reused"),
         *quality_rows(),
-    )
+    ).with_columns(beyond_exact_sum("_water_bad", list(WATER_SUMS)))
 
 
 WATER_SUMS: dict[str, str] = {
