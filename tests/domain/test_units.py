@@ -37,3 +37,25 @@ def test_unknown_unit_lists_what_is_accepted():
     with pytest.raises(UnknownUnitError) as caught:
         conversion_factor("barrels of sunshine")
     assert "kwh" in caught.value.accepted
+
+
+def test_every_accepted_spelling_converts_to_its_canonical_unit():
+    """Each alias the reader accepts must convert (an alias pint refuses, such as the former
+    `mcf = 1000*foot**3`, passed validation and then stopped `read_dataset` with a traceback)."""
+    from factory_journey.domain.units import _aliases, conversion_factor
+
+    failures = {}
+    for spelling in _aliases():
+        try:
+            factor = conversion_factor(spelling)
+        except Exception as error:  # collect all, report together
+            failures[spelling] = repr(error)
+            continue
+        assert factor > 0, spelling
+    assert failures == {}
+
+
+def test_mcf_is_a_thousand_cubic_feet():
+    from factory_journey.domain.units import conversion_factor
+
+    assert conversion_factor("Mcf", "m3") == pytest.approx(1000 * 0.3048**3)
