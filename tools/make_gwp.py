@@ -10,7 +10,7 @@ dependency: run this script in a throw-away environment and commit its output.
 Blends (R-404A, R-407A, R-407C, R-410A, R-507A, R-448A, R-449A, R-513A) are computed as the
 mass-fraction-weighted sum of their components' GWPs, the method of the EU F-gas Regulation
 and the GHG Protocol. Gases the package lacks (hydrocarbons, ammonia, HFOs, the fossil/biogenic
-split of methane) are entered by hand below and marked `unverified`.
+split of methane) are entered by hand below; each row says how sure it is (HAND_CERTAINTY).
 """
 
 from __future__ import annotations
@@ -76,6 +76,17 @@ PURE: list[tuple[str, str, str, str, str, str]] = [
     ("r245fa", "HFC-245fa", "R-245fa;R245fa;HFC245fa", "CHF2CH2CF3", "R-245fa", "HFC245fa"),
 ]
 
+# Sources of the values checked by hand (see the report in the gwp.meta.yaml notes).
+_AR6SM = (
+    "AR6 WG1 Table 7.SM.7 as published in chrisroadmap/ar6 "
+    "data_output/7sm/metrics_supplement_cleaned.csv"
+)
+_EU = "the Regulation (EU) 517/2014 Annex IV value (based on IPCC AR4)"
+_HFO_AR5 = (
+    "AR5 <1 per the 2021 ASHRAE Handbook Fundamentals Table 3B (IPCC 2013) as transcribed, "
+    "not read in IPCC AR5"
+)
+
 # Gases not in the package: (key, label, aliases, formula, ASHRAE, AR5, AR6, note)
 BY_HAND: list[tuple[str, str, str, str, str, float, float, str]] = [
     (
@@ -105,8 +116,8 @@ BY_HAND: list[tuple[str, str, str, str, str, float, float, str]] = [
         "C3H8",
         "R-290",
         3.0,
-        3.0,
-        "IPCC AR5/AR6 do not tabulate propane; 3 is the value in common refrigerant tables",
+        0.02,
+        "AR6 0.02 from " + _AR6SM + "; AR5 3 not found in IPCC AR5: 3 is " + _EU,
     ),
     (
         "r600a",
@@ -116,7 +127,8 @@ BY_HAND: list[tuple[str, str, str, str, str, float, float, str]] = [
         "R-600a",
         3.0,
         3.0,
-        "IPCC AR5/AR6 do not tabulate isobutane; 3 is the value in common refrigerant tables",
+        "AR5/AR6 values not found in IPCC tables (AR6 Table 7.SM.7 lists n-butane 0.006 "
+        "but not isobutane); 3 is " + _EU,
     ),
     (
         "r717",
@@ -126,7 +138,8 @@ BY_HAND: list[tuple[str, str, str, str, str, float, float, str]] = [
         "R-717",
         0.0,
         0.0,
-        "ammonia is not a direct greenhouse gas",
+        "not tabulated by IPCC AR5/AR6; 0 is the Regulation (EU) 517/2014 Annex IV value "
+        "for R-717 (text reproduced at gesetze.legal)",
     ),
     (
         "r744",
@@ -136,7 +149,7 @@ BY_HAND: list[tuple[str, str, str, str, str, float, float, str]] = [
         "R-744",
         1.0,
         1.0,
-        "carbon dioxide used as a refrigerant",
+        "carbon dioxide: GWP 1 by definition (reference gas); " + _AR6SM + " gives CO2 1.0",
     ),
     (
         "r1234yf",
@@ -146,7 +159,7 @@ BY_HAND: list[tuple[str, str, str, str, str, float, float, str]] = [
         "R-1234yf",
         1.0,
         0.501,
-        "AR5 gives <1 (1 used, an upper bound); AR6 0.501",
+        "AR5 gives <1 (1 used, an upper bound; " + _HFO_AR5 + "); AR6 0.501 confirmed in " + _AR6SM,
     ),
     (
         "r1234ze",
@@ -156,7 +169,7 @@ BY_HAND: list[tuple[str, str, str, str, str, float, float, str]] = [
         "R-1234ze(E)",
         1.0,
         1.37,
-        "AR5 gives <1 (1 used, an upper bound); AR6 1.37",
+        "AR5 gives <1 (1 used, an upper bound; " + _HFO_AR5 + "); AR6 1.37 confirmed in " + _AR6SM,
     ),
 ]
 
@@ -181,6 +194,56 @@ BLENDS: list[tuple[str, str, str, dict[str, float]]] = [
     ),
     ("r513a", "R-513A", "R513A;Opteon XP10", {"r1234yf": 0.56, "r134a": 0.44}),
 ]
+
+# Rows entered by hand whose values were checked against a named source (the rest stay unverified).
+HAND_CERTAINTY: dict[str, str] = {"r717": "secondary", "r744": "secondary"}
+
+# Where each blend composition was checked. R-410A is given in the project's sourced facts.
+_CP = (
+    "CoolProp/CoolProp dev/mixtures/ASHRAE_predefined_2026.tsv "
+    "(from ashrae.org refrigerant designations)"
+)
+BLEND_CHECK: dict[str, tuple[str, str]] = {
+    "r404a": (
+        "secondary",
+        "mass-weighted sum of component GWPs; ASHRAE 34 composition as in " + _CP,
+    ),
+    "r407a": (
+        "secondary",
+        "mass-weighted sum of component GWPs; ASHRAE 34 composition as in " + _CP,
+    ),
+    "r407c": (
+        "secondary",
+        "mass-weighted sum of component GWPs; ASHRAE 34 composition as in " + _CP,
+    ),
+    "r410a": ("secondary", "mass-weighted sum of component GWPs (ASHRAE 34 composition)"),
+    "r507a": (
+        "secondary",
+        "mass-weighted sum of component GWPs; ASHRAE 34 composition 50/50 as implied by the mole "
+        "fractions in CoolProp/CoolProp dev/mixtures/predefined_mixtures.json",
+    ),
+    "r448a": (
+        "unverified",
+        "mass-weighted sum of component GWPs; ASHRAE 34 composition as in "
+        + _CP
+        + "; AR5 value uses 1 for the HFO components ("
+        + _HFO_AR5
+        + ")",
+    ),
+    "r449a": (
+        "unverified",
+        "mass-weighted sum of component GWPs; ASHRAE 34 composition as in "
+        + _CP
+        + "; AR5 value uses 1 for the HFO components ("
+        + _HFO_AR5
+        + ")",
+    ),
+    "r513a": (
+        "unverified",
+        "mass-weighted sum of component GWPs; ASHRAE 34 composition R-1234yf/134a 56/44 "
+        "(secondary transcriptions); AR5 value uses 1 for R-1234yf (" + _HFO_AR5 + ")",
+    ),
+}
 
 COLUMNS = [
     "key",
@@ -232,7 +295,7 @@ def main() -> None:
                 "gwp100_ar5": _fmt(ar5),
                 "gwp100_ar6": _fmt(ar6),
                 "blend_components": "",
-                "certainty": "unverified",
+                "certainty": HAND_CERTAINTY.get(key, "unverified"),
                 "source": note,
             }
         )
@@ -241,8 +304,7 @@ def main() -> None:
             raise SystemExit(f"{label} fractions do not sum to 1")
         ar5 = sum(values[c][0] * f for c, f in parts.items())
         ar6 = sum(values[c][1] * f for c, f in parts.items())
-        # Only the R-410A composition is given in the project's sourced facts; the other
-        # compositions were entered from ASHRAE 34 from memory.
+        certainty, source = BLEND_CHECK[key]
         rows.append(
             {
                 "key": key,
@@ -253,8 +315,8 @@ def main() -> None:
                 "gwp100_ar5": _fmt(ar5),
                 "gwp100_ar6": _fmt(ar6),
                 "blend_components": ";".join(f"{c}:{f:g}" for c, f in parts.items()),
-                "certainty": "secondary" if key == "r410a" else "unverified",
-                "source": "mass-weighted sum of component GWPs (ASHRAE 34 composition)",
+                "certainty": certainty,
+                "source": source,
             }
         )
     with OUT.open("w", newline="", encoding="utf-8") as handle:
