@@ -9,7 +9,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from factory_journey.cli.output import PROBLEMS_SHOWN, staged_progress
+from factory_journey.cli.output import (
+    METHODOLOGY_HELP,
+    PROBLEMS_SHOWN,
+    print_methodology_problems,
+    staged_progress,
+)
 from factory_journey.services.assessment import (
     STAGES,
     AssessmentRun,
@@ -71,7 +76,7 @@ def register(app: typer.Typer) -> None:
         ),
         out: Path = typer.Option(..., "--out", "-o", help="Folder to write the outputs into."),
         methodology: Path | None = typer.Option(
-            None, "--methodology", help="Methodology YAML replacing the packaged fj-2026.2."
+            None, "--methodology", help=METHODOLOGY_HELP
         ),
         prices: Path | None = typer.Option(
             None,
@@ -85,7 +90,8 @@ def register(app: typer.Typer) -> None:
         """Assess every facility-year of DATASET and write the results to --out.
 
         Writes matrix, opportunities, pathways, measures, trajectory and indicators as
-        .parquet, .csv and .json, plus metadata.json (methodology and reference versions).
+        .parquet, .csv and .json, plus metadata.json (methodology and reference versions);
+        up to 1,000 facility-years also assessment.xlsx, one workbook for a spreadsheet.
         """
         console = Console()
         errors = Console(stderr=True)
@@ -93,9 +99,7 @@ def register(app: typer.Typer) -> None:
             chosen = load_methodology_file(methodology) if methodology else None
             price_table = load_prices_file(prices) if prices else None
         except MethodologyError as error:
-            errors.print("[bold red]The methodology file is not valid:[/]")
-            for message in error.messages:
-                errors.print(f"  • {message}", markup=False, highlight=False)
+            print_methodology_problems(errors, error.messages)
             raise typer.Exit(EXIT_USAGE) from None
         except PriceTableError as error:
             errors.print(f"[bold red]The price file is not valid:[/] {error}", highlight=False)

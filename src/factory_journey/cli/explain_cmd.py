@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from factory_journey.cli.output import METHODOLOGY_HELP, print_methodology_problems
 from factory_journey.services.assessment import (
     AssessmentInputError,
     MethodologyError,
@@ -26,7 +27,7 @@ def register(app: typer.Typer) -> None:
         facility_id: str = typer.Argument(..., help="The facility to explain."),
         year: int | None = typer.Option(None, "--year", help="Reporting year (default: latest)."),
         methodology: Path | None = typer.Option(
-            None, "--methodology", help="Methodology YAML replacing the packaged fj-2026.2."
+            None, "--methodology", help=METHODOLOGY_HELP
         ),
     ) -> None:
         """Explain in plain words the levels, the pathway order and the recommended measures."""
@@ -35,9 +36,7 @@ def register(app: typer.Typer) -> None:
             chosen = load_methodology_file(methodology) if methodology else None
             explanation = explain(dataset, facility_id, year, chosen)
         except MethodologyError as error:
-            errors.print("[bold red]The methodology file is not valid:[/]")
-            for message in error.messages:
-                errors.print(f"  • {message}", markup=False, highlight=False)
+            print_methodology_problems(errors, error.messages)
             raise typer.Exit(EXIT_USAGE) from None
         except AssessmentInputError as error:
             errors.print(f"[bold red]{error}[/]", highlight=False)

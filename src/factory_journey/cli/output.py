@@ -75,3 +75,17 @@ def print_problems(
     if len(errors) > PROBLEMS_SHOWN:
         console.print(f"  … and {len(errors) - PROBLEMS_SHOWN} more.")
     console.print(f"The full list is in {out_dir / 'errors.txt'} (and errors.csv, .json).")
+
+
+#: Help of the `--methodology` option (no version named here: it would go stale).
+METHODOLOGY_HELP = (
+    "Methodology YAML replacing the packaged one (docs/methodology.md; results record which "
+    "version made them)."
+)
+
+
+def print_methodology_problems(console: Console, messages: Sequence[str]) -> None:
+    """Why a methodology file was refused: one located message per line."""
+    console.print("[bold red]The methodology file is not valid:[/]")
+    for message in messages:
+        console.print(f"  • {message}", markup=False, highlight=False)
