@@ -218,9 +218,10 @@ def summarise(matrix: pl.DataFrame, result: AssessmentResult) -> dict[str, Any]:
 
 
 def write_frame(frame: pl.DataFrame, folder: Path, name: str) -> list[str]:
-    """`name`.parquet, .csv and .json (records); Enum/Categorical become text in CSV/JSON."""
+    """`name`.parquet, .csv and .json (records); Enum/Categorical become text in CSV/JSON
+    (`flat_for_text`)."""
     frame.write_parquet(folder / f"{name}.parquet", statistics=False)
-    flat = flat_for_text(frame).with_columns(pl.col(pl.Enum, pl.Categorical).cast(pl.String))
+    flat = flat_for_text(frame)
     flat.write_csv(folder / f"{name}.csv")
     flat.write_json(folder / f"{name}.json")
     return [f"{name}.parquet", f"{name}.csv", f"{name}.json"]

@@ -24,10 +24,13 @@ PROBLEM_COLUMNS = ("severity", "file", "sheet", "row", "column", "value", "accep
 
 
 def flat_for_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Lists joined with `;` and structs as JSON text, for CSV and XLSX."""
+    """Lists joined with `;`, structs as JSON text, Enum and Categorical as plain text: for
+    CSV, JSON and XLSX."""
     columns = []
     for name, dtype in frame.schema.items():
-        if isinstance(dtype, pl.List | pl.Array):
+        if isinstance(dtype, pl.Enum | pl.Categorical):
+            columns.append(pl.col(name).cast(pl.String))
+        elif isinstance(dtype, pl.List | pl.Array):
             columns.append(pl.col(name).cast(pl.List(pl.String)).list.join(";"))
         elif isinstance(dtype, pl.Struct):
             columns.append(pl.col(name).struct.json_encode())
@@ -118,7 +121,7 @@ def write_workbook(path: Path, sheets: dict[str, pl.DataFrame], about: list[tupl
     """One .xlsx workbook: a "Read me" sheet of (item, text) rows, then one sheet per frame.
 
     Sheet names are cut to Excel's 31 characters; header row frozen, columns autofitted, lists
-    and structs as text (see `flat_for_text`), Enum columns as text.
+    structs and Enum columns as text (see `flat_for_text`).
     """
     import xlsxwriter
 
@@ -129,10 +132,8 @@ def write_workbook(path: Path, sheets: dict[str, pl.DataFrame], about: list[tupl
             workbook, worksheet="Read me", autofit=True
         )
         for name, frame in sheets.items():
-            flat = flat_for_text(frame).with_columns(
-                pl.col(pl.Enum, pl.Categorical).cast(pl.String)
+            flat_for_text(frame).write_excel(
+                workbook, worksheet=name[:31], autofit=True, float_precision=6, freeze_panes=(1, 0)
             )
-            flat.write_excel(workbook, worksheet=name[:31], autofit=True, float_precision=6,
-                             freeze_panes=(1, 0))
     finally:
         workbook.close()
