@@ -20,9 +20,7 @@ from typing import Any, Literal
 import polars as pl
 
 from factory_journey.domain.problems import Problem
-from factory_journey.engine.assessment import assess, default_catalogue
-from factory_journey.engine.matrix import build_matrix
-from factory_journey.ingest import read_dataset
+from factory_journey.engine.assessment import default_catalogue
 from factory_journey.reports.context import (
     FacilityNotFoundError,
     ReportData,
@@ -31,6 +29,7 @@ from factory_journey.reports.context import (
 )
 from factory_journey.reports.i18n import LANGUAGES, UnknownLanguageError, translator
 from factory_journey.reports.render import render_html, render_pdf
+from factory_journey.services.assessment import AssessmentInputError, assess_dataset
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import atomic_output_dir, current_umask
 
@@ -49,6 +48,7 @@ __all__ = [
     "load_report_data",
     "render_facility",
     "render_portfolio",
+    "report_data",
     "safe_file_name",
     "translator_for",
     "write_all_reports",
@@ -79,29 +79,39 @@ def translator_for(lang: str) -> None:
 
 def load_report_data(dataset: str | Path) -> ReportData:
     """Read, build the matrix of, and assess a dataset (`pilot` = the bundled pilot data)."""
-    path = resolve_dataset(dataset)
-    if not path.exists():
-        raise ReportInputError(f"The dataset {path} was not found.")
-    imported = read_dataset(path)
-    if not imported.ok:
-        problems = list(imported.problems)
+    try:
+        assessed = assess_dataset(dataset)
+    except AssessmentInputError as error:
+        if not error.problems:  # the dataset was not found
+            raise ReportInputError(str(error)) from None
+        problems = error.problems
         raise ReportInputError(
-            f"{len(problems)} problem(s) in the dataset {path.name}; fix them first "
-            "(`journey matrix` writes a located error report).", problems)
-    built = build_matrix(imported.tables)
-    result = assess(built.matrix, matrix_versions=built.versions)
+            f"{len(problems)} problem(s) in the dataset {resolve_dataset(dataset).name}; fix "
+            "them first (`journey matrix` writes a located error report).", problems) from None
+    result = assessed.result
+    frames = {name: getattr(result, name) for name in ASSESSMENT_FRAMES}
+    return report_data(assessed.matrix, frames, result.versions, assessed.dataset.name)
+
+
+#: The assessment frames a report reads (docs/contracts.md §4).
+ASSESSMENT_FRAMES: tuple[str, ...] = (
+    "opportunities", "pathways", "measures", "trajectory", "indicators"
+)
+
+
+def report_data(matrix: pl.DataFrame, frames: dict[str, pl.DataFrame],
+                versions: dict[str, str], dataset_name: str) -> ReportData:
+    """The report inputs from a matrix and the `ASSESSMENT_FRAMES`, with the programme
+    catalogue's module and measure titles (for a dataset here, a stored snapshot on the
+    platform)."""
     catalogue = default_catalogue()
     return ReportData(
-        matrix=built.matrix,
-        opportunities=result.opportunities,
-        pathways=result.pathways,
-        measures=result.measures,
-        trajectory=result.trajectory,
-        indicators=result.indicators,
-        versions=dict(result.versions),
+        matrix=matrix,
+        **{name: frames[name] for name in ASSESSMENT_FRAMES},
+        versions=dict(versions),
         module_titles={m.key: m.title for m in catalogue.modules},
         measure_titles={m.key: m.title for m in catalogue.measures},
-        dataset_name=path.name,
+        dataset_name=dataset_name,
     )
 
 

@@ -89,10 +89,9 @@ def report_pdf(
     session: Session, actor: Actor, facility_id: str, lang: str = "en", year: int | None = None
 ) -> bytes:
     """The facility report (PDF) of its current snapshot, in `lang` (en, vi, zh, …)."""
-    from factory_journey.engine.assessment import default_catalogue
-    from factory_journey.reports.context import FacilityNotFoundError, ReportData
+    from factory_journey.reports.context import FacilityNotFoundError
     from factory_journey.reports.i18n import UnknownLanguageError, normalise_language
-    from factory_journey.services.reports import render_facility
+    from factory_journey.services.reports import render_facility, report_data
 
     authorise(session, actor, "report.read", facility_id)
     try:
@@ -109,18 +108,8 @@ def report_pdf(
     frames = snapshot_frames(session, ref)
     row = session.get(AssessmentSnapshot, ref.id)
     assert row is not None
-    catalogue = default_catalogue()
-    data = ReportData(
-        matrix=frames["matrix"],
-        opportunities=frames["opportunities"],
-        pathways=frames["pathways"],
-        measures=frames["measures"],
-        trajectory=frames["trajectory"],
-        indicators=frames["indicators"],
-        versions=dict(row.result.get("versions", {})),
-        module_titles={m.key: m.title for m in catalogue.modules},
-        measure_titles={m.key: m.title for m in catalogue.measures},
-        dataset_name=f"snapshot {ref.id}",
+    data = report_data(
+        frames["matrix"], frames, row.result.get("versions", {}), f"snapshot {ref.id}"
     )
     try:
         body = render_facility(data, facility_id, lang, "pdf", year=year)
