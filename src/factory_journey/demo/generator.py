@@ -18,9 +18,11 @@ import polars as pl
 
 from factory_journey.demo import params as P
 from factory_journey.demo._util import take
+from factory_journey.demo.energy import _energy
 from factory_journey.demo.practices import _chemicals, _ems, _programmes, _zdhc
 from factory_journey.demo.profiles_table import _profiles
-from factory_journey.demo.resource_use import _air, _energy, _waste, _wastewater, _water
+from factory_journey.demo.waste_air import _air, _waste
+from factory_journey.demo.water import _wastewater, _water
 from factory_journey.demo.world import _build_world
 
 #: Above this many facilities the quantity tables hold annual rows (month empty) unless
