@@ -18,7 +18,6 @@ import polars as pl
 
 from factory_journey.domain import fem_enums
 from factory_journey.domain.factory_type import journey_factory_type_expr
-from factory_journey.domain.os_hub_id import OsHubIdError, parse_os_hub_id
 from factory_journey.domain.problems import Severity
 from factory_journey.domain.profile import (
     COUNTRY_ACCEPTED,
@@ -30,16 +29,24 @@ from factory_journey.domain.profile import (
 from factory_journey.domain.profile_rules import (
     RuleCheck,
     accepted_text,
-    os_hub_id_normalised_expr,
-    os_hub_id_valid_expr,
     profile_rule_checks,
 )
 from factory_journey.domain.tables import Column
-from factory_journey.domain.units import UnknownUnitError, conversion_factor, unit_dimension
+from factory_journey.domain.units import conversion_factor
 from factory_journey.ingest import parse
 from factory_journey.ingest.cells import parse_list
 from factory_journey.ingest.formats import ROW
 from factory_journey.ingest.problem_log import ProblemLog, Source
+from factory_journey.ingest.profile_cells import (
+    by_distinct,
+    choices,
+    enum_accepted,
+    numbers,
+    os_hub_ids,
+    parsed_by_distinct,
+    range_accepted,
+    unit_problem,
+)
 
 PROGRAMMES = "sipindustryprograms_programmes"
 _BY_HEADER: dict[str, str] = {c.name.lower(): c.name for c in PROFILES.columns}
@@ -54,109 +61,6 @@ _DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
 _RAW = "\x1fraw"
 _OK = "\x1fok"
 _FIRST = "\x1ffirst"
-
-
-# ---------------------------------------------------------------- per-distinct helpers
-
-
-def _by_distinct(
-    frame: pl.DataFrame, values: pl.Expr, fn: Callable[[str], Any], dtype: Any
-) -> pl.Expr:
-    """`fn` applied once per distinct value of `values` (an expression on `frame`), as an
-    expression mapping `values`; null gives null."""
-    distinct = frame.select(values.unique().drop_nulls()).to_series().to_list()
-    mapped = [fn(value) for value in distinct]
-    return values.replace_strict(distinct, mapped, default=None, return_dtype=dtype)
-
-
-def _parsed_by_distinct(frame: pl.DataFrame, raw: pl.Expr, parsed: pl.Expr) -> pl.Expr:
-    """`parsed` (a polars parser of a column `value`) evaluated once per distinct value of
-    `raw` and mapped onto the rows: the same parser, a fraction of the work on a
-    low-cardinality column (yes/no)."""
-    distinct = frame.select(raw.unique().drop_nulls().alias("value"))
-    results = distinct.select(parsed.alias("parsed")).to_series()
-    return raw.replace_strict(distinct["value"], results, default=None,
-                              return_dtype=results.dtype)
-
-
-def _os_hub_ids(frame: pl.DataFrame, raw: pl.Expr) -> pl.Expr:
-    """Each distinct OS Hub ID checked once: normalised `id`, `ok` by the polars check
-    character, and `why` it fails in the parser's words (failing IDs only)."""
-    distinct = frame.select(raw.unique().drop_nulls().alias("value")).with_columns(
-        os_hub_id_normalised_expr(pl.col("value")).alias("id"))
-    distinct = distinct.with_columns(os_hub_id_valid_expr(pl.col("id")).alias("ok"))
-    failing = distinct.filter(~pl.col("ok"))["value"].to_list()
-    distinct = distinct.with_columns(pl.col("value").replace_strict(
-        failing, [_osh(v)[1] for v in failing], default=None, return_dtype=pl.String
-    ).alias("why"))
-    results = distinct.select(pl.struct("id", "ok", "why")).to_series()
-    return raw.replace_strict(distinct["value"], results, default=None,
-                              return_dtype=results.dtype)
-
-
-def _choices(value: str, enum: str | tuple[str, ...]) -> tuple[list[str], str | None]:
-    """Keys of a `;`-separated answer (first unknown item, if any)."""
-    keys: list[str] = []
-    for item in parse_list(value):
-        key = _resolve(item, enum)
-        if key is None:
-            return [], item
-        if key not in keys:
-            keys.append(key)
-    return keys, None
-
-
-def _resolve(value: str, enum: str | tuple[str, ...]) -> str | None:
-    if isinstance(enum, tuple):
-        folded = fem_enums.fold(value)
-        return next((choice for choice in enum if fem_enums.fold(choice) == folded), None)
-    return fem_enums.enumeration(enum).resolve(value)
-
-
-def _enum_accepted(enum: str | tuple[str, ...]) -> str:
-    return ", ".join(enum) if isinstance(enum, tuple) else fem_enums.enumeration(enum).accepted()
-
-
-def _osh(value: str) -> tuple[str | None, str | None]:
-    try:
-        return parse_os_hub_id(value).value, None
-    except OsHubIdError as error:
-        return None, error.message
-
-
-def _unit_problem(unit: str, key: str) -> str | None:
-    """Why `unit` cannot measure the volume of facility type `key` (None when it can)."""
-    info = fem_enums.facility_types()[key]
-    try:
-        dimension: str | None = unit_dimension(unit)
-    except UnknownUnitError:
-        dimension = None
-    if dimension == unit_dimension(info.production_unit):
-        return None
-    what = "unknown unit" if dimension is None else f"a {dimension} unit"
-    return f"{what} {unit!r} for the {info.label} volume, which is in {info.production_unit}"
-
-
-def _numbers(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Series:
-    """The numbers of a raw column: a plain cast, and `parse.number` (thousands commas, …)
-    only when some cell needs it."""
-    if dtype != pl.String:
-        return frame.select(parse.number(name, dtype)).to_series()
-    plain = frame.select(pl.col(name).cast(pl.Float64, strict=False).alias(name)).to_series()
-    unread = frame.select((pl.col(name).is_not_null() & plain.is_null()).any()).item()
-    finite = plain.is_finite().fill_null(True).all()
-    if unread or not finite:
-        return frame.select(parse.number(name, dtype)).to_series()
-    return plain
-
-
-def _range_accepted(column: Column) -> str:
-    low, high = column.minimum, column.maximum
-    if low is not None and high is not None:
-        return f"a number from {low:g} to {high:g}"
-    if low is not None:
-        return f"a number ≥ {low:g}"
-    return f"a number ≤ {high:g}"
 
 
 # ---------------------------------------------------------------- the validator
@@ -181,7 +85,7 @@ class _Plan:
 
     def distinct(self, frame: pl.DataFrame, text: pl.Expr, fn: Callable[[str], Any],
                  dtype: Any) -> pl.Expr:
-        return self.once(_by_distinct(frame, text, fn, dtype))
+        return self.once(by_distinct(frame, text, fn, dtype))
 
     def check(self, bad: pl.Expr, column: str, message: pl.Expr | str, code: str,
               accepted: str, summary: str | None = None) -> None:
@@ -206,7 +110,7 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
     elif name in _OSH_COLUMNS:
         # The check character in polars for all IDs; the parser words what is wrong with
         # the few distinct IDs that fail.
-        checked = plan.once(_os_hub_ids(frame, raw))
+        checked = plan.once(os_hub_ids(frame, raw))
         normalised = checked.struct.field("id")
         ok = checked.struct.field("ok").fill_null(False)
         why = checked.struct.field("why")
@@ -220,7 +124,7 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
             plan.typed.append(pl.when(keys.list.len() > 0).then(keys).alias(name))
             return
         parsed = plan.distinct(
-            frame, raw, lambda v: dict(zip(("keys", "bad"), _choices(v, enum), strict=True)),
+            frame, raw, lambda v: dict(zip(("keys", "bad"), choices(v, enum), strict=True)),
             pl.Struct({"keys": pl.List(pl.String), "bad": pl.String}))
         keys, bad = parsed.struct.field("keys"), parsed.struct.field("bad")
         if column.type == "list":
@@ -229,11 +133,11 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
         else:
             plan.typed.append(keys.list.first().alias(name))
             message = pl.lit("unknown value", pl.String)
-        plan.check(bad.is_not_null(), name, message, "invalid_cell", _enum_accepted(enum),
+        plan.check(bad.is_not_null(), name, message, "invalid_cell", enum_accepted(enum),
                    summary="unknown value")
         plan.typed.append(bad.is_null().alias(name + _OK))
     elif column.type in ("float", "int"):
-        number = plan.once(pl.lit(_numbers(frame, name + _RAW, dtype)))
+        number = plan.once(pl.lit(numbers(frame, name + _RAW, dtype)))
         value = number if column.type == "float" else (
             pl.when(number == number.floor()).then(number).cast(pl.Int64, strict=False))
         not_number = (pl.when(raw.str.contains(_DECIMAL_COMMA))
@@ -254,11 +158,11 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
                 .otherwise(pl.lit("out of range")), pl.lit(": "), raw)
             out = (low | high).fill_null(False)
             plan.check(out, name, message, "invalid_cell",
-                       _range_accepted(column), summary="out of range")
+                       range_accepted(column), summary="out of range")
             in_range = ~out
         plan.typed.append(pl.when(in_range).then(value).alias(name))
     elif column.type == "bool":
-        value = plan.once(_parsed_by_distinct(frame, raw, parse.yes_no("value", dtype)))
+        value = plan.once(parsed_by_distinct(frame, raw, parse.yes_no("value", dtype)))
         plan.typed.append(value.alias(name))
         plan.check(given & value.is_null(), name, "not a yes/no answer", "invalid_cell",
                    "yes or no (also true/false, 1/0, y/n)")
@@ -296,12 +200,12 @@ def _volume_plan(frame: pl.DataFrame, plan: _Plan) -> list[pl.Expr]:
         unit = pl.col(unit_name + _RAW).fill_null(pl.lit(info.production_unit))
         given = pl.col(quantity + _RAW).is_not_null()
         def problem(u: str, k: str = key) -> str | None:
-            return _unit_problem(u, k)
+            return unit_problem(u, k)
 
         why = plan.distinct(frame, unit, problem, pl.String)
 
         def factor(u: str, k: str = key) -> float | None:
-            if _unit_problem(u, k) is not None:
+            if unit_problem(u, k) is not None:
                 return None
             return conversion_factor(u, fem_enums.facility_types()[k].production_unit)
 
@@ -479,7 +383,7 @@ def _canonical(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
           if c.type == "list"),
         pl.col("verification_status").fill_null("self-reported"),
         pl.col("sitecountry").alias("country_iso2"),
-        _by_distinct(frame, pl.col("sitecountry"),
+        by_distinct(frame, pl.col("sitecountry"),
                      lambda v: getattr(country(v), "iso3", None), pl.String)
         .alias("country_iso3"),
         types.alias("facility_types"),
