@@ -20,7 +20,6 @@ Times are wall-clock on whatever else the machine is doing; the load average is 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -31,7 +30,7 @@ import time
 from pathlib import Path
 
 import polars as pl
-from bench_data import peak_rss_mb, prepared_dataset
+from bench_data import dataset_parser, peak_rss_mb, prepared_dataset
 
 
 def _tile(matrix: pl.DataFrame, times: int) -> pl.DataFrame:
@@ -109,10 +108,7 @@ def _measure(folder: Path, repeat: int, write: Path | None, tile: int) -> dict[s
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--facility-years", type=int, default=1_000_000)
-    parser.add_argument("--years", type=int, default=3, help="reporting years per facility")
-    parser.add_argument("--seed", type=int, default=7)
+    parser = dataset_parser(__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="runs of the one-facility case")
     parser.add_argument(
         "--workdir",
@@ -126,7 +122,6 @@ def main() -> None:
     parser.add_argument(
         "--tile", type=int, default=1, help="assess the matrix repeated K times (see above)"
     )
-    parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.measure is not None:

@@ -3,6 +3,7 @@ peak resident memory of a process."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import resource
@@ -41,3 +42,14 @@ def prepared_dataset(folder: Path, facility_years: int, years: int, seed: int) -
     info_file.write_text(json.dumps(info, indent=1))
     print(f"dataset: generated in {info['seconds']:.1f} s (not timed), written to {folder}")
     return info
+
+
+def dataset_parser(description: str) -> argparse.ArgumentParser:
+    """An argument parser with the options every dataset benchmark shares: the dataset's size
+    (--facility-years, --years, --seed) and the hidden --measure of the timed child process."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--facility-years", type=int, default=1_000_000)
+    parser.add_argument("--years", type=int, default=3, help="reporting years per facility")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
+    return parser

@@ -18,7 +18,6 @@ load average at start and end is printed too.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -28,7 +27,7 @@ import time
 from pathlib import Path
 
 import polars as pl
-from bench_data import peak_rss_mb, prepared_dataset
+from bench_data import dataset_parser, peak_rss_mb, prepared_dataset
 
 
 def _measure(folder: Path, with_provenance: bool, also_provenance: bool,
@@ -93,10 +92,7 @@ def _measure(folder: Path, with_provenance: bool, also_provenance: bool,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--facility-years", type=int, default=1_000_000)
-    parser.add_argument("--years", type=int, default=3, help="reporting years per facility")
-    parser.add_argument("--seed", type=int, default=7)
+    parser = dataset_parser(__doc__.splitlines()[0])
     parser.add_argument("--workdir", type=Path, default=None,
                         help="folder for the Parquet dataset (default: a temp folder)")
     parser.add_argument("--with-provenance", action="store_true",
@@ -108,7 +104,6 @@ def main() -> None:
                              "ingest (<workdir>/ingested/*.parquet), to time the engine alone")
     parser.add_argument("--repeat", type=int, default=1,
                         help="build the matrix this many times in the child (first = cold)")
-    parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.measure is not None:

@@ -15,7 +15,6 @@ Times are wall-clock on whatever else the machine is doing; the load average is 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import resource
@@ -26,7 +25,7 @@ import time
 from pathlib import Path
 
 import polars as pl
-from bench_data import peak_rss_mb, prepared_dataset
+from bench_data import dataset_parser, peak_rss_mb, prepared_dataset
 
 
 def _measure(folder: Path, workers: int | None) -> dict[str, object]:
@@ -79,16 +78,12 @@ def _as_csv(parquet: Path, facility_years: int) -> Path:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--facility-years", type=int, default=1_000_000)
-    parser.add_argument("--years", type=int, default=3, help="reporting years per facility")
-    parser.add_argument("--seed", type=int, default=7)
+    parser = dataset_parser(__doc__.splitlines()[0])
     parser.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     parser.add_argument("--workers", type=int, default=None,
                         help="tables checked side by side (default: one per core, at most 4)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="folder of the Parquet dataset (default: the one bench_matrix uses)")
-    parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.measure is not None:
