@@ -8,10 +8,13 @@ is joined back, so its cost does not grow with the number of facility-years.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from typing import Any
+
 import polars as pl
 
 from factory_journey.engine.assessment.methodology import Methodology
-from factory_journey.engine.assessment.plan import cached
 
 KEY_COLUMNS: tuple[str, ...] = ("_ftype", "_basis", "country_iso2", "un_subregion", "un_region")
 
@@ -42,15 +45,29 @@ def resolve_absolute(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFr
     if combos.height > _MEMO_MAX_COMBOS:
         return _resolve(combos, methodology)
     # One facility (the platform, `journey explain`) has one or two combinations: the cross
-    # join and pivots cost more than its whole assessment otherwise, so keep their results.
-    key = tuple(sorted(combos.rows(), key=repr))
-    return cached(
-        f"absolute:{key!r}", (methodology,), frozenset(), lambda: _resolve(combos, methodology)
-    )
+    # join and pivots cost more than its whole assessment otherwise, so keep their results —
+    # in a bounded memo of their own, not the expression cache (`plan.cached`), which a
+    # platform's many countries and types would otherwise flush.
+    key = (id(methodology), tuple(sorted(combos.rows(), key=repr)))
+    with _MEMO_LOCK:  # the platform assesses in several threads
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0] is methodology:  # ids can be reused once gone
+            _MEMO.move_to_end(key)
+            return hit[1]
+    resolved = _resolve(combos, methodology)
+    with _MEMO_LOCK:
+        _MEMO[key] = (methodology, resolved)
+        while len(_MEMO) > _MEMO_MAX_ENTRIES:
+            _MEMO.popitem(last=False)
+    return resolved
 
 
-#: Up to this many distinct key combinations, resolutions are remembered (see `cached`).
+#: Up to this many distinct key combinations in a frame, resolutions are remembered.
 _MEMO_MAX_COMBOS = 16
+#: Remembered resolutions, least recently used dropped first.
+_MEMO_MAX_ENTRIES = 256
+_MEMO_LOCK = threading.Lock()
+_MEMO: OrderedDict[tuple[int, tuple[Any, ...]], tuple[Methodology, pl.DataFrame]] = OrderedDict()
 
 
 def _resolve(combos: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
