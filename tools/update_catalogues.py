@@ -62,11 +62,21 @@ def merged(lang_dir: str, pot: Catalog) -> Catalog:
     return catalog
 
 
-def _without_date(content: bytes) -> bytes:
-    """The catalogue without its creation date, which changes on every extraction."""
-    return b"\n".join(
-        line for line in content.splitlines() if not line.startswith(b'"POT-Creation-Date')
-    )
+def _messages(content: bytes) -> list[tuple[object, ...]]:
+    """What a catalogue says: each message, its translation, flags and comments, in order.
+
+    Headers are left out on purpose: `Generated-By` names the Babel release and
+    `POT-Creation-Date` the moment of extraction, so comparing them would fail the check on
+    every new Babel release or every run, with no message changed.
+    """
+    if not content:
+        return []
+    catalog = read_po(io.BytesIO(content))
+    return [
+        (m.id, m.string, sorted(m.flags), list(m.auto_comments), list(m.user_comments))
+        for m in catalog
+        if m.id
+    ]
 
 
 def main(check: bool = False) -> int:
@@ -77,7 +87,7 @@ def main(check: bool = False) -> int:
         targets[LOCALES / lang_dir / "LC_MESSAGES" / "reports.po"] = po_text(merged(lang_dir, pot))
     for path, content in targets.items():
         old = path.read_bytes() if path.exists() else b""
-        if _without_date(old) != _without_date(content):
+        if _messages(old) != _messages(content):
             stale.append(path)
             if not check:
                 path.parent.mkdir(parents=True, exist_ok=True)
