@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import polars as pl
 import pytest
 from openpyxl import load_workbook
 
+import factory_journey
 from factory_journey.services.report_files import write_table
 from factory_journey.services.spreadsheet_safety import (
     FORMULA_TRIGGERS,
@@ -121,3 +123,21 @@ def test_tables_are_written_again_byte_for_byte(tmp_path: Path):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
     # Parquet keeps the typed data as it came: it is not a spreadsheet
     assert pl.read_parquet(tmp_path / "one" / "t.parquet")["name"].to_list()[0] == "=1+1"
+
+
+#: Writers of CSV or XLSX allowed outside spreadsheet_safety.py, and why.
+OWN_TEXT_ONLY = {
+    "ingest/profile_template.py": "headers and our own guidance only "
+                                  "(tests/cli/test_export_formulas.py reads it back)",
+}
+WRITER = re.compile(r"\.write_csv\(|\.write_excel\(|\bWorkbook\(|csv\.writer\(|\.sink_csv\(")
+
+
+def test_no_writer_goes_around_the_safety_module():
+    package = Path(factory_journey.__file__).parent
+    found = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if WRITER.search(path.read_text(encoding="utf-8"))
+    }
+    assert found == {"services/spreadsheet_safety.py", *OWN_TEXT_ONLY}
