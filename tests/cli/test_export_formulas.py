@@ -11,6 +11,7 @@ a change here) is read back cell by cell.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -120,3 +121,16 @@ def test_parquet_and_json_keep_the_text_as_it_came(outputs: Path):
             (outputs / "assess" / "matrix.json").read_text(encoding="utf-8"))],
     ):
         assert PAYLOADS[0] in names and "-5" in names
+
+
+def test_every_timestamp_the_cli_writes_is_utc_with_z(outputs: Path):
+    moment = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d[^\"<\s]*")
+    found = {
+        str(path.relative_to(outputs)): moment.findall(path.read_text(encoding="utf-8"))
+        for path in sorted(outputs.rglob("*"))
+        if path.suffix in (".json", ".html", ".txt")
+    }
+    stamps = [(name, text) for name, texts in found.items() for text in texts]
+    assert {"matrix/metadata.json", "evaluate/evaluation.json", "evaluate/evaluation.html"} <= {
+        name for name, _ in stamps}
+    assert [s for s in stamps if not re.fullmatch(r"\S+T\d\d:\d\d:\d\dZ", s[1])] == []
