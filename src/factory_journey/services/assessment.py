@@ -34,6 +34,7 @@ from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import atomic_output_dir
 from factory_journey.services.report_files import flat_for_text, write_workbook
 from factory_journey.services.run_outcome import RunOutcome, input_problems, refused
+from factory_journey.services.spreadsheet_safety import write_csv
 
 __all__ = [
     "STAGES",
@@ -219,10 +220,10 @@ def summarise(matrix: pl.DataFrame, result: AssessmentResult) -> dict[str, Any]:
 
 def write_frame(frame: pl.DataFrame, folder: Path, name: str) -> list[str]:
     """`name`.parquet, .csv and .json (records); Enum/Categorical become text in CSV/JSON
-    (`flat_for_text`)."""
+    (`flat_for_text`); CSV text cells are neutralised against formulas (`write_csv`)."""
     frame.write_parquet(folder / f"{name}.parquet", statistics=False)
     flat = flat_for_text(frame)
-    flat.write_csv(folder / f"{name}.csv")
+    write_csv(flat, folder / f"{name}.csv")
     flat.write_json(folder / f"{name}.json")
     return [f"{name}.parquet", f"{name}.csv", f"{name}.json"]
 

@@ -25,6 +25,7 @@ from factory_journey.demo import (
     iter_dataset,
 )
 from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir
+from factory_journey.services.spreadsheet_safety import open_workbook, write_csv, write_sheet
 
 Format = Literal["csv", "parquet", "xlsx", "json"]
 FORMATS: tuple[str, ...] = ("csv", "parquet", "xlsx", "json")
@@ -58,7 +59,7 @@ def _write_tables(tables: dict[str, pl.DataFrame], folder: Path, fmt: str,
         for name in ordered:
             path = folder / f"{name}.{fmt}"
             if fmt == "csv":
-                tables[name].write_csv(path)
+                write_csv(tables[name], path, dataset=True)
             else:
                 # No column statistics: they cost a third of the writing time on text
                 # columns and a reader of a whole dataset gains nothing from them.
@@ -73,13 +74,11 @@ def _write_tables(tables: dict[str, pl.DataFrame], folder: Path, fmt: str,
                 f"a spreadsheet sheet holds at most {EXCEL_MAX_ROWS:,} rows; table(s) "
                 f"{', '.join(too_big)} are larger: use --format csv or parquet"
             )
-        import xlsxwriter
-
         path = folder / "dataset.xlsx"
-        with xlsxwriter.Workbook(str(path)) as workbook:
+        with open_workbook(path) as workbook:
             for name in ordered:
-                tables[name].write_excel(workbook=workbook, worksheet=name, autofit=False,
-                                         table_style=None, dtype_formats={pl.Date: "yyyy-mm-dd"})
+                write_sheet(workbook, tables[name], name, keep_numbers=True, autofit=False,
+                            table_style=None, dtype_formats={pl.Date: "yyyy-mm-dd"})
                 if on_table:
                     on_table(name)
         names.append(path.name)

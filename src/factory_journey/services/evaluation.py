@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import polars as pl
 
 from factory_journey import __version__
 from factory_journey.domain.problems import Problem, Severity
+from factory_journey.domain.timestamps import now_iso_utc
 from factory_journey.engine.evaluation import (
     INSIGHT_AREAS,
     Cohort,
@@ -39,6 +39,7 @@ from factory_journey.reports.render import render_html, render_pdf
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir, check_target
 from factory_journey.services.run_outcome import RunOutcome, input_problems
+from factory_journey.services.spreadsheet_safety import write_csv
 
 #: `progress(stage, done, total)`; stages in order: read, validate, build, evaluate, write.
 Progress = Callable[[str, int, int], None]
@@ -239,7 +240,7 @@ def evaluate_dataset(
     with atomic_output_dir(out, force) as staging:
         written: list[str] = []
         for done, (name, frame) in enumerate(tables.items(), start=1):
-            frame.write_csv(staging / f"{name}.csv")
+            write_csv(frame, staging / f"{name}.csv")
             written.append(f"{name}.csv")
             report("write", done, steps)
         document = evaluation_document(result, dataset, built.versions, problems)
@@ -281,7 +282,7 @@ def evaluation_document(
     rules_file = f"evaluation/{rules.name}.yaml"
     tables = result.tables()
     return {
-        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_utc": now_iso_utc(),
         "package": {"name": "factory-journey", "version": __version__},
         "dataset": {"name": dataset.name, "path": str(dataset.resolve())},
         "request": {

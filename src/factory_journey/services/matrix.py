@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import polars as pl
 from factory_journey import __version__
 from factory_journey.demo import pilot_dataset_path
 from factory_journey.domain.problems import Problem, Severity
+from factory_journey.domain.timestamps import now_iso_utc
 from factory_journey.ingest import ImportResult, read_dataset
 from factory_journey.services.output_dir import atomic_output_dir
 from factory_journey.services.report_files import write_table
@@ -202,7 +202,7 @@ def _metadata(
     from factory_journey.reference import versions as reference_versions
 
     return {
-        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_utc": now_iso_utc(),
         "package": {"name": "factory-journey", "version": __version__},
         "dataset": {"name": dataset.name, "path": str(dataset.resolve())},
         "input_files": [f.to_dict() for f in imported.files],

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from factory_journey.domain.problems import Problem, Severity
+from factory_journey.services.spreadsheet_safety import open_workbook, write_csv, write_sheet
 
 #: Above this many rows a table is not also written as an .xlsx workbook.
 XLSX_MAX_ROWS = 10_000
@@ -43,17 +43,19 @@ def write_table(frame: pl.DataFrame, folder: Path, name: str, *, parquet_only: b
                 ) -> list[str]:
     """Write `name`.parquet and, unless `parquet_only`, `name`.csv and (when small) .xlsx.
 
-    Returns the file names written."""
+    CSV and XLSX text cells are neutralised against formulas (`spreadsheet_safety`); the
+    Parquet file keeps the typed data as it is. Returns the file names written."""
     written = [f"{name}.parquet"]
     frame.write_parquet(folder / f"{name}.parquet")
     if parquet_only:
         return written
     flat = flat_for_text(frame)
-    flat.write_csv(folder / f"{name}.csv")
+    write_csv(flat, folder / f"{name}.csv")
     written.append(f"{name}.csv")
     if frame.height <= XLSX_MAX_ROWS:
-        flat.write_excel(folder / f"{name}.xlsx", worksheet=name[:31], autofit=True,
-                         float_precision=6, freeze_panes=(1, 0))
+        with open_workbook(folder / f"{name}.xlsx") as workbook:
+            write_sheet(workbook, flat, name, autofit=True, float_precision=6,
+                        freeze_panes=(1, 0))
         written.append(f"{name}.xlsx")
     return written
 
@@ -84,7 +86,7 @@ def write_error_report(
     first problems in plain lines). Returns the file names written."""
     errors = [p for p in problems if p.severity is Severity.ERROR]
     warnings = [p for p in problems if p.severity is Severity.WARNING]
-    problems_frame(problems).write_csv(folder / "errors.csv")
+    write_csv(problems_frame(problems), folder / "errors.csv")
     document = {
         "dataset": dataset,
         "errors": len(errors),
@@ -111,29 +113,17 @@ def write_error_report(
     return ["errors.csv", "errors.json", "errors.txt"]
 
 
-#: Fixed document date of generated workbooks, so that the same results give the same bytes
-#: (the run's date is in metadata.json).
-WORKBOOK_DATE = datetime(2026, 1, 1, tzinfo=UTC)
-
-
 def write_workbook(path: Path, sheets: dict[str, pl.DataFrame], about: list[tuple[str, str]]
                    ) -> None:
     """One .xlsx workbook: a "Read me" sheet of (item, text) rows, then one sheet per frame.
 
     Sheet names are cut to Excel's 31 characters; header row frozen, columns autofitted, lists
-    structs and Enum columns as text (see `flat_for_text`).
+    structs and Enum columns as text (see `flat_for_text`); text cells neutralised against
+    formulas (`spreadsheet_safety`).
     """
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(str(path))
-    try:
-        workbook.set_properties({"created": WORKBOOK_DATE, "title": path.stem})
-        pl.DataFrame(about, schema=["item", "text"], orient="row").write_excel(
-            workbook, worksheet="Read me", autofit=True
-        )
+    with open_workbook(path) as workbook:
+        write_sheet(workbook, pl.DataFrame(about, schema=["item", "text"], orient="row"),
+                    "Read me", autofit=True)
         for name, frame in sheets.items():
-            flat_for_text(frame).write_excel(
-                workbook, worksheet=name[:31], autofit=True, float_precision=6, freeze_panes=(1, 0)
-            )
-    finally:
-        workbook.close()
+            write_sheet(workbook, flat_for_text(frame), name, autofit=True, float_precision=6,
+                        freeze_panes=(1, 0))

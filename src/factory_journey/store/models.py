@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -19,6 +18,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Every `DateTime(timezone=True)` column below stores UTC and gives back an aware UTC
+# datetime on every database (SQLite keeps no zone): see store/utc_datetime.py.
+from factory_journey.store.utc_datetime import UtcDateTime as DateTime
 
 #: Kinds of organisation and what they do on the platform.
 ORGANISATION_KINDS = ("factory_group", "brand", "programme", "park_operator", "verifier")

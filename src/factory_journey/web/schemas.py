@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
+
+from factory_journey.domain.timestamps import as_utc, iso_utc
 
 #: Largest id a database integer column holds (PostgreSQL `integer`).
 MAX_DB_INT = 2_147_483_647
@@ -13,6 +22,15 @@ MAX_DB_INT = 2_147_483_647
 LINE = r"^[^\x00-\x1f\x7f]*$"
 #: Free text: any characters but NUL.
 NO_NUL = r"^[^\x00]*$"
+
+#: A moment in a response: aware UTC (a naive value from SQLite is UTC), written in ISO 8601
+#: with `Z` (`2026-12-06T23:30:00Z`), the same form as the CLI's files (`iso_utc`).
+UtcDatetime = Annotated[
+    datetime,
+    AfterValidator(as_utc),
+    PlainSerializer(iso_utc, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
+]
 
 
 class SignIn(BaseModel):
@@ -51,8 +69,8 @@ class JobPublic(BaseModel):
     stage: str
     progress: float
     problems: list[dict[str, Any]]
-    created_at: datetime
-    finished_at: datetime | None
+    created_at: UtcDatetime
+    finished_at: UtcDatetime | None
 
 
 class SubmissionPublic(BaseModel):
@@ -62,7 +80,7 @@ class SubmissionPublic(BaseModel):
     year: int
     version: int
     upload_id: int | None
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class GrantCreate(BaseModel):
@@ -76,8 +94,8 @@ class GrantPublic(BaseModel):
     facility_id: str
     grantee_organisation_id: int
     scope: str
-    created_at: datetime
-    revoked_at: datetime | None
+    created_at: UtcDatetime
+    revoked_at: UtcDatetime | None
 
 
 class VerificationCreate(BaseModel):
@@ -96,7 +114,7 @@ class VerificationPublic(BaseModel):
     subject: str
     status: str
     evidence_id: int | None
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class EvidencePublic(BaseModel):
@@ -109,7 +127,7 @@ class EvidencePublic(BaseModel):
     content_type: str
     size_bytes: int
     sha256: str
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class OrganisationPublic(BaseModel):
@@ -122,7 +140,7 @@ class OrganisationPublic(BaseModel):
 class SnapshotPublic(BaseModel):
     facility_id: str
     snapshot_id: int
-    computed_at: datetime
+    computed_at: UtcDatetime
     inputs_key: str = Field(
         description="SHA-256 of submission ids and methodology/reference versions"
     )

@@ -28,6 +28,7 @@ import polars as pl
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from factory_journey.domain.timestamps import iso_utc
 from factory_journey.services.platform.access import authorise, check
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
@@ -300,7 +301,7 @@ def _body(session: Session, ref: SnapshotRef, view: str, parts: tuple[str, ...])
     document = {
         "facility_id": ref.facility_id,
         "snapshot_id": ref.id,
-        "computed_at": ref.created_at.isoformat(),
+        "computed_at": iso_utc(ref.created_at),
         "inputs_key": ref.inputs_key,
         "submission_ids": ref.submission_ids,
         "methodology_version": ref.methodology_version,
