@@ -4,9 +4,10 @@ PDF read them in `portfolio.py`).
 The platform runs the same engine as the command line (`engine.matrix.build_matrix`, then
 `engine.assessment.assess`) over the latest submission version of every year of one facility.
 The outcome is stored as an `AssessmentSnapshot` keyed by its inputs: the submission ids, the
-methodology version and the reference-data versions. A read whose inputs have not changed is a
-lookup; a correction or a change of factors makes a new snapshot, and the old ones stay as
-they were.
+methodology version, the reference-data versions and the facility's latest verification
+record (a verifier's record changes the rows' statuses, so the verified shares). A read
+whose inputs have not changed is a lookup; a correction, a verification or a change of
+factors makes a new snapshot, and the old ones stay as they were.
 
 A facility is assessed on its own data only: peer thresholds (which need a group of comparable
 facilities) fall back to the methodology's absolute thresholds, so a result never depends on
@@ -32,10 +33,15 @@ from factory_journey.services.platform.access import authorise, check
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.imports import latest_tables
+from factory_journey.services.platform.verification import (
+    apply_to_tables,
+    latest_record_id,
+    records_in_force,
+)
 from factory_journey.store.models import AssessmentSnapshot, Submission
 
 #: Parts of a snapshot that a reader of the matrix, or of the assessment, receives.
-MATRIX_PARTS = ("matrix", "zdhc_levels")
+MATRIX_PARTS = ("matrix", "zdhc_levels", "verification")
 ASSESSMENT_PARTS = ("opportunities", "pathways", "measures", "trajectory")
 #: Every frame kept in a snapshot.
 ALL_PARTS = (*MATRIX_PARTS, *ASSESSMENT_PARTS, "indicators")
@@ -49,14 +55,18 @@ class Inputs:
     submission_ids: tuple[int, ...]
     methodology_version: str
     reference_versions: dict[str, str]
+    #: The facility's newest verification record (records are append-only), None without any.
+    verification_id: int | None = None
 
     @property
     def key(self) -> str:
-        document = {
+        document: dict[str, Any] = {
             "submission_ids": list(self.submission_ids),
             "methodology": self.methodology_version,
             "reference": self.reference_versions,
         }
+        if self.verification_id is not None:  # keys of never-verified facilities stay as were
+            document["verification_id"] = self.verification_id
         canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -128,7 +138,8 @@ def current_inputs(session: Session, facility_id: str) -> Inputs:
         .all()
     )
     methodology, reference = _current_versions()
-    return Inputs(facility_id, tuple(ids), methodology, dict(reference))
+    verification_id = latest_record_id(session, facility_id)
+    return Inputs(facility_id, tuple(ids), methodology, dict(reference), verification_id)
 
 
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -149,7 +160,9 @@ def _compute(session: Session, inputs: Inputs) -> dict[str, Any]:
             "warnings": ["no data has been submitted for this facility yet"],
             "year": None,
         }
-    tables = latest_tables(session, [inputs.facility_id])
+    # The verifiers' records in force replace the statuses the factory's file reported.
+    in_force = records_in_force(session, inputs.submission_ids)
+    tables = apply_to_tables(latest_tables(session, [inputs.facility_id]), in_force)
     built = build_matrix(tables, with_provenance=False)
     assessed = assess(built.matrix, matrix_versions=built.versions)
     frames = {
@@ -163,7 +176,10 @@ def _compute(session: Session, inputs: Inputs) -> dict[str, Any]:
     }
     years = built.matrix["year"].drop_nulls()
     return {
-        "parts": {name: _records(frame) for name, frame in frames.items()},
+        "parts": {
+            **{name: _records(frame) for name, frame in frames.items()},
+            "verification": [item.as_dict() for item in in_force],
+        },
         "columns": {name: frame.columns for name, frame in frames.items()},
         "versions": assessed.versions,
         "warnings": list(assessed.warnings),
