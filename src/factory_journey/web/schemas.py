@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 #: Largest id a database integer column holds (PostgreSQL `integer`).
 MAX_DB_INT = 2_147_483_647
@@ -13,6 +13,15 @@ MAX_DB_INT = 2_147_483_647
 LINE = r"^[^\x00-\x1f\x7f]*$"
 #: Free text: any characters but NUL.
 NO_NUL = r"^[^\x00]*$"
+
+
+def _utc(value: datetime) -> datetime:
+    # Stored in UTC; SQLite gives it back without its zone, so it is put back here.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: A moment in UTC, written with its zone (ISO 8601, `+00:00`).
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 
 class SignIn(BaseModel):
@@ -125,7 +134,7 @@ class VerificationPublic(BaseModel):
     subject: str
     status: str
     evidence_id: int | None
-    created_at: datetime
+    created_at: UtcDatetime
     submission_id: int | None = None
     set_by: int
     organisation_id: int
@@ -143,7 +152,7 @@ class EvidencePublic(BaseModel):
     content_type: str
     size_bytes: int
     sha256: str
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class OrganisationPublic(BaseModel):

@@ -25,8 +25,15 @@ def attachment_disposition(filename: str) -> str:
     An ASCII fallback (other characters as `_`, no quotes or backslashes) and the exact name
     percent-encoded in `filename*` (RFC 6266, RFC 5987) for readers that understand it.
     """
+    import unicodedata
     from urllib.parse import quote
 
+    def ascii_only(text: str) -> str:
+        # Accents dropped (ó → o) rather than the letter, so that the fallback stays readable.
+        folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        return _PLAIN.sub("_", folded)
+
     name = safe_filename(filename, "evidence")
-    plain = _PLAIN.sub("_", name).strip(" .") or "evidence"
+    path = PurePosixPath(name)
+    plain = (ascii_only(path.stem).strip(" .") or "evidence") + ascii_only(path.suffix)
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
