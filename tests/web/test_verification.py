@@ -161,6 +161,7 @@ def test_verifying_a_row_then_its_table_changes_the_verified_share(platform):
     [listed] = [v for v in after["verification"] if v["subject"] == f"water:{target}"]
     assert listed["status"] == "verified" and listed["evidence_id"] == evidence.json()["id"]
     assert (listed["table"], listed["row"], listed["year"]) == ("water", target, 2023)
+    assert listed["set_at"].endswith("+00:00")
 
     # The assessment is computed from the same, new inputs (one snapshot serves both).
     assessment = platform.client.get(

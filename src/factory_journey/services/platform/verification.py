@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
@@ -231,6 +231,8 @@ class InForce:
     def as_dict(self) -> dict[str, Any]:
         r = self.record
         set_at: datetime = r.created_at
+        if set_at.tzinfo is None:  # stored in UTC; SQLite gives it back without its zone
+            set_at = set_at.replace(tzinfo=UTC)
         return {
             "verification_id": r.id,
             "year": r.year,
