@@ -153,6 +153,7 @@ class EvidencePublic(BaseModel):
     size_bytes: int
     sha256: str
     created_at: UtcDatetime
+    uploaded_by: int
 
 
 class OrganisationPublic(BaseModel):

@@ -34,8 +34,8 @@ from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.imports import latest_tables
 from factory_journey.services.platform.verification import (
+    LATEST_RECORD_ID,
     apply_to_tables,
-    latest_record_id,
     records_in_force,
 )
 from factory_journey.store.models import AssessmentSnapshot, Submission
@@ -111,9 +111,10 @@ _latest_versions = (
     .group_by(Submission.year)
     .subquery()
 )
-#: Ids of the latest submission version of every year of one facility (built once).
+#: Ids of the latest submission version of every year of one facility, each with the id of
+#: the facility's newest verification record (one round trip; built once).
 _LATEST_SUBMISSION_IDS = (
-    select(Submission.id)
+    select(Submission.id, LATEST_RECORD_ID)
     .join(
         _latest_versions,
         (Submission.year == _latest_versions.c.year)
@@ -131,15 +132,16 @@ def warm_up() -> None:
 
 def current_inputs(session: Session, facility_id: str) -> Inputs:
     """The inputs an assessment of the facility would use now."""
-    ids = (
+    rows = (
         session.connection()
         .execute(_LATEST_SUBMISSION_IDS, {"facility_id": facility_id})
-        .scalars()
         .all()
     )
+    ids = tuple(row[0] for row in rows)
+    # Without any submission there is nothing to verify, so no record to key on.
+    verification_id = rows[0][1] if rows else None
     methodology, reference = _current_versions()
-    verification_id = latest_record_id(session, facility_id)
-    return Inputs(facility_id, tuple(ids), methodology, dict(reference), verification_id)
+    return Inputs(facility_id, ids, methodology, dict(reference), verification_id)
 
 
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:

@@ -205,20 +205,14 @@ def verification_history(
     )
 
 
-#: The newest record of a facility (built once): part of its assessment's inputs key.
-_LATEST_RECORD = select(func.max(VerificationRecord.id)).where(
-    VerificationRecord.facility_id == bindparam("facility_id")
+#: Id of the facility's newest verification record (bind `facility_id`), None without any.
+#: Records are append-only, so a new one (and only that) changes it: it is part of the
+#: facility's assessment inputs key, and a verification invalidates the stored snapshots.
+LATEST_RECORD_ID = (
+    select(func.max(VerificationRecord.id))
+    .where(VerificationRecord.facility_id == bindparam("facility_id"))
+    .scalar_subquery()
 )
-
-
-def latest_record_id(session: Session, facility_id: str) -> int | None:
-    """Id of the facility's newest verification record, None without any.
-
-    Records are append-only, so a new one (and only that) changes this: it invalidates the
-    facility's stored snapshots.
-    """
-    value = session.connection().execute(_LATEST_RECORD, {"facility_id": facility_id}).scalar()
-    return int(value) if value is not None else None
 
 
 @dataclass(frozen=True, slots=True)
