@@ -114,7 +114,12 @@ async def add_evidence(
 @router.get(
     "/facilities/{facility_id}/evidence/{evidence_id}/file",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
+    responses={
+        200: {
+            "content": {content_type: {} for content_type in evidence.CONTENT_TYPES},
+            "description": "The document, of the type its content showed on upload",
+        }
+    },
 )
 def download_evidence(
     facility_id: FacilityId, evidence_id: RowId, session: SessionDep, actor: CurrentActor

@@ -12,7 +12,7 @@ import hashlib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factory_journey.ingest.sniff import FileTypeError, evidence_kind
+from factory_journey.ingest.sniff import KINDS, FileTypeError, evidence_kind
 from factory_journey.services.platform.access import authorise
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
@@ -23,6 +23,8 @@ from factory_journey.store.models import Evidence
 #: Largest evidence document accepted by default [bytes]; the web setting
 #: JOURNEY_EVIDENCE_MAX_BYTES overrides it.
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+#: Content types an evidence document is stored (and sent back) with.
+CONTENT_TYPES: tuple[str, ...] = tuple(kind.content_type for kind in KINDS)
 
 
 def add_evidence(
