@@ -108,7 +108,14 @@ def _routes(dummy_org: int, dummy_grant: int):
             "verification.set",
             "POST",
             "/api/facilities/F1/verification",
-            {"json": {"year": 2023, "subject": "energy", "status": "verified"}},
+            {
+                "json": {
+                    "year": 2023,
+                    "subject": "energy",
+                    "status": "verified",
+                    "observation": "Meter readings seen on site match the invoices of 2023.",
+                }
+            },
             201,
         ),
     ]

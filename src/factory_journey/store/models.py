@@ -166,6 +166,7 @@ class VerificationRecord(Base):
     """Append-only: the latest record for a (facility, year, subject) is the status in force."""
 
     __tablename__ = "verification_record"
+    __table_args__ = (Index("ix_verification_record_facility", "facility_id", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"))
     year: Mapped[int] = mapped_column(Integer)
@@ -176,6 +177,10 @@ class VerificationRecord(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The submission version checked (a correction is not verified by a check of its
+    # predecessor) and the on-site observation note a record may rest on instead of evidence.
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"), nullable=True)
+    observation: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class AssessmentSnapshot(Base):

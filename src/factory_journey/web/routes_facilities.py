@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 
-from factory_journey.services.platform import evidence, facilities, sharing
+from factory_journey.services.platform import evidence, facilities, sharing, verification
+from factory_journey.services.platform.files import attachment_disposition
 from factory_journey.web.deps import PRINTABLE, CurrentActor, FacilityId, RowId, SessionDep, Year
 from factory_journey.web.schemas import (
     EvidencePublic,
@@ -93,24 +94,54 @@ def list_evidence(
 @router.post("/facilities/{facility_id}/evidence", response_model=EvidencePublic, status_code=201)
 async def add_evidence(
     facility_id: FacilityId,
+    request: Request,
     session: SessionDep,
     actor: CurrentActor,
     file: Annotated[UploadFile, File()],
     year: Annotated[int, Form(ge=1990, le=2100)],
     subject: Annotated[str, Form(min_length=1, max_length=120, pattern=PRINTABLE)],
 ) -> EvidencePublic:
-    content = await file.read()
+    """Upload a document (PDF, image, xlsx, docx, CSV or text), checked by its content."""
+    max_bytes: int = request.app.state.settings.evidence_max_bytes
+    filename = file.filename or "evidence"
+    content = await file.read(max_bytes + 1)  # one byte more tells the service it is too large
     row = evidence.add_evidence(
-        session, actor, facility_id, year, subject, file.filename or "evidence", content
+        session, actor, facility_id, year, subject, filename, content, max_bytes=max_bytes
     )
     return EvidencePublic.model_validate(row)
+
+
+@router.get(
+    "/facilities/{facility_id}/evidence/{evidence_id}/file",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {content_type: {} for content_type in evidence.CONTENT_TYPES},
+            "description": "The document, of the type its content showed on upload",
+        }
+    },
+)
+def download_evidence(
+    facility_id: FacilityId, evidence_id: RowId, session: SessionDep, actor: CurrentActor
+) -> Response:
+    """The evidence document as uploaded, as an attachment of the type its content showed."""
+    row = evidence.evidence_file(session, actor, facility_id, evidence_id)
+    return Response(
+        row.content,
+        media_type=row.content_type,
+        headers={
+            "Content-Disposition": attachment_disposition(row.filename),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @router.get("/facilities/{facility_id}/verification", response_model=list[VerificationPublic])
 def list_verification(
     facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> list[VerificationPublic]:
-    rows = evidence.verification_history(session, actor, facility_id)
+    rows = verification.verification_history(session, actor, facility_id)
     return [VerificationPublic.model_validate(r) for r in rows]
 
 
@@ -120,14 +151,18 @@ def list_verification(
 def set_verification(
     facility_id: FacilityId, body: VerificationCreate, session: SessionDep, actor: CurrentActor
 ) -> VerificationPublic:
-    row = evidence.set_verification(
+    """Mark a table or a row of the year's data verified (on evidence or an on-site
+    observation), disputed or self-reported (saying why); the matrix follows."""
+    row = verification.set_verification(
         session,
         actor,
         facility_id,
         body.year,
         body.subject,
         body.status,
-        body.evidence_id,
-        body.comment,
+        evidence_id=body.evidence_id,
+        observation=body.observation,
+        comment=body.comment,
+        version=body.version,
     )
     return VerificationPublic.model_validate(row)

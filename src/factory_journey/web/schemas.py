@@ -100,10 +100,39 @@ class GrantPublic(BaseModel):
 
 class VerificationCreate(BaseModel):
     year: int = Field(ge=1990, le=2100)
-    subject: str = Field(min_length=1, max_length=120, pattern=LINE)
+    subject: str = Field(
+        min_length=1,
+        max_length=120,
+        pattern=LINE,
+        description="a table of the year's data ('energy') or a row of it by the row number "
+        "its file gives it ('energy:12')",
+    )
     status: Literal["self-reported", "verified", "disputed"]
-    evidence_id: int | None = Field(default=None, ge=1, le=MAX_DB_INT)
-    comment: str | None = Field(default=None, max_length=4000, pattern=NO_NUL)
+    evidence_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_DB_INT,
+        description="the evidence document (of this facility and year) the status rests on",
+    )
+    observation: str | None = Field(
+        default=None,
+        max_length=4000,
+        pattern=NO_NUL,
+        description="an on-site observation note: what was seen, where and against what "
+        "(instead of, or beside, an evidence document)",
+    )
+    comment: str | None = Field(
+        default=None,
+        max_length=4000,
+        pattern=NO_NUL,
+        description="why: required to mark a value disputed or back to self-reported",
+    )
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_DB_INT,
+        description="the submission version checked; refused when a newer one replaced it",
+    )
 
 
 class VerificationPublic(BaseModel):
@@ -115,6 +144,11 @@ class VerificationPublic(BaseModel):
     status: str
     evidence_id: int | None
     created_at: UtcDatetime
+    submission_id: int | None = None
+    set_by: int
+    organisation_id: int
+    comment: str | None = None
+    observation: str | None = None
 
 
 class EvidencePublic(BaseModel):
@@ -128,6 +162,7 @@ class EvidencePublic(BaseModel):
     size_bytes: int
     sha256: str
     created_at: UtcDatetime
+    uploaded_by: int
 
 
 class OrganisationPublic(BaseModel):
@@ -153,6 +188,11 @@ class SnapshotPublic(BaseModel):
 class MatrixPublic(SnapshotPublic):
     matrix: list[dict[str, Any]] = Field(description="Data Matrix rows (docs/contracts.md §3)")
     zdhc_levels: list[dict[str, Any]]
+    verification: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="verifiers' records in force on the data: year, subject, table, row, "
+        "status, evidence_id, on_site_observation, set_by, organisation_id, set_at (UTC)",
+    )
 
 
 class AssessmentPublic(SnapshotPublic):

@@ -18,6 +18,8 @@ class Settings:
     demo_accounts: bool
     #: Threads that run database work per worker process (JOURNEY_THREADS).
     threads: int = 4
+    #: Largest evidence document accepted [bytes] (JOURNEY_EVIDENCE_MAX_BYTES; 20 MB).
+    evidence_max_bytes: int = 20 * 1024 * 1024
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -29,6 +31,9 @@ class Settings:
             demo_accounts=os.environ.get("JOURNEY_DEMO_ACCOUNTS", "1") == "1"
             and environment == "development",
             threads=max(1, int(os.environ.get("JOURNEY_THREADS", "4"))),
+            evidence_max_bytes=max(
+                1, int(os.environ.get("JOURNEY_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+            ),
         )
         settings.check()
         return settings

@@ -1,32 +1,30 @@
-"""Evidence documents and verification status, both append-only."""
+"""Evidence documents of a facility-year: stored as uploaded, checked by content, append-only.
+
+A document's type is what its content is (`ingest.sniff`), not what its name says: an
+executable renamed `.pdf` is refused, and the content type stored (and sent back on download)
+is the one sniffed. Verification records that rest on a document are in `verification.py`.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from factory_journey.ingest.sniff import KINDS, FileTypeError, evidence_kind
 from factory_journey.services.platform.access import authorise
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.errors import InvalidInput, NotFound
 from factory_journey.services.platform.files import safe_filename
-from factory_journey.store.models import Evidence, VerificationRecord
+from factory_journey.store.models import Evidence
 
-#: Largest evidence document accepted [bytes].
+#: Largest evidence document accepted by default [bytes]; the web setting
+#: JOURNEY_EVIDENCE_MAX_BYTES overrides it.
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-#: Accepted evidence types: suffix → content type.
-EVIDENCE_TYPES = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".csv": "text/csv",
-}
-VERIFICATION_STATUSES = ("self-reported", "verified", "disputed")
+#: Content types an evidence document is stored (and sent back) with.
+CONTENT_TYPES: tuple[str, ...] = tuple(kind.content_type for kind in KINDS)
 
 
 def add_evidence(
@@ -37,27 +35,27 @@ def add_evidence(
     subject: str,
     filename: str,
     content: bytes,
+    *,
+    max_bytes: int = MAX_EVIDENCE_BYTES,
 ) -> Evidence:
     """Store an evidence document for a profile question or data point (`subject`)."""
     authorise(session, actor, "evidence.create", facility_id)
-    suffix = Path(filename).suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
+    name = safe_filename(filename, "evidence")
+    if len(content) > max_bytes:
         raise InvalidInput(
-            f"{filename}: evidence must be one of {', '.join(sorted(EVIDENCE_TYPES))}"
+            f"{name} is larger than {max_bytes / 1e6:.1f} MB, the limit for an evidence "
+            "document: send a smaller scan or split it"
         )
-    if not content:
-        raise InvalidInput(f"{filename} is empty")
-    if len(content) > MAX_EVIDENCE_BYTES:
-        raise InvalidInput(
-            f"{filename} is {len(content) / 1e6:.1f} MB; the limit is "
-            f"{MAX_EVIDENCE_BYTES / 1e6:.0f} MB"
-        )
+    try:
+        kind = evidence_kind(name, content)
+    except FileTypeError as error:
+        raise InvalidInput(str(error)) from None
     row = Evidence(
         facility_id=facility_id,
         year=year,
         subject=subject,
-        filename=safe_filename(filename),
-        content_type=EVIDENCE_TYPES[suffix],
+        filename=name,
+        content_type=kind.content_type,
         size_bytes=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         content=content,
@@ -71,7 +69,7 @@ def add_evidence(
         "evidence.create",
         "evidence",
         row.id,
-        {"facility_id": facility_id, "subject": subject},
+        {"facility_id": facility_id, "subject": subject, "content_type": kind.content_type},
     )
     return row
 
@@ -85,55 +83,14 @@ def list_evidence(session: Session, actor: Actor, facility_id: str) -> list[Evid
     )
 
 
-def set_verification(
-    session: Session,
-    actor: Actor,
-    facility_id: str,
-    year: int,
-    subject: str,
-    status: str,
-    evidence_id: int | None,
-    comment: str | None,
-) -> VerificationRecord:
-    """Record a verifier's status for a data point; the latest record is the one in force."""
-    authorise(session, actor, "verification.set", facility_id)
-    if status not in VERIFICATION_STATUSES:
-        raise InvalidInput(f"unknown status {status!r}; accepted: {VERIFICATION_STATUSES}")
-    if evidence_id is not None:
-        evidence = session.get(Evidence, evidence_id)
-        if evidence is None or evidence.facility_id != facility_id:
-            raise NotFound(f"no evidence {evidence_id} on facility {facility_id}")
-    row = VerificationRecord(
-        facility_id=facility_id,
-        year=year,
-        subject=subject,
-        status=status,
-        evidence_id=evidence_id,
-        set_by=actor.user_id,
-        organisation_id=actor.organisation_id,
-        comment=comment,
-    )
-    session.add(row)
-    session.flush()
-    record(
-        session,
-        actor,
-        "verification.set",
-        "verification_record",
-        row.id,
-        {"facility_id": facility_id, "year": year, "subject": subject, "status": status},
-    )
+def evidence_file(session: Session, actor: Actor, facility_id: str, evidence_id: int) -> Evidence:
+    """One evidence document with its content, for those who may read the facility's evidence.
+
+    A document of another facility answers "not found", as one that does not exist. A read by
+    another organisation is audited by `authorise`, as every read of shared data.
+    """
+    authorise(session, actor, "evidence.read", facility_id)
+    row = session.get(Evidence, evidence_id)
+    if row is None or row.facility_id != facility_id:
+        raise NotFound(f"no evidence {evidence_id} on facility {facility_id}")
     return row
-
-
-def verification_history(
-    session: Session, actor: Actor, facility_id: str
-) -> list[VerificationRecord]:
-    authorise(session, actor, "facility.read", facility_id)
-    return list(
-        session.scalars(
-            select(VerificationRecord)
-            .where(VerificationRecord.facility_id == facility_id)
-            .order_by(VerificationRecord.id)
-        )
-    )

@@ -4,9 +4,10 @@ PDF read them in `portfolio.py`).
 The platform runs the same engine as the command line (`engine.matrix.build_matrix`, then
 `engine.assessment.assess`) over the latest submission version of every year of one facility.
 The outcome is stored as an `AssessmentSnapshot` keyed by its inputs: the submission ids, the
-methodology version and the reference-data versions. A read whose inputs have not changed is a
-lookup; a correction or a change of factors makes a new snapshot, and the old ones stay as
-they were.
+methodology version, the reference-data versions and the facility's latest verification
+record (a verifier's record changes the rows' statuses, so the verified shares). A read
+whose inputs have not changed is a lookup; a correction, a verification or a change of
+factors makes a new snapshot, and the old ones stay as they were.
 
 A facility is assessed on its own data only: peer thresholds (which need a group of comparable
 facilities) fall back to the methodology's absolute thresholds, so a result never depends on
@@ -33,10 +34,15 @@ from factory_journey.services.platform.access import authorise, check
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.imports import latest_tables
+from factory_journey.services.platform.verification import (
+    LATEST_RECORD_ID,
+    apply_to_tables,
+    records_in_force,
+)
 from factory_journey.store.models import AssessmentSnapshot, Submission
 
 #: Parts of a snapshot that a reader of the matrix, or of the assessment, receives.
-MATRIX_PARTS = ("matrix", "zdhc_levels")
+MATRIX_PARTS = ("matrix", "zdhc_levels", "verification")
 ASSESSMENT_PARTS = ("opportunities", "pathways", "measures", "trajectory")
 #: Every frame kept in a snapshot.
 ALL_PARTS = (*MATRIX_PARTS, *ASSESSMENT_PARTS, "indicators")
@@ -50,14 +56,18 @@ class Inputs:
     submission_ids: tuple[int, ...]
     methodology_version: str
     reference_versions: dict[str, str]
+    #: The facility's newest verification record (records are append-only), None without any.
+    verification_id: int | None = None
 
     @property
     def key(self) -> str:
-        document = {
+        document: dict[str, Any] = {
             "submission_ids": list(self.submission_ids),
             "methodology": self.methodology_version,
             "reference": self.reference_versions,
         }
+        if self.verification_id is not None:  # keys of never-verified facilities stay as were
+            document["verification_id"] = self.verification_id
         canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -102,9 +112,10 @@ _latest_versions = (
     .group_by(Submission.year)
     .subquery()
 )
-#: Ids of the latest submission version of every year of one facility (built once).
+#: Ids of the latest submission version of every year of one facility, each with the id of
+#: the facility's newest verification record (one round trip; built once).
 _LATEST_SUBMISSION_IDS = (
-    select(Submission.id)
+    select(Submission.id, LATEST_RECORD_ID)
     .join(
         _latest_versions,
         (Submission.year == _latest_versions.c.year)
@@ -122,14 +133,16 @@ def warm_up() -> None:
 
 def current_inputs(session: Session, facility_id: str) -> Inputs:
     """The inputs an assessment of the facility would use now."""
-    ids = (
+    rows = (
         session.connection()
         .execute(_LATEST_SUBMISSION_IDS, {"facility_id": facility_id})
-        .scalars()
         .all()
     )
+    ids = tuple(row[0] for row in rows)
+    # Without any submission there is nothing to verify, so no record to key on.
+    verification_id = rows[0][1] if rows else None
     methodology, reference = _current_versions()
-    return Inputs(facility_id, tuple(ids), methodology, dict(reference))
+    return Inputs(facility_id, ids, methodology, dict(reference), verification_id)
 
 
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -150,7 +163,9 @@ def _compute(session: Session, inputs: Inputs) -> dict[str, Any]:
             "warnings": ["no data has been submitted for this facility yet"],
             "year": None,
         }
-    tables = latest_tables(session, [inputs.facility_id])
+    # The verifiers' records in force replace the statuses the factory's file reported.
+    in_force = records_in_force(session, inputs.submission_ids)
+    tables = apply_to_tables(latest_tables(session, [inputs.facility_id]), in_force)
     built = build_matrix(tables, with_provenance=False)
     assessed = assess(built.matrix, matrix_versions=built.versions)
     frames = {
@@ -164,7 +179,10 @@ def _compute(session: Session, inputs: Inputs) -> dict[str, Any]:
     }
     years = built.matrix["year"].drop_nulls()
     return {
-        "parts": {name: _records(frame) for name, frame in frames.items()},
+        "parts": {
+            **{name: _records(frame) for name, frame in frames.items()},
+            "verification": [item.as_dict() for item in in_force],
+        },
         "columns": {name: frame.columns for name, frame in frames.items()},
         "versions": assessed.versions,
         "warnings": list(assessed.warnings),
