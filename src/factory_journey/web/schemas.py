@@ -53,6 +53,9 @@ class JobPublic(BaseModel):
     problems: list[dict[str, Any]]
     created_at: datetime
     finished_at: datetime | None
+    attempt: int = 1
+    retry_of_id: int | None = None
+    message: str | None = None
 
 
 class SubmissionPublic(BaseModel):
