@@ -8,7 +8,7 @@ reading: the N saving transactions start together, where the read-then-insert ra
 the fix (main at f87cf9c, SQLite, this barrier), 6 simultaneous uploads of an existing
 facility's years left 3 jobs "running" for ever (IntegrityError on the unique version), 6 of a
 new facility left 4 (on the facility's primary key), and 3 of an existing one left 1, as
-reported in #13.
+reported in #13; on PostgreSQL 5 of 6 in both cases.
 """
 
 from __future__ import annotations
