@@ -17,6 +17,7 @@ import io
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -210,3 +211,32 @@ def test_a_running_job_of_a_live_worker_is_left_running(platform):
                  seconds=imports.JOB_LEASE_SECONDS + 1))
     assert imports.expire_stale_jobs(platform.factory) == [job["id"]]  # type: ignore[arg-type]
     assert _job(platform, job["id"])["status"] == "interrupted"
+
+
+def test_a_running_import_keeps_its_heartbeat_fresh(platform, monkeypatch):
+    monkeypatch.setattr(imports, "HEARTBEAT_SECONDS", 0.05)
+    beats = []
+    real_reader = ingest.read_dataset
+
+    def slow_reader(path):  # type: ignore[no-untyped-def]
+        result = real_reader(path)
+        with transaction(platform.factory) as session:  # type: ignore[arg-type]
+            first = session.scalars(
+                select(ImportJob.heartbeat_at).order_by(ImportJob.id.desc())
+            ).first()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            with transaction(platform.factory) as session:  # type: ignore[arg-type]
+                latest = session.scalars(
+                    select(ImportJob.heartbeat_at).order_by(ImportJob.id.desc())
+                ).first()
+            if latest != first:
+                beats.append(latest)
+                break
+        return result
+
+    monkeypatch.setattr(ingest, "read_dataset", slow_reader)
+    job = _job(platform, _upload(platform, "BEAT")["id"])
+    assert job["status"] == "succeeded"
+    assert beats, "no heartbeat while the import ran"

@@ -229,7 +229,11 @@ def _begin_writing(session: Session) -> None:
     PostgreSQL locks the facility row instead (`_save_submissions`).
     """
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("BEGIN IMMEDIATE"))
+        # Not when the engine already began the transaction itself (a `begin` event): the
+        # retry on conflicts covers that case.
+        driver: Any = session.connection().connection.dbapi_connection
+        if not driver.in_transaction:
+            session.execute(text("BEGIN IMMEDIATE"))
 
 
 class _Rejected(Exception):
