@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import cache
 
+import httpx
 import polars as pl
 import pytest
 from sqlalchemy import select
@@ -30,10 +31,13 @@ from sqlalchemy.exc import IntegrityError
 
 import factory_journey.ingest as ingest
 from factory_journey.demo import generate_dataset
-from factory_journey.services.platform import imports
-from factory_journey.store.database import transaction
+from factory_journey.services.platform import accounts, imports
+from factory_journey.store.database import make_engine, migrate, session_factory, transaction
 from factory_journey.store.models import ImportJob, Submission
-from tests.web.conftest import Platform, make_platform
+from tests.database import test_database_url
+from tests.web.conftest import PASSWORD, Platform, make_platform
+from tests.web.test_crash_safety import Server, _free_port, _wait_job
+from tests.web.test_crash_safety import _upload as _upload_to
 
 #: Simultaneous uploads per test (2 cores: enough to race, few enough to stay fast).
 N = 6
@@ -240,3 +244,45 @@ def test_a_running_import_keeps_its_heartbeat_fresh(platform, monkeypatch):
     job = _job(platform, _upload(platform, "BEAT")["id"])
     assert job["status"] == "succeeded"
     assert beats, "no heartbeat while the import ran"
+
+
+@pytest.mark.slow
+def test_simultaneous_uploads_to_a_real_server_all_end_with_consecutive_versions(
+    tmp_path, tmp_path_factory
+):
+    """The same through a real server process, whose imports run after their answers (before
+    the fix: at least one job of these 6 stayed "running" at its "saving" stage)."""
+    url = test_database_url(tmp_path_factory)
+    engine = make_engine(url)
+    migrate(engine)
+    factory = session_factory(engine)
+    with transaction(factory) as session:
+        organisation = accounts.create_organisation(session, "Factory A", "factory_group")
+        accounts.create_user(session, "admin@test.example", PASSWORD, "A", organisation, "admin")
+    server = Server(url, _free_port(), tmp_path / "server.log")
+    server.start()
+    try:
+        client = httpx.Client(base_url=server.base, timeout=60)
+        token = client.post(
+            "/api/auth/sign-in", json={"email": "admin@test.example", "password": PASSWORD}
+        ).json()["token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        names = ["REAL"] * 4 + ["REAL0", "REAL1"]
+        with ThreadPoolExecutor(len(names)) as pool:
+            jobs = list(pool.map(
+                lambda name: _upload_to(client, f"{name}.zip", _dataset(name)), names
+            ))
+        ended = [_wait_job(client, job["id"], {"succeeded", "failed", "interrupted"})
+                 for job in jobs]
+        assert [job["status"] for job in ended] == ["succeeded"] * len(names), ended
+        for facility_id, count in (("REAL", 4), ("REAL0", 1), ("REAL1", 1)):
+            listed = client.get(f"/api/facilities/{facility_id}/submissions").json()
+            versions: dict[int, list[int]] = {}
+            for row in listed:
+                versions.setdefault(row["year"], []).append(row["version"])
+            assert {y: sorted(v) for y, v in versions.items()} == {
+                year: list(range(1, count + 1)) for year in YEARS
+            }
+    finally:
+        server.stop()
+        engine.dispose()
