@@ -8,9 +8,7 @@ unexpected failure prints one line and where the details were written.
 from __future__ import annotations
 
 import sys
-import tempfile
 import traceback
-from pathlib import Path
 
 import typer
 
@@ -26,6 +24,8 @@ from factory_journey.cli import (
     run_cmd,
     serve_cmd,
 )
+from factory_journey.cli.crash_log import write_crash_log
+from factory_journey.services.output_dir import OutputExistsError
 
 app = typer.Typer(
     name="journey",
@@ -73,9 +73,11 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("Interrupted; nothing was left half-written.", err=True)
         sys.exit(130)
+    except OutputExistsError as error:  # e.g. another run took the --out folder meanwhile
+        typer.echo(str(error), err=True)
+        sys.exit(2)
     except Exception:  # the last guard: a user never sees a traceback
-        log = Path(tempfile.gettempdir()) / "journey-error.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
+        log = write_crash_log(traceback.format_exc())
         typer.echo(
             f"journey stopped on an unexpected error; details are in {log}. "
             "Please report it with that file.",

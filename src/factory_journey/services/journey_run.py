@@ -17,7 +17,7 @@ import polars as pl
 from factory_journey.reports.i18n import language_for_country
 from factory_journey.services import assessment, evaluation, reports
 from factory_journey.services.matrix import resolve_dataset
-from factory_journey.services.output_dir import check_target
+from factory_journey.services.output_dir import check_target, output_lock
 from factory_journey.services.platform import bootstrap
 
 #: `progress(step, done, total)`.
@@ -74,9 +74,26 @@ def run_journey(
     force: bool = False,
     progress: Progress | None = None,
 ) -> JourneyRun:
-    """Run the journey on `dataset` (a path or `pilot`) and write everything under `out_dir`."""
-    report = progress or _no_progress
+    """Run the journey on `dataset` (a path or `pilot`) and write everything under `out_dir`.
+
+    `out_dir` is locked for the whole run: another run into it raises `OutputInUseError`.
+    """
     out = Path(out_dir)
+    with output_lock(out):
+        return _run_journey(dataset, out, database_url, baseline_year, followup_year, force,
+                            progress)
+
+
+def _run_journey(
+    dataset: str | Path,
+    out: Path,
+    database_url: str | None,
+    baseline_year: int | None,
+    followup_year: int | None,
+    force: bool,
+    progress: Progress | None,
+) -> JourneyRun:
+    report = progress or _no_progress
     run = JourneyRun()
     path = resolve_dataset(dataset)
     if not path.exists():

@@ -8,13 +8,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from factory_journey.domain.problems import Problem, Severity
-from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir, check_target
+from factory_journey.services.output_dir import (
+    OutputExistsError,
+    OutputInUseError,
+    atomic_output_dir,
+    check_target,
+)
 from factory_journey.services.report_files import write_error_report
 
 
 @dataclass(slots=True)
 class RunOutcome:
-    """`status` is "ok" or why not (e.g. "input_problems", "not_found", "output_exists").
+    """`status` is "ok" or why not (e.g. "input_problems", "not_found", "output_exists",
+    "output_in_use").
 
     Subclasses add their own results and say how they appear in JSON through `details()`.
     """
@@ -60,6 +66,8 @@ def refused(run_type: type[R], dataset: Path, out_dir: Path, force: bool) -> R |
         return run_type("not_found", None, out_dir, message=f"The dataset {dataset} was not found")
     try:
         check_target(out_dir, force)
+    except OutputInUseError as error:
+        return run_type("output_in_use", dataset, out_dir, message=str(error))
     except OutputExistsError as error:
         return run_type("output_exists", dataset, out_dir, message=str(error))
     return None

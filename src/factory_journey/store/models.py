@@ -115,6 +115,17 @@ class ImportJob(Base):
     problems: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Retry and liveness (#13, migration 0005): a retry is a new job naming the one it retries
+    # (once: the unique constraint stops two simultaneous retries of one job); `worker` is the
+    # "host:pid" running the job and `heartbeat_at` its last sign of life, so that a job whose
+    # process died is marked interrupted instead of staying "running".
+    attempt: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    retry_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_job.id"), nullable=True, unique=True
+    )
+    worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Submission(Base):

@@ -9,13 +9,12 @@ from contextlib import asynccontextmanager
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 
 from factory_journey import __version__
-from factory_journey.services.platform import results
+from factory_journey.services.platform import imports, results
 from factory_journey.services.platform.errors import PlatformError
 from factory_journey.store.database import make_engine, migrate, session_factory
-from factory_journey.store.models import ImportJob, utcnow
 from factory_journey.web import routes_auth, routes_data, routes_facilities, routes_results
 from factory_journey.web.settings import Settings
 
@@ -26,7 +25,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     engine = engine or make_engine(settings.database_url)
     migrate(engine)
     factory = session_factory(engine)
-    _mark_interrupted_jobs(engine)
+    imports.expire_stale_jobs(factory)  # jobs of a killed server, not of live workers
     results.warm_up()
     app = FastAPI(
         lifespan=_lifespan,
@@ -60,12 +59,3 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.freeze()
     yield
 
-
-def _mark_interrupted_jobs(engine: Engine) -> None:
-    """Jobs left running by a killed server committed nothing; say so (their upload is kept)."""
-    with engine.begin() as connection:
-        connection.execute(
-            update(ImportJob)
-            .where(ImportJob.status.in_(("queued", "running")))
-            .values(status="interrupted", stage="interrupted", finished_at=utcnow())
-        )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, File, UploadFile
 
-from factory_journey.services.platform import facilities, imports
+from factory_journey.services.platform import imports
 from factory_journey.web.deps import CurrentActor, FactoryDep, RowId, SessionDep
 from factory_journey.web.schemas import JobPublic
 
@@ -34,4 +34,23 @@ async def upload_dataset(
 
 @router.get("/jobs/{job_id}", response_model=JobPublic)
 def get_job(job_id: RowId, session: SessionDep, actor: CurrentActor) -> JobPublic:
-    return JobPublic.model_validate(facilities.job(session, actor, job_id))
+    """An import job of your organisation; one whose server died says "interrupted"."""
+    job = imports.job_status(session, actor, job_id)
+    session.commit()  # an interruption found here is recorded before the answer
+    return JobPublic.model_validate(job)
+
+
+@router.post("/jobs/{job_id}/retry", response_model=JobPublic, status_code=202)
+def retry_job(
+    job_id: RowId,
+    session: SessionDep,
+    factory: FactoryDep,
+    actor: CurrentActor,
+    background: BackgroundTasks,
+) -> JobPublic:
+    """Import the kept file of a failed or interrupted job again, as a new job (admins and
+    editors of the uploading factory organisation, as for uploading)."""
+    job = imports.retry_job(session, actor, job_id)
+    session.commit()  # the new job exists before the import starts
+    background.add_task(imports.run_import, factory, job.id, actor)
+    return JobPublic.model_validate(job)

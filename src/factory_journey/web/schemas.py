@@ -71,6 +71,9 @@ class JobPublic(BaseModel):
     problems: list[dict[str, Any]]
     created_at: UtcDatetime
     finished_at: UtcDatetime | None
+    attempt: int = 1
+    retry_of_id: int | None = None
+    message: str | None = None
 
 
 class SubmissionPublic(BaseModel):

@@ -9,19 +9,28 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
+import os
+import random
+import socket
 import tempfile
+import threading
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from factory_journey.domain.problems import Problem
+from factory_journey.services.platform import facilities
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
-from factory_journey.services.platform.errors import Forbidden, InvalidInput
+from factory_journey.services.platform.errors import Conflict, Forbidden, InvalidInput
 from factory_journey.services.platform.files import safe_filename
 from factory_journey.services.platform.policy import allowed_in_organisation
 from factory_journey.store.database import transaction
@@ -33,6 +42,8 @@ from factory_journey.store.models import (
     Upload,
     utcnow,
 )
+
+logger = logging.getLogger(__name__)
 
 #: Largest upload accepted [bytes].
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -79,8 +90,23 @@ def store_upload(
     return upload
 
 
-def create_job(session: Session, upload: Upload) -> ImportJob:
-    job = ImportJob(upload_id=upload.id, status="queued", stage="queued", progress=0.0)
+def worker_id() -> str:
+    """This process as a job's worker: "host:pid" (read per call: a forked worker differs)."""
+    return f"{socket.gethostname()[:150]}:{os.getpid()}"
+
+
+def create_job(session: Session, upload: Upload, retry_of: ImportJob | None = None) -> ImportJob:
+    """A queued job for `upload`, owned by this process (which runs it next)."""
+    job = ImportJob(
+        upload_id=upload.id,
+        status="queued",
+        stage="queued",
+        progress=0.0,
+        attempt=(retry_of.attempt + 1) if retry_of is not None else 1,
+        retry_of_id=retry_of.id if retry_of is not None else None,
+        worker=worker_id(),
+        heartbeat_at=utcnow(),
+    )
     session.add(job)
     session.flush()
     return job
@@ -91,6 +117,7 @@ def _set_progress(factory: sessionmaker[Session], job_id: int, stage: str, progr
         job = session.get(ImportJob, job_id)
         assert job is not None
         job.status, job.stage, job.progress = "running", stage, progress
+        job.worker, job.heartbeat_at = worker_id(), utcnow()
 
 
 def run_import(
@@ -99,7 +126,51 @@ def run_import(
     actor: Actor,
     read_dataset: Callable[[Path], Any] | None = None,
 ) -> ImportJob:
-    """Run import job `job_id` to the end; never raises for bad input (the job records it)."""
+    """Run import job `job_id` to the end; never raises for bad input (the job records it).
+
+    Whatever happens the job ends "succeeded", "failed" or "interrupted" with a message: an
+    unexpected error fails it (and is logged with its traceback), an interruption of the
+    process (KeyboardInterrupt, SystemExit) marks it interrupted and goes on. A process killed
+    outright cannot say anything: `expire_stale_jobs` marks its jobs later.
+    """
+    heartbeat = _Heartbeat(factory, job_id)
+    heartbeat.start()
+    try:
+        return _run_import(factory, job_id, actor, read_dataset)
+    except Exception:
+        logger.exception("import job %s stopped on an unexpected error", job_id)
+        return _finish(factory, job_id, "failed", [], message=UNEXPECTED_ERROR)
+    except BaseException:
+        _finish(factory, job_id, "interrupted", [], message=INTERRUPTED)
+        raise
+    finally:
+        heartbeat.stop()
+
+
+#: What a job that stopped on an error of ours says (the details are in the server's log).
+UNEXPECTED_ERROR = (
+    "the import stopped on an unexpected error; nothing of it was saved, the uploaded file is "
+    "kept and the job can be retried (POST /api/jobs/{id}/retry)"
+)
+#: What a job says whose process stopped or died while it ran.
+INTERRUPTED = (
+    "the import was interrupted (the server stopped while it ran); nothing of it was saved, "
+    "the uploaded file is kept and the job can be retried (POST /api/jobs/{id}/retry)"
+)
+#: What a job says that could not get its versions after every attempt.
+CONFLICTED = (
+    "other imports of the same facility-years kept taking the next version; nothing of this "
+    "one was saved, the uploaded file is kept and the job can be retried "
+    "(POST /api/jobs/{id}/retry)"
+)
+
+
+def _run_import(
+    factory: sessionmaker[Session],
+    job_id: int,
+    actor: Actor,
+    read_dataset: Callable[[Path], Any] | None,
+) -> ImportJob:
     if read_dataset is None:
         from factory_journey.ingest import read_dataset as default_reader
 
@@ -118,15 +189,51 @@ def run_import(
     if not result.ok:
         return _finish(factory, job_id, "failed", [p.to_dict() for p in result.problems])
     _set_progress(factory, job_id, "saving", 0.6)
-    try:
-        with transaction(factory) as session:
-            problems = _save_submissions(session, actor, job_id, result.tables)
-            if problems:
-                # Roll back everything this import wrote; the job records why.
-                raise _Rejected(problems)
-    except _Rejected as rejected:
-        return _finish(factory, job_id, "failed", [p.to_dict() for p in rejected.problems])
-    return _finish(factory, job_id, "succeeded", [p.to_dict() for p in result.problems])
+    warnings = [p.to_dict() for p in result.problems]
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        try:
+            with transaction(factory) as session:
+                _begin_writing(session)
+                problems = _save_submissions(session, actor, job_id, result.tables)
+                if problems:
+                    # Roll back everything this import wrote; the job records why.
+                    raise _Rejected(problems)
+                # Done in the same transaction: the versions and "succeeded" commit together,
+                # so a retry can never save the same file twice.
+                return _mark_finished(session, job_id, "succeeded", warnings)
+        except _Rejected as rejected:
+            return _finish(factory, job_id, "failed", [p.to_dict() for p in rejected.problems])
+        except (IntegrityError, OperationalError) as error:
+            # Another import took a version (or a new facility) this one allocated, or the
+            # database refused the transaction under contention: the whole save is redone,
+            # reading the versions afresh.
+            logger.warning(
+                "import job %s: saving attempt %s of %s conflicted (%s)",
+                job_id, attempt, SAVE_ATTEMPTS, type(error).__name__,
+            )
+            if attempt < SAVE_ATTEMPTS:
+                time.sleep(random.uniform(0.05, 0.2) * attempt)
+    return _finish(factory, job_id, "failed", warnings, message=CONFLICTED)
+
+
+#: How many times the saving transaction is tried before the job fails on conflicts.
+SAVE_ATTEMPTS = 5
+
+
+def _begin_writing(session: Session) -> None:
+    """Take the database's write lock before reading the versions to allocate.
+
+    SQLite has one writer at a time, but a read before the first write is not part of it:
+    two imports could both read version 2 and both write 3. `BEGIN IMMEDIATE` makes the read
+    part of the writing transaction (it waits for the other writer, up to the busy timeout).
+    PostgreSQL locks the facility row instead (`_save_submissions`).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        # Not when the engine already began the transaction itself (a `begin` event): the
+        # retry on conflicts covers that case.
+        driver: Any = session.connection().connection.dbapi_connection
+        if not driver.in_transaction:
+            session.execute(text("BEGIN IMMEDIATE"))
 
 
 class _Rejected(Exception):
@@ -135,17 +242,171 @@ class _Rejected(Exception):
         self.problems = problems
 
 
+def _mark_finished(
+    session: Session,
+    job_id: int,
+    status: str,
+    problems: list[dict[str, Any]],
+    message: str | None = None,
+) -> ImportJob:
+    job = session.get(ImportJob, job_id)
+    assert job is not None
+    job.status, job.stage = status, status
+    job.progress = 1.0
+    job.problems = problems
+    job.finished_at = utcnow()
+    job.message = message.replace("{id}", str(job_id)) if message else None
+    return job
+
+
 def _finish(
-    factory: sessionmaker[Session], job_id: int, status: str, problems: list[dict[str, Any]]
+    factory: sessionmaker[Session],
+    job_id: int,
+    status: str,
+    problems: list[dict[str, Any]],
+    message: str | None = None,
 ) -> ImportJob:
     with transaction(factory) as session:
-        job = session.get(ImportJob, job_id)
-        assert job is not None
-        job.status, job.stage = status, status
-        job.progress = 1.0
-        job.problems = problems
-        job.finished_at = utcnow()
-        return job
+        return _mark_finished(session, job_id, status, problems, message)
+
+
+#: How often a job's worker says it is alive [s].
+HEARTBEAT_SECONDS = 10.0
+#: A queued or running job without a sign of life for this long is interrupted [s]; well
+#: above the heartbeat, since on SQLite a heartbeat waits for another import's commit.
+JOB_LEASE_SECONDS = 180.0
+
+
+class _Heartbeat:
+    """A thread that refreshes a running job's `heartbeat_at` until stopped."""
+
+    def __init__(self, factory: sessionmaker[Session], job_id: int) -> None:
+        self._factory, self._job_id = factory, job_id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._beat, name=f"import-job-{job_id}-heartbeat", daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(HEARTBEAT_SECONDS):
+            try:
+                with transaction(self._factory) as session:
+                    session.execute(
+                        update(ImportJob)
+                        .where(
+                            ImportJob.id == self._job_id,
+                            ImportJob.status.in_(ACTIVE),
+                        )
+                        .values(heartbeat_at=utcnow(), worker=worker_id())
+                    )
+            except Exception:  # a missed beat only shortens the lease; the job goes on
+                logger.warning("import job %s: heartbeat failed", self._job_id, exc_info=True)
+
+
+#: Statuses of a job that has not ended.
+ACTIVE = ("queued", "running")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite gives back naive datetimes; every datetime the platform writes is UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def is_stale(job: ImportJob, now: datetime | None = None) -> bool:
+    """True when `job` is queued or running but its worker is gone.
+
+    Gone: a process of this host that no longer exists, or no heartbeat for
+    `JOB_LEASE_SECONDS` (a worker on another host, or a reused process id).
+    """
+    if job.status not in ACTIVE:
+        return False
+    if job.worker is None or job.heartbeat_at is None:
+        return True  # a job from before workers were recorded: its server has restarted
+    host, _, pid = job.worker.rpartition(":")
+    if host == socket.gethostname()[:150] and pid.isdigit() and not _pid_alive(int(pid)):
+        return True
+    age = ((now or utcnow()) - _aware(job.heartbeat_at)).total_seconds()
+    return age > JOB_LEASE_SECONDS
+
+
+def _mark_interrupted(job: ImportJob) -> None:
+    job.status = job.stage = "interrupted"
+    job.finished_at = utcnow()
+    job.message = INTERRUPTED.replace("{id}", str(job.id))
+
+
+def expire_stale_jobs(factory: sessionmaker[Session]) -> list[int]:
+    """Mark every job whose worker is gone as interrupted; return their ids.
+
+    Run at start-up: a server killed during an import committed nothing of it, and its jobs
+    would otherwise stay "running". Jobs of live workers (other processes of a multi-worker
+    server) are left alone.
+    """
+    with transaction(factory) as session:
+        expired = []
+        for job in session.scalars(
+            select(ImportJob).where(ImportJob.status.in_(ACTIVE)).with_for_update()
+        ):
+            if is_stale(job):
+                _mark_interrupted(job)
+                expired.append(job.id)
+        return expired
+
+
+def job_status(session: Session, actor: Actor, job_id: int) -> ImportJob:
+    """An import job of the actor's organisation, marked interrupted if its worker is gone."""
+    job = facilities.job(session, actor, job_id)
+    if is_stale(job):
+        _mark_interrupted(job)
+        session.flush()
+    return job
+
+
+def retry_job(session: Session, actor: Actor, job_id: int) -> ImportJob:
+    """A new job importing the kept upload of failed or interrupted job `job_id` again.
+
+    The same permission as uploading. A job is retried once (retry the retry for a third
+    attempt); a queued, running or succeeded job is not retried.
+    """
+    previous = job_status(session, actor, job_id)
+    if not allowed_in_organisation("dataset.upload", actor.organisation_kind, actor.role):
+        raise Forbidden("only admins and editors of a factory organisation retry an import")
+    if previous.status in ACTIVE:
+        raise Conflict(f"import job {job_id} is still {previous.status}; wait for it to end")
+    if previous.status == "succeeded":
+        raise Conflict(
+            f"import job {job_id} succeeded; upload the file again to make a new version"
+        )
+    retried = session.scalar(select(ImportJob.id).where(ImportJob.retry_of_id == previous.id))
+    if retried is not None:
+        raise Conflict(f"import job {job_id} was already retried as job {retried}")
+    upload = session.get(Upload, previous.upload_id)
+    assert upload is not None
+    try:
+        job = create_job(session, upload, retry_of=previous)
+    except IntegrityError:  # retried at the same moment by someone else (the request rolls back)
+        raise Conflict(f"import job {job_id} was already retried") from None
+    record(
+        session, actor, "import_job.retry", "import_job", job.id,
+        {"retry_of": previous.id, "upload_id": upload.id, "attempt": job.attempt},
+    )
+    return job
 
 
 def _parquet_bytes(frame: pl.DataFrame) -> bytes:
@@ -170,7 +431,9 @@ def _save_submissions(
         .sort("facility_id", "year")
         .iter_rows(named=True)
     ):
-        facility = session.get(Facility, row["facility_id"])
+        # Locked until the commit (PostgreSQL; SQLite holds its write lock already): another
+        # import of this facility waits here and then reads the version this one wrote.
+        facility = session.get(Facility, row["facility_id"], with_for_update=True)
         if facility is None:
             facility = Facility(
                 id=row["facility_id"],
