@@ -15,6 +15,8 @@ from factory_journey.domain.problems import Severity
 from factory_journey.domain.tables import Table
 from factory_journey.ingest.formats import ROW
 from factory_journey.ingest.problem_log import ProblemLog, Source
+from factory_journey.reference import plausibility
+from factory_journey.reference.plausibility import MONTHS_PER_YEAR
 
 #: Facilities listed one by one when missing from the profiles.
 _FACILITIES_LISTED = 20
@@ -330,3 +332,102 @@ def programme_dates(frame: pl.DataFrame, source: Source, log: ProblemLog) -> Non
         value_column="end_date",
         accepted="a date on or after start_date",
     )
+
+
+def _number_words(value: float) -> str:
+    return f"{value:,.0f}" if 1 <= abs(value) < 1e9 else f"{value:.3g}"
+
+
+def _bound_expr(unit: pl.Expr, by_unit: dict[str, float], annual: pl.Expr) -> pl.Expr:
+    """Each row's bound: the value of its canonical unit, × 12 for an annual row."""
+    monthly = unit.replace_strict(by_unit, default=None, return_dtype=pl.Float64)
+    return pl.when(annual).then(monthly * MONTHS_PER_YEAR).otherwise(monthly)
+
+
+def quantity_bounds(
+    frame: pl.DataFrame, table: str, source: Source, log: ProblemLog
+) -> pl.DataFrame:
+    """Hold each converted quantity to the plausibility bounds of its table and canonical
+    unit (`reference/data/plausibility_bounds.yaml`, per month; an annual row × 12).
+
+    Beyond the hard limit, or not a finite number after conversion (1e308 kWh is more MJ
+    than a float holds): an error, and the canonical quantity is nulled. Outside the soft
+    range: a warning. Both name the row, the value as reported, its canonical value and the
+    accepted range. Needs `quantity_canonical`, `unit_canonical`, `quantity_reported`,
+    `unit_reported` (see `units.convert_quantities`)."""
+    bounds = {unit: b for (t, unit), b in plausibility.quantity_bounds().items() if t == table}
+    if not bounds:
+        return frame
+    units = list(bounds)
+    annual = (
+        pl.col("month").is_null() if "month" in frame.columns else pl.lit(False)
+    )
+    unit, quantity = pl.col("unit_canonical"), pl.col("quantity_canonical")
+    hard = _bound_expr(unit, {u: b.hard_max for u, b in bounds.items()}, annual)
+    soft_min = _bound_expr(unit, {u: b.soft_min for u, b in bounds.items()}, annual)
+    soft_max = _bound_expr(unit, {u: b.soft_max for u, b in bounds.items()}, annual)
+    held = quantity.is_not_null() & unit.is_in(units)
+    refused = (held & (~quantity.is_finite() | (quantity > hard))).fill_null(False)
+    unusual = (held & ~refused & ((quantity > soft_max) | (quantity < soft_min))).fill_null(
+        False)
+    counts = frame.select(refused.sum().alias("refused"), unusual.sum().alias("unusual")).row(0)
+    if not any(counts):
+        return frame
+    per = pl.when(annual).then(pl.lit("in a year")).otherwise(pl.lit("in a month"))
+    # concat_str, not pl.format beside when/then: that panics in polars 2.1
+    value = pl.concat_str(
+        pl.col("quantity_reported").cast(pl.String), pl.lit(" "), pl.col("unit_reported"),
+        pl.lit(" (= "), quantity.cast(pl.String), pl.lit(" "), unit, pl.lit(")"),
+    ).alias("_value")
+
+    def ranges(kind: str) -> pl.Expr:
+        texts: dict[str, str] = {}
+        for u, b in bounds.items():
+            monthly, yearly = (b.scaled(False), b.scaled(True))
+            if kind == "hard":
+                texts[u] = (f"0 to {_number_words(monthly[0])} {u} for a month, "
+                            f"{_number_words(yearly[0])} {u} for a year")
+            else:
+                texts[u] = (f"usually {_number_words(monthly[1])} to "
+                            f"{_number_words(monthly[2])} {u} for a month, "
+                            f"{_number_words(yearly[1])} to {_number_words(yearly[2])} {u} "
+                            "for a year")
+        return unit.replace_strict(texts, default=None, return_dtype=pl.String)
+
+    where = f"in the {table} table ({plausibility.BOUNDS_FILE})"
+    if counts[0]:
+        log.rows(
+            frame.filter(refused).select(
+                ROW, value,
+                pl.concat_str(pl.lit("Not a plausible quantity for one facility "), per,
+                              pl.lit(": beyond the hard limit (physically impossible, or too "
+                                     "large to compute)")).alias("_message"),
+                ranges("hard").alias("_accepted")),
+            source,
+            message=f"Not a plausible quantity for one facility: beyond the hard limit {where}",
+            code="implausible_quantity",
+            column="quantity",
+            value_column="_value",
+            message_column="_message",
+            accepted_column="_accepted",
+        )
+        frame = frame.with_columns(pl.when(~refused).then(quantity).alias("quantity_canonical"))
+    if counts[1]:
+        log.rows(
+            frame.filter(unusual).select(
+                ROW, value,
+                pl.concat_str(pl.lit("Unusual quantity "), per,
+                              pl.lit(", please check (outside the plausible range of one "
+                                     "facility; accepted)")).alias("_message"),
+                ranges("soft").alias("_accepted")),
+            source,
+            message=f"Unusual quantity, please check (outside the plausible range {where}; "
+            "accepted)",
+            code="unusual_quantity",
+            column="quantity",
+            value_column="_value",
+            message_column="_message",
+            accepted_column="_accepted",
+            severity=Severity.WARNING,
+        )
+    return frame
