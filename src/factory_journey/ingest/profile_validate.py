@@ -330,6 +330,8 @@ def validate_profiles(
     plan.typed, plan.pre = [], []
     canonical = _volume_plan(frame, plan)
     frame = frame.with_columns(plan.pre).with_columns(plan.typed)
+    # the volumes in their FEM unit, which the plausibility rules read
+    frame = frame.with_columns(canonical)
     rules_apply = _required_checks(plan)
     field_checks = _materialised(plan.checks, "field")
     frame = frame.with_columns(
@@ -351,7 +353,8 @@ def validate_profiles(
         check.bad.alias(name) for check, name in zip(rules, _names(rules, "rule"), strict=True))
     has_error = _report(frame, [*field_checks, *_materialised(rules, "rule")], source, log)
     valid = frame.select(
-        ROW, *(c.name for c in PROFILES.columns), *canonical,
+        ROW, *(c.name for c in PROFILES.columns),
+        *(f"production_volume_{k}" for k in fem_enums.facility_types()),
         has_error.alias("\x1ferror"))
     if valid["\x1ferror"].any():
         valid = valid.filter(~pl.col("\x1ferror"))
