@@ -10,8 +10,8 @@ accepted with a located warning. Never a traceback, never a silently null total.
 from __future__ import annotations
 
 import io
-import math
 import json
+import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,8 +175,8 @@ def _zip(folder: Path) -> bytes:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.kind for c in CASES])
 def test_upload_route(platform, tmp_path: Path, case: Case) -> None:  # type: ignore[no-untyped-def]
-    from factory_journey.store.models import Submission
     from factory_journey.store.database import transaction
+    from factory_journey.store.models import Submission
 
     suffix = f"-{CASES.index(case)}"
     folder = _dataset(tmp_path, case, suffix)
