@@ -18,6 +18,7 @@ from factory_journey.domain import fem_enums
 from factory_journey.domain.os_hub_id import ALPHABET, LENGTH
 from factory_journey.domain.problems import Severity
 from factory_journey.domain.profile import (
+    ADDITIONAL,
     MATERIAL_TYPE_TYPES,
     PRODUCT_CATEGORY_TYPES,
     PRODVOL,
@@ -320,6 +321,49 @@ def _plausibility() -> list[RuleCheck]:
     return checks
 
 
+def _additional_option() -> list[RuleCheck]:
+    """The FEM's additional option adds the year's volume in another unit beside the volume
+    in the FEM unit; SAM is the year's TOTAL (Σ SAM per piece × pieces shipped), so it is
+    at least one minute per piece, and it is held to the plausibility bounds."""
+    checks: list[RuleCheck] = []
+    for key, info in fem_enums.facility_types().items():
+        if not info.additional_units:
+            continue
+        additional = f"{PRODVOL}_{key}{ADDITIONAL}"
+        unit = pl.col(f"{additional}_unit")
+        text = (f"an additional quantity for {info.label} without its volume in "
+                f"{info.production_unit}, which the FEM requires")
+        checks.append(RuleCheck(
+            bad=(pl.col(additional).is_not_null() & pl.col(f"{PRODVOL}_{key}").is_null())
+            .fill_null(False),
+            column=f"{PRODVOL}_{key}",
+            message=_text(text),
+            code="missing_volume",
+            summary=text,
+            accepted=_text(f"the shipped/sold volume in {info.production_unit}, beside the "
+                           "additional option"),
+            severity=Severity.WARNING,
+        ))
+        sam = pl.when(unit == "SAM").then(pl.col(additional))
+        if info.production_unit == "pcs":
+            pieces = pl.col(f"production_volume_{key}")
+            text = ("the total SAM is less than one minute per piece shipped: report the "
+                    "year's TOTAL SAM (Σ SAM per piece × pieces), not one product's SAM")
+            checks.append(RuleCheck(
+                bad=(sam < pieces).fill_null(False),
+                column=additional,
+                message=_text(text),
+                code="sam_not_total",
+                summary=text,
+                value=pl.col(additional),
+                accepted=pl.format("at least {} (1 SAM per piece)", pieces),
+                severity=Severity.WARNING,
+            ))
+        checks += _bounded(additional, sam, "production_sam",
+                           f"total SAM of {info.label}")
+    return checks
+
+
 def _operating_days() -> list[RuleCheck]:
     """The seed counts each operating day as 1 or 0.5 (under 50 % of hours or workers): the
     total is whole and half days, at most the days of the reporting year."""
@@ -392,6 +436,7 @@ def profile_rule_checks() -> list[RuleCheck]:
         *_operating_days(),
         *_volumes(),
         *_plausibility(),
+        *_additional_option(),
         *_sub_answers(),
         *_wanted_sub_answers(),
         *_counts(),
