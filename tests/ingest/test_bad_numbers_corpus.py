@@ -197,3 +197,13 @@ def test_upload_route(platform, tmp_path: Path, case: Case) -> None:  # type: ig
     else:
         assert job["status"] == "succeeded", job
         assert written > 0
+
+
+def test_the_engine_records_the_bounds_and_gas_conditions_with_every_matrix() -> None:
+    """The platform stores the engine's versions with each result (services/platform)."""
+    from factory_journey.engine.refdata import default_reference
+    from factory_journey.reference import meta
+
+    versions = default_reference().versions
+    assert versions[BOUNDS_FILE] == bounds_version()
+    assert versions["gas_volumes.yaml"].startswith(str(meta("gas_volumes.yaml")["version"]))

@@ -34,7 +34,6 @@ from factory_journey.engine.exprs import ENGINE, KEYS, collect, unknown_if
 from factory_journey.engine.facilities import facility_keys, keys_from_tables, programmes_active
 from factory_journey.engine.provenance import PROVENANCE_SCHEMA, provenance_frame
 from factory_journey.engine.refdata import EngineReference, default_reference
-from factory_journey.reference.plausibility import BOUNDS_FILE, bounds_version
 
 #: Above this many input rows, provenance is not collected unless asked for.
 PROVENANCE_AUTO_LIMIT = 2_000_000
@@ -304,8 +303,6 @@ def build_matrix(
     versions = {
         **ref.versions,
         "indicators.yaml": catalogue_version(),
-        # the bounds the input was held to at reading (ingest), recorded with the result
-        BOUNDS_FILE: bounds_version(),
         "gwp_vintage": ref.gwp_vintage,
         "grid_vintage": ref.grid_vintage,
         "engine": _engine_version(),
