@@ -489,7 +489,7 @@ def intensities(tables: dict[str, pl.DataFrame], log: ProblemLog) -> None:
     volumes = {u: [f"production_volume_{k}" for k, x in units.items()
                    if x == u and f"production_volume_{k}" in profiles.columns]
                for u in ("pcs", "kg")}
-    frame = profiles.lazy().select(
+    plan = profiles.lazy().select(
         ROW, "facility_id", "year",
         *(pl.sum_horizontal(c).alias(u) if c else pl.lit(None, pl.Float64).alias(u)
           for u, c in volumes.items()),
@@ -497,13 +497,13 @@ def intensities(tables: dict[str, pl.DataFrame], log: ProblemLog) -> None:
         .alias("_given") if volumes["pcs"] or volumes["kg"] else pl.lit(False).alias("_given"),
     )
     for part in sums:
-        frame = frame.join(part, on=["facility_id", "year"], how="left")
-    names = frame.collect_schema().names()
+        plan = plan.join(part, on=["facility_id", "year"], how="left")
+    names = plan.collect_schema().names()
     mj = pl.col(_MJ) if _MJ in names else pl.lit(None, pl.Float64)
     m3 = pl.col(_M3) if _M3 in names else pl.lit(None, pl.Float64)
     first = profiles.row(0, named=True)
     source = Source(first.get("_file") or "profiles", first.get("_sheet"))
-    frame = frame.collect()
+    frame = plan.collect()
 
     idle = (pl.col("_given") & (pl.col("pcs").fill_null(0) + pl.col("kg").fill_null(0) == 0)
             & (mj > 0)).fill_null(False)

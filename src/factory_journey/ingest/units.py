@@ -146,7 +146,7 @@ def convert_quantities(
             accepted=accepted,
         )
     factors = per_spelling([known[s][1] for s in names], pl.Float64())
-    gas_ratios = [gas_volume_to_normal(s) if d == "volume" else 1.0 for s, d in zip(
+    gas_ratios: list[object] = [gas_volume_to_normal(s) if d == "volume" else 1.0 for s, d in zip(
         names, dims, strict=True)] if fuel_units else []
     if any(r != 1.0 for r in gas_ratios):
         # A gas volume at its unit's reference conditions (scf at 60 °F, Sm3 at 15 °C), in the
