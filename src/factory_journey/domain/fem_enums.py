@@ -82,6 +82,8 @@ class FacilityTypeInfo:
     journey_factory_type: str
     production_unit: str
     allowed_units: tuple[str, ...]
+    #: Spellings of the FEM's "Annual Quantity (Additional Option)" (SAM, lengths, …).
+    additional_units: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +98,7 @@ def facility_types() -> dict[str, FacilityTypeInfo]:
             journey_factory_type=str(row["journey_factory_type"]).strip(),
             production_unit=str(row["production_unit"]).strip(),
             allowed_units=tuple(split_aliases(row["allowed_units"])),
+            additional_units=tuple(split_aliases(row.get("additional_units") or "")),
         )
     return out
 

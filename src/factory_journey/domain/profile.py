@@ -17,13 +17,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from factory_journey.domain import fem_enums
 from factory_journey.domain.tables import VERIFICATION_STATUSES, Column, Table
 from factory_journey.domain.units import conversion_factor, unit_dimension
 
 PRODVOL = "sipfacilityannualprodvol"
+#: Suffix of the additional-option quantity of a facility type (`<PRODVOL>_<key>_additional`).
+ADDITIONAL = "_additional"
 COUNTRY_ACCEPTED = (
     "an ISO 3166 alpha-2 or alpha-3 code or the English name (e.g. BD, BGD, Bangladesh)"
 )
@@ -100,6 +109,22 @@ def _prodvol_columns() -> tuple[Column, ...]:
                    f"Unit of that volume; empty = {info.production_unit} "
                    f"(accepted: {', '.join(info.allowed_units)}).",
                    fem_ref_id=PRODVOL)
+        )
+    for key, info in fem_enums.facility_types().items():
+        if not info.additional_units:
+            continue
+        # FEM's "Annual Quantity (Additional Option)": the same year's volume in another unit
+        # of the type's list, beside (not instead of) the volume in the FEM unit.
+        columns.append(
+            Column(f"{PRODVOL}_{key}{ADDITIONAL}", "float",
+                   f"Additional option: the {info.label} volume in another unit (e.g. the "
+                   "year's TOTAL standard allowed minutes, Σ SAM per piece × pieces).",
+                   minimum=0, fem_ref_id=PRODVOL)
+        )
+        columns.append(
+            Column(f"{PRODVOL}_{key}{ADDITIONAL}_unit", "str",
+                   f"Unit of the additional quantity (required with it; accepted: "
+                   f"{', '.join(info.additional_units)}).", fem_ref_id=PRODVOL)
         )
     return tuple(columns)
 
@@ -182,8 +207,21 @@ class ProductionVolume(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    quantity: float = Field(description="volume [unit]")
+    quantity: float | None = Field(default=None, description="volume [unit]")
     unit: str | None = Field(default=None, description="unit as reported; None = FEM unit")
+    additional_quantity: float | None = Field(
+        default=None, description="FEM additional option: the volume in another unit")
+    additional_unit: str | None = Field(
+        default=None, description="unit of the additional quantity (e.g. SAM)")
+
+    @model_serializer(mode="wrap")
+    def _without_empty_option(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # the additional option is shown only when given: profiles without it read as before
+        data: dict[str, Any] = handler(self)
+        for name in ("additional_quantity", "additional_unit"):
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
 class Programme(BaseModel):
@@ -272,9 +310,12 @@ class FacilityProfile(BaseModel):
         volumes: dict[str, ProductionVolume] = {}
         for key in fem_enums.facility_types():
             quantity = row.get(f"{PRODVOL}_{key}")
-            if quantity is not None:
-                volumes[key] = ProductionVolume(quantity=quantity,
-                                                unit=row.get(f"{PRODVOL}_{key}_unit"))
+            additional = row.get(f"{PRODVOL}_{key}{ADDITIONAL}")
+            if quantity is not None or additional is not None:
+                volumes[key] = ProductionVolume(
+                    quantity=quantity, unit=row.get(f"{PRODVOL}_{key}_unit"),
+                    additional_quantity=additional,
+                    additional_unit=row.get(f"{PRODVOL}_{key}{ADDITIONAL}_unit"))
         data[PRODVOL] = volumes
         if programmes:
             data["sipindustryprograms_programmes"] = programmes
@@ -288,7 +329,7 @@ class FacilityProfile(BaseModel):
     def production_volume(self, facility_type: str) -> float | None:
         """Volume of one facility type in its FEM unit [pcs or kg], or None when not given."""
         volume = self.sipfacilityannualprodvol.get(facility_type)
-        if volume is None:
+        if volume is None or volume.quantity is None:
             return None
         info = fem_enums.facility_types()[facility_type]
         unit = volume.unit or info.production_unit
@@ -306,4 +347,9 @@ class FacilityProfile(BaseModel):
             volume = self.sipfacilityannualprodvol.get(key)
             flat[f"{PRODVOL}_{key}"] = volume.quantity if volume else None
             flat[f"{PRODVOL}_{key}_unit"] = volume.unit if volume else None
+            if f"{PRODVOL}_{key}{ADDITIONAL}" in PROFILES.column_names:
+                flat[f"{PRODVOL}_{key}{ADDITIONAL}"] = (
+                    volume.additional_quantity if volume else None)
+                flat[f"{PRODVOL}_{key}{ADDITIONAL}_unit"] = (
+                    volume.additional_unit if volume else None)
         return flat

@@ -18,6 +18,7 @@ from factory_journey.domain import fem_enums
 from factory_journey.domain.os_hub_id import ALPHABET, LENGTH
 from factory_journey.domain.problems import Severity
 from factory_journey.domain.profile import (
+    ADDITIONAL,
     MATERIAL_TYPE_TYPES,
     PRODUCT_CATEGORY_TYPES,
     PRODVOL,
@@ -25,6 +26,7 @@ from factory_journey.domain.profile import (
     SUB_QUESTIONS,
 )
 from factory_journey.domain.tables import Column
+from factory_journey.reference.plausibility import BOUNDS_FILE, quantity_bound
 
 
 def accepted_text(column: Column) -> str:
@@ -253,15 +255,191 @@ def _training_year() -> list[RuleCheck]:
     ]
 
 
+def _words(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) < 1e9 else f"{value:.3g}"
+
+
+def _bounded(column: str, canonical: pl.Expr, key: str, what: str,
+             value: pl.Expr | None = None, per: str = " a year") -> list[RuleCheck]:
+    """A hard limit (error) and a soft range (warning) of plausibility_bounds.yaml on the
+    canonical value `canonical` of `column` [the bound's unit]; `value` shows the cell."""
+    bound = quantity_bound(key)
+    unit = bound.unit
+    hard = f"at most {_words(bound.hard_max)} {unit}{per}"
+    soft = (f"usually {_words(bound.soft_min)} to {_words(bound.soft_max)} {unit}{per} "
+            f"({BOUNDS_FILE})")
+    value = pl.col(column) if value is None else value
+    refused = (canonical > bound.hard_max) | ~canonical.is_finite()
+    return [
+        RuleCheck(
+            bad=refused.fill_null(False),
+            column=column,
+            message=_text(f"{what} beyond the hard limit of one facility (physically "
+                          "impossible, or too large to compute)"),
+            code="implausible_quantity",
+            summary=f"{what} beyond the hard limit of one facility",
+            value=value,
+            accepted=_text(hard),
+        ),
+        RuleCheck(
+            bad=(~refused & ((canonical > bound.soft_max) | (canonical < bound.soft_min)))
+            .fill_null(False),
+            column=column,
+            message=_text(f"unusual {what}, please check (outside the plausible range of "
+                          "one facility; accepted)"),
+            code="unusual_quantity",
+            summary=f"unusual {what}, please check",
+            value=value,
+            accepted=_text(soft),
+            severity=Severity.WARNING,
+        ),
+    ]
+
+
+def _plausibility() -> list[RuleCheck]:
+    """Production volumes and employees held to plausibility_bounds.yaml. Volumes are read
+    in their FEM unit (`production_volume_<key>` [pcs or kg], after unit conversion)."""
+    checks: list[RuleCheck] = []
+    for key, info in fem_enums.facility_types().items():
+        bound = "production_pcs" if info.production_unit == "pcs" else "production_kg"
+        column = f"{PRODVOL}_{key}"
+        given = pl.concat_str(pl.col(column).cast(pl.String), pl.lit(" "),
+                              pl.col(f"{column}_unit").fill_null(info.production_unit))
+        checks += _bounded(column, pl.col(f"production_volume_{key}"), bound,
+                           f"annual volume of {info.label}", given)
+    employees = pl.col("siptotalnumemployees").cast(pl.Float64)
+    checks += _bounded("siptotalnumemployees", employees, "employees", "number of employees",
+                       per="")
+    # "soft_min 1" is meant for a producing facility: no employees and a volume is unusual,
+    # no employees and no volume (a closed year) is not.
+    producing = pl.any_horizontal(
+        (pl.col(f"production_volume_{k}") > 0).fill_null(False)
+        for k in fem_enums.facility_types())
+    last = checks[-1]
+    checks[-1] = RuleCheck(**{**{n: getattr(last, n) for n in RuleCheck.__slots__},
+                              "bad": last.bad & ((employees >= 1) | producing)})
+    return checks
+
+
+def _additional_option() -> list[RuleCheck]:
+    """The FEM's additional option adds the year's volume in another unit beside the volume
+    in the FEM unit; SAM is the year's TOTAL (Σ SAM per piece × pieces shipped), so it is
+    at least one minute per piece, and it is held to the plausibility bounds."""
+    checks: list[RuleCheck] = []
+    for key, info in fem_enums.facility_types().items():
+        if not info.additional_units:
+            continue
+        additional = f"{PRODVOL}_{key}{ADDITIONAL}"
+        unit = pl.col(f"{additional}_unit")
+        text = (f"an additional quantity for {info.label} without its volume in "
+                f"{info.production_unit}, which the FEM requires")
+        checks.append(RuleCheck(
+            bad=(pl.col(additional).is_not_null() & pl.col(f"{PRODVOL}_{key}").is_null())
+            .fill_null(False),
+            column=f"{PRODVOL}_{key}",
+            message=_text(text),
+            code="missing_volume",
+            summary=text,
+            accepted=_text(f"the shipped/sold volume in {info.production_unit}, beside the "
+                           "additional option"),
+            severity=Severity.WARNING,
+        ))
+        sam = pl.when(unit == "SAM").then(pl.col(additional))
+        if info.production_unit == "pcs":
+            pieces = pl.col(f"production_volume_{key}")
+            text = ("the total SAM is less than one minute per piece shipped: report the "
+                    "year's TOTAL SAM (Σ SAM per piece × pieces), not one product's SAM")
+            checks.append(RuleCheck(
+                bad=(sam < pieces).fill_null(False),
+                column=additional,
+                message=_text(text),
+                code="sam_not_total",
+                summary=text,
+                value=pl.col(additional),
+                accepted=pl.format("at least {} (1 SAM per piece)", pieces),
+                severity=Severity.WARNING,
+            ))
+        checks += _bounded(additional, sam, "production_sam",
+                           f"total SAM of {info.label}")
+    return checks
+
+
+def _operating_days() -> list[RuleCheck]:
+    """The seed counts each operating day as 1 or 0.5 (under 50 % of hours or workers): the
+    total is whole and half days, at most the days of the reporting year."""
+    days, year = pl.col("sipoperatingdays"), pl.col("year")
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    in_year = pl.when(leap).then(pl.lit(366)).otherwise(pl.lit(365))
+    return [
+        RuleCheck(
+            bad=((days * 2) != (days * 2).round(0)).fill_null(False),
+            column="sipoperatingdays",
+            message=_text("operating days are counted in whole and half days (a day with "
+                          "under 50 % of hours or workers counts 0.5)"),
+            code="operating_days_halves",
+            summary="operating days are counted in whole and half days",
+            value=days,
+            accepted=_text("a multiple of 0.5, e.g. 287 or 287.5"),
+        ),
+        RuleCheck(
+            bad=(days > in_year).fill_null(False),
+            column="sipoperatingdays",
+            message=pl.format("more operating days than the {} days of reporting year {}",
+                              in_year, year),
+            code="operating_days_year",
+            summary="more operating days than the reporting year has",
+            value=days,
+            accepted=pl.format("at most {}", in_year),
+        ),
+    ]
+
+
+def _counts() -> list[RuleCheck]:
+    """Counts the seed ties together: an audit answered Yes is one or more audits; water
+    treatment operators and training attendees are employees of the facility."""
+    employees = pl.col("siptotalnumemployees")
+    checks = [RuleCheck(
+        bad=(pl.col("sipaudit").fill_null(False) & (pl.col("sipaudit_count") < 1))
+        .fill_null(False),
+        column="sipaudit_count",
+        message=_text("sipaudit is Yes (one or more assessments/audits in the year) but the "
+                      "number of audits is 0"),
+        code="audit_count",
+        summary="sipaudit is Yes but the number of audits is 0",
+        value=pl.col("sipaudit_count"),
+        accepted=_text("1 or more, or answer No to sipaudit"),
+    )]
+    for name, who in (("sipfreshwaterpretreatused_operators", "water treatment operators"),
+                      ("sipapprovedtraining_attendees", "training attendees")):
+        checks.append(RuleCheck(
+            bad=(pl.col(name) > employees).fill_null(False),
+            column=name,
+            message=pl.format(f"more {who} ({{}}) than employees ({{}})", pl.col(name),
+                              employees),
+            code="more_than_employees",
+            summary=f"more {who} than employees",
+            value=pl.col(name),
+            accepted=pl.format("at most siptotalnumemployees ({})", employees),
+            severity=Severity.WARNING,
+        ))
+    return checks
+
+
 def profile_rule_checks() -> list[RuleCheck]:
     """Every cross-field rule of the Site Information, errors and warnings, in FEM order:
-    applicability of categories and material types, volumes per facility type, sub-answers
-    only after Yes (and wanted after Yes), the OS Hub ID's country, the training year."""
+    applicability of categories and material types, operating days (whole and half days
+    within the year), volumes per facility type, plausibility of volumes and employees,
+    sub-answers only after Yes (and wanted after Yes), audit and people counts, the OS Hub
+    ID's country, the training year."""
     return [
         *_applicability(),
+        *_operating_days(),
         *_volumes(),
+        *_plausibility(),
+        *_additional_option(),
         *_sub_answers(),
         *_wanted_sub_answers(),
+        *_counts(),
         _os_hub_country(),
         *_training_year(),
     ]

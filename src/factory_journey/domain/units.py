@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pint
 
-from factory_journey.reference import data_path, load_csv
+from factory_journey.reference import data_path, load_csv, load_yaml
 
 #: Canonical unit per dimension name used in the dataset tables.
 CANONICAL_UNITS: dict[str, str] = {
@@ -106,3 +106,49 @@ def conversion_factor(spelling: str, target: str | None = None) -> float:
     factor = float(ureg.Quantity(1.0, expression).to(target_expression).magnitude)
     # 12 significant digits: exact factors (1 kWh = 3.6 MJ) stay exact, float noise goes.
     return float(f"{factor:.12g}")
+
+
+GAS_VOLUMES_FILE = "gas_volumes.yaml"
+
+
+@lru_cache(maxsize=1)
+def _gas_volumes() -> tuple[tuple[float, float], dict[str, tuple[float, float]], frozenset[str]]:
+    """(normal (T [K], p [kPa]), pint unit → its (T, p), gaseous fuels) of gas_volumes.yaml."""
+    document = load_yaml(GAS_VOLUMES_FILE)
+    normal = document["normal"]
+    reference = (float(normal["temperature_k"]), float(normal["pressure_kpa"]))
+    conditions = {
+        str(entry["unit"]): (float(entry["temperature_k"]), float(entry["pressure_kpa"]))
+        for entry in document["conditions"]
+    }
+    return reference, conditions, frozenset(str(f) for f in document["gaseous_fuels"])
+
+
+def gaseous_fuels() -> frozenset[str]:
+    """Fuels (`fuel` of fem_energy_sources.csv) reported as a gas volume (natural gas, …)."""
+    return _gas_volumes()[2]
+
+
+def gas_reference_conditions(spelling: str) -> tuple[float, float]:
+    """(temperature [K], absolute pressure [kPa]) a gas volume in unit `spelling` is stated at.
+
+    A unit that states no conditions (m3, L, gal) is taken at normal conditions (0 °C,
+    101.325 kPa), those of the fuel densities (gas_volumes.yaml, `plain`)."""
+    key = normalise_spelling(spelling)
+    aliases = _aliases()
+    if key not in aliases:
+        raise UnknownUnitError(spelling, accepted_units())
+    normal, conditions, _ = _gas_volumes()
+    return conditions.get(aliases[key][0], normal)
+
+
+@lru_cache(maxsize=256)
+def gas_volume_to_normal(spelling: str) -> float:
+    """Normal cubic metres (0 °C, 101.325 kPa) per cubic metre of gas measured at the
+    reference conditions of `spelling` [Nm³/m³]: the ideal-gas ratio T_n/T × p/p_n.
+
+    Multiply the geometric volume in m³ (`conversion_factor`) by it: 1 scf = 0.0283168 m³ at
+    60 °F and 14.696 psia = 0.0283168 × 273.15/288.706 = 0.026791 Nm³ (1/37.33)."""
+    temperature, pressure = gas_reference_conditions(spelling)
+    (normal_t, normal_p), _, _ = _gas_volumes()
+    return (normal_t / temperature) * (pressure / normal_p)

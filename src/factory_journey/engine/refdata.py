@@ -35,6 +35,10 @@ REFERENCE_FILES: tuple[str, ...] = (
     "waste_disposal_methods.csv",
     "fem_facility_types.csv",
     "indicators.yaml",
+    # not read here, but they decided what input reached the engine: the bounds the values
+    # were held to and the reference conditions of gas volumes (both applied at reading)
+    "plausibility_bounds.yaml",
+    "gas_volumes.yaml",
 )
 
 #: Water-risk categories of WRI Aqueduct 4.0 baseline water stress, by upper score bound.

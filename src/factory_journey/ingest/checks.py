@@ -1,5 +1,6 @@
 """Checks across rows and tables, after each table is typed: duplicates, annual values mixed
-with monthly ones, facilities missing from the profiles, dates against the reporting year.
+with monthly ones, facilities missing from the profiles, dates against the reporting year,
+and the plausibility of quantities and intensities (reference/data/plausibility_bounds.yaml).
 
 All vectorised; per-row Python runs only over the few rows reported (see `problem_log`).
 """
@@ -15,6 +16,8 @@ from factory_journey.domain.problems import Severity
 from factory_journey.domain.tables import Table
 from factory_journey.ingest.formats import ROW
 from factory_journey.ingest.problem_log import ProblemLog, Source
+from factory_journey.reference import plausibility
+from factory_journey.reference.plausibility import MONTHS_PER_YEAR
 
 #: Facilities listed one by one when missing from the profiles.
 _FACILITIES_LISTED = 20
@@ -330,3 +333,221 @@ def programme_dates(frame: pl.DataFrame, source: Source, log: ProblemLog) -> Non
         value_column="end_date",
         accepted="a date on or after start_date",
     )
+
+
+def _number_words(value: float) -> str:
+    return f"{value:,.0f}" if 1 <= abs(value) < 1e9 else f"{value:.3g}"
+
+
+def _bound_expr(unit: pl.Expr, by_unit: dict[str, float], annual: pl.Expr) -> pl.Expr:
+    """Each row's bound: the value of its canonical unit, × 12 for an annual row."""
+    monthly = unit.replace_strict(by_unit, default=None, return_dtype=pl.Float64)
+    return pl.when(annual).then(monthly * MONTHS_PER_YEAR).otherwise(monthly)
+
+
+def quantity_bounds(
+    frame: pl.DataFrame, table: str, source: Source, log: ProblemLog
+) -> pl.DataFrame:
+    """Hold each converted quantity to the plausibility bounds of its table and canonical
+    unit (`reference/data/plausibility_bounds.yaml`, per month; an annual row × 12).
+
+    Beyond the hard limit, or not a finite number after conversion (1e308 kWh is more MJ
+    than a float holds): an error, and the canonical quantity is nulled. Outside the soft
+    range: a warning. Both name the row, the value as reported, its canonical value and the
+    accepted range. Needs `quantity_canonical`, `unit_canonical`, `quantity_reported`,
+    `unit_reported` (see `units.convert_quantities`)."""
+    bounds = {unit: b for (t, unit), b in plausibility.quantity_bounds().items() if t == table}
+    if not bounds:
+        return frame
+    units = list(bounds)
+    annual = (
+        pl.col("month").is_null() if "month" in frame.columns else pl.lit(False)
+    )
+    unit, quantity = pl.col("unit_canonical"), pl.col("quantity_canonical")
+    hard = _bound_expr(unit, {u: b.hard_max for u, b in bounds.items()}, annual)
+    soft_min = _bound_expr(unit, {u: b.soft_min for u, b in bounds.items()}, annual)
+    soft_max = _bound_expr(unit, {u: b.soft_max for u, b in bounds.items()}, annual)
+    held = quantity.is_not_null() & unit.is_in(units)
+    refused = (held & (~quantity.is_finite() | (quantity > hard))).fill_null(False)
+    unusual = (held & ~refused & ((quantity > soft_max) | (quantity < soft_min))).fill_null(
+        False)
+    counts = frame.select(refused.sum().alias("refused"), unusual.sum().alias("unusual")).row(0)
+    if not any(counts):
+        return frame
+    per = pl.when(annual).then(pl.lit("in a year")).otherwise(pl.lit("in a month"))
+    # concat_str, not pl.format beside when/then: that panics in polars 2.1
+    value = pl.concat_str(
+        pl.col("quantity_reported").cast(pl.String), pl.lit(" "), pl.col("unit_reported"),
+        pl.lit(" (= "), quantity.cast(pl.String), pl.lit(" "), unit, pl.lit(")"),
+    ).alias("_value")
+
+    def ranges(kind: str) -> pl.Expr:
+        texts: dict[str, str] = {}
+        for u, b in bounds.items():
+            monthly, yearly = (b.scaled(False), b.scaled(True))
+            if kind == "hard":
+                texts[u] = (f"0 to {_number_words(monthly[0])} {u} for a month, "
+                            f"{_number_words(yearly[0])} {u} for a year")
+            else:
+                texts[u] = (f"usually {_number_words(monthly[1])} to "
+                            f"{_number_words(monthly[2])} {u} for a month, "
+                            f"{_number_words(yearly[1])} to {_number_words(yearly[2])} {u} "
+                            "for a year")
+        return unit.replace_strict(texts, default=None, return_dtype=pl.String)
+
+    where = f"in the {table} table ({plausibility.BOUNDS_FILE})"
+    if counts[0]:
+        log.rows(
+            frame.filter(refused).select(
+                ROW, value,
+                pl.concat_str(pl.lit("Not a plausible quantity for one facility "), per,
+                              pl.lit(": beyond the hard limit (physically impossible, or too "
+                                     "large to compute)")).alias("_message"),
+                ranges("hard").alias("_accepted")),
+            source,
+            message=f"Not a plausible quantity for one facility: beyond the hard limit {where}",
+            code="implausible_quantity",
+            column="quantity",
+            value_column="_value",
+            message_column="_message",
+            accepted_column="_accepted",
+        )
+        frame = frame.with_columns(pl.when(~refused).then(quantity).alias("quantity_canonical"))
+    if counts[1]:
+        log.rows(
+            frame.filter(unusual).select(
+                ROW, value,
+                pl.concat_str(pl.lit("Unusual quantity "), per,
+                              pl.lit(", please check (outside the plausible range of one "
+                                     "facility; accepted)")).alias("_message"),
+                ranges("soft").alias("_accepted")),
+            source,
+            message=f"Unusual quantity, please check (outside the plausible range {where}; "
+            "accepted)",
+            code="unusual_quantity",
+            column="quantity",
+            value_column="_value",
+            message_column="_message",
+            accepted_column="_accepted",
+            severity=Severity.WARNING,
+        )
+    return frame
+
+
+#: Working columns of the intensity check: production-used energy [MJ] and water
+#: withdrawn [m³] per facility-year.
+_MJ, _M3 = "\x1fmj", "\x1fm3"
+
+
+def _facility_year_sums(tables: dict[str, pl.DataFrame]) -> list[pl.LazyFrame]:
+    """Energy used for production [MJ] (fuels by their calorific values, as the engine) and
+    water withdrawn [m³], per facility-year."""
+    from factory_journey.engine.energy import energy_mj, source_attributes
+    from factory_journey.engine.refdata import default_reference
+
+    sums: list[pl.LazyFrame] = []
+    energy = tables.get("energy")
+    if energy is not None and not energy.is_empty():
+        attributes = source_attributes(default_reference()).select(
+            "source", "scope", "ncv_mj_per_kg", "density_kg_per_m3").unique("source")
+        mj = energy_mj(pl.col("unit_canonical"), pl.col("quantity_canonical"))
+        sums.append(
+            energy.lazy()
+            .select("facility_id", "year", "source", "unit_canonical", "quantity_canonical",
+                    "production_share")
+            .join(attributes.lazy(), on="source", how="left")
+            .group_by("facility_id", "year")
+            .agg((mj * pl.col("production_share").fill_null(1.0)).sum().alias(_MJ))
+        )
+    water = tables.get("water")
+    if water is not None and not water.is_empty():
+        sums.append(
+            water.lazy()
+            .filter(pl.col("flow") == "withdrawal")
+            .group_by("facility_id", "year")
+            .agg(pl.col("quantity_canonical").sum().alias(_M3))
+        )
+    return sums
+
+
+def intensities(tables: dict[str, pl.DataFrame], log: ProblemLog) -> None:
+    """Intensities outside their soft range (plausibility_bounds.yaml), and energy used in a
+    year whose production volumes are all 0, as warnings on the facility's profile row.
+
+    The intensities are those of the matrix: energy used for production [MJ] and water
+    withdrawn [L] per piece and per kg of the year's volumes. A warning names the profile
+    row, the intensity and its parts: a unit slip (Wh for kWh, kg for t) shows here first."""
+    from factory_journey.domain.fem_enums import facility_types
+
+    profiles = tables.get("profiles")
+    if profiles is None or profiles.is_empty():
+        return
+    sums = _facility_year_sums(tables)
+    if not sums:
+        return
+    units = {k: t.production_unit for k, t in facility_types().items()}
+    volumes = {u: [f"production_volume_{k}" for k, x in units.items()
+                   if x == u and f"production_volume_{k}" in profiles.columns]
+               for u in ("pcs", "kg")}
+    plan = profiles.lazy().select(
+        ROW, "facility_id", "year",
+        *(pl.sum_horizontal(c).alias(u) if c else pl.lit(None, pl.Float64).alias(u)
+          for u, c in volumes.items()),
+        pl.any_horizontal(pl.col(c).is_not_null() for c in [*volumes["pcs"], *volumes["kg"]])
+        .alias("_given") if volumes["pcs"] or volumes["kg"] else pl.lit(False).alias("_given"),
+    )
+    for part in sums:
+        plan = plan.join(part, on=["facility_id", "year"], how="left")
+    names = plan.collect_schema().names()
+    mj = pl.col(_MJ) if _MJ in names else pl.lit(None, pl.Float64)
+    m3 = pl.col(_M3) if _M3 in names else pl.lit(None, pl.Float64)
+    first = profiles.row(0, named=True)
+    source = Source(first.get("_file") or "profiles", first.get("_sheet"))
+    frame = plan.collect()
+
+    idle = (pl.col("_given") & (pl.col("pcs").fill_null(0) + pl.col("kg").fill_null(0) == 0)
+            & (mj > 0)).fill_null(False)
+    log.rows(
+        frame.filter(idle).select(
+            ROW, pl.concat_str(mj.round(0).cast(pl.Int64).cast(pl.String), pl.lit(" MJ"))
+            .alias("_value")),
+        source,
+        message="Energy is used in a year whose production volumes are all 0: its "
+        "intensities cannot be computed (please check the volumes)",
+        code="energy_without_production",
+        column="sipfacilityannualprodvol",
+        value_column="_value",
+        accepted="the shipped/sold volume of the year",
+        severity=Severity.WARNING,
+    )
+    parts = {"energy_intensity_mj_per_pc": (mj, 1.0, "pcs", "MJ"),
+             "energy_intensity_mj_per_kg": (mj, 1.0, "kg", "MJ"),
+             "water_intensity_l_per_pc": (m3, 1000.0, "pcs", "L"),
+             "water_intensity_l_per_kg": (m3, 1000.0, "kg", "L")}
+    for indicator, bound in plausibility.intensity_bounds().items():
+        if indicator not in parts:
+            continue
+        numerator, scale, basis, unit = parts[indicator]
+        value = pl.when(pl.col(basis) > 0).then(numerator * scale / pl.col(basis))
+        unusual = ((value > bound.soft_max) | (value < bound.soft_min)).fill_null(False)
+        bad = frame.filter(unusual)
+        if bad.is_empty():
+            continue
+        shown = bad.select(
+            ROW, pl.concat_str(
+                value.round_sig_figs(3).cast(pl.String), pl.lit(f" {bound.unit} ("),
+                (numerator * scale).round(0).cast(pl.Int64).cast(pl.String),
+                pl.lit(f" {unit} ÷ "), pl.col(basis).round(0).cast(pl.Int64).cast(pl.String),
+                pl.lit(f" {basis})")).alias("_value"))
+        log.rows(
+            shown,
+            source,
+            message=f"Unusual {indicator.split('_')[0]} intensity ({bound.unit}), please check "
+            "the quantities and the production volume (outside the plausible range; accepted)",
+            code="unusual_intensity",
+            column=indicator,
+            value_column="_value",
+            accepted=f"usually {bound.soft_min:g} to {bound.soft_max:g} {bound.unit} "
+            f"({plausibility.BOUNDS_FILE})",
+            severity=Severity.WARNING,
+        )

@@ -72,6 +72,7 @@ def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportRe
             return result
         frames = table_checks.finish(log, report)
     result.tables.update({name: frame for name, frame in frames.items() if frame is not None})
+    checks.intensities(result.tables, log)  # across tables: plausibility of the intensities
     result.problems = log.sorted()
     return result
 

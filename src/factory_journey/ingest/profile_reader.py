@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from factory_journey.domain import fem_enums
 from factory_journey.domain.problems import Problem, ProblemList
 from factory_journey.domain.profile import (
+    ADDITIONAL,
     PRODVOL,
     SUB_QUESTIONS,
     FacilityProfile,
@@ -92,7 +93,8 @@ def flatten_record(
 ) -> tuple[dict[str, Any], list[tuple[str, str, Any]]]:
     """Nested JSON answers → flat columns; returns (flat, [(column, message, value)]).
 
-    `sipfacilityannualprodvol: {type: {quantity, unit}}` (or a list of such objects with
+    `sipfacilityannualprodvol: {type: {quantity, unit, additional_quantity,
+    additional_unit}}` (or a list of such objects with
     `facility_type`), `<question>: {answer, <sub>: …}` and `sipindustryprograms: [...]`
     become the flat columns of docs/contracts.md §1 (programmes stay nested)."""
     flat: dict[str, Any] = {}
@@ -111,6 +113,11 @@ def flatten_record(
                 if isinstance(volume, dict):
                     flat[f"{PRODVOL}_{type_key}"] = volume.get("quantity")
                     flat[f"{PRODVOL}_{type_key}_unit"] = volume.get("unit")
+                    for part in ("quantity", "unit"):  # FEM's additional option
+                        if volume.get(f"additional_{part}") is not None:
+                            flat[f"{PRODVOL}_{type_key}{ADDITIONAL}"
+                                 + ("_unit" if part == "unit" else "")] = volume.get(
+                                     f"additional_{part}")
                 else:
                     flat[f"{PRODVOL}_{type_key}"] = volume
         elif key in SUB_QUESTIONS and isinstance(value, dict):

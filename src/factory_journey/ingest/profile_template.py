@@ -13,7 +13,7 @@ import csv
 from pathlib import Path
 
 from factory_journey.domain import fem_enums
-from factory_journey.domain.profile import PRODVOL, PROFILES, parent_question
+from factory_journey.domain.profile import ADDITIONAL, PRODVOL, PROFILES, parent_question
 from factory_journey.domain.profile_rules import accepted_text
 from factory_journey.domain.site_checklist import checklist_questions
 from factory_journey.domain.tables import Column
@@ -43,6 +43,9 @@ def _choices(column: Column) -> list[str] | None:
         return fem_enums.country_choices()
     if column.type == "bool":
         return ["Yes", "No"]
+    if column.name.startswith(f"{PRODVOL}_") and column.name.endswith(f"{ADDITIONAL}_unit"):
+        key = column.name.removeprefix(f"{PRODVOL}_").removesuffix(f"{ADDITIONAL}_unit")
+        return list(fem_enums.facility_types()[key].additional_units)
     if column.name.startswith(f"{PRODVOL}_") and column.name.endswith("_unit"):
         key = column.name.removeprefix(f"{PRODVOL}_").removesuffix("_unit")
         return list(fem_enums.facility_types()[key].allowed_units)
@@ -55,6 +58,8 @@ def _choices(column: Column) -> list[str] | None:
 
 
 def _unit(column: Column) -> str:
+    if column.name.startswith(f"{PRODVOL}_") and ADDITIONAL in column.name:
+        return "in the additional unit"
     if column.name.startswith(f"{PRODVOL}_"):
         key = column.name.removeprefix(f"{PRODVOL}_").removesuffix("_unit")
         return f"default {fem_enums.facility_types()[key].production_unit}"

@@ -20,6 +20,7 @@ from factory_journey.domain import fem_enums
 from factory_journey.domain.factory_type import journey_factory_type_expr
 from factory_journey.domain.problems import Severity
 from factory_journey.domain.profile import (
+    ADDITIONAL,
     COUNTRY_ACCEPTED,
     OSH_ACCEPTED,
     PRODVOL,
@@ -223,7 +224,32 @@ def _volume_plan(frame: pl.DataFrame, plan: _Plan) -> list[pl.Expr]:
             pl.when(why.is_null())
             .then(pl.col(quantity) * plan.distinct(frame, unit, factor, pl.Float64))
             .alias(f"production_volume_{key}"))
+        if info.additional_units:
+            _additional_plan(key, plan)
     return canonical
+
+
+def _additional_plan(key: str, plan: _Plan) -> None:
+    """The unit of the FEM's additional-option quantity: required with it, one of the
+    facility type's `additional_units` (any case)."""
+    info = fem_enums.facility_types()[key]
+    quantity, unit_name = f"{PRODVOL}_{key}{ADDITIONAL}", f"{PRODVOL}_{key}{ADDITIONAL}_unit"
+    raw_unit = pl.col(unit_name + _RAW)
+    given = pl.col(quantity + _RAW).is_not_null()
+    known = {u.lower(): u for u in info.additional_units}
+    accepted = ", ".join(info.additional_units)
+    resolved = raw_unit.str.to_lowercase().replace_strict(known, default=None,
+                                                          return_dtype=pl.String)
+    plan.check(given & raw_unit.is_null(), unit_name,
+               "the additional quantity needs its unit", "unit", accepted)
+    plan.check(raw_unit.is_not_null() & resolved.is_null(), unit_name,
+               pl.lit(f"not a unit of the additional option for {info.label}"), "unit",
+               accepted, summary=f"not a unit of the additional option for {info.label}")
+    plan.check(~given & raw_unit.is_not_null(), unit_name,
+               "a unit is given without an additional quantity", "unit_without_volume",
+               f"a quantity in {quantity}")
+    plan.checks[-1] = RuleCheck(**{**_fields(plan.checks[-1]), "severity": Severity.WARNING})
+    plan.typed.append(pl.when(given).then(resolved).alias(unit_name))
 
 
 def _first_rows(frame: pl.DataFrame) -> pl.Expr:
@@ -330,6 +356,8 @@ def validate_profiles(
     plan.typed, plan.pre = [], []
     canonical = _volume_plan(frame, plan)
     frame = frame.with_columns(plan.pre).with_columns(plan.typed)
+    # the volumes in their FEM unit, which the plausibility rules read
+    frame = frame.with_columns(canonical)
     rules_apply = _required_checks(plan)
     field_checks = _materialised(plan.checks, "field")
     frame = frame.with_columns(
@@ -351,7 +379,8 @@ def validate_profiles(
         check.bad.alias(name) for check, name in zip(rules, _names(rules, "rule"), strict=True))
     has_error = _report(frame, [*field_checks, *_materialised(rules, "rule")], source, log)
     valid = frame.select(
-        ROW, *(c.name for c in PROFILES.columns), *canonical,
+        ROW, *(c.name for c in PROFILES.columns),
+        *(f"production_volume_{k}" for k in fem_enums.facility_types()),
         has_error.alias("\x1ferror"))
     if valid["\x1ferror"].any():
         valid = valid.filter(~pl.col("\x1ferror"))

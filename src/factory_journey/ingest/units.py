@@ -16,8 +16,11 @@ from factory_journey.domain.units import (
     UnknownUnitError,
     accepted_units,
     conversion_factor,
+    gas_volume_to_normal,
+    gaseous_fuels,
     unit_dimension,
 )
+from factory_journey.ingest import checks
 from factory_journey.ingest.formats import ROW
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.reference.tables import energy_sources
@@ -33,6 +36,14 @@ def fuel_sources() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def gas_sources() -> frozenset[str]:
+    """Energy sources burnt as a gas (natural gas, CNG, biogas): a volume of them is stated at
+    reference conditions and brought to normal cubic metres (gas_volumes.yaml)."""
+    gases = gaseous_fuels()
+    return frozenset(key for key, source in energy_sources().items() if source.fuel in gases)
+
+
+@lru_cache(maxsize=1)
 def prepare_for_threads() -> None:
     """Look up every accepted unit once, before tables are converted side by side: later
     look-ups are then answered from `conversion_factor`'s cache, and pint (whose registry
@@ -40,6 +51,7 @@ def prepare_for_threads() -> None:
     for spelling in accepted_units():
         try:
             _lookup([spelling])
+            gas_volume_to_normal(spelling)
         except Exception:  # a unit pint cannot convert fails later, where it is read
             continue
 
@@ -64,10 +76,13 @@ def convert_quantities(
     table: str,
     spellings: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """Add unit_reported, quantity_reported, quantity_canonical, unit_canonical.
+    """Add unit_reported, quantity_reported, quantity_canonical, unit_canonical, and hold
+    the converted quantities to their plausibility bounds (`checks.quantity_bounds`).
 
     `dimension` is the quantity column's dimension. In the energy table a fuel source may
-    also be given in volume or mass; it stays in that dimension here. `spellings`, when
+    also be given in volume or mass; it stays in that dimension here. A volume of a gas
+    (natural gas, CNG, biogas) becomes normal cubic metres [Nm³, 0 °C, 101.325 kPa] from the
+    reference conditions of its unit (gas_volumes.yaml): 1 scf = 0.026791 Nm³. `spellings`, when
     known, are the distinct units of `frame` (trimmed, nulls left out).
 
     Each row's unit is looked up once, as the number of its spelling; the dimension, factor
@@ -131,12 +146,21 @@ def convert_quantities(
             accepted=accepted,
         )
     factors = per_spelling([known[s][1] for s in names], pl.Float64())
+    gas_ratios: list[object] = [gas_volume_to_normal(s) if d == "volume" else 1.0 for s, d in zip(
+        names, dims, strict=True)] if fuel_units else []
+    if any(r != 1.0 for r in gas_ratios):
+        # A gas volume at its unit's reference conditions (scf at 60 °F, Sm3 at 15 °C), in the
+        # normal cubic metres (0 °C, 101.325 kPa) the fuel densities are given in.
+        gas = pl.col("source").is_in(gas_sources()).fill_null(False)
+        factors = factors * pl.when(gas).then(per_spelling(gas_ratios, pl.Float64())).otherwise(
+            1.0)
     canonical = per_spelling([CANONICAL_SYMBOLS.get(d) for d in dims], pl.String())
-    return frame.with_columns(
+    frame = frame.with_columns(
         pl.col("quantity").alias("quantity_reported"),
         pl.when(usable).then(pl.col("quantity") * factors).alias("quantity_canonical"),
         pl.when(usable).then(canonical).alias("unit_canonical"),
     ).drop(_CODE)
+    return checks.quantity_bounds(frame, table, source, log)
 
 
 #: Working column: the number of a row's unit spelling among the table's spellings.
