@@ -29,6 +29,19 @@ from factory_journey.web.settings import Settings
 router = APIRouter(tags=["accounts"])
 
 
+def _answers(*codes: int) -> dict[int | str, dict[str, object]]:
+    """The error answers a route documents (all are `{"detail": "..."}`)."""
+    what = {
+        400: "the link is unknown, used, withdrawn or expired",
+        401: "not signed in, or the e-mail or password is not right",
+        403: "not allowed (or the current password is not right)",
+        404: "no such invitation in your organisation",
+        409: "the e-mail address has an account already",
+        429: "too many attempts: wait the seconds in Retry-After",
+    }
+    return {code: {"model": Message, "description": what[code]} for code in codes}
+
+
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -43,7 +56,7 @@ def _address(request: Request) -> str:
 @router.post(
     "/auth/sign-in",
     response_model=TokenPublic,
-    responses={429: {"model": Message, "description": "too many attempts: see Retry-After"}},
+    responses=_answers(401, 429),
 )
 def sign_in(body: SignIn, factory: FactoryDep, response: Response, request: Request) -> TokenPublic:
     settings = _settings(request)
@@ -83,7 +96,7 @@ def me(actor: CurrentActor) -> MePublic:
 @router.post(
     "/auth/password",
     status_code=204,
-    responses={429: {"model": Message, "description": "too many attempts: see Retry-After"}},
+    responses=_answers(401, 403, 429),
 )
 def change_password(
     body: PasswordChange, factory: FactoryDep, token: TokenDep, request: Request
@@ -111,13 +124,18 @@ def request_password_reset(body: ResetRequest, session: SessionDep, request: Req
     )
 
 
-@router.post("/auth/password-reset/confirm", status_code=204)
+@router.post("/auth/password-reset/confirm", status_code=204, responses=_answers(400))
 def confirm_password_reset(body: ResetConfirm, session: SessionDep) -> None:
     """Set a new password with the token of a reset link (once); every session ends."""
     passwords.reset(session, body.token, body.new_password)
 
 
-@router.post("/auth/invitations/accept", status_code=201, response_model=AccountPublic)
+@router.post(
+    "/auth/invitations/accept",
+    status_code=201,
+    response_model=AccountPublic,
+    responses=_answers(400, 409),
+)
 def accept_invitation(body: InvitationAccept, session: SessionDep) -> AccountPublic:
     """Create one's account from an invitation link's token; then sign in."""
     user = invitations.accept(session, body.token, body.password, body.display_name)
@@ -130,13 +148,22 @@ def accept_invitation(body: InvitationAccept, session: SessionDep) -> AccountPub
     )
 
 
-@router.get("/organisation/invitations", response_model=list[InvitationPublic])
+@router.get(
+    "/organisation/invitations",
+    response_model=list[InvitationPublic],
+    responses=_answers(401, 403),
+)
 def list_invitations(session: SessionDep, actor: CurrentActor) -> list[InvitationPublic]:
     """The invitations of one's organisation (its admins only)."""
     return [InvitationPublic.model_validate(row) for row in invitations.list_open(session, actor)]
 
 
-@router.post("/organisation/invitations", status_code=201, response_model=InvitationPublic)
+@router.post(
+    "/organisation/invitations",
+    status_code=201,
+    response_model=InvitationPublic,
+    responses=_answers(401, 403, 409),
+)
 def create_invitation(
     body: InvitationCreate, session: SessionDep, actor: CurrentActor, request: Request
 ) -> InvitationPublic:
@@ -149,7 +176,11 @@ def create_invitation(
     return InvitationPublic.model_validate(invitation)
 
 
-@router.delete("/organisation/invitations/{invitation_id}", status_code=204)
+@router.delete(
+    "/organisation/invitations/{invitation_id}",
+    status_code=204,
+    responses=_answers(401, 403, 404, 409),
+)
 def withdraw_invitation(invitation_id: RowId, session: SessionDep, actor: CurrentActor) -> None:
     """Withdraw an open invitation of one's organisation (its admins only)."""
     invitations.withdraw(session, actor, invitation_id)

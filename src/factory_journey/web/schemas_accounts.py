@@ -7,16 +7,19 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from factory_journey.services.platform.accounts import MIN_PASSWORD_LENGTH
 from factory_journey.web.schemas import LINE, NO_NUL
 
 PasswordText = Annotated[str, Field(min_length=1, max_length=1024, pattern=NO_NUL)]
+#: A password being chosen: as long as `accounts.MIN_PASSWORD_LENGTH` asks.
+NewPassword = Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=1024, pattern=NO_NUL)]
 #: One-time link tokens are 43 URL-safe characters; a little room for a future format.
 LinkToken = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 class PasswordChange(BaseModel):
     current_password: PasswordText
-    new_password: PasswordText
+    new_password: NewPassword
 
 
 class ResetRequest(BaseModel):
@@ -25,7 +28,7 @@ class ResetRequest(BaseModel):
 
 class ResetConfirm(BaseModel):
     token: LinkToken
-    new_password: PasswordText
+    new_password: NewPassword
 
 
 class Message(BaseModel):
@@ -52,7 +55,7 @@ class InvitationPublic(BaseModel):
 
 class InvitationAccept(BaseModel):
     token: LinkToken
-    password: PasswordText
+    password: NewPassword
     display_name: str = Field(default="", max_length=200, pattern=LINE)
 
 
