@@ -31,7 +31,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     migrate(engine)
     factory = session_factory(engine)
     if settings.production:
-        _refuse_demo_accounts(factory)
+        refuse_demo_accounts(factory)
     _mark_interrupted_jobs(engine)
     results.warm_up()
     accounts.warm_up()
@@ -91,7 +91,7 @@ def _mark_interrupted_jobs(engine: Engine) -> None:
         )
 
 
-def _refuse_demo_accounts(factory: sessionmaker[Session]) -> None:
+def refuse_demo_accounts(factory: sessionmaker[Session]) -> None:
     """Production does not start while accounts with the published demo password can sign in."""
     with transaction(factory) as session:
         demo = production.active_demo_accounts(session)
