@@ -401,3 +401,35 @@ def test_reset_links_expire_and_are_limited(site: Site) -> None:
     assert client.post("/api/auth/password-reset/confirm", json=confirm).status_code == 400
     bogus = {"token": "x" * 43, "new_password": "a reset long password"}
     assert client.post("/api/auth/password-reset/confirm", json=bogus).status_code == 400
+
+
+def test_invitations_stay_within_their_organisation(site: Site) -> None:
+    with transaction(site.factory) as session:
+        other = accounts.create_organisation(session, "Other", "brand")
+        accounts.create_user(session, "boss@other.example", PASSWORD, "Boss", other, "admin")
+    client = site.app()
+    admin = bearer(sign_in(client, "admin@org.example").json()["token"])
+    stranger = bearer(sign_in(client, "boss@other.example").json()["token"])
+    editor = bearer(sign_in(client, "user@org.example").json()["token"])
+    body = {"email": "someone@org.example", "role": "admin"}
+    assert (
+        client.post("/api/organisation/invitations", json=body, headers=editor).status_code == 403
+    )
+    created = client.post("/api/organisation/invitations", json=body, headers=admin).json()
+    assert client.get("/api/organisation/invitations", headers=stranger).json() == []
+    path = f"/api/organisation/invitations/{created['id']}"
+    assert client.delete(path, headers=stranger).status_code == 404
+    assert client.delete(path, headers=editor).status_code == 403
+    assert (
+        client.get("/api/organisation/invitations", headers=admin).json()[0]["revoked_at"] is None
+    )
+
+
+@pytest.mark.parametrize(
+    "kind", ["factory_group", "brand", "programme", "park_operator", "verifier"]
+)
+@pytest.mark.parametrize("role", ["admin", "editor", "viewer"])
+def test_only_admins_of_any_kind_invite(kind: str, role: str) -> None:
+    from factory_journey.services.platform.policy import allowed_in_organisation
+
+    assert allowed_in_organisation("organisation.invite", kind, role) is (role == "admin")
