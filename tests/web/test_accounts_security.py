@@ -451,3 +451,20 @@ def test_only_admins_of_any_kind_invite(kind: str, role: str) -> None:
     from factory_journey.services.platform.policy import allowed_in_organisation
 
     assert allowed_in_organisation("organisation.invite", kind, role) is (role == "admin")
+
+
+def test_reset_requests_from_one_address_are_throttled(site: Site) -> None:
+    limits = replace(LIMITS, address_failures=3)
+    app = site.app(limits)
+    asker = site.client(app, "203.0.113.50")
+    emails = ["user@org.example", "nobody@org.example", "viewer@org.example"]
+    for email in emails:
+        assert asker.post("/api/auth/password-reset", json={"email": email}).status_code == 202
+    refused = asker.post("/api/auth/password-reset", json={"email": "admin@org.example"})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert site.outbox("admin@org.example") == []
+    other = site.client(app, "203.0.113.51")
+    assert (
+        other.post("/api/auth/password-reset", json={"email": "admin@org.example"}).status_code
+        == 202
+    )

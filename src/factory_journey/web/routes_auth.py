@@ -112,14 +112,16 @@ def change_password(
     )
 
 
-@router.post("/auth/password-reset", status_code=202, response_model=Message)
-def request_password_reset(body: ResetRequest, session: SessionDep, request: Request) -> Message:
+@router.post(
+    "/auth/password-reset", status_code=202, response_model=Message, responses=_answers(429)
+)
+def request_password_reset(body: ResetRequest, factory: FactoryDep, request: Request) -> Message:
     """Send a one-time link to set a new password; the answer does not say whether the
     address has an account."""
     settings = _settings(request)
     return Message(
-        detail=passwords.request_reset(
-            session, body.email, settings.account_limits, settings.link_base
+        detail=passwords.request_reset_guarded(
+            factory, body.email, _address(request), settings.account_limits, settings.link_base
         )
     )
 

@@ -16,7 +16,12 @@ from factory_journey.services.platform.accounts import (
     hash_password,
     revoke_tokens,
 )
-from factory_journey.services.platform.errors import Forbidden, InvalidInput, LinkNotValid
+from factory_journey.services.platform.errors import (
+    Forbidden,
+    InvalidInput,
+    LinkNotValid,
+    TooManyAttempts,
+)
 from factory_journey.store.database import transaction
 from factory_journey.store.models import PasswordReset, User, utcnow
 
@@ -51,6 +56,31 @@ def change(
         throttle.take_back(session, keys)
         _set_password(session, actor.user_id, new_password, keep_token=token)
         audit.record(session, actor, "password.change", "user", actor.user_id)
+
+
+def request_reset_guarded(
+    factory: sessionmaker[Session],
+    email: str,
+    address: str,
+    limits: AccountLimits,
+    public_url: str,
+) -> str:
+    """`request_reset`, with the requests from one address throttled like sign-in failures.
+
+    Known and unknown e-mails alike cost one committed transaction that writes (the count),
+    so that neither the answer nor its time tells whether the address has an account.
+    """
+    keys = (throttle.reset_key(address, limits),)
+    with transaction(factory) as session:
+        wait = throttle.count_attempt(session, keys, limits, utcnow())
+        if not wait:
+            request_reset(session, email, limits, public_url)
+    if wait:
+        raise TooManyAttempts(
+            f"too many password-reset requests from this address: try again in {wait} seconds",
+            wait,
+        )
+    return RESET_REQUESTED
 
 
 def request_reset(session: Session, email: str, limits: AccountLimits, public_url: str) -> str:

@@ -37,6 +37,11 @@ def keys_for(email: str, address: str, limits: AccountLimits) -> tuple[ThrottleK
     )
 
 
+def reset_key(address: str, limits: AccountLimits) -> ThrottleKey:
+    """The key of password-reset requests from `address` (every request counts)."""
+    return ThrottleKey("reset", _digest("reset", address), limits.address_failures)
+
+
 def _digest(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
