@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -49,7 +51,19 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start the platform: migrate the database, load the pilot dataset and demo accounts
         (development), print them, and serve the JSON API."""
+        # Imported here: the web application is heavy, and other commands do not need it.
+        from factory_journey.store.database import make_engine, session_factory
+        from factory_journey.web.app import refuse_demo_accounts
+        from factory_journey.web.settings import Settings, UnsafeSettings
+
         console = Console()
+        if database:
+            os.environ["JOURNEY_DATABASE_URL"] = database  # as `serve` passes it on
+        try:
+            settings = Settings.from_env()  # production refuses demo accounts, default secrets
+        except UnsafeSettings as error:
+            console.print(f"[red]Could not start:[/red] {error}")
+            raise typer.Exit(1) from None
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -68,6 +82,12 @@ def register(app: typer.Typer) -> None:
             try:
                 prepared = prepare(database, progress=progress)
             except BootstrapError as error:
+                console.print(f"[red]Could not start:[/red] {error}")
+                raise typer.Exit(1) from None
+        if settings.production:
+            try:
+                refuse_demo_accounts(session_factory(make_engine(prepared.database_url)))
+            except UnsafeSettings as error:
                 console.print(f"[red]Could not start:[/red] {error}")
                 raise typer.Exit(1) from None
         console.print(f"Database: {prepared.database_url}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,13 +11,16 @@ import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from factory_journey import __version__
-from factory_journey.services.platform import imports, results
-from factory_journey.services.platform.errors import PlatformError
-from factory_journey.store.database import make_engine, migrate, session_factory
+from factory_journey.services.platform import accounts, imports, production, results
+from factory_journey.services.platform.errors import PlatformError, TooManyAttempts
+from factory_journey.store.database import make_engine, migrate, session_factory, transaction
 from factory_journey.web import routes_auth, routes_data, routes_facilities, routes_results
-from factory_journey.web.settings import Settings
+from factory_journey.web.api_docs import add_docs
+from factory_journey.web.security_headers import SecurityHeaders
+from factory_journey.web.settings import Settings, UnsafeSettings
 
 
 def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
@@ -25,21 +29,37 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     engine = engine or make_engine(settings.database_url)
     migrate(engine)
     factory = session_factory(engine)
+    if settings.production:
+        refuse_demo_accounts(factory)
     imports.expire_stale_jobs(factory)  # jobs of a killed server, not of live workers
     results.warm_up()
+    accounts.warm_up()
+    _log_to_stderr()
     app = FastAPI(
         lifespan=_lifespan,
         title="Factory Journey API",
         version=__version__,
         description="One Data Matrix, tailored thresholds and improvement pathways for "
         "apparel, footwear, textile and leather facilities. Sign in at /api/auth/sign-in.",
+        # The docs page is ours (api_docs.py): Swagger UI from the package, no inline script.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.state.session_factory = factory
     app.state.settings = settings
+    app.add_middleware(SecurityHeaders, hsts=settings.hsts)
+    if settings.api_docs:
+        add_docs(app)
 
     @app.exception_handler(PlatformError)
     async def _platform_error(_request: Request, error: PlatformError) -> JSONResponse:
-        return JSONResponse(status_code=error.status, content={"detail": error.message})
+        headers = (
+            {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyAttempts) else None
+        )
+        return JSONResponse(
+            status_code=error.status, content={"detail": error.message}, headers=headers
+        )
 
     app.include_router(routes_auth.router, prefix="/api")
     app.include_router(routes_facilities.router, prefix="/api")
@@ -59,3 +79,26 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.freeze()
     yield
 
+
+
+def refuse_demo_accounts(factory: sessionmaker[Session]) -> None:
+    """Production does not start while accounts with the published demo password can sign in."""
+    with transaction(factory) as session:
+        demo = production.active_demo_accounts(session)
+    if demo:
+        raise UnsafeSettings(
+            "JOURNEY_ENV=production refuses to start: the database holds demo accounts with a "
+            f"published password ({', '.join(demo)}); deactivate or delete them first"
+        )
+
+
+def _log_to_stderr() -> None:
+    """Our INFO messages (the outbox among them) reach the server log when nothing else
+    (uvicorn configures only its own loggers) has set up logging."""
+    logger = logging.getLogger("factory_journey")
+    if logger.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)

@@ -31,3 +31,19 @@ class Conflict(PlatformError):
 
 class InvalidInput(PlatformError):
     status = 422
+
+
+class TooManyAttempts(PlatformError):
+    """Sign-in is locked for a while; `retry_after` is the wait in whole seconds."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class LinkNotValid(PlatformError):
+    """A one-time link (invitation or password reset) that is unknown, used or expired."""
+
+    status = 400

@@ -91,6 +91,11 @@ def allowed(
 ORGANISATION_POLICY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # Uploading a dataset creates or extends facilities owned by the uploader's organisation.
     "dataset.upload": (frozenset({"factory_group"}), _WRITERS),
+    # Inviting people into one's own organisation (and listing or withdrawing invitations).
+    "organisation.invite": (
+        frozenset({"factory_group", "brand", "programme", "park_operator", "verifier"}),
+        frozenset({"admin"}),
+    ),
 }
 
 

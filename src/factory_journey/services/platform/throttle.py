@@ -1,0 +1,136 @@
+"""Sign-in throttling per account and per client address, with exponential back-off.
+
+Every attempt is counted *before* its password is checked, in its own committed transaction
+with the throttle rows locked, so that concurrent attempts (threads, worker processes) cannot
+slip past the limit together; a successful attempt then takes its count back. A locked key
+refuses every attempt, a correct password included, until the lock-out ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from factory_journey.services.platform.account_limits import AccountLimits
+from factory_journey.store.models import SignInThrottle
+
+
+@dataclass(frozen=True, slots=True)
+class ThrottleKey:
+    kind: str  # "account" or "address"
+    digest: str
+    limit: int
+
+
+def keys_for(email: str, address: str, limits: AccountLimits) -> tuple[ThrottleKey, ThrottleKey]:
+    """The account key (the e-mail as typed, whether or not it has an account) and the address
+    key of an attempt."""
+    return (
+        ThrottleKey("account", _digest("account", email.strip().lower()), limits.account_failures),
+        ThrottleKey("address", _digest("address", address), limits.address_failures),
+    )
+
+
+def reset_key(address: str, limits: AccountLimits) -> ThrottleKey:
+    """The key of password-reset requests from `address` (every request counts)."""
+    return ThrottleKey("reset", _digest("reset", address), limits.address_failures)
+
+
+def _digest(kind: str, value: str) -> str:
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+
+
+def count_attempt(
+    session: Session, keys: tuple[ThrottleKey, ...], limits: AccountLimits, now: datetime
+) -> int:
+    """Count one attempt against `keys`; 0 if it may go on, else the wait in whole seconds.
+
+    Commit the session whatever the answer: a refusal may have started a lock-out.
+    """
+    _lock_rows(session, keys, now)
+    rows = {
+        row.key_sha256: row
+        for row in session.scalars(
+            select(SignInThrottle)
+            .where(SignInThrottle.key_sha256.in_([key.digest for key in keys]))
+            .order_by(SignInThrottle.key_sha256)
+            .with_for_update()
+        )
+    }
+    locked = [_aware(r.locked_until) for r in rows.values() if r.locked_until is not None]
+    waits = [until - now for until in locked if until > now]
+    if waits:
+        return _whole_seconds(max(waits).total_seconds())
+    wait = 0.0
+    for key in keys:
+        row = rows[key.digest]
+        if now - _aware(row.last_attempt_at) > limits.forget_after:
+            row.lockouts = 0
+        started = row.window_started_at
+        if started is None or now - _aware(started) >= limits.window:
+            row.failures, row.window_started_at = 0, now
+        row.failures += 1
+        row.last_attempt_at = now
+        if row.failures > key.limit:
+            lockout = min(limits.first_lockout * 2**row.lockouts, limits.longest_lockout)
+            row.locked_until = now + lockout
+            row.lockouts += 1
+            row.failures, row.window_started_at = 0, None
+            wait = max(wait, lockout.total_seconds())
+    session.flush()
+    return _whole_seconds(wait) if wait else 0
+
+
+def take_back(session: Session, keys: tuple[ThrottleKey, ...]) -> None:
+    """After a successful attempt: the account starts afresh; the address's count of this
+    attempt is taken back (its other failures stay: one good account does not clear them)."""
+    for key in keys:
+        if key.kind == "account":
+            session.execute(delete(SignInThrottle).where(SignInThrottle.key_sha256 == key.digest))
+        else:
+            session.execute(
+                update(SignInThrottle)
+                .where(SignInThrottle.key_sha256 == key.digest)
+                .values(
+                    failures=case(
+                        (SignInThrottle.failures > 0, SignInThrottle.failures - 1), else_=0
+                    )
+                )
+            )
+
+
+def forget_account(session: Session, email: str) -> None:
+    """Clear an account's failures and lock-out (its owner has proved they hold its mailbox)."""
+    digest = _digest("account", email.strip().lower())
+    session.execute(delete(SignInThrottle).where(SignInThrottle.key_sha256 == digest))
+
+
+def _lock_rows(session: Session, keys: tuple[ThrottleKey, ...], now: datetime) -> None:
+    """Make sure a row exists for each key. The insert comes first in the transaction: on
+    SQLite it takes the database's write lock at once (a read first could not be upgraded
+    later without failing); on PostgreSQL the caller's `FOR UPDATE` then locks the rows."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for key in sorted(keys, key=lambda k: k.digest):
+        session.execute(
+            insert(SignInThrottle)
+            .values(
+                kind=key.kind, key_sha256=key.digest, failures=0, lockouts=0, last_attempt_at=now
+            )
+            .on_conflict_do_nothing(index_elements=["key_sha256"])
+        )
+
+
+def _whole_seconds(seconds: float) -> int:
+    return max(1, math.ceil(seconds))
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite returns naive datetimes even for timezone-aware columns; they are stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
