@@ -221,11 +221,21 @@ def test_latin1_bytes_are_refused_with_the_line(tmp_path):
     assert "CSV UTF-8" in problem.accepted
 
 
-def test_utf16_is_refused(tmp_path):
-    path = write_csv(tmp_path / "p.csv", [GOOD])
-    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
-    (problem,) = read_profiles(path).problems
-    assert problem.code == "encoding" and "UTF-16" in problem.message
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_or_without_a_byte_order_mark_is_read(tmp_path, codec):
+    path = write_csv(tmp_path / "p.csv", [{**GOOD, "facility_name": "Fábrica"}])
+    path.write_bytes(path.read_text(encoding="utf-8").encode(codec))
+    result = read_profiles(path)
+    assert result.ok, [p.describe() for p in result.problems]
+    assert result.table["facility_name"].to_list() == ["Fábrica"]
+
+
+def test_old_mac_line_endings_are_read(tmp_path):
+    path = write_csv(tmp_path / "p.csv", [GOOD, {**GOOD, "year": "2022"}])
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    result = read_profiles(path)
+    assert result.ok, [p.describe() for p in result.problems]
+    assert result.table.height == 2
 
 
 def test_missing_file(tmp_path):

@@ -8,21 +8,35 @@ and numbers the rows as a person sees them (`_row`: header = 1, first data row =
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
+import os
+import re
+import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import polars as pl
 
+from factory_journey.domain.problems import shorten
 from factory_journey.domain.tables import TABLES_BY_NAME
 from factory_journey.ingest.cells import is_blank, parse_text
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.result import SourceFile
-from factory_journey.ingest.spreadsheet import ENCODING_HELP
+from factory_journey.ingest.text_input import (
+    SNIFF_BYTES,
+    Refusal,
+    decode,
+    load_json,
+    repeated_keys,
+    sniff,
+)
 
 #: Table names a dataset may hold, in the order they are read.
 TABLE_NAMES: tuple[str, ...] = ("profiles", *TABLES_BY_NAME)
@@ -77,48 +91,123 @@ def _ignore(raw: RawTable) -> None:
     return None
 
 
-def load_dataset(path: Path, log: ProblemLog, on_table: OnTable = _ignore) -> LoadedDataset:
+def load_dataset(
+    path: Path, log: ProblemLog, on_table: OnTable = _ignore, *, in_zip: bool = False
+) -> LoadedDataset:
     """Load every table of the dataset at `path`; problems of shape go to `log`.
 
     `on_table` gets each table as soon as it is loaded (profiles first), so that checking
-    it can start while the next files are read."""
+    it can start while the next files are read. `in_zip`: the path came out of a .zip
+    (which may not hold another .zip)."""
     if path.is_dir():
         return _load_folder(path, log, on_table)
+    source = Source(path.name)
+    if _head(path, source, log) is None:
+        return LoadedDataset([], [])
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _load_workbook(path, log, on_table)
     if suffix == ".json":
         return _load_json(path, log, on_table)
-    if suffix == ".zip":
+    if suffix == ".zip" and not in_zip:
         return _load_zip(path, log, on_table)
+    if suffix in (".csv", ".parquet"):
+        return _load_single_file(path, log, on_table)
     log.error(
+        "A .zip inside a .zip is not read" if suffix == ".zip" else
         "A dataset is a folder of CSV or Parquet files, one .xlsx workbook, one .json file "
         "or a .zip of a folder",
-        Source(path.name),
+        source,
         code="unsupported_format",
-        accepted="folder, .xlsx, .json, .zip",
+        accepted="folder, .xlsx, .json, .zip (of a folder of CSV files), or one CSV file "
+        "named after its table",
     )
     return LoadedDataset([], [])
 
 
+# -- a file that exists but cannot be read -------------------------------------------------------
+
+
+def _head(path: Path, source: Source, log: ProblemLog) -> bytes | None:
+    """The first bytes of the regular file at `path`, or None with a problem naming it.
+
+    Opened without blocking and checked on the open descriptor, so that a named pipe never
+    stops the reader and nothing can swap the file between the check and the read."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        what = ("is a link to a file that does not exist" if path.is_symlink()
+                else "was not found")
+        return _unreadable(source, log, what)
+    except PermissionError:
+        return _unreadable(source, log, "cannot be opened: permission denied")
+    except OSError as error:
+        return _unreadable(source, log, f"cannot be opened ({error.strerror or error})")
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            return _unreadable(source, log, _kind_of(mode))
+        return os.read(descriptor, SNIFF_BYTES)
+    except OSError as error:
+        return _unreadable(source, log, f"cannot be read ({error.strerror or error})")
+    finally:
+        os.close(descriptor)
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe, not a file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a file"
+    return "is not a regular file"
+
+
+def _unreadable(source: Source, log: ProblemLog, what: str) -> bytes | None:
+    """Report a file that cannot be read; None, for `_head` to return."""
+    log.error(f"{source.file} {what}; the table could not be read", source,
+              code="unreadable_file", accepted="a regular file that can be opened for reading")
+    return None
+
+
+def _refuse(refusal: Refusal, source: Source, log: ProblemLog) -> None:
+    log.error(refusal.message, source, row=refusal.line, value=refusal.value,
+              code=refusal.code, accepted=refusal.accepted)
+
+
 def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) -> pl.DataFrame:
-    """Trim headers, number rows, drop empty rows and unnamed empty columns."""
+    """Trim headers, number rows, drop empty rows and unnamed empty columns.
+
+    A column named twice (exactly, or differing only in case and spaces) is an error: the
+    readers give the repeats a `<name>_duplicated_<n>` name (Polars' own scheme), which is
+    how they are told from the first."""
     names: dict[str, str] = {}
+    first_at: dict[str, int] = {}
     keep: list[str] = []
-    for original in frame.columns:
-        name = str(original).strip()
-        unnamed = name == "" or name.startswith("_duplicated_") or name.startswith("column_")
-        if unnamed and frame[original].null_count() == frame.height:
-            continue
-        if name.lower() in {n.lower() for n in names.values()}:
+    columns = frame.columns
+    for position, original in enumerate(columns, start=1):
+        repeat = _DUPLICATE.match(original)
+        name = (repeat.group(1) if repeat and repeat.group(1) in columns[: position - 1]
+                else original).strip()
+        if name == "":
+            if frame[original].null_count() == frame.height:
+                continue  # trailing separators: nothing lost
+            name = f"(column {position})"
+        if name.lower() in first_at:
             log.error(
-                "The column appears twice",
+                f"The column {shorten(name)!r} appears more than once in the header (columns "
+                f"{first_at[name.lower()]} and {position}); which one holds the data is unclear",
                 source,
                 row=1,
                 column=name,
                 code="duplicate_column",
+                accepted="each column once",
             )
             continue
+        first_at[name.lower()] = position
         names[original] = name
         keep.append(original)
     frame = frame.select(keep).rename(names)
@@ -134,6 +223,24 @@ def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) 
         ]
         frame = frame.filter(~pl.all_horizontal(blank))
     return frame
+
+
+_DUPLICATE = re.compile(r"^(.*)_duplicated_\d+$", re.DOTALL)
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Header names made unique the way Polars does (`a`, `a_duplicated_0`, …); `_tidy`
+    reports the repeats."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        if name in seen:
+            out.append(f"{name}_duplicated_{seen[name]}")
+            seen[name] += 1
+        else:
+            seen[name] = 0
+            out.append(name)
+    return out
 
 
 def _may_have_empty_rows(frame: pl.DataFrame) -> bool:
@@ -160,7 +267,7 @@ def _may_have_empty_rows(frame: pl.DataFrame) -> bool:
 def _load_folder(folder: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
     found: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")):
+        if path.name.startswith((".", "~$")):
             continue
         suffix = path.suffix.lower()
         if suffix not in (".csv", ".parquet"):
@@ -175,6 +282,27 @@ def _load_folder(folder: Path, log: ProblemLog, on_table: OnTable) -> LoadedData
             )
             continue
         found.setdefault(table, []).append(path)
+    return _load_files(found, log, on_table)
+
+
+def _load_single_file(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
+    """One CSV or Parquet file: a dataset of the one table it is named after."""
+    table = path.stem.strip().lower()
+    if table not in TABLE_NAMES:
+        log.error(
+            "One CSV or Parquet file is read as the table it is named after, and this name "
+            "is not a table's",
+            Source(path.name),
+            code="unknown_table",
+            accepted=", ".join(f"{t}.csv" for t in TABLE_NAMES) + ", or a folder or .zip",
+        )
+        return LoadedDataset([], [])
+    return _load_files({table: [path]}, log, on_table)
+
+
+def _load_files(
+    found: dict[str, list[Path]], log: ProblemLog, on_table: OnTable
+) -> LoadedDataset:
     tables: list[RawTable] = []
     files: list[SourceFile] = []
     for table in TABLE_NAMES:
@@ -185,6 +313,7 @@ def _load_folder(folder: Path, log: ProblemLog, on_table: OnTable) -> LoadedData
                 + ", ".join(p.name for p in paths),
                 Source(paths[0].name),
                 code="duplicate_table",
+                accepted="one file per table",
             )
             continue
         if not paths:
@@ -192,23 +321,8 @@ def _load_folder(folder: Path, log: ProblemLog, on_table: OnTable) -> LoadedData
         path = paths[0]
         source = Source(path.name)
         fmt = path.suffix.lower().lstrip(".")
-        try:
-            if fmt == "csv":
-                raw = pl.read_csv(
-                    path,
-                    infer_schema=False,
-                    separator=_csv_separator(path),
-                    truncate_ragged_lines=True,
-                )
-            else:
-                raw = pl.read_parquet(path)
-        except Exception as error:  # a malformed file is a problem to report, not a crash
-            if "utf-8" in str(error).lower():
-                log.error("The file is not UTF-8 text", source, code="encoding",
-                          accepted=ENCODING_HELP)
-            else:
-                log.error(f"The file could not be read as {fmt.upper()}: {error}", source,
-                          code="unreadable_file")
+        raw = _read_csv(path, source, log) if fmt == "csv" else _read_parquet(path, source, log)
+        if raw is None:
             continue
         files.append(_source_file(path, path.name, fmt))
         tables.append(RawTable(table, _tidy(raw, source, log, first_row=2), source))
@@ -216,15 +330,132 @@ def _load_folder(folder: Path, log: ProblemLog, on_table: OnTable) -> LoadedData
     return LoadedDataset(tables, files)
 
 
-def _csv_separator(path: Path) -> str:
+def _read_parquet(path: Path, source: Source, log: ProblemLog) -> pl.DataFrame | None:
+    if _head(path, source, log) is None:
+        return None
+    try:
+        return pl.read_parquet(path)
+    except Exception:  # a damaged file is a problem to report, not a crash
+        log.error("The file is not a readable Parquet file (it is damaged or of another kind)",
+                  source, code="unreadable_file", accepted="a Parquet file, or a CSV file")
+        return None
+
+
+#: What a CSV file is, said to a user who gave another kind of text.
+CSV_HELP = ("comma-, semicolon- or tab-separated text with one header row, UTF-8 or UTF-16 "
+            "(Excel: Save As 'CSV UTF-8')")
+
+
+def _read_csv(path: Path, source: Source, log: ProblemLog) -> pl.DataFrame | None:
+    """A CSV file as a frame of text cells, or None with a located problem.
+
+    The usual file (UTF-8, LF or CRLF lines) goes to Polars as it is; UTF-16 and CR-only
+    lines are decoded and normalised first; whatever Polars cannot parse is parsed again by
+    Python's csv module, which says where the problem is (or reads what Polars refused)."""
+    head = _head(path, source, log)
+    if head is None:
+        return None
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        log.error("The file is empty", source, code="empty_file",
+                  accepted="a header row of column names, then one row per record")
+        return None
+    sniffed = sniff(head)
+    if isinstance(sniffed, Refusal):
+        _refuse(sniffed, source, log)
+        return None
+    data: Path | bytes = path
+    if sniffed.plain:
+        header = head.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    else:
+        text = decode(path.read_bytes())
+        if isinstance(text, Refusal):
+            _refuse(text, source, log)
+            return None
+        data = text.encode("utf-8")
+        header = text.split("\n", 1)[0]
+    separator = _csv_separator(header)
+    frame: pl.DataFrame | None
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(data) if isinstance(data, bytes) else data,
+            infer_schema=False,
+            separator=separator,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.NoDataError:
+        log.error("The file is empty", source, code="empty_file",
+                  accepted="a header row of column names, then one row per record")
+        return None
+    except Exception:  # Polars' words are not the user's: parse again to say where
+        raw = data if isinstance(data, bytes) else path.read_bytes()
+        text = decode(raw)
+        if isinstance(text, Refusal):
+            _refuse(text, source, log)
+            return None
+        frame = _read_csv_python(text, separator, source, log)
+        if frame is None:
+            return None
+    if frame.width == 1 and (other := next((s for s in "|:" if s in frame.columns[0]), None)):
+        log.error(
+            f"The header has one column only: its columns seem separated by {other!r}",
+            source, row=1, code="unknown_separator", accepted=CSV_HELP)
+        return None
+    return frame
+
+
+def _read_csv_python(
+    text: str, separator: str, source: Source, log: ProblemLog
+) -> pl.DataFrame | None:
+    """Parse CSV text with Python's csv module: a located problem for a quote left open or a
+    row with more values than the header has columns; else the frame (empty cell → null)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            if record:
+                records.append(record)
+    except csv.Error as error:
+        row = len(records) + 1
+        opened = "end of data" in str(error)
+        log.error(
+            "A quote (\") opened in this row is never closed" if opened else
+            "A quote (\") closes a cell but is not followed by the separator",
+            source, row=row, code="malformed_csv",
+            accepted='cells with quotes written as "..."; a quote inside a cell doubled ("")')
+        return None
+    if not records:
+        log.error("The file is empty", source, code="empty_file", accepted=CSV_HELP)
+        return None
+    header, width = records[0], len(records[0])
+    extra = [
+        (row, next(c for c in record[width:] if c.strip()))
+        for row, record in enumerate(records[1:], start=2)
+        if len(record) > width and any(c.strip() for c in record[width:])
+    ]
+    if extra:
+        bad = pl.DataFrame({ROW: [r for r, _ in extra], "value": [v for _, v in extra]},
+                           schema={ROW: pl.Int64, "value": pl.String})
+        log.rows(bad, source, message="This row has more values than the header has columns",
+                 code="extra_values", value_column="value",
+                 accepted=f"at most {width} values in a row, one under each column name")
+        return None
+    columns = [
+        [(record[i] or None) if i < len(record) else None for record in records[1:]]
+        for i in range(width)
+    ]
+    return pl.DataFrame(
+        {name: pl.Series(name, values, dtype=pl.String)
+         for name, values in zip(unique_names(header), columns, strict=True)}
+    )
+
+
+def _csv_separator(header: str) -> str:
     """`,` unless the header row has none and uses `;` or a tab (Excel in some locales)."""
-    with path.open("rb") as handle:
-        header = handle.readline()
-    if b"," in header:
+    if "," in header:
         return ","
-    if b";" in header:
+    if ";" in header:
         return ";"
-    return "\t" if b"\t" in header else ","
+    return "\t" if "\t" in header else ","
 
 
 # -- one .xlsx workbook --------------------------------------------------------------------------
@@ -233,13 +464,17 @@ def _csv_separator(path: Path) -> str:
 def _load_workbook(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
     from openpyxl import load_workbook
 
+    source = Source(path.name)
+    if not _safe_zip(path, source, log, "an .xlsx workbook"):
+        return LoadedDataset([], [])
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:
+    except Exception:  # openpyxl's words are not the user's
         log.error(
-            f"The file could not be read as an .xlsx workbook: {error}",
-            Source(path.name),
+            "The file is a zip archive but not an .xlsx workbook (or a damaged one)",
+            source,
             code="unreadable_file",
+            accepted="an Excel .xlsx workbook with a sheet per table",
         )
         return LoadedDataset([], [])
     tables: list[RawTable] = []
@@ -249,6 +484,14 @@ def _load_workbook(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedData
             table = sheet.strip().lower()
             if table in TABLE_NAMES and table not in by_table:
                 by_table[table] = sheet
+            elif table in by_table:
+                log.error(
+                    f"Table {table!r} is given by more than one sheet: {by_table[table]!r} "
+                    f"and {sheet!r}",
+                    Source(path.name, sheet),
+                    code="duplicate_table",
+                    accepted="one sheet per table",
+                )
             else:
                 log.warning(
                     "This sheet is not a table of a dataset and was ignored",
@@ -275,70 +518,89 @@ def _frame_from_rows(rows: Iterable[tuple[object, ...]]) -> pl.DataFrame:
     header = next(iterator, None)
     if header is None:
         return pl.DataFrame()
-    names = [cell_text(h) or f"column_{i + 1}" for i, h in enumerate(header)]
+    names = [cell_text(h) or "" for h in header]
     columns: list[list[str | None]] = [[] for _ in names]
     for row in iterator:
         for i in range(len(names)):
             columns[i].append(cell_text(row[i]) if i < len(row) else None)
     return pl.DataFrame(
         {name: pl.Series(name, values, dtype=pl.String) for name, values in zip(
-            _unique(names), columns, strict=True)}
+            unique_names(names), columns, strict=True)}
     )
-
-
-def _unique(names: list[str]) -> list[str]:
-    """Header names made unique for the frame; duplicates are reported by `_tidy`."""
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        if name in seen:
-            seen[name] += 1
-            out.append(f"_duplicated_{seen[name]}_{name}")
-        else:
-            seen[name] = 0
-            out.append(name)
-    return out
 
 
 # -- one JSON document ---------------------------------------------------------------------------
 
+JSON_SHAPE = '{"profiles": [{...}, ...], "energy": [{...}, ...]}'
+
 
 def _load_json(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
     source = Source(path.name)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        log.error(f"The file is not valid JSON: {error}", source, code="unreadable_file")
+    text = decode(path.read_bytes())
+    if isinstance(text, Refusal):
+        _refuse(text, source, log)
         return LoadedDataset([], [])
+    if not text.strip():
+        log.error("The file is empty", source, code="empty_file", accepted=JSON_SHAPE)
+        return LoadedDataset([], [])
+    loaded = load_json(text)
+    if loaded.problem is not None:
+        log.error(loaded.problem.message, source, code=loaded.problem.code,
+                  accepted=loaded.problem.accepted or JSON_SHAPE)
+        return LoadedDataset([], [])
+    document = loaded.value
     if not isinstance(document, dict):
         log.error(
-            'The JSON document must be an object of tables: {"profiles": [...], '
-            '"energy": [...]}',
+            "The JSON document must be an object of tables",
             source,
             code="unreadable_file",
+            accepted=JSON_SHAPE,
         )
         return LoadedDataset([], [])
+    for key in getattr(document, "repeated", []):
+        log.error(f"The table {shorten(key)!r} is given twice in the document; which one "
+                  "holds the data is unclear", source, code="duplicate_table",
+                  accepted="each table once")
     tables: list[RawTable] = []
-    by_table = {str(k).strip().lower(): k for k in document}
-    for name, key in by_table.items():
+    by_table: dict[str, str] = {}
+    for key in document:
+        name = str(key).strip().lower()
         if name not in TABLE_NAMES:
             log.warning(
-                f"Key {key!r} is not a table of a dataset and was ignored",
+                f"Key {shorten(key)!r} is not a table of a dataset and was ignored",
                 source,
                 code="unknown_table",
                 accepted=", ".join(TABLE_NAMES),
             )
+        elif name in by_table:
+            log.error(f"Table {name!r} is given twice: as {by_table[name]!r} and {key!r}",
+                      source, code="duplicate_table", accepted="each table once")
+        else:
+            by_table[name] = key
     for table in TABLE_NAMES:
         if table not in by_table:
             continue
         records = document[by_table[table]]
         table_source = Source(path.name, json_table=table)
-        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        if not isinstance(records, list):
+            log.error(f"{table!r} must be a list of records (objects)", table_source,
+                      code="unreadable_file", accepted=JSON_SHAPE)
+            continue
+        not_records = [i for i, r in enumerate(records, start=1) if not isinstance(r, dict)]
+        if not_records:
             log.error(
-                f"{table!r} must be a list of records (objects)",
-                table_source,
-                code="unreadable_file",
-            )
+                f"Record {not_records[0]} of {table!r} is not an object"
+                + (f" (nor are {len(not_records) - 1} more)" if len(not_records) > 1 else ""),
+                table_source, row=not_records[0], code="unreadable_file",
+                value=shorten(json.dumps(records[not_records[0] - 1], ensure_ascii=False)),
+                accepted='a record is an object: {"<column>": <value>, ...}')
+            continue
+        repeated = [(i, key) for i, r in enumerate(records, start=1) for key in repeated_keys(r)]
+        for row, key in repeated:
+            log.error("The key is given twice in this record; which value is meant is unclear",
+                      table_source, row=row, column=key, code="duplicate_key",
+                      accepted="each key once per record")
+        if repeated:
             continue
         names: dict[str, None] = {}
         for record in records:
@@ -356,24 +618,80 @@ def _load_json(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
 
 # -- a .zip of any of these ---------------------------------------------------------------------
 
+#: Most files a dataset .zip (or an .xlsx, itself a zip) may hold.
+MAX_ZIP_MEMBERS = 1_000
+#: Most bytes a .zip may unpack to [bytes]: far above any real dataset (uploads are ≤ 50 MB).
+MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
+#: Highest compression ratio of a member larger than `RATIO_FROM_BYTES`: tables compress
+#: about 5 to 20 times; hundreds of times is a "zip bomb" made to fill a disk.
+MAX_COMPRESSION_RATIO = 200
+RATIO_FROM_BYTES = 1024 * 1024
+
+
+def _safe_zip(path: Path, source: Source, log: ProblemLog, what: str) -> bool:
+    """True when the archive at `path` can be unpacked safely; else a problem naming why."""
+    def refuse(message: str, value: str | None = None) -> bool:
+        log.error(message, source, code="unsafe_zip" if value else "unreadable_file",
+                  value=value, accepted=f"{what} of at most {MAX_ZIP_MEMBERS:,} files and "
+                  f"{MAX_UNZIPPED_BYTES // 2**20:,} MB unpacked, with paths inside its folder")
+        return False
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        with path.open("rb") as handle:
+            head = handle.read(8)
+        kind = next((w for m, w in _MAGIC_WORDS if head.startswith(m)), None)
+        return refuse(f"The file is not {what}: it is not a zip archive"
+                      + (f" but {kind}" if kind else " (it is damaged or of another kind)"))
+    if len(members) > MAX_ZIP_MEMBERS:
+        return refuse(f"The archive holds {len(members):,} files", f"{len(members):,} files")
+    total = 0
+    for member in members:
+        name = member.filename
+        target = PurePosixPath(name.replace("\\", "/"))
+        if target.is_absolute() or ".." in target.parts or ":" in name:
+            return refuse("The archive holds a path that leads outside its folder", name)
+        if member.flag_bits & 0x1:
+            return refuse("The archive is password-protected", name)
+        total += member.file_size
+        if member.file_size > RATIO_FROM_BYTES and (
+                member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)):
+            ratio = member.file_size // max(member.compress_size, 1)
+            return refuse(
+                f"A file in the archive is compressed {ratio:,} "
+                f"times (more than {MAX_COMPRESSION_RATIO}): refused as a possible zip bomb",
+                name)
+    if total > MAX_UNZIPPED_BYTES:
+        return refuse(f"The archive would unpack to {total / 2**20:,.0f} MB", f"{total:,} bytes")
+    return True
+
+
+_MAGIC_WORDS = (
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook (save it as .xlsx)"),
+    (b"%PDF", "a PDF document"),
+)
+
 
 def _load_zip(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
+    source = Source(path.name)
+    if not _safe_zip(path, source, log, "a .zip of a dataset"):
+        return LoadedDataset([], [])
     with tempfile.TemporaryDirectory(prefix="journey-zip-") as tmp:
         root = Path(tmp)
         try:
             with zipfile.ZipFile(path) as archive:
-                for member in archive.infolist():
-                    target = (root / member.filename).resolve()
-                    if not target.is_relative_to(root.resolve()):
-                        raise zipfile.BadZipFile(f"unsafe path {member.filename!r}")
                 archive.extractall(root)
-        except zipfile.BadZipFile as error:
-            log.error(f"The .zip file could not be read: {error}", Source(path.name),
-                      code="unreadable_file")
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError,
+                NotImplementedError, zlib.error):
+            log.error("The .zip could not be unpacked: it is damaged or uses a compression "
+                      "method that is not supported", source, code="unreadable_file",
+                      accepted="a .zip made with 'Compress' or 'Send to > Compressed folder'")
             return LoadedDataset([], [])
         inner = root
         entries = [p for p in root.iterdir() if not p.name.startswith(("__MACOSX", "."))]
         if len(entries) == 1:
             inner = entries[0]
-        loaded = load_dataset(inner, log, on_table)
+        loaded = load_dataset(inner, log, on_table, in_zip=True)
     return LoadedDataset(loaded.tables, [_source_file(path, path.name, "zip")])
