@@ -190,7 +190,9 @@ def password_protected(tmp: Path) -> Path:
 
 
 def zip_bomb(archive: zipfile.ZipFile) -> None:
-    example_members(archive)
+    for path in sorted(EXAMPLE.iterdir()):
+        if path.name != "ems.csv":
+            archive.write(path, f"dataset/{path.name}")
     archive.writestr("dataset/ems.csv", b"0" * (24 * 2**20))  # 24 MB in ~25 kB
 
 
@@ -626,6 +628,12 @@ def _only_the_error_report(out: Path) -> None:
     assert [p.name for p in out.parent.iterdir()] == [out.name]  # no hidden partial folder
 
 
+#: `journey assess` reads through the same service as `journey matrix`: it runs on the first
+#: case of each kind (keeping the corpus to tens of seconds), with its --json outcome checked.
+ASSESSED = {next(n for n, c in CASES.items() if c.kind == kind)
+            for kind in {c.kind for c in CASES.values()}}
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_the_cli_gives_a_located_message_and_writes_nothing_else(
     name: str, tmp_path: Path, denied: Callable[[Path], None]
@@ -650,6 +658,8 @@ def test_the_cli_gives_a_located_message_and_writes_nothing_else(
     report = json.loads((out / "errors.json").read_text(encoding="utf-8"))
     _located(report if isinstance(report, list) else report["problems"], case)
 
+    if name not in ASSESSED:
+        return
     out = tmp_path / "assess" / "out"
     assessed = runner.invoke(app, ["assess", str(dataset), "--out", str(out), "--json"])
     assert assessed.exit_code == 1, assessed.output[-3000:]
