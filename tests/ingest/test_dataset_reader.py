@@ -170,3 +170,37 @@ def test_json_lists_are_multi_select_answers(tmp_path: Path) -> None:
     assert [p.describe() for p in result.problems] == []
     types = result.tables["profiles"].filter(pl.col("facility_id") == "VN-VERT-003")
     assert types["facility_types"][0].to_list() == ["finalProductAssembly", "materialProduction"]
+
+
+def test_a_zip_that_would_unpack_too_large_is_refused_before_unpacking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factory_journey.ingest import formats
+
+    monkeypatch.setattr(formats, "MAX_UNZIPPED_BYTES", 10_000)  # the example is ~34 kB
+    path = tmp_path / "dataset.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in sorted(EXAMPLE.iterdir()):
+            archive.write(table, f"dataset/{table.name}")
+    unpacked = []
+    monkeypatch.setattr(zipfile.ZipFile, "extractall", lambda *a, **k: unpacked.append(a))
+    problems = list(read_dataset(path).problems)
+    assert [p.code for p in problems] == ["unsafe_zip"]
+    assert "would unpack to" in problems[0].message and not unpacked
+
+
+def test_one_csv_named_after_its_table_is_a_dataset_of_that_table(tmp_path: Path) -> None:
+    path = tmp_path / "profiles.csv"
+    shutil.copy(EXAMPLE / "profiles.csv", path)
+    result = read_dataset(path)
+    assert result.ok, [p.describe() for p in result.problems]
+    assert set(result.tables) == {"profiles"}
+
+
+def test_trailing_separators_lose_nothing_and_say_nothing(tmp_path: Path) -> None:
+    folder = example_copy(tmp_path)
+    text = (folder / "water.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "water.csv").write_text("\n".join(line + ",," for line in text) + "\n",
+                                      encoding="utf-8")
+    result = read_dataset(folder)
+    assert result.ok and not list(result.problems), [p.describe() for p in result.problems]

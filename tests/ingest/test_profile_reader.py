@@ -257,6 +257,30 @@ def test_invalid_json(tmp_path):
     assert problem.code == "invalid_json" and "line 1" in problem.message
 
 
+def test_a_json_key_given_twice_names_the_record_and_key(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text('{"profiles": [{"facility_id": "F1", "year": 2023}, '
+                    '{"facility_id": "F2", "year": 2023, "year": 2024}]}', encoding="utf-8")
+    (problem,) = read_profiles(path).problems
+    assert (problem.code, problem.row, problem.column) == ("duplicate_key", 2, "year")
+
+
+def test_deeply_nested_json_is_refused_with_a_message(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text('{"profiles": ' + "[" * 50_000 + "]" * 50_000 + "}", encoding="utf-8")
+    (problem,) = read_profiles(path).problems
+    assert problem.code == "too_deep" and "nested more than 20 levels" in problem.message
+
+
+def test_a_named_pipe_is_refused_without_blocking(tmp_path):
+    import os
+
+    path = tmp_path / "p.csv"
+    os.mkfifo(path)
+    (problem,) = read_profiles(path).problems
+    assert problem.code == "unreadable_file" and "named pipe" in problem.message
+
+
 def test_json_of_the_wrong_shape(tmp_path):
     path = tmp_path / "p.json"
     path.write_text('{"facilities": []}', encoding="utf-8")
