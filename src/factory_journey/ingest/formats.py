@@ -168,7 +168,7 @@ def _kind_of(mode: int) -> str:
 
 def _unreadable(source: Source, log: ProblemLog, what: str) -> bytes | None:
     """Report a file that cannot be read; None, for `_head` to return."""
-    log.error(f"{source.file} {what}; the table could not be read", source,
+    log.error(f"This path {what}; the table could not be read", source,
               code="unreadable_file", accepted="a regular file that can be opened for reading")
     return None
 
