@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from factory_journey.cli import app
-from factory_journey.ingest import formats
+from factory_journey.ingest import file_access
 from factory_journey.store.database import transaction
 from factory_journey.store.models import Submission, SubmissionTable
 from tests.ingest.dataset_helpers import EXAMPLE, ROOT, set_cell
@@ -611,7 +611,7 @@ def denied(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
                 raise PermissionError(13, "Permission denied", str(path))
             return real_open(path, *args, **kwargs)
 
-        monkeypatch.setattr(formats.os, "open", refusing_open)
+        monkeypatch.setattr(file_access.os, "open", refusing_open)
     return deny
 
 

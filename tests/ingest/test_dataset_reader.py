@@ -175,9 +175,9 @@ def test_json_lists_are_multi_select_answers(tmp_path: Path) -> None:
 def test_a_zip_that_would_unpack_too_large_is_refused_before_unpacking(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from factory_journey.ingest import formats
+    from factory_journey.ingest import archives
 
-    monkeypatch.setattr(formats, "MAX_UNZIPPED_BYTES", 10_000)  # the example is ~34 kB
+    monkeypatch.setattr(archives, "MAX_UNZIPPED_BYTES", 10_000)  # the example is ~34 kB
     path = tmp_path / "dataset.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for table in sorted(EXAMPLE.iterdir()):

@@ -8,35 +8,27 @@ and numbers the rows as a person sees them (`_row`: header = 1, first data row =
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-import os
 import re
-import stat
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import polars as pl
 
 from factory_journey.domain.problems import shorten
 from factory_journey.domain.tables import TABLES_BY_NAME
+from factory_journey.ingest.archives import safe_zip
 from factory_journey.ingest.cells import is_blank, parse_text
+from factory_journey.ingest.csv_reader import read_csv, unique_names
+from factory_journey.ingest.file_access import read_head, refuse
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.result import SourceFile
-from factory_journey.ingest.text_input import (
-    SNIFF_BYTES,
-    Refusal,
-    decode,
-    load_json,
-    repeated_keys,
-    sniff,
-)
+from factory_journey.ingest.text_input import Refusal, decode, load_json, repeated_keys
 
 #: Table names a dataset may hold, in the order they are read.
 TABLE_NAMES: tuple[str, ...] = ("profiles", *TABLES_BY_NAME)
@@ -102,7 +94,7 @@ def load_dataset(
     if path.is_dir():
         return _load_folder(path, log, on_table)
     source = Source(path.name)
-    if _head(path, source, log) is None:
+    if read_head(path, source, log) is None:
         return LoadedDataset([], [])
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
@@ -123,59 +115,6 @@ def load_dataset(
         "named after its table",
     )
     return LoadedDataset([], [])
-
-
-# -- a file that exists but cannot be read -------------------------------------------------------
-
-
-def _head(path: Path, source: Source, log: ProblemLog) -> bytes | None:
-    """The first bytes of the regular file at `path`, or None with a problem naming it.
-
-    Opened without blocking and checked on the open descriptor, so that a named pipe never
-    stops the reader and nothing can swap the file between the check and the read."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        what = ("is a link to a file that does not exist" if path.is_symlink()
-                else "was not found")
-        return _unreadable(source, log, what)
-    except PermissionError:
-        return _unreadable(source, log, "cannot be opened: permission denied")
-    except OSError as error:
-        return _unreadable(source, log, f"cannot be opened ({error.strerror or error})")
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            return _unreadable(source, log, _kind_of(mode))
-        return os.read(descriptor, SNIFF_BYTES)
-    except OSError as error:
-        return _unreadable(source, log, f"cannot be read ({error.strerror or error})")
-    finally:
-        os.close(descriptor)
-
-
-def _kind_of(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "is a folder, not a file"
-    if stat.S_ISFIFO(mode):
-        return "is a named pipe, not a file"
-    if stat.S_ISSOCK(mode):
-        return "is a socket, not a file"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "is a device, not a file"
-    return "is not a regular file"
-
-
-def _unreadable(source: Source, log: ProblemLog, what: str) -> bytes | None:
-    """Report a file that cannot be read; None, for `_head` to return."""
-    log.error(f"This path {what}; the table could not be read", source,
-              code="unreadable_file", accepted="a regular file that can be opened for reading")
-    return None
-
-
-def _refuse(refusal: Refusal, source: Source, log: ProblemLog) -> None:
-    log.error(refusal.message, source, row=refusal.line, value=refusal.value,
-              code=refusal.code, accepted=refusal.accepted)
 
 
 def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) -> pl.DataFrame:
@@ -226,21 +165,6 @@ def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) 
 
 
 _DUPLICATE = re.compile(r"^(.*)_duplicated_\d+$", re.DOTALL)
-
-
-def unique_names(names: list[str]) -> list[str]:
-    """Header names made unique the way Polars does (`a`, `a_duplicated_0`, …); `_tidy`
-    reports the repeats."""
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        if name in seen:
-            out.append(f"{name}_duplicated_{seen[name]}")
-            seen[name] += 1
-        else:
-            seen[name] = 0
-            out.append(name)
-    return out
 
 
 def _may_have_empty_rows(frame: pl.DataFrame) -> bool:
@@ -321,7 +245,7 @@ def _load_files(
         path = paths[0]
         source = Source(path.name)
         fmt = path.suffix.lower().lstrip(".")
-        raw = _read_csv(path, source, log) if fmt == "csv" else _read_parquet(path, source, log)
+        raw = read_csv(path, source, log) if fmt == "csv" else _read_parquet(path, source, log)
         if raw is None:
             continue
         files.append(_source_file(path, path.name, fmt))
@@ -331,7 +255,7 @@ def _load_files(
 
 
 def _read_parquet(path: Path, source: Source, log: ProblemLog) -> pl.DataFrame | None:
-    if _head(path, source, log) is None:
+    if read_head(path, source, log) is None:
         return None
     try:
         return pl.read_parquet(path)
@@ -341,123 +265,6 @@ def _read_parquet(path: Path, source: Source, log: ProblemLog) -> pl.DataFrame |
         return None
 
 
-#: What a CSV file is, said to a user who gave another kind of text.
-CSV_HELP = ("comma-, semicolon- or tab-separated text with one header row, UTF-8 or UTF-16 "
-            "(Excel: Save As 'CSV UTF-8')")
-
-
-def _read_csv(path: Path, source: Source, log: ProblemLog) -> pl.DataFrame | None:
-    """A CSV file as a frame of text cells, or None with a located problem.
-
-    The usual file (UTF-8, LF or CRLF lines) goes to Polars as it is; UTF-16 and CR-only
-    lines are decoded and normalised first; whatever Polars cannot parse is parsed again by
-    Python's csv module, which says where the problem is (or reads what Polars refused)."""
-    head = _head(path, source, log)
-    if head is None:
-        return None
-    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
-        log.error("The file is empty", source, code="empty_file",
-                  accepted="a header row of column names, then one row per record")
-        return None
-    sniffed = sniff(head)
-    if isinstance(sniffed, Refusal):
-        _refuse(sniffed, source, log)
-        return None
-    data: Path | bytes = path
-    if sniffed.plain:
-        header = head.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-    else:
-        text = decode(path.read_bytes())
-        if isinstance(text, Refusal):
-            _refuse(text, source, log)
-            return None
-        data = text.encode("utf-8")
-        header = text.split("\n", 1)[0]
-    separator = _csv_separator(header)
-    frame: pl.DataFrame | None
-    try:
-        frame = pl.read_csv(
-            io.BytesIO(data) if isinstance(data, bytes) else data,
-            infer_schema=False,
-            separator=separator,
-            truncate_ragged_lines=False,
-        )
-    except pl.exceptions.NoDataError:
-        log.error("The file is empty", source, code="empty_file",
-                  accepted="a header row of column names, then one row per record")
-        return None
-    except Exception:  # Polars' words are not the user's: parse again to say where
-        raw = data if isinstance(data, bytes) else path.read_bytes()
-        text = decode(raw)
-        if isinstance(text, Refusal):
-            _refuse(text, source, log)
-            return None
-        frame = _read_csv_python(text, separator, source, log)
-        if frame is None:
-            return None
-    if frame.width == 1 and (other := next((s for s in "|:" if s in frame.columns[0]), None)):
-        log.error(
-            f"The header has one column only: its columns seem separated by {other!r}",
-            source, row=1, code="unknown_separator", accepted=CSV_HELP)
-        return None
-    return frame
-
-
-def _read_csv_python(
-    text: str, separator: str, source: Source, log: ProblemLog
-) -> pl.DataFrame | None:
-    """Parse CSV text with Python's csv module: a located problem for a quote left open or a
-    row with more values than the header has columns; else the frame (empty cell → null)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    records: list[list[str]] = []
-    try:
-        for record in reader:
-            if record:
-                records.append(record)
-    except csv.Error as error:
-        row = len(records) + 1
-        opened = "end of data" in str(error)
-        log.error(
-            "A quote (\") opened in this row is never closed" if opened else
-            "A quote (\") closes a cell but is not followed by the separator",
-            source, row=row, code="malformed_csv",
-            accepted='cells with quotes written as "..."; a quote inside a cell doubled ("")')
-        return None
-    if not records:
-        log.error("The file is empty", source, code="empty_file", accepted=CSV_HELP)
-        return None
-    header, width = records[0], len(records[0])
-    extra = [
-        (row, next(c for c in record[width:] if c.strip()))
-        for row, record in enumerate(records[1:], start=2)
-        if len(record) > width and any(c.strip() for c in record[width:])
-    ]
-    if extra:
-        bad = pl.DataFrame({ROW: [r for r, _ in extra], "value": [v for _, v in extra]},
-                           schema={ROW: pl.Int64, "value": pl.String})
-        log.rows(bad, source, message="This row has more values than the header has columns",
-                 code="extra_values", value_column="value",
-                 accepted=f"at most {width} values in a row, one under each column name")
-        return None
-    columns = [
-        [(record[i] or None) if i < len(record) else None for record in records[1:]]
-        for i in range(width)
-    ]
-    return pl.DataFrame(
-        {name: pl.Series(name, values, dtype=pl.String)
-         for name, values in zip(unique_names(header), columns, strict=True)}
-    )
-
-
-def _csv_separator(header: str) -> str:
-    """`,` unless the header row has none and uses `;` or a tab (Excel in some locales)."""
-    if "," in header:
-        return ","
-    if ";" in header:
-        return ";"
-    return "\t" if "\t" in header else ","
-
-
 # -- one .xlsx workbook --------------------------------------------------------------------------
 
 
@@ -465,7 +272,7 @@ def _load_workbook(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedData
     from openpyxl import load_workbook
 
     source = Source(path.name)
-    if not _safe_zip(path, source, log, "an .xlsx workbook"):
+    if not safe_zip(path, source, log, "an .xlsx workbook"):
         return LoadedDataset([], [])
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -538,7 +345,7 @@ def _load_json(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
     source = Source(path.name)
     text = decode(path.read_bytes())
     if isinstance(text, Refusal):
-        _refuse(text, source, log)
+        refuse(text, source, log)
         return LoadedDataset([], [])
     if not text.strip():
         log.error("The file is empty", source, code="empty_file", accepted=JSON_SHAPE)
@@ -618,65 +425,9 @@ def _load_json(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
 
 # -- a .zip of any of these ---------------------------------------------------------------------
 
-#: Most files a dataset .zip (or an .xlsx, itself a zip) may hold.
-MAX_ZIP_MEMBERS = 1_000
-#: Most bytes a .zip may unpack to [bytes]: far above any real dataset (uploads are ≤ 50 MB).
-MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
-#: Highest compression ratio of a member larger than `RATIO_FROM_BYTES`: tables compress
-#: about 5 to 20 times; hundreds of times is a "zip bomb" made to fill a disk.
-MAX_COMPRESSION_RATIO = 200
-RATIO_FROM_BYTES = 1024 * 1024
-
-
-def _safe_zip(path: Path, source: Source, log: ProblemLog, what: str) -> bool:
-    """True when the archive at `path` can be unpacked safely; else a problem naming why."""
-    def refuse(message: str, value: str | None = None) -> bool:
-        log.error(message, source, code="unsafe_zip" if value else "unreadable_file",
-                  value=value, accepted=f"{what} of at most {MAX_ZIP_MEMBERS:,} files and "
-                  f"{MAX_UNZIPPED_BYTES // 2**20:,} MB unpacked, with paths inside its folder")
-        return False
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        with path.open("rb") as handle:
-            head = handle.read(8)
-        kind = next((w for m, w in _MAGIC_WORDS if head.startswith(m)), None)
-        return refuse(f"The file is not {what}: it is not a zip archive"
-                      + (f" but {kind}" if kind else " (it is damaged or of another kind)"))
-    if len(members) > MAX_ZIP_MEMBERS:
-        return refuse(f"The archive holds {len(members):,} files", f"{len(members):,} files")
-    total = 0
-    for member in members:
-        name = member.filename
-        target = PurePosixPath(name.replace("\\", "/"))
-        if target.is_absolute() or ".." in target.parts or ":" in name:
-            return refuse("The archive holds a path that leads outside its folder", name)
-        if member.flag_bits & 0x1:
-            return refuse("The archive is password-protected", name)
-        total += member.file_size
-        if member.file_size > RATIO_FROM_BYTES and (
-                member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)):
-            ratio = member.file_size // max(member.compress_size, 1)
-            return refuse(
-                f"A file in the archive is compressed {ratio:,} "
-                f"times (more than {MAX_COMPRESSION_RATIO}): refused as a possible zip bomb",
-                name)
-    if total > MAX_UNZIPPED_BYTES:
-        return refuse(f"The archive would unpack to {total / 2**20:,.0f} MB", f"{total:,} bytes")
-    return True
-
-
-_MAGIC_WORDS = (
-    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook (save it as .xlsx)"),
-    (b"%PDF", "a PDF document"),
-)
-
-
 def _load_zip(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
     source = Source(path.name)
-    if not _safe_zip(path, source, log, "a .zip of a dataset"):
+    if not safe_zip(path, source, log, "a .zip of a dataset"):
         return LoadedDataset([], [])
     with tempfile.TemporaryDirectory(prefix="journey-zip-") as tmp:
         root = Path(tmp)
