@@ -45,13 +45,14 @@ Content = bytes | str | Callable[[Path], None] | None
 # ---------------------------------------------------------------- inputs
 
 
-def table_text(table: str, index: int | None = None, column: str = "", value: Any = None) -> str:
+def table_text(table: str, index: int | None = None, column: str = "", value: Any = None,
+               separator: str = ",") -> str:
     """The example's `table` as CSV text, data row `index` (0-based; row index + 2) of `column`
     set to `value` when given."""
     frame = pl.read_csv(EXAMPLE / f"{table}.csv", infer_schema=False)
     if index is not None:
         frame = set_cell(frame, index, column, value)
-    return frame.write_csv()
+    return frame.write_csv(separator=separator)
 
 
 #: The planted mistake that proves a file in an unusual encoding or layout was read: row 4 of
@@ -372,6 +373,14 @@ CASES: dict[str, Case] = {
     "a unit written in the number": Case(
         "number", folder({"energy.csv": table_text("energy", 0, "quantity", "12 kWh")}),
         "Not a number", "energy.csv", row=2, column="quantity", value="12 kWh"),
+    "a thousands comma in a semicolon-separated file": Case(
+        "number", folder({"water.csv": table_text("water", 2, "quantity", "6,192",
+                                                  separator=";")}),
+        "the number is unclear", "water.csv", row=4, column="quantity", value="6,192"),
+    "a decimal comma in a semicolon-separated file": Case(
+        "number", folder({"water.csv": table_text("water", 2, "quantity", "6192,5",
+                                                  separator=";")}),
+        "Not a number", "water.csv", row=4, column="quantity", value="6192,5"),
     "a hexadecimal number": Case(
         "number", folder({"water.csv": table_text("water", 2, "quantity", "0x1A")}),
         "Not a number", "water.csv", row=4, column="quantity", value="0x1A"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
@@ -43,7 +44,14 @@ CSV_HELP = ("comma-, semicolon- or tab-separated text with one header row, UTF-8
             "(Excel: Save As 'CSV UTF-8')")
 
 
-def read_csv(path: Path, source: Source, log: ProblemLog) -> pl.DataFrame | None:
+class CsvFrame(NamedTuple):
+    """A CSV file read: its cells as text, and the separator its header row showed."""
+
+    frame: pl.DataFrame
+    separator: str
+
+
+def read_csv(path: Path, source: Source, log: ProblemLog) -> CsvFrame | None:
     """A CSV file as a frame of text cells, or None with a located problem.
 
     The usual file (UTF-8, LF or CRLF lines) goes to Polars as it is; UTF-16 and CR-only
@@ -97,7 +105,7 @@ def read_csv(path: Path, source: Source, log: ProblemLog) -> pl.DataFrame | None
             f"The header has one column only: its columns seem separated by {other!r}",
             source, row=1, code="unknown_separator", accepted=CSV_HELP)
         return None
-    return frame
+    return CsvFrame(frame, separator)
 
 
 def _read_csv_python(

@@ -245,13 +245,44 @@ def _load_files(
         path = paths[0]
         source = Source(path.name)
         fmt = path.suffix.lower().lstrip(".")
-        raw = read_csv(path, source, log) if fmt == "csv" else _read_parquet(path, source, log)
+        separator = ","
+        if fmt == "csv":
+            read = read_csv(path, source, log)
+            raw, separator = (read.frame, read.separator) if read else (None, ",")
+        else:
+            raw = _read_parquet(path, source, log)
         if raw is None:
             continue
         files.append(_source_file(path, path.name, fmt))
         tables.append(RawTable(table, _tidy(raw, source, log, first_row=2), source))
+        if separator == ";":
+            _comma_numbers(tables[-1], log)
         on_table(tables[-1])
     return LoadedDataset(tables, files)
+
+
+#: A number whose only comma could be a thousands separator or a decimal comma: `1,234`.
+_COMMA_NUMBER = r"^[+-]?\d{1,3}(,\d{3})+$"
+
+
+def _comma_numbers(raw: RawTable, log: ProblemLog) -> None:
+    """In a semicolon-separated file (Excel where the comma is the decimal separator),
+    `1,234` in a number column is 1.234 or 1234: refused, never read as 1234 unseen."""
+    spec = TABLES_BY_NAME.get(raw.table)
+    if spec is None:
+        return
+    numbers = {c.name.lower() for c in spec.columns if c.type in ("float", "int")}
+    numbers |= {c.fem_ref_id.lower() for c in spec.columns
+                if c.type in ("float", "int") and c.fem_ref_id}
+    for column in raw.frame.columns:
+        if column.lower() not in numbers or raw.frame.schema[column] != pl.String:
+            continue
+        bad = raw.frame.filter(pl.col(column).str.strip_chars().str.contains(_COMMA_NUMBER))
+        log.rows(bad.select(ROW, column), raw.source, column=column, value_column=column,
+                 message="In a semicolon-separated file this comma may be a decimal comma "
+                 "or a thousands separator: the number is unclear",
+                 code="ambiguous_number",
+                 accepted="a point for decimals and no thousands separator: 1234 or 1.234")
 
 
 def _read_parquet(path: Path, source: Source, log: ProblemLog) -> pl.DataFrame | None:
