@@ -34,3 +34,8 @@ def test_terminal_control_characters_are_escaped() -> None:
 def test_a_nested_json_value_is_shortened_as_text() -> None:
     problem = Problem("bad", value={"a": ["b" * 500]})
     assert isinstance(problem.value, str) and len(problem.value) < 120
+
+
+def test_a_huge_integer_is_shortened_as_text() -> None:
+    assert Problem("bad", value=10**400).value.endswith("(401 characters)")
+    assert Problem("bad", value=10**20).value == 10**20

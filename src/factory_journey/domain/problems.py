@@ -32,7 +32,9 @@ def _shown(value: Any) -> Any:
     unless their text is long (a nested JSON value), then that text shortened."""
     if isinstance(value, str):
         return shorten(value) if len(value) > VALUE_CHARS else value
-    if isinstance(value, int | float | bool | type(None)):
+    if isinstance(value, float | bool | type(None)):
+        return value
+    if isinstance(value, int) and abs(value) < 10**VALUE_CHARS:
         return value
     text = str(value)
     return shorten(text) if len(text) > VALUE_CHARS else value
@@ -67,7 +69,7 @@ class Problem:
         # Shortened once here, so that every place a problem is shown (console, error report,
         # an import job's record) gets the short form.
         object.__setattr__(self, "value", _shown(self.value))
-        for name in ("message", "file", "sheet", "column", "accepted"):
+        for name in ("message", "file", "sheet", "column"):  # `accepted` is ours, whole
             text = getattr(self, name)
             if isinstance(text, str) and (len(text) > TEXT_CHARS or not text.isprintable()):
                 object.__setattr__(self, name, shorten(text, TEXT_CHARS))
