@@ -199,3 +199,37 @@ def test_gas_volumes_are_brought_to_normal_cubic_metres(tmp_path: Path) -> None:
     assert got == pytest.approx([26.791, 947.944, 1000.0, 267.911, 26.791, 28.3168], rel=1e-4)
     assert 1000 / got[0] == pytest.approx(37.326, rel=1e-4)  # scf per Nm³
     assert result.tables["water"]["quantity_canonical"][0] == pytest.approx(28.3168, rel=1e-5)
+
+
+def test_a_zip_that_would_unpack_too_large_is_refused_before_unpacking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factory_journey.ingest import archives
+
+    monkeypatch.setattr(archives, "MAX_UNZIPPED_BYTES", 10_000)  # the example is ~34 kB
+    path = tmp_path / "dataset.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in sorted(EXAMPLE.iterdir()):
+            archive.write(table, f"dataset/{table.name}")
+    unpacked = []
+    monkeypatch.setattr(zipfile.ZipFile, "extractall", lambda *a, **k: unpacked.append(a))
+    problems = list(read_dataset(path).problems)
+    assert [p.code for p in problems] == ["unsafe_zip"]
+    assert "would unpack to" in problems[0].message and not unpacked
+
+
+def test_one_csv_named_after_its_table_is_a_dataset_of_that_table(tmp_path: Path) -> None:
+    path = tmp_path / "profiles.csv"
+    shutil.copy(EXAMPLE / "profiles.csv", path)
+    result = read_dataset(path)
+    assert result.ok, [p.describe() for p in result.problems]
+    assert set(result.tables) == {"profiles"}
+
+
+def test_trailing_separators_lose_nothing_and_say_nothing(tmp_path: Path) -> None:
+    folder = example_copy(tmp_path)
+    text = (folder / "water.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "water.csv").write_text("\n".join(line + ",," for line in text) + "\n",
+                                      encoding="utf-8")
+    result = read_dataset(folder)
+    assert result.ok and not list(result.problems), [p.describe() for p in result.problems]

@@ -221,11 +221,21 @@ def test_latin1_bytes_are_refused_with_the_line(tmp_path):
     assert "CSV UTF-8" in problem.accepted
 
 
-def test_utf16_is_refused(tmp_path):
-    path = write_csv(tmp_path / "p.csv", [GOOD])
-    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
-    (problem,) = read_profiles(path).problems
-    assert problem.code == "encoding" and "UTF-16" in problem.message
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_or_without_a_byte_order_mark_is_read(tmp_path, codec):
+    path = write_csv(tmp_path / "p.csv", [{**GOOD, "facility_name": "Fábrica"}])
+    path.write_bytes(path.read_text(encoding="utf-8").encode(codec))
+    result = read_profiles(path)
+    assert result.ok, [p.describe() for p in result.problems]
+    assert result.table["facility_name"].to_list() == ["Fábrica"]
+
+
+def test_old_mac_line_endings_are_read(tmp_path):
+    path = write_csv(tmp_path / "p.csv", [GOOD, {**GOOD, "year": "2022"}])
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    result = read_profiles(path)
+    assert result.ok, [p.describe() for p in result.problems]
+    assert result.table.height == 2
 
 
 def test_missing_file(tmp_path):
@@ -245,6 +255,30 @@ def test_invalid_json(tmp_path):
     path.write_text('{"profiles": [{"facility_id": "F1",}]}', encoding="utf-8")
     (problem,) = read_profiles(path).problems
     assert problem.code == "invalid_json" and "line 1" in problem.message
+
+
+def test_a_json_key_given_twice_names_the_record_and_key(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text('{"profiles": [{"facility_id": "F1", "year": 2023}, '
+                    '{"facility_id": "F2", "year": 2023, "year": 2024}]}', encoding="utf-8")
+    (problem,) = read_profiles(path).problems
+    assert (problem.code, problem.row, problem.column) == ("duplicate_key", 2, "year")
+
+
+def test_deeply_nested_json_is_refused_with_a_message(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text('{"profiles": ' + "[" * 50_000 + "]" * 50_000 + "}", encoding="utf-8")
+    (problem,) = read_profiles(path).problems
+    assert problem.code == "too_deep" and "nested more than 20 levels" in problem.message
+
+
+def test_a_named_pipe_is_refused_without_blocking(tmp_path):
+    import os
+
+    path = tmp_path / "p.csv"
+    os.mkfifo(path)
+    (problem,) = read_profiles(path).problems
+    assert problem.code == "unreadable_file" and "named pipe" in problem.message
 
 
 def test_json_of_the_wrong_shape(tmp_path):

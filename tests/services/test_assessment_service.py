@@ -14,9 +14,11 @@ from factory_journey.services.assessment import (
     OUTPUTS,
     Assessed,
     MethodologyError,
+    PriceTableError,
     assess_dataset,
     assess_files,
     load_methodology_file,
+    load_prices_file,
     write_outputs,
 )
 from factory_journey.services.explain import FacilityNotAssessedError, explain_assessed
@@ -192,3 +194,31 @@ def test_cli_assess_and_explain(tmp_path: Path):
     )
     assert result.exit_code == 2
     assert not (tmp_path / "y").exists()
+
+
+@pytest.mark.parametrize(
+    "content", [b'country_iso2,electricity_usd_per_kwh\nBD,"0.1\n', b"a,b\n1,2,3\n"])
+def test_a_malformed_price_file_is_named_in_our_words(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "prices.csv"
+    path.write_bytes(content)
+    with pytest.raises(PriceTableError) as raised:
+        load_prices_file(path)
+    message = str(raised.value)
+    assert "prices.csv: cannot be read as CSV" in message
+    assert "infer_schema" not in message and "Schema" not in message
+
+
+def test_option_files_that_are_not_files_or_not_utf8_are_refused(tmp_path: Path) -> None:
+    import os
+
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(PriceTableError, match="not a regular file"):
+        load_prices_file(pipe)
+    with pytest.raises(MethodologyError):
+        load_methodology_file(pipe)
+    latin = tmp_path / "m.yaml"
+    latin.write_bytes("meta: {name: Méthode}\n".encode("latin-1"))
+    with pytest.raises(MethodologyError) as raised:
+        load_methodology_file(latin)
+    assert raised.value.messages == [f"{latin}: not UTF-8 text"]

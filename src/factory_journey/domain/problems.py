@@ -10,6 +10,35 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+#: Most characters of a value shown in a message; a longer one keeps its start.
+VALUE_CHARS = 80
+#: Most characters of a message, a column name or a file name as shown.
+TEXT_CHARS = 400
+
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
+
+
+def shorten(text: str, limit: int = VALUE_CHARS) -> str:
+    """`text` as shown to a user: at most `limit` characters (a longer text keeps its start
+    and says how long it was) with control characters escaped, so that a 1 MB cell or a
+    terminal escape sequence in a file never reaches a console or a report whole."""
+    if len(text) > limit:
+        text = f"{text[:limit]}… ({len(text):,} characters)"
+    return text.translate(_CONTROL)
+
+
+def _shown(value: Any) -> Any:
+    """A problem's value as kept: text shortened (see `shorten`); other values as given,
+    unless their text is long (a nested JSON value), then that text shortened."""
+    if isinstance(value, str):
+        return shorten(value) if len(value) > VALUE_CHARS else value
+    if isinstance(value, float | bool | type(None)):
+        return value
+    if isinstance(value, int) and abs(value) < 10**VALUE_CHARS:
+        return value
+    text = str(value)
+    return shorten(text) if len(text) > VALUE_CHARS else value
+
 
 class Severity(StrEnum):
     """How bad a problem is: an error blocks the import, a warning does not."""
@@ -35,6 +64,15 @@ class Problem:
     accepted: str | None = None
     code: str = "invalid"
     severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        # Shortened once here, so that every place a problem is shown (console, error report,
+        # an import job's record) gets the short form.
+        object.__setattr__(self, "value", _shown(self.value))
+        for name in ("message", "file", "sheet", "column"):  # `accepted` is ours, whole
+            text = getattr(self, name)
+            if isinstance(text, str) and (len(text) > TEXT_CHARS or not text.isprintable()):
+                object.__setattr__(self, name, shorten(text, TEXT_CHARS))
 
     def location(self) -> str:
         """The place of the problem in words: `profiles.xlsx, sheet Profiles, row 4, column X`."""

@@ -136,10 +136,10 @@ class _TableChecks:
         else:
             return
         self._queue(raw, task)
-        if raw.table == "profiles":
+        if raw.table == "profiles" and raw.frame.height > 0:
             # Membership is checked against every profile row given, valid or not, so that
             # a profile with a mistake is reported once (by the profile reader), not once
-            # per table.
+            # per table. Profiles without rows are one error, not one per row elsewhere.
             self.known = checks.ProfileKeys(facility_years_given(raw))
 
     def _queue(self, raw: RawTable, task: Callable[[], pl.DataFrame | None]) -> None:
@@ -183,7 +183,12 @@ class _Job:
             self.future.set_exception(error)
 
 
-def _profiles_table(raw: RawTable, log: ProblemLog) -> pl.DataFrame:
+def _profiles_table(raw: RawTable, log: ProblemLog) -> pl.DataFrame | None:
+    if raw.frame.height == 0:
+        log.error("The profiles table has no rows: every facility-year needs a profile row",
+                  raw.source, row=2 if raw.source.json_table is None else None,
+                  code="no_rows", accepted="one row per facility and year under the header")
+        return None
     return _with_provenance(profiles_frame(raw, log), raw)
 
 

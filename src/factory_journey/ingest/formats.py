@@ -10,19 +10,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from factory_journey.domain.problems import shorten
 from factory_journey.domain.tables import TABLES_BY_NAME
+from factory_journey.ingest.archives import safe_zip
 from factory_journey.ingest.cells import is_blank, parse_text
+from factory_journey.ingest.csv_reader import read_csv, unique_names
+from factory_journey.ingest.file_access import read_head, refuse
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.result import SourceFile
-from factory_journey.ingest.spreadsheet import ENCODING_HELP
+from factory_journey.ingest.text_input import Refusal, decode, load_json, repeated_keys
 
 #: Table names a dataset may hold, in the order they are read.
 TABLE_NAMES: tuple[str, ...] = ("profiles", *TABLES_BY_NAME)
@@ -77,48 +83,70 @@ def _ignore(raw: RawTable) -> None:
     return None
 
 
-def load_dataset(path: Path, log: ProblemLog, on_table: OnTable = _ignore) -> LoadedDataset:
+def load_dataset(
+    path: Path, log: ProblemLog, on_table: OnTable = _ignore, *, in_zip: bool = False
+) -> LoadedDataset:
     """Load every table of the dataset at `path`; problems of shape go to `log`.
 
     `on_table` gets each table as soon as it is loaded (profiles first), so that checking
-    it can start while the next files are read."""
+    it can start while the next files are read. `in_zip`: the path came out of a .zip
+    (which may not hold another .zip)."""
     if path.is_dir():
         return _load_folder(path, log, on_table)
+    source = Source(path.name)
+    if read_head(path, source, log) is None:
+        return LoadedDataset([], [])
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _load_workbook(path, log, on_table)
     if suffix == ".json":
         return _load_json(path, log, on_table)
-    if suffix == ".zip":
+    if suffix == ".zip" and not in_zip:
         return _load_zip(path, log, on_table)
+    if suffix in (".csv", ".parquet"):
+        return _load_single_file(path, log, on_table)
     log.error(
+        "A .zip inside a .zip is not read" if suffix == ".zip" else
         "A dataset is a folder of CSV or Parquet files, one .xlsx workbook, one .json file "
         "or a .zip of a folder",
-        Source(path.name),
+        source,
         code="unsupported_format",
-        accepted="folder, .xlsx, .json, .zip",
+        accepted="folder, .xlsx, .json, .zip (of a folder of CSV files), or one CSV file "
+        "named after its table",
     )
     return LoadedDataset([], [])
 
 
 def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) -> pl.DataFrame:
-    """Trim headers, number rows, drop empty rows and unnamed empty columns."""
+    """Trim headers, number rows, drop empty rows and unnamed empty columns.
+
+    A column named twice (exactly, or differing only in case and spaces) is an error: the
+    readers give the repeats a `<name>_duplicated_<n>` name (Polars' own scheme), which is
+    how they are told from the first."""
     names: dict[str, str] = {}
+    first_at: dict[str, int] = {}
     keep: list[str] = []
-    for original in frame.columns:
-        name = str(original).strip()
-        unnamed = name == "" or name.startswith("_duplicated_") or name.startswith("column_")
-        if unnamed and frame[original].null_count() == frame.height:
-            continue
-        if name.lower() in {n.lower() for n in names.values()}:
+    columns = frame.columns
+    for position, original in enumerate(columns, start=1):
+        repeat = _DUPLICATE.match(original)
+        name = (repeat.group(1) if repeat and repeat.group(1) in columns[: position - 1]
+                else original).strip()
+        if name == "":
+            if frame[original].null_count() == frame.height:
+                continue  # trailing separators: nothing lost
+            name = f"(column {position})"
+        if name.lower() in first_at:
             log.error(
-                "The column appears twice",
+                f"The column {shorten(name)!r} appears more than once in the header (columns "
+                f"{first_at[name.lower()]} and {position}); which one holds the data is unclear",
                 source,
                 row=1,
                 column=name,
                 code="duplicate_column",
+                accepted="each column once",
             )
             continue
+        first_at[name.lower()] = position
         names[original] = name
         keep.append(original)
     frame = frame.select(keep).rename(names)
@@ -134,6 +162,9 @@ def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) 
         ]
         frame = frame.filter(~pl.all_horizontal(blank))
     return frame
+
+
+_DUPLICATE = re.compile(r"^(.*)_duplicated_\d+$", re.DOTALL)
 
 
 def _may_have_empty_rows(frame: pl.DataFrame) -> bool:
@@ -160,7 +191,7 @@ def _may_have_empty_rows(frame: pl.DataFrame) -> bool:
 def _load_folder(folder: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
     found: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")):
+        if path.name.startswith((".", "~$")):
             continue
         suffix = path.suffix.lower()
         if suffix not in (".csv", ".parquet"):
@@ -175,6 +206,27 @@ def _load_folder(folder: Path, log: ProblemLog, on_table: OnTable) -> LoadedData
             )
             continue
         found.setdefault(table, []).append(path)
+    return _load_files(found, log, on_table)
+
+
+def _load_single_file(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
+    """One CSV or Parquet file: a dataset of the one table it is named after."""
+    table = path.stem.strip().lower()
+    if table not in TABLE_NAMES:
+        log.error(
+            "One CSV or Parquet file is read as the table it is named after, and this name "
+            "is not a table's",
+            Source(path.name),
+            code="unknown_table",
+            accepted=", ".join(f"{t}.csv" for t in TABLE_NAMES) + ", or a folder or .zip",
+        )
+        return LoadedDataset([], [])
+    return _load_files({table: [path]}, log, on_table)
+
+
+def _load_files(
+    found: dict[str, list[Path]], log: ProblemLog, on_table: OnTable
+) -> LoadedDataset:
     tables: list[RawTable] = []
     files: list[SourceFile] = []
     for table in TABLE_NAMES:
@@ -185,6 +237,7 @@ def _load_folder(folder: Path, log: ProblemLog, on_table: OnTable) -> LoadedData
                 + ", ".join(p.name for p in paths),
                 Source(paths[0].name),
                 code="duplicate_table",
+                accepted="one file per table",
             )
             continue
         if not paths:
@@ -192,39 +245,55 @@ def _load_folder(folder: Path, log: ProblemLog, on_table: OnTable) -> LoadedData
         path = paths[0]
         source = Source(path.name)
         fmt = path.suffix.lower().lstrip(".")
-        try:
-            if fmt == "csv":
-                raw = pl.read_csv(
-                    path,
-                    infer_schema=False,
-                    separator=_csv_separator(path),
-                    truncate_ragged_lines=True,
-                )
-            else:
-                raw = pl.read_parquet(path)
-        except Exception as error:  # a malformed file is a problem to report, not a crash
-            if "utf-8" in str(error).lower():
-                log.error("The file is not UTF-8 text", source, code="encoding",
-                          accepted=ENCODING_HELP)
-            else:
-                log.error(f"The file could not be read as {fmt.upper()}: {error}", source,
-                          code="unreadable_file")
+        separator = ","
+        if fmt == "csv":
+            read = read_csv(path, source, log)
+            raw, separator = (read.frame, read.separator) if read else (None, ",")
+        else:
+            raw = _read_parquet(path, source, log)
+        if raw is None:
             continue
         files.append(_source_file(path, path.name, fmt))
         tables.append(RawTable(table, _tidy(raw, source, log, first_row=2), source))
+        if separator == ";":
+            _comma_numbers(tables[-1], log)
         on_table(tables[-1])
     return LoadedDataset(tables, files)
 
 
-def _csv_separator(path: Path) -> str:
-    """`,` unless the header row has none and uses `;` or a tab (Excel in some locales)."""
-    with path.open("rb") as handle:
-        header = handle.readline()
-    if b"," in header:
-        return ","
-    if b";" in header:
-        return ";"
-    return "\t" if b"\t" in header else ","
+#: A number whose only comma could be a thousands separator or a decimal comma: `1,234`.
+_COMMA_NUMBER = r"^[+-]?\d{1,3}(,\d{3})+$"
+
+
+def _comma_numbers(raw: RawTable, log: ProblemLog) -> None:
+    """In a semicolon-separated file (Excel where the comma is the decimal separator),
+    `1,234` in a number column is 1.234 or 1234: refused, never read as 1234 unseen."""
+    spec = TABLES_BY_NAME.get(raw.table)
+    if spec is None:
+        return
+    numbers = {c.name.lower() for c in spec.columns if c.type in ("float", "int")}
+    numbers |= {c.fem_ref_id.lower() for c in spec.columns
+                if c.type in ("float", "int") and c.fem_ref_id}
+    for column in raw.frame.columns:
+        if column.lower() not in numbers or raw.frame.schema[column] != pl.String:
+            continue
+        bad = raw.frame.filter(pl.col(column).str.strip_chars().str.contains(_COMMA_NUMBER))
+        log.rows(bad.select(ROW, column), raw.source, column=column, value_column=column,
+                 message="In a semicolon-separated file this comma may be a decimal comma "
+                 "or a thousands separator: the number is unclear",
+                 code="ambiguous_number",
+                 accepted="a point for decimals and no thousands separator: 1234 or 1.234")
+
+
+def _read_parquet(path: Path, source: Source, log: ProblemLog) -> pl.DataFrame | None:
+    if read_head(path, source, log) is None:
+        return None
+    try:
+        return pl.read_parquet(path)
+    except Exception:  # a damaged file is a problem to report, not a crash
+        log.error("The file is not a readable Parquet file (it is damaged or of another kind)",
+                  source, code="unreadable_file", accepted="a Parquet file, or a CSV file")
+        return None
 
 
 # -- one .xlsx workbook --------------------------------------------------------------------------
@@ -233,13 +302,17 @@ def _csv_separator(path: Path) -> str:
 def _load_workbook(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
     from openpyxl import load_workbook
 
+    source = Source(path.name)
+    if not safe_zip(path, source, log, "an .xlsx workbook"):
+        return LoadedDataset([], [])
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:
+    except Exception:  # openpyxl's words are not the user's
         log.error(
-            f"The file could not be read as an .xlsx workbook: {error}",
-            Source(path.name),
+            "The file is a zip archive but not an .xlsx workbook (or a damaged one)",
+            source,
             code="unreadable_file",
+            accepted="an Excel .xlsx workbook with a sheet per table",
         )
         return LoadedDataset([], [])
     tables: list[RawTable] = []
@@ -249,6 +322,14 @@ def _load_workbook(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedData
             table = sheet.strip().lower()
             if table in TABLE_NAMES and table not in by_table:
                 by_table[table] = sheet
+            elif table in by_table:
+                log.error(
+                    f"Table {table!r} is given by more than one sheet: {by_table[table]!r} "
+                    f"and {sheet!r}",
+                    Source(path.name, sheet),
+                    code="duplicate_table",
+                    accepted="one sheet per table",
+                )
             else:
                 log.warning(
                     "This sheet is not a table of a dataset and was ignored",
@@ -275,70 +356,89 @@ def _frame_from_rows(rows: Iterable[tuple[object, ...]]) -> pl.DataFrame:
     header = next(iterator, None)
     if header is None:
         return pl.DataFrame()
-    names = [cell_text(h) or f"column_{i + 1}" for i, h in enumerate(header)]
+    names = [cell_text(h) or "" for h in header]
     columns: list[list[str | None]] = [[] for _ in names]
     for row in iterator:
         for i in range(len(names)):
             columns[i].append(cell_text(row[i]) if i < len(row) else None)
     return pl.DataFrame(
         {name: pl.Series(name, values, dtype=pl.String) for name, values in zip(
-            _unique(names), columns, strict=True)}
+            unique_names(names), columns, strict=True)}
     )
-
-
-def _unique(names: list[str]) -> list[str]:
-    """Header names made unique for the frame; duplicates are reported by `_tidy`."""
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        if name in seen:
-            seen[name] += 1
-            out.append(f"_duplicated_{seen[name]}_{name}")
-        else:
-            seen[name] = 0
-            out.append(name)
-    return out
 
 
 # -- one JSON document ---------------------------------------------------------------------------
 
+JSON_SHAPE = '{"profiles": [{...}, ...], "energy": [{...}, ...]}'
+
 
 def _load_json(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
     source = Source(path.name)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        log.error(f"The file is not valid JSON: {error}", source, code="unreadable_file")
+    text = decode(path.read_bytes())
+    if isinstance(text, Refusal):
+        refuse(text, source, log)
         return LoadedDataset([], [])
+    if not text.strip():
+        log.error("The file is empty", source, code="empty_file", accepted=JSON_SHAPE)
+        return LoadedDataset([], [])
+    loaded = load_json(text)
+    if loaded.problem is not None:
+        log.error(loaded.problem.message, source, code=loaded.problem.code,
+                  accepted=loaded.problem.accepted or JSON_SHAPE)
+        return LoadedDataset([], [])
+    document = loaded.value
     if not isinstance(document, dict):
         log.error(
-            'The JSON document must be an object of tables: {"profiles": [...], '
-            '"energy": [...]}',
+            "The JSON document must be an object of tables",
             source,
             code="unreadable_file",
+            accepted=JSON_SHAPE,
         )
         return LoadedDataset([], [])
+    for key in getattr(document, "repeated", []):
+        log.error(f"The table {shorten(key)!r} is given twice in the document; which one "
+                  "holds the data is unclear", source, code="duplicate_table",
+                  accepted="each table once")
     tables: list[RawTable] = []
-    by_table = {str(k).strip().lower(): k for k in document}
-    for name, key in by_table.items():
+    by_table: dict[str, str] = {}
+    for key in document:
+        name = str(key).strip().lower()
         if name not in TABLE_NAMES:
             log.warning(
-                f"Key {key!r} is not a table of a dataset and was ignored",
+                f"Key {shorten(key)!r} is not a table of a dataset and was ignored",
                 source,
                 code="unknown_table",
                 accepted=", ".join(TABLE_NAMES),
             )
+        elif name in by_table:
+            log.error(f"Table {name!r} is given twice: as {by_table[name]!r} and {key!r}",
+                      source, code="duplicate_table", accepted="each table once")
+        else:
+            by_table[name] = key
     for table in TABLE_NAMES:
         if table not in by_table:
             continue
         records = document[by_table[table]]
         table_source = Source(path.name, json_table=table)
-        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        if not isinstance(records, list):
+            log.error(f"{table!r} must be a list of records (objects)", table_source,
+                      code="unreadable_file", accepted=JSON_SHAPE)
+            continue
+        not_records = [i for i, r in enumerate(records, start=1) if not isinstance(r, dict)]
+        if not_records:
             log.error(
-                f"{table!r} must be a list of records (objects)",
-                table_source,
-                code="unreadable_file",
-            )
+                f"Record {not_records[0]} of {table!r} is not an object"
+                + (f" (nor are {len(not_records) - 1} more)" if len(not_records) > 1 else ""),
+                table_source, row=not_records[0], code="unreadable_file",
+                value=shorten(json.dumps(records[not_records[0] - 1], ensure_ascii=False)),
+                accepted='a record is an object: {"<column>": <value>, ...}')
+            continue
+        repeated = [(i, key) for i, r in enumerate(records, start=1) for key in repeated_keys(r)]
+        for row, key in repeated:
+            log.error("The key is given twice in this record; which value is meant is unclear",
+                      table_source, row=row, column=key, code="duplicate_key",
+                      accepted="each key once per record")
+        if repeated:
             continue
         names: dict[str, None] = {}
         for record in records:
@@ -356,24 +456,24 @@ def _load_json(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
 
 # -- a .zip of any of these ---------------------------------------------------------------------
 
-
 def _load_zip(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
+    source = Source(path.name)
+    if not safe_zip(path, source, log, "a .zip of a dataset"):
+        return LoadedDataset([], [])
     with tempfile.TemporaryDirectory(prefix="journey-zip-") as tmp:
         root = Path(tmp)
         try:
             with zipfile.ZipFile(path) as archive:
-                for member in archive.infolist():
-                    target = (root / member.filename).resolve()
-                    if not target.is_relative_to(root.resolve()):
-                        raise zipfile.BadZipFile(f"unsafe path {member.filename!r}")
                 archive.extractall(root)
-        except zipfile.BadZipFile as error:
-            log.error(f"The .zip file could not be read: {error}", Source(path.name),
-                      code="unreadable_file")
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError,
+                NotImplementedError, zlib.error):
+            log.error("The .zip could not be unpacked: it is damaged or uses a compression "
+                      "method that is not supported", source, code="unreadable_file",
+                      accepted="a .zip made with 'Compress' or 'Send to > Compressed folder'")
             return LoadedDataset([], [])
         inner = root
         entries = [p for p in root.iterdir() if not p.name.startswith(("__MACOSX", "."))]
         if len(entries) == 1:
             inner = entries[0]
-        loaded = load_dataset(inner, log, on_table)
+        loaded = load_dataset(inner, log, on_table, in_zip=True)
     return LoadedDataset(loaded.tables, [_source_file(path, path.name, "zip")])

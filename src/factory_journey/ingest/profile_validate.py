@@ -257,7 +257,7 @@ def _first_rows(frame: pl.DataFrame) -> pl.Expr:
     screen (sorted key hashes with equal neighbours) finds a possible duplicate."""
     key = ["facility_id", "year"]
     hashes = frame.select(pl.struct(key).hash().sort().alias("h")).to_series()
-    if not (hashes.slice(1) == hashes.slice(0, len(hashes) - 1)).any():
+    if len(hashes) < 2 or not (hashes.slice(1) == hashes.slice(0, len(hashes) - 1)).any():
         return pl.col(ROW)
     return pl.col(ROW).min().over(key)
 

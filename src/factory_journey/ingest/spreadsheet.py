@@ -17,10 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from factory_journey.domain.problems import Problem, Severity
+from factory_journey.domain.problems import Problem, Severity, shorten
 from factory_journey.ingest.cells import is_blank
+from factory_journey.ingest.text_input import (
+    ENCODING_HELP,
+    MAX_JSON_DEPTH,
+    Refusal,
+    decode,
+    load_json,
+    repeated_keys,
+)
 
-ENCODING_HELP = "a UTF-8 text file (Excel: Save As 'CSV UTF-8'); a byte-order mark is fine"
+__all__ = ["ENCODING_HELP", "MAX_JSON_DEPTH", "RawRow", "SheetRows", "read_rows"]
 
 
 @dataclass(slots=True)
@@ -61,8 +69,12 @@ def read_rows(path: str | Path, *, table: str = "profiles", sheet: str | None = 
     """
     path = Path(path)
     out = SheetRows(file=path.name, sheet=None)
-    if not path.is_file():
+    if not path.exists():
         out.problem("file not found", "not_found", value=str(path))
+        return out
+    if not path.is_file():
+        out.problem("this is not a regular file (a folder, a named pipe or a device); it "
+                    "could not be read", "unreadable_file", value=str(path))
         return out
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
@@ -81,8 +93,10 @@ def _header(names: list[Any], out: SheetRows) -> list[str]:
     header: list[str] = []
     for position, name in enumerate(names, start=1):
         text = "" if name is None else str(name).strip().lstrip("\ufeff")
-        if text and text in header:
-            out.problem("the column appears twice", "duplicate_column", row=1, column=text)
+        if text and text.lower() in {h.lower() for h in header}:
+            out.problem("the column appears more than once in the header; which one holds "
+                        "the data is unclear", "duplicate_column", row=1, column=text,
+                        accepted="each column once")
         header.append(text or f"(column {position})")
     return header
 
@@ -108,19 +122,15 @@ def _add_rows(out: SheetRows, body: list[tuple[int, list[Any]]]) -> None:
 
 
 def _decode(data: bytes, out: SheetRows) -> str | None:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        out.problem("the file is UTF-16 text, not UTF-8", "encoding", accepted=ENCODING_HELP)
+    """UTF-8 or UTF-16 text with `\\n` line endings (see `text_input.decode`); else a problem
+    naming the encoding, line and bytes (no legacy-encoding guess: a wrong guess would
+    silently change names and units)."""
+    text = decode(data)
+    if isinstance(text, Refusal):
+        out.problem(text.message, text.code, row=text.line, value=text.value,
+                    accepted=text.accepted)
         return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        # No cp1252/Latin-1 guess: a wrong guess would silently change names and units.
-        line = data[: error.start].count(b"\n") + 1
-        out.problem(
-            f"the file is not UTF-8: byte 0x{data[error.start]:02x} on line {line} cannot be "
-            "read (the file was probably saved as Latin-1/Windows-1252 or another legacy "
-            "encoding)", "encoding", row=line, accepted=ENCODING_HELP)
-        return None
+    return text
 
 
 def _read_csv(path: Path, out: SheetRows) -> None:
@@ -137,10 +147,17 @@ def _read_csv(path: Path, out: SheetRows) -> None:
     # so the delimiter is chosen from the header row only.
     delimiter = "," if "," in first_line else "\t" if "\t" in first_line else (
         ";" if ";" in first_line else ",")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        records.extend(reader)
     except csv.Error as error:
-        out.problem(f"the CSV cannot be parsed: {error}", "unreadable_file")
+        opened = "end of data" in str(error)
+        out.problem("a quote (\") opened in this row is never closed" if opened else
+                    "a quote (\") closes a cell but is not followed by the separator",
+                    "malformed_csv", row=len(records) + 1,
+                    accepted='cells with quotes written as "..."; a quote inside a cell '
+                    'doubled ("")')
         return
     if not records or all(not "".join(r).strip() for r in records):
         out.problem("the file is empty", "empty_file")
@@ -197,13 +214,13 @@ def _read_json(path: Path, out: SheetRows, table: str) -> None:
     text = _decode(data, out)
     if text is None:
         return
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        out.problem(f"the file is not valid JSON: {error.msg} at line {error.lineno}, column "
-                    f"{error.colno}", "invalid_json", row=error.lineno,
-                    accepted=f'{{"{table}": [{{...}}, ...]}} or a list of records')
+    loaded = load_json(text)
+    if loaded.problem is not None:
+        out.problem(loaded.problem.message, loaded.problem.code,
+                    accepted=loaded.problem.accepted
+                    or f'{{"{table}": [{{...}}, ...]}} or a list of records')
         return
+    document = loaded.value
     records = document.get(table) if isinstance(document, dict) else document
     if not isinstance(records, list):
         out.problem(f'the JSON must be {{"{table}": [...]}} or a list of records',
@@ -214,7 +231,14 @@ def _read_json(path: Path, out: SheetRows, table: str) -> None:
     for index, record in enumerate(records, start=1):
         if not isinstance(record, dict):
             out.problem("a record must be a JSON object", "invalid_json", row=index,
-                        value=json.dumps(record)[:60])
+                        value=shorten(json.dumps(record, ensure_ascii=False)))
+            continue
+        repeated = repeated_keys(record)
+        for key in repeated:
+            out.problem("the key is given twice in this record; which value is meant is "
+                        "unclear", "duplicate_key", row=index, column=key,
+                        accepted="each key once per record")
+        if repeated:
             continue
         names.update(dict.fromkeys(str(k).strip() for k in record))
         out.rows.append(RawRow({str(k).strip(): v for k, v in record.items()}, index))

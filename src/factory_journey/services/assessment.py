@@ -127,10 +127,14 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 def load_methodology_file(path: str | Path) -> Methodology:
     """Read and validate an operator's methodology YAML; `MethodologyError` names every fault."""
     path = Path(path)
+    if path.exists() and not path.is_file():  # a folder or a named pipe: never block on it
+        raise MethodologyError([f"{path}: not a regular file"])
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise MethodologyError([f"{path}: cannot be read ({error.strerror})"]) from None
+    except UnicodeDecodeError:
+        raise MethodologyError([f"{path}: not UTF-8 text"]) from None
     except yaml.YAMLError as error:
         raise MethodologyError([f"{path}: not valid YAML ({error})"]) from None
     if not isinstance(document, dict):
@@ -144,10 +148,17 @@ def load_methodology_file(path: str | Path) -> Methodology:
 def load_prices_file(path: str | Path) -> pl.DataFrame:
     """Read a user price table (CSV with the columns of regional_prices.csv)."""
     path = Path(path)
+    if path.exists() and not path.is_file():  # a folder or a named pipe: never block on it
+        raise PriceTableError(f"{path}: not a regular file")
     try:
         frame = pl.read_csv(path, comment_prefix="#", infer_schema_length=10_000)
-    except (OSError, pl.exceptions.PolarsError) as error:
-        raise PriceTableError(f"{path}: cannot be read as CSV ({error})") from None
+    except OSError as error:
+        raise PriceTableError(f"{path}: cannot be read ({error.strerror})") from None
+    except pl.exceptions.PolarsError:  # Polars' words are not the user's
+        raise PriceTableError(
+            f"{path}: cannot be read as CSV: expected UTF-8, comma-separated text with one "
+            "header row, a value under each column and numbers in the price columns"
+        ) from None
     return validate_prices(frame, label=f"user prices ({path.name})")
 
 
