@@ -27,7 +27,12 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+#: `scope="function"`: the teardown (the commit) runs when the route has returned and its
+#: body is serialised, BEFORE the response is sent. FastAPI's default for a yield dependency
+#: ("request") runs it after the response is sent, so a client told "revoked" or "signed out"
+#: could still be served by the old state on its next request, and a failed commit came after
+#: a success answer. A commit that fails now answers with an error instead.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 FactoryDep = Annotated[sessionmaker[Session], Depends(_factory)]
 
 
