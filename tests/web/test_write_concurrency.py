@@ -105,9 +105,10 @@ def _client(base: str, token: str) -> httpx.Client:
 def _revoke_then_read(running: Running, client_index: int, trials: int) -> Counter[str]:
     organisation_id, grantee_token = running.grantees[client_index]
     outcomes: Counter[str] = Counter()
-    with _client(running.base, running.owner_token) as owner, _client(
-        running.base, grantee_token
-    ) as grantee:
+    with (
+        _client(running.base, running.owner_token) as owner,
+        _client(running.base, grantee_token) as grantee,
+    ):
         for _ in range(trials):
             created = owner.post(
                 "/api/facilities/F1/grants",
