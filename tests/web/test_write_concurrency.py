@@ -49,7 +49,7 @@ class Running:
     sign_out_tokens: list[str]
 
 
-def _mint_tokens(factory, email: str, count: int) -> list[str]:  # type: ignore[no-untyped-def]
+def mint_tokens(factory, email: str, count: int) -> list[str]:  # type: ignore[no-untyped-def]
     """`count` bearer tokens of one user, stored as sign-in stores them (SHA-256 only).
 
     Minted here rather than by sign-ins: a sign-in costs an argon2 hash (~0.2 s here) and may
@@ -84,10 +84,10 @@ def running(tmp_path_factory):  # type: ignore[no-untyped-def]
             email = f"brand{index}@test.example"
             accounts.create_user(session, email, PASSWORD, f"Brand {index}", brand, "viewer")
             grantee_emails.append((brand.id, email))
-    owner_token = _mint_tokens(factory, "owner@test.example", 1)[0]
-    grantees = [(org, _mint_tokens(factory, email, 1)[0]) for org, email in grantee_emails]
+    owner_token = mint_tokens(factory, "owner@test.example", 1)[0]
+    grantees = [(org, mint_tokens(factory, email, 1)[0]) for org, email in grantee_emails]
     import_f1(factory, owner_token)
-    sign_out_tokens = _mint_tokens(factory, "owner@test.example", TRIALS)
+    sign_out_tokens = mint_tokens(factory, "owner@test.example", TRIALS)
     engine.dispose()
 
     server = Server(url, _free_port(), tmp_path_factory.mktemp("server") / "server.log")

@@ -47,7 +47,8 @@ def get_assessment(facility_id: FacilityId, session: SessionDep, actor: CurrentA
     responses={201: {"model": AssessmentPublic, "content": {_JSON: {}}}},
 )
 def assess_again(facility_id: FacilityId, session: SessionDep, actor: CurrentActor) -> Response:
-    """Assess again from the latest data and keep the result as a new snapshot."""
+    """Assess again from the latest data and keep the result as a new snapshot (the owning
+    organisation's admins and editors)."""
     ref = results.recompute(session, actor, facility_id)
     return Response(results.snapshot_json(session, ref), status_code=201, media_type=_JSON)
 
