@@ -17,6 +17,7 @@ from factory_journey.services.platform.errors import PlatformError
 from factory_journey.store.database import make_engine, migrate, session_factory
 from factory_journey.store.models import ImportJob, utcnow
 from factory_journey.web import routes_auth, routes_data, routes_facilities, routes_results
+from factory_journey.web.responses import declare_errors
 from factory_journey.web.settings import Settings
 
 
@@ -46,6 +47,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.include_router(routes_facilities.router, prefix="/api")
     app.include_router(routes_data.router, prefix="/api")
     app.include_router(routes_results.router, prefix="/api")
+    declare_errors(app)
     return app
 
 

@@ -6,12 +6,13 @@ from fastapi import APIRouter, Request, Response
 
 from factory_journey.services.platform import accounts
 from factory_journey.web.deps import SESSION_COOKIE, CurrentActor, SessionDep, TokenDep
+from factory_journey.web.responses import errors
 from factory_journey.web.schemas import MePublic, SignIn, TokenPublic
 
 router = APIRouter(tags=["accounts"])
 
 
-@router.post("/auth/sign-in", response_model=TokenPublic)
+@router.post("/auth/sign-in", response_model=TokenPublic, responses=errors(400, 401, 422))
 def sign_in(body: SignIn, session: SessionDep, response: Response, request: Request) -> TokenPublic:
     token = accounts.sign_in(session, body.email, body.password)
     response.set_cookie(
@@ -25,7 +26,7 @@ def sign_in(body: SignIn, session: SessionDep, response: Response, request: Requ
     return TokenPublic(token=token)
 
 
-@router.post("/auth/sign-out", status_code=204)
+@router.post("/auth/sign-out", status_code=204, responses=errors(401))
 def sign_out(
     session: SessionDep, token: TokenDep, _actor: CurrentActor, response: Response
 ) -> None:
@@ -33,7 +34,7 @@ def sign_out(
     response.delete_cookie(SESSION_COOKIE)
 
 
-@router.get("/me", response_model=MePublic)
+@router.get("/me", response_model=MePublic, responses=errors(401))
 def me(actor: CurrentActor) -> MePublic:
     return MePublic(
         user_id=actor.user_id,

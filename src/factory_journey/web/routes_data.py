@@ -8,12 +8,15 @@ from fastapi import APIRouter, BackgroundTasks, File, UploadFile
 
 from factory_journey.services.platform import facilities, imports
 from factory_journey.web.deps import CurrentActor, FactoryDep, RowId, SessionDep
+from factory_journey.web.responses import errors
 from factory_journey.web.schemas import JobPublic
 
 router = APIRouter(tags=["data"])
 
 
-@router.post("/uploads", response_model=JobPublic, status_code=202)
+@router.post(
+    "/uploads", response_model=JobPublic, status_code=202, responses=errors(400, 401, 403, 422)
+)
 async def upload_dataset(
     session: SessionDep,
     factory: FactoryDep,
@@ -32,6 +35,6 @@ async def upload_dataset(
     return JobPublic.model_validate(job)
 
 
-@router.get("/jobs/{job_id}", response_model=JobPublic)
+@router.get("/jobs/{job_id}", response_model=JobPublic, responses=errors(401, 404, 422))
 def get_job(job_id: RowId, session: SessionDep, actor: CurrentActor) -> JobPublic:
     return JobPublic.model_validate(facilities.job(session, actor, job_id))

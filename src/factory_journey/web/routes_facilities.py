@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 
 from factory_journey.services.platform import evidence, facilities, sharing
 from factory_journey.web.deps import PRINTABLE, CurrentActor, FacilityId, RowId, SessionDep, Year
+from factory_journey.web.responses import FACILITY_ERRORS, errors
 from factory_journey.web.schemas import (
     EvidencePublic,
     FacilityPublic,
@@ -32,20 +33,24 @@ def _facility_public(entry: facilities.PortfolioEntry) -> FacilityPublic:
     )
 
 
-@router.get("/facilities", response_model=list[FacilityPublic])
+@router.get("/facilities", response_model=list[FacilityPublic], responses=errors(401))
 def list_facilities(session: SessionDep, actor: CurrentActor) -> list[FacilityPublic]:
     """The portfolio: facilities your organisation owns, then those shared with it."""
     return [_facility_public(e) for e in facilities.portfolio(session, actor)]
 
 
-@router.get("/facilities/{facility_id}", response_model=FacilityPublic)
+@router.get("/facilities/{facility_id}", response_model=FacilityPublic, responses=FACILITY_ERRORS)
 def get_facility(
     facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> FacilityPublic:
     return _facility_public(facilities.facility(session, actor, facility_id))
 
 
-@router.get("/facilities/{facility_id}/submissions", response_model=list[SubmissionPublic])
+@router.get(
+    "/facilities/{facility_id}/submissions",
+    response_model=list[SubmissionPublic],
+    responses=FACILITY_ERRORS,
+)
 def list_submissions(
     facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> list[SubmissionPublic]:
@@ -53,21 +58,28 @@ def list_submissions(
     return [SubmissionPublic.model_validate(r) for r in rows]
 
 
-@router.get("/facilities/{facility_id}/submissions/{year}/{version}")
+@router.get("/facilities/{facility_id}/submissions/{year}/{version}", responses=FACILITY_ERRORS)
 def get_submission(
     facility_id: FacilityId, year: Year, version: RowId, session: SessionDep, actor: CurrentActor
 ) -> dict[str, list[dict[str, Any]]]:
     return facilities.submission_data(session, actor, facility_id, year, version)
 
 
-@router.get("/facilities/{facility_id}/grants", response_model=list[GrantPublic])
+@router.get(
+    "/facilities/{facility_id}/grants", response_model=list[GrantPublic], responses=FACILITY_ERRORS
+)
 def list_grants(
     facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> list[GrantPublic]:
     return [GrantPublic.model_validate(g) for g in sharing.grants_of(session, actor, facility_id)]
 
 
-@router.post("/facilities/{facility_id}/grants", response_model=GrantPublic, status_code=201)
+@router.post(
+    "/facilities/{facility_id}/grants",
+    response_model=GrantPublic,
+    status_code=201,
+    responses={**FACILITY_ERRORS, **errors(400)},
+)
 def create_grant(
     facility_id: FacilityId, body: GrantCreate, session: SessionDep, actor: CurrentActor
 ) -> GrantPublic:
@@ -75,14 +87,22 @@ def create_grant(
     return GrantPublic.model_validate(row)
 
 
-@router.post("/facilities/{facility_id}/grants/{grant_id}/revoke", response_model=GrantPublic)
+@router.post(
+    "/facilities/{facility_id}/grants/{grant_id}/revoke",
+    response_model=GrantPublic,
+    responses=FACILITY_ERRORS,
+)
 def revoke_grant(
     facility_id: FacilityId, grant_id: RowId, session: SessionDep, actor: CurrentActor
 ) -> GrantPublic:
     return GrantPublic.model_validate(sharing.revoke(session, actor, facility_id, grant_id))
 
 
-@router.get("/facilities/{facility_id}/evidence", response_model=list[EvidencePublic])
+@router.get(
+    "/facilities/{facility_id}/evidence",
+    response_model=list[EvidencePublic],
+    responses=FACILITY_ERRORS,
+)
 def list_evidence(
     facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> list[EvidencePublic]:
@@ -90,7 +110,12 @@ def list_evidence(
     return [EvidencePublic.model_validate(r) for r in rows]
 
 
-@router.post("/facilities/{facility_id}/evidence", response_model=EvidencePublic, status_code=201)
+@router.post(
+    "/facilities/{facility_id}/evidence",
+    response_model=EvidencePublic,
+    status_code=201,
+    responses={**FACILITY_ERRORS, **errors(400)},
+)
 async def add_evidence(
     facility_id: FacilityId,
     session: SessionDep,
@@ -106,7 +131,11 @@ async def add_evidence(
     return EvidencePublic.model_validate(row)
 
 
-@router.get("/facilities/{facility_id}/verification", response_model=list[VerificationPublic])
+@router.get(
+    "/facilities/{facility_id}/verification",
+    response_model=list[VerificationPublic],
+    responses=FACILITY_ERRORS,
+)
 def list_verification(
     facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> list[VerificationPublic]:
@@ -115,7 +144,10 @@ def list_verification(
 
 
 @router.post(
-    "/facilities/{facility_id}/verification", response_model=VerificationPublic, status_code=201
+    "/facilities/{facility_id}/verification",
+    response_model=VerificationPublic,
+    status_code=201,
+    responses={**FACILITY_ERRORS, **errors(400)},
 )
 def set_verification(
     facility_id: FacilityId, body: VerificationCreate, session: SessionDep, actor: CurrentActor
