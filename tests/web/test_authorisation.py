@@ -21,8 +21,10 @@ in /openapi.json:
   - no sign-in needed:       "POST /api/auth/x": public(202, json={"email": "{email}"}),
 and give a request that succeeds for an allowed actor as keyword arguments of the test client
 (json=, data=, files=, params=). Path parameters and "{name}" strings in a request are filled
-from `ids()` (facility_id, year, version, grant_id, job_id, evidence_id, organisation_id,
-email): a route with a new path parameter adds its value there.
+from `World.ids` (facility_id, year, version, grant_id, job_id, evidence_id, organisation_id,
+and email: an account of its own for the public routes, password `PASSWORD`): a route with a
+new path parameter adds its value there. Each signed-in case has a token of its own, so a
+route that ends sessions (sign-out, a password change) may be listed like any other.
 
 The expected outcome is written out by hand, independently of `services/platform/policy.py`,
 so that a change of the policy fails this test until the change is meant.
@@ -87,7 +89,6 @@ class Entry:
     roles: frozenset[str] = ROLES  # roles that may (not about one facility)
     organisations: frozenset[str] | None = None  # organisations that may (None: any)
     refused: int = 403  # answer to a signed-in actor who may not (not about one facility)
-    consumes_token: bool = False  # called with a token of its own (e.g. sign-out revokes it)
     request: dict[str, Any] = field(default_factory=dict)
 
 
@@ -95,8 +96,8 @@ def facility(action: str, ok: int = 200, **request: Any) -> Entry:
     return Entry(ok, action=action, request=request)
 
 
-def signed_in(ok: int = 200, *, consumes_token: bool = False, **request: Any) -> Entry:
-    return Entry(ok, consumes_token=consumes_token, request=request)
+def signed_in(ok: int = 200, **request: Any) -> Entry:
+    return Entry(ok, request=request)
 
 
 def members(
@@ -124,7 +125,7 @@ _PDF = {"file": ("meter.pdf", b"%PDF-1.4 test", "application/pdf")}
 ROUTES: dict[str, Entry] = {
     # accounts
     "POST /api/auth/sign-in": public(200, json={"email": "{email}", "password": PASSWORD}),
-    "POST /api/auth/sign-out": signed_in(204, consumes_token=True),
+    "POST /api/auth/sign-out": signed_in(204),
     "GET /api/me": signed_in(200),
     # facilities, sharing, evidence, verification
     "GET /api/facilities": signed_in(200),
@@ -140,7 +141,14 @@ ROUTES: dict[str, Entry] = {
     ),
     "GET /api/facilities/{facility_id}/verification": facility("facility.read"),
     "POST /api/facilities/{facility_id}/verification": facility(
-        "verification.set", 201, json={"year": 2023, "subject": "energy", "status": "verified"}
+        "verification.set",
+        201,
+        json={
+            "year": 2023,
+            "subject": "energy",
+            "status": "verified",
+            "observation": "Meter readings seen on site match the invoices of 2023.",
+        },
     ),
     # results
     "GET /api/facilities/{facility_id}/matrix": facility("matrix.read"),
@@ -165,6 +173,7 @@ ROLE = {name: role for name, _org, _kind, role in ACTORS}
 OWNERS = {name for name, org in ORGANISATION.items() if org == OWNER_ORGANISATION}
 GRANTEES = sorted({org for org in ORGANISATION.values() if org != OWNER_ORGANISATION})
 ANONYMOUS = "anonymous"
+PUBLIC_EMAIL = "public@test.example"
 SHARING_STATES = ("unshared", "assessment", "matrix", "full", "revoked")
 _METHODS = {"get", "put", "post", "patch", "delete", "head", "options"}
 
@@ -246,7 +255,10 @@ class World:
                 session, owner, "F1", 2023, "energy", "meter.pdf", b"%PDF-1.4 test"
             )
             job_id = session.scalar(select(func.min(ImportJob.id)))
+            # The public routes' account (sign-in, reset …): no actor's password changes it.
+            accounts.create_user(session, PUBLIC_EMAIL, PASSWORD, "Public", dummy, "viewer")
             self.ids: dict[str, Any] = {
+                "email": PUBLIC_EMAIL,
                 "facility_id": "F1",
                 "year": 2023,
                 "version": 1,
@@ -293,12 +305,6 @@ def _fill(value: Any, ids: dict[str, Any]) -> Any:
     return value
 
 
-def ids(world: World, actor: str) -> dict[str, Any]:
-    """Values of path parameters and of "{name}" placeholders in requests."""
-    email_of = "owner_admin" if actor == ANONYMOUS else actor
-    return {**world.ids, "email": f"{email_of}@test.example"}
-
-
 @pytest.mark.parametrize(("operation", "actor", "state"), _cases())
 def test_operation_actor_state(world: World, operation: str, actor: str, state: str):
     entry = ROUTES.get(operation)
@@ -307,15 +313,14 @@ def test_operation_actor_state(world: World, operation: str, actor: str, state: 
         f"tests/web/test_authorisation.py (see the top of that file)"
     )
     world.enter(state)
-    values = ids(world, actor)
+    values = world.ids
     method, path = operation.split(" ", 1)
     path = path.format(**values)
     headers = {}
     if actor != ANONYMOUS:
-        token = world.platform.tokens[actor]
-        if entry.consumes_token:
-            email = f"{actor}@test.example"
-            token = mint_tokens(world.platform.factory, email, 1)[0]
+        # A token of its own for each case: a route that ends sessions (sign-out, a password
+        # change) ends none that another case uses.
+        token = mint_tokens(world.platform.factory, f"{actor}@test.example", 1)[0]
         headers = {"Authorization": f"Bearer {token}"}
     request = _fill(entry.request, values)
     world.platform.client.cookies.clear()  # a sign-in case leaves its session cookie behind
