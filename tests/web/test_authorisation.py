@@ -18,6 +18,8 @@ in /openapi.json:
     action is written out by hand in `MAY` (one line per action: add one for a new action);
   - signed in, anybody:      "GET /api/x": signed_in(200),
   - some organisations:      "POST /api/x": members(202, kinds=FACTORY, roles=WRITERS),
+    (`organisations=frozenset({"Factory A"}), outsiders=404` when a row of one organisation
+    is named: the others are told 404),
   - no sign-in needed:       "POST /api/auth/x": public(202, json={"email": "{email}"}),
 and give a request that succeeds for an allowed actor as keyword arguments of the test client
 (json=, data=, files=, params=). Path parameters and "{name}" strings in a request are filled
@@ -33,6 +35,7 @@ so that a change of the policy fails this test until the change is meant.
 from __future__ import annotations
 
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -89,6 +92,7 @@ class Entry:
     roles: frozenset[str] = ROLES  # roles that may (not about one facility)
     organisations: frozenset[str] | None = None  # organisations that may (None: any)
     refused: int = 403  # answer to a signed-in actor who may not (not about one facility)
+    outsiders: int = 403  # answer to a member of an organisation not in `organisations`
     request: dict[str, Any] = field(default_factory=dict)
 
 
@@ -107,10 +111,17 @@ def members(
     roles: frozenset[str] = ROLES,
     organisations: frozenset[str] | None = None,
     refused: int = 403,
+    outsiders: int = 403,
     **request: Any,
 ) -> Entry:
     return Entry(
-        ok, kinds=kinds, roles=roles, organisations=organisations, refused=refused, request=request
+        ok,
+        kinds=kinds,
+        roles=roles,
+        organisations=organisations,
+        refused=refused,
+        outsiders=outsiders,
+        request=request,
     )
 
 
@@ -160,7 +171,7 @@ ROUTES: dict[str, Entry] = {
     "POST /api/uploads": members(
         202, kinds=FACTORY, roles=WRITERS, files={"file": ("d.json", b"{}", "application/json")}
     ),
-    "GET /api/jobs/{job_id}": members(200, organisations=frozenset({"Factory A"}), refused=404),
+    "GET /api/jobs/{job_id}": members(200, organisations=frozenset({"Factory A"}), outsiders=404),
 }
 
 #: Operations kept out of the OpenAPI document on purpose (none today): "METHOD path".
@@ -207,10 +218,9 @@ def expected(entry: Entry, actor: str, state: str) -> int:
         return 401
     role, kind, organisation = ROLE[actor], KIND[actor], ORGANISATION[actor]
     if entry.action is None:
-        may = kind in entry.kinds and role in entry.roles
-        if entry.organisations is not None:
-            may = may and organisation in entry.organisations
-        return entry.ok if may else entry.refused
+        if entry.organisations is not None and organisation not in entry.organisations:
+            return entry.outsiders
+        return entry.ok if kind in entry.kinds and role in entry.roles else entry.refused
     owner_roles, scopes, kinds, grantee_roles = MAY[entry.action]
     if state == "own":
         return entry.ok if role in owner_roles else 403
@@ -248,7 +258,7 @@ class World:
         self.platform = platform
         self.state = "unshared"
         with transaction(platform.factory) as session:
-            owner = accounts.actor_for_token(session, platform.tokens["owner_admin"])
+            owner = accounts.actor_for_email(session, "owner_admin@test.example")
             dummy = accounts.create_organisation(session, "Dummy Brand", "brand")
             dummy_grant = sharing.grant(session, owner, "F1", dummy.id, "assessment")
             proof = evidence.add_evidence(
@@ -268,13 +278,19 @@ class World:
                 "job_id": job_id,
             }
 
+    def headers(self, actor: str) -> dict[str, str]:
+        """A token of its own for `actor`: a route that ends sessions (sign-out, a password
+        change) ends none that another case uses."""
+        token = mint_tokens(self.platform.factory, f"{actor}@test.example", 1)[0]
+        return {"Authorization": f"Bearer {token}"}
+
     def enter(self, state: str) -> None:
         """Share F1 with every other organisation as `state` says (owners: any state)."""
         wanted = "unshared" if state == "own" else state
         if wanted == self.state:
             return
         with transaction(self.platform.factory) as session:
-            owner = accounts.actor_for_token(session, self.platform.tokens["owner_admin"])
+            owner = accounts.actor_for_email(session, "owner_admin@test.example")
             for organisation in GRANTEES:
                 organisation_id = self.platform.organisations[organisation]
                 for row in sharing.grants_of(session, owner, "F1"):
@@ -295,9 +311,12 @@ def world(tmp_path_factory) -> World:
 
 
 def _fill(value: Any, ids: dict[str, Any]) -> Any:
-    """`value` with every "{name}" string replaced by ids[name] (of its own type)."""
+    """`value` with "{name}" replaced by ids[name]: a whole string by the value (of its own
+    type), a part of one by its text; "{unique}" is new in every case (e.g. an e-mail)."""
     if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
         return ids.get(value[1:-1], value)
+    if isinstance(value, str) and "{" in value:
+        return value.format_map(ids)
     if isinstance(value, dict):
         return {key: _fill(item, ids) for key, item in value.items()}
     if isinstance(value, tuple | list):
@@ -313,15 +332,10 @@ def test_operation_actor_state(world: World, operation: str, actor: str, state: 
         f"tests/web/test_authorisation.py (see the top of that file)"
     )
     world.enter(state)
-    values = world.ids
+    values = {**world.ids, "unique": uuid.uuid4().hex[:12]}
     method, path = operation.split(" ", 1)
     path = path.format(**values)
-    headers = {}
-    if actor != ANONYMOUS:
-        # A token of its own for each case: a route that ends sessions (sign-out, a password
-        # change) ends none that another case uses.
-        token = mint_tokens(world.platform.factory, f"{actor}@test.example", 1)[0]
-        headers = {"Authorization": f"Bearer {token}"}
+    headers = {} if actor == ANONYMOUS else world.headers(actor)
     request = _fill(entry.request, values)
     world.platform.client.cookies.clear()  # a sign-in case leaves its session cookie behind
     response = world.platform.client.request(method, path, headers=headers, **request)
@@ -394,7 +408,7 @@ def test_who_may_upload_a_dataset(kind, role, may):
 
 
 def test_brand_list_never_shows_an_unshared_facility(world: World):
-    client, headers = world.platform.client, world.platform.headers("brand_viewer")
+    client, headers = world.platform.client, world.headers("brand_viewer")
     for state, seen in (("unshared", []), ("assessment", ["F1"]), ("revoked", [])):
         world.enter(state)
         listed = client.get("/api/facilities", headers=headers)
@@ -411,14 +425,14 @@ def test_revoking_takes_effect_at_once(world: World):
     created = client.post(
         "/api/facilities/F1/grants",
         json={"grantee_organisation_id": platform.organisations["Brand"], "scope": "full"},
-        headers=platform.headers("owner_admin"),
+        headers=world.headers("owner_admin"),
     )
     assert created.status_code == 201
-    brand = platform.headers("brand_viewer")
+    brand = world.headers("brand_viewer")
     assert client.get("/api/facilities/F1", headers=brand).status_code == 200
     revoked = client.post(
         f"/api/facilities/F1/grants/{created.json()['id']}/revoke",
-        headers=platform.headers("owner_admin"),
+        headers=world.headers("owner_admin"),
     )
     assert revoked.status_code == 200
     assert client.get("/api/facilities/F1", headers=brand).status_code == 404
