@@ -19,7 +19,8 @@ in /openapi.json:
   - signed in, anybody:      "GET /api/x": signed_in(200),
   - some organisations:      "POST /api/x": members(202, kinds=FACTORY, roles=WRITERS),
     (`organisations=frozenset({"Factory A"}), outsiders=404` when a row of one organisation
-    is named: the others are told 404),
+    is named: the others are told 404; `role_first=True` when the role is checked before the
+    row is looked up, so that a member who may not do it at all is told 403 wherever),
   - no sign-in needed:       "POST /api/auth/x": public(202, json={"email": "{email}"}),
 and give a request that succeeds for an allowed actor as keyword arguments of the test client
 (json=, data=, files=, params=). Path parameters and "{name}" strings in a request are filled
@@ -93,6 +94,7 @@ class Entry:
     organisations: frozenset[str] | None = None  # organisations that may (None: any)
     refused: int = 403  # answer to a signed-in actor who may not (not about one facility)
     outsiders: int = 403  # answer to a member of an organisation not in `organisations`
+    role_first: bool = False  # kind and role checked before the organisation (the row)
     request: dict[str, Any] = field(default_factory=dict)
 
 
@@ -112,6 +114,7 @@ def members(
     organisations: frozenset[str] | None = None,
     refused: int = 403,
     outsiders: int = 403,
+    role_first: bool = False,
     **request: Any,
 ) -> Entry:
     return Entry(
@@ -121,6 +124,7 @@ def members(
         organisations=organisations,
         refused=refused,
         outsiders=outsiders,
+        role_first=role_first,
         request=request,
     )
 
@@ -218,9 +222,12 @@ def expected(entry: Entry, actor: str, state: str) -> int:
         return 401
     role, kind, organisation = ROLE[actor], KIND[actor], ORGANISATION[actor]
     if entry.action is None:
+        may = kind in entry.kinds and role in entry.roles
+        if entry.role_first and not may:
+            return entry.refused
         if entry.organisations is not None and organisation not in entry.organisations:
             return entry.outsiders
-        return entry.ok if kind in entry.kinds and role in entry.roles else entry.refused
+        return entry.ok if may else entry.refused
     owner_roles, scopes, kinds, grantee_roles = MAY[entry.action]
     if state == "own":
         return entry.ok if role in owner_roles else 403
