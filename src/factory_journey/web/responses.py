@@ -2,8 +2,10 @@
 
 Every error body is `{"detail": ...}`: a message in the user's terms (a `PlatformError`), or
 FastAPI's list of field errors when a request does not match its schema (422). A route names
-the errors it can give with `responses=errors(401, 404, ...)` (or `FACILITY_ERRORS`), so that
-the document lists every status a client can meet (`tests/web/test_openapi_fuzz.py` checks it).
+the errors it can give with `responses=errors(401, 404, ...)` (or `FACILITY_ERRORS`); those
+that FastAPI gives itself (400, 422, 405) are declared for every route by `declare_errors`,
+so that the document lists every status a client can meet (`tests/web/test_openapi_fuzz.py`
+checks it).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -18,8 +21,9 @@ from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 
 try:
-    from fastapi.routing import iter_route_contexts
+    from fastapi.routing import APIRoute, iter_route_contexts
 except ImportError:  # pragma: no cover - FastAPI < 0.160 keeps included routes in app.routes
+    from fastapi.routing import APIRoute
 
     def iter_route_contexts(routes: Any) -> Any:  # type: ignore[no-redef]
         return iter(routes)
@@ -73,5 +77,19 @@ async def _method_not_allowed(request: Request, error: Exception) -> Response:
 
 
 def declare_errors(app: FastAPI) -> None:
-    """Answers that FastAPI builds itself follow the document too (405's `Allow`)."""
+    """Answers that FastAPI builds itself follow the document too.
+
+    Every route with input declares 422 with `Problem` (FastAPI's own declaration allows only
+    its list of field errors, not a message of ours), and every route with a body 400 (a
+    body that cannot be read); a 405 names every method of its path in `Allow`. Call it when
+    every router is included.
+    """
+    for context in iter_route_contexts(app.routes):
+        route = getattr(context, "original_route", context)
+        if not isinstance(route, APIRoute):
+            continue
+        if route.body_field is not None:
+            route.responses.setdefault(400, errors(400)[400])
+        if route.body_field is not None or get_flat_params(route.dependant):
+            route.responses[422] = errors(422)[422]
     app.add_exception_handler(405, _method_not_allowed)

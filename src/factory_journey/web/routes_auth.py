@@ -12,7 +12,7 @@ from factory_journey.web.schemas import MePublic, SignIn, TokenPublic
 router = APIRouter(tags=["accounts"])
 
 
-@router.post("/auth/sign-in", response_model=TokenPublic, responses=errors(400, 401, 422))
+@router.post("/auth/sign-in", response_model=TokenPublic, responses=errors(401, 422))
 def sign_in(body: SignIn, session: SessionDep, response: Response, request: Request) -> TokenPublic:
     token = accounts.sign_in(session, body.email, body.password)
     response.set_cookie(

@@ -14,9 +14,7 @@ from factory_journey.web.schemas import JobPublic
 router = APIRouter(tags=["data"])
 
 
-@router.post(
-    "/uploads", response_model=JobPublic, status_code=202, responses=errors(400, 401, 403, 422)
-)
+@router.post("/uploads", response_model=JobPublic, status_code=202, responses=errors(401, 403, 422))
 async def upload_dataset(
     session: SessionDep,
     factory: FactoryDep,

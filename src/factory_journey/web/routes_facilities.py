@@ -78,7 +78,7 @@ def list_grants(
     "/facilities/{facility_id}/grants",
     response_model=GrantPublic,
     status_code=201,
-    responses={**FACILITY_ERRORS, **errors(400)},
+    responses=FACILITY_ERRORS,
 )
 def create_grant(
     facility_id: FacilityId, body: GrantCreate, session: SessionDep, actor: CurrentActor
@@ -114,7 +114,7 @@ def list_evidence(
     "/facilities/{facility_id}/evidence",
     response_model=EvidencePublic,
     status_code=201,
-    responses={**FACILITY_ERRORS, **errors(400)},
+    responses=FACILITY_ERRORS,
 )
 async def add_evidence(
     facility_id: FacilityId,
@@ -147,7 +147,7 @@ def list_verification(
     "/facilities/{facility_id}/verification",
     response_model=VerificationPublic,
     status_code=201,
-    responses={**FACILITY_ERRORS, **errors(400)},
+    responses=FACILITY_ERRORS,
 )
 def set_verification(
     facility_id: FacilityId, body: VerificationCreate, session: SessionDep, actor: CurrentActor
