@@ -19,6 +19,7 @@ from factory_journey.services.platform.errors import PlatformError, TooManyAttem
 from factory_journey.store.database import make_engine, migrate, session_factory, transaction
 from factory_journey.web import routes_auth, routes_data, routes_facilities, routes_results
 from factory_journey.web.api_docs import add_docs
+from factory_journey.web.responses import declare_errors
 from factory_journey.web.security_headers import SecurityHeaders
 from factory_journey.web.settings import Settings, UnsafeSettings
 
@@ -65,6 +66,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.include_router(routes_facilities.router, prefix="/api")
     app.include_router(routes_data.router, prefix="/api")
     app.include_router(routes_results.router, prefix="/api")
+    declare_errors(app)
     return app
 
 
@@ -78,7 +80,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.collect()
     gc.freeze()
     yield
-
 
 
 def refuse_demo_accounts(factory: sessionmaker[Session]) -> None:

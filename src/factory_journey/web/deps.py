@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, TypeVar
 
 import anyio.to_thread
-from fastapi import Cookie, Depends, Header, Path, Request
+from fastapi import Depends, Path, Request, Security
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from factory_journey.services.platform.accounts import Actor, actor_for_token
@@ -27,16 +28,31 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+#: `scope="function"`: the teardown (the commit) runs when the route has returned and its
+#: body is serialised, BEFORE the response is sent. FastAPI's default for a yield dependency
+#: ("request") runs it after the response is sent, so a client told "revoked" or "signed out"
+#: could still be served by the old state on its next request, and a failed commit came after
+#: a success answer. A commit that fails now answers with an error instead.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 FactoryDep = Annotated[sessionmaker[Session], Depends(_factory)]
 
 
+#: The two ways to send the token, declared as OpenAPI security schemes (so the document says
+#: which operations need a sign-in, and the docs page can send a token).
+_BEARER = HTTPBearer(
+    auto_error=False, description="the token from /api/auth/sign-in: `Authorization: Bearer …`"
+)
+_COOKIE = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="the cookie /api/auth/sign-in sets"
+)
+
+
 async def bearer_token(
-    authorization: Annotated[str | None, Header()] = None,
-    journey_session: Annotated[str | None, Cookie()] = None,
+    authorization: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)] = None,
+    journey_session: Annotated[str | None, Security(_COOKIE)] = None,
 ) -> str:
-    if authorization and authorization.lower().startswith("bearer "):
-        return authorization[7:].strip()
+    if authorization is not None and authorization.credentials.strip():
+        return authorization.credentials.strip()
     if journey_session:
         return journey_session
     raise NotAuthenticated("sign in first: send 'Authorization: Bearer <token>' or the cookie")

@@ -74,7 +74,7 @@ def sign_in(body: SignIn, factory: FactoryDep, response: Response, request: Requ
     return TokenPublic(token=token)
 
 
-@router.post("/auth/sign-out", status_code=204)
+@router.post("/auth/sign-out", status_code=204, responses=_answers(401))
 def sign_out(
     session: SessionDep, token: TokenDep, _actor: CurrentActor, response: Response
 ) -> None:
@@ -82,7 +82,7 @@ def sign_out(
     response.delete_cookie(SESSION_COOKIE)
 
 
-@router.get("/me", response_model=MePublic)
+@router.get("/me", response_model=MePublic, responses=_answers(401))
 def me(actor: CurrentActor) -> MePublic:
     return MePublic(
         user_id=actor.user_id,

@@ -8,12 +8,15 @@ from fastapi import APIRouter, BackgroundTasks, File, UploadFile
 
 from factory_journey.services.platform import imports
 from factory_journey.web.deps import CurrentActor, FactoryDep, RowId, SessionDep
+from factory_journey.web.responses import errors
 from factory_journey.web.schemas import JobPublic
 
 router = APIRouter(tags=["data"])
 
 
-@router.post("/uploads", response_model=JobPublic, status_code=202)
+@router.post(
+    "/uploads", response_model=JobPublic, status_code=202, responses=errors(400, 401, 403, 422)
+)
 async def upload_dataset(
     session: SessionDep,
     factory: FactoryDep,
@@ -32,7 +35,7 @@ async def upload_dataset(
     return JobPublic.model_validate(job)
 
 
-@router.get("/jobs/{job_id}", response_model=JobPublic)
+@router.get("/jobs/{job_id}", response_model=JobPublic, responses=errors(401, 404, 422))
 def get_job(job_id: RowId, session: SessionDep, actor: CurrentActor) -> JobPublic:
     """An import job of your organisation; one whose server died says "interrupted"."""
     job = imports.job_status(session, actor, job_id)
@@ -40,7 +43,12 @@ def get_job(job_id: RowId, session: SessionDep, actor: CurrentActor) -> JobPubli
     return JobPublic.model_validate(job)
 
 
-@router.post("/jobs/{job_id}/retry", response_model=JobPublic, status_code=202)
+@router.post(
+    "/jobs/{job_id}/retry",
+    response_model=JobPublic,
+    status_code=202,
+    responses=errors(401, 403, 404, 409, 422),
+)
 def retry_job(
     job_id: RowId,
     session: SessionDep,

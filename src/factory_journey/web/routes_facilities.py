@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from factory_journey.services.platform import evidence, facilities, sharing, verification
 from factory_journey.services.platform.files import attachment_disposition
 from factory_journey.web.deps import PRINTABLE, CurrentActor, FacilityId, RowId, SessionDep, Year
+from factory_journey.web.responses import FACILITY_ERRORS, errors
 from factory_journey.web.schemas import (
     EvidencePublic,
     FacilityPublic,
@@ -33,20 +34,24 @@ def _facility_public(entry: facilities.PortfolioEntry) -> FacilityPublic:
     )
 
 
-@router.get("/facilities", response_model=list[FacilityPublic])
+@router.get("/facilities", response_model=list[FacilityPublic], responses=errors(401))
 def list_facilities(session: SessionDep, actor: CurrentActor) -> list[FacilityPublic]:
     """The portfolio: facilities your organisation owns, then those shared with it."""
     return [_facility_public(e) for e in facilities.portfolio(session, actor)]
 
 
-@router.get("/facilities/{facility_id}", response_model=FacilityPublic)
+@router.get("/facilities/{facility_id}", response_model=FacilityPublic, responses=FACILITY_ERRORS)
 def get_facility(
     facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> FacilityPublic:
     return _facility_public(facilities.facility(session, actor, facility_id))
 
 
-@router.get("/facilities/{facility_id}/submissions", response_model=list[SubmissionPublic])
+@router.get(
+    "/facilities/{facility_id}/submissions",
+    response_model=list[SubmissionPublic],
+    responses=FACILITY_ERRORS,
+)
 def list_submissions(
     facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> list[SubmissionPublic]:
@@ -54,21 +59,28 @@ def list_submissions(
     return [SubmissionPublic.model_validate(r) for r in rows]
 
 
-@router.get("/facilities/{facility_id}/submissions/{year}/{version}")
+@router.get("/facilities/{facility_id}/submissions/{year}/{version}", responses=FACILITY_ERRORS)
 def get_submission(
     facility_id: FacilityId, year: Year, version: RowId, session: SessionDep, actor: CurrentActor
 ) -> dict[str, list[dict[str, Any]]]:
     return facilities.submission_data(session, actor, facility_id, year, version)
 
 
-@router.get("/facilities/{facility_id}/grants", response_model=list[GrantPublic])
+@router.get(
+    "/facilities/{facility_id}/grants", response_model=list[GrantPublic], responses=FACILITY_ERRORS
+)
 def list_grants(
     facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> list[GrantPublic]:
     return [GrantPublic.model_validate(g) for g in sharing.grants_of(session, actor, facility_id)]
 
 
-@router.post("/facilities/{facility_id}/grants", response_model=GrantPublic, status_code=201)
+@router.post(
+    "/facilities/{facility_id}/grants",
+    response_model=GrantPublic,
+    status_code=201,
+    responses=FACILITY_ERRORS,
+)
 def create_grant(
     facility_id: FacilityId, body: GrantCreate, session: SessionDep, actor: CurrentActor
 ) -> GrantPublic:
@@ -76,14 +88,22 @@ def create_grant(
     return GrantPublic.model_validate(row)
 
 
-@router.post("/facilities/{facility_id}/grants/{grant_id}/revoke", response_model=GrantPublic)
+@router.post(
+    "/facilities/{facility_id}/grants/{grant_id}/revoke",
+    response_model=GrantPublic,
+    responses=FACILITY_ERRORS,
+)
 def revoke_grant(
     facility_id: FacilityId, grant_id: RowId, session: SessionDep, actor: CurrentActor
 ) -> GrantPublic:
     return GrantPublic.model_validate(sharing.revoke(session, actor, facility_id, grant_id))
 
 
-@router.get("/facilities/{facility_id}/evidence", response_model=list[EvidencePublic])
+@router.get(
+    "/facilities/{facility_id}/evidence",
+    response_model=list[EvidencePublic],
+    responses=FACILITY_ERRORS,
+)
 def list_evidence(
     facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> list[EvidencePublic]:
@@ -91,7 +111,12 @@ def list_evidence(
     return [EvidencePublic.model_validate(r) for r in rows]
 
 
-@router.post("/facilities/{facility_id}/evidence", response_model=EvidencePublic, status_code=201)
+@router.post(
+    "/facilities/{facility_id}/evidence",
+    response_model=EvidencePublic,
+    status_code=201,
+    responses=FACILITY_ERRORS,
+)
 async def add_evidence(
     facility_id: FacilityId,
     request: Request,
@@ -118,7 +143,8 @@ async def add_evidence(
         200: {
             "content": {content_type: {} for content_type in evidence.CONTENT_TYPES},
             "description": "The document, of the type its content showed on upload",
-        }
+        },
+        **FACILITY_ERRORS,
     },
 )
 def download_evidence(
@@ -137,7 +163,11 @@ def download_evidence(
     )
 
 
-@router.get("/facilities/{facility_id}/verification", response_model=list[VerificationPublic])
+@router.get(
+    "/facilities/{facility_id}/verification",
+    response_model=list[VerificationPublic],
+    responses=FACILITY_ERRORS,
+)
 def list_verification(
     facility_id: FacilityId, session: SessionDep, actor: CurrentActor
 ) -> list[VerificationPublic]:
@@ -146,7 +176,10 @@ def list_verification(
 
 
 @router.post(
-    "/facilities/{facility_id}/verification", response_model=VerificationPublic, status_code=201
+    "/facilities/{facility_id}/verification",
+    response_model=VerificationPublic,
+    status_code=201,
+    responses=FACILITY_ERRORS,
 )
 def set_verification(
     facility_id: FacilityId, body: VerificationCreate, session: SessionDep, actor: CurrentActor

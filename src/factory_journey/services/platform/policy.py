@@ -3,7 +3,9 @@
 A user acts for one organisation (a membership with a role). Their relation to a facility is
 `owner` (their organisation owns it), `grantee` (the facility shares with their organisation
 through an active, unrevoked grant) or `none`. Every route asks `allowed(...)` and nothing else,
-so the table below is the whole policy, and the authorisation test walks all of it.
+so the table below is the whole policy, and the authorisation test walks all of it. Every
+write has an action of its own (`*.create`, `*.manage`, `*.set`): a read action never lets
+anybody write.
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ POLICY: dict[str, Rule] = {
     "facility.read": Rule(_ANY_ROLE, _ALL_SCOPES),
     "assessment.read": Rule(_ANY_ROLE, _ALL_SCOPES),
     "report.read": Rule(_ANY_ROLE, _ALL_SCOPES),
+    # Assessing again stores a new snapshot each time (~130 kB): the owner's writers only. A
+    # reader of any kind already gets the assessment of the current data (stored once per
+    # inputs), so a grantee loses nothing (docs/decisions/0009-write-permissions.md).
+    "assessment.create": Rule(_WRITERS),
     "matrix.read": Rule(_ANY_ROLE, frozenset({"matrix", "full"})),
     "submission.read": Rule(_ANY_ROLE, frozenset({"full"})),
     "evidence.read": Rule(_ANY_ROLE, frozenset({"full"})),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from factory_journey.reports.i18n import LANGUAGES
 from factory_journey.services.platform.access import authorise
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.errors import InvalidInput, NotFound
@@ -20,6 +21,9 @@ from factory_journey.services.platform.results import (
     snapshot_frames,
 )
 from factory_journey.store.models import AssessmentSnapshot
+
+#: Codes of the report languages (`report_pdf`'s `lang`).
+REPORT_LANGUAGES: tuple[str, ...] = tuple(LANGUAGES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -267,7 +267,7 @@ def current_snapshot(session: Session, facility_id: str) -> SnapshotRef:
 
 def recompute(session: Session, actor: Actor, facility_id: str) -> SnapshotRef:
     """Assess the facility again from its latest data and store a new snapshot beside the others."""
-    authorise(session, actor, "assessment.read", facility_id)
+    authorise(session, actor, "assessment.create", facility_id)
     inputs = current_inputs(session, facility_id)
     row = _store(session, inputs, _compute(session, inputs))
     record(
