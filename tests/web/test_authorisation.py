@@ -183,7 +183,9 @@ ROUTES: dict[str, Entry] = {
     # invitations and passwords
     "GET /api/organisation/invitations": members(200, roles=frozenset({"admin"})),
     "POST /api/organisation/invitations": members(
-        201, roles=frozenset({"admin"}), json={"email": "new-{unique}@test.example", "role": "viewer"}
+        201,
+        roles=frozenset({"admin"}),
+        json={"email": "new-{unique}@test.example", "role": "viewer"},
     ),
     "DELETE /api/organisation/invitations/{invitation_id}": members(
         204, roles=frozenset({"admin"}), organisations=frozenset({"Factory A"}), outsiders=404,
