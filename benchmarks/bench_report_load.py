@@ -20,8 +20,9 @@ before the end; its outcome is its HTTP status, or, when no answer came, `reset`
 closed, reset or refused), `timeout` (no answer within `--timeout` s) or `other`. A 200 also
 has to be a PDF (`%PDF-` … `%%EOF`), else it counts as `bad body`. Prints the count of each
 outcome, the errors (everything but a valid 200), median / p95 / p99 / max latency [ms] of
-the valid answers, throughput [valid answers/s] and the machine and its load; exits non-zero
-on any error.
+the valid answers, throughput [valid answers/s], the CPU time the server's processes used in
+the measured window (from /proc: a figure other jobs on the machine hardly change) and the
+machine and its load; exits non-zero on any error.
 """
 
 from __future__ import annotations
@@ -63,6 +64,21 @@ class Tally:
                 self.latencies.append(elapsed)
             if example and outcome not in self.examples:
                 self.examples[outcome] = example[:200]
+
+
+def _cpu_seconds(root: int) -> float:
+    """CPU time [s] (user + system) of process `root` and all its descendants so far (Linux)."""
+    total, pending = 0.0, [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
 
 def _is_pdf(body: bytes) -> bool:
@@ -164,19 +180,28 @@ def main() -> None:
         ]
         for thread in threads:
             thread.start()
+        time.sleep(max(0.0, record_from - time.perf_counter()))
+        cpu_from = _cpu_seconds(server.pid)
+        time.sleep(max(0.0, stop_at - time.perf_counter()))
+        cpu = _cpu_seconds(server.pid) - cpu_from
         for thread in threads:
             thread.join()
         load_after = _load()
     finally:
         server.terminate()
         server.wait(timeout=30)
-    _print(args, paths, tally, load, load_after)
+    _print(args, paths, tally, load, load_after, cpu)
     if sum(n for outcome, n in tally.outcomes.items() if outcome != "200"):
         raise SystemExit(1)
 
 
 def _print(
-    args: argparse.Namespace, paths: list[str], tally: Tally, load: str, load_after: str
+    args: argparse.Namespace,
+    paths: list[str],
+    tally: Tally,
+    load: str,
+    load_after: str,
+    cpu: float,
 ) -> None:
     ok = sorted(v * 1000 for v in tally.latencies)
     errors = sum(n for outcome, n in tally.outcomes.items() if outcome != "200")
@@ -205,6 +230,11 @@ def _print(
             f"p99 {_percentile(ok, 0.99):.0f}, max {ok[-1]:.0f}"
         )
     print(f"throughput: {len(ok) / args.seconds:.1f} valid PDFs/s")
+    print(
+        f"server CPU during the measured {args.seconds:.0f} s: {cpu:.1f} s "
+        f"({cpu / args.seconds:.2f} cores"
+        + (f", {cpu / len(ok) * 1000:.0f} ms per valid PDF)" if ok else ")")
+    )
 
 
 if __name__ == "__main__":
