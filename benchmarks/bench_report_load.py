@@ -9,10 +9,12 @@ process on a free loopback port), signs in as the demo factory admin, and runs `
 threads, each with its own keep-alive httpx connection, requesting
 `GET /api/facilities/{id}/report.pdf` back to back for `--seconds` after a `--warmup`.
 
-`--mix rotate` (default) walks every facility of the account's portfolio, each client from its
-own offset: there are more facilities (115 in the pilot) than the server keeps rendered PDFs
-(64 per process), so nearly every request compiles a PDF — the hard case. `--mix one` asks for
-one facility's report only: after the first compile it is served from the cache.
+`--mix rotate` (default) asks for the reports of every facility of the account's portfolio in
+every language of `--langs`, in turn, one shared queue for all clients: a report comes back
+only after all the others (115 facilities × 2 languages in the pilot = 230), more than the
+server keeps rendered (64 PDFs per worker process), so every request compiles a PDF — the hard
+case. `--mix one` asks for one facility's report in the first language only: after the first
+compile it is served from the cache.
 
 Latency is measured in the client per request, from sending it to the last byte of the body
 (`time.perf_counter`). A request counts as measured when it starts after the warm-up and
@@ -85,11 +87,25 @@ def _is_pdf(body: bytes) -> bool:
     return body.startswith(b"%PDF-") and b"%%EOF" in body[-1024:]
 
 
+class Turns:
+    """The next path to ask for: one queue shared by every client."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def next(self) -> str:
+        with self._lock:
+            path = self.paths[self._next % len(self.paths)]
+            self._next += 1
+            return path
+
+
 def _client(
     base: str,
     token: str,
-    paths: list[str],
-    offset: int,
+    turns: Turns,
     record_from: float,
     stop_at: float,
     timeout: float,
@@ -97,13 +113,11 @@ def _client(
 ) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base, headers=headers, timeout=timeout) as client:
-        turn = offset
         while True:
             started = time.perf_counter()
             if started >= stop_at:
                 return
-            path = paths[turn % len(paths)]
-            turn += 1
+            path = turns.next()
             measured = started >= record_from
             try:
                 response = client.get(path)
@@ -130,14 +144,18 @@ def _client(
                 tally.add("200", elapsed)
 
 
-def _paths(base: str, token: str, mix: str, lang: str) -> list[str]:
+def _paths(base: str, token: str, mix: str, langs: list[str]) -> list[str]:
     portfolio = httpx.get(
         f"{base}/api/portfolio", headers={"Authorization": f"Bearer {token}"}, timeout=300
     ).json()
     facilities = [line["facility_id"] for line in portfolio]
     if mix == "one":
-        facilities = facilities[:1]
-    return [f"/api/facilities/{facility}/report.pdf?lang={lang}" for facility in facilities]
+        facilities, langs = facilities[:1], langs[:1]
+    return [
+        f"/api/facilities/{facility}/report.pdf?lang={lang}"
+        for lang in langs
+        for facility in facilities
+    ]
 
 
 def main() -> None:
@@ -147,7 +165,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--mix", choices=("rotate", "one"), default="rotate")
-    parser.add_argument("--lang", default="en")
+    parser.add_argument("--langs", default="en,vi", help="report languages, comma-separated")
     parser.add_argument("--timeout", type=float, default=60.0, help="per request [s]")
     parser.add_argument("--database", help="database URL (default: a fresh SQLite file)")
     args = parser.parse_args()
@@ -165,18 +183,18 @@ def main() -> None:
             json={"email": ACCOUNTS["owner"], "password": "journey-demo-2026"},
         )
         token = sign_in.json()["token"]
-        paths = _paths(base, token, args.mix, args.lang)
+        paths = _paths(base, token, args.mix, args.langs.split(","))
+        turns = Turns(paths)
         load = _load()
         start = time.perf_counter()
         record_from = start + args.warmup
         stop_at = record_from + args.seconds
-        step = max(1, len(paths) // args.clients)
         threads = [
             threading.Thread(
                 target=_client,
-                args=(base, token, paths, i * step, record_from, stop_at, args.timeout, tally),
+                args=(base, token, turns, record_from, stop_at, args.timeout, tally),
             )
-            for i in range(args.clients)
+            for _ in range(args.clients)
         ]
         for thread in threads:
             thread.start()
@@ -206,8 +224,8 @@ def _print(
     ok = sorted(v * 1000 for v in tally.latencies)
     errors = sum(n for outcome, n in tally.outcomes.items() if outcome != "200")
     print(
-        f"GET /api/facilities/{{id}}/report.pdf?lang={args.lang} as {ACCOUNTS['owner']}, "
-        f"mix {args.mix}: {len(paths)} facilit{'y' if len(paths) == 1 else 'ies'}"
+        f"GET /api/facilities/{{id}}/report.pdf?lang=… as {ACCOUNTS['owner']}, "
+        f"mix {args.mix}: {len(paths)} different report{'' if len(paths) == 1 else 's'} in turn"
     )
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
