@@ -82,3 +82,18 @@ def test_a_pool_makes_no_more_compilers_than_its_size(contexts: list[dict[str, A
 
     assert all(isinstance(r, bytes) and r.startswith(b"%PDF-") for r in results)
     assert 1 <= pool.made <= 2  # each compile in flight holds its own compiler
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1", "1.5"])
+def test_a_bad_compiler_count_is_named(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("JOURNEY_PDF_COMPILERS", value)
+    with pytest.raises(render.RenderError, match="JOURNEY_PDF_COMPILERS"):
+        render._compiler_count()
+
+
+@pytest.mark.parametrize(("value", "count"), [("", 2), ("1", 1), (" 3 ", 3)])
+def test_the_compiler_count_setting(
+    monkeypatch: pytest.MonkeyPatch, value: str, count: int
+) -> None:
+    monkeypatch.setenv("JOURNEY_PDF_COMPILERS", value)
+    assert render._compiler_count() == count

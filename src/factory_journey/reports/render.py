@@ -65,12 +65,19 @@ def render_html(context: dict[str, Any]) -> str:
 def _compiler_count() -> int:
     """How many PDFs one process compiles at once (`JOURNEY_PDF_COMPILERS`, default 2).
 
-    Two, measured (see docs/performance.md, "Reports under concurrent load"): a compile is
-    one core's work for 50-150 ms, so more compilers than cores only make every compile
-    slower, and one (a lock) leaves a core idle while a worker process has work for two.
+    Measured in decision 0011: every option was safe and CPU per PDF was the same, so the
+    bound decides. One (a lock) caps a process's compiles at one core (typst takes 45-60 ms
+    of one core per report); one per thread lets the route's thread pool run dozens at once
+    on two cores for no more throughput. Two keeps both cores busy with one worker process.
     """
     value = os.environ.get("JOURNEY_PDF_COMPILERS", "").strip()
-    return max(1, int(value)) if value.isdigit() else 2
+    if not value:
+        return 2
+    if not value.isdigit() or int(value) < 1:
+        raise RenderError(
+            f"JOURNEY_PDF_COMPILERS must be a whole number of at least 1, not {value[:20]!r}."
+        )
+    return int(value)
 
 
 class CompilerPool:
