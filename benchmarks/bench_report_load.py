@@ -24,7 +24,8 @@ has to be a PDF (`%PDF-` … `%%EOF`), else it counts as `bad body`. Prints the 
 outcome, the errors (everything but a valid 200), median / p95 / p99 / max latency [ms] of
 the valid answers, throughput [valid answers/s], the CPU time the server's processes used in
 the measured window (from /proc: a figure other jobs on the machine hardly change) and the
-machine and its load; exits non-zero on any error.
+machine and its load; exits non-zero on any error (keeping the server's log), else removes
+its temporary folder.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import tempfile
 import threading
@@ -210,7 +212,8 @@ def main() -> None:
         server.wait(timeout=30)
     _print(args, paths, tally, load, load_after, cpu)
     if sum(n for outcome, n in tally.outcomes.items() if outcome != "200"):
-        raise SystemExit(1)
+        raise SystemExit(f"errors: the server's log is {folder / 'server.log'}")
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _print(
