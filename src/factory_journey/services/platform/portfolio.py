@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -89,6 +91,35 @@ def _latest_levels(session: Session, ref: SnapshotRef) -> tuple[dict[str, str | 
 _pdfs = RenderedCache(size=64)
 
 
+class _OnePerKey:
+    """A lock per key while anyone holds it: requests for one report wait for one compile
+    instead of each compiling the same PDF (compiles are the scarce resource, see
+    `reports.render.CompilerPool`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[tuple[str, int, str], tuple[threading.Lock, int]] = {}
+
+    @contextmanager
+    def hold(self, key: tuple[str, int, str]) -> Iterator[None]:
+        with self._lock:
+            lock, users = self._held.get(key, (threading.Lock(), 0))
+            self._held[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                lock, users = self._held[key]
+                if users == 1:
+                    del self._held[key]
+                else:
+                    self._held[key] = (lock, users - 1)
+
+
+_making = _OnePerKey()
+
+
 def report_pdf(
     session: Session, actor: Actor, facility_id: str, lang: str = "en", year: int | None = None
 ) -> bytes:
@@ -109,15 +140,19 @@ def report_pdf(
     body = _pdfs.get(key)
     if body is not None:
         return body
-    frames = snapshot_frames(session, ref)
-    row = session.get(AssessmentSnapshot, ref.id)
-    assert row is not None
-    data = report_data(
-        frames["matrix"], frames, row.result.get("versions", {}), f"snapshot {ref.id}"
-    )
-    try:
-        body = render_facility(data, facility_id, lang, "pdf", year=year)
-    except FacilityNotFoundError as error:
-        raise NotFound(str(error)) from None
-    _pdfs.put(key, body)
-    return body
+    with _making.hold(key):
+        body = _pdfs.get(key)  # made by the request this one waited for
+        if body is not None:
+            return body
+        frames = snapshot_frames(session, ref)
+        row = session.get(AssessmentSnapshot, ref.id)
+        assert row is not None
+        data = report_data(
+            frames["matrix"], frames, row.result.get("versions", {}), f"snapshot {ref.id}"
+        )
+        try:
+            body = render_facility(data, facility_id, lang, "pdf", year=year)
+        except FacilityNotFoundError as error:
+            raise NotFound(str(error)) from None
+        _pdfs.put(key, body)
+        return body
