@@ -36,7 +36,8 @@ _SRC = str(Path(factory_journey.__file__).resolve().parents[1])
 
 def _run_python(script: str, cwd: Path) -> dict[str, object]:
     """Run `script` in a fresh interpreter on this source tree; it prints one JSON line last."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")])}
+    paths = [_SRC, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=cwd, env=env, capture_output=True, text=True,
         timeout=120, check=False,
@@ -105,7 +106,9 @@ print(json.dumps({
 def test_one_facility_assess_loads_no_platform_statistics_or_pdf(tmp_path: Path) -> None:
     outcome = _run_python(_ASSESS_SCRIPT % (HEAVY_FOR_ASSESS,), tmp_path)
     assert outcome["exit"] == 0
-    assert "metadata.json" in outcome["written"]  # type: ignore[operator]
+    written = outcome["written"]
+    assert isinstance(written, list)
+    assert "metadata.json" in written
     assert outcome["loaded"] == []
 
 
