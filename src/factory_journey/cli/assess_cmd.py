@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from factory_journey.cli.output import (
     METHODOLOGY_HELP,
@@ -15,15 +15,11 @@ from factory_journey.cli.output import (
     print_methodology_problems,
     staged_progress,
 )
-from factory_journey.services.assessment import (
-    STAGES,
-    AssessmentRun,
-    MethodologyError,
-    PriceTableError,
-    assess_files,
-    load_methodology_file,
-    load_prices_file,
-)
+
+# The service (polars, the engine, the writers) is imported inside the command, so that
+# `journey --help` and every other command start without it (issue 14).
+if TYPE_CHECKING:
+    from factory_journey.services.assessment import AssessmentRun
 
 STAGE_LABELS = {
     "read": "Reading the dataset",
@@ -35,6 +31,8 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 
 def _print_summary(console: Console, run: AssessmentRun) -> None:
+    from rich.table import Table
+
     summary = run.summary
     table = Table(title=f"Assessment written to {run.out_dir}")
     table.add_column("Impact area", style="bold")
@@ -93,6 +91,15 @@ def register(app: typer.Typer) -> None:
         .parquet, .csv and .json, plus metadata.json (methodology and reference versions);
         up to 1,000 facility-years also assessment.xlsx, one workbook for a spreadsheet.
         """
+        from factory_journey.services.assessment import (
+            STAGES,
+            MethodologyError,
+            PriceTableError,
+            assess_files,
+            load_methodology_file,
+            load_prices_file,
+        )
+
         console = Console()
         errors = Console(stderr=True)
         try:

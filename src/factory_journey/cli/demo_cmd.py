@@ -7,14 +7,12 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from factory_journey.services.demo_data import (
-    FORMATS,
-    OutputExistsError,
-    make_demo_data,
-)
+from factory_journey.services.options import DEMO_FORMATS as FORMATS
+from factory_journey.services.output_dir import OutputExistsError
+
+# The generator (numpy, polars, the writers) and Rich's progress and table are imported inside
+# the command, so that `journey --help` and every other command start without them (issue 14).
 
 _TABLES = 10  # tables generated and written (progress steps = 2 × tables)
 
@@ -63,6 +61,17 @@ def register(app: typer.Typer) -> None:
         Leadership Program with Supplier to Zero, Supplier to Zero only, CLP only, control),
         baseline in the first year, programmes from the second. All data are invented.
         """
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+        from rich.table import Table
+
+        from factory_journey.services.demo_data import make_demo_data
+
         console = Console()
         if fmt not in FORMATS:
             raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from factory_journey.cli.output import print_problems, staged_progress
-from factory_journey.services.evaluation import (
-    STAGES,
-    EvaluationInputError,
-    EvaluationRun,
-    cohort_from_options,
-    evaluate_dataset,
-)
+
+# The service (scipy, polars, the report renderer) is imported inside the command, so that
+# `journey --help` and every other command start without it (issue 14).
+if TYPE_CHECKING:
+    from factory_journey.services.evaluation import EvaluationRun
 
 #: Problems printed on the terminal before the reader is sent to errors.txt.
 
@@ -49,6 +47,8 @@ def _split(text: str | None) -> list[str]:
 
 
 def _print_summary(console: Console, run: EvaluationRun) -> None:
+    from rich.table import Table
+
     result = run.result
     assert result is not None
     console.print(
@@ -106,6 +106,13 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
     ) -> None:
         """`journey evaluate` (help text in HELP)."""
+        from factory_journey.services.evaluation import (
+            STAGES,
+            EvaluationInputError,
+            cohort_from_options,
+            evaluate_dataset,
+        )
+
         console = Console()
         try:
             cohort = cohort_from_options(_split(programmes), _split(countries),

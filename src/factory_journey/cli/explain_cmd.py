@@ -8,12 +8,9 @@ import typer
 from rich.console import Console
 
 from factory_journey.cli.output import METHODOLOGY_HELP, print_methodology_problems
-from factory_journey.services.assessment import (
-    AssessmentInputError,
-    MethodologyError,
-    load_methodology_file,
-)
-from factory_journey.services.explain import FacilityNotAssessedError, explain
+
+# The services (polars, the engine) are imported inside the command, so that `journey --help`
+# and every other command start without them (issue 14).
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -31,6 +28,13 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Explain in plain words the levels, the pathway order and the recommended measures."""
+        from factory_journey.services.assessment import (
+            AssessmentInputError,
+            MethodologyError,
+            load_methodology_file,
+        )
+        from factory_journey.services.explain import FacilityNotAssessedError, explain
+
         errors = Console(stderr=True)
         try:
             chosen = load_methodology_file(methodology) if methodology else None

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from factory_journey.cli.output import print_problems, staged_progress
 from factory_journey.domain.problems import Severity
-from factory_journey.services.matrix import STAGES, MatrixRun, build_matrix_files
+
+# The service (polars, ingest, the writers) is imported inside the command, so that
+# `journey --help` and every other command start without it (issue 14).
+if TYPE_CHECKING:
+    from factory_journey.services.matrix import MatrixRun
 
 #: Problems printed on the terminal before the reader is sent to errors.txt.
 WARNINGS_SHOWN = 10
@@ -31,6 +35,8 @@ def _share(value: float | None) -> str:
 
 
 def _print_summary(console: Console, run: MatrixRun) -> None:
+    from rich.table import Table
+
     summary = run.summary
     assert summary is not None
     table = Table(title=f"Data Matrix written to {run.out_dir}", show_header=False)
@@ -76,6 +82,8 @@ def register(app: typer.Typer) -> None:
         provenance.parquet and metadata.json. On bad input it writes only an error report
         (errors.txt, .csv, .json) and exits with 1; nothing partial is ever left behind.
         """
+        from factory_journey.services.matrix import STAGES, build_matrix_files
+
         console = Console()
         progress_console = Console(stderr=True)
         labels = {stage: STAGE_LABELS[stage] for stage in STAGES}

@@ -5,19 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from factory_journey.domain.problems import Problem
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 #: How many problems a command prints before pointing at the full error report.
 PROBLEMS_SHOWN = 30
@@ -35,6 +30,16 @@ def staged_progress(
     Stages a run never reaches are shown empty rather than spinning. `hidden` (for --json)
     shows nothing, so that standard output stays machine-readable.
     """
+    # Imported when a bar is shown, not when `journey --help` builds the commands.
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description:<22}"),

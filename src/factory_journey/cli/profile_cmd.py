@@ -12,7 +12,9 @@ from typing import Any
 import typer
 
 from factory_journey.domain.problems import Problem, Severity
-from factory_journey.services import profile as service
+
+# The service (ingest, openpyxl) is imported inside each command, so that `journey --help` and
+# every other command start without it (issue 14).
 
 profile_app = typer.Typer(
     name="profile",
@@ -41,6 +43,8 @@ def validate(
     sheet: str | None = SheetOpt,
 ) -> None:
     """Check a profile file and print every problem; exit 0 when valid, 1 otherwise."""
+    from factory_journey.services import profile as service
+
     validation = service.validate_profile_file(file, sheet=sheet)
     if as_json:
         _dump(service.validation_report(validation))
@@ -62,6 +66,8 @@ def show(
     sheet: str | None = SheetOpt,
 ) -> None:
     """Print the normalised profiles (JSON: itself a valid profile file); problems on stderr."""
+    from factory_journey.services import profile as service
+
     validation = service.validate_profile_file(file, sheet=sheet)
     _print_problems(list(validation.problems), err=True)
     if as_json:
@@ -80,6 +86,8 @@ def checklist(
     sheet: str | None = SheetOpt,
 ) -> None:
     """Print the verification checklist of each facility (applicable questions only)."""
+    from factory_journey.services import profile as service
+
     validation = service.validate_profile_file(file, sheet=sheet)
     _print_problems(list(validation.problems), err=True)
     lists = service.profile_checklists(validation)
@@ -108,6 +116,8 @@ def template(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Write a blank profile template with Ref-ID headers."""
+    from factory_journey.services import profile as service
+
     if out.exists() and not force:
         typer.echo(f"ERROR: {out} exists; use --force to overwrite it.", err=True)
         raise typer.Exit(1)

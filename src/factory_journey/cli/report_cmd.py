@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
-from factory_journey.services import reports as service
+from factory_journey.services.options import REPORT_LANGUAGES
 from factory_journey.services.output_dir import OutputExistsError
+
+# The service (polars, the engine, typst) and Rich's progress are imported inside the
+# functions that use them, so that `journey --help` and every other command start without
+# them (issue 14).
+if TYPE_CHECKING:
+    from factory_journey.services.reports import ReportInputError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 PROBLEMS_SHOWN = 20
 
 
-def _fail_input(console: Console, error: service.ReportInputError) -> None:
+def _fail_input(console: Console, error: ReportInputError) -> None:
     console.print(f"[bold red]{error}[/]", highlight=False)
     for problem in error.problems[:PROBLEMS_SHOWN]:
         console.print(f"  • {problem.describe()}", markup=False, highlight=False)
@@ -47,7 +46,7 @@ def register(app: typer.Typer) -> None:
             False, "--portfolio", help="One portfolio report over the facilities selected."
         ),
         lang: str = typer.Option(
-            "en", "--lang", help=f"Report language: {', '.join(service.LANGUAGES)}."
+            "en", "--lang", help=f"Report language: {', '.join(REPORT_LANGUAGES)}."
         ),
         fmt: str = typer.Option("pdf", "--format", help="pdf or html."),
         out: Path | None = typer.Option(
@@ -68,6 +67,8 @@ def register(app: typer.Typer) -> None:
         force: bool = typer.Option(False, "--force", help="Replace an existing --out folder."),
     ) -> None:
         """Write facility or portfolio reports as PDF or HTML, in any report language."""
+        from factory_journey.services import reports as service
+
         console = Console(stderr=True)
         chosen = sum([facility is not None, all_facilities, portfolio])
         if chosen != 1:
@@ -119,6 +120,17 @@ def _id_list(value: str) -> list[str]:
 
 def _write_all(console: Console, dataset: str, out: Path, lang: str, fmt: str, workers: int,
                force: bool) -> None:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from factory_journey.services import reports as service
+
     with console.status(f"Assessing {dataset}…"):
         data = service.load_report_data(dataset)
     columns = (

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from factory_journey.services.journey_run import STEPS, run_journey
 from factory_journey.services.output_dir import OutputExistsError
+
+# The service (the database, the engine, the report renderer, scipy) and Rich's progress and
+# table are imported inside the command, so that `journey --help` and every other command
+# start without them (issue 14).
 
 STEP_LABELS = {
     "database": "Loading the dataset into the embedded database",
@@ -34,6 +35,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the whole journey: load the data into the database, build the Data Matrix,
         assess, write reports in each factory's language, and evaluate the programmes."""
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.table import Table
+
+        from factory_journey.services.journey_run import STEPS, run_journey
+
         console = Console()
         with Progress(
             TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),

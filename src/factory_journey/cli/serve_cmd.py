@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from factory_journey.services.platform.bootstrap import BootstrapError, Prepared, prepare, serve
+# The platform (SQLAlchemy, the web application) and Rich's progress and table are imported
+# inside the command, so that `journey --help` and every other command start without them
+# (issue 14).
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from factory_journey.services.platform.bootstrap import Prepared
 
 STAGE_LABELS = {
     "migrate": "Bringing the database schema up to date",
@@ -19,6 +24,8 @@ STAGE_LABELS = {
 
 
 def _print_demo(console: Console, prepared: Prepared, host: str, port: int) -> None:
+    from rich.table import Table
+
     passwords = sorted({line.password for line in prepared.demo})
     table = Table(title=f"Demo accounts (development only); password: {', '.join(passwords)}")
     table.add_column("E-mail", no_wrap=True)
@@ -51,7 +58,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start the platform: migrate the database, load the pilot dataset and demo accounts
         (development), print them, and serve the JSON API."""
-        # Imported here: the web application is heavy, and other commands do not need it.
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from factory_journey.services.platform.bootstrap import BootstrapError, prepare, serve
         from factory_journey.store.database import make_engine, session_factory
         from factory_journey.web.app import refuse_demo_accounts
         from factory_journey.web.settings import Settings, UnsafeSettings

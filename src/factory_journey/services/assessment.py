@@ -30,6 +30,7 @@ from factory_journey.engine.assessment import (
 from factory_journey.engine.assessment.prices import PriceTableError
 from factory_journey.engine.matrix import build_matrix
 from factory_journey.ingest import read_dataset
+from factory_journey.reference.loader import parse_yaml
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import atomic_output_dir
 from factory_journey.services.report_files import flat_for_text, write_workbook
@@ -130,7 +131,7 @@ def load_methodology_file(path: str | Path) -> Methodology:
     if path.exists() and not path.is_file():  # a folder or a named pipe: never block on it
         raise MethodologyError([f"{path}: not a regular file"])
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = parse_yaml(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise MethodologyError([f"{path}: cannot be read ({error.strerror})"]) from None
     except UnicodeDecodeError:

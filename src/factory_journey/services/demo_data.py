@@ -24,11 +24,12 @@ from factory_journey.demo import (
     inject_errors,
     iter_dataset,
 )
+from factory_journey.services.options import DEMO_FORMATS
 from factory_journey.services.output_dir import OutputExistsError, atomic_output_dir
 from factory_journey.services.spreadsheet_safety import open_workbook, write_csv, write_sheet
 
 Format = Literal["csv", "parquet", "xlsx", "json"]
-FORMATS: tuple[str, ...] = ("csv", "parquet", "xlsx", "json")
+FORMATS = DEMO_FORMATS  # named in `journey --help`, hence kept in services.options
 EXCEL_MAX_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of them the header
 
 __all__ = [

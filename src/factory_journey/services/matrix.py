@@ -15,7 +15,6 @@ from typing import Any
 import polars as pl
 
 from factory_journey import __version__
-from factory_journey.demo import pilot_dataset_path
 from factory_journey.domain.problems import Problem, Severity
 from factory_journey.domain.timestamps import now_iso_utc
 from factory_journey.ingest import ImportResult, read_dataset
@@ -86,6 +85,9 @@ def resolve_dataset(dataset: str | Path) -> Path:
     """A path as given, or the bundled pilot dataset for the name `pilot`."""
     path = Path(dataset)
     if str(dataset) == PILOT and not path.exists():
+        # Imported here: the demo package brings its generator, which a real dataset never needs.
+        from factory_journey.demo import pilot_dataset_path
+
         return pilot_dataset_path()
     return path
 

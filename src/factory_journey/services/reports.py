@@ -31,10 +31,11 @@ from factory_journey.reports.i18n import LANGUAGES, UnknownLanguageError, transl
 from factory_journey.reports.render import render_html, render_pdf
 from factory_journey.services.assessment import AssessmentInputError, assess_dataset
 from factory_journey.services.matrix import resolve_dataset
+from factory_journey.services.options import REPORT_FORMATS
 from factory_journey.services.output_dir import atomic_output_dir, current_umask
 
 Format = Literal["pdf", "html"]
-FORMATS: tuple[str, ...] = ("pdf", "html")
+FORMATS = REPORT_FORMATS  # named in `journey --help`, hence kept in services.options
 #: `progress(done, total)` after each report written.
 Progress = Callable[[int, int], None]
 

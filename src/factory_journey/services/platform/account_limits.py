@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from factory_journey.reference.loader import parse_yaml
 from factory_journey.services.platform.errors import InvalidInput
 
 
@@ -51,7 +52,7 @@ def load_limits(path: Path | None = None) -> AccountLimits:
     """The limits in `path` (default: the packaged defaults); a bad value is named."""
     source = path or default_limits_path()
     try:
-        document = yaml.safe_load(source.read_text(encoding="utf-8"))
+        document = parse_yaml(source.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise InvalidInput(f"{source}: cannot read the account limits ({error})") from None
     if not isinstance(document, dict):
