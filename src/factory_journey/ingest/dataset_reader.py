@@ -197,7 +197,8 @@ def _profiles_table(raw: RawTable, log: ProblemLog) -> pl.DataFrame | None:
                   raw.source, row=2 if raw.source.json_table is None else None,
                   code="no_rows", accepted="one row per facility and year under the header")
         return None
-    return _with_provenance(profiles_frame(raw, log), raw)
+    frame = checks.column_bounds(profiles_frame(raw, log), "profiles", raw.source, log)
+    return _with_provenance(frame, raw)
 
 
 def facility_years_given(raw: RawTable) -> pl.DataFrame:
