@@ -19,8 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 from factory_journey.cli import app
-from factory_journey.domain.profile import PROFILES
 from factory_journey.domain.problems import Severity
+from factory_journey.domain.profile import PROFILES
 from factory_journey.domain.tables import PERFORMANCE_TABLES, Table
 from factory_journey.ingest.dataset_reader import read_dataset
 from factory_journey.ingest.result import ImportResult

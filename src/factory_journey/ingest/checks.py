@@ -349,9 +349,13 @@ def _bound_words(value: float) -> str:
 def _whole_text(expr: pl.Expr) -> pl.Expr:
     """A number as text, rounded to a whole number while it fits one exactly (below 1e15),
     else in 3 significant figures: never an integer cast that overflows."""
+    exponent = expr.abs().log10().floor()
+    scientific = pl.concat_str(  # 1.48e+26, not the float text 1.4799999999999998e+26
+        (expr / pl.lit(10.0).pow(exponent)).round(2).cast(pl.String), pl.lit("e+"),
+        exponent.cast(pl.Int64, strict=False).cast(pl.String))
     return (pl.when(expr.abs() < 1e15)
             .then(expr.round(0).cast(pl.Int64, strict=False).cast(pl.String))
-            .otherwise(expr.round_sig_figs(3).cast(pl.String)))
+            .otherwise(scientific))
 
 
 def _bound_expr(unit: pl.Expr, by_unit: dict[str, float], annual: pl.Expr) -> pl.Expr:
