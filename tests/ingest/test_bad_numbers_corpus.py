@@ -36,6 +36,7 @@ class Case:
     refused: bool  # else: accepted with a warning
     code: str
     problem_column: str | None = None  # the column the problem names, when not `column`
+    also: tuple[tuple[str, str], ...] = ()  # other cells of the same row: (column, value)
 
 
 CASES = (
@@ -73,13 +74,36 @@ CASES = (
          "300.3", True, "operating_days_halves"),
     Case("366 operating days in 2023", "profiles", 1, "sipoperatingdays", "366", True,
          "operating_days_year"),
+    # review of #13: refused before the intensities (which overflowed an integer cast)
+    Case("production share 1e20", "energy", 0, "production_share", "1e20", True,
+         "out_of_range"),
+    Case("refrigerant recharge 1e30 kg", "air", 1, "refrigerant_recharge_kg", "1e30", True,
+         "implausible_value"),
+    Case("unusual: 8 t of refrigerant in a year", "air", 1, "refrigerant_recharge_kg", "8000",
+         False, "unusual_value"),
+    Case("market factor 1e30 kgCO2e/kWh", "energy", 0, "market_factor_kgco2e_per_kwh",
+         "1e30", True, "implausible_value", also=(("instrument", "EAC"),)),
+    Case("market factor 50 kgCO2e/kWh (impossible)", "energy", 0,
+         "market_factor_kgco2e_per_kwh", "50", True, "implausible_value",
+         also=(("instrument", "EAC"),)),
+    Case("unusual: market factor 2 kgCO2e/kWh", "energy", 0, "market_factor_kgco2e_per_kwh",
+         "2", False, "unusual_value", also=(("instrument", "EAC"),)),
+    Case("10^18 chemical products", "chemicals", 0, "products_in_inventory",
+         "1000000000000000000", True, "implausible_value"),
+    Case("ZDHC result 1e30 mg/L", "zdhc_wastewater", 0, "value", "1e30", True,
+         "implausible_value"),
+    Case("audit person-days 1e30", "profiles", 0, "sipaudit_person_days", "1e30", True,
+         "implausible_value", also=(("sipaudit", "Yes"),)),
 )
 
 
 def _dataset(tmp_path: Path, case: Case, suffix: str = "") -> Path:
     folder = example_copy(tmp_path)
     frame = read_table(folder, case.table)
-    set_cell(frame, case.index, case.column, case.value).write_csv(folder / f"{case.table}.csv")
+    frame = set_cell(frame, case.index, case.column, case.value)
+    for column, value in case.also:
+        frame = set_cell(frame, case.index, column, value)
+    frame.write_csv(folder / f"{case.table}.csv")
     if suffix:  # facility ids of their own, so that rows written by another case never count
         for path in folder.glob("*.csv"):
             text = path.read_text(encoding="utf-8")

@@ -339,6 +339,25 @@ def _number_words(value: float) -> str:
     return f"{value:,.0f}" if 1 <= abs(value) < 1e9 else f"{value:.3g}"
 
 
+def _bound_words(value: float) -> str:
+    """A bound as written: whole numbers with thousands separators, else 3 significant."""
+    if value == int(value) and abs(value) < 1e9:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def _whole_text(expr: pl.Expr) -> pl.Expr:
+    """A number as text, rounded to a whole number while it fits one exactly (below 1e15),
+    else in 3 significant figures: never an integer cast that overflows."""
+    exponent = expr.abs().log10().floor()
+    scientific = pl.concat_str(  # 1.48e+26, not the float text 1.4799999999999998e+26
+        (expr / pl.lit(10.0).pow(exponent)).round(2).cast(pl.String), pl.lit("e+"),
+        exponent.cast(pl.Int64, strict=False).cast(pl.String))
+    return (pl.when(expr.abs() < 1e15)
+            .then(expr.round(0).cast(pl.Int64, strict=False).cast(pl.String))
+            .otherwise(scientific))
+
+
 def _bound_expr(unit: pl.Expr, by_unit: dict[str, float], annual: pl.Expr) -> pl.Expr:
     """Each row's bound: the value of its canonical unit, × 12 for an annual row."""
     monthly = unit.replace_strict(by_unit, default=None, return_dtype=pl.Float64)
@@ -434,6 +453,53 @@ def quantity_bounds(
     return frame
 
 
+def column_bounds(
+    frame: pl.DataFrame, table: str, source: Source, log: ProblemLog
+) -> pl.DataFrame:
+    """Hold each numeric input column of `table` listed under `columns` in
+    plausibility_bounds.yaml to its bounds: outside the hard range an error (and the value
+    is nulled), outside the soft range a warning; both name the row, column, value and the
+    accepted range. Columns not given are skipped."""
+    for (t, name), bound in plausibility.column_bounds().items():
+        if t != table or name not in frame.columns or not frame.schema[name].is_numeric():
+            continue
+        value = pl.col(name)
+        refused = ((value < bound.hard_min) | (value > bound.hard_max)).fill_null(False)
+        low = bound.soft_min if bound.soft_min is not None else bound.hard_min
+        high = bound.soft_max if bound.soft_max is not None else bound.hard_max
+        unusual = (~refused & ((value < low) | (value > high))).fill_null(False)
+        counts = frame.select(refused.sum(), unusual.sum().alias("_u")).row(0)
+        if not any(counts):
+            continue
+        shown = value.cast(pl.String).alias("_value")
+        hard = (f"{_bound_words(bound.hard_min)} to {_bound_words(bound.hard_max)} "
+                f"{bound.unit} ({plausibility.BOUNDS_FILE})")
+        log.rows(
+            frame.filter(refused).select(ROW, shown),
+            source,
+            message=f"Not a plausible {name} for one facility: beyond the hard limit "
+            "(physically impossible, or a unit slip)",
+            code="implausible_value",
+            column=name,
+            value_column="_value",
+            accepted=hard,
+        )
+        log.rows(
+            frame.filter(unusual).select(ROW, shown),
+            source,
+            message=f"Unusual {name}, please check (outside the plausible range; accepted)",
+            code="unusual_value",
+            column=name,
+            value_column="_value",
+            accepted=f"usually {_bound_words(low)} to {_bound_words(high)} {bound.unit} "
+            f"({plausibility.BOUNDS_FILE})",
+            severity=Severity.WARNING,
+        )
+        if counts[0]:
+            frame = frame.with_columns(pl.when(~refused).then(value).alias(name))
+    return frame
+
+
 #: Working columns of the intensity check: production-used energy [MJ] and water
 #: withdrawn [m³] per facility-year.
 _MJ, _M3 = "\x1fmj", "\x1fm3"
@@ -509,7 +575,7 @@ def intensities(tables: dict[str, pl.DataFrame], log: ProblemLog) -> None:
             & (mj > 0)).fill_null(False)
     log.rows(
         frame.filter(idle).select(
-            ROW, pl.concat_str(mj.round(0).cast(pl.Int64).cast(pl.String), pl.lit(" MJ"))
+            ROW, pl.concat_str(_whole_text(mj), pl.lit(" MJ"))
             .alias("_value")),
         source,
         message="Energy is used in a year whose production volumes are all 0: its "
@@ -536,8 +602,8 @@ def intensities(tables: dict[str, pl.DataFrame], log: ProblemLog) -> None:
         shown = bad.select(
             ROW, pl.concat_str(
                 value.round_sig_figs(3).cast(pl.String), pl.lit(f" {bound.unit} ("),
-                (numerator * scale).round(0).cast(pl.Int64).cast(pl.String),
-                pl.lit(f" {unit} ÷ "), pl.col(basis).round(0).cast(pl.Int64).cast(pl.String),
+                _whole_text(numerator * scale),
+                pl.lit(f" {unit} ÷ "), _whole_text(pl.col(basis)),
                 pl.lit(f" {basis})")).alias("_value"))
         log.rows(
             shown,

@@ -71,11 +71,19 @@ def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportRe
             result.problems = log.sorted()
             return result
         frames = table_checks.finish(log, report)
+        refused = {name for name, table_log in table_checks.logs.items()
+                   if table_log.problems.has_errors}
     result.tables.update({name: frame for name, frame in frames.items() if frame is not None})
-    checks.intensities(result.tables, log)  # across tables: plausibility of the intensities
+    # Across tables: plausibility of the intensities, from tables without errors only (a
+    # refused value is nulled or kept as given; either would make a misleading intensity).
+    if not refused & INTENSITY_TABLES:
+        checks.intensities(result.tables, log)
     result.problems = log.sorted()
     return result
 
+
+#: The tables the intensity check reads.
+INTENSITY_TABLES = frozenset({"profiles", "energy", "water"})
 
 #: Tables checked side by side: the profile checks run mostly on one core, a performance
 #: table's on several, so two at a time keep both cores of a small machine busy.
@@ -189,7 +197,8 @@ def _profiles_table(raw: RawTable, log: ProblemLog) -> pl.DataFrame | None:
                   raw.source, row=2 if raw.source.json_table is None else None,
                   code="no_rows", accepted="one row per facility and year under the header")
         return None
-    return _with_provenance(profiles_frame(raw, log), raw)
+    frame = checks.column_bounds(profiles_frame(raw, log), "profiles", raw.source, log)
+    return _with_provenance(frame, raw)
 
 
 def facility_years_given(raw: RawTable) -> pl.DataFrame:
@@ -227,6 +236,7 @@ def read_performance_table(
     if quantity is not None and quantity.dimension is not None:
         frame = units.convert_quantities(frame, quantity.dimension, source, log, spec.name,
                                          typed.distinct.get("unit"))
+    frame = checks.column_bounds(frame, spec.name, source, log)
     if spec.name == "zdhc_wastewater":
         frame = checks.zdhc_sample_year(frame, source, log)
         checks.zdhc_parameter_units(frame, source, log, zdhc_parameter_units())

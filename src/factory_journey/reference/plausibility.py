@@ -102,6 +102,48 @@ def intensity_bounds() -> dict[str, IntensityBound]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class ColumnBound:
+    """Bounds of one numeric input column `table.column` [unit]: a hard range that refuses a
+    value, and a soft range (None: none) that flags it."""
+
+    table: str
+    column: str
+    unit: str
+    hard_min: float
+    hard_max: float
+    soft_min: float | None
+    soft_max: float | None
+    certainty: str
+    basis: str
+
+
+def _optional(entry: dict[str, Any], name: str) -> float | None:
+    return None if entry.get(name) is None else _number(entry, name)
+
+
+@cache
+def column_bounds() -> dict[tuple[str, str], ColumnBound]:
+    """(table, column) → its bounds, e.g. `("energy", "market_factor_kgco2e_per_kwh")`."""
+    out: dict[tuple[str, str], ColumnBound] = {}
+    for entry in load_yaml(BOUNDS_FILE).get("columns", []):
+        named = {**entry, "key": f"{entry.get('table')}.{entry.get('column')}"}
+        bound = ColumnBound(
+            table=str(entry["table"]), column=str(entry["column"]), unit=str(entry["unit"]),
+            hard_min=_number(named, "hard_min"), hard_max=_number(named, "hard_max"),
+            soft_min=_optional(named, "soft_min"), soft_max=_optional(named, "soft_max"),
+            certainty=str(entry.get("certainty", "")),
+            basis=" ".join(str(entry.get("basis", "")).split()),
+        )
+        low = bound.hard_min if bound.soft_min is None else bound.soft_min
+        high = bound.hard_max if bound.soft_max is None else bound.soft_max
+        if not bound.hard_min <= low <= high <= bound.hard_max:
+            raise ReferenceFileError(f"{BOUNDS_FILE}: {named['key']} needs "
+                                     "hard_min ≤ soft_min ≤ soft_max ≤ hard_max")
+        out[(bound.table, bound.column)] = bound
+    return out
+
+
 def bounds_version() -> str:
     """`version (vintage)` of the bounds, to record beside every result."""
     block = meta(BOUNDS_FILE)
