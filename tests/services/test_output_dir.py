@@ -195,6 +195,9 @@ def test_a_users_own_look_alike_folders_are_never_touched(tmp_path):
         [*look_alikes, "data", "results", "out"]
     )
     assert list((tmp_path / "data").iterdir()) == []
+    # An empty folder named exactly as ours but without the marker is not ours either.
+    (tmp_path / ".out.partial-00000000").mkdir()
+    assert clean_leftovers(tmp_path) == [] and (tmp_path / ".out.partial-00000000").is_dir()
 
 
 def test_every_staging_folder_of_ours_carries_the_marker(tmp_path):

@@ -212,13 +212,9 @@ def _clean_one(entry: Path, kind: str, target: Path) -> bool:
     """Remove (or, for a previous output caught mid-swap, restore) one leftover of ours; the
     caller holds the lock of `target`. False when `entry` is not provably ours."""
     if not _is_ours(entry, target):
-        # Killed between creating the folder and marking it: the folder is empty, and
-        # `rmdir` removes an empty folder only, so nothing of anybody's can be lost.
-        try:
-            entry.rmdir()
-        except OSError:
-            return False
-        return True
+        # Not provably ours, even empty (a run killed in the instant between making the
+        # folder and marking it leaves an empty one): a user's folder is never touched.
+        return False
     kept = entry / target.name
     if kind == "old" and not target.exists() and not target.is_symlink() and kept.is_dir():
         kept.rename(target)  # killed between the two renames of a swap: put it back
@@ -247,6 +243,8 @@ def clean_leftovers(parent: Path) -> list[Path]:
         if entry.is_symlink() or not entry.is_dir():
             continue
         target = parent / match["name"]
+        if not _is_ours(entry, target):
+            continue  # not even a lock file is made for someone else's folder
         try:
             with output_lock(target):
                 if _clean_one(entry, match["kind"], target):
