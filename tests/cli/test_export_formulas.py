@@ -16,9 +16,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner
 
 from factory_journey.cli import app
+from tests.cli_outcome import HandledRunner
 from tests.spreadsheet_cells import (
     PAYLOADS,
     all_text,
@@ -28,7 +28,7 @@ from tests.spreadsheet_cells import (
     spreadsheet_files,
 )
 
-runner = CliRunner()
+runner = HandledRunner()
 
 #: The dataset folder's own name lands in workbooks and reports.
 DATASET_NAME = "=cmd dataset"

@@ -9,13 +9,13 @@ from typing import Any
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner
 
 from factory_journey.cli import app
 from factory_journey.services import matrix as service
+from tests.cli_outcome import HandledRunner
 from tests.ingest.dataset_helpers import EXAMPLE, edit_table, example_copy, set_cell
 
-runner = CliRunner()
+runner = HandledRunner()
 
 
 @pytest.fixture(autouse=True)

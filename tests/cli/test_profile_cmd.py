@@ -7,13 +7,14 @@ import pytest
 from typer.testing import CliRunner
 
 from factory_journey.cli import app
+from tests.cli_outcome import assert_handled
 
 runner = CliRunner()
 
 
 def run(*args):
     result = runner.invoke(app, ["profile", *args])
-    assert "Traceback" not in result.output
+    assert_handled(result)
     return result
 
 

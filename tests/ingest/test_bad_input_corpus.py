@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from factory_journey.cli import app
 from factory_journey.ingest import file_access
 from factory_journey.store.database import transaction
 from factory_journey.store.models import Submission, SubmissionTable
+from tests.cli_outcome import FOREIGN, assert_handled
 from tests.ingest.dataset_helpers import EXAMPLE, ROOT, set_cell
 
 XLSX = ROOT / "examples" / "small-dataset.xlsx"
@@ -579,13 +579,6 @@ def test_the_corpus_has_at_least_60_kinds() -> None:
 # ---------------------------------------------------------------- checks
 
 
-#: Words that are a library's or Python's, never ours.
-FOREIGN = re.compile(
-    r"Traceback|infer_schema|polars|openpyxl|zipfile|ComputeError|NoDataError|\b[A-Z]\w*Error\b"
-    r"|\bSchema\b|row_offset|unexpected error|utf-8 sequence|Expecting ",
-)
-
-
 def _matches(problem: dict[str, Any], case: Case) -> bool:
     return (
         problem["severity"] == "error"
@@ -655,7 +648,7 @@ def test_the_cli_gives_a_located_message_and_writes_nothing_else(
     shown = runner.invoke(app, ["matrix", str(dataset), "--out", str(out)],
                           env={"COLUMNS": "250"})
     assert shown.exit_code == 1, shown.output[-3000:]
-    assert shown.exception is None or isinstance(shown.exception, SystemExit)
+    assert_handled(shown)
     text = " ".join(shown.output.split())
     assert not FOREIGN.search(text), text[:3000]
     assert case.words.lower() in text.lower(), text[:3000]
@@ -672,7 +665,7 @@ def test_the_cli_gives_a_located_message_and_writes_nothing_else(
     out = tmp_path / "assess" / "out"
     assessed = runner.invoke(app, ["assess", str(dataset), "--out", str(out), "--json"])
     assert assessed.exit_code == 1, assessed.output[-3000:]
-    assert assessed.exception is None or isinstance(assessed.exception, SystemExit)
+    assert_handled(assessed)
     outcome = json.loads(assessed.stdout)
     assert outcome["status"] == "input_problems"
     _located(outcome["problems"], case)

@@ -233,3 +233,49 @@ def test_trailing_separators_lose_nothing_and_say_nothing(tmp_path: Path) -> Non
                                       encoding="utf-8")
     result = read_dataset(folder)
     assert result.ok and not list(result.problems), [p.describe() for p in result.problems]
+
+
+def test_a_json_dataset_from_demo_data_reads_back(tmp_path: Path) -> None:
+    # `journey demo-data --format json` writes `"zdhc_wastewater": []` when no facility took
+    # wastewater samples; reading it back gave 7 "table has no column …" errors at "row 1".
+    import json
+
+    from typer.testing import CliRunner
+
+    from factory_journey.cli import app
+
+    runner = CliRunner()
+    made = runner.invoke(app, ["demo-data", "--out", str(tmp_path / "json"), "-n", "1",
+                               "--format", "json"])
+    assert made.exit_code == 0, made.output
+    document = json.loads((tmp_path / "json" / "dataset.json").read_text("utf-8"))
+    empty = [name for name, records in document.items() if records == []]
+    assert "zdhc_wastewater" in empty, "the round trip must carry an empty table"
+    from_json = read_dataset(tmp_path / "json" / "dataset.json")
+    assert [p.describe() for p in from_json.problems] == []
+    for name in empty:
+        assert from_json.tables[name].height == 0
+    matrix = runner.invoke(app, ["matrix", str(tmp_path / "json" / "dataset.json"),
+                                 "--out", str(tmp_path / "matrix")])
+    assert matrix.exit_code == 0, matrix.output
+    assert "0 errors" in matrix.output
+
+
+@pytest.mark.parametrize("table", [t.name for t in PERFORMANCE_TABLES])
+def test_an_empty_json_list_reads_like_a_csv_with_only_its_header(
+    table: str, tmp_path: Path
+) -> None:
+    import json
+
+    document = json.loads((EXAMPLES / "small-dataset.json").read_text("utf-8"))
+    document[table] = []
+    (tmp_path / "empty.json").write_text(json.dumps(document), encoding="utf-8")
+    folder = example_copy(tmp_path / "csv")
+    header = (folder / f"{table}.csv").read_text("utf-8").splitlines()[0]
+    (folder / f"{table}.csv").write_text(header + "\n", encoding="utf-8")
+    from_json, from_csv = read_dataset(tmp_path / "empty.json"), read_dataset(folder)
+    assert [p.describe() for p in from_csv.problems] == []
+    assert [p.describe() for p in from_json.problems] == []
+    assert from_json.tables[table].height == 0
+    typed_csv = from_csv.tables[table].drop("_file", "_sheet")
+    assert from_json.tables[table].select(typed_csv.columns).schema == typed_csv.schema

@@ -9,6 +9,7 @@ import typer
 from typer.testing import CliRunner
 
 from factory_journey.cli import report_cmd
+from tests.cli_outcome import assert_handled
 
 ROOT = Path(__file__).resolve().parents[2]
 DATASET = str(ROOT / "examples" / "small-dataset")
@@ -91,7 +92,7 @@ def test_usage_and_input_errors(app: typer.Typer, tmp_path: Path, args: list[str
                                 code: int) -> None:
     result = CliRunner().invoke(app, ["report", DATASET, *args, "--out", str(tmp_path / "x")])
     assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
+    assert_handled(result)
 
 
 def test_missing_dataset(app: typer.Typer, tmp_path: Path) -> None:

@@ -20,11 +20,14 @@ from typer.testing import CliRunner
 from factory_journey.cli import app
 from factory_journey.services.journey_run import run_journey
 from factory_journey.services.output_dir import (
+    MARKER,
     OutputExistsError,
     OutputInUseError,
     atomic_output_dir,
+    clean_leftovers,
     lock_file,
 )
+from factory_journey.services.reports import _write_atomic
 from tests.ingest.dataset_helpers import EXAMPLE
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fcntl locks are POSIX")
@@ -40,14 +43,45 @@ with atomic_output_dir(Path(sys.argv[1])) as staging:
     time.sleep(120)
 """
 
+#: A run replacing `argv[1]` (`force`) that is stopped between setting the previous output
+#: aside and moving the new one into place, and waits to be killed.
+MID_SWAP = """
+import sys, time
+from pathlib import Path
+from factory_journey.services.output_dir import atomic_output_dir
+rename = Path.rename
+def stop_after_setting_aside(self, target):
+    moved = rename(self, target)
+    if ".old-" in Path(target).parent.name:
+        print("writing", flush=True)
+        time.sleep(120)
+    return moved
+Path.rename = stop_after_setting_aside
+with atomic_output_dir(Path(sys.argv[1]), force=True) as staging:
+    (staging / "new.csv").write_text("n\\n1\\n")
+"""
+
+#: A report being written to `argv[1]` (`reports._write_atomic`), stopped just before the
+#: finished file would replace its target.
+FILE_HOLDER = """
+import os, sys, time
+from pathlib import Path
+from factory_journey.services import reports
+def stop(source, target):
+    print("writing", flush=True)
+    time.sleep(120)
+os.replace = stop
+reports._write_atomic(Path(sys.argv[1]), b"%PDF-half")
+"""
+
 
 class Holder:
     """A separate process writing `out`, until it is killed."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, script: str = HOLDER) -> None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
         self.process = subprocess.Popen(
-            [sys.executable, "-c", HOLDER, str(out)], stdout=subprocess.PIPE, text=True, env=env
+            [sys.executable, "-c", script, str(out)], stdout=subprocess.PIPE, text=True, env=env
         )
         assert self.process.stdout is not None
         assert self.process.stdout.readline().strip() == "writing"
@@ -64,7 +98,7 @@ class Holder:
 @pytest.fixture
 def holders():
     started: list[Holder] = []
-    yield lambda out: started.append(Holder(out)) or started[-1]
+    yield lambda out, script=HOLDER: started.append(Holder(out, script)) or started[-1]
     for holder in started:
         if holder.process.poll() is None:
             holder.kill()
@@ -110,15 +144,87 @@ def test_a_killed_run_leaves_nothing_the_next_run_does_not_clean(tmp_path, holde
     assert (tmp_path / "out" / "y.csv").is_file()
 
 
-def test_a_previous_output_caught_mid_swap_is_put_back(tmp_path):
-    # Killed between "out -> .out.old-*" and "staging -> out": the old output is restored.
-    old = tmp_path / ".out.old-abc_123"
-    old.mkdir()
-    (old / "kept.csv").write_text("k\n1\n", encoding="utf-8")
+def test_a_previous_output_caught_mid_swap_is_put_back(tmp_path, holders):
+    # Killed between "out -> .out.old-*/out" and "staging -> out": the old output is restored.
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "kept.csv").write_text("k\n1\n", encoding="utf-8")
+    holders(out, MID_SWAP).kill()
+    assert not out.exists() and len(list(tmp_path.glob(".out.old-*"))) == 1
     with atomic_output_dir(tmp_path / "other"):
         pass
-    assert (tmp_path / "out" / "kept.csv").is_file()
-    assert not old.exists()
+    assert sorted(p.name for p in out.iterdir()) == ["kept.csv"], "put back as it was"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other", "out"]
+
+
+def _users_look_alikes(parent: Path) -> dict[str, str]:
+    """Folders of the user's that look like a run's leftovers, each with a file in it."""
+    made = {}
+    for name in (".data.old-2024", ".photos.partial-backup", ".out.partial-0123abcd",
+                 ".out.old-abcdef12", ".results.partial-deadbeef"):
+        (parent / name).mkdir()
+        (parent / name / "keep.txt").write_text(name, encoding="utf-8")
+        made[name] = name
+    (parent / ".data.partial-0badf00d").mkdir()  # a marker of someone else's
+    (parent / ".data.partial-0badf00d" / MARKER).write_text("mine\n", encoding="utf-8")
+    made[".data.partial-0badf00d"] = ""
+    return made
+
+
+def _files_under(parent: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(parent)): path.read_text(encoding="utf-8")
+        for path in sorted(parent.rglob("*")) if path.is_file() and path.suffix == ".txt"
+    }
+
+
+def test_a_users_own_look_alike_folders_are_never_touched(tmp_path):
+    # Before the marker, a `journey matrix --out results` removed every one of them, and put
+    # `.data.old-2024` in the place of `data` had `data` not existed.
+    (tmp_path / "data").mkdir()
+    look_alikes = _users_look_alikes(tmp_path)
+    before = _files_under(tmp_path)
+    assert len(before) == 5
+    result = CliRunner().invoke(app, ["matrix", str(EXAMPLE), "--out", str(tmp_path / "results")])
+    assert result.exit_code == 0, result.output
+    assert clean_leftovers(tmp_path) == []
+    with atomic_output_dir(tmp_path / "out") as staging:
+        (staging / "a.csv").write_text("a\n1\n", encoding="utf-8")
+    assert _files_under(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*look_alikes, "data", "results", "out"]
+    )
+    assert list((tmp_path / "data").iterdir()) == []
+    # An empty folder named exactly as ours but without the marker is not ours either.
+    (tmp_path / ".out.partial-00000000").mkdir()
+    assert clean_leftovers(tmp_path) == [] and (tmp_path / ".out.partial-00000000").is_dir()
+
+
+def test_every_staging_folder_of_ours_carries_the_marker(tmp_path):
+    with atomic_output_dir(tmp_path / "out") as staging:
+        marker = staging.parent / MARKER
+        assert marker.is_file() and str(os.getpid()) in marker.read_text(encoding="utf-8")
+        assert lock_file(tmp_path / "out").name in marker.read_text(encoding="utf-8")
+        assert not (staging / MARKER).exists(), "the marker is not part of the output"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == []
+
+
+def test_a_killed_report_leaves_nothing_the_next_run_does_not_clean(tmp_path, holders):
+    # Before: `.portfolio.pdf.XXXX` temporary files were left for ever by a killed report run.
+    target = tmp_path / "portfolio.pdf"
+    target.write_bytes(b"%PDF-previous")
+    holders(target, FILE_HOLDER).kill()
+    assert [p for p in tmp_path.glob(".portfolio.pdf.*") if not p.name.endswith(".lock")]
+    _write_atomic(tmp_path / "other.pdf", b"%PDF-other")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.pdf", "portfolio.pdf"]
+    assert target.read_bytes() == b"%PDF-previous", "the killed run changed nothing"
+    assert (tmp_path / "other.pdf").stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def test_the_lock_is_released_and_its_file_removed_after_a_run(tmp_path):

@@ -443,6 +443,11 @@ def _load_json(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
         names: dict[str, None] = {}
         for record in records:
             names.update(dict.fromkeys(record))
+        if not records and table in TABLES_BY_NAME:
+            # An empty list is an empty table: it has no keys to name its columns, so it gets
+            # the table's own, as a CSV file with only its header row has (`journey demo-data
+            # --format json` writes `[]` for a table nobody reported, and must read it back).
+            names = dict.fromkeys(c.name for c in TABLES_BY_NAME[table].columns)
         frame = pl.DataFrame(
             {
                 str(n): pl.Series(str(n), [cell_text(r.get(n)) for r in records], pl.String)

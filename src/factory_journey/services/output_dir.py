@@ -1,8 +1,9 @@
 """Write a set of output files all or nothing, one run at a time per output folder.
 
-Files are written into a hidden staging folder beside the target (`.NAME.partial-XXXX`) and
-the folder is renamed into place at the end: a reader never sees half the files, a failure
-leaves nothing behind, and an existing folder is replaced only when asked to (`force`).
+Files are written into a hidden staging folder beside the target (`.NAME.partial-XXXXXXXX/NAME`)
+and the folder is renamed into place at the end: a reader never sees half the files, a failure
+leaves nothing behind, and an existing folder is replaced only when asked to (`force`). A single
+file (a report) is written the same way and moved over its target (`atomic_output_file`).
 
 A run holds an operating-system lock on `.NAME.lock` beside the target while it writes, so a
 second run into the same folder is told at once that it is in use, and by which process. The
@@ -10,14 +11,21 @@ kernel releases the lock when the process ends however it ends, so a killed run 
 the next one; the next run into the same parent removes the staging folders of runs whose
 lock is free (their process is gone). Where the platform has no `fcntl` (Windows) there is no
 lock and no clean-up: the writing itself stays all or nothing.
+
+Every hidden folder a run makes holds a marker file (`.journey-staging`: the process id and the
+lock's name), written before anything else goes in, and what is written lives in a sub-folder:
+the clean-up touches only folders with that exact name pattern AND our marker AND a free lock,
+so a user's own `.data.old-2024` or `.photos.partial-backup` beside `--out` is never removed
+or renamed (#13 review: it was, before).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import secrets
 import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,8 +47,12 @@ class OutputInUseError(OutputExistsError):
 
 
 #: Hidden folders a run leaves beside its target: staging, and the previous output while it
-#: is being replaced (`tempfile.mkdtemp` suffixes are lower-case letters, digits and "_").
-_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>partial|old)-[a-z0-9_]+$")
+#: is being replaced. The suffix is exactly what `_hidden_dir` makes: 8 lower-case hex digits.
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>partial|old)-[0-9a-f]{8}$")
+
+#: The marker file in every hidden folder a run makes; nothing else has it.
+MARKER = ".journey-staging"
+_MARKER_KIND = "factory-journey staging"
 
 
 def lock_file(out_dir: Path) -> Path:
@@ -158,12 +170,65 @@ def check_target(out_dir: Path, force: bool) -> None:
         )
 
 
+def _hidden_dir(target: Path, kind: str) -> Path:
+    """A new, marked, private folder `.NAME.KIND-XXXXXXXX` beside `target` (0700, like
+    `tempfile.mkdtemp`); the caller holds the lock of `target`."""
+    lock_name = lock_file(target).name
+    while True:
+        folder = target.parent / f".{target.name}.{kind}-{secrets.token_hex(4)}"
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        break
+    try:
+        (folder / MARKER).write_text(
+            json.dumps({"kind": _MARKER_KIND, "pid": os.getpid(), "lock": lock_name}) + "\n",
+            encoding="utf-8",
+        )
+    except BaseException:
+        folder.rmdir()
+        raise
+    return folder
+
+
+def _is_ours(entry: Path, target: Path) -> bool:
+    """True when `entry` holds our marker, naming the lock of `target`."""
+    marker = entry / MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return False
+    try:
+        content = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return (
+        isinstance(content, dict)
+        and content.get("kind") == _MARKER_KIND
+        and content.get("lock") == lock_file(target).name
+    )
+
+
+def _clean_one(entry: Path, kind: str, target: Path) -> bool:
+    """Remove (or, for a previous output caught mid-swap, restore) one leftover of ours; the
+    caller holds the lock of `target`. False when `entry` is not provably ours."""
+    if not _is_ours(entry, target):
+        # Not provably ours, even empty (a run killed in the instant between making the
+        # folder and marking it leaves an empty one): a user's folder is never touched.
+        return False
+    kept = entry / target.name
+    if kind == "old" and not target.exists() and not target.is_symlink() and kept.is_dir():
+        kept.rename(target)  # killed between the two renames of a swap: put it back
+    shutil.rmtree(entry, ignore_errors=True)
+    return True
+
+
 def clean_leftovers(parent: Path) -> list[Path]:
     """Remove what killed runs left in `parent`; return what was removed or restored.
 
-    A staging folder is removed, and a previous output caught in the middle of being replaced
-    is put back when nothing took its place (removed when something did), but only for
-    targets whose lock is free: a live run's folders are left alone.
+    Only folders named exactly as a run names them, holding our marker, and whose target's
+    lock is free (their run is gone) are touched: a staging folder is removed, and a previous
+    output caught in the middle of being replaced is put back when nothing took its place
+    (removed when something did). Anything else, a user's look-alike included, is left alone.
     """
     if fcntl is None or not parent.is_dir():  # pragma: no cover - Windows
         return []
@@ -175,18 +240,19 @@ def clean_leftovers(parent: Path) -> list[Path]:
     for entry in leftovers:
         match = _LEFTOVER.match(entry.name)
         assert match is not None
-        if not entry.is_dir() or entry.is_symlink():
+        if entry.is_symlink() or not entry.is_dir():
             continue
         target = parent / match["name"]
+        if not _is_ours(entry, target):
+            continue  # not even a lock file is made for someone else's folder
         try:
             with output_lock(target):
-                if match["kind"] == "old" and not target.exists():
-                    entry.rename(target)  # killed between the two renames of a swap
-                else:
-                    shutil.rmtree(entry, ignore_errors=True)
-                cleaned.append(entry)
+                if _clean_one(entry, match["kind"], target):
+                    cleaned.append(entry)
         except OutputInUseError:
             continue  # a live run is writing it
+        except OSError:
+            continue  # unreadable or not ours to remove: leave it
     return cleaned
 
 
@@ -202,15 +268,33 @@ def atomic_output_dir(out_dir: Path, force: bool = False) -> Iterator[Path]:
     with output_lock(out_dir):
         clean_leftovers(out_dir.parent)
         check_target(out_dir, force)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-        # mkdtemp makes the folder 0700; the output is an ordinary folder, so apply the umask.
-        os.chmod(staging, 0o777 & ~current_umask())
+        wrapper = _hidden_dir(out_dir, "partial")
         try:
+            staging = wrapper / out_dir.name
+            staging.mkdir()  # an ordinary folder (the umask applies), unlike its 0700 wrapper
             yield staging
             _swap_in(staging, out_dir, force)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        finally:
+            shutil.rmtree(wrapper, ignore_errors=True)
+
+
+@contextmanager
+def atomic_output_file(path: Path) -> Iterator[Path]:
+    """Yield a staging path to write one file into; on success it replaces `path`.
+
+    Like `atomic_output_dir`: the lock of `path` is held throughout, the staging file lives
+    in a marked hidden folder beside `path` (`.NAME.partial-XXXXXXXX/NAME`) that a killed
+    run's successor removes, and on any exception `path` is left as it was.
+    """
+    path = Path(path)
+    with output_lock(path):
+        clean_leftovers(path.parent)
+        wrapper = _hidden_dir(path, "partial")
+        try:
+            yield wrapper / path.name
+            os.replace(wrapper / path.name, path)
+        finally:
+            shutil.rmtree(wrapper, ignore_errors=True)
 
 
 def current_umask() -> int:
@@ -224,14 +308,16 @@ def _swap_in(staging: Path, out_dir: Path, force: bool) -> None:
     check_target(out_dir, force)  # the folder may have appeared while we were writing
     previous: Path | None = None
     if out_dir.exists():
-        previous = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        previous.rmdir()
-        out_dir.rename(previous)
+        # The previous output goes into a marked folder of ours, so that a run killed before
+        # the next rename leaves something the next run can recognise and put back.
+        previous = _hidden_dir(out_dir, "old")
+        out_dir.rename(previous / out_dir.name)
     try:
         staging.rename(out_dir)
     except BaseException:
         if previous is not None:
-            previous.rename(out_dir)
+            (previous / out_dir.name).rename(out_dir)
+            shutil.rmtree(previous, ignore_errors=True)
         raise
     if previous is not None:
         shutil.rmtree(previous, ignore_errors=True)

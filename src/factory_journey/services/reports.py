@@ -7,9 +7,7 @@ and a warm PDF compiler. Shared by `journey report` and the web.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -32,7 +30,7 @@ from factory_journey.reports.render import render_html, render_pdf
 from factory_journey.services.assessment import AssessmentInputError, assess_dataset
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.options import REPORT_FORMATS
-from factory_journey.services.output_dir import atomic_output_dir, current_umask
+from factory_journey.services.output_dir import atomic_output_dir, atomic_output_file
 
 Format = Literal["pdf", "html"]
 FORMATS = REPORT_FORMATS  # named in `journey --help`, hence kept in services.options
@@ -142,16 +140,11 @@ def render_portfolio(data: ReportData, lang: str = "en", fmt: str = "pdf",
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
+    """Write `path` whole or not at all, in a marked staging folder beside it that the next
+    run cleans if this one is killed (a bare hidden temporary file was left for ever)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output_file(path) as staging:
+        staging.write_bytes(content)  # an ordinary file: the umask applies
 
 
 def write_facility_report(dataset: str | Path, facility_id: str, out: str | Path,
