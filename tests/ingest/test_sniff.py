@@ -160,9 +160,9 @@ SHEET = {"xl/workbook.xml": "<workbook/>", "xl/worksheets/sheet1.xml": "<workshe
 WORD = {"word/document.xml": "<document/>"}
 
 
-def _pdf_stream(data: bytes) -> bytes:
+def _pdf_stream(data: bytes, dictionary: bytes = b"/Filter/FlateDecode") -> bytes:
     return (
-        b"%%PDF-1.7\n1 0 obj\n<</Length %d/Filter/FlateDecode>>\nstream\n" % len(data)
+        b"%%PDF-1.7\n1 0 obj\n<</Length %d%s>>\nstream\n" % (len(data), dictionary)
         + data
         + b"\nendstream\nendobj\n%%EOF\n"
     )
@@ -185,6 +185,14 @@ def _pdf_stream(data: bytes) -> bytes:
             "in a compressed stream",
         ),
         ("invoice.pdf", _pdf_stream(zlib.compress(PE)), "Windows program (PE), in a compressed"),
+        (
+            "invoice.pdf",
+            _pdf_stream(
+                zlib.compress(b"3 0 <</OpenAction<</JS 4 0 R>>>>"),
+                b"/Type/Obj#53tm/N 1/First 4/Filter/FlateDecode",
+            ),
+            "JavaScript (/JS), in a compressed stream",
+        ),
         (
             "report.docx",
             _office({**WORD, "word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0"}),
@@ -244,6 +252,9 @@ def test_active_embedded_or_linked_content_is_refused(filename, content, words):
         ("invoice.pdf", _pdf_stream(zlib.compress(b"BT /F1 12 Tf (Invoice 12) Tj ET"))),
         ("invoice.pdf", b"%PDF-1.7\n<</URI(https://example.org/js/JSON)/S/URI>>\n%%EOF"),
         ("invoice.pdf", b"%PDF-1.7\n<</JSX 1/JavaScripts 2/Launcher 3>>\n%%EOF"),
+        # Three bytes "/JS" turn up by chance in image data and page text: not an action.
+        ("invoice.pdf", _pdf_stream(b"\xff\xd8\x13/JS \x00\x91", b"/Filter/DCTDecode")),
+        ("invoice.pdf", _pdf_stream(zlib.compress(b"BT (see /JS folder) Tj ET /JS 1 Tf"))),
         ("report.docx", _office({**WORD, "word/_rels/document.xml.rels": HYPERLINK})),
         (
             "log.xlsx",

@@ -245,24 +245,39 @@ def _office_kind(content: bytes) -> Sniffed:
 
 
 def _pdf_name(name: str) -> bytes:
-    """A regular expression for a PDF name whose letters may be written `#xx` (hex)."""
-    parts = [
+    """A regular expression for a PDF name without its `/`, letters also as `#xx` (hex)."""
+    return b"".join(
         b"(?:%s|#%s|#%s)" % (re.escape(ch.encode()), b"%02x" % ord(ch), b"%02X" % ord(ch))
         for ch in name
-    ]
-    return b"/" + b"".join(parts) + b"(?![A-Za-z0-9#])"
+    )
+
+
+def _pdf_names(names: tuple[str, ...]) -> re.Pattern[bytes]:
+    """Any of `names` as a whole PDF name (group i + 1 is names[i])."""
+    alternatives = b"|".join(b"(" + _pdf_name(name) + b")" for name in names)
+    return re.compile(b"/(?:" + alternatives + b")(?![A-Za-z0-9#])")
 
 
 #: Names of PDF actions and objects that run or carry content → what a person calls them.
 _PDF_ACTIVE: dict[str, str] = {
     "JavaScript": "JavaScript",
-    "JS": "JavaScript",
     "Launch": "an action that launches a program",
-    "EmbeddedFile": "an embedded file",
     "EmbeddedFiles": "embedded files",
+    "EmbeddedFile": "an embedded file",
+    "JS": "JavaScript",
 }
-_PDF_ACTIVE_NAME = re.compile(b"|".join(b"(" + _pdf_name(name) + b")" for name in _PDF_ACTIVE))
+#: The long names: searched everywhere, stream data included (a chance match in 20 MB of
+#: random bytes is below one in a hundred million).
+_PDF_LONG_NAMES = tuple(name for name in _PDF_ACTIVE if len(name) > 2)
+_PDF_LONG = _pdf_names(_PDF_LONG_NAMES)
+#: Every name, `/JS` too: searched where PDF objects are written (outside stream data, and in
+#: object streams), since three bytes turn up by chance in images and fonts.
+_PDF_ALL_NAMES = tuple(_PDF_ACTIVE)
+_PDF_ALL = _pdf_names(_PDF_ALL_NAMES)
+_PDF_OBJECT_STREAM = _pdf_names(("ObjStm",))
 _PDF_STREAM = re.compile(rb"stream\r?\n")
+#: How far before `stream` its dictionary is looked for [bytes].
+_PDF_DICTIONARY = 4096
 
 
 def _programs_in(data: bytes) -> str | None:
@@ -280,41 +295,66 @@ def _programs_in(data: bytes) -> str | None:
     return None
 
 
-def _pdf_problem(data: bytes) -> str | None:
-    """Active content or a program in `data`, scanned in overlapping chunks."""
-    step = _CHUNK - _OVERLAP
-    for start in range(0, max(len(data), 1), step):
-        chunk = data[start : start + _CHUNK]
-        match = _PDF_ACTIVE_NAME.search(chunk)
-        if match is not None:
-            name = list(_PDF_ACTIVE)[match.lastindex - 1 if match.lastindex else 0]
+def _names_in(
+    data: bytes, pattern: re.Pattern[bytes], names: tuple[str, ...], start: int = 0, end: int = -1
+) -> str | None:
+    """The first of `names` in `data[start:end]`, scanned in overlapping chunks."""
+    stop = len(data) if end < 0 else end
+    for at in range(start, stop, _CHUNK - _OVERLAP):
+        match = pattern.search(data[at : min(at + _CHUNK, stop)])
+        if match is not None and match.lastindex:
+            name = names[match.lastindex - 1]
             return f"{_PDF_ACTIVE[name]} (/{name})"
-        if start + _CHUNK >= len(data):
+        if at + _CHUNK >= stop:
             break
-    # A program's header is read at its offset, which may be past a chunk: look at it whole.
-    return _programs_in(data)
+    return None
+
+
+def _stream_spans(content: bytes) -> list[tuple[int, int, bool]]:
+    """(start, end, is an object stream) of each stream's data, in order; a stream runs to the
+    next `endstream` (or the end of the file)."""
+    spans: list[tuple[int, int, bool]] = []
+    pos = 0
+    for match in _PDF_STREAM.finditer(content):
+        begin = match.start()
+        if begin < pos or content[begin - 3 : begin] == b"end":
+            continue  # inside the data of the stream before, or "endstream"
+        end = content.find(b"endstream", match.end())
+        end = len(content) if end == -1 else end
+        head = max(pos, begin - _PDF_DICTIONARY)
+        found = _PDF_OBJECT_STREAM.search(content, head, begin)
+        spans.append((match.end(), end, found is not None))
+        pos = end
+    return spans
 
 
 def _pdf_holds(content: bytes) -> str | None:
-    """What a PDF holds that is not accepted, in the file or its compressed streams."""
-    found = _pdf_problem(content[5:])
+    """What a PDF holds that is not accepted, in the file or its Flate streams."""
+    spans = _stream_spans(content)
+    outside = 5  # after "%PDF-"
+    for begin, end, _ in [*spans, (len(content), len(content), False)]:
+        found = _names_in(content, _PDF_ALL, _PDF_ALL_NAMES, outside, begin)
+        if found is not None:
+            return found
+        outside = end
+    found = _names_in(content, _PDF_LONG, _PDF_LONG_NAMES, 5) or _programs_in(content[5:])
     if found is not None:
         return found
     budget = _MAX_PDF_INFLATED
     view = memoryview(content)
-    for match in _PDF_STREAM.finditer(content):
+    for begin, end, object_stream in spans:
         if budget <= 0:
             break
-        if content[match.start() - 3 : match.start()] == b"end":
-            continue  # "endstream"
-        end = content.find(b"endstream", match.end())
-        inflater = zlib.decompressobj()
         try:
-            inflated = inflater.decompress(view[match.end() : end if end != -1 else None], budget)
+            inflated = zlib.decompressobj().decompress(view[begin:end], budget)
         except zlib.error:
-            continue  # not a Flate stream (an image, or another filter): looked at as stored
+            continue  # not a Flate stream (an image, another filter): looked at as stored
         budget -= len(inflated)
-        found = _pdf_problem(inflated)
+        if object_stream:
+            found = _names_in(inflated, _PDF_ALL, _PDF_ALL_NAMES)
+        else:
+            found = _names_in(inflated, _PDF_LONG, _PDF_LONG_NAMES)
+        found = found or _programs_in(inflated)
         if found is not None:
             return f"{found}, in a compressed stream"
     return None
