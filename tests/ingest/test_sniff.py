@@ -208,6 +208,18 @@ def _pdf_stream(data: bytes, dictionary: bytes = b"/Filter/FlateDecode") -> byte
             _office({**WORD, "word/_rels/settings.xml.rels": ENCODED_TEMPLATE}),
             "a link Office follows on opening",
         ),
+        (
+            "report.docx",
+            _office(
+                {
+                    **WORD,
+                    "word/_rels/settings.xml.rels": TEMPLATE.replace(
+                        't.dotm"', 't.dotm?a=>b"'
+                    ),  # a ">" inside an attribute hides nothing
+                }
+            ),
+            "a link Office follows on opening",
+        ),
         ("log.xlsx", _office({**SHEET, "xl/activeX/activeX1.xml": "<ax/>"}), "ActiveX"),
         (
             "log.xlsx",

@@ -159,10 +159,13 @@ _OFFICE_PART_SUFFIXES = (
 _PRINTER_SETTINGS = re.compile(r"^(xl|word)/printersettings/printersettings\d+\.bin$")
 #: Content types that mean macros or embedded programs, lower case.
 _ACTIVE_CONTENT_TYPES = (b"vbaproject", b"macroenabled", b"activex", b"oleobject", b"vbadata")
-_RELATIONSHIP = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)>", re.IGNORECASE)
+#: An element that is a relationship (text after its "<": a "<" is never inside an attribute).
+_RELATIONSHIP = re.compile(r"^(?:[\w.-]+:)?Relationship\b", re.IGNORECASE)
 _TARGET_MODE = re.compile(r"\bTargetMode\s*=\s*[\"']\s*External\s*[\"']", re.IGNORECASE)
 _TYPE = re.compile(r"\bType\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
 _TARGET = re.compile(r"\bTarget\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
+#: Most bytes of `.rels` parts read from one Office file, all parts together [bytes, inflated].
+_MAX_RELATIONSHIP_BYTES = 16 * 1024 * 1024
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -199,17 +202,21 @@ def _office_holds(archive: zipfile.ZipFile, names: list[str]) -> str | None:
     for marker in _ACTIVE_CONTENT_TYPES:
         if marker in folded:
             return f"macros or embedded objects ({marker.decode()} in [Content_Types].xml)"
+    budget = _MAX_RELATIONSHIP_BYTES
     for name in names:
         if not name.lower().endswith(".rels"):
             continue
         data = _read_part(archive, name)
-        if data is None:
+        if data is None or len(data) > budget:
             return f"an unreadable or oversized relationships part ({_short(name)})"
-        text = html.unescape(data.decode("utf-8", "replace"))
-        if "<!doctype" in text.lower() or "<!entity" in text.lower():
+        budget -= len(data)
+        raw = data.decode("utf-8", "replace")
+        if "<!doctype" in raw.lower() or "<!entity" in raw.lower():
             return f"a document type declaration ({_short(name)})"
-        for match in _RELATIONSHIP.finditer(text):
-            attributes = match.group(1)
+        for element in raw.split("<"):
+            if not _RELATIONSHIP.match(element):
+                continue
+            attributes = html.unescape(element)  # "&#69;xternal" is "External" to Office
             if not _TARGET_MODE.search(attributes):
                 continue
             kind = _TYPE.search(attributes)
