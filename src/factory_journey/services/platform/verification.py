@@ -5,7 +5,9 @@ same facility and year, or an on-site observation note; a dispute or a withdrawa
 It names the submission version checked, so a correction (a new version) is not verified by a
 check of its predecessor. Records are append-only: the latest about a row, or about its whole
 table, is in force (`domain.verification.in_force`), and the facility's Data Matrix reads the
-rows with those statuses, so the areas' verified shares follow (`results.py`).
+rows with those statuses, so the areas' verified shares follow (`results.py`). The status a
+facility uploads for its own rows is its claim: on the platform it counts for nothing until a
+verifier records (`apply_to_tables`).
 """
 
 from __future__ import annotations
