@@ -17,6 +17,8 @@ from factory_journey.domain.verification import (
 
 RULES = SubstanceRules(min_observation_chars=40, min_reason_chars=10)
 NOTE = "Meter 3 read on site on 4 March; matches the utility invoice."
+#: A note in Chinese: full-width punctuation, 40 characters or more.
+CHINESE_NOTE = "电表读数已在现场核对，与三月份发票一致。抄表员：王明，二零二四年三月四日上午十点。"
 
 
 @pytest.mark.parametrize(
@@ -112,3 +114,30 @@ def test_latest_record_about_a_row_or_its_table_is_in_force():
     ]
     kept = in_force(reversed(records))  # the order given does not matter: ids decide
     assert [r.id for r in kept] == [3, 4, 5, 7]
+
+
+@pytest.mark.parametrize(
+    ("note", "refused"),
+    [
+        (NOTE, False),
+        (CHINESE_NOTE, False),
+        ("." * 45, True),
+        ("a" * 45, True),
+        ("ok " * 15, True),
+        ("12345678 " * 5, True),  # 8 different digits
+        ("1234567890" * 4, False),  # 10: the rule is a floor, not a reader
+    ],
+)
+def test_a_note_must_use_enough_different_letters_or_digits(note, refused):
+    rules = SubstanceRules(40, 10, min_observation_distinct=10)
+    problem = substance_problem(
+        Subject("water"), 2023, "verified", has_evidence=False, observation=note, reason=None,
+        rules=rules,
+    )
+    assert (problem is not None) == refused, problem
+    if refused:
+        assert "different letters or digits" in problem
+
+
+def test_the_distinct_floor_is_reference_data():
+    assert substance_rules().min_observation_distinct == 10

@@ -7,6 +7,7 @@ import dataclasses
 from datetime import timedelta
 from urllib.parse import unquote
 
+import polars as pl
 import pytest
 
 from factory_journey.services.platform import accounts, imports, sharing
@@ -319,3 +320,137 @@ def test_a_new_version_needs_its_own_verification(platform):
     )
     assert stale.status_code == 409
     assert "replaced by version 2" in stale.json()["detail"]
+
+
+# --- review of issue #13: substance that cannot be faked -------------------------------------
+
+
+def test_evidence_must_be_about_the_records_table_or_row(platform):
+    water = _rows(platform, "water")
+    row = water[0]["_row"]
+    energy = _upload(platform, "energy-invoice.pdf", PDF, subject="energy")
+    one_row = _upload(platform, "water-row.pdf", PDF, subject=f"water:{row}")
+    free_text = _upload(platform, "utility-bills.pdf", PDF, subject="Utility bills 2023")
+    for made in (energy, one_row, free_text):
+        assert made.status_code == 201, made.text
+
+    def verify(subject, evidence):
+        body = {"year": 2023, "subject": subject, "status": "verified"}
+        return _post(platform, {**body, "evidence_id": evidence.json()["id"]})
+
+    other_table = verify("water", energy)
+    assert other_table.status_code == 422
+    assert "was uploaded for energy, not for water" in other_table.json()["detail"]
+    whole_table = verify("water", one_row)  # one row's document does not verify the table
+    assert whole_table.status_code == 422
+    assert f"was uploaded for water:{row}, not for water" in whole_table.json()["detail"]
+    assert verify(f"water:{row}", one_row).status_code == 201
+    assert verify(f"water:{row}", free_text).status_code == 201  # names no table
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "." * 45,
+        " - " * 20,
+        "a" * 45,
+        "ok " * 15,
+        "abc" * 15,
+        "!?" * 25 + "x",
+    ],
+)
+def test_a_note_of_punctuation_or_repeats_is_refused(platform, note):
+    assert len(note.strip()) >= 40  # long enough: only its substance is lacking
+    body = {"year": 2023, "subject": "water", "status": "verified", "observation": note}
+    response = _post(platform, body)
+    assert response.status_code == 422, response.text
+    assert "different letters or digits" in response.json()["detail"]
+
+
+def test_a_plain_sentence_in_any_script_is_a_note():
+    from factory_journey.domain.verification import Subject, substance_problem
+
+    for note in (NOTE, "Đã đọc đồng hồ nước M-2 tại chỗ ngày 4/3/2024, khớp với hóa đơn tháng 3."):
+        assert substance_problem(
+            Subject("water"), 2023, "verified", has_evidence=False, observation=note, reason=None
+        ) is None
+
+
+def test_csv_evidence_is_served_as_plain_text_attachment(platform):
+    content = b'month,kwh,note\n1,1200,"=HYPERLINK(""http://evil.example/x"",""click"")"\n'
+    uploaded = _upload(platform, "readings.csv", content)
+    assert uploaded.status_code == 201, uploaded.text
+    assert uploaded.json()["content_type"] == "text/csv"  # stored as sniffed
+    response = platform.client.get(
+        f"/api/facilities/F1/evidence/{uploaded.json()['id']}/file",
+        headers=platform.headers("verifier_viewer"),
+    )
+    assert response.status_code == 200
+    assert response.content == content  # evidence: the bytes as uploaded
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_text_file_starting_with_mz_is_evidence(platform):
+    response = _upload(platform, "supplier.txt", b"MZ Textiles Ltd, invoice 12, March 2024\n")
+    assert response.status_code == 201, response.text
+    assert response.json()["content_type"] == "text/plain"
+
+
+def _claiming_dataset():
+    """F1 whose file marks every row of every table verified (energy: disputed)."""
+    data = f1_dataset()
+    tables = {}
+    for name, frame in data.tables.items():
+        if "verification_status" in frame.columns:
+            claim = "disputed" if name == "energy" else "verified"
+            frame = frame.with_columns(verification_status=pl.lit(claim))
+        tables[name] = frame
+    return dataclasses.replace(data, tables=tables)
+
+
+@pytest.fixture(scope="module")
+def claimed(tmp_path_factory):
+    """A platform of its own where F1's latest upload claims every row verified."""
+    platform = make_platform(tmp_path_factory)
+    with transaction(platform.factory) as session:
+        owner = accounts.actor_for_token(session, platform.tokens["owner_admin"])
+        sharing.grant(session, owner, "F1", platform.organisations["Verifier"], "full")
+        upload = imports.store_upload(session, owner, "claim.zip", "application/zip", b"PK")
+        job = imports.create_job(session, upload)
+    data = _claiming_dataset()
+    done = imports.run_import(platform.factory, job.id, owner, read_dataset=lambda _p: data)
+    assert done.status == "succeeded", done.problems
+    return platform
+
+
+def test_a_factorys_own_verified_is_a_claim_until_a_verifier_records(claimed):
+    from factory_journey.engine.matrix import build_matrix
+
+    # The claim is kept as uploaded and shown with the submission …
+    water = _rows(claimed, "water", version=2)
+    assert {r["verification_status"] for r in water} == {"verified"}
+    assert {r["verification_status"] for r in _rows(claimed, "energy", version=2)} == {
+        "disputed"
+    }
+    # … and it is what the command line reads from the user's own file (every share 1.0) …
+    own = build_matrix(_claiming_dataset().tables, with_provenance=False).matrix
+    shares = [c for c in own.columns if c.endswith("_verified_share")]
+    assert shares and own["water_verified_share"].drop_nulls().to_list()
+    assert all(v == 1.0 for v in own["water_verified_share"].drop_nulls().to_list())
+    # … but on the platform no row is verified until a verifier records.
+    before = _matrix(claimed)
+    for row in before["matrix"]:
+        for column in shares:
+            assert row[column] in (0.0, None), (row["year"], column, row[column])
+    assert before["verification"] == []
+
+    made = _post(
+        claimed, {"year": 2023, "subject": "water", "status": "verified", "observation": NOTE}
+    )
+    assert made.status_code == 201, made.text
+    after = _matrix(claimed)
+    assert _row(after, 2023)["water_verified_share"] == 1.0
+    assert _row(after, 2022)["water_verified_share"] == 0.0  # the record is about 2023 only
+    assert _row(after, 2023)["energy_verified_share"] in (0.0, None)

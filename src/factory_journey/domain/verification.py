@@ -71,18 +71,28 @@ def parse_subject(text: str) -> Subject:
 
 @dataclass(frozen=True, slots=True)
 class SubstanceRules:
-    """Shortest on-site observation note and shortest reason [characters, spaces trimmed]."""
+    """Shortest on-site observation note and shortest reason [characters, spaces trimmed];
+    fewest different letters or digits a note must use [characters, case ignored]."""
 
     min_observation_chars: int
     min_reason_chars: int
+    min_observation_distinct: int = 10
 
 
 @cache
 def substance_rules() -> SubstanceRules:
     document = load_yaml("verification.yaml")
     return SubstanceRules(
-        int(document["min_observation_chars"]), int(document["min_reason_chars"])
+        int(document["min_observation_chars"]),
+        int(document["min_reason_chars"]),
+        int(document["min_observation_distinct"]),
     )
+
+
+def distinct_alnum(text: str) -> int:
+    """How many different letters or digits `text` uses (case ignored): "aaaa …" uses 1,
+    "---- …" none, a plain sentence 15 or more."""
+    return len({ch for ch in text.casefold() if ch.isalnum()})
 
 
 def substance_problem(
@@ -105,6 +115,12 @@ def substance_problem(
         return (
             f"the on-site observation note has {len(note)} characters; say what you saw, where "
             f"and against what, in at least {rules.min_observation_chars} characters"
+        )
+    if note and distinct_alnum(note) < rules.min_observation_distinct:
+        return (
+            f"the on-site observation note uses {distinct_alnum(note)} different letters or "
+            "digits: a note of spaces, punctuation or one character repeated says nothing; "
+            "say what you saw, where and against what, in words"
         )
     if status == "verified":
         if has_evidence or note:

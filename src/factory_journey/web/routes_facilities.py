@@ -154,7 +154,7 @@ def download_evidence(
     row = evidence.evidence_file(session, actor, facility_id, evidence_id)
     return Response(
         row.content,
-        media_type=row.content_type,
+        media_type=evidence.download_content_type(row),
         headers={
             "Content-Disposition": attachment_disposition(row.filename),
             "X-Content-Type-Options": "nosniff",

@@ -115,7 +115,10 @@ class VerificationCreate(BaseModel):
         default=None,
         ge=1,
         le=MAX_DB_INT,
-        description="the evidence document (of this facility and year) the status rests on",
+        description=(
+            "the evidence document the status rests on: of this facility and year, and of this "
+            "table (or row) when the document was uploaded for one"
+        ),
     )
     observation: str | None = Field(
         default=None,

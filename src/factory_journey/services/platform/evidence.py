@@ -23,8 +23,28 @@ from factory_journey.store.models import Evidence
 #: Largest evidence document accepted by default [bytes]; the web setting
 #: JOURNEY_EVIDENCE_MAX_BYTES overrides it.
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-#: Content types an evidence document is stored (and sent back) with.
-CONTENT_TYPES: tuple[str, ...] = tuple(kind.content_type for kind in KINDS)
+#: Content type a text document (CSV or plain text) is sent back with: a spreadsheet program
+#: opens a `text/csv` download by itself and runs a cell such as `=HYPERLINK(…)`; as plain
+#: text it is shown, or saved, as the bytes it is (decision 0013).
+TEXT_DOWNLOAD_TYPE = "text/plain; charset=utf-8"
+#: Content types an evidence document is sent back with.
+CONTENT_TYPES: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        TEXT_DOWNLOAD_TYPE if kind.content_type.startswith("text/") else kind.content_type
+        for kind in KINDS
+    )
+)
+
+
+def download_content_type(row: Evidence) -> str:
+    """The content type a document is sent with: the sniffed one, text as plain UTF-8 text.
+
+    The bytes are never altered (they are evidence, checked by their hash); every download is
+    an attachment, so nothing is shown or run in the browser's page.
+    """
+    if row.content_type.startswith("text/"):
+        return TEXT_DOWNLOAD_TYPE
+    return row.content_type
 
 
 def add_evidence(

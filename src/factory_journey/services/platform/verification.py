@@ -5,7 +5,9 @@ same facility and year, or an on-site observation note; a dispute or a withdrawa
 It names the submission version checked, so a correction (a new version) is not verified by a
 check of its predecessor. Records are append-only: the latest about a row, or about its whole
 table, is in force (`domain.verification.in_force`), and the facility's Data Matrix reads the
-rows with those statuses, so the areas' verified shares follow (`results.py`).
+rows with those statuses, so the areas' verified shares follow (`results.py`). The status a
+facility uploads for its own rows is its claim: on the platform it counts for nothing until a
+verifier records (`apply_to_tables`).
 """
 
 from __future__ import annotations
@@ -106,9 +108,23 @@ def _check_subject(session: Session, submission: Submission, subject: Subject) -
         )
 
 
+def _named_subject(text: str) -> Subject | None:
+    """The table (and row) an evidence document's subject names, None for free text."""
+    try:
+        return parse_subject(text)
+    except SubjectError:
+        return None
+
+
 def _check_evidence(
-    session: Session, facility_id: str, year: int, evidence_id: int | None
+    session: Session, facility_id: str, year: int, subject: Subject, evidence_id: int | None
 ) -> Evidence | None:
+    """The evidence document, when it is of this facility and year and about this subject.
+
+    A document uploaded for a table (`water`) or a row (`water:14`) supports records about that
+    table, or that row; one whose subject is free text ("electricity invoices 2023") names no
+    table and supports any record of its facility-year.
+    """
     if evidence_id is None:
         return None
     evidence = session.get(Evidence, evidence_id)
@@ -118,6 +134,14 @@ def _check_evidence(
         raise InvalidInput(
             f"evidence {evidence_id} ({evidence.filename}) is a document of {evidence.year}, "
             f"not of {year}: upload the evidence of {year} and give its id"
+        )
+    named = _named_subject(evidence.subject)
+    if named is not None and (
+        named.table != subject.table or (named.row is not None and named.row != subject.row)
+    ):
+        raise InvalidInput(
+            f"evidence {evidence_id} ({evidence.filename}) was uploaded for {named}, not for "
+            f"{subject}: give the evidence of {subject}, or upload it for {subject.table}"
         )
     return evidence
 
@@ -147,7 +171,7 @@ def set_verification(
         raise InvalidInput(str(error)) from None
     submission = _submission(session, facility_id, year, version)
     _check_subject(session, submission, parsed)
-    evidence = _check_evidence(session, facility_id, year, evidence_id)
+    evidence = _check_evidence(session, facility_id, year, parsed, evidence_id)
     problem = substance_problem(
         parsed,
         year,
@@ -258,27 +282,34 @@ def records_in_force(session: Session, submission_ids: tuple[int, ...]) -> list[
     return [InForce(d, by_id[d.id]) for d in in_force(decisions)]
 
 
+#: The status every row has on the platform until a verifier's record in force says otherwise.
+UNVERIFIED = "self-reported"
+
+
 def apply_to_tables(
     tables: dict[str, pl.DataFrame], records: list[InForce]
 ) -> dict[str, pl.DataFrame]:
-    """The tables with each row's verification status as the records in force set it.
+    """The tables with each row's verification status as the verifiers' records set it.
 
-    The tables hold one submission per facility-year (the latest), the records in force
-    are about those submissions, so a year and a row number name one row.
+    On the platform the status a facility uploads is its own claim, not a verification: every
+    row starts `self-reported` (an uploaded `verified` or `disputed` counts for nothing in the
+    verified shares; the submission still shows it as uploaded), and only a record in force
+    makes it `verified` or `disputed`. The tables hold one submission per facility-year (the
+    latest) and the records in force are about those submissions, so a year and a row number
+    name one row. (The command line reads the column of the user's own file: decision 0013.)
     """
     by_table: dict[str, list[Decision]] = {}
     for item in records:
         by_table.setdefault(item.decision.subject.table, []).append(item.decision)
     out = dict(tables)
-    for table, decisions in by_table.items():
-        frame = out.get(table)
-        if frame is None or "year" not in frame.columns:
+    for table, frame in tables.items():
+        decisions = by_table.get(table, [])
+        if "verification_status" not in frame.columns and not decisions:
+            continue  # nothing claimed, nothing recorded: the engine reads it as self-reported
+        unverified = pl.lit(UNVERIFIED, dtype=pl.String)
+        if not decisions or "year" not in frame.columns:
+            out[table] = frame.with_columns(unverified.alias("verification_status"))
             continue
-        status = (
-            pl.col("verification_status").cast(pl.String)
-            if "verification_status" in frame.columns
-            else pl.lit("self-reported", dtype=pl.String)
-        )
         # Rows first, then whole tables: `in_force` has dropped the row records a later
         # table record replaced, so a row record still in force is newer than its table's.
         row_sets: dict[tuple[int, str], list[int]] = {}
@@ -295,7 +326,6 @@ def apply_to_tables(
         for year, value in sorted(table_status.items()):
             condition = pl.col("year") == year
             chain = (pl.when if chain is None else chain.when)(condition).then(pl.lit(value))
-        if chain is None:
-            continue
-        out[table] = frame.with_columns(chain.otherwise(status).alias("verification_status"))
+        status = unverified if chain is None else chain.otherwise(unverified)
+        out[table] = frame.with_columns(status.alias("verification_status"))
     return out
