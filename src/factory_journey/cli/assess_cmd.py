@@ -94,10 +94,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Assess every facility-year of DATASET and write the results to --out.
 
-        Writes matrix, opportunities, pathways, measures, trajectory and indicators as
-        .parquet, plus metadata.json (methodology and reference versions, files written and
-        why other formats were not). Up to 1,000 facility-years, or when asked with --format,
-        also .csv, .json and assessment.xlsx, one workbook for a spreadsheet.
+        Writes matrix, opportunities, pathways, measures, trajectory and
+        indicators as .parquet, and metadata.json: versions, files written
+        and why other formats were not. Up to 1,000 facility-years, or when
+        asked with --format, also .csv, .json and assessment.xlsx.
         """
         console = Console()
         errors = Console(stderr=True)

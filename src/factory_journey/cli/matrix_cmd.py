@@ -73,10 +73,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Build the Data Matrix (facility × year) of DATASET and write it to --out.
 
-        Writes matrix.parquet, zdhc_levels.parquet, provenance.parquet and metadata.json;
-        up to 1,000 facility-years, or when asked with --format, also the matrix and the ZDHC
-        levels as .csv, .json and .xlsx. On bad input it writes only an error report
-        (errors.txt, .csv, .json) and exits with 1; nothing partial is ever left behind.
+        Writes matrix.parquet, zdhc_levels.parquet, provenance.parquet and
+        metadata.json; up to 1,000 facility-years, or when asked with
+        --format, also the matrix and ZDHC levels as .csv, .json and .xlsx.
+        On bad input it writes only an error report (errors.txt, .csv,
+        .json) and exits with 1; nothing partial is ever left behind.
         """
         console = Console()
         progress_console = Console(stderr=True)

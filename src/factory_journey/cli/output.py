@@ -18,6 +18,7 @@ from rich.progress import (
 )
 
 from factory_journey.domain.problems import Problem
+from factory_journey.services.output_formats import SMALL_RESULT_MAX_FACILITY_YEARS
 
 #: How many problems a command prints before pointing at the full error report.
 PROBLEMS_SHOWN = 30
@@ -94,8 +95,9 @@ def print_methodology_problems(console: Console, messages: Sequence[str]) -> Non
 #: Help of the `--format` option of the commands that write tables.
 FORMAT_HELP = (
     "Formats besides Parquet (always written), joined by commas: csv, json, xlsx, or auto: "
-    "all of them when the result has at most 1,000 facility-years, else Parquet only. JSON "
-    "beyond that size is written as JSON Lines (.jsonl)."
+    f"all of them when the result has at most {SMALL_RESULT_MAX_FACILITY_YEARS:,} "
+    "facility-years, else Parquet only. JSON beyond that size is written as JSON Lines "
+    "(.jsonl)."
 )
 
 
