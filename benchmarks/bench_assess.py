@@ -11,7 +11,8 @@
    - end to end = read + matrix + assess; peak RSS from `resource.getrusage`;
    - one facility: `assess` on the matrix rows of one facility (all its years), median of
      `--repeat` runs after a warm-up — the same engine as for a million.
-   With `--write DIR` the child also times writing every output (Parquet, CSV, JSON).
+   With `--write DIR` the child also times writing every output (Parquet, CSV, JSON or JSON
+   Lines); `benchmarks/bench_assess_cli.py` times `journey assess` as a user runs it.
    With `--tile K` the assessment runs on the matrix repeated K times (facility ids suffixed
    `-k`), to time the engine at K × N facility-years when reading and building N × K would
    not fit the machine's time or memory; read and matrix times are then for N only.
@@ -81,12 +82,14 @@ def _measure(folder: Path, repeat: int, write: Path | None, tile: int) -> dict[s
     out["peak_rss_mb"] = peak_rss_mb()
     if write is not None:
         from factory_journey.services.assessment import OUTPUTS, write_frame
+        from factory_journey.services.output_formats import plan_outputs
 
         write.mkdir(parents=True, exist_ok=True)
         frames = {"matrix": matrix, **{n: getattr(result, n) for n in OUTPUTS if n != "matrix"}}
+        plan = plan_outputs(("csv", "json"), matrix.height)  # every text format, as asked
         start = time.perf_counter()
         for name in OUTPUTS:
-            write_frame(frames[name], write, name)
+            write_frame(frames[name], write, name, plan)
         out["write_s"] = time.perf_counter() - start
         out["written_mb"] = sum(p.stat().st_size for p in write.iterdir()) / 1e6
     facility = matrix["facility_id"][0]

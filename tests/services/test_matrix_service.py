@@ -56,8 +56,8 @@ def test_success_writes_every_output(tmp_path: Path, stub_engine: list[Any]) -> 
     assert run.ok, run.message
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [
-            "matrix.parquet", "matrix.csv", "matrix.xlsx",
-            "zdhc_levels.parquet", "zdhc_levels.csv", "zdhc_levels.xlsx",
+            "matrix.parquet", "matrix.csv", "matrix.json", "matrix.xlsx",
+            "zdhc_levels.parquet", "zdhc_levels.csv", "zdhc_levels.json", "zdhc_levels.xlsx",
             "provenance.parquet", "metadata.json",
         ]
     )
@@ -84,14 +84,35 @@ def test_success_writes_every_output(tmp_path: Path, stub_engine: list[Any]) -> 
     assert _leftovers(tmp_path) == []
 
 
-def test_large_matrix_is_not_written_as_xlsx(
+def test_a_large_matrix_is_parquet_unless_asked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service, "build_matrix", lambda t: _stub_result(t, rows=10_001))
+    monkeypatch.setattr(service, "build_matrix", lambda t: _stub_result(t, rows=1_001))
     run = service.build_matrix_files(EXAMPLE, tmp_path / "out")
     assert run.ok
-    assert "matrix.xlsx" not in run.files_written
-    assert "matrix.csv" in run.files_written
+    assert sorted(run.files_written) == ["matrix.parquet", "metadata.json", "provenance.parquet",
+                                         "zdhc_levels.parquet"]
+    assert set(run.formats["not_written"]) == {"csv", "json", "xlsx"}
+    assert "1,001 facility-years" in run.formats["not_written"]["csv"]
+    metadata = json.loads((tmp_path / "out" / "metadata.json").read_text("utf-8"))
+    assert metadata["outputs"]["files"] == [*run.files_written]
+    assert metadata["outputs"]["not_written"] == run.formats["not_written"]
+
+    asked = service.build_matrix_files(EXAMPLE, tmp_path / "asked", formats="csv,json")
+    assert asked.ok
+    assert {"matrix.csv", "matrix.jsonl", "zdhc_levels.csv", "zdhc_levels.jsonl"} <= set(
+        asked.files_written)
+    assert pl.read_csv(tmp_path / "asked" / "matrix.csv").height == 1_001
+    assert pl.read_ndjson(tmp_path / "asked" / "matrix.jsonl").height == 1_001
+    assert asked.formats["written"] == ["parquet", "csv", "json"]
+    assert asked.formats["not_written"] == {} and "json" in asked.formats["notes"]
+
+
+def test_a_format_that_is_not_one_is_refused_before_any_work(tmp_path: Path) -> None:
+    run = service.build_matrix_files(EXAMPLE, tmp_path / "out", formats="parquet,xml")
+    assert run.status == "bad_options"
+    assert "'xml' is not a format" in run.message and "csv" in run.message
+    assert not (tmp_path / "out").exists()
 
 
 def test_bad_input_writes_only_the_error_report(tmp_path: Path, stub_engine: list[Any]) -> None:

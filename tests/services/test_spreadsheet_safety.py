@@ -118,8 +118,9 @@ def test_tables_are_written_again_byte_for_byte(tmp_path: Path):
     frame = _frame().with_columns(pl.col("kind").cast(pl.String))
     for folder in ("one", "two"):
         (tmp_path / folder).mkdir()
-        assert write_table(frame, tmp_path / folder, "t") == ["t.parquet", "t.csv", "t.xlsx"]
-    for name in ("t.parquet", "t.csv", "t.xlsx"):
+        assert write_table(frame, tmp_path / folder, "t") == [
+            "t.parquet", "t.csv", "t.json", "t.xlsx"]
+    for name in ("t.parquet", "t.csv", "t.json", "t.xlsx"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
     # Parquet keeps the typed data as it came: it is not a spreadsheet
     assert pl.read_parquet(tmp_path / "one" / "t.parquet")["name"].to_list()[0] == "=1+1"

@@ -10,8 +10,10 @@ import typer
 from rich.console import Console
 
 from factory_journey.cli.output import (
+    FORMAT_HELP,
     METHODOLOGY_HELP,
     PROBLEMS_SHOWN,
+    print_files,
     print_methodology_problems,
     staged_progress,
 )
@@ -34,6 +36,8 @@ def _print_summary(console: Console, run: AssessmentRun) -> None:
     from rich.table import Table
 
     summary = run.summary
+    measures = next((f for f in run.files_written if f in ("measures.csv", "assessment.xlsx")),
+                    "measures.parquet")
     table = Table(title=f"Assessment written to {run.out_dir}")
     table.add_column("Impact area", style="bold")
     table.add_column("High", justify="right")
@@ -57,11 +61,11 @@ def _print_summary(console: Console, run: AssessmentRun) -> None:
         f"methodology {summary['methodology']}. Recommended measures: {summary['measures']:,}, "
         f"saving about USD {summary['money_saved_usd']:,.0f} and "
         f"{summary['co2e_saved_kgco2e'] / 1000:,.0f} tCO2e a year for USD "
-        f"{summary['investment_usd']:,.0f} (typical ranges; see measures.csv)."
+        f"{summary['investment_usd']:,.0f} (typical ranges; see {measures})."
     )
     for warning in summary["warnings"]:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
-    console.print("Files: " + ", ".join(run.files_written), highlight=False)
+    print_files(console, run.files_written, run.formats)
 
 
 def register(app: typer.Typer) -> None:
@@ -82,14 +86,16 @@ def register(app: typer.Typer) -> None:
             help="CSV of prices (country_iso2, electricity_usd_per_kwh, "
             "thermal_fuel_usd_per_gj, water_usd_per_m3); other countries keep the defaults.",
         ),
+        formats: str = typer.Option("auto", "--format", help=FORMAT_HELP),
         force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
         as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
     ) -> None:
         """Assess every facility-year of DATASET and write the results to --out.
 
-        Writes matrix, opportunities, pathways, measures, trajectory and indicators as
-        .parquet, .csv and .json, plus metadata.json (methodology and reference versions);
-        up to 1,000 facility-years also assessment.xlsx, one workbook for a spreadsheet.
+        Writes matrix, opportunities, pathways, measures, trajectory and
+        indicators as .parquet, and metadata.json: versions, files written
+        and why other formats were not. Up to 1,000 facility-years, or when
+        asked with --format, also .csv, .json and assessment.xlsx.
         """
         from factory_journey.services.assessment import (
             STAGES,
@@ -113,7 +119,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_USAGE) from None
         labels = {stage: STAGE_LABELS[stage] for stage in STAGES}
         with staged_progress(labels, console=errors, hidden=as_json) as on_progress:
-            run = assess_files(dataset, out, chosen, price_table, on_progress, force)
+            run = assess_files(dataset, out, chosen, price_table, on_progress, force, formats)
         if as_json:
             typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str))
         elif run.ok:

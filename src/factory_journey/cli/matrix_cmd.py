@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
-from factory_journey.cli.output import print_problems, staged_progress
+from factory_journey.cli.output import FORMAT_HELP, print_files, print_problems, staged_progress
 from factory_journey.domain.problems import Severity
 
 # The service (polars, ingest, the writers) is imported inside the command, so that
@@ -50,8 +50,8 @@ def _print_summary(console: Console, run: MatrixRun) -> None:
     for area, share in summary.complete_share_by_area.items():
         table.add_row(f"  {area}", _share(share))
     table.add_row("Problems", f"0 errors, {summary.warnings} warnings")
-    table.add_row("Files", ", ".join(run.files_written))
     console.print(table)
+    print_files(console, run.files_written, run.formats)
     warnings = [p for p in run.problems if p.severity is Severity.WARNING]
     if warnings:
         console.print(f"[yellow]{len(warnings)} warning{'s' if len(warnings) != 1 else ''} "
@@ -73,14 +73,17 @@ def register(app: typer.Typer) -> None:
             ".zip, or 'pilot' for the bundled pilot dataset.",
         ),
         out: Path = typer.Option(..., "--out", "-o", help="Folder to write the matrix into."),
+        formats: str = typer.Option("auto", "--format", help=FORMAT_HELP),
         force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
         as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
     ) -> None:
         """Build the Data Matrix (facility × year) of DATASET and write it to --out.
 
-        Writes matrix.parquet/.csv (.xlsx when ≤ 10,000 rows), zdhc_levels.*,
-        provenance.parquet and metadata.json. On bad input it writes only an error report
-        (errors.txt, .csv, .json) and exits with 1; nothing partial is ever left behind.
+        Writes matrix.parquet, zdhc_levels.parquet, provenance.parquet and
+        metadata.json; up to 1,000 facility-years, or when asked with
+        --format, also the matrix and ZDHC levels as .csv, .json and .xlsx.
+        On bad input it writes only an error report (errors.txt, .csv,
+        .json) and exits with 1; nothing partial is ever left behind.
         """
         from factory_journey.services.matrix import STAGES, build_matrix_files
 
@@ -88,7 +91,8 @@ def register(app: typer.Typer) -> None:
         progress_console = Console(stderr=True)
         labels = {stage: STAGE_LABELS[stage] for stage in STAGES}
         with staged_progress(labels, console=progress_console, hidden=as_json) as on_progress:
-            run = build_matrix_files(dataset, out, progress=on_progress, force=force)
+            run = build_matrix_files(dataset, out, progress=on_progress, force=force,
+                                     formats=formats)
 
         if as_json:
             typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str))

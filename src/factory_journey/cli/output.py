@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from factory_journey.domain.problems import Problem
+from factory_journey.services.output_formats import SMALL_RESULT_MAX_FACILITY_YEARS
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -94,3 +95,30 @@ def print_methodology_problems(console: Console, messages: Sequence[str]) -> Non
     console.print("[bold red]The methodology file is not valid:[/]")
     for message in messages:
         console.print(f"  • {message}", markup=False, highlight=False)
+
+
+#: Help of the `--format` option of the commands that write tables.
+FORMAT_HELP = (
+    "Formats besides Parquet (always written), joined by commas: csv, json, xlsx, or auto: "
+    f"all of them when the result has at most {SMALL_RESULT_MAX_FACILITY_YEARS:,} "
+    "facility-years, else Parquet only. JSON beyond that size is written as JSON Lines "
+    "(.jsonl)."
+)
+
+
+def print_files(console: Console, files: Sequence[str], formats: Mapping[str, object]) -> None:
+    """The files a run wrote, then the formats it did not write (or wrote differently) and why;
+    formats left out for the same reason share a line."""
+    console.print("Files: " + ", ".join(files), highlight=False)
+    not_written: dict[str, str] = formats.get("not_written") or {}  # type: ignore[assignment]
+    notes: dict[str, str] = formats.get("notes") or {}  # type: ignore[assignment]
+    by_reason: dict[str, list[str]] = {}
+    for name, reason in not_written.items():
+        by_reason.setdefault(reason, []).append(name)
+    for reason, names in by_reason.items():
+        joined = ",".join(names)
+        console.print(f"Not written: {', '.join(names)} ({reason}; --format {joined} writes "
+                      f"{'them' if len(names) > 1 else 'it'} anyway).",
+                      markup=False, highlight=False)
+    for name, note in notes.items():
+        console.print(f"{name}: {note}.", markup=False, highlight=False)

@@ -1,15 +1,18 @@
 """Use case: assess a dataset and write matrix, opportunities and pathways, all or nothing.
 
 read → validate → `engine.matrix.build_matrix` → `engine.assessment.assess` → write every
-frame as Parquet, CSV and JSON plus metadata.json with the methodology and reference-data
-versions. No timestamp is written: the same input and methodology give identical bytes.
+frame as Parquet (always) and as CSV and JSON when asked for or when the result is small
+(`output_formats`, docs/decisions/0019-outputs-that-fit-the-size.md), assessment.xlsx likewise,
+plus metadata.json with the methodology and reference-data versions and which formats were
+written and why not the others. No timestamp is written: the same input, methodology and
+formats give identical bytes.
 Shared by `journey assess`, `journey explain` and the web.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,15 +36,26 @@ from factory_journey.ingest import read_dataset
 from factory_journey.reference.loader import parse_yaml
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import atomic_output_dir
-from factory_journey.services.report_files import flat_for_text, write_workbook
+from factory_journey.services.output_formats import (
+    SMALL_RESULT_MAX_FACILITY_YEARS,
+    FormatError,
+    OutputPlan,
+    parse_formats,
+    plan_outputs,
+)
+from factory_journey.services.report_files import (
+    write_parquet,
+    write_text_formats,
+    write_workbook,
+)
 from factory_journey.services.run_outcome import RunOutcome, input_problems, refused
-from factory_journey.services.spreadsheet_safety import write_csv
 
 __all__ = [
     "STAGES",
     "Assessed",
     "AssessmentInputError",
     "AssessmentRun",
+    "FormatError",
     "MethodologyError",
     "PriceTableError",
     "assess_dataset",
@@ -54,7 +68,7 @@ __all__ = [
 #: `progress(stage, done, total)`; stages in order.
 Progress = Callable[[str, int, int], None]
 STAGES: tuple[str, ...] = ("read", "matrix", "assess", "write")
-#: Frames written, in order; each as .parquet, .csv and .json.
+#: Frames written, in order; each as .parquet, and as .csv and .json (.jsonl) when planned.
 OUTPUTS: tuple[str, ...] = (
     "matrix",
     "opportunities",
@@ -65,9 +79,11 @@ OUTPUTS: tuple[str, ...] = (
 )
 
 
-#: Up to this many facility-years the results are also one Excel workbook (assessment.xlsx);
-#: beyond, Excel gets slow to open and the CSV/Parquet files are the way in.
-WORKBOOK_MAX_FACILITY_YEARS = 1_000
+#: Up to this many facility-years the results are also one Excel workbook (assessment.xlsx)
+#: by default: the threshold of every human format (`output_formats`), so that the workbook,
+#: the CSV and the JSON files come and go together; `--format xlsx` writes it at any size
+#: that fits Excel's sheets.
+WORKBOOK_MAX_FACILITY_YEARS = SMALL_RESULT_MAX_FACILITY_YEARS
 
 #: Sheets of assessment.xlsx: (sheet, output frame, what it holds).
 WORKBOOK_SHEETS: tuple[tuple[str, str, str], ...] = (
@@ -113,12 +129,14 @@ class AssessmentRun(RunOutcome):
     """The outcome of `assess_files`.
 
     Status: one of ok, input_problems, output_exists, not_found, bad_options.
+    `formats`: what `OutputPlan.to_dict` says (formats asked, written, and why not the others).
     """
 
     summary: dict[str, Any] = field(default_factory=dict)
+    formats: dict[str, Any] = field(default_factory=dict)
 
     def details(self) -> dict[str, Any]:
-        return {"summary": self.summary}
+        return {"summary": self.summary, "formats": self.formats}
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -230,14 +248,12 @@ def summarise(matrix: pl.DataFrame, result: AssessmentResult) -> dict[str, Any]:
     }
 
 
-def write_frame(frame: pl.DataFrame, folder: Path, name: str) -> list[str]:
-    """`name`.parquet, .csv and .json (records); Enum/Categorical become text in CSV/JSON
-    (`flat_for_text`); CSV text cells are neutralised against formulas (`write_csv`)."""
-    frame.write_parquet(folder / f"{name}.parquet", statistics=False)
-    flat = flat_for_text(frame)
-    write_csv(flat, folder / f"{name}.csv")
-    flat.write_json(folder / f"{name}.json")
-    return [f"{name}.parquet", f"{name}.csv", f"{name}.json"]
+def write_frame(frame: pl.DataFrame, folder: Path, name: str, plan: OutputPlan) -> list[str]:
+    """`name`.parquet, and the .csv and .json (or .jsonl) that `plan` asks for; Enum and
+    Categorical become text in CSV/JSON (`flat_for_text`); CSV text cells are neutralised
+    against formulas (`sink_csv`). CSV and JSON Lines are streamed, not materialised."""
+    write_parquet(frame, folder / f"{name}.parquet")
+    return [f"{name}.parquet", *write_text_formats(frame, folder, name, plan, xlsx=False)]
 
 
 def _write_workbook(
@@ -256,8 +272,11 @@ def _write_workbook(
     write_workbook(path, {sheet: frames[name] for sheet, name, _ in WORKBOOK_SHEETS}, about)
 
 
-def metadata(assessed: Assessed, summary: dict[str, Any]) -> dict[str, Any]:
-    """What made the outputs: package, dataset, methodology and reference-data versions."""
+def metadata(
+    assessed: Assessed, summary: dict[str, Any], plan: OutputPlan, files: list[str]
+) -> dict[str, Any]:
+    """What made the outputs: package, dataset, methodology and reference-data versions; which
+    files were written and why other formats were not."""
     from factory_journey.reference import versions as reference_versions
 
     return {
@@ -266,6 +285,8 @@ def metadata(assessed: Assessed, summary: dict[str, Any]) -> dict[str, Any]:
         "versions": dict(sorted(assessed.result.versions.items())),
         "reference_versions": reference_versions(),
         "summary": summary,
+        "outputs": {**plan.to_dict(), "files": [*files, "metadata.json"],
+                    "rows": {name: frame.height for name, frame in _frames(assessed).items()}},
         "warnings": [p.describe() for p in assessed.problems if p.severity is Severity.WARNING][
             :100
         ],
@@ -279,10 +300,13 @@ def assess_files(
     prices: pl.DataFrame | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    formats: str | Iterable[str] | None = None,
 ) -> AssessmentRun:
     """Assess `dataset` and write every output frame and metadata.json into `out_dir`.
 
-    On input problems `out_dir` receives only the error report (errors.txt, .csv, .json). An
+    `formats`: "auto" (default), or formats from `output_formats.FORMATS` (see
+    `plan_outputs`); a value that is not a format is refused (status bad_options) before any
+    work. On input problems `out_dir` receives only the error report (errors.txt, .csv, .json). An
     existing, non-empty `out_dir` is replaced only with `force`; a failure leaves it as it was.
     """
     report = progress or _no_progress
@@ -291,23 +315,21 @@ def assess_files(
     if (early := refused(AssessmentRun, path, out, force)) is not None:
         return early
     try:
+        asked = parse_formats(formats)
+    except FormatError as error:
+        return AssessmentRun("bad_options", path, out, message=str(error))
+    try:
         assessed = assess_dataset(path, methodology, prices, report)
     except AssessmentInputError as error:
         return input_problems(
             AssessmentRun, path, out, error.problems, force,
             message=f"{error} The error report is in {out}.",
         )
-    return write_outputs(assessed, out, force, report)
+    return write_outputs(assessed, out, force, report, asked)
 
 
-def write_outputs(
-    assessed: Assessed, out_dir: str | Path, force: bool = False, progress: Progress | None = None
-) -> AssessmentRun:
-    """Write the frames of `assessed` and metadata.json into `out_dir`, all or nothing."""
-    report = progress or _no_progress
-    out = Path(out_dir)
-    summary = summarise(assessed.matrix, assessed.result)
-    frames = {
+def _frames(assessed: Assessed) -> dict[str, pl.DataFrame]:
+    return {
         "matrix": assessed.matrix,
         "opportunities": assessed.result.opportunities,
         "pathways": assessed.result.pathways,
@@ -315,17 +337,54 @@ def write_outputs(
         "trajectory": assessed.result.trajectory,
         "indicators": assessed.result.indicators,
     }
+
+
+def plan_assessment_outputs(assessed: Assessed, formats: str | Iterable[str] | None = None
+                            ) -> OutputPlan:
+    """The formats to write for `assessed` (`output_formats.plan_outputs`); the workbook is
+    written by the same rule as the other human formats, with its own threshold
+    (`WORKBOOK_MAX_FACILITY_YEARS`) when it is not asked for. Raises `FormatError`."""
+    frames = _frames(assessed)
+    sheets = {sheet: frames[name].height for sheet, name, _ in WORKBOOK_SHEETS}
+    height = assessed.matrix.height
+    plan = plan_outputs(parse_formats(formats), height, sheets)
+    if "xlsx" in plan.asked or not plan.xlsx or height <= WORKBOOK_MAX_FACILITY_YEARS:
+        return plan
+    skipped = {**plan.not_written, "xlsx": f"{height:,} facility-years, more than the "
+               f"{WORKBOOK_MAX_FACILITY_YEARS:,} of assessment.xlsx"}
+    return OutputPlan(plan.asked, height, plan.csv, plan.json, False, skipped, plan.notes)
+
+
+def write_outputs(
+    assessed: Assessed,
+    out_dir: str | Path,
+    force: bool = False,
+    progress: Progress | None = None,
+    formats: str | Iterable[str] | None = None,
+) -> AssessmentRun:
+    """Write the frames of `assessed` and metadata.json into `out_dir`, all or nothing, in the
+    formats `plan_assessment_outputs` chooses; bad_options (nothing written) when it refuses."""
+    report = progress or _no_progress
+    out = Path(out_dir)
+    try:
+        plan = plan_assessment_outputs(assessed, formats)
+    except FormatError as error:
+        return AssessmentRun("bad_options", assessed.dataset, out, assessed.problems,
+                             message=str(error))
+    summary = summarise(assessed.matrix, assessed.result)
+    frames = _frames(assessed)
     report("write", 0, len(OUTPUTS) + 1)
     with atomic_output_dir(out, force) as staging:
         written: list[str] = []
         for done, name in enumerate(OUTPUTS, start=1):
-            written += write_frame(frames[name], staging, name)
+            written += write_frame(frames[name], staging, name, plan)
             report("write", done, len(OUTPUTS) + 1)
-        if assessed.matrix.height <= WORKBOOK_MAX_FACILITY_YEARS:
+        if plan.xlsx:
             _write_workbook(assessed, frames, summary, staging / "assessment.xlsx")
             written.append("assessment.xlsx")
         (staging / "metadata.json").write_text(
-            json.dumps(metadata(assessed, summary), indent=2, ensure_ascii=False, default=str)
+            json.dumps(metadata(assessed, summary, plan, written), indent=2,
+                       ensure_ascii=False, default=str)
             + "\n",
             encoding="utf-8",
         )
@@ -338,5 +397,6 @@ def write_outputs(
         assessed.problems,
         written,
         summary=summary,
+        formats=plan.to_dict(),
         message=f"Assessment of {summary['facility_years']} facility-years written to {out}",
     )

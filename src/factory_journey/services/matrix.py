@@ -1,14 +1,15 @@
 """Use case: build the Data Matrix of a dataset and write it to a folder, all or nothing.
 
 read → validate → (problems: error report only) → `engine.matrix.build_matrix` → write
-matrix, ZDHC levels, provenance and metadata. Shared by `journey matrix` and the web.
+matrix, ZDHC levels, provenance and metadata. Parquet always; CSV, JSON and xlsx when asked for
+or when the result is small (`output_formats`). Shared by `journey matrix` and the web.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from factory_journey.domain.problems import Problem, Severity
 from factory_journey.domain.timestamps import now_iso_utc
 from factory_journey.ingest import ImportResult, read_dataset
 from factory_journey.services.output_dir import atomic_output_dir
+from factory_journey.services.output_formats import FormatError, parse_formats, plan_outputs
 from factory_journey.services.report_files import write_table
 from factory_journey.services.run_outcome import RunOutcome, input_problems, refused
 
@@ -60,13 +62,16 @@ class MatrixSummary:
 class MatrixRun(RunOutcome):
     """The outcome of `build_matrix_files`.
 
-    Status: one of ok, input_problems, output_exists, not_found.
+    Status: one of ok, input_problems, output_exists, not_found, bad_options.
+    `formats`: what `OutputPlan.to_dict` says (formats asked, written, and why not the others).
     """
 
     summary: MatrixSummary | None = None
+    formats: dict[str, Any] = field(default_factory=dict)
 
     def details(self) -> dict[str, Any]:
-        return {"summary": self.summary.to_dict() if self.summary else None}
+        return {"summary": self.summary.to_dict() if self.summary else None,
+                "formats": self.formats}
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -97,12 +102,16 @@ def build_matrix_files(
     out_dir: str | Path,
     progress: Progress | None = None,
     force: bool = False,
+    formats: str | Iterable[str] | None = None,
 ) -> MatrixRun:
     """Build the matrix of a dataset and write it into `out_dir`, all or nothing.
 
     On input problems `out_dir` receives only errors.csv, errors.json and errors.txt and the
-    run's status is `input_problems`. On success it holds matrix.{parquet,csv[,xlsx]},
-    zdhc_levels.{parquet,csv[,xlsx]}, provenance.parquet and metadata.json. An existing,
+    run's status is `input_problems`. On success it holds matrix.parquet,
+    zdhc_levels.parquet, provenance.parquet and metadata.json, and the matrix and ZDHC levels
+    as .csv, .json (.jsonl) and .xlsx as `formats` asks ("auto" by default: when the matrix has
+    at most `output_formats.SMALL_RESULT_MAX_FACILITY_YEARS` rows; see `plan_outputs`). A
+    `formats` value that cannot be honoured gives status bad_options, nothing written. An existing,
     non-empty `out_dir` is replaced only with `force`; an unexpected failure leaves it as it
     was and leaves no partial files.
     """
@@ -111,6 +120,10 @@ def build_matrix_files(
     dataset = resolve_dataset(dataset_path)
     if (early := refused(MatrixRun, dataset, out, force)) is not None:
         return early
+    try:
+        asked = parse_formats(formats)
+    except FormatError as error:
+        return MatrixRun("bad_options", dataset, out, message=str(error))
 
     imported = read_dataset(dataset, progress=report)
     problems = list(imported.problems)
@@ -129,15 +142,21 @@ def build_matrix_files(
         ("zdhc_levels", result.zdhc_levels, False),
         ("provenance", result.provenance, True),
     )
+    try:
+        plan = plan_outputs(asked, result.matrix.height,
+                            {name: frame.height for name, frame, only in outputs if not only})
+    except FormatError as error:
+        return MatrixRun("bad_options", dataset, out, problems, message=str(error))
     steps = len(outputs) + 1
     report("write", 0, steps)
     with atomic_output_dir(out, force) as staging:
         written: list[str] = []
         for done, (name, frame, parquet_only) in enumerate(outputs, start=1):
-            written += write_table(frame, staging, name, parquet_only=parquet_only)
+            written += write_table(frame, staging, name, parquet_only=parquet_only, plan=plan)
             report("write", done, steps)
         summary = summarise(result.matrix, problems)
         metadata = _metadata(dataset, imported, result, summary, problems)
+        metadata["outputs"] = {**plan.to_dict(), "files": [*written, "metadata.json"]}
         (staging / "metadata.json").write_text(
             json.dumps(metadata, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
         )
@@ -150,6 +169,7 @@ def build_matrix_files(
         problems,
         written,
         summary=summary,
+        formats=plan.to_dict(),
         message=f"Matrix of {summary.facility_years} facility-years written to {out}",
     )
 

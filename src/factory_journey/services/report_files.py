@@ -1,20 +1,46 @@
-"""Writers of the files a use case leaves for people: tables (Parquet, CSV, XLSX) and an
-error report (CSV, JSON and a short text), each in one function."""
+"""Writers of the files a use case leaves for people: tables (Parquet, CSV, JSON, XLSX) and an
+error report (CSV, JSON and a short text), each in one function.
+
+Parquet is written with fixed settings (`PARQUET_OPTIONS`), so that the same frame gives the
+same bytes whatever its in-memory chunk layout; CSV and JSON Lines are streamed from a lazy
+frame (no flattened or neutralised copy of a large table in memory); which formats are written
+is an `output_formats.OutputPlan` (docs/decisions/0019-outputs-that-fit-the-size.md)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
 from factory_journey.domain.problems import Problem, Severity
-from factory_journey.services.spreadsheet_safety import open_workbook, write_csv, write_sheet
+from factory_journey.services.output_formats import AUTO, OutputPlan, plan_outputs
+from factory_journey.services.spreadsheet_safety import (
+    open_workbook,
+    sink_csv,
+    write_csv,
+    write_sheet,
+)
 
-#: Above this many rows a table is not also written as an .xlsx workbook.
-XLSX_MAX_ROWS = 10_000
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+#: Rows per Parquet row group. Fixed, because Polars otherwise writes one row group per
+#: in-memory chunk, and the chunks of a frame depend on how it was computed (threads, joins):
+#: the same rows would give different bytes. 262,144 is Polars' own default size; a reader
+#: filtering on a column skips whole groups by their statistics.
+PARQUET_ROW_GROUP_ROWS = 262_144
+
+#: Settings of every Parquet file we write: fixed compression and level, min/max/null
+#: statistics per row group, fixed row groups. No timestamp is written (the file's
+#: `created_by` names the Polars version, like metadata.json does).
+PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "statistics": True,
+    "row_group_size": PARQUET_ROW_GROUP_ROWS,
+}
 
 #: Problems described in errors.txt before the reader is sent to errors.csv.
 TEXT_REPORT_LINES = 50
@@ -23,11 +49,11 @@ PROBLEM_COLUMNS = ("severity", "file", "sheet", "row", "column", "value", "accep
                    "code")
 
 
-def flat_for_text(frame: pl.DataFrame) -> pl.DataFrame:
+def flat_for_text(frame: Frame) -> Frame:
     """Lists joined with `;`, structs as JSON text, Enum and Categorical as plain text: for
-    CSV, JSON and XLSX."""
+    CSV, JSON and XLSX. A lazy frame stays lazy."""
     columns = []
-    for name, dtype in frame.schema.items():
+    for name, dtype in frame.collect_schema().items():
         if isinstance(dtype, pl.Enum | pl.Categorical):
             columns.append(pl.col(name).cast(pl.String))
         elif isinstance(dtype, pl.List | pl.Array):
@@ -39,25 +65,50 @@ def flat_for_text(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(columns)
 
 
-def write_table(frame: pl.DataFrame, folder: Path, name: str, *, parquet_only: bool = False
-                ) -> list[str]:
-    """Write `name`.parquet and, unless `parquet_only`, `name`.csv and (when small) .xlsx.
+def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    """`frame` as Parquet with `PARQUET_OPTIONS`: typed, compact, byte-identical on a rerun."""
+    frame.write_parquet(path, **PARQUET_OPTIONS)
 
-    CSV and XLSX text cells are neutralised against formulas (`spreadsheet_safety`); the
-    Parquet file keeps the typed data as it is. Returns the file names written."""
-    written = [f"{name}.parquet"]
-    frame.write_parquet(folder / f"{name}.parquet")
-    if parquet_only:
-        return written
-    flat = flat_for_text(frame)
-    write_csv(flat, folder / f"{name}.csv")
-    written.append(f"{name}.csv")
-    if frame.height <= XLSX_MAX_ROWS:
+
+def write_text_formats(frame: pl.DataFrame, folder: Path, name: str, plan: OutputPlan, *,
+                       xlsx: bool = True) -> list[str]:
+    """The CSV, JSON (or JSON Lines) and, with `xlsx`, .xlsx files of `frame` that `plan`
+    asks for; returns their names.
+
+    CSV and JSON Lines are streamed from a lazy frame; a JSON array is written only for a
+    small result (`plan.json == "json"`). CSV and XLSX text cells are neutralised against
+    formulas (`spreadsheet_safety`); JSON keeps the text as it came."""
+    written: list[str] = []
+    flat = flat_for_text(frame.lazy())
+    if plan.csv:
+        sink_csv(flat, folder / f"{name}.csv")
+        written.append(f"{name}.csv")
+    if plan.json == "json":
+        flat.collect().write_json(folder / f"{name}.json")
+        written.append(f"{name}.json")
+    elif plan.json == "jsonl":
+        flat.sink_ndjson(folder / f"{name}.jsonl", maintain_order=True)
+        written.append(f"{name}.jsonl")
+    if xlsx and plan.xlsx:
         with open_workbook(folder / f"{name}.xlsx") as workbook:
-            write_sheet(workbook, flat, name, autofit=True, float_precision=6,
+            write_sheet(workbook, flat.collect(), name, autofit=True, float_precision=6,
                         freeze_panes=(1, 0))
         written.append(f"{name}.xlsx")
     return written
+
+
+def write_table(frame: pl.DataFrame, folder: Path, name: str, *, parquet_only: bool = False,
+                plan: OutputPlan | None = None) -> list[str]:
+    """Write `name`.parquet and, unless `parquet_only`, the formats of `plan` (default: `auto`
+    for a result of `frame.height` rows, see `output_formats.plan_outputs`).
+
+    CSV and XLSX text cells are neutralised against formulas (`spreadsheet_safety`); the
+    Parquet file keeps the typed data as it is. Returns the file names written."""
+    write_parquet(frame, folder / f"{name}.parquet")
+    if parquet_only:
+        return [f"{name}.parquet"]
+    chosen = plan or plan_outputs((AUTO,), frame.height, {name: frame.height})
+    return [f"{name}.parquet", *write_text_formats(frame, folder, name, chosen)]
 
 
 def problems_frame(problems: Sequence[Problem]) -> pl.DataFrame:

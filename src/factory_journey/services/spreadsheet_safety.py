@@ -39,6 +39,7 @@ __all__ = [
     "neutralise_frame",
     "neutralise_text",
     "open_workbook",
+    "sink_csv",
     "write_csv",
     "write_sheet",
 ]
@@ -112,6 +113,24 @@ def write_csv(frame: pl.DataFrame, path: Path, *, dataset: bool = False) -> None
         neutralise_frame(frame, keep_numbers=True).write_csv(path)
     else:
         neutralise_frame(frame).write_csv(path, quote_style="non_numeric")
+
+
+def sink_csv(frame: pl.LazyFrame, path: Path) -> None:
+    """Stream `frame` into a CSV file as `write_csv` writes it (formula triggers neutralised,
+    text fields quoted) without holding a neutralised copy of the table in memory.
+
+    Lists and structs must be flattened first (`report_files.flat_for_text`). Every text cell
+    is tested in the stream, so the bytes are those of `write_csv` on the collected frame.
+    """
+    columns: list[pl.Expr] = []
+    for name, dtype in frame.collect_schema().items():
+        if isinstance(dtype, pl.String | pl.Categorical | pl.Enum):
+            text = pl.col(name).cast(pl.String)
+            columns.append(pl.when(text.str.contains(_TRIGGER)).then(pl.lit(PREFIX) + text)
+                           .otherwise(text).alias(name))
+    (frame.with_columns(columns) if columns else frame).sink_csv(
+        path, quote_style="non_numeric", maintain_order=True
+    )
 
 
 def open_workbook(path: Path, title: str | None = None) -> Workbook:
