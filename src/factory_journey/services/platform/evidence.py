@@ -16,7 +16,7 @@ from factory_journey.ingest.sniff import KINDS, FileTypeError, evidence_kind
 from factory_journey.services.platform.access import authorise
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
-from factory_journey.services.platform.errors import InvalidInput, NotFound
+from factory_journey.services.platform.errors import InvalidInput, NotFound, TooLarge
 from factory_journey.services.platform.files import safe_filename
 from factory_journey.store.models import Evidence
 
@@ -25,6 +25,12 @@ from factory_journey.store.models import Evidence
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 #: Content types an evidence document is stored (and sent back) with.
 CONTENT_TYPES: tuple[str, ...] = tuple(kind.content_type for kind in KINDS)
+
+
+def check_add_evidence(session: Session, actor: Actor, facility_id: str) -> None:
+    """`NotFound`/`Forbidden` unless `actor` may add evidence to the facility: asked before
+    the document is read."""
+    authorise(session, actor, "evidence.create", facility_id)
 
 
 def add_evidence(
@@ -39,10 +45,10 @@ def add_evidence(
     max_bytes: int = MAX_EVIDENCE_BYTES,
 ) -> Evidence:
     """Store an evidence document for a profile question or data point (`subject`)."""
-    authorise(session, actor, "evidence.create", facility_id)
+    check_add_evidence(session, actor, facility_id)
     name = safe_filename(filename, "evidence")
     if len(content) > max_bytes:
-        raise InvalidInput(
+        raise TooLarge(
             f"{name} is larger than {max_bytes / 1e6:.1f} MB, the limit for an evidence "
             "document: send a smaller scan or split it"
         )
