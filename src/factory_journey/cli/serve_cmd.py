@@ -9,7 +9,16 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from factory_journey.services.platform.bootstrap import BootstrapError, Prepared, prepare, serve
+from factory_journey.services.platform.bootstrap import (
+    BootstrapError,
+    DatabaseUnusable,
+    Prepared,
+    prepare,
+    serve,
+)
+
+#: Exit status of a start refused for its settings or its database (as for a usage error).
+SETTINGS_EXIT = 2
 
 STAGE_LABELS = {
     "migrate": "Bringing the database schema up to date",
@@ -60,10 +69,10 @@ def register(app: typer.Typer) -> None:
         if database:
             os.environ["JOURNEY_DATABASE_URL"] = database  # as `serve` passes it on
         try:
-            settings = Settings.from_env()  # production refuses demo accounts, default secrets
+            settings = Settings.from_env()  # every JOURNEY_* variable, read and checked
         except UnsafeSettings as error:
-            console.print(f"[red]Could not start:[/red] {error}")
-            raise typer.Exit(1) from None
+            console.print(f"[red]Could not start:[/red] {error}", soft_wrap=True)
+            raise typer.Exit(SETTINGS_EXIT) from None
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -82,14 +91,15 @@ def register(app: typer.Typer) -> None:
             try:
                 prepared = prepare(database, progress=progress)
             except BootstrapError as error:
-                console.print(f"[red]Could not start:[/red] {error}")
-                raise typer.Exit(1) from None
+                console.print(f"[red]Could not start:[/red] {error}", soft_wrap=True)
+                code = SETTINGS_EXIT if isinstance(error, DatabaseUnusable) else 1
+                raise typer.Exit(code) from None
         if settings.production:
             try:
                 refuse_demo_accounts(session_factory(make_engine(prepared.database_url)))
             except UnsafeSettings as error:
-                console.print(f"[red]Could not start:[/red] {error}")
-                raise typer.Exit(1) from None
+                console.print(f"[red]Could not start:[/red] {error}", soft_wrap=True)
+                raise typer.Exit(SETTINGS_EXIT) from None
         console.print(f"Database: {prepared.database_url}")
         if prepared.imported_facilities:
             console.print(f"Imported the pilot dataset: {prepared.imported_facilities} facilities")
