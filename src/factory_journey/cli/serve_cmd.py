@@ -57,6 +57,12 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
         port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
         workers: int = typer.Option(1, "--workers", min=1, max=32, help="Worker processes."),
+        forwarded_allow_ips: str = typer.Option(
+            None,
+            "--forwarded-allow-ips",
+            help="Proxies whose X-Forwarded-For/-Proto are believed: comma-separated addresses "
+            "or networks, or * (default: JOURNEY_TRUSTED_PROXIES, else none).",
+        ),
     ) -> None:
         """Start the platform: migrate the database, load the pilot dataset and demo accounts
         (development), print them, and serve the JSON API."""
@@ -68,6 +74,8 @@ def register(app: typer.Typer) -> None:
         console = Console()
         if database:
             os.environ["JOURNEY_DATABASE_URL"] = database  # as `serve` passes it on
+        if forwarded_allow_ips is not None:
+            os.environ["JOURNEY_TRUSTED_PROXIES"] = forwarded_allow_ips  # read by every worker
         try:
             settings = Settings.from_env()  # every JOURNEY_* variable, read and checked
         except UnsafeSettings as error:

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from factory_journey import __version__
 from factory_journey.services.platform import accounts, imports, production, results
@@ -39,6 +40,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     if settings.production:
         refuse_demo_accounts(factory)
     imports.expire_stale_jobs(factory)  # jobs of a killed server, not of live workers
+    accounts.forget_idle_attempts(factory, settings.account_limits)
     results.warm_up()
     accounts.warm_up()
     _log_to_stderr()
@@ -56,6 +58,10 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.state.session_factory = factory
     app.state.settings = settings
     _outermost(app, SecurityHeaders, hsts=settings.hsts)
+    if settings.trusted_proxies:
+        # Outside the security headers: they read the scheme the proxy says. Only these
+        # proxies' X-Forwarded-For/-Proto are believed (sign-in throttling keys on the address).
+        _outermost(app, ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     if settings.api_docs:
         add_docs(app)
 

@@ -267,7 +267,9 @@ def _owner_rights(role: str) -> str:
 def serve(url: str, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Run the web application on `url`'s database with uvicorn until interrupted."""
     os.environ["JOURNEY_DATABASE_URL"] = url
-    level = os.environ.get("JOURNEY_LOG_LEVEL", "info")
+    level = (os.environ.get("JOURNEY_LOG_LEVEL", "").strip() or "info").lower()
+    # The app believes X-Forwarded-* from JOURNEY_TRUSTED_PROXIES only (web/app.py); uvicorn's
+    # own handling (which trusts 127.0.0.1 by default) is off, so that there is one rule.
     # An import string and a factory, so that each worker process builds its own app.
     target = "factory_journey.web.app:create_app"
     if workers > 1:
@@ -275,8 +277,10 @@ def serve(url: str, host: str = "127.0.0.1", port: int = 8000, workers: int = 1)
         # die at once, so this process becomes a plain uvicorn that starts them.
         command = [sys.executable, "-m", "uvicorn", target, "--factory"]
         command += ["--host", host, "--port", str(port), "--workers", str(workers)]
-        command += ["--log-level", level]
+        command += ["--log-level", level, "--no-proxy-headers"]
         os.execv(sys.executable, command)
     import uvicorn
 
-    uvicorn.run(target, factory=True, host=host, port=port, log_level=level)
+    uvicorn.run(
+        target, factory=True, host=host, port=port, log_level=level, proxy_headers=False
+    )
