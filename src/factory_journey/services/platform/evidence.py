@@ -27,6 +27,11 @@ MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 CONTENT_TYPES: tuple[str, ...] = tuple(kind.content_type for kind in KINDS)
 
 
+def _size(count: int) -> str:
+    """`count` bytes as a person reads it: "20.0 MB", or "100 bytes" below a tenth of one."""
+    return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count:,} bytes"
+
+
 def check_add_evidence(session: Session, actor: Actor, facility_id: str) -> None:
     """`NotFound`/`Forbidden` unless `actor` may add evidence to the facility: asked before
     the document is read."""
@@ -49,7 +54,7 @@ def add_evidence(
     name = safe_filename(filename, "evidence")
     if len(content) > max_bytes:
         raise TooLarge(
-            f"{name} is larger than {max_bytes / 1e6:.1f} MB, the limit for an evidence "
+            f"{name} is larger than {_size(max_bytes)}, the limit for an evidence "
             "document: send a smaller scan or split it"
         )
     try:
