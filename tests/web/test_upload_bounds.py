@@ -80,3 +80,21 @@ def test_evidence_asks_permission_first_and_answers_413(platform, reads) -> None
 def test_the_upload_routes_do_not_run_on_the_event_loop() -> None:
     for route in (routes_data.upload_dataset, routes_facilities.add_evidence):
         assert not inspect.iscoroutinefunction(route), route.__name__
+
+
+def test_a_body_declared_too_large_is_refused_unread(platform, reads) -> None:
+    from factory_journey.web.body_limit import OVERHEAD
+
+    headers = {
+        **platform.headers("owner_viewer"),
+        "content-type": "multipart/form-data; boundary=x",
+        "content-length": str(LIMIT + OVERHEAD + 1),
+    }
+    def body():  # type: ignore[no-untyped-def]
+        yield b"--x\r\n"
+
+    answer = platform.client.post("/api/uploads", content=body(), headers=headers)
+    assert answer.status_code == 413, answer.text
+    assert "the limit for a dataset upload" in answer.json()["detail"]
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert reads == []

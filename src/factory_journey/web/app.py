@@ -23,6 +23,7 @@ from factory_journey.services.platform.errors import PlatformError, TooManyAttem
 from factory_journey.store.database import make_engine, migrate, session_factory, transaction
 from factory_journey.web import routes_auth, routes_data, routes_facilities, routes_results
 from factory_journey.web.api_docs import add_docs
+from factory_journey.web.body_limit import UploadBodyLimit
 from factory_journey.web.responses import declare_errors
 from factory_journey.web.security_headers import SecurityHeaders
 from factory_journey.web.settings import Settings, UnsafeSettings
@@ -57,6 +58,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     )
     app.state.session_factory = factory
     app.state.settings = settings
+    _outermost(app, UploadBodyLimit)  # before the multipart parser reads a byte
     _outermost(app, SecurityHeaders, hsts=settings.hsts)
     if settings.trusted_proxies:
         # Outside the security headers: they read the scheme the proxy says. Only these

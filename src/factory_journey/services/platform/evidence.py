@@ -32,6 +32,14 @@ def _size(count: int) -> str:
     return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count:,} bytes"
 
 
+def too_large(name: str, max_bytes: int) -> TooLarge:
+    """The refusal of an evidence document larger than `max_bytes`."""
+    return TooLarge(
+        f"{name} is larger than {_size(max_bytes)}, the limit for an evidence "
+        "document: send a smaller scan or split it"
+    )
+
+
 def check_add_evidence(session: Session, actor: Actor, facility_id: str) -> None:
     """`NotFound`/`Forbidden` unless `actor` may add evidence to the facility: asked before
     the document is read."""
@@ -53,10 +61,7 @@ def add_evidence(
     check_add_evidence(session, actor, facility_id)
     name = safe_filename(filename, "evidence")
     if len(content) > max_bytes:
-        raise TooLarge(
-            f"{name} is larger than {_size(max_bytes)}, the limit for an evidence "
-            "document: send a smaller scan or split it"
-        )
+        raise too_large(name, max_bytes)
     try:
         kind = evidence_kind(name, content)
     except FileTypeError as error:
