@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from factory_journey.services.platform import accounts, throttle
@@ -315,8 +315,14 @@ def test_invitation_lifecycle(site: Site, caplog: pytest.LogCaptureFixture) -> N
     again = client.post("/api/auth/invitations/accept", json=accept)
     assert again.status_code == 400 and "not valid" in again.json()["detail"]
     assert sign_in(client, "new.person@org.example", "a new long password").status_code == 200
-    # An account that exists cannot be invited again.
-    assert client.post("/api/organisation/invitations", json=body, headers=admin).status_code == 409
+    # An address with an account gets the same answer as any (nothing tells the admin who
+    # uses the platform), and a message saying it has an account, with no link.
+    before = len(site.outbox("new.person@org.example"))
+    again_invited = client.post("/api/organisation/invitations", json=body, headers=admin)
+    assert again_invited.status_code == 201, again_invited.text
+    assert set(again_invited.json()) == set(created.json())
+    (told,) = site.outbox("new.person@org.example")[before:]
+    assert "you already have an account" in told.body and "token" not in told.body
 
 
 def test_withdrawn_replaced_and_expired_invitations_do_not_work(site: Site) -> None:
@@ -468,3 +474,55 @@ def test_reset_requests_from_one_address_are_throttled(site: Site) -> None:
         other.post("/api/auth/password-reset", json={"email": "admin@org.example"}).status_code
         == 202
     )
+
+
+# --- addresses behind proxies, IPv6 /64, idle rows (#13 review) ----------------------------
+
+
+def _guess(client: TestClient, n: int, forwarded: str | None = None):  # type: ignore[no-untyped-def]
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    body = {"email": f"guess{n}@org.example", "password": "wrong password"}
+    return client.post("/api/auth/sign-in", json=body, headers=headers)
+
+
+def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(site: Site) -> None:
+    limits = replace(LIMITS, account_failures=100, address_failures=2)
+    spoofer = site.client(site.app(limits), "203.0.113.7")
+    # Not trusted (the default): a made-up X-Forwarded-For does not buy new addresses.
+    assert [_guess(spoofer, n, f"198.51.100.{n}").status_code for n in range(3)] == [
+        401,
+        401,
+        429,
+    ]
+    proxy = site.client(site.app(limits, trusted_proxies=("192.0.2.1",)), "192.0.2.1")
+    # Behind a trusted proxy each client is its own address.
+    assert [_guess(proxy, n, "198.51.100.20").status_code for n in range(3)] == [401, 401, 429]
+    assert _guess(proxy, 9, "198.51.100.21").status_code == 401
+
+
+def test_an_ipv6_address_is_counted_by_its_64(site: Site) -> None:
+    limits = replace(LIMITS, account_failures=100, address_failures=2)
+    app = site.app(limits)
+    answers = [
+        _guess(site.client(app, f"2001:db8:1:2::{n + 1:x}"), n).status_code for n in range(3)
+    ]
+    assert answers == [401, 401, 429]  # three addresses of one /64
+    assert _guess(site.client(app, "2001:db8:1:3::1"), 5).status_code == 401  # the next /64
+
+
+def test_idle_throttle_rows_are_forgotten(site: Site) -> None:
+    limits = replace(LIMITS, account_failures=100, address_failures=100)
+    client = site.client(site.app(limits), "203.0.113.50")
+    assert _guess(client, 1).status_code == 401
+    with transaction(site.factory) as session:
+        assert session.scalar(select(func.count()).select_from(SignInThrottle)) == 2
+        session.execute(
+            update(SignInThrottle).values(
+                last_attempt_at=utcnow() - limits.forget_after - timedelta(seconds=1)
+            )
+        )
+    assert accounts.forget_idle_attempts(site.factory, limits) == 2
+    assert _guess(client, 2).status_code == 401
+    site.app(limits)  # a start-up purges too; the fresh rows stay
+    with transaction(site.factory) as session:
+        assert session.scalar(select(func.count()).select_from(SignInThrottle)) == 2

@@ -264,8 +264,8 @@ def test_the_size_limit_is_a_setting(platform):
         small = _upload(platform, "small.pdf", PDF)
     finally:
         app.state.settings = settings
-    assert response.status_code == 422
-    assert "big.pdf is larger than 0.0 MB" in response.json()["detail"]
+    assert response.status_code == 413
+    assert "big.pdf is larger than 100 bytes" in response.json()["detail"]
     assert small.status_code == 201
 
 

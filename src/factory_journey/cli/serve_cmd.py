@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
     from factory_journey.services.platform.bootstrap import Prepared
 
+#: Exit status of a start refused for its settings or its database (as for a usage error).
+SETTINGS_EXIT = 2
+
 STAGE_LABELS = {
     "migrate": "Bringing the database schema up to date",
     "import": "Importing the bundled pilot dataset",
@@ -55,12 +58,23 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
         port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
         workers: int = typer.Option(1, "--workers", min=1, max=32, help="Worker processes."),
+        forwarded_allow_ips: str = typer.Option(
+            None,
+            "--forwarded-allow-ips",
+            help="Proxies whose X-Forwarded-For/-Proto are believed: comma-separated addresses "
+            "or networks, or * (default: JOURNEY_TRUSTED_PROXIES, else none).",
+        ),
     ) -> None:
         """Start the platform: migrate the database, load the pilot dataset and demo accounts
         (development), print them, and serve the JSON API."""
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from factory_journey.services.platform.bootstrap import BootstrapError, prepare, serve
+        from factory_journey.services.platform.bootstrap import (
+            BootstrapError,
+            DatabaseUnusable,
+            prepare,
+            serve,
+        )
         from factory_journey.store.database import make_engine, session_factory
         from factory_journey.web.app import refuse_demo_accounts
         from factory_journey.web.settings import Settings, UnsafeSettings
@@ -68,11 +82,13 @@ def register(app: typer.Typer) -> None:
         console = Console()
         if database:
             os.environ["JOURNEY_DATABASE_URL"] = database  # as `serve` passes it on
+        if forwarded_allow_ips is not None:
+            os.environ["JOURNEY_TRUSTED_PROXIES"] = forwarded_allow_ips  # read by every worker
         try:
-            settings = Settings.from_env()  # production refuses demo accounts, default secrets
+            settings = Settings.from_env()  # every JOURNEY_* variable, read and checked
         except UnsafeSettings as error:
-            console.print(f"[red]Could not start:[/red] {error}")
-            raise typer.Exit(1) from None
+            console.print(f"[red]Could not start:[/red] {error}", soft_wrap=True)
+            raise typer.Exit(SETTINGS_EXIT) from None
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -91,14 +107,15 @@ def register(app: typer.Typer) -> None:
             try:
                 prepared = prepare(database, progress=progress)
             except BootstrapError as error:
-                console.print(f"[red]Could not start:[/red] {error}")
-                raise typer.Exit(1) from None
+                console.print(f"[red]Could not start:[/red] {error}", soft_wrap=True)
+                code = SETTINGS_EXIT if isinstance(error, DatabaseUnusable) else 1
+                raise typer.Exit(code) from None
         if settings.production:
             try:
                 refuse_demo_accounts(session_factory(make_engine(prepared.database_url)))
             except UnsafeSettings as error:
-                console.print(f"[red]Could not start:[/red] {error}")
-                raise typer.Exit(1) from None
+                console.print(f"[red]Could not start:[/red] {error}", soft_wrap=True)
+                raise typer.Exit(SETTINGS_EXIT) from None
         console.print(f"Database: {prepared.database_url}")
         if prepared.imported_facilities:
             console.print(f"Imported the pilot dataset: {prepared.imported_facilities} facilities")

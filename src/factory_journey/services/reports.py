@@ -26,11 +26,21 @@ from factory_journey.reports.context import (
     build_portfolio_context,
 )
 from factory_journey.reports.i18n import LANGUAGES, UnknownLanguageError, translator
-from factory_journey.reports.render import render_html, render_pdf
+from factory_journey.reports.render import RenderError, _compiler_count, render_html, render_pdf
 from factory_journey.services.assessment import AssessmentInputError, assess_dataset
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.options import REPORT_FORMATS
 from factory_journey.services.output_dir import atomic_output_dir, atomic_output_file
+
+
+def pdf_compilers() -> int:
+    """`JOURNEY_PDF_COMPILERS` as the renderer reads it, for a check at start-up; `ValueError`
+    with the renderer's message when it is not a whole number of at least 1."""
+    try:
+        return _compiler_count()
+    except RenderError as error:
+        raise ValueError(str(error)) from None
+
 
 Format = Literal["pdf", "html"]
 FORMATS = REPORT_FORMATS  # named in `journey --help`, hence kept in services.options

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import gc
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from factory_journey import __version__
 from factory_journey.services.platform import accounts, imports, production, results
@@ -19,9 +23,13 @@ from factory_journey.services.platform.errors import PlatformError, TooManyAttem
 from factory_journey.store.database import make_engine, migrate, session_factory, transaction
 from factory_journey.web import routes_auth, routes_data, routes_facilities, routes_results
 from factory_journey.web.api_docs import add_docs
+from factory_journey.web.body_limit import UploadBodyLimit
 from factory_journey.web.responses import declare_errors
 from factory_journey.web.security_headers import SecurityHeaders
 from factory_journey.web.settings import Settings, UnsafeSettings
+from factory_journey.web.validation_errors import validation_error
+
+logger = logging.getLogger(__name__)
 
 
 def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
@@ -33,6 +41,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     if settings.production:
         refuse_demo_accounts(factory)
     imports.expire_stale_jobs(factory)  # jobs of a killed server, not of live workers
+    accounts.forget_idle_attempts(factory, settings.account_limits)
     results.warm_up()
     accounts.warm_up()
     _log_to_stderr()
@@ -49,7 +58,12 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     )
     app.state.session_factory = factory
     app.state.settings = settings
-    app.add_middleware(SecurityHeaders, hsts=settings.hsts)
+    _outermost(app, UploadBodyLimit)  # before the multipart parser reads a byte
+    _outermost(app, SecurityHeaders, hsts=settings.hsts)
+    if settings.trusted_proxies:
+        # Outside the security headers: they read the scheme the proxy says. Only these
+        # proxies' X-Forwarded-For/-Proto are believed (sign-in throttling keys on the address).
+        _outermost(app, ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     if settings.api_docs:
         add_docs(app)
 
@@ -62,12 +76,39 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
             status_code=error.status, content={"detail": error.message}, headers=headers
         )
 
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, server_error)
+
     app.include_router(routes_auth.router, prefix="/api")
     app.include_router(routes_facilities.router, prefix="/api")
     app.include_router(routes_data.router, prefix="/api")
     app.include_router(routes_results.router, prefix="/api")
     declare_errors(app)
     return app
+
+
+def _outermost(app: FastAPI, middleware: Any, **options: Any) -> None:
+    """Run `middleware` outside everything Starlette builds, its ServerErrorMiddleware too
+    (`add_middleware` puts it inside, so a 500 went out without security headers)."""
+    build = app.build_middleware_stack
+
+    def build_wrapped() -> Any:
+        return middleware(build(), **options)
+
+    app.build_middleware_stack = build_wrapped  # type: ignore[method-assign]
+
+
+async def server_error(_request: Request, error: Exception) -> JSONResponse:
+    """500 as a Problem with a reference; the traceback goes to the server log only."""
+    reference = uuid.uuid4().hex[:12]
+    logger.error("unexpected error, reference %s", reference, exc_info=error)
+    return JSONResponse(
+        status_code=500,
+        content={
+            "detail": "something went wrong on our side; it has been logged with reference "
+            f"{reference}: quote it when you report the problem"
+        },
+    )
 
 
 @asynccontextmanager

@@ -1,7 +1,8 @@
 """The error answers of the API, declared in the OpenAPI document as they are sent.
 
 Every error body is `{"detail": ...}`: a message in the user's terms (a `PlatformError`), or
-FastAPI's list of field errors when a request does not match its schema (422). A route names
+a list of field errors in our words when a request does not match its schema (422,
+`validation_errors.py`: where, what is accepted; never the value sent). A route names
 the errors it can give with `responses=errors(401, 404, ...)` (or `FACILITY_ERRORS`); those
 that FastAPI gives itself (400, 422, 405) are declared for every route by `declare_errors`,
 so that the document lists every status a client can meet (`tests/web/test_openapi_fuzz.py`
@@ -29,10 +30,18 @@ except ImportError:  # pragma: no cover - FastAPI < 0.160 keeps included routes 
         return iter(routes)
 
 
+class FieldProblem(BaseModel):
+    """One part of a request that does not match the schema (the value sent is not repeated)."""
+
+    loc: list[str | int] = Field(description='Where: ["body", "email"], ["query", "lang"], …')
+    msg: str = Field(description='Where and what is accepted: "email: at most 320 characters"')
+    type: str = Field(description="The kind of error, for programs (`string_too_long`, …)")
+
+
 class Problem(BaseModel):
     """Why a request was refused."""
 
-    detail: str | list[dict[str, Any]] = Field(
+    detail: str | list[FieldProblem] = Field(
         description="What is wrong, in words a user can act on; for a request that does not "
         "match the schema, one entry per field (`loc`, `msg`, `type`)"
     )
@@ -44,6 +53,7 @@ _WHY = {
     403: "Your role, or your organisation's relation to the facility, does not allow this",
     404: "Nothing of that id that you can see",
     409: "In conflict with the current state",
+    413: "The file is larger than this route accepts",
     422: "The request is not valid (a message, or one entry per field)",
 }
 

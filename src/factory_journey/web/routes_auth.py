@@ -48,8 +48,9 @@ def _settings(request: Request) -> Settings:
 
 
 def _address(request: Request) -> str:
-    # The peer address as uvicorn gives it (behind a proxy: from X-Forwarded-For, which
-    # uvicorn takes only from the proxies it trusts, --forwarded-allow-ips).
+    # The peer address; behind a proxy, from X-Forwarded-For, believed only from the proxies
+    # in JOURNEY_TRUSTED_PROXIES (`journey serve --forwarded-allow-ips`; app.py). The
+    # throttle keys an IPv6 address by its /64.
     return request.client.host if request.client else "unknown"
 
 
@@ -164,13 +165,13 @@ def list_invitations(session: SessionDep, actor: CurrentActor) -> list[Invitatio
     "/organisation/invitations",
     status_code=201,
     response_model=InvitationPublic,
-    responses=_answers(401, 403, 409),
+    responses=_answers(401, 403),
 )
 def create_invitation(
     body: InvitationCreate, session: SessionDep, actor: CurrentActor, request: Request
 ) -> InvitationPublic:
     """Invite an e-mail address into one's organisation with a role (its admins only); the
-    link goes to the outbox."""
+    link goes to the outbox. The answer does not say whether the address has an account."""
     settings = _settings(request)
     invitation = invitations.invite(
         session, actor, body.email, body.role, settings.account_limits, settings.link_base

@@ -10,25 +10,34 @@ from factory_journey.services.platform import imports
 from factory_journey.web.deps import CurrentActor, FactoryDep, RowId, SessionDep
 from factory_journey.web.responses import errors
 from factory_journey.web.schemas import JobPublic
+from factory_journey.web.uploads import read_at_most
 
 router = APIRouter(tags=["data"])
 
 
 @router.post(
-    "/uploads", response_model=JobPublic, status_code=202, responses=errors(400, 401, 403, 422)
+    "/uploads",
+    response_model=JobPublic,
+    status_code=202,
+    responses=errors(400, 401, 403, 413, 422),
 )
-async def upload_dataset(
+def upload_dataset(
     session: SessionDep,
     factory: FactoryDep,
     actor: CurrentActor,
     background: BackgroundTasks,
     file: Annotated[UploadFile, File()],
 ) -> JobPublic:
-    """Upload a dataset (.xlsx, .json, .csv or .zip of CSVs); the import runs as a job."""
-    content = await file.read()
-    upload = imports.store_upload(
-        session, actor, file.filename or "dataset", file.content_type or "", content
-    )
+    """Upload a dataset (.xlsx, .json, .csv or .zip of CSVs, at most 50 MB); the import runs
+    as a job."""
+    # A plain `def`: hashing and writing a 50 MB file happen in a worker thread. The permission
+    # is asked before the file is read, and no more than the limit plus one byte is read.
+    imports.check_upload(actor)
+    filename = file.filename or "dataset"
+    content = read_at_most(file, imports.MAX_UPLOAD_BYTES + 1)
+    if len(content) > imports.MAX_UPLOAD_BYTES:
+        raise imports.too_large(filename, len(content))
+    upload = imports.store_upload(session, actor, filename, file.content_type or "", content)
     job = imports.create_job(session, upload)
     session.commit()  # the raw file and the job exist before the import starts
     background.add_task(imports.run_import, factory, job.id, actor)

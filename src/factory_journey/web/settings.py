@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +18,10 @@ from factory_journey.services.platform.account_limits import (
     default_limits,
     load_limits,
 )
+from factory_journey.services.platform.env_settings import UnsafeSettings, flag, setting
+from factory_journey.services.reports import pdf_compilers
+
+__all__ = ["Settings", "UnsafeSettings", "flag", "setting"]
 
 ENVIRONMENTS = ("development", "production")
 #: Database passwords that are published somewhere (examples, images, tutorials).
@@ -25,20 +31,50 @@ KNOWN_DEFAULT_PASSWORDS = frozenset(
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
-class UnsafeSettings(RuntimeError):
-    """A production start with a development-only setting."""
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        digits = value.replace("_", "")
+        if not digits.isdigit():  # "20MB", "1.5", "four", "-1"
+            raise ValueError("not a whole number")
+        number = int(digits)
+        if not low <= number <= high:
+            raise ValueError("out of range")
+        return number
+
+    return parse
 
 
-def _flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() not in _FLAG_VALUES:
-        raise UnsafeSettings(f"{name} is {value[:40]!r}; accepted: 1 or 0 (true or false)")
-    return _FLAG_VALUES[value.lower()]
+def _public_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("not an http:// or https:// address")
+    return value.rstrip("/")
 
 
-_FLAG_VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+def _limits_file(value: str) -> AccountLimits:
+    path = Path(value)
+    if not path.is_file():
+        raise ValueError("no such file")
+    return load_limits(path)
+
+
+def trusted_proxies(value: str) -> tuple[str, ...]:
+    """`JOURNEY_TRUSTED_PROXIES`: comma-separated addresses or networks, or `*` (any)."""
+    entries = tuple(part.strip() for part in value.split(",") if part.strip())
+    for entry in entries:
+        if entry != "*":
+            ipaddress.ip_network(entry, strict=False)  # ValueError names nothing: see setting
+    return entries
+
+
+def _pdf_compilers(_value: str) -> int:
+    try:
+        return pdf_compilers()  # the renderer's own reading of the variable, checked at start-up
+    except ValueError:
+        raise ValueError("not a whole number of at least 1") from None
+
+
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +96,10 @@ class Settings:
     hsts: bool = False
     #: Sign-in throttling and link lifetimes (JOURNEY_ACCOUNT_LIMITS=<yaml file>).
     account_limits: AccountLimits = field(default_factory=default_limits)
+    #: PDFs one process compiles at once (JOURNEY_PDF_COMPILERS; read by the renderer).
+    pdf_compilers: int = 2
+    #: Proxies whose X-Forwarded-For is believed (JOURNEY_TRUSTED_PROXIES; none by default).
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -71,22 +111,51 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        environment = os.environ.get("JOURNEY_ENV", "development")
+        """Every `JOURNEY_*` variable of the web, read and checked here, at start-up: a value
+        that is not accepted is an `UnsafeSettings` naming the variable, the value and what
+        is accepted."""
+        environment = os.environ.get("JOURNEY_ENV", "development").strip() or "development"
         development = environment == "development"
-        limits_file = os.environ.get("JOURNEY_ACCOUNT_LIMITS")
+        setting(
+            "JOURNEY_LOG_LEVEL", "info", _one_of(LOG_LEVELS), ", ".join(LOG_LEVELS)
+        )  # read by `serve`; checked here so that uvicorn does not fail on it
         settings = cls(
             environment=environment,
-            database_url=os.environ.get("JOURNEY_DATABASE_URL"),
-            secure_cookies=_flag("JOURNEY_SECURE_COOKIES", True),
-            demo_accounts=_flag("JOURNEY_DEMO_ACCOUNTS", development),
-            threads=max(1, int(os.environ.get("JOURNEY_THREADS", "4"))),
-            evidence_max_bytes=max(
-                1, int(os.environ.get("JOURNEY_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+            database_url=os.environ.get("JOURNEY_DATABASE_URL", "").strip() or None,
+            secure_cookies=flag("JOURNEY_SECURE_COOKIES", True),
+            demo_accounts=flag("JOURNEY_DEMO_ACCOUNTS", development),
+            threads=setting("JOURNEY_THREADS", 4, _whole(1, 256), "a whole number from 1 to 256"),
+            evidence_max_bytes=setting(
+                "JOURNEY_EVIDENCE_MAX_BYTES",
+                20 * 1024 * 1024,
+                _whole(1, 1024**3),
+                "a whole number of bytes from 1 to 1073741824 (20 MB is 20971520)",
             ),
-            public_url=os.environ.get("JOURNEY_PUBLIC_URL") or None,
-            api_docs=_flag("JOURNEY_API_DOCS", development),
-            hsts=_flag("JOURNEY_HSTS", False),
-            account_limits=load_limits(Path(limits_file)) if limits_file else default_limits(),
+            public_url=setting(
+                "JOURNEY_PUBLIC_URL",
+                None,
+                _public_url,
+                "an address such as https://journey.example",
+            ),
+            api_docs=flag("JOURNEY_API_DOCS", development),
+            hsts=flag("JOURNEY_HSTS", False),
+            account_limits=setting(
+                "JOURNEY_ACCOUNT_LIMITS",
+                default_limits(),
+                _limits_file,
+                "the path of a YAML file of account limits, shaped as "
+                "services/platform/data/account_security.yaml",
+            ),
+            pdf_compilers=setting(
+                "JOURNEY_PDF_COMPILERS", 2, _pdf_compilers, "a whole number of at least 1"
+            ),
+            trusted_proxies=setting(
+                "JOURNEY_TRUSTED_PROXIES",
+                (),
+                trusted_proxies,
+                "comma-separated IP addresses or networks of your proxies (10.0.0.1, "
+                "10.0.0.0/8), or * for any",
+            ),
         )
         settings.check()
         return settings
@@ -121,6 +190,15 @@ class Settings:
             )
         if problems:
             raise UnsafeSettings("JOURNEY_ENV=production refuses to start: " + "; ".join(problems))
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value.lower() not in choices:
+            raise ValueError("not one of those")
+        return value.lower()
+
+    return parse
 
 
 def _default_password(url: str) -> bool:

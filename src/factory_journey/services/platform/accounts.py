@@ -161,6 +161,12 @@ def count_attempt(
     return keys
 
 
+def forget_idle_attempts(factory: sessionmaker[Session], limits: AccountLimits) -> int:
+    """At start-up: delete sign-in throttle rows idle past `limits.forget_after`."""
+    with transaction(factory) as session:
+        return throttle.forget_idle(session, limits, utcnow())
+
+
 def sign_in_guarded(
     factory: sessionmaker[Session], email: str, password: str, address: str, limits: AccountLimits
 ) -> str:

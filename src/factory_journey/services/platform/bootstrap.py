@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from factory_journey.domain.problems import shorten
 from factory_journey.services.platform import imports, results, sharing
 from factory_journey.services.platform.accounts import actor_for_email
 from factory_journey.services.platform.demo_accounts import (
@@ -24,6 +26,7 @@ from factory_journey.services.platform.demo_accounts import (
     DEMO_PASSWORD,
     ensure_demo_accounts,
 )
+from factory_journey.services.platform.env_settings import flag
 from factory_journey.services.platform.errors import PlatformError
 from factory_journey.services.platform.facilities import portfolio
 from factory_journey.store.database import (
@@ -49,6 +52,26 @@ DEMO_SHARING: dict[str, tuple[str, int, int]] = {
 
 class BootstrapError(RuntimeError):
     """The platform could not be prepared (for instance, the pilot dataset did not import)."""
+
+
+class DatabaseUnusable(BootstrapError):
+    """The database URL is not one, names a kind not supported, or cannot be reached."""
+
+
+def database_problem(url: str, error: BaseException) -> str:
+    """Why the database at `url` cannot be used, in words (its password hidden)."""
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        shown = url.split("@")[-1]  # not a URL: show no part that could be a password
+    if isinstance(error, ArgumentError | ValueError):
+        why = "it is not a database URL (sqlite:///path/journey.db or postgresql://user@host/db)"
+    elif isinstance(error, NoSuchModuleError | ImportError):
+        why = "that kind of database is not supported (use sqlite:/// or postgresql://)"
+    else:
+        first = str(getattr(error, "orig", None) or error).strip().splitlines()[0:1]
+        why = "it cannot be reached or opened" + (f" ({shorten(first[0], 200)})" if first else "")
+    return f"the database {shorten(shown, 200)} cannot be used: {why}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +100,9 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 def demo_enabled() -> bool:
     """Demo accounts only in development (`JOURNEY_ENV`, default development), unless
-    `JOURNEY_DEMO_ACCOUNTS=0`."""
-    return (
-        os.environ.get("JOURNEY_ENV", "development") == "development"
-        and os.environ.get("JOURNEY_DEMO_ACCOUNTS", "1") != "0"
-    )
+    `JOURNEY_DEMO_ACCOUNTS` says no (0, false, no, off: read as the web's settings read it)."""
+    development = (os.environ.get("JOURNEY_ENV", "").strip() or "development") == "development"
+    return development and flag("JOURNEY_DEMO_ACCOUNTS", True)
 
 
 def pilot_zip() -> tuple[str, bytes]:
@@ -106,9 +127,12 @@ def prepare(
     """Migrate the database at `url` (default ./journey.db) and, in development, load the demo."""
     report = progress or _no_progress
     resolved = database_url(url)
-    engine = make_engine(resolved)
-    report("migrate", 0, 1)
-    migrate(engine)
+    try:
+        engine = make_engine(resolved)
+        report("migrate", 0, 1)
+        migrate(engine)
+    except (SQLAlchemyError, ImportError, ValueError) as error:
+        raise DatabaseUnusable(database_problem(resolved, error)) from None
     report("migrate", 1, 1)
     prepared = Prepared(resolved)
     if not (demo_enabled() if demo is None else demo):
@@ -243,7 +267,9 @@ def _owner_rights(role: str) -> str:
 def serve(url: str, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Run the web application on `url`'s database with uvicorn until interrupted."""
     os.environ["JOURNEY_DATABASE_URL"] = url
-    level = os.environ.get("JOURNEY_LOG_LEVEL", "info")
+    level = (os.environ.get("JOURNEY_LOG_LEVEL", "").strip() or "info").lower()
+    # The app believes X-Forwarded-* from JOURNEY_TRUSTED_PROXIES only (web/app.py); uvicorn's
+    # own handling (which trusts 127.0.0.1 by default) is off, so that there is one rule.
     # An import string and a factory, so that each worker process builds its own app.
     target = "factory_journey.web.app:create_app"
     if workers > 1:
@@ -251,8 +277,10 @@ def serve(url: str, host: str = "127.0.0.1", port: int = 8000, workers: int = 1)
         # die at once, so this process becomes a plain uvicorn that starts them.
         command = [sys.executable, "-m", "uvicorn", target, "--factory"]
         command += ["--host", host, "--port", str(port), "--workers", str(workers)]
-        command += ["--log-level", level]
+        command += ["--log-level", level, "--no-proxy-headers"]
         os.execv(sys.executable, command)
     import uvicorn
 
-    uvicorn.run(target, factory=True, host=host, port=port, log_level=level)
+    uvicorn.run(
+        target, factory=True, host=host, port=port, log_level=level, proxy_headers=False
+    )

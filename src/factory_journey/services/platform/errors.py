@@ -33,6 +33,12 @@ class InvalidInput(PlatformError):
     status = 422
 
 
+class TooLarge(PlatformError):
+    """A file larger than its route accepts."""
+
+    status = 413
+
+
 class TooManyAttempts(PlatformError):
     """Sign-in is locked for a while; `retry_after` is the wait in whole seconds."""
 

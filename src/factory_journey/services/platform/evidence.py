@@ -16,7 +16,7 @@ from factory_journey.ingest.sniff import KINDS, FileTypeError, evidence_kind
 from factory_journey.services.platform.access import authorise
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
-from factory_journey.services.platform.errors import InvalidInput, NotFound
+from factory_journey.services.platform.errors import InvalidInput, NotFound, TooLarge
 from factory_journey.services.platform.files import safe_filename
 from factory_journey.store.models import Evidence
 
@@ -47,6 +47,25 @@ def download_content_type(row: Evidence) -> str:
     return row.content_type
 
 
+def _size(count: int) -> str:
+    """`count` bytes as a person reads it: "20.0 MB", or "100 bytes" below a tenth of one."""
+    return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count:,} bytes"
+
+
+def too_large(name: str, max_bytes: int) -> TooLarge:
+    """The refusal of an evidence document larger than `max_bytes`."""
+    return TooLarge(
+        f"{name} is larger than {_size(max_bytes)}, the limit for an evidence "
+        "document: send a smaller scan or split it"
+    )
+
+
+def check_add_evidence(session: Session, actor: Actor, facility_id: str) -> None:
+    """`NotFound`/`Forbidden` unless `actor` may add evidence to the facility: asked before
+    the document is read."""
+    authorise(session, actor, "evidence.create", facility_id)
+
+
 def add_evidence(
     session: Session,
     actor: Actor,
@@ -59,13 +78,10 @@ def add_evidence(
     max_bytes: int = MAX_EVIDENCE_BYTES,
 ) -> Evidence:
     """Store an evidence document for a profile question or data point (`subject`)."""
-    authorise(session, actor, "evidence.create", facility_id)
+    check_add_evidence(session, actor, facility_id)
     name = safe_filename(filename, "evidence")
     if len(content) > max_bytes:
-        raise InvalidInput(
-            f"{name} is larger than {max_bytes / 1e6:.1f} MB, the limit for an evidence "
-            "document: send a smaller scan or split it"
-        )
+        raise too_large(name, max_bytes)
     try:
         kind = evidence_kind(name, content)
     except FileTypeError as error:

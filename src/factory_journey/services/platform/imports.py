@@ -30,7 +30,7 @@ from factory_journey.domain.problems import Problem
 from factory_journey.services.platform import facilities
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
-from factory_journey.services.platform.errors import Conflict, Forbidden, InvalidInput
+from factory_journey.services.platform.errors import Conflict, Forbidden, InvalidInput, TooLarge
 from factory_journey.services.platform.files import safe_filename
 from factory_journey.services.platform.policy import allowed_in_organisation
 from factory_journey.store.database import transaction
@@ -51,12 +51,25 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 DATASET_SUFFIXES = {".xlsx": "xlsx", ".json": "json", ".zip": "zip", ".csv": "csv"}
 
 
+def check_upload(actor: Actor) -> None:
+    """`Forbidden` unless `actor` may upload a dataset: asked before the file is read."""
+    if not allowed_in_organisation("dataset.upload", actor.organisation_kind, actor.role):
+        raise Forbidden("only admins and editors of a factory organisation upload facility data")
+
+
+def too_large(filename: str, size: int) -> TooLarge:
+    """The refusal of a dataset of `size` bytes or more (`size` may be the limit plus one)."""
+    return TooLarge(
+        f"{filename} is larger than {MAX_UPLOAD_BYTES / 1e6:.0f} MB, the limit for a dataset "
+        "upload: split it into several files (a .zip of CSV files is smallest)"
+    )
+
+
 def store_upload(
     session: Session, actor: Actor, filename: str, content_type: str, content: bytes
 ) -> Upload:
     """Keep the raw file verbatim (before anything is parsed) and return its record."""
-    if not allowed_in_organisation("dataset.upload", actor.organisation_kind, actor.role):
-        raise Forbidden("only admins and editors of a factory organisation upload facility data")
+    check_upload(actor)
     suffix = Path(filename).suffix.lower()
     if suffix not in DATASET_SUFFIXES:
         raise InvalidInput(
@@ -64,10 +77,7 @@ def store_upload(
             " (a .zip holds a folder of CSV files)"
         )
     if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(
-            f"{filename} is {len(content) / 1e6:.1f} MB; "
-            f"the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB"
-        )
+        raise too_large(filename, len(content))
     upload = Upload(
         organisation_id=actor.organisation_id,
         user_id=actor.user_id,

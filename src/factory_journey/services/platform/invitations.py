@@ -43,15 +43,19 @@ def invite(
     public_url: str,
 ) -> Invitation:
     """Invite `email` to the actor's organisation as `role`; a newer invitation to the same
-    address replaces an open one."""
+    address replaces an open one.
+
+    The answer is the same whether or not `email` has an account somewhere (an admin of any
+    organisation could otherwise learn who uses the platform): the invitation is written
+    either way, but an address with an account is told so instead of getting a link (its
+    invitation is never accepted and expires)."""
     _require_admin(actor)
     email = email.strip().lower()
     if not _EMAIL.match(email):
         raise InvalidInput(f"{email[:80]!r} is not an e-mail address (name@domain.example)")
     if role not in ROLES:
         raise InvalidInput(f"unknown role {role!r}; accepted: {', '.join(ROLES)}")
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"{email} has an account already")
+    has_account = session.scalar(select(User.id).where(User.email == email)) is not None
     now = utcnow()
     session.execute(
         update(Invitation)
@@ -78,6 +82,22 @@ def invite(
     organisation = session.get(Organisation, actor.organisation_id)
     assert organisation is not None
     days = max(1, round(limits.invitation_lifetime.total_seconds() / 86400))
+    if has_account:
+        outbox.send(
+            session,
+            email,
+            f"Invitation to {organisation.name} on Factory Journey",
+            f"{actor.email} invited you to join {organisation.name} on Factory Journey as "
+            f"{role}, but you already have an account with this address. An address belongs "
+            "to one organisation: if you should move, ask your current organisation's admin "
+            f"to remove your account, then ask {actor.email} to invite you again. Sign in: "
+            f"{public_url.rstrip('/')}/api/auth/sign-in. If you did not expect this, ignore "
+            "this message.",
+        )
+        audit.record(
+            session, actor, "invitation.create", "invitation", invitation.id, {"role": role}
+        )
+        return invitation
     outbox.send(
         session,
         email,

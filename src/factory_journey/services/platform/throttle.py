@@ -9,6 +9,8 @@ refuses every attempt, a correct password included, until the lock-out ends.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import itertools
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,13 +35,45 @@ def keys_for(email: str, address: str, limits: AccountLimits) -> tuple[ThrottleK
     key of an attempt."""
     return (
         ThrottleKey("account", _digest("account", email.strip().lower()), limits.account_failures),
-        ThrottleKey("address", _digest("address", address), limits.address_failures),
+        ThrottleKey("address", _digest("address", address_key(address)), limits.address_failures),
     )
 
 
 def reset_key(address: str, limits: AccountLimits) -> ThrottleKey:
     """The key of password-reset requests from `address` (every request counts)."""
-    return ThrottleKey("reset", _digest("reset", address), limits.address_failures)
+    return ThrottleKey("reset", _digest("reset", address_key(address)), limits.address_failures)
+
+
+def address_key(address: str) -> str:
+    """What an address is counted as: an IPv4 address itself, an IPv6 address its /64 (one
+    subscriber commonly holds a whole /64, and could otherwise try from 2**64 addresses); an
+    IPv4-mapped IPv6 address as its IPv4 address; anything else as given."""
+    try:
+        ip = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+#: Every this many attempts a process also deletes the rows idle past `forget_after`.
+PURGE_EVERY = 100
+_attempts = itertools.count(1)
+
+
+def forget_idle(session: Session, limits: AccountLimits, now: datetime) -> int:
+    """Delete throttle rows with no attempt for longer than `limits.forget_after` and no
+    lock-out running (they would be reset on their next attempt anyway); how many went."""
+    result = session.execute(
+        delete(SignInThrottle).where(
+            SignInThrottle.last_attempt_at < now - limits.forget_after,
+            (SignInThrottle.locked_until.is_(None)) | (SignInThrottle.locked_until <= now),
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _digest(kind: str, value: str) -> str:
@@ -84,6 +118,8 @@ def count_attempt(
             row.failures, row.window_started_at = 0, None
             wait = max(wait, lockout.total_seconds())
     session.flush()
+    if next(_attempts) % PURGE_EVERY == 0:  # cheap and bounded: the table stays small
+        forget_idle(session, limits, now)
     return _whole_seconds(wait) if wait else 0
 
 

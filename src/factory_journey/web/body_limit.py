@@ -1,0 +1,59 @@
+"""Refuse an upload whose declared size is over its route's limit before reading any of it.
+
+Starlette parses a multipart body whole (to a temporary file) before a route runs, so a route
+cannot stop a multi-GB body itself. Uploads whose `Content-Length` exceeds the route's file
+limit plus `OVERHEAD` are answered 413 (a Problem in our words) here, without a byte read. A
+body within that (or sent without a length) reaches the route, which asks for permission
+first and reads at most its limit plus one byte (`uploads.read_at_most`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from factory_journey.services.platform import evidence, imports
+from factory_journey.services.platform.errors import TooLarge
+
+#: Room for the multipart framing and the form's other fields [bytes].
+OVERHEAD = 64 * 1024
+_EVIDENCE = re.compile(r"^/api/facilities/[^/]+/evidence/?$")
+
+
+def upload_limit(scope: Scope) -> tuple[int, Callable[[], TooLarge]] | None:
+    """The largest body accepted on this request's route and its refusal; None if unbounded
+    here (every route that is not an upload)."""
+    if scope.get("method") != "POST":
+        return None
+    path = str(scope.get("path", ""))
+    if path.rstrip("/") == "/api/uploads":
+        return imports.MAX_UPLOAD_BYTES + OVERHEAD, lambda: imports.too_large(
+            "the file", imports.MAX_UPLOAD_BYTES + 1
+        )
+    if _EVIDENCE.match(path):
+        max_bytes: int = scope["app"].state.settings.evidence_max_bytes
+        return max_bytes + OVERHEAD, lambda: evidence.too_large("the document", max_bytes)
+    return None
+
+
+class UploadBodyLimit:
+    """413 for an upload that says it is larger than its route accepts (see the module)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limit = upload_limit(scope) if scope["type"] == "http" else None
+        if limit is not None:
+            declared = Headers(scope=scope).get("content-length", "")
+            if declared.isdigit() and int(declared) > limit[0]:
+                refusal = limit[1]()
+                answer = JSONResponse({"detail": refusal.message}, status_code=refusal.status)
+                answer.headers["connection"] = "close"  # the body is not read
+                await answer(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
