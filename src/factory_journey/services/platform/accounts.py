@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from factory_journey.domain.timestamps import as_utc
 from factory_journey.services.platform import throttle
 from factory_journey.services.platform.account_limits import AccountLimits
 from factory_journey.services.platform.errors import (
@@ -234,7 +235,7 @@ def actor_for_token(session: Session, token: str) -> Actor:
     if row is None:
         raise NotAuthenticated("sign in again: the token is unknown, revoked or expired")
     revoked_at, expires_at, user_id, email, active, role, organisation_id, kind = row
-    if revoked_at is not None or _aware(expires_at) <= utcnow() or not active:
+    if revoked_at is not None or as_utc(expires_at) <= utcnow() or not active:
         raise NotAuthenticated("sign in again: the token is unknown, revoked or expired")
     return Actor(user_id, email, organisation_id, kind, role)
 
@@ -250,8 +251,3 @@ def actor_for_email(session: Session, email: str) -> Actor:
     organisation = session.get(Organisation, membership.organisation_id)
     assert organisation is not None
     return Actor(user.id, user.email, organisation.id, organisation.kind, membership.role)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes even for timezone-aware columns; they are stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

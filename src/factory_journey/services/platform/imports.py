@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from factory_journey.domain.problems import Problem
+from factory_journey.domain.timestamps import as_utc
 from factory_journey.services.platform import facilities
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
@@ -333,11 +334,6 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite gives back naive datetimes; every datetime the platform writes is UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def is_stale(job: ImportJob, now: datetime | None = None) -> bool:
     """True when `job` is queued or running but its worker is gone.
 
@@ -351,7 +347,7 @@ def is_stale(job: ImportJob, now: datetime | None = None) -> bool:
     host, _, pid = job.worker.rpartition(":")
     if host == socket.gethostname()[:150] and pid.isdigit() and not _pid_alive(int(pid)):
         return True
-    age = ((now or utcnow()) - _aware(job.heartbeat_at)).total_seconds()
+    age = ((now or utcnow()) - as_utc(job.heartbeat_at)).total_seconds()
     return age > JOB_LEASE_SECONDS
 
 

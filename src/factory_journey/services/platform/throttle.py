@@ -13,12 +13,13 @@ import ipaddress
 import itertools
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from factory_journey.domain.timestamps import as_utc
 from factory_journey.services.platform.account_limits import AccountLimits
 from factory_journey.store.models import SignInThrottle
 
@@ -97,17 +98,17 @@ def count_attempt(
             .with_for_update()
         )
     }
-    locked = [_aware(r.locked_until) for r in rows.values() if r.locked_until is not None]
+    locked = [as_utc(r.locked_until) for r in rows.values() if r.locked_until is not None]
     waits = [until - now for until in locked if until > now]
     if waits:
         return _whole_seconds(max(waits).total_seconds())
     wait = 0.0
     for key in keys:
         row = rows[key.digest]
-        if now - _aware(row.last_attempt_at) > limits.forget_after:
+        if now - as_utc(row.last_attempt_at) > limits.forget_after:
             row.lockouts = 0
         started = row.window_started_at
-        if started is None or now - _aware(started) >= limits.window:
+        if started is None or now - as_utc(started) >= limits.window:
             row.failures, row.window_started_at = 0, now
         row.failures += 1
         row.last_attempt_at = now
@@ -165,8 +166,3 @@ def _lock_rows(session: Session, keys: tuple[ThrottleKey, ...], now: datetime) -
 
 def _whole_seconds(seconds: float) -> int:
     return max(1, math.ceil(seconds))
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes even for timezone-aware columns; they are stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
