@@ -11,6 +11,7 @@ checks it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -55,12 +56,17 @@ _WHY = {
     409: "In conflict with the current state",
     413: "The file is larger than this route accepts",
     422: "The request is not valid (a message, or one entry per field)",
+    429: "Too many attempts: wait the seconds in Retry-After",
 }
 
 
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` for the error answers `statuses` of a route."""
-    return {status: {"model": Problem, "description": _WHY[status]} for status in statuses}
+def errors(
+    *statuses: int, why: Mapping[int, str] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for the error answers `statuses` of a route; `why` words a status
+    for that route where the general description would say less."""
+    words = {**_WHY, **(why or {})}
+    return {status: {"model": Problem, "description": words[status]} for status in statuses}
 
 
 #: A route about one facility: not signed in, not allowed, not visible, not valid.

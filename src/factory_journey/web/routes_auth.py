@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 
 from factory_journey.services.platform import accounts, invitations, passwords
@@ -13,6 +15,7 @@ from factory_journey.web.deps import (
     SessionDep,
     TokenDep,
 )
+from factory_journey.web.responses import errors
 from factory_journey.web.schemas import MePublic, SignIn, TokenPublic
 from factory_journey.web.schemas_accounts import (
     AccountPublic,
@@ -29,17 +32,18 @@ from factory_journey.web.settings import Settings
 router = APIRouter(tags=["accounts"])
 
 
-def _answers(*codes: int) -> dict[int | str, dict[str, object]]:
-    """The error answers a route documents (all are `{"detail": "..."}`)."""
-    what = {
-        400: "the link is unknown, used, withdrawn or expired",
-        401: "not signed in, or the e-mail or password is not right",
-        403: "not allowed (or the current password is not right)",
-        404: "no such invitation in your organisation",
-        409: "the e-mail address has an account already",
-        429: "too many attempts: wait the seconds in Retry-After",
-    }
-    return {code: {"model": Message, "description": what[code]} for code in codes}
+#: What the account routes' errors mean, in their own terms (the body is a `Problem`).
+_ACCOUNT_ERRORS = {
+    400: "the link is unknown, used, withdrawn or expired",
+    401: "not signed in, or the e-mail or password is not right",
+    403: "not allowed (or the current password is not right)",
+    404: "no such invitation in your organisation",
+    409: "the invitation was accepted already, or the address has an account",
+}
+
+
+def _answers(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return errors(*codes, why=_ACCOUNT_ERRORS)
 
 
 def _settings(request: Request) -> Settings:
