@@ -8,6 +8,7 @@ import re
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from factory_journey.domain.timestamps import as_utc
 from factory_journey.services.platform import audit, links, outbox
 from factory_journey.services.platform.account_limits import AccountLimits
 from factory_journey.services.platform.accounts import Actor, check_new_password, create_user
@@ -147,7 +148,7 @@ def accept(session: Session, token: str, password: str, display_name: str) -> Us
         invitation is None
         or invitation.accepted_at is not None
         or invitation.revoked_at is not None
-        or links.aware(invitation.expires_at) <= now
+        or as_utc(invitation.expires_at) <= now
     ):
         raise LinkNotValid(_NOT_VALID)
     # Used once even under concurrent requests: only one update finds it still open.

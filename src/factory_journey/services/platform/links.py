@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
 
 
 def new_token() -> tuple[str, str]:
@@ -16,7 +15,3 @@ def new_token() -> tuple[str, str]:
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
-
-def aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes even for timezone-aware columns; they are stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from factory_journey.domain.timestamps import as_utc
 from factory_journey.services.platform import audit, links, outbox, throttle
 from factory_journey.services.platform.account_limits import AccountLimits
 from factory_journey.services.platform.accounts import (
@@ -96,7 +97,7 @@ def request_reset(session: Session, email: str, limits: AccountLimits, public_ur
                 PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)
             )
         )
-        if links.aware(row.expires_at) > now
+        if as_utc(row.expires_at) > now
     ]
     if len(open_links) >= limits.open_resets_per_account:
         return RESET_REQUESTED  # enough links are on their way: send no more for now
@@ -132,7 +133,7 @@ def reset(session: Session, token: str, new_password: str) -> None:
         select(PasswordReset).where(PasswordReset.token_sha256 == links.digest(token))
     )
     now = utcnow()
-    if row is None or row.used_at is not None or links.aware(row.expires_at) <= now:
+    if row is None or row.used_at is not None or as_utc(row.expires_at) <= now:
         raise LinkNotValid(_NOT_VALID)
     taken = session.execute(
         update(PasswordReset)
