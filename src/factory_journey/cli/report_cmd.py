@@ -131,10 +131,10 @@ def _write_all(console: Console, dataset: str, out: Path, lang: str, fmt: str, w
 
     from factory_journey.services import reports as service
 
-    with console.status(f"Assessing {dataset}…"):
-        data = service.load_report_data(dataset)
+    # The dataset is read and assessed inside `write_all_reports`, while its worker processes
+    # start (their imports overlap the assessment); the bar has no total until then.
     columns = (
-        TextColumn("[bold]Writing reports"),
+        TextColumn("[bold]Assessing and writing reports"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -146,5 +146,5 @@ def _write_all(console: Console, dataset: str, out: Path, lang: str, fmt: str, w
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        run = service.write_all_reports(data, out, lang, fmt, workers, force, progress)
+        run = service.write_all_reports(dataset, out, lang, fmt, workers, force, progress)
     console.print(f"{len(run.files)} reports written to [bold]{out}[/]")
