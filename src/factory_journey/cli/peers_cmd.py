@@ -1,4 +1,4 @@
-"""`journey peers`: the platform's peer snapshot, recomputed now or exported for `journey assess`."""
+"""`journey peers`: the platform's peer snapshot, recomputed now or exported for assess."""
 
 from __future__ import annotations
 
