@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 
 import polars as pl
 import pytest
@@ -162,3 +163,50 @@ def test_a_facility_upload_updates_its_result_at_once_against_the_same_snapshot(
             select(AssessmentSnapshot.id).order_by(AssessmentSnapshot.id.desc())
         )
     assert latest == after["snapshot_id"]
+
+
+def test_the_app_recomputes_in_the_background_after_start(tmp_path_factory):
+    from fastapi.testclient import TestClient
+
+    from factory_journey.web.app import create_app
+    from factory_journey.web.settings import Settings
+
+    engine = make_engine(test_database_url(tmp_path_factory))
+    settings = Settings("development", None, False, False, peer_interval=3600)
+    app = create_app(engine, settings)
+    factory = session_factory(engine)
+    with TestClient(app):
+        for _ in range(100):  # the first run starts at once, in its own thread
+            with transaction(factory) as session:
+                if peers.count_snapshots(session):
+                    break
+            time.sleep(0.05)
+    with transaction(factory) as session:
+        current = peers.current_peer_snapshot(session)
+    assert current is not None and current.facility_count == 0 and current.group_count == 0
+    engine.dispose()
+
+
+def test_peer_interval_is_read_from_the_environment(monkeypatch):
+    from factory_journey.web.settings import Settings, UnsafeSettings
+
+    monkeypatch.setenv("JOURNEY_PEER_INTERVAL", "0")
+    assert Settings.from_env().peer_interval == 0
+    monkeypatch.delenv("JOURNEY_PEER_INTERVAL")
+    assert Settings.from_env().peer_interval == 3600
+    monkeypatch.setenv("JOURNEY_PEER_INTERVAL", "hourly")
+    with pytest.raises(UnsafeSettings, match="JOURNEY_PEER_INTERVAL"):
+        Settings.from_env()
+
+
+def test_a_file_that_is_not_a_peer_snapshot_is_refused_by_name(tmp_path):
+    from factory_journey.services.assessment import AssessmentInputError
+
+    wrong = tmp_path / "thresholds.parquet"
+    pl.DataFrame({"indicator": ["energy_intensity"]}).write_parquet(wrong)
+    with pytest.raises(AssessmentInputError, match="thresholds.parquet.*threshold"):
+        load_peer_snapshot_file(wrong)
+    text = tmp_path / "notes.parquet"
+    text.write_text("not parquet")
+    with pytest.raises(AssessmentInputError, match="notes.parquet"):
+        load_peer_snapshot_file(text)

@@ -318,4 +318,6 @@ class PeerSnapshot(Base):
     group_count: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     content_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: The newest submission id the computation read: nothing newer, nothing to recompute.
+    submission_watermark: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

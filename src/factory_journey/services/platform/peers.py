@@ -43,6 +43,7 @@ class PeerSnapshotRef:
     facility_count: int
     group_count: int
     created_at: datetime
+    submission_watermark: int
 
     def as_dict(self) -> dict[str, object]:
         from factory_journey.domain.timestamps import iso_utc
@@ -60,7 +61,8 @@ class PeerSnapshotRef:
 def table_bytes(table: pl.DataFrame) -> bytes:
     """The peer table as Parquet bytes (the same table gives the same bytes)."""
     buffer = io.BytesIO()
-    table.write_parquet(buffer, compression="zstd", statistics=False)
+    # One chunk, one row group: the bytes then depend on the rows only.
+    table.rechunk().write_parquet(buffer, compression="zstd", statistics=False)
     return buffer.getvalue()
 
 
@@ -82,6 +84,7 @@ _SELECT_REF = select(
     PeerSnapshot.facility_count,
     PeerSnapshot.group_count,
     PeerSnapshot.created_at,
+    PeerSnapshot.submission_watermark,
 )
 
 
@@ -126,7 +129,11 @@ def peer_table(session: Session, ref: PeerSnapshotRef) -> pl.DataFrame:
 
 
 def compute_peer_table(session: Session) -> tuple[pl.DataFrame, int]:
-    """(peer table, number of facilities) over the latest submissions of every facility."""
+    """(peer table, number of facilities) over the latest submissions of every facility.
+
+    Run it in a transaction that also reads the watermark (`_watermark`), so both see the same
+    submissions.
+    """
     from factory_journey.engine.assessment import default_methodology, peer_table_of
     from factory_journey.engine.matrix import build_matrix
     from factory_journey.services.platform.imports import latest_tables
@@ -144,18 +151,26 @@ def compute_peer_table(session: Session) -> tuple[pl.DataFrame, int]:
     return peer_table_of(built.matrix, default_methodology()), len(facility_ids)
 
 
-def recompute_peer_snapshot(session: Session) -> tuple[PeerSnapshotRef, bool]:
+def _watermark(session: Session) -> int:
+    return int(session.execute(select(func.coalesce(func.max(Submission.id), 0))).scalar_one())
+
+
+def recompute_peer_snapshot(session: Session, force: bool = False) -> tuple[PeerSnapshotRef, bool]:
     """Compute the peer table over every facility now; (current snapshot, whether it is new).
 
-    A new snapshot is stored (and flushed; the caller commits) only when its content differs
-    from the current one, so an unchanged platform keeps its snapshot and its results.
+    Nothing is computed when no submission arrived since the current snapshot (unless
+    `force`); a new snapshot is stored (and flushed; the caller commits) only when its content
+    differs from the current one, so an unchanged platform keeps its snapshot and its results.
     """
     from factory_journey.services.platform.results import current_methodology, current_reference
 
+    current = current_peer_snapshot(session)
+    watermark = _watermark(session)
+    if not force and current is not None and current.submission_watermark == watermark:
+        return current, False
     table, facilities = compute_peer_table(session)
     content = table_bytes(table)
     digest = hashlib.sha256(content).hexdigest()
-    current = current_peer_snapshot(session)
     if current is not None and current.content_sha256 == digest:
         return current, False
     row = PeerSnapshot(
@@ -165,6 +180,7 @@ def recompute_peer_snapshot(session: Session) -> tuple[PeerSnapshotRef, bool]:
         group_count=table.height,
         content=content,
         content_sha256=digest,
+        submission_watermark=watermark,
     )
     session.add(row)
     session.flush()
@@ -250,7 +266,8 @@ class PeerRecomputer:
 
 def recompute_in_database(database_url: str | None) -> tuple[PeerSnapshotRef, bool, float]:
     """Recompute the peer snapshot of the platform at `database_url` (None: the default
-    database) in one transaction; (snapshot, whether it is new, seconds taken)."""
+    database) in one transaction, even when no submission arrived since the last one;
+    (snapshot, whether it is new, seconds taken)."""
     from factory_journey.store.database import make_engine, migrate, session_factory, transaction
 
     engine = make_engine(database_url)
@@ -258,7 +275,7 @@ def recompute_in_database(database_url: str | None) -> tuple[PeerSnapshotRef, bo
         migrate(engine)
         started = time.perf_counter()
         with transaction(session_factory(engine)) as session:
-            ref, new = recompute_peer_snapshot(session)
+            ref, new = recompute_peer_snapshot(session, force=True)
         return ref, new, time.perf_counter() - started
     finally:
         engine.dispose()
