@@ -204,9 +204,9 @@ def test_a_file_that_is_not_a_peer_snapshot_is_refused_by_name(tmp_path):
 
     wrong = tmp_path / "thresholds.parquet"
     pl.DataFrame({"indicator": ["energy_intensity"]}).write_parquet(wrong)
-    with pytest.raises(AssessmentInputError, match="thresholds.parquet.*threshold"):
+    with pytest.raises(AssessmentInputError, match=r"thresholds\.parquet.*threshold"):
         load_peer_snapshot_file(wrong)
     text = tmp_path / "notes.parquet"
     text.write_text("not parquet")
-    with pytest.raises(AssessmentInputError, match="notes.parquet"):
+    with pytest.raises(AssessmentInputError, match=r"notes\.parquet"):
         load_peer_snapshot_file(text)
