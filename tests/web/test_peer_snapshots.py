@@ -10,7 +10,9 @@ import time
 import polars as pl
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from factory_journey.cli import app
 from factory_journey.demo import generate_dataset
 from factory_journey.engine.assessment import default_methodology
 from factory_journey.ingest import read_dataset
@@ -27,7 +29,8 @@ FACILITIES = 60
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
     """A platform holding FACILITIES generated facilities (2023), and the dataset's folder."""
-    engine = make_engine(test_database_url(tmp_path_factory))
+    url = test_database_url(tmp_path_factory)
+    engine = make_engine(url)
     migrate(engine)
     factory = session_factory(engine)
     folder = tmp_path_factory.mktemp("peers-dataset")
@@ -45,7 +48,7 @@ def platform(tmp_path_factory):
         job = imports.create_job(session, upload)
     done = imports.run_import(factory, job.id, actor, read_dataset=lambda _path: dataset)
     assert done.status == "succeeded", done.problems
-    yield factory, token, folder
+    yield factory, token, folder, url
     engine.dispose()
 
 
@@ -63,7 +66,7 @@ def _facility_ids(folder) -> list[str]:
 
 
 def test_before_any_snapshot_peer_thresholds_fall_back(platform):
-    factory, token, folder = platform
+    factory, token, folder, _url = platform
     body = _assessment(factory, token, _facility_ids(folder)[0])
     assert body["peer_snapshot"] is None
     kinds = {row["threshold_kind"] for row in body["indicators"]}
@@ -71,7 +74,7 @@ def test_before_any_snapshot_peer_thresholds_fall_back(platform):
 
 
 def test_recompute_stores_a_snapshot_only_when_it_changes(platform):
-    factory, _token, _folder = platform
+    factory, _token, _folder, _url = platform
     with transaction(factory) as session:
         first, new = peers.recompute_peer_snapshot(session)
     assert new and first.facility_count == FACILITIES and first.group_count > 0
@@ -88,7 +91,7 @@ def test_recompute_stores_a_snapshot_only_when_it_changes(platform):
 
 
 def test_platform_and_cli_agree_for_the_same_data_and_snapshot(platform, tmp_path):
-    factory, token, folder = platform
+    factory, token, folder, url = platform
     with transaction(factory) as session:
         current, _ = peers.recompute_peer_snapshot(session)
     chosen = None
@@ -123,13 +126,29 @@ def test_platform_and_cli_agree_for_the_same_data_and_snapshot(platform, tmp_pat
             (k, x[k], y.get(k)) for x, y in zip(a, b, strict=False) for k in x if x[k] != y.get(k)
         ]
         assert a == b, (part, diffs[:6], len(a), len(b))
+    # The same through the commands a user runs: export the snapshot, assess against it.
+    runner = CliRunner()
+    by_command = tmp_path / "by-command.parquet"
+    result = runner.invoke(
+        app,
+        ["peers", "export", "--database", url, "--id", str(current.id), "--out", str(by_command)],
+    )
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        ["assess", str(alone), "--out", str(out), "--peer-snapshot", str(by_command)],
+    )
+    assert result.exit_code == 0, result.output
+    written = pl.read_parquet(out / "indicators.parquet")
+    assert results._records(written) == body["indicators"]
     # Without the snapshot the command line judges the facility on its own: a different result.
     own = assess_dataset(alone).result
     assert results._records(own.indicators) != body["indicators"]
 
 
 def test_a_facility_upload_updates_its_result_at_once_against_the_same_snapshot(platform):
-    factory, token, folder = platform
+    factory, token, folder, _url = platform
     with transaction(factory) as session:
         current, _ = peers.recompute_peer_snapshot(session)
     facility_id = _facility_ids(folder)[1]
