@@ -13,6 +13,10 @@ result wherever they are assessed.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from typing import Any
+
 import polars as pl
 
 from factory_journey.engine.assessment.methodology import Indicator, Methodology
@@ -143,15 +147,66 @@ def attach_peers(
     when there is none (the absolute threshold then applies).
 
     Resolved on the few distinct group-key combinations and joined back once, so its cost does
-    not grow with the peer table's size.
+    not grow with the number of facility-years.
     """
-    rules = methodology.peer_rules
+    keys = [ind.key for _, ind in methodology.indicators() if ind.threshold.kind == "peer"]
+    if not keys:
+        return frame
+    if table.height == 0:  # nothing to look up (one facility on its own): no joins
+        return frame.with_columns(
+            col
+            for k in keys
+            for col in (
+                pl.lit(None, pl.Float64).alias(f"_peer_{k}"),
+                pl.lit(None, pl.String).alias(f"_plvl_{k}"),
+                pl.lit(None, pl.UInt32).alias(f"_pn_{k}"),
+            )
+        )
     combos = frame.select(
-        pl.col("year").cast(pl.Int64),
+        pl.col("year").cast(pl.Int64).alias("_peer_year"),
         *(pl.col(c).cast(pl.String) for c in GROUP_COLUMNS[1:]),
     ).unique(maintain_order=True)
+    resolved = _resolve_memo(combos, table, methodology)
+    on = ["_peer_year", *GROUP_COLUMNS[1:]]
+    return (
+        frame.with_columns(_peer_year=pl.col("year").cast(pl.Int64))
+        .join(resolved, on=on, how="left", nulls_equal=True, maintain_order="left")
+        .drop("_peer_year")
+    )
+
+
+#: Up to this many distinct key combinations in a frame, resolutions are remembered.
+_MEMO_MAX_COMBOS = 16
+_MEMO_MAX_ENTRIES = 256
+_MEMO_LOCK = threading.Lock()
+_MEMO: OrderedDict[tuple[Any, ...], tuple[pl.DataFrame, Methodology, pl.DataFrame]] = OrderedDict()
+
+
+def _resolve_memo(
+    combos: pl.DataFrame, table: pl.DataFrame, methodology: Methodology
+) -> pl.DataFrame:
+    # One facility on the platform has one or two combinations and is judged against the same
+    # snapshot table again and again: its dozen small joins cost more than the rest of its
+    # look-up, so keep their results (bounded; keyed by the table and methodology objects).
+    if combos.height > _MEMO_MAX_COMBOS:
+        return _resolve(combos, table, methodology)
+    key = (id(table), id(methodology), tuple(sorted(combos.rows(), key=repr)))
+    with _MEMO_LOCK:  # the platform assesses in several threads
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0] is table and hit[1] is methodology:  # ids can be reused
+            _MEMO.move_to_end(key)
+            return hit[2]
+    resolved = _resolve(combos, table, methodology)
+    with _MEMO_LOCK:
+        _MEMO[key] = (table, methodology, resolved)
+        while len(_MEMO) > _MEMO_MAX_ENTRIES:
+            _MEMO.popitem(last=False)
+    return resolved
+
+
+def _resolve(combos: pl.DataFrame, table: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+    rules = methodology.peer_rules
     table = table.filter(pl.col("n") >= rules.min_group_size)
-    added: list[str] = []
     for _, ind in methodology.indicators():
         if ind.threshold.kind != "peer":
             continue
@@ -162,7 +217,7 @@ def attach_peers(
         size: pl.Expr = pl.lit(None, pl.UInt32)
         # Build the chain from the widest level inwards so the narrowest qualifying level wins.
         for i, level in reversed(list(enumerate(rules.levels))):
-            left = ["year", "_ftype"] + (["_basis"] if _per_unit(ind) else [])
+            left = ["_peer_year", "_ftype"] + (["_basis"] if _per_unit(ind) else [])
             right = ["year", "factory_type"] + (["basis"] if _per_unit(ind) else [])
             if level != "global":
                 left.append(level)
@@ -177,20 +232,10 @@ def attach_peers(
             threshold = pl.when(usable).then(pl.col(f"_pt{i}")).otherwise(threshold)
             level_used = pl.when(usable).then(pl.lit(level)).otherwise(level_used)
             size = pl.when(usable).then(pl.col(f"_pn{i}")).otherwise(size)
+        levels = range(len(rules.levels))
         combos = combos.with_columns(
             threshold.alias(f"_peer_{k}"),
             level_used.alias(f"_plvl_{k}"),
             size.alias(f"_pn_{k}"),
-        ).drop(
-            [f"_pt{i}" for i in range(len(rules.levels))]
-            + [f"_pn{i}" for i in range(len(rules.levels))]
-        )
-        added += [f"_peer_{k}", f"_plvl_{k}", f"_pn_{k}"]
-    if not added:
-        return frame
-    keyed = frame.with_columns(_peer_year=pl.col("year").cast(pl.Int64))
-    combos = combos.rename({"year": "_peer_year"})
-    on = ["_peer_year", *GROUP_COLUMNS[1:]]
-    return keyed.join(combos, on=on, how="left", nulls_equal=True, maintain_order="left").drop(
-        "_peer_year"
-    )
+        ).drop([f"_pt{i}" for i in levels] + [f"_pn{i}" for i in levels])
+    return combos
