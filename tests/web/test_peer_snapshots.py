@@ -142,6 +142,10 @@ def test_platform_and_cli_agree_for_the_same_data_and_snapshot(platform, tmp_pat
     assert result.exit_code == 0, result.output
     written = pl.read_parquet(out / "indicators.parquet")
     assert results._records(written) == body["indicators"]
+    # Both record the snapshot they used, in the same words.
+    metadata = json.loads((out / "metadata.json").read_text())
+    assert metadata["versions"]["peer_snapshot"] == f"sha256:{current.content_sha256}"
+    assert body["versions"]["peer_snapshot"] == metadata["versions"]["peer_snapshot"]
     # Without the snapshot the command line judges the facility on its own: a different result.
     own = assess_dataset(alone).result
     assert results._records(own.indicators) != body["indicators"]

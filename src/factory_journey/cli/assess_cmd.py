@@ -113,6 +113,7 @@ def register(app: typer.Typer) -> None:
             load_methodology_file,
             load_peer_snapshot_file,
             load_prices_file,
+            peer_snapshot_version,
         )
 
         console = Console()
@@ -121,6 +122,7 @@ def register(app: typer.Typer) -> None:
             chosen = load_methodology_file(methodology) if methodology else None
             price_table = load_prices_file(prices) if prices else None
             peers = load_peer_snapshot_file(peer_snapshot) if peer_snapshot else None
+            peers_version = peer_snapshot_version(peer_snapshot) if peer_snapshot else None
         except AssessmentInputError as error:
             errors.print(f"[bold red]{error}[/]", highlight=False)
             raise typer.Exit(EXIT_USAGE) from None
@@ -133,7 +135,8 @@ def register(app: typer.Typer) -> None:
         labels = {stage: STAGE_LABELS[stage] for stage in STAGES}
         with staged_progress(labels, console=errors, hidden=as_json) as on_progress:
             run = assess_files(
-                dataset, out, chosen, price_table, on_progress, force, formats, peers
+                dataset, out, chosen, price_table, on_progress, force, formats, peers,
+                peers_version,
             )
         if as_json:
             typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str))

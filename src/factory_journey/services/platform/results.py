@@ -154,7 +154,11 @@ def warm_up() -> None:
 
 def current_inputs(session: Session, facility_id: str) -> Inputs:
     """The inputs an assessment of the facility would use now."""
-    rows = session.connection().execute(_LATEST_SUBMISSION_IDS, {"facility_id": facility_id}).all()
+    rows = (
+        session.connection()
+        .execute(_LATEST_SUBMISSION_IDS, {"facility_id": facility_id})
+        .all()
+    )
     ids = tuple(row[0] for row in rows)
     # Without any submission there is nothing to verify, so no record to key on.
     verification_id = rows[0][1] if rows else None
@@ -192,6 +196,9 @@ def _compute(session: Session, inputs: Inputs) -> dict[str, Any]:
         else empty_peer_table()
     )
     assessed = assess(built.matrix, matrix_versions=built.versions, peers=peers)
+    versions = dict(assessed.versions)
+    if inputs.peer_snapshot is not None:  # as `journey assess --peer-snapshot` records it
+        versions["peer_snapshot"] = f"sha256:{inputs.peer_snapshot.content_sha256}"
     frames = {
         "matrix": built.matrix,
         "zdhc_levels": built.zdhc_levels,
@@ -208,7 +215,7 @@ def _compute(session: Session, inputs: Inputs) -> dict[str, Any]:
             "verification": [item.as_dict() for item in in_force],
         },
         "columns": {name: frame.columns for name, frame in frames.items()},
-        "versions": assessed.versions,
+        "versions": versions,
         "peer_snapshot": (
             inputs.peer_snapshot.as_dict() if inputs.peer_snapshot is not None else None
         ),
