@@ -138,17 +138,16 @@ def compute_peer_table(session: Session) -> tuple[pl.DataFrame, int]:
     from factory_journey.engine.matrix import build_matrix
     from factory_journey.services.platform.imports import latest_tables
 
-    facility_ids = list(
-        session.execute(
-            select(Submission.facility_id).distinct().order_by(Submission.facility_id)
-        ).scalars()
+    facilities = int(
+        session.execute(select(func.count(func.distinct(Submission.facility_id)))).scalar_one()
     )
-    if not facility_ids:
+    if not facilities:
         from factory_journey.engine.assessment.peers import empty_peer_table
 
         return empty_peer_table(), 0
-    built = build_matrix(latest_tables(session, facility_ids), with_provenance=False)
-    return peer_table_of(built.matrix, default_methodology()), len(facility_ids)
+    # Every facility at once (no list of ids: a 100,000-id IN clause passes SQLite's limit).
+    built = build_matrix(latest_tables(session, None), with_provenance=False)
+    return peer_table_of(built.matrix, default_methodology()), facilities
 
 
 def _watermark(session: Session) -> int:
