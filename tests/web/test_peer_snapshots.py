@@ -15,12 +15,13 @@ from typer.testing import CliRunner
 from factory_journey.cli import app
 from factory_journey.demo import generate_dataset
 from factory_journey.engine.assessment import default_methodology
+from factory_journey.engine.assessment.peers import empty_peer_table
 from factory_journey.ingest import read_dataset
 from factory_journey.services.assessment import assess_dataset, load_peer_snapshot_file
 from factory_journey.services.platform import accounts, imports, peers, results
 from factory_journey.services.platform.verification import UNVERIFIED
 from factory_journey.store.database import make_engine, migrate, session_factory, transaction
-from factory_journey.store.models import AssessmentSnapshot
+from factory_journey.store.models import AssessmentSnapshot, PeerSnapshot
 from tests.database import test_database_url
 
 FACILITIES = 60
@@ -233,3 +234,32 @@ def test_a_file_that_is_not_a_peer_snapshot_is_refused_by_name(tmp_path):
     text.write_text("not parquet")
     with pytest.raises(AssessmentInputError, match=r"notes\.parquet"):
         load_peer_snapshot_file(text)
+
+
+def test_one_reading_session_never_mixes_two_snapshots(platform):
+    factory, token, folder, _url = platform
+    first_id, second_id = _facility_ids(folder)[2:4]
+    with transaction(factory) as session:
+        current, _ = peers.recompute_peer_snapshot(session)
+    for facility_id in (first_id, second_id):  # stored now, so the reader below only reads
+        _assessment(factory, token, facility_id)
+    with transaction(factory) as reader:
+        actor = accounts.actor_for_token(reader, token)
+        first = json.loads(results.assessment_json(reader, actor, first_id))
+        # Meanwhile the background job commits a different snapshot.
+        with transaction(factory) as writer:
+            newer = PeerSnapshot(
+                methodology_version=results.current_methodology(),
+                reference_versions=results.current_reference(),
+                facility_count=0,
+                group_count=0,
+                content=peers.table_bytes(empty_peer_table()),
+                content_sha256="0" * 64,
+                submission_watermark=0,
+            )
+            writer.add(newer)
+        second = json.loads(results.assessment_json(reader, actor, second_id))
+    assert first["peer_snapshot"]["id"] == second["peer_snapshot"]["id"] == current.id
+    # The next reader sees the new one.
+    after = _assessment(factory, token, second_id)
+    assert after["peer_snapshot"]["id"] == newer.id != current.id

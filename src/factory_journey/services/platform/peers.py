@@ -100,6 +100,19 @@ def current_peer_snapshot(session: Session) -> PeerSnapshotRef | None:
     return PeerSnapshotRef(*row) if row is not None else None
 
 
+_SESSION_KEY = "factory_journey.peer_snapshot"
+
+
+def peer_snapshot_for(session: Session) -> PeerSnapshotRef | None:
+    """The current peer snapshot as this session first saw it: every facility read in one
+    request (a portfolio, a report) is judged against the same snapshot, even when a new one
+    is committed meanwhile — a reader never sees two snapshots mixed."""
+    if _SESSION_KEY not in session.info:
+        session.info[_SESSION_KEY] = current_peer_snapshot(session)
+    ref: PeerSnapshotRef | None = session.info[_SESSION_KEY]
+    return ref
+
+
 def peer_snapshot_ref(session: Session, snapshot_id: int) -> PeerSnapshotRef | None:
     row = session.execute(_SELECT_REF.where(PeerSnapshot.id == snapshot_id)).first()
     return PeerSnapshotRef(*row) if row is not None else None
@@ -185,6 +198,7 @@ def recompute_peer_snapshot(session: Session, force: bool = False) -> tuple[Peer
     session.flush()
     ref = peer_snapshot_ref(session, row.id)
     assert ref is not None
+    session.info[_SESSION_KEY] = ref  # this session's later reads use the new one
     return ref, True
 
 

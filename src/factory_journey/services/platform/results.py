@@ -38,7 +38,7 @@ from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.imports import latest_tables
 from factory_journey.services.platform.peers import (
     PeerSnapshotRef,
-    current_peer_snapshot,
+    peer_snapshot_for,
     peer_table,
 )
 from factory_journey.services.platform.verification import (
@@ -163,7 +163,7 @@ def current_inputs(session: Session, facility_id: str) -> Inputs:
     # Without any submission there is nothing to verify, so no record to key on.
     verification_id = rows[0][1] if rows else None
     methodology, reference = _current_versions()
-    peers = current_peer_snapshot(session) if ids else None
+    peers = peer_snapshot_for(session) if ids else None
     return Inputs(facility_id, ids, methodology, dict(reference), verification_id, peers)
 
 
