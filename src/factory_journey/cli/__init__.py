@@ -19,6 +19,7 @@ from factory_journey.cli import (
     evaluate_cmd,
     explain_cmd,
     matrix_cmd,
+    peers_cmd,
     profile_cmd,
     report_cmd,
     run_cmd,
@@ -62,6 +63,7 @@ explain_cmd.register(app)
 report_cmd.register(app)
 evaluate_cmd.register(app)
 serve_cmd.register(app)
+peers_cmd.register(app)
 
 
 def main() -> None:

@@ -86,6 +86,13 @@ def register(app: typer.Typer) -> None:
             help="CSV of prices (country_iso2, electricity_usd_per_kwh, "
             "thermal_fuel_usd_per_gj, water_usd_per_m3); other countries keep the defaults.",
         ),
+        peer_snapshot: Path | None = typer.Option(
+            None,
+            "--peer-snapshot",
+            help="Judge peer indicators against this peer snapshot (a Parquet file from "
+            "`journey peers export`) instead of the dataset's own peer groups: the same data "
+            "and snapshot give the platform's result.",
+        ),
         formats: str = typer.Option("auto", "--format", help=FORMAT_HELP),
         force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
         as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
@@ -99,11 +106,14 @@ def register(app: typer.Typer) -> None:
         """
         from factory_journey.services.assessment import (
             STAGES,
+            AssessmentInputError,
             MethodologyError,
             PriceTableError,
             assess_files,
             load_methodology_file,
+            load_peer_snapshot_file,
             load_prices_file,
+            peer_snapshot_version,
         )
 
         console = Console()
@@ -111,6 +121,11 @@ def register(app: typer.Typer) -> None:
         try:
             chosen = load_methodology_file(methodology) if methodology else None
             price_table = load_prices_file(prices) if prices else None
+            peers = load_peer_snapshot_file(peer_snapshot) if peer_snapshot else None
+            peers_version = peer_snapshot_version(peer_snapshot) if peer_snapshot else None
+        except AssessmentInputError as error:
+            errors.print(f"[bold red]{error}[/]", highlight=False)
+            raise typer.Exit(EXIT_USAGE) from None
         except MethodologyError as error:
             print_methodology_problems(errors, error.messages)
             raise typer.Exit(EXIT_USAGE) from None
@@ -119,7 +134,10 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_USAGE) from None
         labels = {stage: STAGE_LABELS[stage] for stage in STAGES}
         with staged_progress(labels, console=errors, hidden=as_json) as on_progress:
-            run = assess_files(dataset, out, chosen, price_table, on_progress, force, formats)
+            run = assess_files(
+                dataset, out, chosen, price_table, on_progress, force, formats, peers,
+                peers_version,
+            )
         if as_json:
             typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str))
         elif run.ok:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -181,13 +181,51 @@ def load_prices_file(path: str | Path) -> pl.DataFrame:
     return validate_prices(frame, label=f"user prices ({path.name})")
 
 
+def peer_snapshot_version(path: str | Path) -> str:
+    """`sha256:<hex>` of a peer snapshot file: the platform's `peer_snapshot.sha256` of the
+    snapshot it was exported from (`journey peers export` writes the stored bytes)."""
+    import hashlib
+
+    try:
+        return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        raise AssessmentInputError(f"The peer snapshot {path} could not be read.") from None
+
+
+def load_peer_snapshot_file(path: str | Path) -> pl.DataFrame:
+    """A peer snapshot exported from the platform (`journey peers export`), checked.
+
+    Raises `AssessmentInputError` naming the file and what is wrong.
+    """
+    from factory_journey.engine.assessment import validate_peer_table
+
+    path = Path(path)
+    try:
+        frame = pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError):
+        raise AssessmentInputError(
+            f"The peer snapshot {path} could not be read: a Parquet file written by "
+            "`journey peers export` is accepted."
+        ) from None
+    try:
+        return validate_peer_table(frame, f"The peer snapshot {path.name}")
+    except ValueError as error:
+        raise AssessmentInputError(f"{error}.") from None
+
+
 def assess_dataset(
     dataset: str | Path,
     methodology: Methodology | None = None,
     prices: pl.DataFrame | None = None,
     progress: Progress | None = None,
+    peers: pl.DataFrame | None = None,
+    peers_version: str | None = None,
 ) -> Assessed:
     """Read, build the matrix of and assess `dataset` (`pilot` = the bundled pilot data).
+
+    peers: a peer table (e.g. a platform's peer snapshot, `load_peer_snapshot_file`) to judge
+    the peer indicators against; default: the peer groups of the dataset itself.
+    peers_version: recorded as the result's `peer_snapshot` version (`peer_snapshot_version`).
 
     Raises `AssessmentInputError` when the dataset is missing or has blocking problems.
     """
@@ -209,7 +247,11 @@ def assess_dataset(
     built = build_matrix(imported.tables)
     report("matrix", 1, 1)
     report("assess", 0, 1)
-    result = assess(built.matrix, methodology, prices=prices, matrix_versions=built.versions)
+    result = assess(
+        built.matrix, methodology, prices=prices, matrix_versions=built.versions, peers=peers
+    )
+    if peers_version is not None:
+        result = replace(result, versions={**result.versions, "peer_snapshot": peers_version})
     report("assess", 1, 1)
     return Assessed(path, built.matrix, result, problems)
 
@@ -301,6 +343,8 @@ def assess_files(
     progress: Progress | None = None,
     force: bool = False,
     formats: str | Iterable[str] | None = None,
+    peers: pl.DataFrame | None = None,
+    peers_version: str | None = None,
 ) -> AssessmentRun:
     """Assess `dataset` and write every output frame and metadata.json into `out_dir`.
 
@@ -319,7 +363,7 @@ def assess_files(
     except FormatError as error:
         return AssessmentRun("bad_options", path, out, message=str(error))
     try:
-        assessed = assess_dataset(path, methodology, prices, report)
+        assessed = assess_dataset(path, methodology, prices, report, peers, peers_version)
     except AssessmentInputError as error:
         return input_problems(
             AssessmentRun, path, out, error.problems, force,

@@ -300,3 +300,24 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PeerSnapshot(Base):
+    """The platform's peer thresholds as computed at one time: never updated.
+
+    `content` is the engine's peer table (threshold and size `n` of every peer group with at
+    least the methodology's minimum size, over the latest data of every facility) as Parquet;
+    `content_sha256` its SHA-256 hex. A facility's assessment names the snapshot it used.
+    """
+
+    __tablename__ = "peer_snapshot"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    methodology_version: Mapped[str] = mapped_column(String(64))
+    reference_versions: Mapped[dict[str, Any]] = mapped_column(JSON)
+    facility_count: Mapped[int] = mapped_column(Integer)
+    group_count: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: The newest submission id the computation read: nothing newer, nothing to recompute.
+    submission_watermark: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

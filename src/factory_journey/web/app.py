@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from factory_journey import __version__
-from factory_journey.services.platform import accounts, imports, production, results
+from factory_journey.services.platform import accounts, imports, peers, production, results
 from factory_journey.services.platform.errors import PlatformError, TooManyAttempts
 from factory_journey.store.database import make_engine, migrate, session_factory, transaction
 from factory_journey.web import routes_auth, routes_data, routes_facilities, routes_results
@@ -120,7 +120,19 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # process: keep it out of the collector's full passes, which otherwise stall requests.
     gc.collect()
     gc.freeze()
-    yield
+    recomputer = None
+    if app.state.settings.peer_interval > 0:
+        # After start-up, not before it: the first snapshot is computed while requests are
+        # already answered (against the previous snapshot, or absolute thresholds).
+        recomputer = peers.PeerRecomputer(
+            app.state.session_factory, app.state.settings.peer_interval
+        )
+        recomputer.start()
+    try:
+        yield
+    finally:
+        if recomputer is not None:
+            recomputer.stop()
 
 
 def refuse_demo_accounts(factory: sessionmaker[Session]) -> None:

@@ -178,6 +178,15 @@ class OrganisationPublic(BaseModel):
     kind: str
 
 
+class PeerSnapshotPublic(BaseModel):
+    id: int
+    sha256: str = Field(description="SHA-256 of the peer table (Parquet) the result used")
+    methodology_version: str
+    facility_count: int
+    group_count: int
+    created_at: UtcDatetime
+
+
 class SnapshotPublic(BaseModel):
     facility_id: str
     snapshot_id: int
@@ -189,6 +198,11 @@ class SnapshotPublic(BaseModel):
     methodology_version: str
     versions: dict[str, str]
     warnings: list[str]
+    peer_snapshot: PeerSnapshotPublic | None = Field(
+        default=None,
+        description="the platform peer snapshot the peer thresholds came from; null before the "
+        "first one (peer thresholds then fall back to absolute ones)",
+    )
 
 
 class MatrixPublic(SnapshotPublic):

@@ -100,6 +100,9 @@ class Settings:
     pdf_compilers: int = 2
     #: Proxies whose X-Forwarded-For is believed (JOURNEY_TRUSTED_PROXIES; none by default).
     trusted_proxies: tuple[str, ...] = ()
+    #: Seconds between background recomputations of the peer snapshot (JOURNEY_PEER_INTERVAL;
+    #: 3600 from the environment, 0 = off: then only `journey peers recompute` makes one).
+    peer_interval: int = 0
 
     @property
     def production(self) -> bool:
@@ -155,6 +158,12 @@ class Settings:
                 trusted_proxies,
                 "comma-separated IP addresses or networks of your proxies (10.0.0.1, "
                 "10.0.0.0/8), or * for any",
+            ),
+            peer_interval=setting(
+                "JOURNEY_PEER_INTERVAL",
+                3600,
+                _whole(0, 7 * 24 * 3600),
+                "a whole number of seconds from 0 (off) to 604800 (a week)",
             ),
         )
         settings.check()

@@ -26,6 +26,7 @@ from factory_journey.engine.assessment.methodology import (
 )
 from factory_journey.engine.assessment.opportunities import add_area_levels, indicator_frame
 from factory_journey.engine.assessment.pathways import add_measure_choices, add_ranks, step_frame
+from factory_journey.engine.assessment.peers import peer_table, validate_peer_table
 from factory_journey.engine.assessment.prices import default_prices, validate_prices
 from factory_journey.engine.assessment.priority import add_priorities
 from factory_journey.engine.assessment.thresholds import KEY_COLUMNS, resolve_absolute
@@ -41,6 +42,9 @@ __all__ = [
     "default_methodology",
     "default_prices",
     "parse_methodology",
+    "peer_table",
+    "peer_table_of",
+    "validate_peer_table",
     "validate_prices",
 ]
 
@@ -111,18 +115,32 @@ def _prepare(matrix: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFra
     return frame, warnings
 
 
+def peer_table_of(matrix: pl.DataFrame, methodology: Methodology | None = None) -> pl.DataFrame:
+    """The peer groups of `matrix` (every facility-year in it) as a peer table: threshold and
+    size `n` of every group with at least the methodology's `min_group_size` values."""
+    from factory_journey.engine.assessment.indicators import value_columns
+
+    methodology = methodology or default_methodology()
+    frame, _ = _prepare(matrix, methodology)
+    frame = value_columns(frame, methodology, frozenset(frame.columns))
+    return peer_table(frame, methodology)
+
+
 def assess(
     matrix: pl.DataFrame,
     methodology: Methodology | None = None,
     catalogue: Catalogue | None = None,
     prices: pl.DataFrame | None = None,
     matrix_versions: dict[str, str] | None = None,
+    peers: pl.DataFrame | None = None,
 ) -> AssessmentResult:
     """Assess every facility-year of `matrix` with `methodology` (default fj-2026.2).
 
     prices: frame with country_iso2 (`*` = default row), electricity_usd_per_kwh [USD/kWh],
     thermal_fuel_usd_per_gj [USD/GJ], water_usd_per_m3 [USD/m3] and price_source; default: the
     packaged regional prices (project estimates).
+    peers: a peer table (`peer_table`, e.g. a platform's peer snapshot) whose groups judge the
+    peer indicators; default: the peer groups of `matrix` itself.
     """
     methodology = methodology or default_methodology()
     catalogue = catalogue or default_catalogue()
@@ -138,7 +156,7 @@ def assess(
     # Eager on purpose: one lazy plan over these hundreds of expressions measured slower
     # (optimiser time) for one facility and for a million.
     columns = frozenset(frame.columns)
-    wide = evaluate_indicators(frame, methodology, columns)
+    wide = evaluate_indicators(frame, methodology, columns, peers)
     wide = add_maturity(wide, methodology, columns)
     wide = add_area_levels(wide, methodology)
     wide = add_priorities(wide, methodology, columns)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.engine.assessment.methodology import Indicator, Methodology
-from factory_journey.engine.assessment.peers import peer_threshold_exprs
-from factory_journey.engine.assessment.plan import Frame, cached
+from factory_journey.engine.assessment.peers import attach_peers, peer_table
+from factory_journey.engine.assessment.plan import cached
 
 
 def value_expr(indicator: Indicator, columns: set[str]) -> pl.Expr:
@@ -83,31 +83,42 @@ def missing_expr(indicator: Indicator, columns: set[str]) -> pl.Expr:
     return pl.when(present).then(pl.lit(None, pl.String)).otherwise(named)
 
 
-def evaluate_indicators(frame: Frame, methodology: Methodology, columns: frozenset[str]) -> Frame:
+def value_columns(
+    frame: pl.DataFrame, methodology: Methodology, columns: frozenset[str]
+) -> pl.DataFrame:
+    """`frame` with the `_v_<key>` value of every indicator [indicator unit]."""
+    steps = cached(
+        "indicators", (methodology,), columns, lambda: _indicator_steps(methodology, columns)
+    )
+    return frame.with_columns(steps[0])
+
+
+def evaluate_indicators(
+    frame: pl.DataFrame,
+    methodology: Methodology,
+    columns: frozenset[str],
+    peers: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Add the `_v_ _t_ _kind_ _lvl_ _n_ _flag_ _gap_ _miss_` columns for every indicator.
 
-    `frame` must hold `_ftype`, `_basis` and the `_abs_<key>` absolute thresholds; `columns`
-    are the matrix columns present.
+    `frame` must hold `_ftype`, `_basis`, the `_pk_*` group keys and the `_abs_<key>` absolute
+    thresholds; `columns` are the matrix columns present. `peers`: a peer table (see
+    `peers.peer_table`) to judge against, e.g. a platform's peer snapshot; None = the peer
+    groups of `frame` itself.
     """
-    # With fewer rows than the minimum peer group no group can qualify, so the peer windows
-    # (two per indicator and region level) are left out: the same result, far fewer operations
-    # for one facility.
-    peers = not (
-        isinstance(frame, pl.DataFrame) and frame.height < methodology.peer_rules.min_group_size
-    )
     steps = cached(
-        f"indicators:peers={peers}",
-        (methodology,),
-        columns,
-        lambda: _indicator_steps(methodology, columns, peers),
+        "indicators", (methodology,), columns, lambda: _indicator_steps(methodology, columns)
     )
-    for step in steps:
+    frame = frame.with_columns(steps[0])
+    table = peer_table(frame, methodology) if peers is None else peers
+    frame = attach_peers(frame, table, methodology)
+    for step in steps[1:]:
         frame = frame.with_columns(step)
     return frame
 
 
 def _indicator_steps(
-    methodology: Methodology, matrix_columns: frozenset[str], peers: bool = True
+    methodology: Methodology, matrix_columns: frozenset[str]
 ) -> list[list[pl.Expr]]:
     columns = set(matrix_columns)
     values = [
@@ -119,14 +130,8 @@ def _indicator_steps(
         value = pl.col(f"_v_{k}")
         absolute = pl.col(f"_abs_{k}")
         if ind.threshold.kind == "peer":
-            assert ind.threshold.percentile is not None
-            if peers:
-                peer, level, size = peer_threshold_exprs(
-                    ind, value, methodology.peer_rules, ind.threshold.percentile
-                )
-            else:
-                peer = pl.lit(None, pl.Float64)
-                level, size = pl.lit(None, pl.String), pl.lit(None, pl.UInt32)
+            peer = pl.col(f"_peer_{k}")
+            level, size = pl.col(f"_plvl_{k}"), pl.col(f"_pn_{k}")
             threshold = pl.coalesce(peer, absolute)
             kind: pl.Expr = (
                 pl.when(peer.is_not_null())

@@ -3,46 +3,239 @@
 Peers share the reporting year and journey factory type (and, for per-unit intensities, the
 intensity basis: pieces or kilograms). The methodology lists region levels from narrow to wide;
 the first level whose group has at least `min_group_size` values is used.
+
+Two steps, each written once: `peer_table` computes the threshold and size of every large-enough
+group of a matrix (the command line over its own dataset, the platform over every facility it
+holds: a *peer snapshot*); `attach_peers` gives each facility-year the threshold of its narrowest
+qualifying group in such a table. So the same facility data and the same table give the same
+result wherever they are assessed.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from typing import Any
+
 import polars as pl
 
-from factory_journey.engine.assessment.methodology import Indicator, PeerRules
+from factory_journey.engine.assessment.methodology import Indicator, Methodology
+
+#: Columns of a peer table, one row per (indicator, region level, group) with at least
+#: `min_group_size` values: `threshold` in the indicator's unit, `n` the values in the group
+#: [count]; `basis` is null for indicators that are not per unit, `region` null at `global`.
+PEER_TABLE_SCHEMA: dict[str, pl.DataType] = {
+    "indicator": pl.String(),
+    "level": pl.String(),
+    "year": pl.Int64(),
+    "factory_type": pl.String(),
+    "basis": pl.String(),
+    "region": pl.String(),
+    "threshold": pl.Float64(),
+    "n": pl.UInt32(),
+}
+#: Columns of a prepared matrix that decide a facility-year's peer groups.
+GROUP_COLUMNS: tuple[str, ...] = (
+    "year",
+    "_ftype",
+    "_basis",
+    "country_iso2",
+    "un_subregion",
+    "un_region",
+)
+
+
+def _per_unit(indicator: Indicator) -> bool:
+    return indicator.column.endswith("_per_unit")
 
 
 def peer_keys(indicator: Indicator, level: str) -> list[str]:
     """Columns that define a peer group for `indicator` at region `level`."""
-    # `_pk_*` are Categorical copies of the text keys (see assess): windows over their integer
-    # codes are much faster than over strings.
+    # `_pk_*` are Categorical copies of the text keys (see assess): grouping by their integer
+    # codes is much faster than by strings.
     keys = ["year", "_pk_ftype"]
-    if indicator.column.endswith("_per_unit"):
+    if _per_unit(indicator):
         keys.append("_pk_basis")
     if level != "global":
         keys.append(f"_pk_{level}")
     return keys
 
 
-def peer_threshold_exprs(
-    indicator: Indicator, value: pl.Expr, rules: PeerRules, percentile: float
-) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(threshold, level, size) of the narrowest large-enough peer group; null when none is.
+def empty_peer_table() -> pl.DataFrame:
+    """A peer table without any group: every peer threshold falls back to the absolute one."""
+    return pl.DataFrame(schema=PEER_TABLE_SCHEMA)
 
-    threshold in the indicator's unit; level is the region column used (or `global`); size is the
-    number of facilities with a value in that group [count].
+
+def peer_table(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+    """Threshold and size of every peer group of `frame` with at least `min_group_size` values.
+
+    `frame` holds the `_v_<key>` indicator values and the `_pk_*` group keys (see assess).
+    Smaller groups are left out: their percentile would tell too much about a few facilities,
+    and the rule would not use it. Rows are sorted, so the same frame gives the same bytes.
     """
-    threshold: pl.Expr = pl.lit(None, pl.Float64)
-    level_used: pl.Expr = pl.lit(None, pl.String)
-    size: pl.Expr = pl.lit(None, pl.UInt32)
-    # Build the chain from the widest level inwards so the narrowest qualifying level wins.
-    for level in reversed(rules.levels):
-        keys = peer_keys(indicator, level)
-        in_group = pl.all_horizontal([pl.col(k).is_not_null() for k in keys])
-        count = value.count().over(keys)
-        quantile = value.quantile(percentile, interpolation=rules.interpolation).over(keys)
-        usable = in_group & (count >= rules.min_group_size)
-        threshold = pl.when(usable).then(quantile).otherwise(threshold)
-        level_used = pl.when(usable).then(pl.lit(level)).otherwise(level_used)
-        size = pl.when(usable).then(count.cast(pl.UInt32)).otherwise(size)
-    return threshold, level_used, size
+    rules = methodology.peer_rules
+    parts: list[pl.DataFrame] = []
+    if frame.height < rules.min_group_size:  # no group can qualify: skip the group-bys
+        return empty_peer_table()
+    for _, ind in methodology.indicators():
+        if ind.threshold.kind != "peer":
+            continue
+        assert ind.threshold.percentile is not None
+        value = pl.col(f"_v_{ind.key}")
+        for level in rules.levels:
+            keys = peer_keys(ind, level)
+            groups = (
+                frame.select(*keys, value)
+                .drop_nulls(keys)
+                .group_by(keys)
+                .agg(
+                    threshold=value.quantile(
+                        ind.threshold.percentile, interpolation=rules.interpolation
+                    ),
+                    n=value.count().cast(pl.UInt32),
+                )
+                .filter(pl.col("n") >= rules.min_group_size)
+            )
+            parts.append(
+                groups.select(
+                    indicator=pl.lit(ind.key),
+                    level=pl.lit(level),
+                    year=pl.col("year").cast(pl.Int64),
+                    factory_type=pl.col("_pk_ftype").cast(pl.String),
+                    basis=(
+                        pl.col("_pk_basis").cast(pl.String)
+                        if _per_unit(ind)
+                        else pl.lit(None, pl.String)
+                    ),
+                    region=(
+                        pl.col(f"_pk_{level}").cast(pl.String)
+                        if level != "global"
+                        else pl.lit(None, pl.String)
+                    ),
+                    threshold=pl.col("threshold").cast(pl.Float64),
+                    n=pl.col("n"),
+                )
+            )
+    if not parts:
+        return empty_peer_table()
+    return (
+        pl.concat(parts)
+        .cast(PEER_TABLE_SCHEMA)  # type: ignore[arg-type]
+        .sort(["indicator", "level", "year", "factory_type", "basis", "region"], nulls_last=True)
+    )
+
+
+def validate_peer_table(table: pl.DataFrame, label: str = "the peer table") -> pl.DataFrame:
+    """`table` with the peer-table columns and types; ValueError naming what is wrong."""
+    missing = [c for c in PEER_TABLE_SCHEMA if c not in table.columns]
+    if missing:
+        raise ValueError(f"{label} has no column(s) {', '.join(missing)}")
+    try:
+        return table.select(list(PEER_TABLE_SCHEMA)).cast(PEER_TABLE_SCHEMA)  # type: ignore[arg-type]
+    except pl.exceptions.PolarsError:
+        raise ValueError(
+            f"{label} has values of the wrong type; expected "
+            + ", ".join(f"{c} ({t})" for c, t in PEER_TABLE_SCHEMA.items())
+        ) from None
+
+
+def attach_peers(
+    frame: pl.DataFrame, table: pl.DataFrame, methodology: Methodology
+) -> pl.DataFrame:
+    """`frame` with `_peer_<key>` threshold, `_plvl_<key>` level and `_pn_<key>` size for every
+    peer indicator: the narrowest group of `table` with at least `min_group_size` values, null
+    when there is none (the absolute threshold then applies).
+
+    Resolved on the few distinct group-key combinations and joined back once, so its cost does
+    not grow with the number of facility-years.
+    """
+    keys = [ind.key for _, ind in methodology.indicators() if ind.threshold.kind == "peer"]
+    if not keys:
+        return frame
+    if table.height == 0:  # nothing to look up (one facility on its own): no joins
+        return frame.with_columns(
+            col
+            for k in keys
+            for col in (
+                pl.lit(None, pl.Float64).alias(f"_peer_{k}"),
+                pl.lit(None, pl.String).alias(f"_plvl_{k}"),
+                pl.lit(None, pl.UInt32).alias(f"_pn_{k}"),
+            )
+        )
+    combos = frame.select(
+        pl.col("year").cast(pl.Int64).alias("_peer_year"),
+        *(pl.col(c).cast(pl.String) for c in GROUP_COLUMNS[1:]),
+    ).unique(maintain_order=True)
+    resolved = _resolve_memo(combos, table, methodology)
+    on = ["_peer_year", *GROUP_COLUMNS[1:]]
+    return (
+        frame.with_columns(_peer_year=pl.col("year").cast(pl.Int64))
+        .join(resolved, on=on, how="left", nulls_equal=True, maintain_order="left")
+        .drop("_peer_year")
+    )
+
+
+#: Up to this many distinct key combinations in a frame, resolutions are remembered.
+_MEMO_MAX_COMBOS = 16
+_MEMO_MAX_ENTRIES = 256
+_MEMO_LOCK = threading.Lock()
+_MEMO: OrderedDict[tuple[Any, ...], tuple[pl.DataFrame, Methodology, pl.DataFrame]] = OrderedDict()
+
+
+def _resolve_memo(
+    combos: pl.DataFrame, table: pl.DataFrame, methodology: Methodology
+) -> pl.DataFrame:
+    # One facility on the platform has one or two combinations and is judged against the same
+    # snapshot table again and again: its dozen small joins cost more than the rest of its
+    # look-up, so keep their results (bounded; keyed by the table and methodology objects).
+    if combos.height > _MEMO_MAX_COMBOS:
+        return _resolve(combos, table, methodology)
+    key = (id(table), id(methodology), tuple(sorted(combos.rows(), key=repr)))
+    with _MEMO_LOCK:  # the platform assesses in several threads
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0] is table and hit[1] is methodology:  # ids can be reused
+            _MEMO.move_to_end(key)
+            return hit[2]
+    resolved = _resolve(combos, table, methodology)
+    with _MEMO_LOCK:
+        _MEMO[key] = (table, methodology, resolved)
+        while len(_MEMO) > _MEMO_MAX_ENTRIES:
+            _MEMO.popitem(last=False)
+    return resolved
+
+
+def _resolve(combos: pl.DataFrame, table: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
+    rules = methodology.peer_rules
+    table = table.filter(pl.col("n") >= rules.min_group_size)
+    for _, ind in methodology.indicators():
+        if ind.threshold.kind != "peer":
+            continue
+        k = ind.key
+        rows = table.filter(pl.col("indicator") == k)
+        threshold: pl.Expr = pl.lit(None, pl.Float64)
+        level_used: pl.Expr = pl.lit(None, pl.String)
+        size: pl.Expr = pl.lit(None, pl.UInt32)
+        # Build the chain from the widest level inwards so the narrowest qualifying level wins.
+        for i, level in reversed(list(enumerate(rules.levels))):
+            left = ["_peer_year", "_ftype"] + (["_basis"] if _per_unit(ind) else [])
+            right = ["year", "factory_type"] + (["basis"] if _per_unit(ind) else [])
+            if level != "global":
+                left.append(level)
+                right.append("region")
+            found = rows.filter(pl.col("level") == level).select(
+                *right,
+                pl.col("threshold").alias(f"_pt{i}"),
+                pl.col("n").alias(f"_pn{i}"),
+            )
+            combos = combos.join(found, left_on=left, right_on=right, how="left")
+            usable = pl.col(f"_pn{i}").is_not_null()
+            threshold = pl.when(usable).then(pl.col(f"_pt{i}")).otherwise(threshold)
+            level_used = pl.when(usable).then(pl.lit(level)).otherwise(level_used)
+            size = pl.when(usable).then(pl.col(f"_pn{i}")).otherwise(size)
+        levels = range(len(rules.levels))
+        combos = combos.with_columns(
+            threshold.alias(f"_peer_{k}"),
+            level_used.alias(f"_plvl_{k}"),
+            size.alias(f"_pn_{k}"),
+        ).drop([f"_pt{i}" for i in levels] + [f"_pn{i}" for i in levels])
+    return combos

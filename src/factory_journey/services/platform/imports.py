@@ -508,14 +508,15 @@ def _facility_year_rows(
     return frame.filter(condition)
 
 
-def latest_tables(session: Session, facility_ids: list[str]) -> dict[str, pl.DataFrame]:
-    """The latest submission version of every year of these facilities, as engine tables."""
-    latest = (
-        select(Submission.facility_id, Submission.year, func.max(Submission.version).label("v"))
-        .where(Submission.facility_id.in_(facility_ids))
-        .group_by(Submission.facility_id, Submission.year)
-        .subquery()
+def latest_tables(session: Session, facility_ids: list[str] | None) -> dict[str, pl.DataFrame]:
+    """The latest submission version of every year of these facilities (None: of every
+    facility on the platform), as engine tables."""
+    latest_versions = select(
+        Submission.facility_id, Submission.year, func.max(Submission.version).label("v")
     )
+    if facility_ids is not None:
+        latest_versions = latest_versions.where(Submission.facility_id.in_(facility_ids))
+    latest = latest_versions.group_by(Submission.facility_id, Submission.year).subquery()
     rows = session.execute(
         select(SubmissionTable.table_name, SubmissionTable.content)
         .join(Submission, Submission.id == SubmissionTable.submission_id)

@@ -9,9 +9,11 @@ record (a verifier's record changes the rows' statuses, so the verified shares).
 whose inputs have not changed is a lookup; a correction, a verification or a change of
 factors makes a new snapshot, and the old ones stay as they were.
 
-A facility is assessed on its own data only: peer thresholds (which need a group of comparable
-facilities) fall back to the methodology's absolute thresholds, so a result never depends on
-which other organisations happen to use the same server.
+Peer thresholds come from the platform's current peer snapshot (peers.py: peer groups over
+every facility, recomputed in the background): the snapshot's id is part of the inputs key and
+of the result, so a result is computed against one snapshot as a whole and can be reproduced
+from it (`journey assess --peer-snapshot`). Before the first snapshot, peer thresholds fall back
+to the methodology's absolute ones (decision 0020).
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ from factory_journey.services.platform.access import authorise, check
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.imports import latest_tables
+from factory_journey.services.platform.peers import (
+    PeerSnapshotRef,
+    peer_snapshot_for,
+    peer_table,
+)
 from factory_journey.services.platform.verification import (
     LATEST_RECORD_ID,
     apply_to_tables,
@@ -58,6 +65,8 @@ class Inputs:
     reference_versions: dict[str, str]
     #: The facility's newest verification record (records are append-only), None without any.
     verification_id: int | None = None
+    #: The platform's peer snapshot the assessment is judged against, None before the first.
+    peer_snapshot: PeerSnapshotRef | None = None
 
     @property
     def key(self) -> str:
@@ -68,6 +77,8 @@ class Inputs:
         }
         if self.verification_id is not None:  # keys of never-verified facilities stay as were
             document["verification_id"] = self.verification_id
+        if self.peer_snapshot is not None:  # keys from before any snapshot stay as they were
+            document["peer_snapshot"] = [self.peer_snapshot.id, self.peer_snapshot.content_sha256]
         canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -126,6 +137,16 @@ _LATEST_SUBMISSION_IDS = (
 )
 
 
+def current_methodology() -> str:
+    """The label of the packaged methodology (e.g. fj-2026.2)."""
+    return _current_versions()[0]
+
+
+def current_reference() -> dict[str, str]:
+    """The packaged reference-data versions, by name."""
+    return dict(_current_versions()[1])
+
+
 def warm_up() -> None:
     """Read the packaged methodology and reference versions now, not on the first request."""
     _current_versions()
@@ -142,7 +163,8 @@ def current_inputs(session: Session, facility_id: str) -> Inputs:
     # Without any submission there is nothing to verify, so no record to key on.
     verification_id = rows[0][1] if rows else None
     methodology, reference = _current_versions()
-    return Inputs(facility_id, ids, methodology, dict(reference), verification_id)
+    peers = peer_snapshot_for(session) if ids else None
+    return Inputs(facility_id, ids, methodology, dict(reference), verification_id, peers)
 
 
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -154,6 +176,7 @@ def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
 def _compute(session: Session, inputs: Inputs) -> dict[str, Any]:
     """Build the matrix and assess it with the engine the command line uses."""
     from factory_journey.engine.assessment import assess
+    from factory_journey.engine.assessment.peers import empty_peer_table
     from factory_journey.engine.matrix import build_matrix
 
     if not inputs.submission_ids:
@@ -167,7 +190,15 @@ def _compute(session: Session, inputs: Inputs) -> dict[str, Any]:
     in_force = records_in_force(session, inputs.submission_ids)
     tables = apply_to_tables(latest_tables(session, [inputs.facility_id]), in_force)
     built = build_matrix(tables, with_provenance=False)
-    assessed = assess(built.matrix, matrix_versions=built.versions)
+    peers = (
+        peer_table(session, inputs.peer_snapshot)
+        if inputs.peer_snapshot is not None
+        else empty_peer_table()
+    )
+    assessed = assess(built.matrix, matrix_versions=built.versions, peers=peers)
+    versions = dict(assessed.versions)
+    if inputs.peer_snapshot is not None:  # as `journey assess --peer-snapshot` records it
+        versions["peer_snapshot"] = f"sha256:{inputs.peer_snapshot.content_sha256}"
     frames = {
         "matrix": built.matrix,
         "zdhc_levels": built.zdhc_levels,
@@ -184,7 +215,10 @@ def _compute(session: Session, inputs: Inputs) -> dict[str, Any]:
             "verification": [item.as_dict() for item in in_force],
         },
         "columns": {name: frame.columns for name, frame in frames.items()},
-        "versions": assessed.versions,
+        "versions": versions,
+        "peer_snapshot": (
+            inputs.peer_snapshot.as_dict() if inputs.peer_snapshot is not None else None
+        ),
         "warnings": list(assessed.warnings),
         "year": int(years.max()) if years.len() else None,  # type: ignore[arg-type]
     }
@@ -324,6 +358,7 @@ def _body(session: Session, ref: SnapshotRef, view: str, parts: tuple[str, ...])
         "submission_ids": ref.submission_ids,
         "methodology_version": ref.methodology_version,
         "versions": result.get("versions", {}),
+        "peer_snapshot": result.get("peer_snapshot"),
         "warnings": result.get("warnings", []),
         **{part: result["parts"].get(part, []) for part in parts},
     }
