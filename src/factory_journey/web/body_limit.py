@@ -31,9 +31,7 @@ def upload_limit(scope: Scope) -> tuple[int, Callable[[], TooLarge]] | None:
         return None
     path = str(scope.get("path", ""))
     if path.rstrip("/") == "/api/uploads":
-        return imports.MAX_UPLOAD_BYTES + OVERHEAD, lambda: imports.too_large(
-            "the file", imports.MAX_UPLOAD_BYTES + 1
-        )
+        return imports.MAX_UPLOAD_BYTES + OVERHEAD, lambda: imports.too_large("the file")
     if _EVIDENCE.match(path):
         max_bytes: int = scope["app"].state.settings.evidence_max_bytes
         return max_bytes + OVERHEAD, lambda: evidence.too_large("the document", max_bytes)

@@ -33,10 +33,9 @@ def upload_dataset(
     # A plain `def`: hashing and writing a 50 MB file happen in a worker thread. The permission
     # is asked before the file is read, and no more than the limit plus one byte is read.
     imports.check_upload(actor)
-    filename = file.filename or "dataset"
+    # One byte past the limit is enough for the service to refuse the file as too large.
     content = read_at_most(file, imports.MAX_UPLOAD_BYTES + 1)
-    if len(content) > imports.MAX_UPLOAD_BYTES:
-        raise imports.too_large(filename, len(content))
+    filename = file.filename or "dataset"
     upload = imports.store_upload(session, actor, filename, file.content_type or "", content)
     job = imports.create_job(session, upload)
     session.commit()  # the raw file and the job exist before the import starts

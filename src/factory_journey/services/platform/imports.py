@@ -58,8 +58,8 @@ def check_upload(actor: Actor) -> None:
         raise Forbidden("only admins and editors of a factory organisation upload facility data")
 
 
-def too_large(filename: str, size: int) -> TooLarge:
-    """The refusal of a dataset of `size` bytes or more (`size` may be the limit plus one)."""
+def too_large(filename: str) -> TooLarge:
+    """The refusal of a dataset larger than `MAX_UPLOAD_BYTES`."""
     return TooLarge(
         f"{filename} is larger than {MAX_UPLOAD_BYTES / 1e6:.0f} MB, the limit for a dataset "
         "upload: split it into several files (a .zip of CSV files is smallest)"
@@ -78,7 +78,7 @@ def store_upload(
             " (a .zip holds a folder of CSV files)"
         )
     if len(content) > MAX_UPLOAD_BYTES:
-        raise too_large(filename, len(content))
+        raise too_large(filename)
     upload = Upload(
         organisation_id=actor.organisation_id,
         user_id=actor.user_id,
