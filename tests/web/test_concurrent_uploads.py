@@ -23,7 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import cache
 
-import httpx
 import polars as pl
 import pytest
 from sqlalchemy import select
@@ -31,12 +30,18 @@ from sqlalchemy.exc import IntegrityError
 
 import factory_journey.ingest as ingest
 from factory_journey.demo import generate_dataset
-from factory_journey.services.platform import accounts, imports
-from factory_journey.store.database import make_engine, migrate, session_factory, transaction
+from factory_journey.services.platform import imports
+from factory_journey.store.database import transaction
 from factory_journey.store.models import ImportJob, Submission
 from tests.database import test_database_url
-from tests.web.conftest import PASSWORD, Platform, make_platform
-from tests.web.test_crash_safety import Server, _free_port, _wait_job
+from tests.web.conftest import Platform, make_platform
+from tests.web.test_crash_safety import (
+    Server,
+    _free_port,
+    _wait_job,
+    database_with_factory_admin,
+    signed_in_admin,
+)
 from tests.web.test_crash_safety import _upload as _upload_to
 
 #: Simultaneous uploads per test (2 cores: enough to race, few enough to stay fast).
@@ -253,20 +258,11 @@ def test_simultaneous_uploads_to_a_real_server_all_end_with_consecutive_versions
     """The same through a real server process, whose imports run after their answers (before
     the fix: at least one job of these 6 stayed "running" at its "saving" stage)."""
     url = test_database_url(tmp_path_factory)
-    engine = make_engine(url)
-    migrate(engine)
-    factory = session_factory(engine)
-    with transaction(factory) as session:
-        organisation = accounts.create_organisation(session, "Factory A", "factory_group")
-        accounts.create_user(session, "admin@test.example", PASSWORD, "A", organisation, "admin")
+    engine, _factory = database_with_factory_admin(url)
     server = Server(url, _free_port(), tmp_path / "server.log")
     server.start()
     try:
-        client = httpx.Client(base_url=server.base, timeout=60)
-        token = client.post(
-            "/api/auth/sign-in", json={"email": "admin@test.example", "password": PASSWORD}
-        ).json()["token"]
-        client.headers["Authorization"] = f"Bearer {token}"
+        client, _token = signed_in_admin(server)
         names = ["REAL"] * 4 + ["REAL0", "REAL1"]
         with ThreadPoolExecutor(len(names)) as pool:
             jobs = list(pool.map(

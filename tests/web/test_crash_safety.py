@@ -22,7 +22,8 @@ from pathlib import Path
 import httpx
 import polars as pl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from factory_journey.demo import generate_dataset
 from factory_journey.services.platform import accounts
@@ -104,6 +105,28 @@ class Server:
             self.process.wait(timeout=30)
 
 
+def database_with_factory_admin(url: str) -> tuple[Engine, sessionmaker[Session]]:
+    """The migrated database at `url` with one factory organisation and its admin
+    (admin@test.example, `PASSWORD`)."""
+    engine = make_engine(url)
+    migrate(engine)
+    factory = session_factory(engine)
+    with transaction(factory) as session:
+        organisation = accounts.create_organisation(session, "Factory A", "factory_group")
+        accounts.create_user(session, "admin@test.example", PASSWORD, "A", organisation, "admin")
+    return engine, factory
+
+
+def signed_in_admin(server: Server) -> tuple[httpx.Client, str]:
+    """A client of `server` signed in as that admin, and its token."""
+    client = httpx.Client(base_url=server.base, timeout=60)
+    token = client.post(
+        "/api/auth/sign-in", json={"email": "admin@test.example", "password": PASSWORD}
+    ).json()["token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client, token
+
+
 def _wait_job(client: httpx.Client, job_id: int, until: set[str], timeout: float = 120) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -132,21 +155,12 @@ def _first_import_state(client: httpx.Client) -> dict:
 
 def test_killing_the_server_during_an_import_loses_nothing_committed(tmp_path):
     url = f"sqlite:///{tmp_path / 'journey.db'}"
-    engine = make_engine(url)
-    migrate(engine)
-    factory = session_factory(engine)
-    with transaction(factory) as session:
-        organisation = accounts.create_organisation(session, "Factory A", "factory_group")
-        accounts.create_user(session, "admin@test.example", PASSWORD, "A", organisation, "admin")
+    engine, factory = database_with_factory_admin(url)
 
     server = Server(url, _free_port(), tmp_path / "server.log")
     server.start()
     try:
-        client = httpx.Client(base_url=server.base, timeout=60)
-        token = client.post(
-            "/api/auth/sign-in", json={"email": "admin@test.example", "password": PASSWORD}
-        ).json()["token"]
-        client.headers["Authorization"] = f"Bearer {token}"
+        client, token = signed_in_admin(server)
 
         first = _upload(client, "first.zip", _small_dataset())
         assert _wait_job(client, first["id"], {"succeeded", "failed"})["status"] == "succeeded"
