@@ -1,7 +1,7 @@
 """Write a set of output files all or nothing, one run at a time per output folder.
 
-Files are written into a hidden staging folder beside the target (`.NAME.partial-XXXXXXXX/NAME`)
-and the folder is renamed into place at the end: a reader never sees half the files, a failure
+Files are written into a hidden staging folder beside the target
+(`.NAME.partial-<8 hex digits>/NAME`) and the folder is renamed into place at the end: a reader never sees half the files, a failure
 leaves nothing behind, and an existing folder is replaced only when asked to (`force`). A single
 file (a report) is written the same way and moved over its target (`atomic_output_file`).
 
@@ -171,7 +171,7 @@ def check_target(out_dir: Path, force: bool) -> None:
 
 
 def _hidden_dir(target: Path, kind: str) -> Path:
-    """A new, marked, private folder `.NAME.KIND-XXXXXXXX` beside `target` (0700, like
+    """A new, marked, private folder `.NAME.KIND-<8 hex digits>` beside `target` (0700, like
     `tempfile.mkdtemp`); the caller holds the lock of `target`."""
     lock_name = lock_file(target).name
     while True:
@@ -283,7 +283,7 @@ def atomic_output_file(path: Path) -> Iterator[Path]:
     """Yield a staging path to write one file into; on success it replaces `path`.
 
     Like `atomic_output_dir`: the lock of `path` is held throughout, the staging file lives
-    in a marked hidden folder beside `path` (`.NAME.partial-XXXXXXXX/NAME`) that a killed
+    in a marked hidden folder beside `path` (`.NAME.partial-<8 hex digits>/NAME`) that a killed
     run's successor removes, and on any exception `path` is left as it was.
     """
     path = Path(path)
@@ -295,13 +295,6 @@ def atomic_output_file(path: Path) -> Iterator[Path]:
             os.replace(wrapper / path.name, path)
         finally:
             shutil.rmtree(wrapper, ignore_errors=True)
-
-
-def current_umask() -> int:
-    """The process's file-creation mask (read without changing it for long)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _swap_in(staging: Path, out_dir: Path, force: bool) -> None:
