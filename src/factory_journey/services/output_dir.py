@@ -2,8 +2,9 @@
 
 Files are written into a hidden staging folder beside the target
 (`.NAME.partial-<8 hex digits>/NAME`) and the folder is renamed into place at the end: a reader
-never sees half the files, a failure leaves nothing behind, and an existing folder is replaced only when asked to (`force`). A single
-file (a report) is written the same way and moved over its target (`atomic_output_file`).
+never sees half the files, a failure leaves nothing behind, and an existing folder is replaced
+only when asked to (`force`). A single file (a report) is written the same way and moved over
+its target (`atomic_output_file`).
 
 A run holds an operating-system lock on `.NAME.lock` beside the target while it writes, so a
 second run into the same folder is told at once that it is in use, and by which process. The
