@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from factory_journey.services.platform import env_settings
 from factory_journey.services.platform.account_limits import (
     AccountLimits,
     default_limits,
@@ -117,7 +118,7 @@ class Settings:
         """Every `JOURNEY_*` variable of the web, read and checked here, at start-up: a value
         that is not accepted is an `UnsafeSettings` naming the variable, the value and what
         is accepted."""
-        environment = os.environ.get("JOURNEY_ENV", "development").strip() or "development"
+        environment = env_settings.environment()
         development = environment == "development"
         setting(
             "JOURNEY_LOG_LEVEL", "info", _one_of(LOG_LEVELS), ", ".join(LOG_LEVELS)

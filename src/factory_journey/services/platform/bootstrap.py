@@ -26,7 +26,7 @@ from factory_journey.services.platform.demo_accounts import (
     DEMO_PASSWORD,
     ensure_demo_accounts,
 )
-from factory_journey.services.platform.env_settings import flag
+from factory_journey.services.platform.env_settings import environment, flag
 from factory_journey.services.platform.errors import PlatformError
 from factory_journey.services.platform.facilities import portfolio
 from factory_journey.store.database import (
@@ -101,8 +101,7 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 def demo_enabled() -> bool:
     """Demo accounts only in development (`JOURNEY_ENV`, default development), unless
     `JOURNEY_DEMO_ACCOUNTS` says no (0, false, no, off: read as the web's settings read it)."""
-    development = (os.environ.get("JOURNEY_ENV", "").strip() or "development") == "development"
-    return development and flag("JOURNEY_DEMO_ACCOUNTS", True)
+    return environment() == "development" and flag("JOURNEY_DEMO_ACCOUNTS", True)
 
 
 def pilot_zip() -> tuple[str, bytes]:

@@ -37,6 +37,11 @@ def setting(name: str, default: T, parse: Callable[[str], T], accepted: str) -> 
         ) from None
 
 
+def environment() -> str:
+    """`JOURNEY_ENV`, `development` when unset or empty (checked by the web's `Settings`)."""
+    return os.environ.get("JOURNEY_ENV", "").strip() or "development"
+
+
 def flag(name: str, default: bool) -> bool:
     """A yes/no variable: 1, true, yes, on or 0, false, no, off (any case)."""
     return setting(name, default, _yes_no, "1 or 0 (true or false, yes or no, on or off)")
