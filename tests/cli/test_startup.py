@@ -29,7 +29,8 @@ HEAVY_FOR_HELP = (
 
 #: Modules one facility's `journey assess` must not load: the evaluation's statistics, the
 #: platform's database and web stack, and the PDF compiler.
-HEAVY_FOR_ASSESS = ("scipy.stats", "sqlalchemy", "fastapi", "uvicorn", "typst", "jinja2")
+# pint: accepted units convert through the generated factor table (decision 0029).
+HEAVY_FOR_ASSESS = ("scipy.stats", "sqlalchemy", "fastapi", "uvicorn", "typst", "jinja2", "pint")
 
 _SRC = str(Path(factory_journey.__file__).resolve().parents[1])
 

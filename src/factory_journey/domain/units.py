@@ -7,11 +7,19 @@ Units are converted once, at ingestion; the value and unit as reported are kept 
 
 from __future__ import annotations
 
+import csv
 from functools import lru_cache
-
-import pint
+from typing import TYPE_CHECKING
 
 from factory_journey.reference import data_path, load_csv, load_yaml
+
+if TYPE_CHECKING:
+    import pint
+
+#: Each accepted spelling's factor to its canonical unit, generated from pint by
+#: tools/make_unit_factors.py (and checked against pint by a test): pint and numpy are then
+#: imported only for a conversion the table does not hold (decision 0029).
+UNIT_FACTORS_FILE = "unit_factors.csv"
 
 #: Canonical unit per dimension name used in the dataset tables.
 CANONICAL_UNITS: dict[str, str] = {
@@ -50,18 +58,35 @@ class UnknownUnitError(ValueError):
 @lru_cache(maxsize=1)
 def registry() -> pint.UnitRegistry[float]:
     """The project's pint registry: pint defaults plus `reference/data/units.txt`."""
+    import pint  # ~0.35 s with numpy and the registry: only when the factor table lacks a pair
+
     ureg: pint.UnitRegistry[float] = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.load_definitions(str(data_path("units.txt")))
     return ureg
 
 
 @lru_cache(maxsize=1)
-def _aliases() -> dict[str, tuple[str, str]]:
+def unit_alias_rows() -> tuple[tuple[str, str, str], ...]:
+    """(spelling, pint expression, dimension) of every row of `unit_aliases.csv`, in order."""
     table = load_csv("unit_aliases.csv")
-    return {
-        str(row["spelling"]).strip().lower(): (str(row["unit"]), str(row["dimension"]))
+    return tuple(
+        (str(row["spelling"]).strip().lower(), str(row["unit"]), str(row["dimension"]))
         for row in table.iter_rows(named=True)
-    }
+    )
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, tuple[str, str]]:
+    return {spelling: (unit, dimension) for spelling, unit, dimension in unit_alias_rows()}
+
+
+@lru_cache(maxsize=1)
+def _table_factors() -> dict[str, float]:
+    """Spelling → factor to its dimension's canonical unit [canonical per unit], from
+    `unit_factors.csv` (read with the csv module: the file is tiny and its floats must be
+    read exactly as written)."""
+    with data_path(UNIT_FACTORS_FILE).open(encoding="utf-8", newline="") as handle:
+        return {row["spelling"]: float(row["factor"]) for row in csv.DictReader(handle)}
 
 
 def normalise_spelling(spelling: str) -> str:
@@ -91,7 +116,29 @@ def conversion_factor(spelling: str, target: str | None = None) -> float:
     `target` is a spelling or pint expression; by default the canonical unit of the
     spelling's dimension. Raises `UnknownUnitError` for a spelling not in the alias table and
     `pint.DimensionalityError` when the two units measure different things.
+
+    Answered from the generated factor table when both units are accepted spellings of one
+    dimension (a ratio of two canonical factors, rounded as pint's answer is; the test
+    compares every pair with pint), otherwise by pint.
     """
+    key = normalise_spelling(spelling)
+    aliases = _aliases()
+    factors = _table_factors()
+    if key in aliases and key in factors:
+        if target is None:
+            return factors[key]
+        target_key = normalise_spelling(target)
+        if (
+            target_key in factors
+            and target_key in aliases
+            and aliases[target_key][1] == aliases[key][1]
+        ):
+            return float(f"{factors[key] / factors[target_key]:.12g}")
+    return pint_conversion_factor(spelling, target)
+
+
+def pint_conversion_factor(spelling: str, target: str | None = None) -> float:
+    """`conversion_factor` computed by pint itself (the authority the table is made from)."""
     key = normalise_spelling(spelling)
     aliases = _aliases()
     if key not in aliases:
