@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("make_unit_factors", ROOT / "tools/make_unit_factors.py")
+    path = ROOT / "tools" / "make_unit_factors.py"
+    spec = importlib.util.spec_from_file_location("make_unit_factors", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
