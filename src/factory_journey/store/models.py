@@ -149,7 +149,8 @@ class Submission(Base):
 class SubmissionTable(Base):
     """One table of a submission as ingested: typed rows with reported units and provenance.
 
-    Kept as Parquet bytes so that types round-trip exactly into the engine.
+    Kept as Arrow IPC stream bytes (older rows: Parquet) so that types round-trip exactly into
+    the engine; read and write them only through services.platform.submission_content.
     """
 
     __tablename__ = "submission_table"

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
-import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factory_journey.services.platform.access import authorise
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.errors import NotFound
+from factory_journey.services.platform.submission_content import decode_table
 from factory_journey.store.models import (
     Facility,
     ImportJob,
@@ -96,7 +95,7 @@ def submission_data(
         .where(SubmissionTable.submission_id == submission.id)
         .order_by(SubmissionTable.table_name)
     ):
-        frame = pl.read_parquet(io.BytesIO(part.content))
+        frame = decode_table(part.content)
         out[part.table_name] = frame.to_dicts()
     return out
 

@@ -12,7 +12,6 @@ verifier records (`apply_to_tables`).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +32,7 @@ from factory_journey.services.platform.access import authorise
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.errors import Conflict, InvalidInput, NotFound
+from factory_journey.services.platform.submission_content import decode_table
 from factory_journey.store.models import (
     Evidence,
     Submission,
@@ -96,7 +96,7 @@ def _check_subject(session: Session, submission: Submission, subject: Subject) -
         )
     if subject.row is None:
         return
-    frame = pl.read_parquet(io.BytesIO(part.content))
+    frame = decode_table(part.content)
     rows: list[int] = (
         [int(v) for v in frame[ROW].drop_nulls().to_list()] if ROW in frame.columns else []
     )
