@@ -325,3 +325,22 @@ class PeerSnapshot(Base):
     #: The newest submission id the computation read: nothing newer, nothing to recompute.
     submission_watermark: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PeerInput(Base):
+    """The Data Matrix rows a peer recompute read, kept so that the next one rebuilds only
+    the facilities submitted since (a cache: deleting every row changes no result).
+
+    `content` is the matrix of the latest submissions of every facility with a submission id
+    up to `submission_watermark`, as an Arrow IPC stream; `versions_sha256` the SHA-256 of the
+    methodology and reference versions (the engine's among them) it was built under: rows
+    built under others are never reused.
+    """
+
+    __tablename__ = "peer_input"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    versions_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    submission_watermark: Mapped[int] = mapped_column(Integer)
+    facility_year_count: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

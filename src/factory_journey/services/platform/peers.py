@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import threading
 import time
@@ -25,10 +26,10 @@ from datetime import datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from factory_journey.store.models import PeerSnapshot, Submission
+from factory_journey.store.models import PeerInput, PeerSnapshot, Submission
 
 logger = logging.getLogger(__name__)
 
@@ -141,15 +142,17 @@ def peer_table(session: Session, ref: PeerSnapshotRef) -> pl.DataFrame:
     return table
 
 
-def compute_peer_table(session: Session) -> tuple[pl.DataFrame, int]:
+def compute_peer_table(session: Session, use_cache: bool = True) -> tuple[pl.DataFrame, int]:
     """(peer table, number of facilities) over the latest submissions of every facility.
 
-    Run it in a transaction that also reads the watermark (`_watermark`), so both see the same
-    submissions.
+    The thresholds are always computed over every facility. The Data Matrix they are computed
+    from is rebuilt only for the facilities with a submission newer than the cached matrix
+    (`PeerInput`, same methodology and reference versions); the rest of its rows come from
+    that cache, which is then replaced. Without a usable cache (or `use_cache=False`) every
+    facility's tables are read. Run it in a transaction that also reads the watermark
+    (`_watermark`), so both see the same submissions.
     """
     from factory_journey.engine.assessment import default_methodology, peer_table_of
-    from factory_journey.engine.matrix import build_matrix
-    from factory_journey.services.platform.imports import latest_tables
 
     facilities = int(
         session.execute(select(func.count(func.distinct(Submission.facility_id)))).scalar_one()
@@ -158,9 +161,83 @@ def compute_peer_table(session: Session) -> tuple[pl.DataFrame, int]:
         from factory_journey.engine.assessment.peers import empty_peer_table
 
         return empty_peer_table(), 0
-    # Every facility at once (no list of ids: a 100,000-id IN clause passes SQLite's limit).
-    built = build_matrix(latest_tables(session, None), with_provenance=False)
-    return peer_table_of(built.matrix, default_methodology()), facilities
+    matrix = _peer_matrix(session, use_cache)
+    return peer_table_of(matrix, default_methodology()), facilities
+
+
+def _versions_sha256() -> str:
+    from factory_journey.services.platform.results import current_methodology, current_reference
+
+    document = {"methodology": current_methodology(), "reference": current_reference()}
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _build(session: Session, facility_ids: list[str] | None) -> pl.DataFrame:
+    """The Data Matrix of the latest submissions of these facilities (None: of all)."""
+    from factory_journey.engine.matrix import build_matrix
+    from factory_journey.services.platform.imports import latest_tables
+
+    tables = latest_tables(session, facility_ids)
+    if not tables:
+        return pl.DataFrame()
+    return build_matrix(tables, with_provenance=False).matrix
+
+
+#: Facility ids per `latest_tables` call when rebuilding only the changed ones (well under
+#: every database's limit of bound parameters).
+_CHANGED_BATCH = 500
+
+
+def _peer_matrix(session: Session, use_cache: bool) -> pl.DataFrame:
+    """The Data Matrix of every facility's latest submissions, sorted by facility and year,
+    from the cache plus what was submitted since; the cache is replaced when it moved."""
+    from factory_journey.services.platform.submission_content import decode_table, encode_table
+
+    key = _versions_sha256()
+    watermark = _watermark(session)
+    cached = (
+        session.scalars(
+            select(PeerInput)
+            .where(PeerInput.versions_sha256 == key)
+            .order_by(PeerInput.id.desc())
+            .limit(1)
+        ).first()
+        if use_cache
+        else None
+    )
+    if cached is not None and cached.submission_watermark == watermark:
+        return decode_table(cached.content)
+    if cached is None:
+        matrix = _build(session, None)
+    else:
+        changed = sorted(
+            session.scalars(
+                select(Submission.facility_id)
+                .where(Submission.id > cached.submission_watermark)
+                .distinct()
+            )
+        )
+        fresh = [
+            _build(session, changed[start : start + _CHANGED_BATCH])
+            for start in range(0, len(changed), _CHANGED_BATCH)
+        ]
+        kept = decode_table(cached.content).filter(~pl.col("facility_id").is_in(changed))
+        matrix = pl.concat([kept, *[f for f in fresh if f.height]], how="diagonal_relaxed")
+    if matrix.height:
+        matrix = matrix.sort("facility_id", "year", maintain_order=True)
+    if use_cache:
+        # One cache row per versions: the older ones are never read again.
+        session.execute(delete(PeerInput).where(PeerInput.versions_sha256 == key))
+        session.add(
+            PeerInput(
+                versions_sha256=key,
+                submission_watermark=watermark,
+                facility_year_count=matrix.height,
+                content=encode_table(matrix),
+            )
+        )
+    return matrix
 
 
 def _watermark(session: Session) -> int:

@@ -1,0 +1,130 @@
+"""A peer recompute rebuilds only the facilities submitted since the last one (#14), and its
+thresholds are those of a recompute that reads every facility afresh, byte for byte."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import polars as pl
+import pytest
+from sqlalchemy import delete, select
+
+from factory_journey.demo import generate_dataset
+from factory_journey.ingest import read_dataset
+from factory_journey.services.platform import accounts, imports, peers
+from factory_journey.store.database import make_engine, migrate, session_factory, transaction
+from factory_journey.store.models import PeerInput
+from tests.database import test_database_url
+
+FACILITIES = 40
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    url = test_database_url(tmp_path_factory)
+    engine = make_engine(url)
+    migrate(engine)
+    factory = session_factory(engine)
+    folder = tmp_path_factory.mktemp("peer-cache-dataset")
+    for name, frame in generate_dataset(FACILITIES, [2022, 2023], seed=11, messiness=0.0).items():
+        frame.write_csv(folder / f"{name}.csv")
+    dataset = read_dataset(folder)
+    assert dataset.ok
+    with transaction(factory) as session:
+        org = accounts.create_organisation(session, "Group", "factory_group")
+        accounts.create_user(session, "a@test.example", "correct horse battery", "A", org, "admin")
+    with transaction(factory) as session:
+        token = accounts.sign_in(session, "a@test.example", "correct horse battery")
+    _import(factory, token, dataset)
+    yield factory, token, dataset
+    engine.dispose()
+
+
+def _import(factory, token, dataset) -> None:
+    with transaction(factory) as session:
+        actor = accounts.actor_for_token(session, token)
+        upload = imports.store_upload(session, actor, "d.zip", "application/zip", b"PK")
+        job = imports.create_job(session, upload)
+    done = imports.run_import(factory, job.id, actor, read_dataset=lambda _path: dataset)
+    assert done.status == "succeeded", done.problems
+
+
+def _only(dataset, ids: list[str], energy_factor: float):
+    tables = {
+        name: frame.filter(pl.col("facility_id").cast(pl.String).is_in(ids))
+        if "facility_id" in frame.columns
+        else frame
+        for name, frame in dataset.tables.items()
+    }
+    tables["energy"] = tables["energy"].with_columns(pl.col(pl.Float64) * energy_factor)
+    return dataclasses.replace(dataset, tables=tables)
+
+
+def _cold_bytes(factory) -> bytes:
+    with transaction(factory) as session:
+        table, _ = peers.compute_peer_table(session, use_cache=False)
+        session.rollback()
+    return peers.table_bytes(table)
+
+
+def test_an_incremental_recompute_equals_a_cold_one(platform, monkeypatch):
+    factory, token, dataset = platform
+    with transaction(factory) as session:
+        session.execute(delete(PeerInput))
+    with transaction(factory) as session:
+        first, _ = peers.compute_peer_table(session)  # cold: builds and stores the cache
+    assert first.height > 0
+    assert peers.table_bytes(first) == _cold_bytes(factory)
+
+    ids = sorted(dataset.tables["profiles"]["facility_id"].cast(pl.String).unique().to_list())
+    changed = ids[:3]
+    _import(factory, token, _only(dataset, changed, 4.0))  # corrections of three facilities
+
+    rebuilt: list[list[str] | None] = []
+    real_build = peers._build
+
+    def spying_build(session, facility_ids):
+        rebuilt.append(facility_ids)
+        return real_build(session, facility_ids)
+
+    monkeypatch.setattr(peers, "_build", spying_build)
+    with transaction(factory) as session:
+        second, facilities = peers.compute_peer_table(session)
+    assert rebuilt == [changed]  # only the facilities submitted since were read
+    assert facilities == FACILITIES
+    monkeypatch.setattr(peers, "_build", real_build)
+    cold = _cold_bytes(factory)
+    assert peers.table_bytes(second) == cold
+    assert cold != peers.table_bytes(first)  # the corrections moved some threshold
+
+
+def test_nothing_submitted_since_reads_no_tables(platform, monkeypatch):
+    factory, _token, _dataset = platform
+    with transaction(factory) as session:
+        peers.compute_peer_table(session)
+    monkeypatch.setattr(peers, "_build", lambda *_: pytest.fail("tables were read again"))
+    with transaction(factory) as session:
+        table, _ = peers.compute_peer_table(session)
+    assert peers.table_bytes(table) == _cold_bytes_without_spy(factory, monkeypatch)
+
+
+def _cold_bytes_without_spy(factory, monkeypatch) -> bytes:
+    monkeypatch.undo()
+    return _cold_bytes(factory)
+
+
+def test_a_cache_of_other_versions_is_never_used(platform, monkeypatch):
+    factory, _token, _dataset = platform
+    with transaction(factory) as session:
+        peers.compute_peer_table(session)
+    monkeypatch.setattr(peers, "_versions_sha256", lambda: "0" * 64)
+    read_all: list[object] = []
+    real_build = peers._build
+    monkeypatch.setattr(
+        peers, "_build", lambda session, ids: read_all.append(ids) or real_build(session, ids)
+    )
+    with transaction(factory) as session:
+        peers.compute_peer_table(session)
+        keys = set(session.scalars(select(PeerInput.versions_sha256)))
+    assert read_all == [None]  # every facility read afresh
+    assert "0" * 64 in keys
