@@ -182,3 +182,24 @@ def test_sharing_lookup_grant_lines_and_members(platform):
         }
         with pytest.raises(Forbidden):
             members(session, editor)
+
+
+def test_job_view_follows_an_import_to_its_versions_or_its_problems(platform):
+    from factory_journey.services.platform.upload_jobs import job_view
+
+    done = _import(platform, dict(f1_dataset().tables), filename="again.zip")
+    owner = _actor(platform, "owner_editor")
+    with transaction(platform.factory) as session:
+        view = job_view(session, owner, done.id)
+        assert view.succeeded and not view.running and view.percent == 100
+        assert {(m.facility_id, m.year) for m in view.made} == {("F1", 2022), ("F1", 2023)}
+        upload = imports.store_upload(session, owner, "broken.xlsx", "", b"not a workbook")
+        job = imports.create_job(session, upload)
+    imports.run_import(platform.factory, job.id, owner)
+    with transaction(platform.factory) as session:
+        failed = job_view(session, owner, job.id)
+        assert failed.status == "failed" and failed.made == ()
+        assert failed.problems.errors >= 1
+        assert failed.problems.groups[0].file == "broken.xlsx"
+        with pytest.raises(NotFound):  # another organisation's job
+            job_view(session, _actor(platform, "other_factory_admin"), job.id)
