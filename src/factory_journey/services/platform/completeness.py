@@ -119,6 +119,10 @@ class OrganisationStatus:
 
     facilities: list[FacilityStatus] = field(default_factory=list)
     failed_uploads: list[FailedUpload] = field(default_factory=list)
+    #: Facilities the organisation owns in all (`facilities` holds one page of them).
+    total: int = 0
+    page: int = 1
+    pages: int = 1
 
 
 def area_statuses(tables: dict[str, pl.DataFrame]) -> tuple[AreaStatus, ...]:
@@ -257,16 +261,24 @@ def failed_uploads(session: Session, actor: Actor, limit: int = 20) -> list[Fail
     return out
 
 
-def organisation_status(session: Session, actor: Actor) -> OrganisationStatus:
-    """Every facility the actor's organisation owns, each year's status, and failed uploads.
+def organisation_status(
+    session: Session, actor: Actor, page: int = 1, page_size: int | None = None
+) -> OrganisationStatus:
+    """The facilities the actor's organisation owns (one page of `page_size`, by id; all
+    without), each year's status, and the failed uploads.
 
     Only owned facilities: a grantee sees shared facilities in its portfolio, not their
-    submission state (the `submission.read` rule needs a `full` grant).
+    submission state (the `submission.read` rule needs a `full` grant). A page past the last
+    is the last.
     """
     status = OrganisationStatus()
-    for entry in portfolio(session, actor):
-        if entry.relation != "owner":
-            continue
+    owned = [entry for entry in portfolio(session, actor) if entry.relation == "owner"]
+    status.total = len(owned)
+    if page_size:
+        status.pages = max(1, -(-len(owned) // page_size))
+        status.page = min(max(page, 1), status.pages)
+        owned = owned[(status.page - 1) * page_size : status.page * page_size]
+    for entry in owned:
         status.facilities.append(
             FacilityStatus(
                 entry.facility.id, entry.facility.name, entry.relation,
