@@ -13,9 +13,10 @@ from factory_journey.web.pages.facility.common import AREA, FACTORY, WRITERS
 from factory_journey.web.pages.shell import N_, NavItem
 
 router = APIRouter()
-# Fixed paths (/facilities/upload, /facilities/guidance) before /facilities/{facility_id}.
+# The parts' routes themselves (not included routers), so that the page list sees each one;
+# fixed paths (/facilities/upload, /facilities/guidance) before /facilities/{facility_id}.
 for part in (files, uploads, team, home, assessment, sharing):
-    router.include_router(part.router)
+    router.routes.extend(part.router.routes)
 
 NAVIGATION = (
     NavItem(AREA, N_("Facilities"), "/facilities", kinds=FACTORY),

@@ -7,7 +7,6 @@ from fastapi.responses import Response
 
 from factory_journey.services.dataset_guidance import dataset_guide
 from factory_journey.services.dataset_template import KINDS, template_xlsx
-from factory_journey.services.platform.errors import NotFound
 from factory_journey.services.platform.files import attachment_disposition
 from factory_journey.web.pages.shell import PageUser, render
 
@@ -23,11 +22,19 @@ def guidance(request: Request, user: PageUser) -> Response:
                                                           "kinds": KINDS})
 
 
-@router.get("/facilities/templates/{kind}.xlsx")
-def template(kind: str, user: PageUser) -> Response:
-    """The blank `profile` or `dataset` workbook, with drop-down lists."""
-    if kind not in KINDS:
-        raise NotFound(f"no template {kind!r}")
+@router.get("/facilities/templates/dataset.xlsx")
+def dataset_template(user: PageUser) -> Response:
+    """The blank dataset workbook (profile and every performance table), with drop-downs."""
+    return _workbook("dataset")
+
+
+@router.get("/facilities/templates/profile.xlsx")
+def profile_template(user: PageUser) -> Response:
+    """The blank facility profile workbook, with drop-downs."""
+    return _workbook("profile")
+
+
+def _workbook(kind: str) -> Response:
     return Response(
         template_xlsx(kind),
         media_type=XLSX,
