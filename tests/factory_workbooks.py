@@ -43,11 +43,14 @@ def _cell(value: object) -> object:
     return value
 
 
-def filled_template(tables: dict[str, pl.DataFrame], mistakes: bool = False) -> bytes:
-    """The dataset template with `tables` written under its headers (drop-downs kept)."""
+def filled_template(
+    tables: dict[str, pl.DataFrame], mistakes: bool = False, template: bytes | None = None
+) -> bytes:
+    """The dataset template (`template`, e.g. as downloaded; else a fresh one) with `tables`
+    written under its headers, its drop-downs kept."""
     from openpyxl import load_workbook
 
-    workbook = load_workbook(io.BytesIO(template_xlsx("dataset")))
+    workbook = load_workbook(io.BytesIO(template or template_xlsx("dataset")))
     for name, frame in tables.items():
         sheet = workbook[name]
         headers = [cell.value for cell in sheet[1]]
