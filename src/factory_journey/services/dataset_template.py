@@ -8,6 +8,7 @@ a `guidance` sheet. Written with `spreadsheet_safety.open_workbook`: every text 
 from __future__ import annotations
 
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +68,10 @@ def _tables(kind: str) -> tuple[TableGuide, ...]:
     return guide[:1] if kind == "profile" else guide
 
 
+@cache
 def template_xlsx(kind: str) -> bytes:
-    """The `profile` or `dataset` template as .xlsx bytes."""
+    """The `profile` or `dataset` template as .xlsx bytes (made once a process: it depends on
+    the packaged contract and reference lists only)."""
     tables = _tables(kind)
     with tempfile.TemporaryDirectory(prefix="journey-template-") as tmp:
         path = Path(tmp) / f"{kind}-template.xlsx"

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from factory_journey.engine.quality import (
@@ -27,8 +27,7 @@ from factory_journey.engine.quality import (
     quality_rows,
 )
 from factory_journey.services.platform.accounts import Actor
-from factory_journey.services.platform.facilities import portfolio
-from factory_journey.store.models import ImportJob, Submission, SubmissionTable, Upload
+from factory_journey.store.models import Facility, ImportJob, Submission, SubmissionTable, Upload
 
 #: The seven impact areas and the tables that feed each (the first one decides completeness).
 AREA_TABLES: dict[str, tuple[str, ...]] = {
@@ -191,47 +190,72 @@ def _submission_areas(session: Session, submission_id: int) -> tuple[AreaStatus,
     return statuses
 
 
+#: Warnings of the succeeded import of each upload, by (database, upload id): an upload is
+#: imported successfully at most once and its job never changes after, so a count is kept
+#: rather than its problem list (hundreds of entries for a large file) read on every page.
+_warnings: dict[tuple[str, int], int] = {}
+_warnings_lock = threading.Lock()
+
+
 def _warnings_by_upload(session: Session, upload_ids: set[int]) -> dict[int, int]:
-    if not upload_ids:
-        return {}
-    counts: dict[int, int] = {}
-    for upload_id, problems in session.execute(
-        select(ImportJob.upload_id, ImportJob.problems).where(
-            ImportJob.upload_id.in_(upload_ids), ImportJob.status == "succeeded"
-        )
-    ):
-        counts[upload_id] = len(problems or [])
+    database = str(session.get_bind().engine.url)
+    with _warnings_lock:
+        counts = {u: _warnings[(database, u)] for u in upload_ids if (database, u) in _warnings}
+    wanted = upload_ids - set(counts)
+    if wanted:
+        for upload_id, problems in session.execute(
+            select(ImportJob.upload_id, ImportJob.problems).where(
+                ImportJob.upload_id.in_(wanted), ImportJob.status == "succeeded"
+            )
+        ):
+            counts[upload_id] = len(problems or [])
+        with _warnings_lock:
+            if len(_warnings) > 100_000:
+                _warnings.clear()
+            _warnings.update({(database, u): n for u, n in counts.items() if u in wanted})
     return counts
 
 
-def facility_years(session: Session, facility_id: str) -> tuple[YearStatus, ...]:
-    """The latest version of every year of one facility with its area statuses (unchecked:
+_LATEST = (
+    select(Submission.facility_id, Submission.year, func.max(Submission.version).label("v"))
+    .where(Submission.facility_id.in_(bindparam("ids", expanding=True)))
+    .group_by(Submission.facility_id, Submission.year)
+    .subquery()
+)
+#: The latest version of every year of some facilities, newest year first (built once: a
+#: statement per facility costs more to build than to run).
+_LATEST_VERSIONS = (
+    select(Submission.facility_id, Submission.year, Submission.version, Submission.id,
+           Submission.upload_id, Submission.created_at)
+    .join(_LATEST, (Submission.facility_id == _LATEST.c.facility_id)
+          & (Submission.year == _LATEST.c.year) & (Submission.version == _LATEST.c.v))
+    .order_by(Submission.facility_id, Submission.year.desc())
+)
+
+
+def years_of(session: Session, facility_ids: list[str]) -> dict[str, tuple[YearStatus, ...]]:
+    """The latest version of every year of each facility with its area statuses (unchecked:
     call through `organisation_status`, or after an authorisation)."""
-    latest = (
-        select(Submission.year, func.max(Submission.version).label("version"))
-        .where(Submission.facility_id == facility_id)
-        .group_by(Submission.year)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Submission)
-        .join(latest, (Submission.year == latest.c.year)
-              & (Submission.version == latest.c.version))
-        .where(Submission.facility_id == facility_id)
-        .order_by(Submission.year.desc())
-    ).scalars().all()
-    warnings = _warnings_by_upload(session, {s.upload_id for s in rows if s.upload_id})
-    return tuple(
-        YearStatus(
-            year=s.year,
-            version=s.version,
-            submission_id=s.id,
-            submitted_at=s.created_at,
-            areas=_submission_areas(session, s.id),
-            warnings=warnings.get(s.upload_id, 0) if s.upload_id else 0,
-        )
-        for s in rows
-    )
+    if not facility_ids:
+        return {}
+    rows = session.connection().execute(_LATEST_VERSIONS, {"ids": facility_ids}).all()
+    warnings = _warnings_by_upload(session, {r.upload_id for r in rows if r.upload_id})
+    out: dict[str, list[YearStatus]] = {facility_id: [] for facility_id in facility_ids}
+    for r in rows:
+        out[r.facility_id].append(YearStatus(
+            year=r.year,
+            version=r.version,
+            submission_id=r.id,
+            submitted_at=r.created_at,
+            areas=_submission_areas(session, r.id),
+            warnings=warnings.get(r.upload_id, 0) if r.upload_id else 0,
+        ))
+    return {facility_id: tuple(years) for facility_id, years in out.items()}
+
+
+def facility_years(session: Session, facility_id: str) -> tuple[YearStatus, ...]:
+    """`years_of` one facility."""
+    return years_of(session, [facility_id])[facility_id]
 
 
 def failed_uploads(session: Session, actor: Actor, limit: int = 20) -> list[FailedUpload]:
@@ -267,23 +291,25 @@ def organisation_status(
     """The facilities the actor's organisation owns (one page of `page_size`, by id; all
     without), each year's status, and the failed uploads.
 
-    Only owned facilities: a grantee sees shared facilities in its portfolio, not their
-    submission state (the `submission.read` rule needs a `full` grant). A page past the last
-    is the last.
+    Only owned facilities (the relation `owner` of `facilities.portfolio`): a grantee sees
+    shared facilities in its portfolio, not their submission state (`submission.read` needs a
+    `full` grant). A page past the last is the last.
     """
     status = OrganisationStatus()
-    owned = [entry for entry in portfolio(session, actor) if entry.relation == "owner"]
+    owned = session.execute(
+        select(Facility.id, Facility.name)
+        .where(Facility.owner_organisation_id == actor.organisation_id)
+        .order_by(Facility.id)
+    ).all()
     status.total = len(owned)
     if page_size:
         status.pages = max(1, -(-len(owned) // page_size))
         status.page = min(max(page, 1), status.pages)
         owned = owned[(status.page - 1) * page_size : status.page * page_size]
-    for entry in owned:
-        status.facilities.append(
-            FacilityStatus(
-                entry.facility.id, entry.facility.name, entry.relation,
-                facility_years(session, entry.facility.id),
-            )
-        )
+    years = years_of(session, [facility_id for facility_id, _name in owned])
+    status.facilities = [
+        FacilityStatus(facility_id, name, "owner", years[facility_id])
+        for facility_id, name in owned
+    ]
     status.failed_uploads = failed_uploads(session, actor)
     return status
