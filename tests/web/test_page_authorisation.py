@@ -28,17 +28,27 @@ from factory_journey.web.pages.shell import CSRF_COOKIE, PAGE_COOKIE, form_token
 from .conftest import ACTORS, PASSWORD
 from .test_authorisation import (
     ANONYMOUS,
+    FACTORY,
     OWNERS,
     SHARING_STATES,
+    WRITERS,
     Entry,
     World,
     _fill,
     expected,
+    facility,
+    members,
     page_operations,
     public,
     signed_in,
 )
 from .test_authorisation import world as world  # the module-scoped fixture, shared
+
+#: A dataset upload for the upload page (its import fails: the page still answers 303).
+_DATASET = {"file": ("profiles.csv", b"facility_id\n", "text/csv")}
+
+#: A dataset upload for the upload page (its import fails: the page still answers 303).
+_DATASET = {"file": ("profiles.csv", b"facility_id\n", "text/csv")}
 
 #: One line per page route (see the top of this file).
 PAGES: dict[str, Entry] = {
@@ -49,6 +59,33 @@ PAGES: dict[str, Entry] = {
     "POST /sign-out": public(303),  # signed out already: nothing to end, off to /sign-in
     "GET /account": signed_in(200),
     "POST /language": public(303, data={"language": "vi", "next": "/"}),
+    # facility (factory organisations; every page shows only what its reader may see)
+    "GET /facilities": signed_in(200),
+    "GET /facilities/guidance": signed_in(200),
+    "GET /facilities/templates/dataset.xlsx": signed_in(200),
+    "GET /facilities/templates/profile.xlsx": signed_in(200),
+    "GET /facilities/upload": members(200, kinds=FACTORY, roles=WRITERS),
+    "POST /facilities/upload": members(303, kinds=FACTORY, roles=WRITERS, files=_DATASET),
+    "GET /facilities/uploads/{job_id}": members(
+        200, organisations=frozenset({"Factory A"}), outsiders=404
+    ),
+    "GET /facilities/{facility_id}": facility("facility.read"),
+    "GET /facilities/{facility_id}/history": facility("submission.read"),
+    "GET /facilities/{facility_id}/assessment": facility("assessment.read"),
+    "GET /facilities/{facility_id}/report.pdf": facility("report.read", params={"lang": "vi"}),
+    "GET /facilities/{facility_id}/sharing": facility("sharing.read"),
+    "POST /facilities/{facility_id}/sharing/grant": facility(
+        "sharing.manage", 303, data={"organisation_id": "{organisation_id}", "scope": "assessment"}
+    ),
+    "POST /facilities/{facility_id}/sharing/{grant_id}/revoke": facility("sharing.manage", 303),
+    "GET /factory/team": members(200, roles=frozenset({"admin"})),
+    "POST /factory/team/invite": members(
+        303, roles=frozenset({"admin"}), data={"email": "p{unique}@test.example", "role": "viewer"}
+    ),
+    "POST /factory/team/invitations/{invitation_id}/withdraw": members(
+        303, roles=frozenset({"admin"}), organisations=frozenset({"Factory A"}), outsiders=404,
+        role_first=True,
+    ),
 }
 
 SIGN_IN_PAGE = "/sign-in"

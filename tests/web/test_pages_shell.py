@@ -13,6 +13,7 @@ from factory_journey.services.platform import accounts
 from factory_journey.store.database import make_engine, session_factory, transaction
 from factory_journey.store.models import User
 from factory_journey.web.app import create_app
+from factory_journey.web.pages.areas import homes
 from factory_journey.web.pages.shell import (
     CSRF_COOKIE,
     LANGUAGE_COOKIE,
@@ -67,7 +68,9 @@ def test_sign_in_sets_an_httponly_lax_session_cookie_and_goes_home(factory) -> N
     page = client.get("/account")
     assert page.status_code == 200 and EMAIL in page.text
     assert page.headers["cache-control"] == "no-store"
-    assert client.get("/", follow_redirects=False).headers["location"] == "/account"
+    # `/` goes to the home the page areas declare for a factory (the facility area's)
+    home = homes().get("factory_group", "/account")
+    assert client.get("/", follow_redirects=False).headers["location"] == home
 
 
 def test_the_cookie_is_secure_in_production_and_over_https(factory) -> None:  # type: ignore[no-untyped-def]

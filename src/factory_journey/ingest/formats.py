@@ -34,6 +34,9 @@ from factory_journey.ingest.text_input import Refusal, decode, load_json, repeat
 TABLE_NAMES: tuple[str, ...] = ("profiles", *TABLES_BY_NAME)
 
 ROW = "_row"
+#: Sheets the templates add beside the tables (hidden code lists, guidance): a filled
+#: template is read without a warning about them.
+TEMPLATE_SHEETS: tuple[str, ...] = ("lists", "guidance")
 
 
 @dataclass(slots=True)
@@ -322,6 +325,8 @@ def _load_workbook(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedData
             table = sheet.strip().lower()
             if table in TABLE_NAMES and table not in by_table:
                 by_table[table] = sheet
+            elif table in TEMPLATE_SHEETS:
+                continue
             elif table in by_table:
                 log.error(
                     f"Table {table!r} is given by more than one sheet: {by_table[table]!r} "

@@ -57,6 +57,10 @@ def _choices(column: Column) -> list[str] | None:
     return None
 
 
+#: Public name of `_choices`: the guidance and the dataset template offer the same lists.
+column_choices = _choices
+
+
 def _unit(column: Column) -> str:
     if column.name.startswith(f"{PRODVOL}_") and ADDITIONAL in column.name:
         return "in the additional unit"

@@ -21,6 +21,8 @@ from factory_journey.services.platform.errors import TooLarge
 
 #: Room for the multipart framing and the form's other fields [bytes].
 OVERHEAD = 64 * 1024
+#: Routes that take a dataset upload: the API's and the factory upload page's.
+DATASET_UPLOADS = ("/api/uploads", "/facilities/upload")
 _EVIDENCE = re.compile(r"^/api/facilities/[^/]+/evidence/?$")
 
 
@@ -30,7 +32,7 @@ def upload_limit(scope: Scope) -> tuple[int, Callable[[], TooLarge]] | None:
     if scope.get("method") != "POST":
         return None
     path = str(scope.get("path", ""))
-    if path.rstrip("/") == "/api/uploads":
+    if path.rstrip("/") in DATASET_UPLOADS:
         return imports.MAX_UPLOAD_BYTES + OVERHEAD, lambda: imports.too_large("the file")
     if _EVIDENCE.match(path):
         max_bytes: int = scope["app"].state.settings.evidence_max_bytes

@@ -28,6 +28,7 @@ AREAS: tuple[str, ...] = (
     # account (shell: sign in and out, passwords, invitations, language)
     "account",
     # facility
+    "facility",
     # portfolio
     # programme
     # verification

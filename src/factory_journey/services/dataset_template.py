@@ -1,0 +1,132 @@
+"""Blank .xlsx templates for factories: the profile alone, or the whole dataset (the profile
+and a sheet per performance table), every column with its drop-down list or number check
+from the dataset contract (`dataset_guidance`), a hidden `lists` sheet with the code lists and
+a `guidance` sheet. Written with `spreadsheet_safety.open_workbook`: every text cell through
+`neutralise_text`, no string ever a formula.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from factory_journey.ingest.formats import TEMPLATE_SHEETS
+from factory_journey.services.dataset_guidance import (
+    ColumnGuide,
+    TableGuide,
+    dataset_guide,
+)
+from factory_journey.services.spreadsheet_safety import neutralise_text, open_workbook
+
+#: Data rows of a template that carry the drop-downs and checks.
+TEMPLATE_ROWS = 1000
+#: Template kinds and the tables each holds.
+KINDS = ("profile", "dataset")
+#: Excel's limits on a validation's texts [characters].
+_TITLE, _MESSAGE = 32, 255
+#: Bounds Excel needs where the contract has none.
+_LOW, _HIGH = -1e15, 1e15
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _validation(guide: ColumnGuide, source: str | None) -> dict[str, Any] | None:
+    """The xlsxwriter data validation of a column, or None for free text."""
+    options: dict[str, Any]
+    if source is not None:
+        options = {"validate": "list", "source": source,
+                   # Spellings, labels and aliases of the keys are accepted too: warn only.
+                   "error_type": "stop" if guide.strict else "warning"}
+    elif guide.type in ("int", "float"):
+        kind = "integer" if guide.type == "int" else "decimal"
+        low = guide.minimum if guide.minimum is not None else _LOW
+        high = guide.maximum if guide.maximum is not None else _HIGH
+        options = {"validate": kind, "criteria": "between", "minimum": low, "maximum": high}
+    elif guide.type == "date":
+        return None  # YYYY-MM is accepted too, which no Excel date check allows
+    else:
+        return None
+    required = "Required. " if guide.required else ""
+    options.update({
+        "ignore_blank": True,
+        "input_title": _cut(guide.name, _TITLE),
+        "input_message": _cut(required + guide.description, _MESSAGE),
+        "error_title": _cut(guide.name, _TITLE),
+        "error_message": _cut("Accepted: " + guide.accepted, _MESSAGE),
+    })
+    return options
+
+
+def _tables(kind: str) -> tuple[TableGuide, ...]:
+    if kind not in KINDS:
+        raise ValueError(f"unknown template {kind!r}; accepted: {', '.join(KINDS)}")
+    guide = dataset_guide()
+    return guide[:1] if kind == "profile" else guide
+
+
+@cache
+def template_xlsx(kind: str) -> bytes:
+    """The `profile` or `dataset` template as .xlsx bytes (made once a process: it depends on
+    the packaged contract and reference lists only)."""
+    tables = _tables(kind)
+    with tempfile.TemporaryDirectory(prefix="journey-template-") as tmp:
+        path = Path(tmp) / f"{kind}-template.xlsx"
+        with open_workbook(path, title=f"Factory Journey {kind} template") as workbook:
+            bold = workbook.add_format({"bold": True})
+            wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+            sheets = [workbook.add_worksheet(t.name) for t in tables]
+            lists = workbook.add_worksheet(TEMPLATE_SHEETS[0])
+            guidance = workbook.add_worksheet(TEMPLATE_SHEETS[1])
+            list_column = 0
+            list_sources: dict[tuple[str, ...], str] = {}
+            for sheet, table in zip(sheets, tables, strict=True):
+                for index, column in enumerate(table.columns):
+                    sheet.write_string(0, index, neutralise_text(column.name), bold)
+                    sheet.set_column(index, index, max(12, min(40, len(column.name) + 2)))
+                    source = None
+                    if column.choices:
+                        source = list_sources.get(column.choices)
+                        if source is None:
+                            lists.write_string(0, list_column, neutralise_text(
+                                f"{table.name}.{column.name}"))
+                            for row, value in enumerate(column.choices, start=1):
+                                lists.write_string(row, list_column, neutralise_text(value))
+                            letter = _letter(list_column)
+                            source = f"=lists!${letter}$2:${letter}${len(column.choices) + 1}"
+                            list_sources[column.choices] = source
+                            list_column += 1
+                    options = _validation(column, source)
+                    if options is not None:
+                        sheet.data_validation(1, index, TEMPLATE_ROWS, index, options)
+                sheet.freeze_panes(1, 0)
+            lists.hide()
+            header = ("table", "column", "required", "type", "description", "accepted values")
+            for index, text in enumerate(header):
+                guidance.write_string(0, index, text, bold)
+            row = 1
+            for table in tables:
+                for column in table.columns:
+                    cells = (table.name, column.name, "yes" if column.required else "",
+                             column.type, column.description, column.accepted)
+                    for index, text in enumerate(cells):
+                        guidance.write_string(row, index, neutralise_text(text), wrap)
+                    row += 1
+            for index, width in enumerate((16, 40, 9, 8, 60, 70)):
+                guidance.set_column(index, index, width)
+            guidance.freeze_panes(1, 0)
+            sheets[0].activate()
+        return path.read_bytes()
+
+
+def _letter(index: int) -> str:
+    """Excel column letters of a 0-based column index (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -1,0 +1,144 @@
+"""The factory's main path in a real browser: an editor downloads the dataset template, uploads
+it with three mistakes and sees each one located with its guidance, uploads the corrected
+file, reads the assessment and downloads the Vietnamese PDF; the admin shares the facility with
+the Demo Brand and revokes it, after which the brand is refused the facility's page. Every page
+is photographed and checked with axe, on a desktop and on a 360 px phone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from factory_journey.reports.facility_context import headings
+from factory_journey.reports.i18n import translator
+from tests.factory_workbooks import FACILITY_ID, MISTAKES, facility_tables, filled_template
+from tests.reports.pdftext import extract, squash
+
+
+def _fits_the_screen(page) -> bool:  # type: ignore[no-untyped-def]
+    return bool(page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def _look(page, snap, assert_accessible, name: str) -> None:  # type: ignore[no-untyped-def]
+    snap(page, name)
+    assert_accessible(page)
+
+
+def test_factory_uploads_reads_its_assessment_shares_and_revokes(  # type: ignore[no-untyped-def]
+    page_as, snap, assert_accessible, tmp_path: Path
+):
+    editor = page_as("factory.editor")
+    editor.goto("/")
+    assert editor.url.endswith("/facilities")
+    _look(editor, snap, assert_accessible, "home")
+
+    # The dataset template, with its drop-downs.
+    editor.goto("/facilities/guidance")
+    _look(editor, snap, assert_accessible, "guidance")
+    with editor.expect_download() as download:
+        editor.get_by_role("link", name="Dataset template").click()
+    template = tmp_path / "template.xlsx"
+    download.value.save_as(template)
+    workbook = load_workbook(template)
+    assert workbook["energy"].data_validations.dataValidation, "no drop-downs"
+
+    # Filled in with three mistakes: nothing saved, each one located, each with guidance.
+    wrong = tmp_path / "dataset.xlsx"
+    wrong.write_bytes(filled_template(facility_tables(), True, template.read_bytes()))
+    editor.goto("/facilities/upload")
+    _look(editor, snap, assert_accessible, "upload")
+    editor.get_by_label("Dataset file").set_input_files(wrong)
+    editor.get_by_role("button", name="Upload and check").click()
+    editor.get_by_text("Nothing was saved: 3 problems to correct").wait_for()
+    errors = editor.locator("li.problem:not(.problem-warning)")
+    assert errors.count() == 3
+    text = editor.locator("#job-status").inner_text()
+    for sheet, column, value, row in MISTAKES:
+        assert f"sheet {sheet}" in text
+        assert f"row {row} · column {column}" in text
+        assert str(value) in text
+        link = editor.locator(f'a[href="/facilities/guidance#{sheet}-{column}"]')
+        assert link.count() >= 1
+    _look(editor, snap, assert_accessible, "problems")
+    editor.locator('a[href="/facilities/guidance#energy-source"]').first.click()
+    assert editor.locator("#energy-source").is_visible()
+
+    # The corrected file: saved, with a link to the assessment.
+    right = tmp_path / "dataset-corrected.xlsx"
+    right.write_bytes(filled_template(facility_tables(), False, template.read_bytes()))
+    editor.goto("/facilities/upload")
+    editor.get_by_label("Dataset file").set_input_files(right)
+    editor.get_by_role("button", name="Upload and check").click()
+    editor.get_by_text("Your data were saved").wait_for()
+    _look(editor, snap, assert_accessible, "saved")
+
+    editor.goto(f"/facilities/{FACILITY_ID}")
+    _look(editor, snap, assert_accessible, "facility")
+    editor.goto(f"/facilities/{FACILITY_ID}/history")
+    _look(editor, snap, assert_accessible, "history")
+    editor.goto(f"/facilities/{FACILITY_ID}/assessment")
+    assert editor.locator("section[aria-labelledby^='area-']").count() == 7
+    assert editor.locator(".chart svg").count() >= 1
+    assert editor.get_by_role("heading", name="Recommended pathway").is_visible()
+    _look(editor, snap, assert_accessible, "assessment")
+
+    # The PDF report in Vietnamese: a real PDF whose text is the Vietnamese report.
+    editor.get_by_label("Language of the PDF report").select_option("vi")
+    with editor.expect_download() as download:
+        editor.get_by_role("button", name="Download the PDF report").click()
+    pdf = tmp_path / "report-vi.pdf"
+    download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    words = squash("".join(page.text for page in extract(pdf.read_bytes())))
+    vietnamese = headings(translator("vi"))
+    assert squash(vietnamese["recommended"]) in words
+    assert squash(vietnamese["recommended"]) != squash(headings(translator("en"))["recommended"])
+
+    # The admin shares the facility with the Demo Brand; the brand opens it.
+    admin = page_as("factory.admin")
+    admin.goto(f"/facilities/{FACILITY_ID}/sharing")
+    admin.get_by_label("Organisation name or Open Supply Hub ID").fill("Demo Brand")
+    admin.get_by_role("button", name="Find").click()
+    admin.get_by_label("Demo Brand (Brand)").check()
+    admin.get_by_label("Assessment only").check()
+    _look(admin, snap, assert_accessible, "sharing-search")
+    admin.get_by_role("button", name="Share", exact=True).click()
+    admin.get_by_text("Access granted.").wait_for()
+    _look(admin, snap, assert_accessible, "sharing-granted")
+    brand = page_as("brand.analyst")
+    seen = brand.goto(f"/facilities/{FACILITY_ID}")
+    assert seen is not None and seen.status == 200
+    assert brand.get_by_role("link", name="Assessment").is_visible()
+    _look(brand, snap, assert_accessible, "brand-sees-facility")
+
+    # The admin revokes; the brand's next visit is refused.
+    admin.get_by_role("button", name="Revoke access of Demo Brand").click()
+    admin.get_by_text("Access revoked.").wait_for()
+    _look(admin, snap, assert_accessible, "sharing-revoked")
+    refused = brand.goto(f"/facilities/{FACILITY_ID}")
+    assert refused is not None and refused.status == 404
+    assert FACILITY_ID not in brand.locator("main").inner_text()
+    _look(brand, snap, assert_accessible, "brand-refused")
+
+    admin.goto("/factory/team")
+    _look(admin, snap, assert_accessible, "team")
+
+
+def test_factory_pages_on_a_phone(page_as, snap, assert_accessible):  # type: ignore[no-untyped-def]
+    admin = page_as("factory.admin", phone=True)
+    admin.goto("/facilities")
+    facility_id = admin.locator("main h2 a").first.get_attribute("href").rsplit("/", 1)[1]
+    for name, path in (
+        ("home", "/facilities"),
+        ("upload", "/facilities/upload"),
+        ("facility", f"/facilities/{facility_id}"),
+        ("assessment", f"/facilities/{facility_id}/assessment"),
+        ("history", f"/facilities/{facility_id}/history"),
+        ("sharing", f"/facilities/{facility_id}/sharing?q=Demo"),
+        ("team", "/factory/team"),
+    ):
+        answer = admin.goto(path)
+        assert answer is not None and answer.status == 200, path
+        assert _fits_the_screen(admin), f"{path} is wider than the phone"
+        _look(admin, snap, assert_accessible, f"phone-{name}")

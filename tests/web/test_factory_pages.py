@@ -1,0 +1,173 @@
+"""The factory pages over HTTP (server-rendered): each shows what its reader may see, each
+write checks its permission, refused forms keep what was typed, and an upload ends in its
+located problems or its new versions."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from factory_journey.web.pages.shell import CSRF_FIELD, PAGE_COOKIE
+from tests.factory_workbooks import MISTAKES, facility_tables, filled_template
+
+from .conftest import make_platform
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    return make_platform(tmp_path_factory)
+
+
+def _client(platform, actor):  # type: ignore[no-untyped-def]
+    client = platform.client
+    client.cookies.clear()
+    client.cookies.set(PAGE_COOKIE, platform.tokens[actor])
+    return client
+
+
+def _csrf(html: str) -> str:
+    found = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+def test_home_lists_each_facility_year_with_its_areas(platform):
+    page = _client(platform, "owner_viewer").get("/facilities")
+    assert page.status_code == 200, page.text
+    assert "Facility One" in page.text and "2022" in page.text and "2023" in page.text
+    assert "status status-complete" in page.text and ">Energy<" in page.text
+    assert 'href="/facilities/upload"' not in page.text.split("</nav>", 1)[1]  # viewer
+
+
+def test_templates_download_as_workbooks_with_drop_downs(platform):
+    client = _client(platform, "owner_viewer")
+    answer = client.get("/facilities/templates/dataset.xlsx")
+    assert answer.status_code == 200
+    assert "attachment" in answer.headers["content-disposition"]
+    workbook = load_workbook(io.BytesIO(answer.content))
+    assert workbook["energy"].data_validations.dataValidation
+    assert client.get("/facilities/templates/secret.xlsx").status_code == 404
+    guidance = client.get("/facilities/guidance")
+    assert 'id="energy-unit"' in guidance.text
+
+
+def test_upload_with_mistakes_shows_each_problem_located_then_a_correct_one_saves(platform):
+    client = _client(platform, "owner_editor")
+    form = client.get("/facilities/upload")
+    assert form.status_code == 200
+    token = _csrf(form.text)
+    bad = filled_template(facility_tables(), mistakes=True)
+    sent = client.post("/facilities/upload", data={CSRF_FIELD: token},
+                       files={"file": ("dataset.xlsx", bad)}, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    job = client.get(sent.headers["location"])
+    assert "3 problems to correct" in job.text
+    for sheet, column, value, row in MISTAKES:
+        assert f"row {row} · column {column}" in job.text
+        assert f"/facilities/guidance#{sheet}-{column}" in job.text
+        assert str(value) in job.text
+    # htmx asks for the status part only
+    part = client.get(sent.headers["location"], headers={"HX-Request": "true"})
+    assert "<html" not in part.text and "problems to correct" in part.text
+    good = client.post("/facilities/upload", data={CSRF_FIELD: token},
+                       files={"file": ("dataset.xlsx", filled_template(facility_tables()))},
+                       follow_redirects=True)
+    assert "Your data were saved" in good.text and "VN-FACTORY-1" in good.text
+    assessment = client.get("/facilities/VN-FACTORY-1/assessment")
+    assert assessment.status_code == 200 and "<svg" in assessment.text
+
+
+def test_refused_upload_and_viewer_upload(platform):
+    client = _client(platform, "owner_editor")
+    token = _csrf(client.get("/facilities/upload").text)
+    wrong = client.post("/facilities/upload", data={CSRF_FIELD: token},
+                        files={"file": ("notes.txt", b"hello")})
+    assert wrong.status_code == 422 and "notes.txt" in wrong.text
+    viewer = _client(platform, "owner_viewer")
+    assert viewer.get("/facilities/upload").status_code == 403
+    token = _csrf(viewer.get("/facilities").text)
+    refused = viewer.post("/facilities/upload", data={CSRF_FIELD: token},
+                          files={"file": ("d.xlsx", b"x")})
+    assert refused.status_code == 403
+    no_csrf = client.post("/facilities/upload", files={"file": ("d.xlsx", b"x")})
+    assert no_csrf.status_code == 403
+
+
+def test_history_compares_two_versions(platform):
+    client = _client(platform, "owner_editor")
+    tables = facility_tables()
+    energy = tables["energy"]
+    tables["energy"] = energy.with_columns(
+        quantity=energy["quantity"].scatter(0, energy["quantity"][0] + 7))
+    token = _csrf(client.get("/facilities/upload").text)
+    saved = client.post("/facilities/upload", data={CSRF_FIELD: token},
+                        files={"file": ("dataset.xlsx", filled_template(tables))},
+                        follow_redirects=True)
+    assert "version 2" in saved.text
+    page = client.get("/facilities/VN-FACTORY-1/history")
+    assert page.status_code == 200 and "Compare version" in page.text
+    diff = client.get("/facilities/VN-FACTORY-1/history?year=2023&old=1&new=2")
+    assert "1 changed" in diff.text and ">quantity<" in diff.text
+    same = client.get("/facilities/VN-FACTORY-1/history?year=2023&old=2&new=2")
+    assert same.status_code == 200 and "two different versions" in same.text
+    assert _client(platform, "brand_viewer").get(
+        "/facilities/VN-FACTORY-1/history").status_code == 404
+
+
+def test_sharing_grant_and_revoke_with_the_brand_refused_after(platform):
+    admin = _client(platform, "owner_admin")
+    page = admin.get("/facilities/F1/sharing?q=Bra")
+    assert page.status_code == 200 and "Brand" in page.text and 'id="requests"' in page.text
+    token = _csrf(page.text)
+    brand_id = str(platform.organisations["Brand"])
+    # a refused form keeps the chosen organisation
+    refused = admin.post("/facilities/F1/sharing/grant",
+                         data={CSRF_FIELD: token, "organisation_id": brand_id, "scope": "",
+                               "q": "Bra"})
+    assert refused.status_code == 400 and f'value="{brand_id}" checked' in refused.text
+    done = admin.post("/facilities/F1/sharing/grant",
+                      data={CSRF_FIELD: token, "organisation_id": brand_id,
+                            "scope": "assessment"}, follow_redirects=True)
+    assert "Access granted." in done.text
+    grant_id = re.search(r"/facilities/F1/sharing/(\d+)/revoke", done.text).group(1)
+    brand = _client(platform, "brand_viewer")
+    assert brand.get("/facilities/F1").status_code == 200
+    assert brand.get("/facilities/F1/history").status_code == 403  # assessment scope only
+    editor = _client(platform, "owner_editor")
+    assert editor.get("/facilities/F1/sharing").status_code == 403
+    assert editor.post(f"/facilities/F1/sharing/{grant_id}/revoke",
+                       data={CSRF_FIELD: _csrf(editor.get("/facilities").text)}
+                       ).status_code == 403
+    admin = _client(platform, "owner_admin")
+    revoked = admin.post(f"/facilities/F1/sharing/{grant_id}/revoke",
+                         data={CSRF_FIELD: token}, follow_redirects=True)
+    assert "Access revoked." in revoked.text
+    brand = _client(platform, "brand_viewer")
+    assert brand.get("/facilities/F1").status_code == 404
+    assert brand.get("/facilities/F1/assessment").status_code == 404
+
+
+def test_team_is_for_admins_and_a_refused_invitation_keeps_the_address(platform):
+    admin = _client(platform, "owner_admin")
+    page = admin.get("/factory/team")
+    assert page.status_code == 200 and "owner_viewer@test.example" in page.text
+    token = _csrf(page.text)
+    bad = admin.post("/factory/team/invite",
+                     data={CSRF_FIELD: token, "email": "not-an-address", "role": "editor"})
+    assert bad.status_code == 400 and 'value="not-an-address"' in bad.text
+    good = admin.post("/factory/team/invite", data={CSRF_FIELD: token,
+                      "email": "new.person@test.example", "role": "editor"},
+                      follow_redirects=True)
+    assert "Invitation sent." in good.text and "new.person@test.example" in good.text
+    assert _client(platform, "owner_editor").get("/factory/team").status_code == 403
+
+
+def test_pdf_report_in_vietnamese(platform):
+    client = _client(platform, "owner_viewer")
+    answer = client.get("/facilities/F1/report.pdf?lang=vi")
+    assert answer.status_code == 200
+    assert answer.content.startswith(b"%PDF")
+    assert answer.headers["content-type"] == "application/pdf"
