@@ -34,6 +34,19 @@ LANGUAGES: dict[str, tuple[str, str]] = {
 COUNTRY_LANGUAGES: dict[str, str] = {"BD": "bn", "CN": "zh", "VN": "vi", "KH": "km", "TR": "tr"}
 LANGUAGE_ALIASES = {"zh_hans": "zh", "zh-hans": "zh", "zh_cn": "zh", "zh-cn": "zh"}
 
+#: Park reports (INSTEP: Ethiopia, Kenya, Vietnam) have their own catalogue, `park.po`, in
+#: these languages: a park domain keeps the facility-report catalogues and their six languages
+#: as they are. Code → (catalogue directory, Babel locale).
+PARK_DOMAIN = "park"
+PARK_LANGUAGES: dict[str, tuple[str, str]] = {
+    "en": ("en", "en"),
+    "vi": ("vi", "vi_VN"),
+    "am": ("am", "am_ET"),
+    "sw": ("sw", "sw_KE"),
+}
+#: The park report language read first in a country (English elsewhere).
+PARK_COUNTRY_LANGUAGES: dict[str, str] = {"ET": "am", "KE": "sw", "TZ": "sw", "VN": "vi"}
+
 
 def language_for_country(country_iso2: str | None) -> str:
     """Default report language for a facility in `country_iso2` (ISO 3166 alpha-2)."""
@@ -63,10 +76,34 @@ def catalogue_path(lang: str) -> Path:
     return LOCALES_DIR / LANGUAGES[lang][0] / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def park_catalogue_path(lang: str) -> Path:
+    """Path of the park-report .po file of a park report language."""
+    return LOCALES_DIR / PARK_LANGUAGES[lang][0] / "LC_MESSAGES" / f"{PARK_DOMAIN}.po"
+
+
+def normalise_park_language(code: str) -> str:
+    """Map `am`, `SW`, `vi` … to a key of `PARK_LANGUAGES`, or raise UnknownLanguageError."""
+    key = code.strip().lower().replace("-", "_").split("_")[0]
+    if key not in PARK_LANGUAGES:
+        known = ", ".join(PARK_LANGUAGES)
+        raise UnknownLanguageError(f"No park report language '{code}'. Available: {known}.")
+    return key
+
+
 @cache
 def load_catalogue(lang: str) -> dict[str, str]:
     """msgid → msgstr of a language; untranslated and fuzzy entries are left out."""
-    with catalogue_path(lang).open("rb") as handle:
+    return _read_catalogue(catalogue_path(lang))
+
+
+@cache
+def load_park_catalogue(lang: str) -> dict[str, str]:
+    """msgid → msgstr of the park-report catalogue of a park report language."""
+    return _read_catalogue(park_catalogue_path(lang))
+
+
+def _read_catalogue(path: Path) -> dict[str, str]:
+    with path.open("rb") as handle:
         catalog = read_po(handle, locale=None)
     messages: dict[str, str] = {}
     for message in catalog:
@@ -88,10 +125,12 @@ class Translator:
     messages: dict[str, str]
     strict: bool = False
     missing: set[str] = field(default_factory=set)
+    #: Babel locale for numbers and dates; empty = the one `LANGUAGES` names for `lang`.
+    locale_code: str = ""
 
     @property
     def locale(self) -> Locale:
-        return Locale.parse(LANGUAGES[self.lang][1])
+        return Locale.parse(self.locale_code or LANGUAGES[self.lang][1])
 
     def gettext(self, message: str, **params: object) -> str:
         """The translation of `message`, with `{name}` placeholders filled from `params`."""
@@ -146,3 +185,11 @@ def translator(lang: str, *, strict: bool = False) -> Translator:
     key = normalise_language(lang)
     messages = {} if key == "en" else load_catalogue(key)
     return Translator(lang=key, messages=messages, strict=strict)
+
+
+def park_translator(lang: str, *, strict: bool = False) -> Translator:
+    """A Translator for a park report language, over the park catalogue (`park.po`)."""
+    key = normalise_park_language(lang)
+    messages = {} if key == "en" else load_park_catalogue(key)
+    return Translator(lang=key, messages=messages, strict=strict,
+                      locale_code=PARK_LANGUAGES[key][1])

@@ -108,9 +108,10 @@ def measure_frame(park_measures: ParkMeasures) -> pl.DataFrame:
             "certainty": m.certainty,
             "source": m.source,
         })
-    schema = {"covers_measures": pl.List(pl.String), "covers_modules": pl.List(pl.String),
-              "covers_requirements": pl.List(pl.String), "split_column": pl.String,
-              "_participants_when": pl.String, "_baseline": pl.String}
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
+        "covers_measures": pl.List(pl.String), "covers_modules": pl.List(pl.String),
+        "covers_requirements": pl.List(pl.String), "split_column": pl.String,
+        "_participants_when": pl.String, "_baseline": pl.String}
     return pl.DataFrame(rows, schema_overrides=schema, infer_schema_length=None)
 
 
