@@ -10,7 +10,7 @@ requirement and shared-measure titles of the packaged framework and plan files.
 from __future__ import annotations
 
 
-def NP_(message: str) -> str:  # noqa: N802 - gettext marker naming convention
+def NP_(message: str) -> str:
     """Mark a string for the park catalogue without translating it here."""
     return message
 
