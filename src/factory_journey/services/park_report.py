@@ -140,15 +140,22 @@ def _from_dataset(dataset: str | Path) -> ParkReportData:
         raise ParkReportInputError(str(error), list(error.problems)) from None
     result = assessed.result
     frames = {name: getattr(result, name) for name in OUTPUT_TABLES}
+    # The park engine may carry the plan, or the members' matrix (with the flows metered at
+    # shared facilities) and pathway steps to plan with; an engine that keeps neither leaves
+    # the members to be assessed here, from the same dataset.
+    plan_m = getattr(result, "plan_measures", None)
+    plan_s = getattr(result, "plan_members", None)
     matrix = getattr(result, "member_matrix", None)
-    steps = getattr(result, "pathways", None)
-    if matrix is None:  # an engine that does not keep them: assess the members here
-        from factory_journey.services.assessment import assess_dataset
+    plan_versions: dict[str, str] = {}
+    if plan_m is None or plan_s is None:
+        steps = getattr(result, "pathways", None)
+        if matrix is None:
+            from factory_journey.services.assessment import assess_dataset
 
-        facility = assess_dataset(dataset)
-        matrix, steps = facility.matrix, facility.result.pathways
-    plan_m, plan_s, plan_versions = _plan(frames["park_members"], matrix,
-                                          frames["park_indicators"], steps)
+            facility = assess_dataset(assessed.dataset)
+            matrix, steps = facility.matrix, facility.result.pathways
+        plan_m, plan_s, plan_versions = _plan(frames["park_members"], matrix,
+                                              frames["park_indicators"], steps)
     frameworks = [assessed.frameworks.base, *assessed.frameworks.overlays]
     titles, lines = _framework_texts(frameworks)
     parks = getattr(result, "parks", None)
