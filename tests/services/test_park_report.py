@@ -16,6 +16,7 @@ from factory_journey.services.park_report import (
     OUTPUT_TABLES,
     ParkReportInputError,
     load_park_report_data,
+    write_all_park_reports,
 )
 from tests.reports.park_fixture import STEPS, _matrix, park_report_data
 from tests.reports.pdftext import extract, squash
@@ -97,3 +98,10 @@ def test_a_folder_missing_a_table_is_named(outputs: Path, tmp_path: Path) -> Non
             pl.read_parquet(outputs / f"{name}.parquet").write_parquet(folder / f"{name}.parquet")
     with pytest.raises(ParkReportInputError, match=r"pillar_scores\.parquet"):
         load_park_report_data(folder)
+
+
+def test_every_park_in_its_countrys_language(outputs: Path, tmp_path: Path) -> None:
+    written = write_all_park_reports(outputs, tmp_path / "parks", fmt="html")
+    assert [p.name for p in written] == ["ET-HAWASSA.html", "VN-DEMO.html"]
+    assert 'lang="am"' in written[0].read_text(encoding="utf-8")
+    assert 'lang="vi"' in written[1].read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from factory_journey.reports.park_context import (
     build_park_context,
 )
 from factory_journey.reports.render import render_html, render_pdf
-from factory_journey.services.output_dir import atomic_output_file
+from factory_journey.services.output_dir import atomic_output_dir, atomic_output_file
 
 #: The tables `journey park assess` writes (docs/park-data-format.md), all required here.
 OUTPUT_TABLES: tuple[str, ...] = (
@@ -52,6 +53,7 @@ __all__ = [
     "default_language",
     "load_park_report_data",
     "render_park",
+    "write_all_park_reports",
     "write_park_report",
 ]
 
@@ -223,3 +225,30 @@ def write_park_report(source: str | Path, park_id: str, out: str | Path,
     with atomic_output_file(target) as staging:
         staging.write_bytes(content)
     return target, chosen
+
+
+def write_all_park_reports(source: str | Path | ParkReportData, out_dir: str | Path,
+                           fmt: str = "pdf", lang: str | None = None,
+                           force: bool = False) -> list[Path]:
+    """One report per park (its latest year) into `out_dir`, named `<park_id>.<fmt>`, each in
+    `lang` or in its country's language; all or nothing (for `journey run` and the demo)."""
+    if fmt not in FORMATS:
+        raise ParkReportInputError(f"The format must be one of {', '.join(FORMATS)}.")
+    if lang is not None:
+        park_translator(lang)
+    data = source if isinstance(source, ParkReportData) else load_park_report_data(source)
+    parks = sorted({str(p) for p in data.park_indicators["park_id"].to_list()})
+    folder = Path(out_dir)
+    written = []
+    with atomic_output_dir(folder, force) as staging:
+        for park_id in parks:
+            name = f"{safe_park_file_name(park_id)}.{fmt}"
+            chosen = lang or default_language(data, park_id)
+            (staging / name).write_bytes(render_park(data, park_id, chosen, fmt))
+            written.append(folder / name)
+    return written
+
+
+def safe_park_file_name(park_id: str) -> str:
+    """A file name for a park id: letters, digits, `-`, `_` and `.` only."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", park_id).strip("._") or "park"
