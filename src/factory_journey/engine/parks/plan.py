@@ -35,6 +35,7 @@ from factory_journey.engine.assessment.finance import join_prices
 from factory_journey.engine.assessment.prices import default_prices
 from factory_journey.engine.parks.plan_measures import (
     EFFECT_BASELINE,
+    ParkMeasure,
     ParkMeasures,
     default_park_measures,
 )
@@ -115,14 +116,6 @@ def measure_frame(park_measures: ParkMeasures) -> pl.DataFrame:
     return pl.DataFrame(rows, schema_overrides=schema, infer_schema_length=None)
 
 
-def _pick(selector: str, columns: list[str]) -> pl.Expr:
-    """The value of the member column named in column `selector` of each row (null if none)."""
-    expr: pl.Expr = pl.lit(None, dtype=pl.Float64)
-    for name in columns:
-        expr = pl.when(pl.col(selector) == name).then(pl.col(name).cast(pl.Float64)).otherwise(expr)
-    return expr
-
-
 def _prepare_members(members: pl.DataFrame) -> pl.DataFrame:
     missing = [c for c in KEY_COLUMNS if c not in members.columns]
     if missing:
@@ -135,30 +128,60 @@ def _prepare_members(members: pl.DataFrame) -> pl.DataFrame:
     return out.with_columns(pl.col(c).cast(pl.Float64) for c in MEMBER_COLUMNS[1:])
 
 
-def _member_figures(long: pl.DataFrame) -> pl.DataFrame:
-    """Per participant and measure: quantities, money and CO2e at low, central and high."""
-    kind = pl.col("effect_kind")
-    base = pl.col("_base").fill_null(0.0)
+def _figures(measure: ParkMeasure) -> list[pl.Expr]:
+    """Per participant: quantities, money and CO2e at low, central and high fractions."""
+    kind = measure.effect.kind
+    column = EFFECT_BASELINE[kind]
+    base = pl.col(column).fill_null(0.0) if column else pl.lit(0.0)
     thermal_factor = pl.when(pl.col("energy_thermal_mj") > 0).then(
         pl.col("scope1_kgco2e") / pl.col("energy_thermal_mj"))
+    zero = pl.lit(0.0)
+    low, high = measure.effect.fraction
     figures = []
-    for tag, fraction in (("lo", pl.col("_f_lo")), ("mid", (pl.col("_f_lo") + pl.col("_f_hi")) / 2),
-                          ("hi", pl.col("_f_hi"))):
-        amount = fraction * base
-        kwh = pl.when(kind == "electricity_substituted").then(amount / MJ_PER_KWH).otherwise(0.0)
-        mj = pl.when(kind == "thermal_energy").then(amount).otherwise(0.0)
-        m3 = pl.when(kind == "water_recycled").then(amount).otherwise(0.0)
-        kg = pl.when(kind == "waste_diverted").then(amount).otherwise(0.0)
-        money = (kwh * pl.col("electricity_usd_per_kwh")
-                 + mj / 1000.0 * pl.col("thermal_fuel_usd_per_gj")
-                 + m3 * pl.col("water_usd_per_m3"))
+    for tag, fraction in (("lo", low), ("mid", (low + high) / 2), ("hi", high)):
+        amount = base * fraction
+        kwh = amount / MJ_PER_KWH if kind == "electricity_substituted" else zero
+        mj = amount if kind == "thermal_energy" else zero
+        m3 = amount if kind == "water_recycled" else zero
+        kg = amount if kind == "waste_diverted" else zero
         # A factor is only needed where there is something to multiply: 0 × unknown is 0.
-        co2e = (pl.when(kwh == 0).then(0.0).otherwise(kwh * pl.col("grid_factor_kgco2e_per_kwh"))
-                + pl.when(mj == 0).then(0.0).otherwise(mj * thermal_factor))
+        if kind == "electricity_substituted":
+            money = kwh * pl.col("electricity_usd_per_kwh")
+            co2e = pl.when(kwh == 0).then(0.0).otherwise(kwh * pl.col("grid_factor_kgco2e_per_kwh"))
+        elif kind == "thermal_energy":
+            money = mj / 1000.0 * pl.col("thermal_fuel_usd_per_gj")
+            co2e = pl.when(mj == 0).then(0.0).otherwise(mj * thermal_factor)
+        elif kind == "water_recycled":
+            money, co2e = m3 * pl.col("water_usd_per_m3"), zero
+        else:
+            money, co2e = zero, zero
         figures += [kwh.alias(f"_kwh_{tag}"), mj.alias(f"_mj_{tag}"), m3.alias(f"_m3_{tag}"),
                     kg.alias(f"_kg_{tag}"), money.alias(f"_usd_saved_{tag}"),
                     co2e.alias(f"_co2e_{tag}")]
-    return long.with_columns(figures)
+    return figures
+
+
+def _participants(people: pl.DataFrame, measure: ParkMeasure) -> pl.DataFrame:
+    """The members taking part in `measure`, with their figures and their share of it."""
+    when = measure.participants_when
+    part = people if when is None else people.filter(pl.col(when) > 0)
+    split = measure.split
+    value = pl.col(split.column) if split.column else pl.lit(1.0)
+    park = ["park_id", "year"]
+    lacking = (value.is_null() | (value <= 0)) if split.basis != "equal" else pl.lit(False)
+    part = part.with_columns(
+        *_figures(measure), pl.lit(measure.key).alias("measure"),
+        pl.lit(split.basis).alias("split_basis"),
+        lacking.sum().over(park).alias("_lacking"), pl.len().over(park).alias("participants"),
+        value.alias("_split"))
+    # Equal split for the whole measure when any participant lacks the split value.
+    weight = pl.when(pl.col("_lacking") > 0).then(1.0).otherwise(pl.col("_split"))
+    note = (pl.when(pl.col("_lacking") > 0).then(pl.format(
+        f"equal split: {{}} of {{}} participants have no {split.column}", pl.col("_lacking"),
+        pl.col("participants"))) if split.column else pl.lit(None, dtype=pl.String))
+    return part.with_columns(weight.alias("split_value"),
+                             (weight / weight.sum().over(park)).alias("share"),
+                             note.alias("split_note"))
 
 
 def _investment(usd: pl.Expr) -> pl.Expr:
@@ -178,39 +201,22 @@ def collective_plan(members: pl.DataFrame, steps: pl.DataFrame | None = None,
     """The collective improvement plan of every park-year in `members` (see the module doc)."""
     park_measures = park_measures or default_park_measures()
     table = measure_frame(park_measures)
-    people = _prepare_members(members)
-    member_cols = list(MEMBER_COLUMNS[1:])
-    long = join_prices(people.join(table, how="cross"), default_prices() if prices is None
-                       else prices)
-    long = long.with_columns(
-        _pick("_participants_when", member_cols).alias("_when"),
-        _pick("_baseline", member_cols).alias("_base"),
-        _pick("split_column", member_cols).alias("_split"),
-    ).filter(pl.col("_participants_when").is_null() | (pl.col("_when") > 0))
-    long = _member_figures(long)
-
+    people = join_prices(_prepare_members(members),
+                         default_prices() if prices is None else prices)
     group = ["park_id", "year", "measure"]
-    # Equal split for the whole measure when any participant lacks the split value.
-    lacking = ((pl.col("_split").is_null() | (pl.col("_split") <= 0))
-               & (pl.col("split_basis") != "equal"))
-    long = long.with_columns(
-        lacking.sum().over(group).alias("_lacking"), pl.len().over(group).alias("participants"))
-    equal = (pl.col("split_basis") == "equal") | (pl.col("_lacking") > 0)
-    weight = pl.when(equal).then(1.0).otherwise(pl.col("_split"))
-    long = long.with_columns(
-        weight.alias("split_value"),
-        (weight / weight.sum().over(group)).alias("share"),
-        pl.when(pl.col("_lacking") > 0).then(pl.format(
-            "equal split: {} of {} participants have no {}", pl.col("_lacking"),
-            pl.col("participants"), pl.col("split_column"))).alias("split_note"),
-    )
-
     sums = [pl.col(f"_{q}_{t}").sum().alias(f"_{q}_{t}") for q in ("kwh", "mj", "m3", "kg",
             "usd_saved", "co2e") for t in ("lo", "mid", "hi")]
     co2e_gaps = (pl.col("_co2e_mid").is_null()).sum().alias("_co2e_missing")
-    agg = long.group_by(group, maintain_order=True).agg(
-        *sums, co2e_gaps, pl.col("participants").first(), pl.col("split_note").first(),
-        pl.col("workers").fill_null(0.0).sum().alias("_workers"))
+    # One pass per measure over the members: each reads the columns it names, no more.
+    parts, totals = [], []
+    for measure in park_measures.measures:
+        part = _participants(people, measure)
+        parts.append(part.select(*group, "facility_id", "split_basis", "split_value", "share"))
+        totals.append(part.group_by("park_id", "year", "measure", maintain_order=True).agg(
+            *sums, co2e_gaps, pl.col("participants").first(), pl.col("split_note").first(),
+            pl.col("workers").fill_null(0.0).sum().alias("_workers")))
+    long = pl.concat(parts, how="vertical_relaxed")
+    agg = pl.concat(totals, how="vertical_relaxed")
     parks = people.select("park_id", "year").unique(maintain_order=True)
     plan = (parks.join(table, how="cross")
             .join(agg, on=group, how="left", maintain_order="left")
@@ -267,21 +273,20 @@ def _member_shares(long: pl.DataFrame, plan: pl.DataFrame,
     """Each participant's share of each measure's figures, and the member steps it covers."""
     group = ["park_id", "year", "measure"]
     totals = plan.select(*group, *SPLIT_FIGURES)
-    rows = long.select(*group, "facility_id", "split_basis", "split_value", "share").join(
-        totals, on=group, how="left", maintain_order="left")
+    rows = long.join(totals, on=group, how="left", maintain_order="left")
     rows = rows.with_columns(pl.col(c) * pl.col("share") for c in SPLIT_FIGURES)
-    covered = _covered_steps(rows.select("facility_id", "year", "measure").unique(),
-                             plan.select("measure", "covers_measures", "covers_modules")
-                             .unique("measure"), steps)
-    return rows.join(covered, on=["facility_id", "year", "measure"], how="left",
-                     maintain_order="left").with_columns(
+    key = ["facility_id", "year", "measure"]
+    covered = _covered_steps(plan.select("measure", "covers_measures", "covers_modules")
+                             .unique("measure", maintain_order=True), steps)
+    rows = rows.with_columns(pl.col("facility_id").cast(pl.String), pl.col("year").cast(pl.Int64))
+    return rows.join(covered, on=key, how="left", maintain_order="left").with_columns(
         pl.col("covered_steps").fill_null(""), pl.col("covered_modules").fill_null(""))
 
 
-def _covered_steps(keys: pl.DataFrame, covers: pl.DataFrame,
-                   steps: pl.DataFrame | None) -> pl.DataFrame:
+def _covered_steps(covers: pl.DataFrame, steps: pl.DataFrame | None) -> pl.DataFrame:
     """`area:measure` of the member's recommended or optional steps that a park measure covers,
-    and the programme modules of those steps it covers, `;`-joined in step order."""
+    and the programme modules of those steps it covers, `;`-joined in step order (one row per
+    member-year and park measure that covers something)."""
     schema = {"facility_id": pl.String, "year": pl.Int64, "measure": pl.String,
               "covered_steps": pl.String, "covered_modules": pl.String}
     if steps is None or steps.height == 0:
@@ -290,20 +295,18 @@ def _covered_steps(keys: pl.DataFrame, covers: pl.DataFrame,
         pl.col("facility_id").cast(pl.String), pl.col("year").cast(pl.Int64),
         pl.col("area").cast(pl.String), pl.col("measures").fill_null(""),
         pl.col("modules").fill_null(""))
-    joined = keys.with_columns(pl.col("facility_id").cast(pl.String),
-                               pl.col("year").cast(pl.Int64)).join(
-        covers, on="measure").join(chosen, on=["facility_id", "year"])
-    step_measures = joined.with_columns(pl.col("measures").str.split(";").alias("_m")).explode(
-        "_m").filter(pl.col("covers_measures").list.contains(pl.col("_m")))
-    step_modules = joined.with_columns(pl.col("modules").str.split(";").alias("_m")).explode(
-        "_m").filter(pl.col("covers_modules").list.contains(pl.col("_m")))
     key = ["facility_id", "year", "measure"]
-    by_measure = step_measures.group_by(key, maintain_order=True).agg(
-        pl.format("{}:{}", pl.col("area"), pl.col("_m")).unique(maintain_order=True)
-        .str.join(";").alias("covered_steps"))
-    by_module = step_modules.group_by(key, maintain_order=True).agg(
-        pl.col("_m").unique(maintain_order=True).str.join(";").alias("covered_modules"))
-    return (keys.with_columns(pl.col("facility_id").cast(pl.String),
-                              pl.col("year").cast(pl.Int64))
-            .join(by_measure, on=key, how="left").join(by_module, on=key, how="left")
+    # Small tables of (step item, park measure covering it): the join keeps only covered items.
+    by_item = {kind: covers.select("measure", pl.col(f"covers_{kind}").alias("_item"))
+               .explode("_item").drop_nulls("_item") for kind in ("measures", "modules")}
+    found = []
+    for kind, out in (("measures", "covered_steps"), ("modules", "covered_modules")):
+        items = chosen.select("facility_id", "year", "area",
+                              pl.col(kind).str.split(";").alias("_item")).explode("_item")
+        matched = items.join(by_item[kind], on="_item", how="inner", maintain_order="left")
+        text = pl.format("{}:{}", pl.col("area"), pl.col("_item")) if kind == "measures" \
+            else pl.col("_item")
+        found.append(matched.group_by(key, maintain_order=True).agg(
+            text.unique(maintain_order=True).str.join(";").alias(out)))
+    return (found[0].join(found[1], on=key, how="full", coalesce=True)
             .select(list(schema)))
