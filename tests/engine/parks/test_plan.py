@@ -247,3 +247,27 @@ def test_packaged_measures_link_to_real_catalogue_keys_and_framework_requirement
     ids = {r.id for p in full.pillars for r in p.requirements}
     for measure in measures.measures:
         assert set(measure.covers.requirements) <= ids, measure.key
+
+
+#: The park indicators `journey park assess` documents (docs/park-data-format.md).
+DOCUMENTED_INDICATORS = {
+    "members", "members_assessed", "members_assessed_share", "shared_facilities", "employees",
+    "production_volume_pcs", "production_volume_kg", "energy_total_mj", "energy_renewable_mj",
+    "renewable_share", "scope1_kgco2e", "scope2_location_kgco2e", "ghg_kgco2e",
+    "water_withdrawal_m3", "water_recycled_reused_m3", "water_recycled_reused_share",
+    "wastewater_m3", "waste_total_kg", "waste_hazardous_kg", "waste_diverted_kg",
+    "waste_diversion_share", "energy_mj_per_employee", "water_m3_per_employee",
+    "ghg_kgco2e_per_employee", "waste_kg_per_employee", "members_zdhc_tested_share",
+    "members_zdhc_green_share", "central_plant_zdhc_pass", "has_central_effluent_plant",
+    *(f"members_high_share_{a}" for a in ("energy", "water", "wastewater", "chemicals", "ems",
+                                          "waste", "air")),
+}
+
+
+def test_packaged_frameworks_test_only_documented_park_indicators() -> None:
+    for name in list_reference_files():
+        if name.startswith("park_frameworks/"):
+            framework = parse_framework(load_yaml(name))
+            used = {r.test.indicator for p in framework.pillars for r in p.requirements
+                    if r.test.kind == "indicator"}
+            assert used <= DOCUMENTED_INDICATORS, (name, used - DOCUMENTED_INDICATORS)
