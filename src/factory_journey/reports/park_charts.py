@@ -8,13 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from factory_journey.reports.charts import FONT, GRID, INK, MUTED, SERIES, svg_root, svg_text
+from factory_journey.reports.charts import (
+    FONT,
+    GRID,
+    INK,
+    MUTED,
+    SERIES,
+    _text_width,
+    svg_root,
+    svg_text,
+)
 
 
 def pillar_bars(rows: Sequence[tuple[str, float | None, str]], title: str,
-                width: float = 520, font: str = FONT, label_width: float = 170.0) -> str:
-    """One bar per pillar: (label, score 0–1 or None = not judged, score text); scale 0–100 %."""
+                width: float = 520, font: str = FONT) -> str:
+    """One bar per pillar: (label, score 0–1 or None = not judged, score text); scale 0–100 %.
+
+    The label column is as wide as the longest label (bold 11 px), within 120–260 px [px].
+    """
     row_h, gap = 22.0, 6.0
+    widest = max((_text_width(label, 11) * 1.08 for label, _, _ in rows), default=0.0)
+    label_width = min(260.0, max(120.0, widest + 14))
     plot_w = width - label_width - 60
     parts = []
     for i, (label, score, text) in enumerate(rows):
