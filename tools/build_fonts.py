@@ -6,8 +6,8 @@ needs no build step):
     apt-get install -y fonts-noto-core fonts-noto-cjk
     python tools/build_fonts.py
 
-- Noto Sans (Latin, incl. Vietnamese and Turkish), Noto Sans Bengali and Noto Sans Khmer are
-  copied as they are, Regular and Bold.
+- Noto Sans (Latin, incl. Vietnamese, Turkish and Swahili), Noto Sans Bengali, Noto Sans Khmer
+  and Noto Sans Ethiopic (Amharic, park reports) are copied as they are, Regular and Bold.
 - Noto Sans CJK SC is taken out of the .ttc collection and subset (fontTools) to: the 6,763
   hanzi of GB 2312 (levels 1 and 2: everyday characters and those of most place and company
   names), CJK and full-width punctuation, a few symbols missing from Noto Sans (≥ ≤ →), and
@@ -41,6 +41,8 @@ COPIED = [
     "NotoSansBengali-Bold.ttf",
     "NotoSansKhmer-Regular.ttf",
     "NotoSansKhmer-Bold.ttf",
+    "NotoSansEthiopic-Regular.ttf",
+    "NotoSansEthiopic-Bold.ttf",
 ]
 
 
@@ -98,8 +100,8 @@ def main() -> None:
     for weight in ("Regular", "Bold"):
         build_cjk(weight)
     notice = (
-        "Noto Sans, Noto Sans Bengali, Noto Sans Khmer: Copyright 2012-2022 Google Inc. and the\n"
-        "Noto Project Authors (https://github.com/notofonts).\n"
+        "Noto Sans, Noto Sans Bengali, Noto Sans Khmer, Noto Sans Ethiopic: Copyright 2012-2022\n"
+        "Google Inc. and the Noto Project Authors (https://github.com/notofonts).\n"
         "Noto Sans CJK SC (subset): Copyright 2014-2021 Adobe (http://www.adobe.com/), with\n"
         "Reserved Font Name 'Source'.\n"
         "These fonts are licensed under the SIL Open Font License, Version 1.1, below.\n\n"

@@ -7,6 +7,11 @@ Messages come from `tr("...")` and `N_("...")` calls in `src/factory_journey/rep
 and from the measure titles of the programme catalogue (reference/data/programme_modules.yaml).
 New messages arrive untranslated, and tests/reports/test_catalogues.py then fails until every
 language has them. The .po files are read directly at run time; no compile step.
+
+The park reports have their own domain (`park.pot`, `<lang>/LC_MESSAGES/park.po` for vi, am,
+sw): `pt("...")` and `NP_("...")` calls in the reports package, the impact-area names of
+`reports/labels.py`, and the pillar, requirement and shared-measure titles of the packaged
+park framework files and park_measures.yaml (tests/reports/test_park_catalogues.py).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ REPORTS = ROOT / "src" / "factory_journey" / "reports"
 LOCALES = REPORTS / "locales"
 CATALOGUE = ROOT / "src" / "factory_journey" / "reference" / "data" / "programme_modules.yaml"
 LANGS = {"vi": "vi", "zh_Hans": "zh_Hans", "bn": "bn", "km": "km", "tr": "tr"}
+DATA = ROOT / "src" / "factory_journey" / "reference" / "data"
+PARK_LANGS = {"vi": "vi", "am": "am", "sw": "sw"}
 
 
 def template() -> Catalog:
@@ -43,6 +50,36 @@ def template() -> Catalog:
     return pot
 
 
+def park_template() -> Catalog:
+    """The park-report messages (domain `park`)."""
+    pot = Catalog(project="factory-journey", version="park", charset="utf-8")
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(REPORTS),
+        method_map=[("*.py", "python")],
+        keywords={"pt": None, "NP_": None},
+    ):
+        if isinstance(message, str) and message:
+            pot.add(message, locations=[(f"reports/{filename}", lineno)])
+    sys.path.insert(0, str(ROOT / "src"))
+    from factory_journey.reports.labels import AREAS
+
+    for key, text in AREAS.items():
+        pot.add(text, locations=[("reports/labels.py", 0)], auto_comments=[f"area {key}"])
+    for path in sorted((DATA / "park_frameworks").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        where = [(f"reference/data/park_frameworks/{path.name}", 0)]
+        for pillar in data.get("pillars", []):
+            pot.add(pillar["title"], locations=where, auto_comments=[f"pillar {pillar['key']}"])
+            for requirement in pillar.get("requirements", []):
+                pot.add(requirement["title"], locations=where,
+                        auto_comments=[f"requirement {requirement['id']}"])
+    measures = yaml.safe_load((DATA / "park_measures.yaml").read_text(encoding="utf-8"))
+    for measure in measures.get("measures", []):
+        pot.add(measure["title"], locations=[("reference/data/park_measures.yaml", 0)],
+                auto_comments=[f"park measure {measure['key']}"])
+    return pot
+
+
 def po_text(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, omit_header=False, sort_output=False,
@@ -50,8 +87,8 @@ def po_text(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
-def merged(lang_dir: str, pot: Catalog) -> Catalog:
-    path = LOCALES / lang_dir / "LC_MESSAGES" / "reports.po"
+def merged(lang_dir: str, pot: Catalog, domain: str = "reports") -> Catalog:
+    path = LOCALES / lang_dir / "LC_MESSAGES" / f"{domain}.po"
     if path.exists():
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=lang_dir)
@@ -85,6 +122,11 @@ def main(check: bool = False) -> int:
     targets = {LOCALES / "reports.pot": po_text(pot)}
     for lang_dir in LANGS:
         targets[LOCALES / lang_dir / "LC_MESSAGES" / "reports.po"] = po_text(merged(lang_dir, pot))
+    park = park_template()
+    targets[LOCALES / "park.pot"] = po_text(park)
+    for lang_dir in PARK_LANGS:
+        targets[LOCALES / lang_dir / "LC_MESSAGES" / "park.po"] = po_text(
+            merged(lang_dir, park, "park"))
     for path, content in targets.items():
         old = path.read_bytes() if path.exists() else b""
         if _messages(old) != _messages(content):

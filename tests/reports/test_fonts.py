@@ -36,7 +36,8 @@ def test_fonts_ship_with_their_licence_and_stay_small() -> None:
     assert (FONTS / "OFL.txt").read_text(encoding="utf-8").count("SIL OPEN FONT LICENSE") == 1
     total = sum(p.stat().st_size for p in FONT_FILES)
     assert total < 15_000_000
-    assert len(FONT_FILES) == 8  # Latin, Bengali, Khmer, Simplified Chinese × Regular, Bold
+    # Latin, Bengali, Khmer, Ethiopic, Simplified Chinese × Regular, Bold
+    assert len(FONT_FILES) == 10
 
 
 @pytest.mark.parametrize("bold", [False, True])

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-FONT = "'Noto Sans', 'Noto Sans Bengali', 'Noto Sans Khmer', 'Noto Sans CJK SC', sans-serif"
+FONT = ("'Noto Sans', 'Noto Sans Bengali', 'Noto Sans Khmer', 'Noto Sans Ethiopic', "
+        "'Noto Sans CJK SC', sans-serif")
 #: Font order per report language. The script's own font comes first: SVG renderers pick a
 #: font per character, and a Bengali or Khmer cluster split across fonts is shaped wrongly.
 SCRIPT_FONTS = {
     "bn": "'Noto Sans Bengali', 'Noto Sans', sans-serif",
     "km": "'Noto Sans Khmer', 'Noto Sans', sans-serif",
+    "am": "'Noto Sans Ethiopic', 'Noto Sans', sans-serif",
     "zh": "'Noto Sans CJK SC', 'Noto Sans', sans-serif",
 }
 

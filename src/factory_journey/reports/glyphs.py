@@ -27,9 +27,10 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "latin": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
     "bengali": ("NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf"),
     "khmer": ("NotoSansKhmer-Regular.ttf", "NotoSansKhmer-Bold.ttf"),
+    "ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf"),
     "cjk": ("NotoSansSC-Regular-subset.otf", "NotoSansSC-Bold-subset.otf"),
 }
-ORDER = ("latin", "bengali", "khmer", "cjk")
+ORDER = ("latin", "bengali", "khmer", "ethiopic", "cjk")
 
 TEXT = re.compile(
     r'<text x="(?P<x>[-\d.]+)" y="(?P<y>[-\d.]+)" font-size="(?P<size>[\d.]+)" '

@@ -35,6 +35,19 @@ LANGUAGES: dict[str, tuple[str, str]] = {
 COUNTRY_LANGUAGES: dict[str, str] = {"BD": "bn", "CN": "zh", "VN": "vi", "KH": "km", "TR": "tr"}
 LANGUAGE_ALIASES = {"zh_hans": "zh", "zh-hans": "zh", "zh_cn": "zh", "zh-cn": "zh"}
 
+#: Park reports (INSTEP: Ethiopia, Kenya, Vietnam) have their own catalogue, `park.po`, in
+#: these languages: a park domain keeps the facility-report catalogues and their six languages
+#: as they are. Code → (catalogue directory, Babel locale).
+PARK_DOMAIN = "park"
+PARK_LANGUAGES: dict[str, tuple[str, str]] = {
+    "en": ("en", "en"),
+    "vi": ("vi", "vi_VN"),
+    "am": ("am", "am_ET"),
+    "sw": ("sw", "sw_KE"),
+}
+#: The park report language read first in a country (English elsewhere).
+PARK_COUNTRY_LANGUAGES: dict[str, str] = {"ET": "am", "KE": "sw", "TZ": "sw", "VN": "vi"}
+
 
 def language_for_country(country_iso2: str | None) -> str:
     """Default report language for a facility in `country_iso2` (ISO 3166 alpha-2)."""
@@ -69,6 +82,25 @@ def load_catalogue(lang: str) -> dict[str, str]:
     return read_catalogue(catalogue_path(lang))
 
 
+def park_catalogue_path(lang: str) -> Path:
+    """Path of the park-report .po file of a park report language."""
+    return LOCALES_DIR / PARK_LANGUAGES[lang][0] / "LC_MESSAGES" / f"{PARK_DOMAIN}.po"
+
+
+def normalise_park_language(code: str) -> str:
+    """Map `am`, `SW`, `vi` … to a key of `PARK_LANGUAGES`, or raise UnknownLanguageError."""
+    key = code.strip().lower().replace("-", "_").split("_")[0]
+    if key not in PARK_LANGUAGES:
+        known = ", ".join(PARK_LANGUAGES)
+        raise UnknownLanguageError(f"No park report language '{code}'. Available: {known}.")
+    return key
+
+
+def load_park_catalogue(lang: str) -> dict[str, str]:
+    """msgid → msgstr of the park-report catalogue of a park report language."""
+    return read_catalogue(park_catalogue_path(lang))
+
+
 @cache
 def read_catalogue(path: Path) -> dict[str, str]:
     """msgid → msgstr of the .po file at `path` (read once per process); untranslated and fuzzy
@@ -95,10 +127,12 @@ class Translator:
     messages: dict[str, str]
     strict: bool = False
     missing: set[str] = field(default_factory=set)
+    #: Babel locale for numbers and dates; empty = the one `LANGUAGES` names for `lang`.
+    locale_code: str = ""
 
     @property
     def locale(self) -> Locale:
-        return Locale.parse(LANGUAGES[self.lang][1])
+        return Locale.parse(self.locale_code or LANGUAGES[self.lang][1])
 
     def gettext(self, message: str, **params: object) -> str:
         """The translation of `message`, with `{name}` placeholders filled from `params`."""
@@ -165,3 +199,11 @@ def translator(lang: str, *, strict: bool = False) -> Translator:
     key = normalise_language(lang)
     messages = {} if key == "en" else load_catalogue(key)
     return Translator(lang=key, messages=messages, strict=strict)
+
+
+def park_translator(lang: str, *, strict: bool = False) -> Translator:
+    """A Translator for a park report language, over the park catalogue (`park.po`)."""
+    key = normalise_park_language(lang)
+    messages = {} if key == "en" else load_park_catalogue(key)
+    return Translator(lang=key, messages=messages, strict=strict,
+                      locale_code=PARK_LANGUAGES[key][1])
