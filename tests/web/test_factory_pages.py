@@ -171,3 +171,24 @@ def test_pdf_report_in_vietnamese(platform):
     assert answer.status_code == 200
     assert answer.content.startswith(b"%PDF")
     assert answer.headers["content-type"] == "application/pdf"
+
+
+def test_the_upload_page_is_bounded_like_the_api(platform, monkeypatch):
+    from factory_journey.services.platform import imports
+    from factory_journey.web.body_limit import OVERHEAD
+
+    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 4_096)
+    client = _client(platform, "owner_editor")
+    token = _csrf(client.get("/facilities/upload").text)
+    # a body declared too large is refused before a byte of it is read
+    declared = client.post(
+        "/facilities/upload", content=iter([b"--x\r\n"]),
+        headers={"content-type": "multipart/form-data; boundary=x",
+                 "content-length": str(4_096 + OVERHEAD + 1)},
+    )
+    assert declared.status_code == 413
+    # a file over the limit within the overhead: the form again, with the reason
+    big = client.post("/facilities/upload", data={CSRF_FIELD: token},
+                      files={"file": ("big.csv", b"a" * 5_000, "text/csv")})
+    assert big.status_code == 413 and "larger than" in big.text
+    assert 'id="field-file"' in big.text
