@@ -29,6 +29,7 @@ from factory_journey.domain.verification import (
     evidence_supports,
     substance_rules,
 )
+from factory_journey.services.platform import evidence as evidence_service
 from factory_journey.services.platform.access import authorise, relation_to
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.errors import NotFound
@@ -49,9 +50,6 @@ from factory_journey.store.models import (
 #: Columns that say where a row came from, or what the facility claimed: shown apart.
 _PROVENANCE = ("_file", "_sheet", ROW)
 _NOT_FIELDS = frozenset({"facility_id", "year", "verification_status", *_PROVENANCE})
-#: Content types a browser shows inline without running anything (PDFs are refused at upload
-#: when they hold JavaScript, launch actions or embedded files: `ingest.sniff`).
-INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 def may(session: Session, actor: Actor, action: str, facility_id: str) -> bool:
@@ -403,7 +401,7 @@ def data_point(
                 e.subject,
                 names.get(e.uploaded_by, "?"),
                 as_utc(e.created_at),
-                e.content_type in INLINE_TYPES,
+                evidence_service.opens_inline(e),
             )
             for e in documents
         ),
