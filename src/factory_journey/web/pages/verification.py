@@ -157,6 +157,43 @@ def facility_page(
     )
 
 
+# The evidence routes come before the data point routes: `/evidence/7/download` would
+# otherwise match `/{year}/{table}/{row}` and be refused as a year.
+
+
+def _evidence_response(row: Any, inline: bool) -> Response:
+    disposition = inline_disposition if inline else attachment_disposition
+    headers = {
+        "Content-Disposition": disposition(row.filename),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+    }
+    if inline and row.content_type.startswith("image/"):
+        # An image shown on its own: nothing in it may run or reach our pages. (Not for a PDF:
+        # Chromium's viewer refuses a sandboxed document; a PDF that could run anything was
+        # refused at upload, and the site's policy still applies to it.)
+        headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    return Response(row.content, media_type=evidence.download_content_type(row), headers=headers)
+
+
+@router.get("/verification/facilities/{facility_id}/evidence/{evidence_id}")
+def open_evidence(
+    user: PageUser, session: SessionDep, facility_id: FacilityId, evidence_id: RowId
+) -> Response:
+    """The document in the browser when it is a PDF or an image; otherwise a download."""
+    row = evidence.evidence_file(session, user, facility_id, evidence_id)
+    return _evidence_response(row, evidence.opens_inline(row))
+
+
+@router.get("/verification/facilities/{facility_id}/evidence/{evidence_id}/download")
+def download_evidence(
+    user: PageUser, session: SessionDep, facility_id: FacilityId, evidence_id: RowId
+) -> Response:
+    """The document as uploaded, as a download."""
+    row = evidence.evidence_file(session, user, facility_id, evidence_id)
+    return _evidence_response(row, False)
+
+
 def _point_page(
     request: Request,
     session: SessionDep,
@@ -268,36 +305,3 @@ def record_decision(
         f"/verification/facilities/{facility_id}/{year}/{table}/{row}"
         f"?recorded={values['decision']}#history"
     )
-
-
-def _evidence_response(row: Any, inline: bool) -> Response:
-    disposition = inline_disposition if inline else attachment_disposition
-    headers = {
-        "Content-Disposition": disposition(row.filename),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-    }
-    if inline and row.content_type.startswith("image/"):
-        # An image shown on its own: nothing in it may run or reach our pages. (Not for a PDF:
-        # Chromium's viewer refuses a sandboxed document; a PDF that could run anything was
-        # refused at upload, and the site's policy still applies to it.)
-        headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    return Response(row.content, media_type=evidence.download_content_type(row), headers=headers)
-
-
-@router.get("/verification/facilities/{facility_id}/evidence/{evidence_id}")
-def open_evidence(
-    user: PageUser, session: SessionDep, facility_id: FacilityId, evidence_id: RowId
-) -> Response:
-    """The document in the browser when it is a PDF or an image; otherwise a download."""
-    row = evidence.evidence_file(session, user, facility_id, evidence_id)
-    return _evidence_response(row, evidence.opens_inline(row))
-
-
-@router.get("/verification/facilities/{facility_id}/evidence/{evidence_id}/download")
-def download_evidence(
-    user: PageUser, session: SessionDep, facility_id: FacilityId, evidence_id: RowId
-) -> Response:
-    """The document as uploaded, as a download."""
-    row = evidence.evidence_file(session, user, facility_id, evidence_id)
-    return _evidence_response(row, False)
