@@ -163,7 +163,9 @@ def _frame(session: Session, submission_id: int, table: str) -> pl.DataFrame | N
 
 def _label_columns(table: str, columns: list[str]) -> list[str]:
     key = TABLES_BY_NAME[table].key if table in TABLES_BY_NAME else ()
-    return [c for c in key if c in columns and c not in ("facility_id", "year")]
+    found = [c for c in key if c in columns and c not in ("facility_id", "year")]
+    # A profile is one row per year: its name says what it is.
+    return found or [c for c in ("facility_name",) if c in columns]
 
 
 def _value(record: dict[str, Any]) -> tuple[Any, str | None]:
