@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
+from babel.numbers import parse_pattern
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from jinja2 import pass_context
@@ -96,6 +97,10 @@ environment().globals["verification_status_label"] = verification_status_label
 def _show(request: Request) -> Any:
     """A function for templates: a reported value as a person reads it, in the locale."""
     t = translator(request, AREA)
+    # One locale and one pattern per number of decimals for the whole page: a facility-year
+    # shows a few hundred values, and parsing them again for each costs more than the page.
+    locale = t.locale
+    patterns = [parse_pattern("#,##0" + ("." + "0" * d if d else "")) for d in range(4)]
 
     def show(value: Any) -> str:
         if value is None or value == "":
@@ -103,10 +108,10 @@ def _show(request: Request) -> Any:
         if isinstance(value, bool):
             return t(YES_NO[int(value)])
         if isinstance(value, int):
-            return t.number(value)
+            return patterns[0].apply(value, locale)
         if isinstance(value, float):
             digits = next((d for d in range(4) if round(value, d) == round(value, 3)), 3)
-            return t.number(value, digits)
+            return patterns[digits].apply(value, locale)
         return str(value)
 
     return show
