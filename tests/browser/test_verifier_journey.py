@@ -145,8 +145,10 @@ def test_verifier_verifies_with_a_pdf_and_the_factory_sees_it(
     # The factory's viewer sees the verified value (and the disputed one), without the form.
     factory = page_as("factory.viewer")
     factory.goto(f"/verification/facilities/{facility_id}?year={year}")
-    verified_row = factory.get_by_role("region", name="Water").locator("tbody tr").filter(
-        has=factory.get_by_role("link", name=f"Row {row} of Water", exact=True)
+    verified_row = (
+        factory.get_by_role("region", name="Water")
+        .locator("tbody tr")
+        .filter(has=factory.get_by_role("link", name=f"Row {row} of Water", exact=True))
     )
     assert "Verified" in verified_row.inner_text()
     _look(factory, snap, assert_accessible, "factory-facility")
@@ -158,7 +160,7 @@ def test_verifier_verifies_with_a_pdf_and_the_factory_sees_it(
 
 
 def test_verifier_pages_on_a_phone(page_as, snap, assert_accessible, shared_facility):
-    facility_id, facility_name = shared_facility
+    _facility_id, facility_name = shared_facility
     page = page_as("verifier", phone=True)
     page.goto("/verification")
     assert _fits(page)

@@ -34,11 +34,16 @@ from .test_authorisation import (
     World,
     _fill,
     expected,
+    facility,
+    members,
     page_operations,
     public,
     signed_in,
 )
 from .test_authorisation import world as world  # the module-scoped fixture, shared
+
+#: An on-site note long enough to verify a data point (reference/data/verification.yaml).
+_OBSERVATION = "Meter M-2 read on site on 4 March; it matches the invoice of March."
 
 #: One line per page route (see the top of this file).
 PAGES: dict[str, Entry] = {
@@ -49,6 +54,17 @@ PAGES: dict[str, Entry] = {
     "POST /sign-out": public(303),  # signed out already: nothing to end, off to /sign-in
     "GET /account": signed_in(200),
     "POST /language": public(303, data={"language": "vi", "next": "/"}),
+    # verification (the verifier's queue; a facility's data points, read by its owner too)
+    "GET /verification": members(200, kinds=frozenset({"verifier"})),
+    "GET /verification/facilities/{facility_id}": facility("submission.read"),
+    "GET /verification/facilities/{facility_id}/{year}/{table}/{row}": facility("submission.read"),
+    "POST /verification/facilities/{facility_id}/{year}/{table}/{row}": facility(
+        "verification.set", 303, data={"decision": "verified", "observation": _OBSERVATION}
+    ),
+    "GET /verification/facilities/{facility_id}/evidence/{evidence_id}": facility("evidence.read"),
+    "GET /verification/facilities/{facility_id}/evidence/{evidence_id}/download": facility(
+        "evidence.read"
+    ),
 }
 
 SIGN_IN_PAGE = "/sign-in"

@@ -31,6 +31,7 @@ AREAS: tuple[str, ...] = (
     # portfolio
     # programme
     # verification
+    "verification",
     # park
     # public
     # proposals
