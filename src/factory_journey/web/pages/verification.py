@@ -16,6 +16,7 @@ from babel.numbers import parse_pattern
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from jinja2 import pass_context
+from markupsafe import Markup, escape
 from starlette.datastructures import UploadFile
 
 from factory_journey.domain.verification import Subject
@@ -112,7 +113,8 @@ def _show(request: Request) -> Any:
         if isinstance(value, float):
             digits = next((d for d in range(4) if round(value, d) == round(value, 3)), 3)
             return patterns[digits].apply(value, locale)
-        return str(value)
+        # A code such as `purchased_electricity` may break after its underscores on a phone.
+        return Markup(escape(str(value)).replace("_", "_<wbr>"))
 
     return show
 
