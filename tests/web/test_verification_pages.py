@@ -177,3 +177,21 @@ def test_a_csv_is_never_shown_inline(platform):
     shown = _get(platform, "verifier_editor", f"/verification/facilities/F1/evidence/{evidence_id}")
     assert shown.headers["content-disposition"].startswith("attachment;")
     assert shown.headers["content-type"].startswith("text/plain")
+
+
+def test_a_document_larger_than_the_limit_is_refused_before_it_is_read(platform):
+    """The declared size is enough: 413, a page (not JSON) saying the limit, nothing stored."""
+    row = _water_rows(platform)[4]
+    url = f"/verification/facilities/F1/2023/water/{row}"
+    form = _get(platform, "verifier_editor", url)
+    limit = platform.client.app.state.settings.evidence_max_bytes
+    before = _count(platform, Evidence)
+    answer = platform.client.post(
+        url,
+        data={"csrf_token": _csrf(form.text), "decision": "verified"},
+        files={"document": ("scan.pdf", PDF + bytes(limit + 70 * 1024), "application/pdf")},
+    )
+    assert answer.status_code == 413
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "limit for an evidence document" in answer.text
+    assert _count(platform, Evidence) == before
