@@ -97,6 +97,10 @@ def test_verifier_verifies_with_a_pdf_and_the_factory_sees_it(
     assert page.locator("h1").inner_text() == facility_name
     _look(page, snap, assert_accessible, "facility-waiting")
 
+    page.get_by_role("navigation", name="Tables").get_by_role(
+        "link", name=re.compile(r"^Water ")
+    ).click()
+    assert "table=water" in page.url
     water = page.get_by_role("region", name="Water")
     first, second = water.locator("tbody th a").all()[:2]
     second_href = second.get_attribute("href")
@@ -144,7 +148,7 @@ def test_verifier_verifies_with_a_pdf_and_the_factory_sees_it(
 
     # The factory's viewer sees the verified value (and the disputed one), without the form.
     factory = page_as("factory.viewer")
-    factory.goto(f"/verification/facilities/{facility_id}?year={year}")
+    factory.goto(f"/verification/facilities/{facility_id}?year={year}&table=water")
     verified_row = (
         factory.get_by_role("region", name="Water")
         .locator("tbody tr")
@@ -168,6 +172,11 @@ def test_verifier_pages_on_a_phone(page_as, snap, assert_accessible, shared_faci
     page.get_by_role("link", name=facility_name).click()
     assert _fits(page)
     _look(page, snap, assert_accessible, "facility-phone")
+    page.get_by_role("navigation", name="Tables").get_by_role(
+        "link", name=re.compile(r"^Water ")
+    ).click()
+    assert _fits(page)
+    _look(page, snap, assert_accessible, "facility-water-phone")
     page.get_by_role("region", name="Water").locator("tbody th a").first.click()
     assert _fits(page)
     _look(page, snap, assert_accessible, "data-point-phone")

@@ -112,27 +112,32 @@ def test_queue_order_waiting_oldest_first_then_done_then_empty():
     assert [e.facility_id for e in ordered] == ["O", "N", "D", "E"]
 
 
-def test_facility_year_lists_every_row_with_value_and_status(platform):
+def test_facility_year_lists_tables_and_one_tables_rows(platform):
     session, verifier = _as(platform, "verifier_viewer")
     with session:
         view = facility_year(session, verifier, "F1")
+        energy = facility_year(session, verifier, "F1", 2023, "energy").table
+        with pytest.raises(NotFound, match="no table 'programmes'"):
+            facility_year(session, verifier, "F1", 2023, "programmes")
     assert view.year == 2023 and view.years == (2022, 2023)
     assert not view.may_verify  # a viewer reads; only editors and admins record
-    energy = next(t for t in view.tables if t.table == "energy")
-    assert len(energy.rows) == energy.counts.waiting > 0
+    names = [name for name, _ in view.tables]
+    assert names[0] == "profiles" and "energy" in names and "programmes" not in names
+    assert view.table.table == "profiles"  # the first table with data points waiting
+    assert sum((c for _, c in view.tables), StatusCounts()) == view.counts
+    assert len(energy.rows) == energy.counts.waiting == dict(view.tables)["energy"].waiting > 0
     first = energy.rows[0]
     assert first.row >= 2 and first.unit and isinstance(first.value, float)
     assert dict(first.label)["month"] in range(1, 13)
-    assert {r.status for t in view.tables for r in t.rows} == {"self-reported"}
+    assert {r.status for r in energy.rows} == {"self-reported"}
 
 
 def test_owner_reads_its_data_points_but_may_not_verify(platform):
     session, owner = _as(platform, "owner_viewer")
     with session:
-        view = facility_year(session, owner, "F1", 2022)
+        view = facility_year(session, owner, "F1", 2022, "water")
         assert view.relation == "owner" and not view.may_verify
-        row = view.tables[1].rows[0].row
-        point = data_point(session, owner, "F1", 2022, view.tables[1].table, row)
+        point = data_point(session, owner, "F1", 2022, "water", view.table.rows[0].row)
         assert not point.may_verify and not point.may_upload
 
 
@@ -145,8 +150,7 @@ def test_a_facility_not_shared_in_full_is_not_found(platform):
 def test_data_point_has_value_unit_provenance(platform):
     session, verifier = _as(platform, "verifier_editor")
     with session:
-        view = facility_year(session, verifier, "F1", 2023)
-        water = next(t for t in view.tables if t.table == "water")
+        water = facility_year(session, verifier, "F1", 2023, "water").table
         point = data_point(session, verifier, "F1", 2023, "water", water.rows[0].row)
     assert point.may_verify and point.may_upload
     assert point.value == water.rows[0].value and point.unit == water.rows[0].unit
@@ -161,8 +165,8 @@ def test_data_point_has_value_unit_provenance(platform):
 def _water_rows(platform, year=2023):
     session, verifier = _as(platform, "verifier_editor")
     with session:
-        view = facility_year(session, verifier, "F1", year)
-    return [r.row for r in next(t for t in view.tables if t.table == "water").rows]
+        view = facility_year(session, verifier, "F1", year, "water")
+    return [r.row for r in view.table.rows]
 
 
 def test_refused_decision_stores_no_document(platform):

@@ -42,7 +42,7 @@ def _csrf(html: str) -> str:
 
 
 def _water_rows(platform) -> list[str]:
-    page = _get(platform, "verifier_editor", "/verification/facilities/F1?year=2023")
+    page = _get(platform, "verifier_editor", "/verification/facilities/F1?year=2023&table=water")
     assert page.status_code == 200
     return re.findall(r'/2023/water/(\d+)"', page.text)
 
@@ -147,7 +147,7 @@ def test_verify_with_a_document_is_committed_and_shown_to_the_owner(platform):
     owner = _get(platform, "owner_viewer", url)
     assert 'class="status-badge status-verified"' in owner.text
     assert "meter reading.pdf" in owner.text
-    listing = _get(platform, "owner_viewer", "/verification/facilities/F1?year=2023")
+    listing = _get(platform, "owner_viewer", "/verification/facilities/F1?year=2023&table=water")
     assert listing.text.count("status-verified") == 1
     shown = _get(platform, "owner_viewer", f"/verification/facilities/F1/evidence/{evidence_id}")
     assert shown.status_code == 200 and shown.content == PDF

@@ -85,6 +85,9 @@ class TableView:
 
 @dataclass(frozen=True, slots=True)
 class FacilityYearView:
+    """A facility-year: its tables with their counts (`tables`), and the data points of one
+    of them (`table`: the one asked for, else the first with data points waiting)."""
+
     facility_id: str
     facility_name: str
     country_iso2: str
@@ -94,7 +97,8 @@ class FacilityYearView:
     version: int
     submitted_at: datetime
     counts: StatusCounts
-    tables: tuple[TableView, ...]
+    tables: tuple[tuple[str, StatusCounts], ...]
+    table: TableView
     may_verify: bool
 
 
@@ -177,21 +181,35 @@ def _value(record: dict[str, Any]) -> tuple[Any, str | None]:
 
 
 def facility_year(
-    session: Session, actor: Actor, facility_id: str, year: int | None = None
+    session: Session,
+    actor: Actor,
+    facility_id: str,
+    year: int | None = None,
+    table: str | None = None,
 ) -> FacilityYearView:
-    """Every data point of the facility-year's latest data (the latest year by default)."""
+    """The facility-year's latest data (the latest year by default): every table with its
+    counts, and the data points of `table` (by default the first with data points waiting,
+    else the first). One table is read: a verifier checks a table at a time, and a page of
+    every table's rows (hundreds) is slow to draw and to read on a phone."""
     facility = authorise(session, actor, "submission.read", facility_id)
     submission = _latest(session, facility_id, year)
     counts = year_counts(session, [facility_id]).get(facility_id, ())
     this = next(y for y in counts if y.submission_id == submission.id)
+    held = [(name, this.by_table[name]) for name in SUBJECT_TABLES if name in this.by_table]
+    if not held:
+        raise NotFound(f"the data of {submission.year} of facility {facility_id} hold no table")
+    if table is None:
+        table = next((name for name, c in held if c.waiting), held[0][0])
+    elif table not in this.by_table:
+        raise NotFound(
+            f"the data of {submission.year} of facility {facility_id} have no table {table!r}; "
+            f"its tables: {', '.join(name for name, _ in held)}"
+        )
     lookup = _lookup(session, submission)
-    tables = []
-    for name in SUBJECT_TABLES:
-        frame = _frame(session, submission.id, name)
-        if frame is None or ROW not in frame.columns:
-            continue
-        labels = _label_columns(name, frame.columns)
-        rows = []
+    frame = _frame(session, submission.id, table)
+    rows = []
+    if frame is not None and ROW in frame.columns:
+        labels = _label_columns(table, frame.columns)
         for record in frame.sort(ROW).to_dicts():
             value, unit = _value(record)
             rows.append(
@@ -200,10 +218,9 @@ def facility_year(
                     tuple((c, record[c]) for c in labels),
                     value,
                     unit,
-                    lookup.of(name, int(record[ROW])),
+                    lookup.of(table, int(record[ROW])),
                 )
             )
-        tables.append(TableView(name, tuple(rows), this.by_table.get(name, StatusCounts())))
     relation, _scope = relation_to(session, actor, facility)
     return FacilityYearView(
         facility.id,
@@ -215,7 +232,8 @@ def facility_year(
         submission.version,
         as_utc(submission.created_at),
         this.counts,
-        tuple(tables),
+        tuple(held),
+        TableView(table, tuple(rows), this.by_table[table]),
         may(session, actor, "verification.set", facility_id),
     )
 

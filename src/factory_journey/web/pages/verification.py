@@ -153,10 +153,12 @@ def facility_page(
     session: SessionDep,
     facility_id: FacilityId,
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    table: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_]+$")] = None,
     waiting: bool = False,
 ) -> Response:
-    """Every data point of a facility-year (the latest by default), with its status."""
-    view = facility_year(session, user, facility_id, year)
+    """A facility-year's tables with their counts and one table's data points (the latest
+    year, the first table with data points waiting, by default)."""
+    view = facility_year(session, user, facility_id, year, table)
     return render(
         request,
         "verification/facility.html.j2",
