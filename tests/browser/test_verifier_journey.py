@@ -123,6 +123,7 @@ def test_verifier_verifies_with_a_pdf_and_the_factory_sees_it(
     page.get_by_role("button", name="Record").click()
     assert "recorded=verified" in page.url
     assert page.get_by_role("status").inner_text().startswith("Recorded.")
+    assert page.get_by_role("link", name=re.compile(r"^Next data point waiting")).is_visible()
     assert page.locator(".status-badge.status-verified").first.is_visible()
     assert page.get_by_role("link", name="Download water-meter-reading.pdf").first.is_visible()
     history = page.locator("ol.history li").first.inner_text()

@@ -245,6 +245,9 @@ def test_verify_with_a_document_then_dispute_moves_the_counts(platform):
         assert dict(facility_counts(session, owner, "F1"))[2023].verified == 1
         point = data_point(session, owner, "F1", 2023, "water", rows[0])
         assert point.status == "verified"
+        assert point.next_waiting == rows[2]  # rows[1] is disputed: no longer waiting
+        last = data_point(session, owner, "F1", 2023, "water", rows[-1])
+        assert last.next_waiting == rows[2]  # from the top again
         assert [e.filename for e in point.evidence] == ["meter.pdf"]
         assert point.evidence[0].inline and point.evidence[0].uploaded_by == "verifier_editor"
         (item,) = point.history

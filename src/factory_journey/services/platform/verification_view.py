@@ -294,6 +294,8 @@ class DataPointView:
     history: tuple[HistoryItem, ...]
     may_verify: bool
     may_upload: bool
+    #: The next data point of the table still waiting after this one (wrapping round), if any.
+    next_waiting: int | None
     rules: SubstanceRules
 
 
@@ -303,6 +305,15 @@ def _names(session: Session, user_ids: set[int]) -> dict[int, str]:
     return dict(
         session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all()
     )
+
+
+def _next_waiting(frame: pl.DataFrame, lookup: StatusLookup, table: str, row: int) -> int | None:
+    """The first row after `row` (then from the top) whose status is still self-reported."""
+    rows = sorted(int(r) for r in frame[ROW].to_list() if r is not None)
+    for candidate in [r for r in rows if r > row] + [r for r in rows if r < row]:
+        if lookup.of(table, candidate) == UNVERIFIED:
+            return candidate
+    return None
 
 
 def _deciding_record(session: Session, submission: Submission, subject: Subject) -> int | None:
@@ -345,6 +356,7 @@ def data_point(
             f"have no row {row} in {table}"
         )
     record = found[0]
+    assert frame is not None
     subject = Subject(table, row)
     lookup = _lookup(session, submission)
     documents = evidence_for(session, facility_id, year, subject)
@@ -444,5 +456,6 @@ def data_point(
         ),
         may_verify=may(session, actor, "verification.set", facility_id),
         may_upload=may(session, actor, "evidence.create", facility_id),
+        next_waiting=_next_waiting(frame, lookup, table, row),
         rules=substance_rules(),
     )
