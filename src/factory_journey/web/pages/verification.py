@@ -109,10 +109,10 @@ def _show(request: Request) -> Any:
         if isinstance(value, bool):
             return t(YES_NO[int(value)])
         if isinstance(value, int):
-            return patterns[0].apply(value, locale)
+            return str(patterns[0].apply(value, locale))
         if isinstance(value, float):
             digits = next((d for d in range(4) if round(value, d) == round(value, 3)), 3)
-            return patterns[digits].apply(value, locale)
+            return str(patterns[digits].apply(value, locale))
         # A code such as `purchased_electricity` may break after its underscores on a phone.
         return Markup(escape(str(value)).replace("_", "_<wbr>"))
 
