@@ -195,3 +195,25 @@ def test_a_document_larger_than_the_limit_is_refused_before_it_is_read(platform)
     assert answer.headers["content-type"].startswith("text/html")
     assert "limit for an evidence document" in answer.text
     assert _count(platform, Evidence) == before
+
+
+@pytest.mark.parametrize(
+    ("language", "queue", "self_reported"),
+    [
+        ("vi", "Hàng chờ xác minh", "Tự khai báo"),
+        ("zh-Hans", "待核查队列", "自行申报"),
+        ("bn", "যাচাইয়ের সারি", "স্ব-প্রতিবেদিত"),
+        ("km", "ជួររង់ចាំការផ្ទៀងផ្ទាត់", "រាយការណ៍ដោយខ្លួនឯង"),
+        ("tr", "Doğrulama kuyruğu", "Beyana dayalı"),
+    ],
+)
+def test_pages_and_the_badge_read_in_every_language(platform, language, queue, self_reported):
+    """The badge's word comes from this area's catalogue whichever page includes it."""
+    row = _water_rows(platform)[5]
+    platform.client.cookies.set("journey_lang", language)
+    try:
+        page = _get(platform, "verifier_viewer", f"/verification/facilities/F1/2023/water/{row}")
+    finally:
+        platform.client.cookies.delete("journey_lang")
+    assert page.status_code == 200
+    assert queue in page.text and self_reported in page.text
