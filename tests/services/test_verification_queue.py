@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from factory_journey.domain.verification import SUBJECT_TABLES, Subject
 from factory_journey.services.platform import accounts, sharing
 from factory_journey.services.platform.errors import Forbidden, InvalidInput, NotFound
+from factory_journey.services.platform.verification_data_point import data_point
 from factory_journey.services.platform.verification_decision import Document, decide
 from factory_journey.services.platform.verification_queue import (
     QueueEntry,
@@ -20,7 +21,6 @@ from factory_journey.services.platform.verification_queue import (
     verification_queue,
 )
 from factory_journey.services.platform.verification_view import (
-    data_point,
     facility_counts,
     facility_year,
     status_lookup,

@@ -24,9 +24,10 @@ from factory_journey.services.languages import page_translator
 from factory_journey.services.platform import evidence
 from factory_journey.services.platform.errors import Conflict, InvalidInput, TooLarge
 from factory_journey.services.platform.files import attachment_disposition, inline_disposition
+from factory_journey.services.platform.verification_data_point import data_point
 from factory_journey.services.platform.verification_decision import DECISIONS, Document, decide
 from factory_journey.services.platform.verification_queue import verification_queue
-from factory_journey.services.platform.verification_view import data_point, facility_year
+from factory_journey.services.platform.verification_view import facility_year
 from factory_journey.web.deps import FacilityId, RowId, SessionDep
 from factory_journey.web.pages.shell import (
     LOCALES,
