@@ -61,6 +61,11 @@ PAGES: dict[str, Entry] = {
     "POST /verification/facilities/{facility_id}/{year}/{table}/{row}": facility(
         "verification.set", 303, data={"decision": "verified", "observation": _OBSERVATION}
     ),
+    "POST /verification/facilities/{facility_id}/{year}/{table}/{row}/evidence": facility(
+        "evidence.create",
+        303,
+        files={"document": ("meter.pdf", b"%PDF-1.4 test", "application/pdf")},
+    ),
     "GET /verification/facilities/{facility_id}/evidence/{evidence_id}": facility("evidence.read"),
     "GET /verification/facilities/{facility_id}/evidence/{evidence_id}/download": facility(
         "evidence.read"

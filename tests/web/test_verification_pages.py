@@ -217,3 +217,37 @@ def test_pages_and_the_badge_read_in_every_language(platform, language, queue, s
         platform.client.cookies.delete("journey_lang")
     assert page.status_code == 200
     assert queue in page.text and self_reported in page.text
+
+
+def test_the_factory_adds_a_document_for_a_value_and_its_viewer_may_not(platform):
+    row = _water_rows(platform)[6]
+    url = f"/verification/facilities/F1/2023/water/{row}"
+    form = _get(platform, "owner_editor", url)
+    assert 'action="' + url + '/evidence"' in form.text and 'name="decision"' not in form.text
+    refused = platform.client.post(
+        url + "/evidence",
+        data={"csrf_token": _csrf(form.text)},
+        files={"document": ("invoice.pdf", b"MZ\x90\x00" + bytes(100), "application/pdf")},
+    )
+    assert refused.status_code == 422 and "Windows program" in refused.text
+    before = _count(platform, Evidence)
+    added = platform.client.post(
+        url + "/evidence",
+        data={"csrf_token": _csrf(form.text)},
+        files={"document": ("invoice March.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303 and added.headers["location"].endswith(
+        "?added=1#evidence-heading"
+    )
+    assert _count(platform, Evidence) == before + 1
+    verifier = _get(platform, "verifier_editor", url)
+    assert "invoice March.pdf" in verifier.text  # offered to rest a decision on
+    viewer = _get(platform, "owner_viewer", url)
+    assert url + "/evidence" not in viewer.text
+    answer = platform.client.post(
+        url + "/evidence",
+        data={"csrf_token": _csrf(viewer.text)},
+        files={"document": ("x.pdf", PDF, "application/pdf")},
+    )
+    assert answer.status_code == 403 and _count(platform, Evidence) == before + 1

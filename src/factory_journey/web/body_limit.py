@@ -24,7 +24,7 @@ from factory_journey.services.platform.errors import TooLarge
 OVERHEAD = 64 * 1024
 _EVIDENCE = re.compile(r"^/api/facilities/[^/]+/evidence/?$")
 #: The verifier's page form that may carry an evidence document (web/pages/verification.py).
-_PAGE_EVIDENCE = re.compile(r"^/verification/facilities/[^/]+/\d+/[a-z_]+/\d+/?$")
+_PAGE_EVIDENCE = re.compile(r"^/verification/facilities/[^/]+/\d+/[a-z_]+/\d+(/evidence)?/?$")
 
 
 def upload_limit(scope: Scope) -> tuple[int, Callable[[], TooLarge]] | None:

@@ -21,7 +21,7 @@ from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.errors import InvalidInput
 from factory_journey.services.platform.files import safe_filename
 from factory_journey.services.platform.verification import checked_submission, set_verification
-from factory_journey.store.models import VerificationRecord
+from factory_journey.store.models import Evidence, VerificationRecord
 
 #: What a page may decide about a data point (a return to `self-reported` is the API's).
 DECISIONS: tuple[str, ...] = ("verified", "disputed")
@@ -98,4 +98,32 @@ def decide(
         observation=observation,
         comment=comment,
         version=version,
+    )
+
+
+def attach_document(
+    session: Session,
+    actor: Actor,
+    facility_id: str,
+    year: int,
+    subject: Subject,
+    document: Document | None,
+    *,
+    max_bytes: int = evidence_service.MAX_EVIDENCE_BYTES,
+) -> Evidence:
+    """Store a document for a data point of the year's latest data (the facility's writers,
+    or its verifier), for the verifier to check; refused with the reason, nothing written."""
+    evidence_service.check_add_evidence(session, actor, facility_id)
+    if document is None:
+        raise InvalidInput("choose the document to upload")
+    checked_submission(session, facility_id, year, subject, None)
+    return evidence_service.add_evidence(
+        session,
+        actor,
+        facility_id,
+        year,
+        str(subject),
+        document.filename,
+        document.content,
+        max_bytes=max_bytes,
     )

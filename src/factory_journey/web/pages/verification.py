@@ -25,7 +25,12 @@ from factory_journey.services.platform import evidence
 from factory_journey.services.platform.errors import Conflict, InvalidInput, TooLarge
 from factory_journey.services.platform.files import attachment_disposition, inline_disposition
 from factory_journey.services.platform.verification_data_point import data_point
-from factory_journey.services.platform.verification_decision import DECISIONS, Document, decide
+from factory_journey.services.platform.verification_decision import (
+    DECISIONS,
+    Document,
+    attach_document,
+    decide,
+)
 from factory_journey.services.platform.verification_queue import verification_queue
 from factory_journey.services.platform.verification_view import facility_year
 from factory_journey.web.deps import FacilityId, RowId, SessionDep
@@ -215,7 +220,9 @@ def _point_page(
     *,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    upload_errors: dict[str, str] | None = None,
     recorded: str | None = None,
+    added: bool = False,
     status_code: int = 200,
 ) -> Response:
     view = data_point(session, user, facility_id, year, table, row)
@@ -226,6 +233,8 @@ def _point_page(
             "point": view,
             "values": values or {},
             "errors": errors or {},
+            "upload_errors": upload_errors or {},
+            "added": added,
             "recorded": recorded if recorded in DECISIONS else None,
             "decisions": DECISIONS,
             "max_mb": settings_of(request).evidence_max_bytes / 1e6,
@@ -245,9 +254,21 @@ def data_point_page(
     table: Table,
     row: RowId,
     recorded: str | None = None,
+    added: bool = False,
 ) -> Response:
     """One data point: value, provenance, evidence, history, and (for a verifier) the form."""
-    return _point_page(request, session, user, facility_id, year, table, row, recorded=recorded)
+    return _point_page(
+        request, session, user, facility_id, year, table, row, recorded=recorded, added=added
+    )
+
+
+def _document(form: Any, max_bytes: int) -> Document | None:
+    """The file of the form's `document` field, at most `max_bytes` + 1 bytes of it (one more
+    tells the service it is too large); None when no file was chosen."""
+    upload = form.get("document")
+    if isinstance(upload, UploadFile) and upload.filename:
+        return Document(upload.filename, read_at_most(upload, max_bytes + 1))  # type: ignore[arg-type]
+    return None
 
 
 def _text(form: Any, name: str) -> str:
@@ -271,11 +292,8 @@ def record_decision(
         name: _text(form, name)
         for name in ("decision", "comment", "observation", "evidence_id", "version")
     }
-    upload = form.get("document")
-    document = None
     max_bytes: int = settings_of(request).evidence_max_bytes
-    if isinstance(upload, UploadFile) and upload.filename:
-        document = Document(upload.filename, read_at_most(upload, max_bytes + 1))  # type: ignore[arg-type]
+    document = _document(form, max_bytes)
     evidence_id = int(values["evidence_id"]) if values["evidence_id"].isdigit() else None
     version = int(values["version"]) if values["version"].isdigit() else None
     try:
@@ -314,4 +332,45 @@ def record_decision(
     return redirect(
         f"/verification/facilities/{facility_id}/{year}/{table}/{row}"
         f"?recorded={values['decision']}#history"
+    )
+
+
+@router.post("/verification/facilities/{facility_id}/{year}/{table}/{row}/evidence")
+def add_document(
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    form: CsrfForm,
+    facility_id: FacilityId,
+    year: Year,
+    table: Table,
+    row: RowId,
+) -> Response:
+    """Upload a document for the data point (the facility's writers): the verifier sees it."""
+    max_bytes: int = settings_of(request).evidence_max_bytes
+    try:
+        attach_document(
+            session,
+            user,
+            facility_id,
+            year,
+            Subject(table, row),
+            _document(form, max_bytes),
+            max_bytes=max_bytes,
+        )
+    except (InvalidInput, TooLarge) as error:
+        session.rollback()
+        return _point_page(
+            request,
+            session,
+            user,
+            facility_id,
+            year,
+            table,
+            row,
+            upload_errors={"upload": error.message},
+            status_code=error.status,
+        )
+    return redirect(
+        f"/verification/facilities/{facility_id}/{year}/{table}/{row}?added=1#evidence-heading"
     )
