@@ -181,3 +181,27 @@ def test_verifier_pages_on_a_phone(page_as, snap, assert_accessible, shared_faci
     page.get_by_role("region", name="Water").locator("tbody th a").first.click()
     assert _fits(page)
     _look(page, snap, assert_accessible, "data-point-phone")
+
+
+def test_factory_editor_adds_a_document_for_a_value(
+    page_as, snap, assert_accessible, shared_facility
+):
+    facility_id, _name = shared_facility
+    page = page_as("factory.editor")
+    page.goto(f"/verification/facilities/{facility_id}?table=water")
+    page.get_by_role("region", name="Water").locator("tbody th a").last.click()
+    assert page.get_by_role("button", name="Record").count() == 0  # a facility does not verify
+    page.get_by_label("Add a document for the verifier").set_input_files(
+        files=[
+            {
+                "name": "water-invoice.pdf",
+                "mimeType": "application/pdf",
+                "buffer": small_pdf("Water utility invoice"),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Upload").click()
+    assert "added=1" in page.url
+    assert page.get_by_role("status").inner_text().startswith("The document is uploaded")
+    assert page.get_by_role("link", name="Download water-invoice.pdf").is_visible()
+    _look(page, snap, assert_accessible, "factory-editor-document-added")
