@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from factory_journey.services.platform import accounts, sharing
 from factory_journey.store.database import transaction
-from factory_journey.store.models import Evidence, VerificationRecord
+from factory_journey.store.models import Evidence, Facility, VerificationRecord
 
 from .conftest import make_platform
 
@@ -251,3 +251,22 @@ def test_the_factory_adds_a_document_for_a_value_and_its_viewer_may_not(platform
         files={"document": ("x.pdf", PDF, "application/pdf")},
     )
     assert answer.status_code == 403 and _count(platform, Evidence) == before + 1
+
+
+def test_a_facility_without_data_comes_last_and_has_no_link(platform):
+    with transaction(platform.factory) as session:
+        owner = accounts.actor_for_token(session, platform.tokens["owner_admin"])
+        session.add(
+            Facility(
+                id="F0",
+                name="Aardvark Mill",
+                country_iso2="VN",
+                owner_organisation_id=owner.organisation_id,
+            )
+        )
+        session.flush()
+        sharing.grant(session, owner, "F0", platform.organisations["Verifier"], "full")
+    page = _get(platform, "verifier_viewer", "/verification")
+    assert page.text.index("Facility One") < page.text.index("Aardvark Mill")  # not by name
+    assert "/verification/facilities/F0" not in page.text
+    assert "No data yet." in page.text
