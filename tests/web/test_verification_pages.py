@@ -270,3 +270,22 @@ def test_a_facility_without_data_comes_last_and_has_no_link(platform):
     assert page.text.index("Facility One") < page.text.index("Aardvark Mill")  # not by name
     assert "/verification/facilities/F0" not in page.text
     assert "No data yet." in page.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "status", "word"),
+    [
+        ("en", "verified", "Verified"),
+        ("vi", "verified", "Đã xác minh"),
+        ("tr", "disputed", "İtiraz"),
+    ],
+)
+def test_the_badge_partial_reads_in_another_areas_page(platform, lang, status, word):
+    """Another area's template includes the partial: the word is this area's translation."""
+    from factory_journey.web.pages.shell import environment
+
+    page = environment().from_string(
+        '{% with status=s %}{% include "verification/_status_badge.html.j2" %}{% endwith %}'
+    )
+    html = page.render(lang=lang, s=status)
+    assert f'class="status-badge status-{status}"' in html and word in html
