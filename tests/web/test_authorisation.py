@@ -45,7 +45,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from factory_journey.services.platform import accounts, evidence, invitations, sharing
+from factory_journey.services.platform import (
+    accounts,
+    evidence,
+    facilities,
+    invitations,
+    sharing,
+)
 from factory_journey.services.platform.account_limits import default_limits
 from factory_journey.store.database import make_engine, transaction
 from factory_journey.store.models import ImportJob
@@ -188,7 +194,10 @@ ROUTES: dict[str, Entry] = {
         json={"email": "new-{unique}@test.example", "role": "viewer"},
     ),
     "DELETE /api/organisation/invitations/{invitation_id}": members(
-        204, roles=frozenset({"admin"}), organisations=frozenset({"Factory A"}), outsiders=404,
+        204,
+        roles=frozenset({"admin"}),
+        organisations=frozenset({"Factory A"}),
+        outsiders=404,
         role_first=True,
     ),
     "POST /api/auth/password": signed_in(
@@ -313,6 +322,11 @@ class World:
                 "organisation_id": dummy.id,
                 "evidence_id": proof.id,
                 "job_id": job_id,
+                # a data point of F1 (the verification pages): its table and row number
+                "table": "energy",
+                "row": facilities.submission_data(session, owner, "F1", 2023, 1)["energy"][0][
+                    "_row"
+                ],
             }
 
     def headers(self, actor: str) -> dict[str, str]:

@@ -46,9 +46,8 @@ from .test_authorisation import world as world  # the module-scoped fixture, sha
 
 #: A dataset upload for the upload page (its import fails: the page still answers 303).
 _DATASET = {"file": ("profiles.csv", b"facility_id\n", "text/csv")}
-
-#: A dataset upload for the upload page (its import fails: the page still answers 303).
-_DATASET = {"file": ("profiles.csv", b"facility_id\n", "text/csv")}
+#: An on-site note long enough to verify a data point (reference/data/verification.yaml).
+_OBSERVATION = "Meter M-2 read on site on 4 March; it matches the invoice of March."
 
 #: One line per page route (see the top of this file).
 PAGES: dict[str, Entry] = {
@@ -85,6 +84,22 @@ PAGES: dict[str, Entry] = {
     "POST /factory/team/invitations/{invitation_id}/withdraw": members(
         303, roles=frozenset({"admin"}), organisations=frozenset({"Factory A"}), outsiders=404,
         role_first=True,
+    ),
+    # verification (the verifier's queue; a facility's data points, read by its owner too)
+    "GET /verification": members(200, kinds=frozenset({"verifier"})),
+    "GET /verification/facilities/{facility_id}": facility("submission.read"),
+    "GET /verification/facilities/{facility_id}/{year}/{table}/{row}": facility("submission.read"),
+    "POST /verification/facilities/{facility_id}/{year}/{table}/{row}": facility(
+        "verification.set", 303, data={"decision": "verified", "observation": _OBSERVATION}
+    ),
+    "POST /verification/facilities/{facility_id}/{year}/{table}/{row}/evidence": facility(
+        "evidence.create",
+        303,
+        files={"document": ("meter.pdf", b"%PDF-1.4 test", "application/pdf")},
+    ),
+    "GET /verification/facilities/{facility_id}/evidence/{evidence_id}": facility("evidence.read"),
+    "GET /verification/facilities/{facility_id}/evidence/{evidence_id}/download": facility(
+        "evidence.read"
     ),
 }
 

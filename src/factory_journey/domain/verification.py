@@ -168,3 +168,40 @@ def in_force(records: Iterable[Decision]) -> list[Decision]:
     for rows in row_level.values():
         kept.extend(rows.values())
     return sorted(kept, key=lambda r: r.id)
+
+
+def row_status_counts(row_count: int, decisions: Iterable[Decision]) -> dict[str, int]:
+    """How many of a table's `row_count` rows [rows] hold each status.
+
+    `decisions` are the records in force (`in_force`) about that one table of one
+    facility-year: a whole-table decision sets every row; a row decision in force is newer
+    than its table's (`in_force` dropped the older ones), so it sets its row; the rest are
+    `self-reported`. Counts every status of `VERIFICATION_STATUSES`, zeros included.
+    """
+    base = VERIFICATION_STATUSES[0]
+    by_row: dict[int, str] = {}
+    for decision in sorted(decisions, key=lambda d: d.id):
+        if decision.subject.row is None:
+            base = decision.status
+            by_row.clear()
+        else:
+            by_row[decision.subject.row] = decision.status
+    counts = dict.fromkeys(VERIFICATION_STATUSES, 0)
+    counts[base] += max(row_count - len(by_row), 0)
+    for status in by_row.values():
+        counts[status] += 1
+    return counts
+
+
+def evidence_supports(evidence_subject: str, subject: Subject) -> bool:
+    """True when a document uploaded for `evidence_subject` may support a record about
+    `subject`: one uploaded for a table supports that table and its rows, one for a row that
+    row only, one whose subject is free text (names no table) any record of its
+    facility-year (decision 0013)."""
+    try:
+        named = parse_subject(evidence_subject)
+    except SubjectError:
+        return True
+    if named.table != subject.table:
+        return False
+    return named.row is None or named.row == subject.row

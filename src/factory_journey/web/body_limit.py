@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import escape
 
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from factory_journey.services.platform import evidence, imports
@@ -24,6 +25,8 @@ OVERHEAD = 64 * 1024
 #: Routes that take a dataset upload: the API's and the factory upload page's.
 DATASET_UPLOADS = ("/api/uploads", "/facilities/upload")
 _EVIDENCE = re.compile(r"^/api/facilities/[^/]+/evidence/?$")
+#: The verifier's page form that may carry an evidence document (web/pages/verification.py).
+_PAGE_EVIDENCE = re.compile(r"^/verification/facilities/[^/]+/\d+/[a-z_]+/\d+(/evidence)?/?$")
 
 
 def upload_limit(scope: Scope) -> tuple[int, Callable[[], TooLarge]] | None:
@@ -34,7 +37,7 @@ def upload_limit(scope: Scope) -> tuple[int, Callable[[], TooLarge]] | None:
     path = str(scope.get("path", ""))
     if path.rstrip("/") in DATASET_UPLOADS:
         return imports.MAX_UPLOAD_BYTES + OVERHEAD, lambda: imports.too_large("the file")
-    if _EVIDENCE.match(path):
+    if _EVIDENCE.match(path) or _PAGE_EVIDENCE.match(path):
         max_bytes: int = scope["app"].state.settings.evidence_max_bytes
         return max_bytes + OVERHEAD, lambda: evidence.too_large("the document", max_bytes)
     return None
@@ -52,7 +55,17 @@ class UploadBodyLimit:
             declared = Headers(scope=scope).get("content-length", "")
             if declared.isdigit() and int(declared) > limit[0]:
                 refusal = limit[1]()
-                answer = JSONResponse({"detail": refusal.message}, status_code=refusal.status)
+                answer: Response = JSONResponse(
+                    {"detail": refusal.message}, status_code=refusal.status
+                )
+                if not str(scope.get("path", "")).startswith("/api/"):
+                    # A page's form: a plain page saying so, not JSON (the app's pages are
+                    # not reached: the body is not read).
+                    answer = HTMLResponse(
+                        f"<!doctype html><title>Too large</title><p>{escape(refusal.message)}."
+                        "</p><p>Go back to the form and choose a smaller file.</p>",
+                        status_code=refusal.status,
+                    )
                 answer.headers["connection"] = "close"  # the body is not read
                 await answer(scope, receive, send)
                 return

@@ -9,7 +9,6 @@ submissions never change once written, so the per-version status is cached by su
 
 from __future__ import annotations
 
-import io
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from factory_journey.engine.quality import (
     quality_rows,
 )
 from factory_journey.services.platform.accounts import Actor
+from factory_journey.services.platform.submission_content import decode_table
 from factory_journey.store.models import Facility, ImportJob, Submission, SubmissionTable, Upload
 
 #: The seven impact areas and the tables that feed each (the first one decides completeness).
@@ -184,7 +184,7 @@ def _submission_areas(session: Session, submission_id: int) -> tuple[AreaStatus,
     ):
         if name in ("profiles", "programmes"):
             continue
-        tables[name] = pl.read_parquet(io.BytesIO(content))
+        tables[name] = decode_table(content)
     statuses = area_statuses(tables)
     _cache.put(key, statuses)
     return statuses

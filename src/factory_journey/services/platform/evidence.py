@@ -47,6 +47,17 @@ def download_content_type(row: Evidence) -> str:
     return row.content_type
 
 
+#: Content types a browser may show in its own viewer: images and PDFs hold nothing that runs
+#: (a PDF with JavaScript, a launch action or an embedded file is refused at upload:
+#: `ingest.sniff`). Office files and text are always downloads (decision 0030).
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+def opens_inline(row: Evidence) -> bool:
+    """True when the document may be shown in the browser rather than only downloaded."""
+    return row.content_type in INLINE_TYPES
+
+
 def _size(count: int) -> str:
     """`count` bytes as a person reads it: "20.0 MB", or "100 bytes" below a tenth of one."""
     return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count:,} bytes"

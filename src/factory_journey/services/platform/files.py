@@ -19,7 +19,7 @@ def safe_filename(filename: str, default: str = "upload") -> str:
 _PLAIN = re.compile(r"[^A-Za-z0-9._ -]")
 
 
-def attachment_disposition(filename: str) -> str:
+def attachment_disposition(filename: str, disposition: str = "attachment") -> str:
     """`Content-Disposition: attachment` for a stored file name, safe for any header reader.
 
     An ASCII fallback (other characters as `_`, no quotes or backslashes) and the exact name
@@ -36,4 +36,9 @@ def attachment_disposition(filename: str) -> str:
     name = safe_filename(filename, "evidence")
     path = PurePosixPath(name)
     plain = (ascii_only(path.stem).strip(" .") or "evidence") + ascii_only(path.suffix)
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return f"{disposition}; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def inline_disposition(filename: str) -> str:
+    """`Content-Disposition: inline` (shown in the browser's viewer), same name rules."""
+    return attachment_disposition(filename, "inline")

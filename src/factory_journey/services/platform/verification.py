@@ -24,6 +24,7 @@ from factory_journey.domain.verification import (
     Decision,
     Subject,
     SubjectError,
+    evidence_supports,
     in_force,
     parse_subject,
     substance_problem,
@@ -108,6 +109,16 @@ def _check_subject(session: Session, submission: Submission, subject: Subject) -
         )
 
 
+def checked_submission(
+    session: Session, facility_id: str, year: int, subject: Subject, version: int | None
+) -> Submission:
+    """The latest submission of the year when it holds `subject` (and is `version`, if given);
+    else the error `set_verification` would give. Lets a caller check before it writes."""
+    submission = _submission(session, facility_id, year, version)
+    _check_subject(session, submission, subject)
+    return submission
+
+
 def _named_subject(text: str) -> Subject | None:
     """The table (and row) an evidence document's subject names, None for free text."""
     try:
@@ -135,10 +146,8 @@ def _check_evidence(
             f"evidence {evidence_id} ({evidence.filename}) is a document of {evidence.year}, "
             f"not of {year}: upload the evidence of {year} and give its id"
         )
-    named = _named_subject(evidence.subject)
-    if named is not None and (
-        named.table != subject.table or (named.row is not None and named.row != subject.row)
-    ):
+    if not evidence_supports(evidence.subject, subject):
+        named = _named_subject(evidence.subject)
         raise InvalidInput(
             f"evidence {evidence_id} ({evidence.filename}) was uploaded for {named}, not for "
             f"{subject}: give the evidence of {subject}, or upload it for {subject.table}"

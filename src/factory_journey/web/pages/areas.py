@@ -32,6 +32,7 @@ AREAS: tuple[str, ...] = (
     # portfolio
     # programme
     # verification
+    "verification",
     # park
     # public
     # proposals
