@@ -173,6 +173,7 @@ def snap(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
     def take(page: Any, name: str) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+        page.evaluate("async () => { await document.fonts.ready; }")  # no half-drawn script
         page.screenshot(path=str(path), full_page=True)
         return path
 

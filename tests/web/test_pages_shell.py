@@ -94,7 +94,8 @@ def test_sign_out_and_revocation_are_in_force_on_the_next_request(factory) -> No
     answer = client.post(
         "/sign-out", data={"csrf_token": form_token(token)}, follow_redirects=False
     )
-    assert answer.status_code == 303 and answer.headers["location"] == "/sign-in"
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/sign-in?notice=signed-out"
     client.cookies.set(PAGE_COOKIE, token)  # a copy of the old cookie is worth nothing
     refused = client.get("/account", follow_redirects=False)
     assert refused.status_code == 303
@@ -130,7 +131,8 @@ def test_language_from_the_browser_then_the_choice_then_the_account(factory) -> 
         data={"language": "zh-Hans", "next": "/sign-in", "csrf_token": token},
         follow_redirects=False,
     )
-    assert answer.status_code == 303 and answer.headers["location"] == "/sign-in"
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/sign-in"
     assert client.cookies[LANGUAGE_COOKIE] == "zh"
     assert '<html lang="zh-Hans">' in client.get("/sign-in").text
     # Signed in, the choice is the account's: it follows the person to another browser.

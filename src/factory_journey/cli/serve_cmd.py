@@ -38,13 +38,23 @@ def _print_demo(console: Console, prepared: Prepared, host: str, port: int) -> N
     for line in prepared.demo:
         table.add_row(line.email, f"{line.organisation} ({line.kind})", line.role, line.sees)
     console.print(table)
-    base = f"http://{host}:{port}"
+    base = f"http://{_browser_host(host)}:{port}"
     console.print(
-        f"Sign in: POST {base}/api/auth/sign-in with a JSON body "
-        '{"email": "...", "password": "..."}; the token goes in "Authorization: Bearer ..." '
-        f"(the browser gets a cookie too). API description: {base}/docs and {base}/openapi.json",
+        f"API: POST {base}/api/auth/sign-in with a JSON body "
+        '{"email": "...", "password": "..."}; the token goes in "Authorization: Bearer ...". '
+        f"Description: {base}/docs and {base}/openapi.json",
         soft_wrap=True,
     )
+    console.print(
+        f"[bold]Open {base}/ in a browser[/bold] and sign in with one of the accounts above "
+        f"(password {', '.join(passwords)}). Stop the server with Ctrl+C.",
+        soft_wrap=True,
+    )
+
+
+def _browser_host(host: str) -> str:
+    """The address a browser on this machine opens for a server listening on `host`."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
 
 def register(app: typer.Typer) -> None:
@@ -66,7 +76,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Start the platform: migrate the database, load the pilot dataset and demo accounts
-        (development), print them, and serve the JSON API."""
+        (development), print them, and serve the web pages (at /) and the JSON API (/api)."""
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         from factory_journey.services.platform.bootstrap import (

@@ -26,7 +26,7 @@ from factory_journey.web.pages.shell import (
 logger = logging.getLogger(__name__)
 
 #: Paths that are not pages: the JSON API, its description and static files.
-NOT_PAGES = ("/api/", "/openapi.json", "/docs", "/redoc", "/static/")
+NOT_PAGES = ("/api/", "/openapi.json", "/docs", "/redoc", "/static/", "/fonts/")
 
 #: What each refusal means, in the reader's terms (messages of the shell catalogue).
 STATUS_MESSAGES: dict[int, tuple[str, str]] = {
