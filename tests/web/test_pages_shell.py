@@ -185,3 +185,48 @@ def test_error_pages_are_html_and_the_api_keeps_json(factory) -> None:  # type: 
 )
 def test_next_stays_on_this_site(target: str, safe: str) -> None:
     assert safe_next(target) == safe
+
+
+def test_a_nul_character_in_a_form_is_refused_in_words(factory) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(factory)
+    data = {"email": "a\x00b@test.example", "password": PASSWORD, "csrf_token": csrf(client)}
+    answer = client.post("/sign-in", data=data)
+    assert answer.status_code == 422 and "NUL" in answer.text
+    assert answer.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("vi-VN,vi;q=0.9,en;q=0.8", "vi"),
+        ("fr-FR, de;q=0.9", "en"),
+        ("zh-CN,zh;q=0.9", "zh"),
+        ("zh-Hans", "zh"),
+        ("en;q=0.5, km;q=0.8", "km"),
+        ("bn-BD", "bn"),
+        ("tr;q=0, en", "en"),
+        ("*", "en"),
+        ("", "en"),
+        ("vi;q=abc, tr", "tr"),
+    ],
+)
+def test_the_browser_language(header: str, language: str) -> None:
+    from factory_journey.services.languages import language_from_header
+
+    assert language_from_header(header) == language
+
+
+def test_pages_format_numbers_dates_and_money_per_language() -> None:
+    import datetime as dt
+
+    from factory_journey.services.languages import page_translator
+    from factory_journey.web.pages.shell import LOCALES
+
+    vi = page_translator(LOCALES, ("account", "shell"), "vi")
+    assert vi.number(1234567.5, 1) == "1.234.567,5"
+    assert vi.currency(12300.4) == "12.300\xa0US$"
+    assert vi.date(dt.date(2026, 12, 7)) == "7 tháng 12, 2026"
+    assert vi("Sign in") == "Đăng nhập"
+    tr = page_translator(LOCALES, ("account", "shell"), "tr")
+    assert tr.percent(0.38) == "%38"
+    assert page_translator(LOCALES, ("shell",), "en").currency(12.5, "EUR", 2) == "€12.50"

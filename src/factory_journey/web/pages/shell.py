@@ -36,7 +36,7 @@ from factory_journey.services.languages import (
 )
 from factory_journey.services.platform import preferences
 from factory_journey.services.platform.accounts import TOKEN_LIFETIME, Actor, actor_for_token
-from factory_journey.services.platform.errors import NotAuthenticated
+from factory_journey.services.platform.errors import InvalidInput, NotAuthenticated
 from factory_journey.store.database import transaction
 from factory_journey.web.deps import SessionDep
 from factory_journey.web.settings import Settings
@@ -231,6 +231,9 @@ async def csrf_form(request: Request) -> FormData:
         raise CsrfRefused()
     if not hmac.compare_digest(sent.encode("utf-8"), form_token(basis).encode("utf-8")):
         raise CsrfRefused()
+    if any(isinstance(value, str) and "\x00" in value for value in form.values()):
+        # No person types a NUL; PostgreSQL refuses it in text, which would be a 500.
+        raise InvalidInput("a field holds a NUL character, which no text may contain")
     return form
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from factory_journey.services.platform import passwords
-from factory_journey.services.platform.accounts import MIN_PASSWORD_LENGTH
+from factory_journey.services.platform.accounts import MIN_PASSWORD_LENGTH, check_new_password
 from factory_journey.services.platform.errors import (
     Forbidden,
     InvalidInput,
@@ -34,12 +34,15 @@ def new_password_problems(request: Request, new: str, repeat: str) -> dict[str, 
     """What is wrong with a new password and its repetition, in the reader's words."""
     t = translator(request, AREA)
     errors: dict[str, str] = {}
-    if len(new) < MIN_PASSWORD_LENGTH:
+    try:
+        check_new_password(new)  # the platform's rule, as every other way in applies it
+    except InvalidInput:
         errors["new_password"] = t(
             "Choose a password of at least {n} characters.", n=MIN_PASSWORD_LENGTH
         )
-    elif new != repeat:
-        errors["repeat_password"] = t("The two new passwords are not the same.")
+    else:
+        if new != repeat:
+            errors["repeat_password"] = t("The two new passwords are not the same.")
     return errors
 
 
