@@ -230,3 +230,10 @@ def test_pages_format_numbers_dates_and_money_per_language() -> None:
     tr = page_translator(LOCALES, ("account", "shell"), "tr")
     assert tr.percent(0.38) == "%38"
     assert page_translator(LOCALES, ("shell",), "en").currency(12.5, "EUR", 2) == "€12.50"
+
+
+def test_an_htmx_request_of_a_signed_out_visitor_moves_the_whole_window(factory) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(factory)
+    answer = client.get("/account", headers={"HX-Request": "true"}, follow_redirects=False)
+    assert answer.status_code == 200
+    assert answer.headers["hx-redirect"] == "/sign-in?next=/account"

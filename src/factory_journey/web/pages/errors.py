@@ -96,8 +96,14 @@ def server_error_page(request: Request, error: Exception) -> HTMLResponse:
 
 def add_page_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SignInRequired)
-    async def _sign_in(_request: Request, error: SignInRequired) -> Response:
-        response = sign_in_redirect(error.next_path)
+    async def _sign_in(request: Request, error: SignInRequired) -> Response:
+        response: Response = sign_in_redirect(error.next_path)
+        if request.headers.get("hx-request") == "true":
+            # htmx would follow a 303 and put the sign-in page inside a fragment: it is told
+            # to send the whole window there instead.
+            response = Response(
+                status_code=200, headers={"hx-redirect": response.headers["location"]}
+            )
         end_page_session(response)  # an expired or revoked token: forget it
         return response
 
