@@ -132,11 +132,12 @@ def page_as(live_server: LiveServer, browser: Any) -> Iterator[Callable[..., Any
     contexts: list[Any] = []
     refusals: list[str] = []
 
-    def open_page(role: str | None, *, phone: bool = False) -> Any:
+    def open_page(role: str | None, *, phone: bool = False, javascript: bool = True) -> Any:
         context = browser.new_context(
             base_url=live_server.url,
             viewport=PHONE if phone else DESKTOP,
             locale="en-GB",
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)

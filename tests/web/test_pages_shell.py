@@ -237,3 +237,25 @@ def test_an_htmx_request_of_a_signed_out_visitor_moves_the_whole_window(factory)
     answer = client.get("/account", headers={"HX-Request": "true"}, follow_redirects=False)
     assert answer.status_code == 200
     assert answer.headers["hx-redirect"] == "/sign-in?next=/account"
+
+
+def test_a_crash_on_a_page_is_an_html_page_with_a_reference(factory) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(factory.kw["bind"], DEVELOPMENT)
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/broken-page", broken, include_in_schema=False)
+    client = TestClient(app, raise_server_exceptions=False)
+    answer = client.get("/broken-page")
+    assert answer.status_code == 500
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "Something went wrong on our side" in answer.text and "a bug" not in answer.text
+    assert re.search(r"reference[^<]*[0-9a-f]{12}", answer.text)
+
+
+def test_an_error_page_knows_who_is_signed_in(factory) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(factory)
+    sign_in(client)
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and "Sign out" in page.text and "Ana" in page.text
