@@ -259,3 +259,17 @@ def test_an_error_page_knows_who_is_signed_in(factory) -> None:  # type: ignore[
     sign_in(client)
     page = client.get("/no-such-page")
     assert page.status_code == 404 and "Sign out" in page.text and "Ana" in page.text
+
+
+def test_a_locked_out_sign_in_says_how_long_to_wait_and_keeps_the_email(factory) -> None:  # type: ignore[no-untyped-def]
+    from factory_journey.services.platform.account_limits import default_limits
+
+    strict = replace(DEVELOPMENT, account_limits=replace(default_limits(), account_failures=1))
+    client = client_for(factory, strict)
+    email = "locked-out@test.example"  # no such account: counted all the same
+    data = {"email": email, "password": "wrong password 1", "csrf_token": csrf(client)}
+    assert client.post("/sign-in", data=data).status_code == 401
+    answer = client.post("/sign-in", data=data)
+    assert answer.status_code == 429
+    assert "Too many attempts to sign in. Try again in 60 seconds." in answer.text
+    assert f'value="{email}"' in answer.text
