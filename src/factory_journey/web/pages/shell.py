@@ -137,7 +137,9 @@ def page_user(request: Request, session: SessionDep) -> Actor:
     """The signed-in actor; without one, the answer is a redirect to /sign-in?next=<here>."""
     actor = _lookup(session, request)
     if actor is None:
-        raise SignInRequired(_here(request))
+        # Back to this page after sign-in; after a form, to the home page (a form's address
+        # may answer POST only).
+        raise SignInRequired(_here(request) if request.method == "GET" else "/")
     return actor
 
 
