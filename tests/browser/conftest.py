@@ -132,11 +132,12 @@ def page_as(live_server: LiveServer, browser: Any) -> Iterator[Callable[..., Any
     contexts: list[Any] = []
     refusals: list[str] = []
 
-    def open_page(role: str | None, *, phone: bool = False) -> Any:
+    def open_page(role: str | None, *, phone: bool = False, javascript: bool = True) -> Any:
         context = browser.new_context(
             base_url=live_server.url,
             viewport=PHONE if phone else DESKTOP,
             locale="en-GB",
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
@@ -173,6 +174,7 @@ def snap(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
     def take(page: Any, name: str) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+        page.evaluate("async () => { await document.fonts.ready; }")  # no half-drawn script
         page.screenshot(path=str(path), full_page=True)
         return path
 

@@ -429,15 +429,15 @@ def test_every_route_is_in_the_openapi_document():
 
 def page_operations() -> set[str]:
     """ "METHOD path" of every page route (web/pages/areas.py)."""
-    from fastapi.routing import APIRoute
+    from fastapi.routing import APIRoute, iter_route_contexts
 
     from factory_journey.web.pages.areas import area_routers
 
     return {
         f"{method} {route.path}"
         for _area, router in area_routers()
-        for route in router.routes
-        if isinstance(route, APIRoute)
+        for route in iter_route_contexts(router.routes)
+        if isinstance(route.original_route, APIRoute)
         for method in route.methods or ()
     }
 

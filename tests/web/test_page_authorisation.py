@@ -101,6 +101,27 @@ PAGES: dict[str, Entry] = {
     "GET /verification/facilities/{facility_id}/evidence/{evidence_id}/download": facility(
         "evidence.read"
     ),
+    "GET /account/password": signed_in(200),
+    "POST /account/password": signed_in(
+        422,  # reaches the service, which refuses "the same password": the password stays
+        data={
+            "current_password": PASSWORD,
+            "new_password": PASSWORD,
+            "repeat_password": PASSWORD,
+        },
+    ),
+    "GET /password-reset": public(200),
+    "POST /password-reset": public(200, data={"email": "{email}"}),
+    "GET /password-reset/new": public(200, params={"token": "a" * 43}),
+    "POST /password-reset/new": public(
+        400,
+        data={"token": "a" * 43, "new_password": "x" * 12, "repeat_password": "x" * 12},
+    ),
+    "GET /invitation": public(200, params={"token": "a" * 43}),
+    "POST /invitation": public(
+        400,
+        data={"token": "a" * 43, "new_password": "x" * 12, "repeat_password": "x" * 12},
+    ),
 }
 
 SIGN_IN_PAGE = "/sign-in"

@@ -97,7 +97,8 @@ def test_sign_out_and_revocation_are_in_force_on_the_next_request(factory) -> No
     answer = client.post(
         "/sign-out", data={"csrf_token": form_token(token)}, follow_redirects=False
     )
-    assert answer.status_code == 303 and answer.headers["location"] == "/sign-in"
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/sign-in?notice=signed-out"
     client.cookies.set(PAGE_COOKIE, token)  # a copy of the old cookie is worth nothing
     refused = client.get("/account", follow_redirects=False)
     assert refused.status_code == 303
@@ -133,7 +134,8 @@ def test_language_from_the_browser_then_the_choice_then_the_account(factory) -> 
         data={"language": "zh-Hans", "next": "/sign-in", "csrf_token": token},
         follow_redirects=False,
     )
-    assert answer.status_code == 303 and answer.headers["location"] == "/sign-in"
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/sign-in"
     assert client.cookies[LANGUAGE_COOKIE] == "zh"
     assert '<html lang="zh-Hans">' in client.get("/sign-in").text
     # Signed in, the choice is the account's: it follows the person to another browser.
@@ -186,3 +188,91 @@ def test_error_pages_are_html_and_the_api_keeps_json(factory) -> None:  # type: 
 )
 def test_next_stays_on_this_site(target: str, safe: str) -> None:
     assert safe_next(target) == safe
+
+
+def test_a_nul_character_in_a_form_is_refused_in_words(factory) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(factory)
+    data = {"email": "a\x00b@test.example", "password": PASSWORD, "csrf_token": csrf(client)}
+    answer = client.post("/sign-in", data=data)
+    assert answer.status_code == 422 and "NUL" in answer.text
+    assert answer.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("vi-VN,vi;q=0.9,en;q=0.8", "vi"),
+        ("fr-FR, de;q=0.9", "en"),
+        ("zh-CN,zh;q=0.9", "zh"),
+        ("zh-Hans", "zh"),
+        ("en;q=0.5, km;q=0.8", "km"),
+        ("bn-BD", "bn"),
+        ("tr;q=0, en", "en"),
+        ("*", "en"),
+        ("", "en"),
+        ("vi;q=abc, tr", "tr"),
+    ],
+)
+def test_the_browser_language(header: str, language: str) -> None:
+    from factory_journey.services.languages import language_from_header
+
+    assert language_from_header(header) == language
+
+
+def test_pages_format_numbers_dates_and_money_per_language() -> None:
+    import datetime as dt
+
+    from factory_journey.services.languages import page_translator
+    from factory_journey.web.pages.shell import LOCALES
+
+    vi = page_translator(LOCALES, ("account", "shell"), "vi")
+    assert vi.number(1234567.5, 1) == "1.234.567,5"
+    assert vi.currency(12300.4) == "12.300\xa0US$"
+    assert vi.date(dt.date(2026, 12, 7)) == "7 tháng 12, 2026"
+    assert vi("Sign in") == "Đăng nhập"
+    tr = page_translator(LOCALES, ("account", "shell"), "tr")
+    assert tr.percent(0.38) == "%38"
+    assert page_translator(LOCALES, ("shell",), "en").currency(12.5, "EUR", 2) == "€12.50"
+
+
+def test_an_htmx_request_of_a_signed_out_visitor_moves_the_whole_window(factory) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(factory)
+    answer = client.get("/account", headers={"HX-Request": "true"}, follow_redirects=False)
+    assert answer.status_code == 200
+    assert answer.headers["hx-redirect"] == "/sign-in?next=/account"
+
+
+def test_a_crash_on_a_page_is_an_html_page_with_a_reference(factory) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(factory.kw["bind"], DEVELOPMENT)
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/broken-page", broken, include_in_schema=False)
+    client = TestClient(app, raise_server_exceptions=False)
+    answer = client.get("/broken-page")
+    assert answer.status_code == 500
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "Something went wrong on our side" in answer.text and "a bug" not in answer.text
+    assert re.search(r"reference[^<]*[0-9a-f]{12}", answer.text)
+
+
+def test_an_error_page_knows_who_is_signed_in(factory) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(factory)
+    sign_in(client)
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and "Sign out" in page.text and "Ana" in page.text
+
+
+def test_a_locked_out_sign_in_says_how_long_to_wait_and_keeps_the_email(factory) -> None:  # type: ignore[no-untyped-def]
+    from factory_journey.services.platform.account_limits import default_limits
+
+    strict = replace(DEVELOPMENT, account_limits=replace(default_limits(), account_failures=1))
+    client = client_for(factory, strict)
+    email = "locked-out@test.example"  # no such account: counted all the same
+    data = {"email": email, "password": "wrong password 1", "csrf_token": csrf(client)}
+    assert client.post("/sign-in", data=data).status_code == 401
+    answer = client.post("/sign-in", data=data)
+    assert answer.status_code == 429
+    assert "Too many attempts to sign in. Try again in 60 seconds." in answer.text
+    assert f'value="{email}"' in answer.text

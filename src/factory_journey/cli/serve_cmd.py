@@ -26,7 +26,9 @@ STAGE_LABELS = {
 }
 
 
-def _print_demo(console: Console, prepared: Prepared, host: str, port: int) -> None:
+def _print_demo(
+    console: Console, prepared: Prepared, host: str, port: int, serving: bool = True
+) -> None:
     from rich.table import Table
 
     passwords = sorted({line.password for line in prepared.demo})
@@ -38,13 +40,31 @@ def _print_demo(console: Console, prepared: Prepared, host: str, port: int) -> N
     for line in prepared.demo:
         table.add_row(line.email, f"{line.organisation} ({line.kind})", line.role, line.sees)
     console.print(table)
-    base = f"http://{host}:{port}"
+    base = f"http://{_browser_host(host)}:{port}"
     console.print(
-        f"Sign in: POST {base}/api/auth/sign-in with a JSON body "
-        '{"email": "...", "password": "..."}; the token goes in "Authorization: Bearer ..." '
-        f"(the browser gets a cookie too). API description: {base}/docs and {base}/openapi.json",
+        f"API: POST {base}/api/auth/sign-in with a JSON body "
+        '{"email": "...", "password": "..."}; the token goes in "Authorization: Bearer ...". '
+        f"Description: {base}/docs and {base}/openapi.json",
         soft_wrap=True,
     )
+    if serving:
+        console.print(
+            f"[bold]Open {base}/ in a browser[/bold] and sign in with one of the accounts above "
+            f"(password {', '.join(passwords)}). Stop the server with Ctrl+C.",
+            soft_wrap=True,
+        )
+    else:
+        console.print(
+            f"[bold]Start the web app with `journey serve` (in the project: "
+            f".venv/bin/journey serve), then open {base}/ in a browser[/bold] and sign in with "
+            f"one of the accounts above (password {', '.join(passwords)}).",
+            soft_wrap=True,
+        )
+
+
+def _browser_host(host: str) -> str:
+    """The address a browser on this machine opens for a server listening on `host`."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
 
 def register(app: typer.Typer) -> None:
@@ -64,9 +84,15 @@ def register(app: typer.Typer) -> None:
             help="Proxies whose X-Forwarded-For/-Proto are believed: comma-separated addresses "
             "or networks, or * (default: JOURNEY_TRUSTED_PROXIES, else none).",
         ),
+        prepare_only: bool = typer.Option(
+            False,
+            "--prepare-only",
+            help="Prepare the database (and the demo), print the address and the demo "
+            "accounts, and exit without serving (what ./dev demo ends with).",
+        ),
     ) -> None:
         """Start the platform: migrate the database, load the pilot dataset and demo accounts
-        (development), print them, and serve the JSON API."""
+        (development), print them, and serve the web pages (at /) and the JSON API (/api)."""
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         from factory_journey.services.platform.bootstrap import (
@@ -122,5 +148,7 @@ def register(app: typer.Typer) -> None:
         for message in prepared.messages:
             console.print(message)
         if prepared.demo:
-            _print_demo(console, prepared, host, port)
+            _print_demo(console, prepared, host, port, serving=not prepare_only)
+        if prepare_only:
+            return
         serve(prepared.database_url, host=host, port=port, workers=workers)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from factory_journey.reports.glyphs import FONTS
 from factory_journey.reports.i18n import (
     LANGUAGES,
     Translator,
@@ -21,6 +22,7 @@ from factory_journey.reports.i18n import (
 )
 
 __all__ = [
+    "FONTS",
     "LANGUAGES",
     "LANGUAGE_NAMES",
     "Translator",
@@ -31,6 +33,8 @@ __all__ = [
     "supported_language",
 ]
 
+#: `FONTS`: the report fonts (Noto, OFL), served to the pages too, for the scripts a
+#: device may lack (Khmer, Bengali, Chinese).
 DEFAULT_LANGUAGE = "en"
 #: Each language in its own words, for the language switcher (never translated).
 LANGUAGE_NAMES: dict[str, str] = {

@@ -92,7 +92,7 @@ def invite(
             f"{role}, but you already have an account with this address. An address belongs "
             "to one organisation: if you should move, ask your current organisation's admin "
             f"to remove your account, then ask {actor.email} to invite you again. Sign in: "
-            f"{public_url.rstrip('/')}/api/auth/sign-in. If you did not expect this, ignore "
+            f"{public_url.rstrip('/')}/sign-in. If you did not expect this, ignore "
             "this message.",
         )
         audit.record(
@@ -104,7 +104,9 @@ def invite(
         email,
         f"Invitation to {organisation.name} on Factory Journey",
         f"{actor.email} invites you to join {organisation.name} on Factory Journey as {role}.\n\n"
-        f"To accept, choose a password (at least 10 characters) within {days} days:\n"
+        f"To accept, open this link within {days} days and choose a password:\n"
+        f"{public_url.rstrip('/')}/invitation?token={token}\n\n"
+        "Or, through the API (a password of at least 10 characters):\n"
         f"POST {public_url.rstrip('/')}/api/auth/invitations/accept\n"
         f'{{"token": "{token}", "password": "...", "display_name": "..."}}\n\n'
         "The link works once. If you did not expect this, ignore this message.",

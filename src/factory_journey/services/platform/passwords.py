@@ -116,7 +116,9 @@ def request_reset(session: Session, email: str, limits: AccountLimits, public_ur
         user.email,
         "Set a new password for Factory Journey",
         "Someone (we hope you) asked to set a new password for your Factory Journey account.\n\n"
-        f"To set it, within {minutes} minutes:\n"
+        f"To set it, within {minutes} minutes, open this link:\n"
+        f"{public_url.rstrip('/')}/password-reset/new?token={token}\n\n"
+        "Or, through the API:\n"
         f"POST {public_url.rstrip('/')}/api/auth/password-reset/confirm\n"
         f'{{"token": "{token}", "new_password": "..."}}\n\n'
         "The link works once; setting a password signs you out everywhere. If you did not ask, "

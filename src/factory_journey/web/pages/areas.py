@@ -19,6 +19,7 @@ from types import ModuleType
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from factory_journey.services.languages import FONTS
 from factory_journey.web.pages.errors import add_page_error_handlers
 from factory_journey.web.pages.shell import NavItem
 
@@ -72,4 +73,7 @@ def include_pages(app: FastAPI) -> None:
     app.state.page_homes = homes()
     # Always served (the API docs' /static is not, in production): CSS, htmx, images.
     app.mount("/static/pages", StaticFiles(directory=STATIC), name="page-static")
+    # The reports' fonts (Noto, OFL), for devices without Khmer, Bengali or Chinese fonts; the
+    # CSS asks for one only when a page has a character of its script that nothing else draws.
+    app.mount("/fonts", StaticFiles(directory=FONTS), name="page-fonts")
     add_page_error_handlers(app)

@@ -5,8 +5,10 @@ The API keeps its JSON Problems: `is_page_request` tells the two apart by path.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import uuid
+from collections.abc import Awaitable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,7 +28,7 @@ from factory_journey.web.pages.shell import (
 logger = logging.getLogger(__name__)
 
 #: Paths that are not pages: the JSON API, its description and static files.
-NOT_PAGES = ("/api/", "/openapi.json", "/docs", "/redoc", "/static/")
+NOT_PAGES = ("/api/", "/openapi.json", "/docs", "/redoc", "/static/", "/fonts/")
 
 #: What each refusal means, in the reader's terms (messages of the shell catalogue).
 STATUS_MESSAGES: dict[int, tuple[str, str]] = {
@@ -94,10 +96,21 @@ def server_error_page(request: Request, error: Exception) -> HTMLResponse:
         )
 
 
+async def _answer(answer: Response | Awaitable[Response]) -> Response:
+    """The answer of an exception handler, sync or async."""
+    return await answer if inspect.isawaitable(answer) else answer
+
+
 def add_page_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SignInRequired)
-    async def _sign_in(_request: Request, error: SignInRequired) -> Response:
-        response = sign_in_redirect(error.next_path)
+    async def _sign_in(request: Request, error: SignInRequired) -> Response:
+        response: Response = sign_in_redirect(error.next_path)
+        if request.headers.get("hx-request") == "true":
+            # htmx would follow a 303 and put the sign-in page inside a fragment: it is told
+            # to send the whole window there instead.
+            response = Response(
+                status_code=200, headers={"hx-redirect": response.headers["location"]}
+            )
         end_page_session(response)  # an expired or revoked token: forget it
         return response
 
@@ -113,11 +126,11 @@ def add_page_error_handlers(app: FastAPI) -> None:
         if is_page_request(request):
             return error_page(request, error.status_code)
         assert api_not_found is not None
-        return await api_not_found(request, error)  # type: ignore[no-any-return]
+        return await _answer(api_not_found(request, error))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> Response:
         if is_page_request(request):
             return error_page(request, 400)
         assert api_invalid is not None
-        return await api_invalid(request, error)  # type: ignore[no-any-return]
+        return await _answer(api_invalid(request, error))

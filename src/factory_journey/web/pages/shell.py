@@ -36,7 +36,7 @@ from factory_journey.services.languages import (
 )
 from factory_journey.services.platform import preferences
 from factory_journey.services.platform.accounts import TOKEN_LIFETIME, Actor, actor_for_token
-from factory_journey.services.platform.errors import NotAuthenticated
+from factory_journey.services.platform.errors import InvalidInput, NotAuthenticated
 from factory_journey.store.database import transaction
 from factory_journey.web.deps import SessionDep
 from factory_journey.web.settings import Settings
@@ -137,7 +137,9 @@ def page_user(request: Request, session: SessionDep) -> Actor:
     """The signed-in actor; without one, the answer is a redirect to /sign-in?next=<here>."""
     actor = _lookup(session, request)
     if actor is None:
-        raise SignInRequired(_here(request))
+        # Back to this page after sign-in; after a form, to the home page (a form's address
+        # may answer POST only).
+        raise SignInRequired(_here(request) if request.method == "GET" else "/")
     return actor
 
 
@@ -231,6 +233,9 @@ async def csrf_form(request: Request) -> FormData:
         raise CsrfRefused()
     if not hmac.compare_digest(sent.encode("utf-8"), form_token(basis).encode("utf-8")):
         raise CsrfRefused()
+    if any(isinstance(value, str) and "\x00" in value for value in form.values()):
+        # No person types a NUL; PostgreSQL refuses it in text, which would be a 500.
+        raise InvalidInput("a field holds a NUL character, which no text may contain")
     return form
 
 

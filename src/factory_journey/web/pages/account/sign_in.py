@@ -1,4 +1,4 @@
-"""The pages everyone has: `/`, sign in and out, one's account, the language choice."""
+"""Sign in and out, `/`, one's account page and the language choice."""
 
 from __future__ import annotations
 
@@ -43,6 +43,12 @@ KIND_NAMES = {
     "verifier": N_("Verifier"),
 }
 ROLE_NAMES = {"admin": N_("Administrator"), "editor": N_("Editor"), "viewer": N_("Viewer")}
+#: Messages a redirect asks a page to show (`?notice=<key>`): only these, never free text.
+NOTICES = {
+    "signed-out": N_("You are signed out."),
+    "reset": N_("Your new password is set. Sign in with it."),
+    "password": N_("Your password is changed. Your other sessions are signed out."),
+}
 
 
 def client_address(request: Request) -> str:
@@ -66,10 +72,16 @@ def home(request: Request, user: OptionalPageUser) -> Response:
 
 
 @router.get("/sign-in")
-def sign_in_page(request: Request, user: OptionalPageUser, next: str = "") -> Response:
+def sign_in_page(
+    request: Request, user: OptionalPageUser, next: str = "", notice: str = ""
+) -> Response:
     if user is not None:
         return redirect(safe_next(next, home_for(request, user)))
-    return render(request, "account/sign_in.html.j2", {"values": {"next": next}, "errors": {}})
+    return render(
+        request,
+        "account/sign_in.html.j2",
+        {"values": {"next": next}, "errors": {}, "notice": NOTICES.get(notice)},
+    )
 
 
 @router.post("/sign-in")
@@ -115,13 +127,13 @@ def sign_out(request: Request, _form: CsrfForm, session: SessionDep) -> Response
     token = page_session_token(request)
     if token is not None:
         accounts.sign_out(session, token)
-    response = redirect("/sign-in")
+    response = redirect("/sign-in?notice=signed-out")
     end_page_session(response)
     return response
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account_page(request: Request, user: PageUser) -> Response:
+def account_page(request: Request, user: PageUser, notice: str = "") -> Response:
     homes = getattr(request.app.state, "page_homes", {})
     return render(
         request,
@@ -130,6 +142,7 @@ def account_page(request: Request, user: PageUser) -> Response:
             "kind_name": KIND_NAMES.get(user.organisation_kind, user.organisation_kind),
             "role_name": ROLE_NAMES.get(user.role, user.role),
             "pages_coming": user.organisation_kind not in homes,
+            "notice": NOTICES.get(notice),
         },
     )
 
