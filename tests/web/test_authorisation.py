@@ -27,8 +27,8 @@ and give a request that succeeds for an allowed actor as keyword arguments of th
 from `World.ids` (facility_id, year, version, grant_id, job_id, evidence_id, organisation_id,
 and email: an account of its own for the public routes, password `PASSWORD`): a route with a
 new path parameter adds its value there (`path_ids={"request_id": "{access_request_id}"}` when
-operations of one path parameter need different rows). Each signed-in case has a token of its own, so a
-route that ends sessions (sign-out, a password change) may be listed like any other.
+operations of one path parameter need different rows). Each signed-in case has a token of its
+own, so a route that ends sessions (sign-out, a password change) may be listed like any other.
 
 The expected outcome is written out by hand, independently of `services/platform/policy.py`,
 so that a change of the policy fails this test until the change is meant.
