@@ -62,10 +62,21 @@ def find_facility(session: Session, query: str) -> Facility | None:
             select(Facility).where(Facility.os_hub_id == candidate).limit(2)
         ).all()
     else:
+        # Names are stored as typed: narrow with LIKE on the words, then compare the names
+        # with spacing collapsed and case folded.
         name = normalise_query(query).lower()
-        found = session.scalars(
-            select(Facility).where(func.lower(Facility.name) == name).limit(2)
-        ).all()
+        words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                 for w in name.split(" ")]
+        pattern = "%" + "%".join(words) + "%"
+        found = [
+            facility
+            for facility in session.scalars(
+                select(Facility)
+                .where(func.lower(Facility.name).like(pattern, escape="\\"))
+                .limit(200)
+            )
+            if normalise_query(facility.name).lower() == name
+        ]
     return found[0] if len(found) == 1 else None
 
 
