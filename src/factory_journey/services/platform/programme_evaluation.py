@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from factory_journey.services.platform.access import check
 from factory_journey.services.platform.accounts import Actor
-from factory_journey.services.platform.cohorts import cohort, records_frame
+from factory_journey.services.platform.cohorts import candidates, cohort, records_frame
 from factory_journey.services.platform.errors import InvalidInput, NotFound, PlatformError
 from factory_journey.store.models import ProgrammeRecords, Submission
 
@@ -78,15 +78,26 @@ def _key(session: Session, actor: Actor, ids: list[str], baseline: int, followup
     return hashlib.sha256(text.encode("utf-8")).hexdigest(), records_id
 
 
+def years_available(session: Session, actor: Actor) -> list[int]:
+    """Years with data among the facilities shared with the programme with their data."""
+    ids = [c.facility_id for c in candidates(session, actor)]
+    if not ids:
+        return []
+    return sorted(session.scalars(
+        select(Submission.year).where(Submission.facility_id.in_(ids)).distinct()
+    ))
+
+
 def evaluate_cohort(
     session: Session,
     actor: Actor,
-    cohort_id: int,
+    cohort_id: int | None,
     baseline_year: int,
     followup_year: int,
     cycle_years: int | None = None,
 ) -> CohortEvaluation:
-    """Evaluate the cohort between `baseline_year` and `followup_year` [years]."""
+    """Evaluate the cohort between `baseline_year` and `followup_year` [years]; without a
+    cohort, every facility shared with the programme with its data."""
     from factory_journey.engine.evaluation import EvaluationInputError, evaluate_programmes
     from factory_journey.engine.matrix import build_matrix
     from factory_journey.reports.evaluation_context import build_evaluation_context
@@ -98,11 +109,16 @@ def evaluate_cohort(
     )
     from factory_journey.services.platform.imports import latest_tables
 
-    found = cohort(session, actor, cohort_id)
-    ids, left_out = _readable(session, actor, found.facility_ids)
+    if cohort_id is None:
+        name, members = "all facilities shared", [c.facility_id
+                                                  for c in candidates(session, actor)]
+    else:
+        found = cohort(session, actor, cohort_id)
+        name, members = found.name, found.facility_ids
+    ids, left_out = _readable(session, actor, members)
     if not ids:
-        raise NotFound(f"no facility of cohort {found.name!r} is shared with your "
-                       "organisation with its data any more")
+        raise NotFound(f"no facility of {name!r} is shared with your organisation with its "
+                       "data")
     key, records_id = _key(session, actor, ids, baseline_year, followup_year, cycle_years)
     with _lock:
         if key in _results:
@@ -125,7 +141,7 @@ def evaluate_cohort(
 
     context = build_evaluation_context(
         result, headlines(result), insights=named_insights(result, names),
-        dataset_name=f"cohort {found.name}", country_names=names, created=now_iso_utc(),
+        dataset_name=name, country_names=names, created=now_iso_utc(),
     )
     outcome = CohortEvaluation(context, len(ids), left_out, records_id)
     with _lock:
