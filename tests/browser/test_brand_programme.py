@@ -5,7 +5,6 @@ the brand's very next page obeys, and the programme's evaluation with its charts
 from __future__ import annotations
 
 import csv
-import io
 
 import openpyxl
 from sqlalchemy import select
