@@ -5,6 +5,8 @@ the brand's very next page obeys, and the programme's evaluation with its charts
 from __future__ import annotations
 
 import csv
+import io
+from pathlib import Path
 
 import openpyxl
 from sqlalchemy import select
@@ -65,7 +67,8 @@ def test_brand_portfolio_filters_exports_and_access(live_server, page_as, snap, 
     # Both exports hold exactly the rows the page shows, in its order.
     with page.expect_download() as xlsx_download:
         page.get_by_role("link", name="Export to Excel (.xlsx)").click()
-    workbook = openpyxl.load_workbook(xlsx_download.value.path()).active
+    content = Path(xlsx_download.value.path()).read_bytes()
+    workbook = openpyxl.load_workbook(io.BytesIO(content)).active
     assert [row[0] for row in workbook.iter_rows(min_row=2, values_only=True)] == filtered
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Export to CSV").click()
@@ -100,8 +103,10 @@ def test_brand_portfolio_filters_exports_and_access(live_server, page_as, snap, 
     # The factory revokes; the brand's very next page no longer shows the facility.
     with transaction(live_server.factory) as session:
         owner = accounts.actor_for_email(session, "factory.admin@demo.test")
+        brand = session.scalar(select(Organisation).where(Organisation.name == "Demo Brand"))
         grant = session.scalar(select(SharingGrant).where(
-            SharingGrant.facility_id == wanted.id, SharingGrant.revoked_at.is_(None)))
+            SharingGrant.facility_id == wanted.id, SharingGrant.revoked_at.is_(None),
+            SharingGrant.grantee_organisation_id == brand.id))
         sharing.revoke(session, owner, wanted.id, grant.id)
     page.goto("/portfolio")
     assert wanted.id not in _shown_ids(page)

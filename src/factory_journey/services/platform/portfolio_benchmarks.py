@@ -128,11 +128,14 @@ def benchmark_charts(view: PortfolioView, lang: str = "en") -> list[dict[str, An
                          "q1": text(box.q1), "median": text(box.median), "q3": text(box.q3),
                          "high": text(box.high)})
         title = tr(INDICATORS.get(bench.indicator, bench.indicator))
-        unit = "" if share else bench.unit.replace("/unit", "/…")
+        bases = sorted({b.basis for b in bench.boxes if b.basis})
+        unit = "" if share else " · ".join(
+            per_basis(bench.unit, basis) for basis in bases) or bench.unit
         svg = ""
         if drawn:
-            ticks = {t: (tr.percent(t) if share else tr.number(t, 0 if t >= 10 else 1))
-                     for t in _axis_ticks([b.high for b in drawn])}
+            axis = _axis_ticks([b.high for b in drawn])
+            digits = 0 if all(float(t).is_integer() for t in axis) else 1
+            ticks = {t: (tr.percent(t) if share else tr.number(t, digits)) for t in axis}
             svg = box_plot(drawn, title, ticks, unit=unit, font=font_for(tr.lang))
         out.append({"indicator": bench.indicator, "title": title, "unit": unit, "svg": svg,
                     "rows": rows, "groups_too_small": bench.groups_too_small,

@@ -137,12 +137,12 @@ def evaluation_page(
     base = _int(baseline) or (years[0] if years else None)
     follow = _int(followup) or (years[-1] if years else None)
     cohort_id = _int(cohort)
-    outcome, error = None, None
+    outcome, error, refused = None, None, False
     if base is not None and follow is not None:
         try:
             outcome = evaluate_cohort(session, user, cohort_id, base, follow)
         except (InvalidInput, NotFound) as problem:
-            error = t("No evaluation: {reason}", reason=problem.message)
+            error, refused = t("No evaluation: {reason}", reason=problem.message), True
     else:
         error = t("No evaluation yet: no facility shares its data with your programme.")
     return render(
@@ -156,5 +156,5 @@ def evaluation_page(
             "ctx": outcome.context if outcome else None,
             "error": error,
         },
-        200 if outcome or error is None else 400,
+        400 if refused else 200,
     )
