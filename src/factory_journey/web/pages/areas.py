@@ -29,7 +29,10 @@ AREAS: tuple[str, ...] = (
     "account",
     # facility
     # portfolio
+    "portfolio",
+    "requests",
     # programme
+    "programme",
     # verification
     # park
     # public

@@ -6,16 +6,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from factory_journey.web.pages.shell import (
-    N_,
-    CsrfForm,
-    NavItem,
-    PageUser,
-    page_language,
-    redirect,
-    render,
-    translator,
-)
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -33,6 +23,16 @@ from factory_journey.services.platform.portfolio_view import (
     portfolio_view,
 )
 from factory_journey.web.deps import RowId, SessionDep
+from factory_journey.web.pages.shell import (
+    N_,
+    CsrfForm,
+    NavItem,
+    PageUser,
+    page_language,
+    redirect,
+    render,
+    translator,
+)
 
 router = APIRouter()
 AREA = "portfolio"

@@ -6,15 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from factory_journey.web.pages.shell import (
-    N_,
-    CsrfForm,
-    NavItem,
-    PageUser,
-    redirect,
-    render,
-    translator,
-)
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -26,6 +17,15 @@ from factory_journey.services.platform.programme_evaluation import (
     years_available,
 )
 from factory_journey.web.deps import SessionDep
+from factory_journey.web.pages.shell import (
+    N_,
+    CsrfForm,
+    NavItem,
+    PageUser,
+    redirect,
+    render,
+    translator,
+)
 
 router = APIRouter()
 AREA = "programme"

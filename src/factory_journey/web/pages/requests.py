@@ -3,6 +3,11 @@ accept (a sharing grant, revocable on the facility's sharing page) or decline.""
 
 from __future__ import annotations
 
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from factory_journey.services.platform import access_requests
+from factory_journey.web.deps import RowId, SessionDep
 from factory_journey.web.pages.shell import (
     N_,
     CsrfForm,
@@ -11,11 +16,6 @@ from factory_journey.web.pages.shell import (
     redirect,
     render,
 )
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
-
-from factory_journey.services.platform import access_requests
-from factory_journey.web.deps import RowId, SessionDep
 
 router = APIRouter()
 AREA = "requests"
