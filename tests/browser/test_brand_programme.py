@@ -126,6 +126,27 @@ def test_programme_officer_opens_the_evaluation(page_as, snap, assert_accessible
     assert page.url.endswith("/programme")
     snap(page, "programme-home")
     assert_accessible(page)
+    # Records with a mistake are refused whole, the mistake located in the file.
+    page.set_input_files("#field-file", files=[{
+        "name": "records.csv", "mimeType": "text/csv",
+        "buffer": b"facility_id,programme,start_date\nNOT-A-FACILITY,clp,2022-03-01\n"}])
+    page.get_by_role("button", name="Upload the records").click()
+    problems = page.locator("table", has_text="NOT-A-FACILITY")
+    assert "records.csv, row 2, column facility_id" in problems.inner_text()
+    snap(page, "programme-records-refused")
+    assert_accessible(page)
+    # A cohort of the first six facilities, then its evaluation.
+    page.get_by_label("Name of the cohort").fill("Wave one")
+    boxes = page.locator(".checkbox-list input[type=checkbox]")
+    for index in range(6):
+        boxes.nth(index).check()
+    page.get_by_role("button", name="Save the cohort").click()
+    assert page.get_by_role("status").is_visible()
+    page.get_by_role("link", name="Wave one").click()
+    page.wait_for_url("**/programme/evaluation?cohort=*")
+    assert "6 in cohort" in page.locator("main").inner_text()
+    snap(page, "evaluation-cohort")
+    page.goto("/programme")
     page.get_by_role("link", name="Open the evaluation").click()
     page.wait_for_url("**/programme/evaluation**")
     assert page.locator("main h2", has_text="Headline results").count() == 1
