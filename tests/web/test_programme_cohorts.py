@@ -50,6 +50,8 @@ def test_records_with_mistakes_are_refused_whole_with_each_located(platform):
         located = {(p.file, p.row, p.column) for p in outcome.problems
                    if p.severity.value == "error"}
         assert ("wave.csv", 3, "facility_id") in located
+        unknown = next(p for p in outcome.problems if p.value == "NOBODY")
+        assert "not shared with your programme" in unknown.message
         assert ("wave.csv", 4, "start_date") in located
         assert cohorts.records_in_force(session, officer) is None
 

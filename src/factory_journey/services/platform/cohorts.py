@@ -200,7 +200,17 @@ def _renamed(problem: Problem, filename: str) -> Problem:
     from dataclasses import replace
 
     if problem.file and _INTERNAL_NAME.match(problem.file):
-        return replace(problem, file=filename)
+        problem = replace(problem, file=filename)
+    if problem.code == "unknown_facility" and problem.value is not None:
+        # The reader's words are about a dataset's profiles table; here the known facilities
+        # are those shared with the programme.
+        problem = replace(
+            problem,
+            message=f"Facility {problem.value!r} is not shared with your programme with its "
+            "data",
+            accepted="the facility_id of a facility shared with your programme (scope matrix "
+            "or full)",
+        )
     return problem
 
 
