@@ -136,9 +136,14 @@ def portfolio_page(request: Request, user: PageUser, session: SessionDep) -> Res
         "type_names": TYPE_NAMES,
         "scope_names": SCOPE_NAMES,
     }
-    template = "portfolio/results.html.j2" if request.headers.get("HX-Request") else \
-        "portfolio/portfolio.html.j2"
-    return render(request, template, context, 400 if errors and not view.rows else 200)
+    # htmx asks for the results only, except when it restores a page from history.
+    partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    template = "portfolio/results.html.j2" if partial else "portfolio/portfolio.html.j2"
+    response = render(request, template, context, 400 if errors and not view.rows else 200)
+    response.headers["Vary"] = "HX-Request"
+    return response
 
 
 def _export(request: Request, user: PageUser, session: SessionDep, kind: str) -> Response:
