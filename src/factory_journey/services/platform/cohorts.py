@@ -26,7 +26,7 @@ from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from factory_journey.services.platform.facilities import portfolio as portfolio_entries
-from factory_journey.services.platform.policy import allowed_in_organisation
+from factory_journey.services.platform.policy import POLICY, allowed_in_organisation
 from factory_journey.store.models import (
     Cohort,
     CohortFacility,
@@ -34,8 +34,9 @@ from factory_journey.store.models import (
     Upload,
 )
 
-#: Grant scopes that let a programme evaluate a facility (the evaluation reads its matrix).
-DATA_SCOPES = frozenset({"matrix", "full"})
+#: Grant scopes that let a programme evaluate a facility: those of `matrix.read` (the
+#: evaluation reads the facility's Data Matrix).
+DATA_SCOPES = POLICY["matrix.read"].grantee_scopes
 MAX_NAME = 200
 #: Largest participation-records file [bytes].
 MAX_RECORDS_BYTES = 5 * 1024 * 1024
@@ -57,6 +58,7 @@ class Candidate:
     name: str
     country_iso2: str
     journey_factory_type: str | None
+    scope: str | None = None
 
 
 def candidates(session: Session, actor: Actor) -> list[Candidate]:
@@ -64,7 +66,7 @@ def candidates(session: Session, actor: Actor) -> list[Candidate]:
     _check(actor, "cohort.read")
     return [
         Candidate(e.facility.id, e.facility.name, e.facility.country_iso2,
-                  e.facility.journey_factory_type)
+                  e.facility.journey_factory_type, e.scope)
         for e in portfolio_entries(session, actor)
         if e.relation == "grantee" and e.scope in DATA_SCOPES
     ]

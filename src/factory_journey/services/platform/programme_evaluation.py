@@ -26,10 +26,10 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factory_journey.services.platform.access import check
 from factory_journey.services.platform.accounts import Actor
+from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.cohorts import candidates, cohort, records_frame
-from factory_journey.services.platform.errors import InvalidInput, NotFound, PlatformError
+from factory_journey.services.platform.errors import InvalidInput, NotFound
 from factory_journey.store.models import ProgrammeRecords, Submission
 
 
@@ -50,16 +50,14 @@ _lock = threading.Lock()
 def _readable(session: Session, actor: Actor, facility_ids: list[str]) -> tuple[list[str],
                                                                                 list[str]]:
     """(facilities whose matrix the actor may read, the others) — a grant may have been
-    revoked or narrowed since the cohort was made."""
-    ok, out = [], []
-    for facility_id in facility_ids:
-        try:
-            check(session, actor, "matrix.read", facility_id)
-        except PlatformError:
-            out.append(facility_id)
-        else:
-            ok.append(facility_id)
-    return ok, out
+    revoked or narrowed since the cohort was made. Each read is audited as `access.check`
+    audits it, without a query per facility."""
+    scopes = {c.facility_id: c.scope for c in candidates(session, actor)}
+    ok = [f for f in facility_ids if f in scopes]
+    for facility_id in ok:
+        record(session, actor, "shared.matrix.read", "facility", facility_id,
+               {"scope": scopes[facility_id]})
+    return ok, [f for f in facility_ids if f not in scopes]
 
 
 def _key(session: Session, actor: Actor, ids: list[str], baseline: int, followup: int,

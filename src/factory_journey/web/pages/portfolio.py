@@ -141,7 +141,9 @@ def portfolio_page(request: Request, user: PageUser, session: SessionDep) -> Res
         "HX-History-Restore-Request"
     )
     template = "portfolio/results.html.j2" if partial else "portfolio/portfolio.html.j2"
-    response = render(request, template, context, 400 if errors and not view.rows else 200)
+    # 200 even with a refused value: the page shows what it could and names what it left out
+    # (htmx swaps in 2xx answers only).
+    response = render(request, template, context)
     response.headers["Vary"] = "HX-Request"
     return response
 
