@@ -7,7 +7,6 @@ from dataclasses import asdict
 from fastapi import APIRouter
 
 from factory_journey.services.platform import access_requests
-from factory_journey.services.platform.access_requests import AccessRequest
 from factory_journey.web.deps import CurrentActor, RowId, SessionDep
 from factory_journey.web.responses import errors
 from factory_journey.web.schemas_requests import (
@@ -20,11 +19,11 @@ from factory_journey.web.schemas_requests import (
 router = APIRouter(tags=["access requests"])
 
 
-def _sent(session: SessionDep, row: AccessRequest) -> AccessRequestSent:
+def _sent(session: SessionDep, row: access_requests.AccessRequest) -> AccessRequestSent:
     return AccessRequestSent(**asdict(access_requests.sent_view(session, row)))
 
 
-def _received(session: SessionDep, row: AccessRequest) -> AccessRequestReceived:
+def _received(session: SessionDep, row: access_requests.AccessRequest) -> AccessRequestReceived:
     return AccessRequestReceived(**asdict(access_requests.as_received(session, row)))
 
 

@@ -346,3 +346,21 @@ def pending_count(session: Session, actor: Actor) -> int:
             AccessRequest.status == "pending",
         )
     ) or 0)
+
+
+__all__ = [
+    "AccessRequest",
+    "ReceivedRequest",
+    "SentRequest",
+    "accept",
+    "as_received",
+    "as_sent",
+    "decline",
+    "find_facility",
+    "pending_count",
+    "received",
+    "request_access",
+    "sent",
+    "sent_view",
+    "withdraw",
+]

@@ -112,7 +112,7 @@ def benchmark_charts(view: PortfolioView, lang: str = "en") -> list[dict[str, An
         share = bench.unit == "share"
 
         def text(value: float, tr: Any = tr, share: bool = share) -> str:
-            return tr.percent(value) if share else tr.significant(value)
+            return str(tr.percent(value) if share else tr.significant(value))
 
         rows = []
         drawn = []
