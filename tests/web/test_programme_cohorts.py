@@ -32,6 +32,9 @@ def test_a_cohort_holds_only_facilities_shared_with_their_data(platform):
         with pytest.raises(InvalidInput, match="NOT-SHARED"):
             cohorts.create_cohort(session, officer, "Other", ["NOT-SHARED"])
         assert [c.name for c in cohorts.cohorts(session, officer)] == ["Wave one"]
+        changed = cohorts.set_members(session, officer, made.id, platform.ids[4:6])
+        assert changed.facility_ids == sorted(platform.ids[4:6])
+        assert cohorts.cohort(session, officer, made.id).facility_ids == changed.facility_ids
     with transaction(platform.factory) as session, pytest.raises(Forbidden):
         cohorts.create_cohort(session, _actor(session, "brand_viewer"), "x", platform.ids[:1])
 
