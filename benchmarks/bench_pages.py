@@ -59,6 +59,30 @@ PAGES: list[tuple[str, tuple[str, ...], int]] = [
     ("/password-reset", ANONYMOUS, 200),
     ("/account", EVERYONE, 200),
     ("/account/password", EVERYONE, 200),
+    # facility (factory)
+    ("/facilities", ("factory.admin", "factory.viewer"), 200),
+    ("/facilities/{facility_id}", ("factory.admin",), 200),
+    ("/facilities/{facility_id}/history", ("factory.admin",), 200),
+    ("/facilities/{facility_id}/assessment", ("factory.admin",), 200),
+    ("/facilities/{facility_id}/sharing", ("factory.admin",), 200),
+    ("/factory/team", ("factory.admin",), 200),
+    # verification
+    ("/verification", ("verifier",), 200),
+    ("/verification/facilities/{facility_id}?year={year}", ("verifier", "factory.viewer"), 200),
+    (
+        "/verification/facilities/{facility_id}?year={year}&table=wastewater",
+        ("verifier", "factory.viewer"),
+        200,
+    ),
+    ("/verification/facilities/{facility_id}/{year}/water/24", ("verifier", "factory.viewer"), 200),
+    # portfolio, access requests and programme
+    ("/portfolio", ("brand.analyst",), 200),
+    ("/portfolio/export.csv", ("brand.analyst",), 200),
+    ("/portfolio/export.xlsx", ("brand.analyst",), 200),
+    ("/access", ("brand.analyst", "programme.officer", "verifier", "park.manager"), 200),
+    ("/requests", ("factory.admin",), 200),
+    ("/programme", ("programme.officer",), 200),
+    ("/programme/evaluation", ("programme.officer",), 200),
 ]
 
 

@@ -26,8 +26,9 @@ and give a request that succeeds for an allowed actor as keyword arguments of th
 (json=, data=, files=, params=). Path parameters and "{name}" strings in a request are filled
 from `World.ids` (facility_id, year, version, grant_id, job_id, evidence_id, organisation_id,
 and email: an account of its own for the public routes, password `PASSWORD`): a route with a
-new path parameter adds its value there. Each signed-in case has a token of its own, so a
-route that ends sessions (sign-out, a password change) may be listed like any other.
+new path parameter adds its value there (`path_ids={"request_id": "{access_request_id}"}` when
+operations of one path parameter need different rows). Each signed-in case has a token of its
+own, so a route that ends sessions (sign-out, a password change) may be listed like any other.
 
 The expected outcome is written out by hand, independently of `services/platform/policy.py`,
 so that a change of the policy fails this test until the change is meant.
@@ -46,6 +47,7 @@ import pytest
 from sqlalchemy import func, select
 
 from factory_journey.services.platform import (
+    access_requests,
     accounts,
     evidence,
     facilities,
@@ -68,6 +70,7 @@ SCOPES = frozenset({"assessment", "matrix", "full"})
 KINDS = frozenset({"factory_group", "brand", "programme", "park_operator", "verifier"})
 FACTORY = frozenset({"factory_group"})
 VERIFIER = frozenset({"verifier"})
+REQUESTERS = frozenset({"brand", "programme", "park_operator", "verifier"})
 
 #: Who may do each facility action, as a person would state it:
 #: action: (owner roles that may, grant scopes that let a grantee, grantee kinds, grantee roles).
@@ -211,6 +214,22 @@ ROUTES: dict[str, Entry] = {
         400, json={"token": "a" * 43, "password": "another horse battery", "display_name": "X"}
     ),
     "GET /api/facilities/{facility_id}/evidence/{evidence_id}/file": facility("evidence.read"),
+    # access requests: brands, programmes, parks and verifiers ask; F1's admins decide
+    "POST /api/access-requests": members(202, kinds=REQUESTERS, json={"query": "Facility One"}),
+    "GET /api/access-requests": signed_in(200),
+    "GET /api/access-requests/received": signed_in(200),
+    "POST /api/access-requests/{request_id}/accept": members(
+        200, kinds=FACTORY, roles=frozenset({"admin"}), organisations=frozenset({"Factory A"}),
+        outsiders=404, path_ids={"request_id": "{access_request_id}"},
+    ),
+    "POST /api/access-requests/{request_id}/decline": members(
+        200, kinds=FACTORY, roles=frozenset({"admin"}), organisations=frozenset({"Factory A"}),
+        outsiders=404, path_ids={"request_id": "{declined_request_id}"},
+    ),
+    "POST /api/access-requests/{request_id}/withdraw": members(
+        200, kinds=REQUESTERS, organisations=frozenset({"Brand"}), outsiders=404,
+        path_ids={"request_id": "{brand_request_id}"},
+    ),
 }
 
 #: Operations kept out of the OpenAPI document on purpose (none today): "METHOD path".
@@ -312,7 +331,20 @@ class World:
             invitation = invitations.invite(
                 session, owner, "invitee@test.example", "viewer", default_limits(), "http://t"
             )
+            # Access requests for F1: one each to accept and decline (two organisations:
+            # one pending request per organisation and facility), one the Brand withdraws.
+            asking = [
+                accounts.actor_for_email(session, email)
+                for email in (PUBLIC_EMAIL, _second_requester(session))
+            ]
+            to_accept = access_requests.request_access(session, asking[0], "Facility One")
+            to_decline = access_requests.request_access(session, asking[1], "facility  one")
+            brand = accounts.actor_for_email(session, "brand_viewer@test.example")
+            brand_request = access_requests.request_access(session, brand, "Facility One")
             self.ids: dict[str, Any] = {
+                "access_request_id": to_accept.id,
+                "declined_request_id": to_decline.id,
+                "brand_request_id": brand_request.id,
                 "invitation_id": invitation.id,
                 "email": PUBLIC_EMAIL,
                 "facility_id": "F1",
@@ -356,6 +388,14 @@ class World:
         self.state = wanted
 
 
+def _second_requester(session: Any) -> str:
+    """A member of a second organisation that asks for F1 (a programme)."""
+    organisation = accounts.create_organisation(session, "Dummy Programme", "programme")
+    email = "dummy-programme@test.example"
+    accounts.create_user(session, email, PASSWORD, "Dummy", organisation, "viewer")
+    return email
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> World:
     return World(make_platform(tmp_path_factory))
@@ -385,9 +425,10 @@ def test_operation_actor_state(world: World, operation: str, actor: str, state: 
     world.enter(state)
     values = {**world.ids, "unique": uuid.uuid4().hex[:12]}
     method, path = operation.split(" ", 1)
-    path = path.format(**values)
-    headers = {} if actor == ANONYMOUS else world.headers(actor)
     request = _fill(entry.request, values)
+    # A route whose path parameter names different rows per operation (access requests).
+    path = path.format(**{**values, **request.pop("path_ids", {})})
+    headers = {} if actor == ANONYMOUS else world.headers(actor)
     world.platform.client.cookies.clear()  # a sign-in case leaves its session cookie behind
     response = world.platform.client.request(method, path, headers=headers, **request)
     assert response.status_code == expected(entry, actor, state), (

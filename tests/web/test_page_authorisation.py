@@ -30,6 +30,7 @@ from .test_authorisation import (
     ANONYMOUS,
     FACTORY,
     OWNERS,
+    REQUESTERS,
     SHARING_STATES,
     WRITERS,
     Entry,
@@ -48,6 +49,9 @@ from .test_authorisation import world as world  # the module-scoped fixture, sha
 _DATASET = {"file": ("profiles.csv", b"facility_id\n", "text/csv")}
 #: An on-site note long enough to verify a data point (reference/data/verification.yaml).
 _OBSERVATION = "Meter M-2 read on site on 4 March; it matches the invoice of March."
+BRAND = frozenset({"brand"})
+PROGRAMME = frozenset({"programme"})
+ADMIN = frozenset({"admin"})
 
 #: One line per page route (see the top of this file).
 PAGES: dict[str, Entry] = {
@@ -122,6 +126,38 @@ PAGES: dict[str, Entry] = {
         400,
         data={"token": "a" * 43, "new_password": "x" * 12, "repeat_password": "x" * 12},
     ),
+    # portfolio (brands) and access requests (brands, programmes, parks, verifiers ask)
+    "GET /portfolio": members(200, kinds=BRAND),
+    "GET /portfolio/export.csv": members(200, kinds=BRAND),
+    "GET /portfolio/export.xlsx": members(200, kinds=BRAND),
+    "GET /access": members(200, kinds=REQUESTERS),
+    "POST /access": members(303, kinds=REQUESTERS, data={"query": "Facility One"}),
+    "POST /access/{request_id}/withdraw": members(
+        303, kinds=REQUESTERS, organisations=frozenset({"Brand"}), outsiders=404,
+        path_ids={"request_id": "{brand_request_id}"},
+    ),
+    # requests (the factory's admins decide; other members see that they may not)
+    "GET /requests": signed_in(200),
+    "POST /requests/{request_id}/accept": members(
+        303, kinds=FACTORY, roles=ADMIN, organisations=frozenset({"Factory A"}), outsiders=404,
+        path_ids={"request_id": "{access_request_id}"},
+    ),
+    "POST /requests/{request_id}/decline": members(
+        303, kinds=FACTORY, roles=ADMIN, organisations=frozenset({"Factory A"}), outsiders=404,
+        path_ids={"request_id": "{declined_request_id}"},
+    ),
+    # programme (cohorts, participation records, evaluation)
+    "GET /programme": members(200, kinds=PROGRAMME),
+    # No facility shares its data with the Programme in this world: a cohort of F1 is refused
+    # (400, the form kept); the refusal of other organisations and roles is what is walked.
+    "POST /programme/cohorts": members(
+        400, kinds=PROGRAMME, roles=WRITERS, data={"name": "C {unique}", "facility": "F1"}
+    ),
+    "POST /programme/records": members(
+        303, kinds=PROGRAMME, roles=WRITERS,
+        files={"file": ("records.csv", b"facility_id,programme,start_date\n", "text/csv")},
+    ),
+    "GET /programme/evaluation": members(200, kinds=PROGRAMME),
 }
 
 SIGN_IN_PAGE = "/sign-in"
@@ -157,7 +193,9 @@ def test_page_actor_state(world: World, operation: str, actor: str, state: str) 
     world.enter(state)
     values = {**world.ids, "unique": uuid.uuid4().hex[:12]}
     method, path = operation.split(" ", 1)
-    path = path.format(**values)
+    request = _fill(entry.request, values)
+    # A route whose path parameter names different rows per operation (access requests).
+    path = path.format(**{**values, **request.pop("path_ids", {})})
     client = world.platform.client
     client.cookies.clear()
     if actor == ANONYMOUS:
@@ -166,7 +204,6 @@ def test_page_actor_state(world: World, operation: str, actor: str, state: str) 
     else:
         basis = world.headers(actor)["Authorization"].removeprefix("Bearer ")
         client.cookies.set(PAGE_COOKIE, basis)
-    request = _fill(entry.request, values)
     if method == "POST":
         request["data"] = {**request.get("data", {}), "csrf_token": form_token(basis)}
     response = client.request(method, path, follow_redirects=False, **request)

@@ -344,3 +344,67 @@ class PeerInput(Base):
     facility_year_count: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+#: States of an access request: waiting for the factory, or decided (or taken back).
+ACCESS_REQUEST_STATES = ("pending", "accepted", "declined", "withdrawn")
+
+
+class AccessRequest(Base):
+    """An organisation asks a factory to share a facility (#15, migration 0011).
+
+    `query` is what the requester typed (an Open Supply Hub ID or a facility name);
+    `facility_id` the facility it found, None when it found none or several, so that the
+    requester cannot tell whether a facility is on the platform before its owner answers.
+    Accepting creates a sharing grant (`grant_id`).
+    """
+
+    __tablename__ = "access_request"
+    __table_args__ = (
+        Index("ix_access_request_facility", "facility_id", "status"),
+        Index("ix_access_request_requester", "requester_organisation_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    requester_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    requested_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    query: Mapped[str] = mapped_column(String(300))
+    facility_id: Mapped[str | None] = mapped_column(ForeignKey("facility.id"), nullable=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("sharing_grant.id"), nullable=True)
+
+
+class Cohort(Base):
+    """A programme's named set of facilities (#15, migration 0011)."""
+
+    __tablename__ = "cohort"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CohortFacility(Base):
+    __tablename__ = "cohort_facility"
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), primary_key=True)
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facility.id"), primary_key=True)
+
+
+class ProgrammeRecords(Base):
+    """Programme participation records a programme uploaded (the `programmes` table of a
+    dataset, as Parquet): the newest upload of an organisation is the one in force."""
+
+    __tablename__ = "programme_records"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("upload.id"))
+    row_count: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

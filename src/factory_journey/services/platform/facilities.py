@@ -48,8 +48,12 @@ def portfolio(session: Session, actor: Actor) -> list[PortfolioEntry]:
         current = widest.get(grant.facility_id)
         if current is None or rank[grant.scope] > rank[current]:
             widest[grant.facility_id] = grant.scope
+    # One query for the shared facilities, not one per facility (a brand sees hundreds).
+    shared = {
+        f.id: f for f in session.scalars(select(Facility).where(Facility.id.in_(widest)))
+    } if widest else {}
     for facility_id in sorted(widest):
-        facility = session.get(Facility, facility_id)
+        facility = shared.get(facility_id)
         if facility is not None:
             entries.append(PortfolioEntry(facility, "grantee", widest[facility_id]))
     return entries

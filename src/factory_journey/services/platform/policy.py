@@ -102,6 +102,15 @@ ORGANISATION_POLICY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"factory_group", "brand", "programme", "park_operator", "verifier"}),
         frozenset({"admin"}),
     ),
+    # Asking a factory to share a facility (access_requests.py). Every role: a brand's analyst
+    # is usually a viewer, and a request gives nothing until the factory's admin accepts it.
+    "access.request": (
+        frozenset({"brand", "programme", "park_operator", "verifier"}),
+        _ANY_ROLE,
+    ),
+    # A programme's cohorts and participation records (cohorts.py).
+    "cohort.manage": (frozenset({"programme"}), _WRITERS),
+    "cohort.read": (frozenset({"programme"}), _ANY_ROLE),
 }
 
 

@@ -31,7 +31,10 @@ AREAS: tuple[str, ...] = (
     # facility
     "facility",
     # portfolio
+    "portfolio",
+    "requests",
     # programme
+    "programme",
     # verification
     "verification",
     # park
