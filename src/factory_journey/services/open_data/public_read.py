@@ -1,0 +1,214 @@
+"""Public reads: search and profiles of published subjects, and the published values table.
+
+Everything here starts from `consent_filter.visible_profiles`, so nothing unconsented and
+nothing withdrawn can be read, and nothing reads a private table. Bodies carry an ETag (the
+SHA-256 of what they say), so a client's cached copy is answered with 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from factory_journey.domain.timestamps import iso_utc
+from factory_journey.services.open_data.consent_filter import visible_profiles
+from factory_journey.services.open_data.licences import licence
+from factory_journey.services.platform.errors import NotFound
+from factory_journey.store.models import PublicProfile, PublicValue
+
+#: Columns of the published values table (API rows, downloads), in order.
+VALUE_TABLE_COLUMNS: tuple[str, ...] = (
+    "subject_kind",
+    "subject_id",
+    "name",
+    "country_iso2",
+    "park_id",
+    "os_hub_id",
+    "licence_id",
+    "methodology_version",
+    "year",
+    "indicator_group",
+    "indicator",
+    "value",
+    "value_text",
+    "unit",
+    "verification_status",
+)
+VALUE_TABLE_SCHEMA: dict[str, Any] = {
+    **{name: pl.String for name in VALUE_TABLE_COLUMNS},
+    "year": pl.Int32,
+    "value": pl.Float64,
+}
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A rendered public answer and its validator."""
+
+    content: bytes
+    etag: str
+
+
+def json_body(document: dict[str, Any]) -> Body:
+    content = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Body(content, hashlib.sha256(content).hexdigest()[:32])
+
+
+def _summary(profile: PublicProfile) -> dict[str, Any]:
+    return {
+        "kind": profile.subject_kind,
+        "id": profile.subject_id,
+        "name": profile.name,
+        "country_iso2": profile.country_iso2,
+        "park_id": profile.park_id,
+        "os_hub_id": profile.os_hub_id,
+        "published_at": iso_utc(profile.published_at),
+    }
+
+
+def search(
+    session: Session,
+    *,
+    q: str | None = None,
+    country: str | None = None,
+    park: str | None = None,
+    os_hub_id: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Body:
+    """Published facilities whose name contains `q` (any case), of `country` (ISO2), in
+    `park`, or with that Open Supply Hub id; page `page` of `per_page` (≤ 100), by name."""
+    query = visible_profiles().where(PublicProfile.subject_kind == "facility")
+    if q:
+        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(
+            or_(
+                func.lower(PublicProfile.name).like(pattern + "%", escape="\\"),
+                func.lower(PublicProfile.subject_id) == q.lower(),
+            )
+        )
+    if country:
+        query = query.where(PublicProfile.country_iso2 == country.upper())
+    if park:
+        query = query.where(PublicProfile.park_id == park)
+    if os_hub_id:
+        query = query.where(PublicProfile.os_hub_id == os_hub_id.upper())
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    per_page = max(1, min(per_page, MAX_PAGE_SIZE))
+    rows = session.scalars(
+        query.order_by(PublicProfile.name, PublicProfile.subject_id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return json_body(
+        {
+            "page": page,
+            "per_page": per_page,
+            "total": total,
+            "items": [_summary(row) for row in rows],
+        }
+    )
+
+
+def profile_document(session: Session, kind: str, subject_id: str) -> dict[str, Any]:
+    """The published profile of a subject with its values by year; NotFound unless published."""
+    row = session.scalars(
+        visible_profiles().where(
+            PublicProfile.subject_kind == kind, PublicProfile.subject_id == subject_id
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"no published {kind} {subject_id!r}")
+    values = session.execute(
+        select(
+            PublicValue.year,
+            PublicValue.indicator_group,
+            PublicValue.indicator,
+            PublicValue.value,
+            PublicValue.value_text,
+            PublicValue.unit,
+            PublicValue.verification_status,
+        )
+        .where(PublicValue.profile_id == row.id)
+        .order_by(PublicValue.year, PublicValue.id)
+    ).all()
+    years: dict[int, list[dict[str, Any]]] = {}
+    for year, group, indicator, value, text, unit, status in values:
+        years.setdefault(year, []).append(
+            {
+                "group": group,
+                "indicator": indicator,
+                "value": value,
+                "value_text": text,
+                "unit": unit,
+                "verification_status": status,
+            }
+        )
+    chosen = licence(row.licence_id)
+    return {
+        **_summary(row),
+        "licence": {"id": chosen.id, "name": chosen.name, "url": chosen.url},
+        "methodology_version": row.methodology_version,
+        "reference_versions": row.reference_versions,
+        "discharge": row.discharge,
+        "years": [{"year": year, "values": items} for year, items in sorted(years.items())],
+    }
+
+
+def profile(session: Session, kind: str, subject_id: str) -> Body:
+    """`profile_document` as a JSON body with its ETag."""
+    return json_body(profile_document(session, kind, subject_id))
+
+
+def published_values(session: Session) -> pl.DataFrame:
+    """Every published value with its subject's profile fields (VALUE_TABLE_COLUMNS), sorted."""
+    query = visible_profiles(
+        PublicProfile.subject_kind,
+        PublicProfile.subject_id,
+        PublicProfile.name,
+        PublicProfile.country_iso2,
+        PublicProfile.park_id,
+        PublicProfile.os_hub_id,
+        PublicProfile.licence_id,
+        PublicProfile.methodology_version,
+        PublicValue.year,
+        PublicValue.indicator_group,
+        PublicValue.indicator,
+        PublicValue.value,
+        PublicValue.value_text,
+        PublicValue.unit,
+        PublicValue.verification_status,
+    ).join(PublicValue, PublicValue.profile_id == PublicProfile.id)
+    rows = session.execute(
+        query.order_by(
+            PublicProfile.subject_kind, PublicProfile.subject_id, PublicValue.year,
+            PublicValue.id,
+        )
+    ).all()
+    return pl.DataFrame(
+        [tuple(row) for row in rows], schema=VALUE_TABLE_SCHEMA, orient="row"
+    )
+
+
+def published_profiles(session: Session) -> list[dict[str, Any]]:
+    """Every published profile (without values), for the bulk release's facilities file."""
+    rows = session.scalars(
+        visible_profiles().order_by(PublicProfile.subject_kind, PublicProfile.subject_id)
+    ).all()
+    return [
+        {
+            **_summary(row),
+            "licence_id": row.licence_id,
+            "methodology_version": row.methodology_version,
+            "reference_versions": row.reference_versions,
+            "discharge": row.discharge,
+        }
+        for row in rows
+    ]
