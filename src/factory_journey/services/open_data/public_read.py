@@ -125,7 +125,7 @@ def profile_document(session: Session, kind: str, subject_id: str) -> dict[str, 
         )
     ).first()
     if row is None:
-        raise NotFound(f"no published {kind} {subject_id!r}")
+        raise NotFound(f"no published {kind} of that id (never published, or withdrawn)")
     values = session.execute(
         select(
             PublicValue.year,

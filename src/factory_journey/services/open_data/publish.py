@@ -77,6 +77,20 @@ def _active(session: Session, kind: str, subject_id: str) -> list[PublicationCon
     )
 
 
+def _last_licence(session: Session, facility_id: str) -> str:
+    """The publisher's licence is its choice until it chooses another."""
+    last = session.scalar(
+        select(PublicationConsent.licence_id)
+        .where(
+            PublicationConsent.subject_kind == "facility",
+            PublicationConsent.subject_id == facility_id,
+        )
+        .order_by(PublicationConsent.id.desc())
+        .limit(1)
+    )
+    return last or licences.default_licence()
+
+
 def _checked_groups(groups: Sequence[str]) -> list[str]:
     unknown = sorted(set(groups) - set(PUBLISHABLE_GROUPS))
     if unknown or not groups:
@@ -121,10 +135,11 @@ def publish(
     licence_id: str | None = None,
 ) -> dict[str, Any]:
     """Publish the facility's `groups` of `years` (none: all) from `effective_from` (default
-    now) under `licence_id` (default CC BY 4.0), replacing any consent in force."""
+    now) under `licence_id` (default: the licence the facility chose last, else CC BY 4.0),
+    replacing any consent in force."""
     authorise(session, actor, ACTION, facility_id)
     chosen = _checked_groups(groups)
-    licence = licences.licence(licence_id or licences.default_licence())
+    licence = licences.licence(licence_id or _last_licence(session, facility_id))
     now = utcnow()
     start = as_utc(effective_from) if effective_from is not None else now
     for old in _active(session, "facility", facility_id):

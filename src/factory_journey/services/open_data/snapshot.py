@@ -22,6 +22,7 @@ from factory_journey.services.open_data.consent_filter import (
     in_force,
 )
 from factory_journey.services.platform import results
+from factory_journey.services.platform.imports import latest_tables
 from factory_journey.store.models import (
     AssessmentSnapshot,
     Evidence,
@@ -49,6 +50,20 @@ def plan_years(session: Session, facility_id: str) -> frozenset[int]:
                      CORRECTIVE_ACTION_PLAN)
 
 
+def identity(session: Session, facility: Facility) -> tuple[str | None, str | None]:
+    """(park id, Open Supply Hub id) of the facility: the platform's record, else what its
+    latest profile says (the import keeps them in the profile table)."""
+    park, os_hub = facility.park_id, facility.os_hub_id
+    if park and os_hub:
+        return park, os_hub
+    profiles = latest_tables(session, [facility.id]).get("profiles")
+    if profiles is not None and profiles.height:
+        latest = profiles.sort("year").row(-1, named=True)
+        park = park or latest.get("park_id")
+        os_hub = os_hub or latest.get("sip_osh_id")
+    return park, os_hub
+
+
 def remove(session: Session, subject_kind: str, subject_id: str) -> None:
     """Delete the subject's published snapshot (a withdrawal, or before a rebuild)."""
     profile_ids = select(PublicProfile.id).where(
@@ -71,6 +86,7 @@ def build_facility(session: Session, consent: PublicationConsent) -> PublicProfi
     stored = session.get(AssessmentSnapshot, ref.id)
     assert stored is not None
     matrix = frames["matrix"]
+    park_id, os_hub_id = identity(session, facility)
     rows: list[dict[str, object]] = []
     discharge = []
     if matrix.height and "year" in matrix.columns:  # no data submitted yet: nothing to show
@@ -90,8 +106,7 @@ def build_facility(session: Session, consent: PublicationConsent) -> PublicProfi
     ]
     versions = {str(k): str(v) for k, v in (stored.result.get("versions") or {}).items()}
     document = {
-        "facility": [facility.id, facility.name, facility.country_iso2, facility.park_id,
-                     facility.os_hub_id],
+        "facility": [facility.id, facility.name, facility.country_iso2, park_id, os_hub_id],
         "consent": consent.id,
         "values": rows,
         "discharge": discharge_rows,
@@ -107,8 +122,8 @@ def build_facility(session: Session, consent: PublicationConsent) -> PublicProfi
         consent_id=consent.id,
         name=facility.name,
         country_iso2=facility.country_iso2,
-        park_id=facility.park_id,
-        os_hub_id=facility.os_hub_id,
+        park_id=park_id,
+        os_hub_id=os_hub_id,
         licence_id=consent.licence_id,
         methodology_version=ref.methodology_version,
         reference_versions=versions,
