@@ -64,3 +64,15 @@ def consented_discharge(
     if "wastewater" not in consent.groups:
         return []
     return [item for item in years if _year_allowed(consent, item.year)]
+
+
+def covers(new: PublicationConsent, old: PublicationConsent) -> bool:
+    """True when `new` lets out everything `old` did, from now: the same or more groups and
+    years, same licence, in force already. A release made under `old` stays valid then;
+    otherwise it is retired."""
+    return (
+        set(old.groups) <= set(new.groups)
+        and (not new.years or (bool(old.years) and set(old.years) <= set(new.years)))
+        and new.licence_id == old.licence_id
+        and new.effective_from <= utcnow()
+    )

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from factory_journey.domain.timestamps import as_utc, iso_utc
 from factory_journey.engine.open_data import PUBLISHABLE_GROUPS
 from factory_journey.services.open_data import licences, releases, snapshot
+from factory_journey.services.open_data.consent_filter import covers
 from factory_journey.services.platform.access import authorise
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
@@ -142,7 +143,8 @@ def publish(
     licence = licences.licence(licence_id or _last_licence(session, facility_id))
     now = utcnow()
     start = as_utc(effective_from) if effective_from is not None else now
-    for old in _active(session, "facility", facility_id):
+    replaced = _active(session, "facility", facility_id)
+    for old in replaced:
         old.withdrawn_at, old.withdrawn_by = now, actor.user_id
     consent = PublicationConsent(
         subject_kind="facility",
@@ -158,6 +160,9 @@ def publish(
     )
     session.add(consent)
     session.flush()
+    if not all(covers(consent, old) for old in replaced):
+        # A narrower (or later) consent: releases made under the old one say too much.
+        releases.retire_subject(session, "facility", facility_id)
     snapshot.build_facility(session, consent)
     releases.refresh(session)
     record(

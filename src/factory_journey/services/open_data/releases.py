@@ -159,8 +159,10 @@ def _latest(session: Session) -> OpenDataRelease | None:
 
 def refresh(session: Session) -> OpenDataRelease | None:
     """Make a new release when what is published differs from the latest release; the new
-    release, or None when nothing changed."""
+    release, or None when nothing changed or nothing is published (no empty release)."""
     files, subjects = build_files(session)
+    if not subjects:
+        return None
     key = _content_key(files)
     latest = _latest(session)
     if latest is not None and latest.content_sha256 == key:
