@@ -7,11 +7,14 @@ request even through a cache (decision 0023).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Literal, TypeVar
 
+import anyio.to_thread
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from factory_journey.services.open_data import aggregates, public_read, releases
+from factory_journey.store.database import transaction
 from factory_journey.web.deps import PRINTABLE, FacilityId, SessionDep
 from factory_journey.web.responses import errors
 from factory_journey.web.schemas_open_data import (
@@ -22,6 +25,7 @@ from factory_journey.web.schemas_open_data import (
 )
 
 router = APIRouter(prefix="/public", tags=["open data"])
+T = TypeVar("T")
 
 _JSON = "application/json"
 CACHE_CONTROL = "public, no-cache"
@@ -32,6 +36,19 @@ ReleaseRef = Annotated[
     Path(pattern=r"^(latest|[1-9][0-9]{0,8})$", description="a release number, or latest"),
 ]
 Text = Annotated[str | None, Query(max_length=200, pattern=PRINTABLE)]
+
+
+async def in_thread(request: Request, use_case: Callable[..., T], *args: object) -> T:
+    """Run `use_case(session, *args)` in one transaction on one worker thread (one hop, the
+    app's read limiter), as the signed-in hot reads do (deps.as_actor)."""
+    factory = request.app.state.session_factory
+
+    def work() -> T:
+        with transaction(factory) as session:
+            return use_case(session, *args)
+
+    limiter = getattr(request.app.state, "read_limiter", None)
+    return await anyio.to_thread.run_sync(work, limiter=limiter)
 
 
 def cached(request: Request, content: bytes, etag: str, media_type: str = _JSON) -> Response:
@@ -76,10 +93,10 @@ def search_facilities(
         **errors(404, why={404: "The facility has published nothing (or withdrew)"}),
     },
 )
-def get_public_facility(facility_id: FacilityId, request: Request, session: SessionDep) -> Response:
+async def get_public_facility(facility_id: FacilityId, request: Request) -> Response:
     """A published facility: indicators by year with units and verification status,
     methodology and reference versions, discharge status per year, licence."""
-    body = public_read.profile(session, "facility", facility_id)
+    body = await in_thread(request, public_read.profile, "facility", facility_id)
     return cached(request, body.content, body.etag)
 
 

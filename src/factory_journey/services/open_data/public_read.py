@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,9 +164,44 @@ def profile_document(session: Session, kind: str, subject_id: str) -> dict[str, 
     }
 
 
+class _Rendered:
+    """Bodies of published snapshots by (database, profile id, snapshot ETag): a snapshot is
+    never updated (a rebuild is a new row), so a repeated read only checks it is visible."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._items: OrderedDict[tuple[str, int, str], Body] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int, str]) -> Body | None:
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: tuple[str, int, str], body: Body) -> None:
+        with self._lock:
+            self._items[key] = body
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_rendered = _Rendered()
+
+
 def profile(session: Session, kind: str, subject_id: str) -> Body:
-    """`profile_document` as a JSON body with its ETag."""
-    return json_body(profile_document(session, kind, subject_id))
+    """`profile_document` as a JSON body with its ETag (rendered once per snapshot)."""
+    found = session.execute(
+        visible_profiles(PublicProfile.id, PublicProfile.etag).where(
+            PublicProfile.subject_kind == kind, PublicProfile.subject_id == subject_id
+        )
+    ).first()
+    if found is None:
+        raise NotFound(f"no published {kind} of that id (never published, or withdrawn)")
+    key = (str(session.get_bind().engine.url), found[0], found[1])
+    body = _rendered.get(key)
+    if body is None:
+        body = json_body(profile_document(session, kind, subject_id))
+        _rendered.put(key, body)
+    return body
 
 
 def published_values(session: Session) -> pl.DataFrame:
