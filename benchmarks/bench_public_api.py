@@ -30,7 +30,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_http import _free_port, _load, _percentile, _start_server  # noqa: E402
+from bench_http import _free_port, _load, _percentile, _start_server
 
 ADMIN = "factory.admin@demo.test"
 P99_LIMIT_MS = 50.0

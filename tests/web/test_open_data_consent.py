@@ -25,7 +25,7 @@ from factory_journey.engine.open_data import long_values
 from factory_journey.ingest import read_dataset
 from factory_journey.services.platform import accounts, imports, results
 from factory_journey.store.database import make_engine, session_factory, transaction
-from factory_journey.store.models import AuditEvent, Facility
+from factory_journey.store.models import AuditEvent, Facility, PublicationConsent
 from factory_journey.web.app import create_app
 from factory_journey.web.settings import Settings
 from tests.database import test_database_url
@@ -294,3 +294,31 @@ def test_only_the_facility_admin_publishes(world):
                      json={"groups": ["energy"], "licence": "MIT"}, headers=_as(tokens, "admin"))
     assert bad.status_code == 422
     assert client.get("/api/public/facilities/FJ-0008").status_code == 404
+
+
+def _search_ids(client) -> set[str]:
+    body = client.get("/api/public/facilities", params={"per_page": 100}).json()
+    return {item["id"] for item in body["items"]}
+
+
+def test_an_effective_date_reached_and_a_withdrawal_change_cached_answers(world):
+    """Activation of a dated consent and a withdrawal, with the same number of subjects
+    visible before and after, never serve the page cached before."""
+    client, tokens, factory, _ = world
+    _publish(client, tokens, "FJ-0009")
+    _publish(client, tokens, "FJ-0008", effective_from="2099-01-01T00:00:00Z")
+    before = _search_ids(client)
+    assert "FJ-0009" in before and "FJ-0008" not in before
+    _withdraw(client, tokens, "FJ-0009")
+    with transaction(factory) as session:  # the date of FJ-0008's consent comes
+        consent = session.scalars(
+            select(PublicationConsent).where(
+                PublicationConsent.subject_id == "FJ-0008",
+                PublicationConsent.withdrawn_at.is_(None),
+            )
+        ).one()
+        consent.effective_from = datetime.now(UTC) - timedelta(seconds=1)
+    after = _search_ids(client)
+    assert len(after) == len(before)
+    assert "FJ-0009" not in after and "FJ-0008" in after
+    assert client.get("/api/public/facilities/FJ-0008").status_code == 200

@@ -66,9 +66,8 @@ def cached(request: Request, content: bytes, etag: str, media_type: str = _JSON)
     response_class=Response,
     responses={200: {"model": PublicSearchPage, "content": {_JSON: {}}}, **_NOT_MODIFIED},
 )
-def search_facilities(
+async def search_facilities(
     request: Request,
-    session: SessionDep,
     q: Annotated[Text, Query(description="part of the name, or the facility id")] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
     park: Annotated[Text, Query(description="park id")] = None,
@@ -77,9 +76,8 @@ def search_facilities(
     per_page: Annotated[int, Query(ge=1, le=public_read.MAX_PAGE_SIZE)] = 20,
 ) -> Response:
     """Published facilities by name, country, park or Open Supply Hub id, a page at a time."""
-    body = public_read.search(
-        session, q=q, country=country, park=park, os_hub_id=os_hub_id, page=page,
-        per_page=per_page,
+    body = await in_thread(
+        request, public_read.search_page, q, country, park, os_hub_id, page, per_page
     )
     return cached(request, body.content, body.etag)
 

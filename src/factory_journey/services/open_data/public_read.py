@@ -22,7 +22,7 @@ from factory_journey.domain.timestamps import iso_utc
 from factory_journey.services.open_data.consent_filter import visible_profiles
 from factory_journey.services.open_data.licences import licence
 from factory_journey.services.platform.errors import NotFound
-from factory_journey.store.models import PublicProfile, PublicValue
+from factory_journey.store.models import PublicationConsent, PublicProfile, PublicValue
 
 #: Columns of the published values table (API rows, downloads), in order.
 VALUE_TABLE_COLUMNS: tuple[str, ...] = (
@@ -58,6 +58,29 @@ class Body:
     etag: str
 
 
+class _Rendered:
+    """Bodies of published snapshots by (database, profile id, snapshot ETag): a snapshot is
+    never updated (a rebuild is a new row), so a repeated read only checks it is visible."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._items: OrderedDict[tuple[str, int, str], Body] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int, str]) -> Body | None:
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: tuple[str, int, str], body: Body) -> None:
+        with self._lock:
+            self._items[key] = body
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_rendered = _Rendered()
+
+
 def json_body(document: dict[str, Any]) -> Body:
     content = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return Body(content, hashlib.sha256(content).hexdigest()[:32])
@@ -86,7 +109,46 @@ def search(
     per_page: int = 20,
 ) -> Body:
     """Published facilities whose name contains `q` (any case), of `country` (ISO2), in
-    `park`, or with that Open Supply Hub id; page `page` of `per_page` (≤ 100), by name."""
+    `park`, or with that Open Supply Hub id; page `page` of `per_page` (≤ 100), by name.
+
+    Rendered once per state of what is visible: `visibility_state` changes with every
+    publication, withdrawal, rebuild and effective date reached."""
+    state = visibility_state(session)
+    key = (str(session.get_bind().engine.url), -1,
+           json.dumps([state, q, country, park, os_hub_id, page, per_page]))
+    body = _rendered.get(key)
+    if body is None:
+        body = _search(session, q, country, park, os_hub_id, page, per_page)
+        _rendered.put(key, body)
+    return body
+
+
+def visibility_state(session: Session) -> tuple[int, ...]:
+    """Counters that identify the set of visible snapshots: consents given, consents
+    withdrawn (both only grow: any publication or withdrawal moves one), and the count and
+    newest id of visible snapshots (between publications only an effective date reached,
+    which adds one, or a rebuild, which makes new ids, changes them). Equal counters, equal
+    set; so a cached page can never show a withdrawn subject."""
+    given = select(func.count(PublicationConsent.id)).scalar_subquery()
+    withdrawn = (
+        select(func.count(PublicationConsent.id))
+        .where(PublicationConsent.withdrawn_at.is_not(None))
+        .scalar_subquery()
+    )
+    visible = visible_profiles(func.count(), func.max(PublicProfile.id)).subquery()
+    row = session.execute(select(given, withdrawn, visible.c[0], visible.c[1])).one()
+    return tuple(int(v or 0) for v in row)
+
+
+def _search(
+    session: Session,
+    q: str | None,
+    country: str | None,
+    park: str | None,
+    os_hub_id: str | None,
+    page: int,
+    per_page: int,
+) -> Body:
     query = visible_profiles().where(PublicProfile.subject_kind == "facility")
     if q:
         pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -164,27 +226,6 @@ def profile_document(session: Session, kind: str, subject_id: str) -> dict[str, 
     }
 
 
-class _Rendered:
-    """Bodies of published snapshots by (database, profile id, snapshot ETag): a snapshot is
-    never updated (a rebuild is a new row), so a repeated read only checks it is visible."""
-
-    def __init__(self, size: int = 1024) -> None:
-        self._items: OrderedDict[tuple[str, int, str], Body] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, int, str]) -> Body | None:
-        with self._lock:
-            return self._items.get(key)
-
-    def put(self, key: tuple[str, int, str], body: Body) -> None:
-        with self._lock:
-            self._items[key] = body
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-
-_rendered = _Rendered()
 
 
 def profile(session: Session, kind: str, subject_id: str) -> Body:
@@ -249,3 +290,17 @@ def published_profiles(session: Session) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+def search_page(
+    session: Session,
+    q: str | None,
+    country: str | None,
+    park: str | None,
+    os_hub_id: str | None,
+    page: int,
+    per_page: int,
+) -> Body:
+    """`search` with positional arguments (for a worker thread)."""
+    return search(session, q=q, country=country, park=park, os_hub_id=os_hub_id, page=page,
+                  per_page=per_page)
