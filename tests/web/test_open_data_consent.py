@@ -23,6 +23,7 @@ from sqlalchemy import select
 from factory_journey.demo import generate_dataset
 from factory_journey.engine.open_data import long_values
 from factory_journey.ingest import read_dataset
+from factory_journey.services.open_data.refresh import refresh
 from factory_journey.services.platform import accounts, imports, results
 from factory_journey.store.database import make_engine, session_factory, transaction
 from factory_journey.store.models import AuditEvent, Facility, PublicationConsent
@@ -87,6 +88,12 @@ def _withdraw(client, tokens, facility_id):
     assert answer.status_code == 200, answer.text
     assert answer.json()["consent"] is None
     return answer.json()
+
+
+def _refresh(factory) -> None:
+    """What `journey open-data refresh` does."""
+    with transaction(factory) as session:
+        refresh(session)
 
 
 def _private_values(factory, token, facility_id) -> pl.DataFrame:
@@ -188,6 +195,11 @@ def test_every_consent_state_shows_only_consented_values(world):
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     _publish(client, tokens, "FJ-0007", effective_from=tomorrow)
 
+    # A publication is in the API at once, in the downloads from the next refresh.
+    assert client.get("/api/public/facilities/FJ-0002").status_code == 200
+    assert client.get("/api/public/releases/latest/values.csv").status_code == 404
+    _refresh(factory)
+
     # A withdrawal is effective on the very next request: profile, ETag, releases.
     before = client.get("/api/public/facilities/FJ-0005")
     assert before.status_code == 200
@@ -212,6 +224,7 @@ def test_every_consent_state_shows_only_consented_values(world):
     hidden = [fid for fid in ids if fid not in expected]
     assert "FJ-0001" in hidden and "FJ-0005" in hidden and "FJ-0007" in hidden
 
+    _refresh(factory)
     answers = _all_public(client, ids)
     for label, status, content in answers:
         assert status in (200, 404, 410), (label, status)
@@ -322,3 +335,21 @@ def test_an_effective_date_reached_and_a_withdrawal_change_cached_answers(world)
     assert len(after) == len(before)
     assert "FJ-0009" not in after and "FJ-0008" in after
     assert client.get("/api/public/facilities/FJ-0008").status_code == 200
+
+
+def test_a_narrower_consent_retires_the_releases_made_under_the_wider_one(world):
+    client, tokens, factory, _ = world
+    _publish(client, tokens, "FJ-0001")
+    _refresh(factory)
+    held = client.get("/api/public/releases/latest/values.parquet")
+    rows = pl.read_parquet(io.BytesIO(held.content)).filter(pl.col("subject_id") == "FJ-0001")
+    assert rows["indicator_group"].n_unique() > 1
+    _publish(client, tokens, "FJ-0001", groups=["energy"])  # narrower: on the next request
+    assert client.get(f"/api/public/releases/{held.headers['X-Release']}/values.parquet"
+                      ).status_code == 410
+    latest = client.get("/api/public/releases/latest/values.parquet")
+    rows = pl.read_parquet(io.BytesIO(latest.content)).filter(pl.col("subject_id") == "FJ-0001")
+    assert set(rows["indicator_group"]) == {"energy"}
+    _publish(client, tokens, "FJ-0001", groups=["energy", "water"])  # wider: release stays
+    assert client.get("/api/public/releases/latest/values.parquet").headers["X-Release"] == \
+        latest.headers["X-Release"]

@@ -3,8 +3,10 @@
 Nothing is public by default. A publication names the indicator groups, the years (none:
 every year), the date it takes effect and the licence; publishing again replaces the
 consent in force (the old row is withdrawn, never edited). Every publication and withdrawal
-is in the audit log (who, when, what) in the same transaction as the change, and the bulk
-release is refreshed in it too, so a withdrawal is effective on the very next request.
+is in the audit log (who, when, what) in the same transaction as the change. A publication
+is in the public API at once and in the bulk downloads from the next refresh (`refresh.py`);
+a withdrawal, or a narrower consent, retires the releases holding the facility and makes a
+new one in its transaction, so it is effective everywhere on the very next request.
 """
 
 from __future__ import annotations
@@ -160,11 +162,13 @@ def publish(
     )
     session.add(consent)
     session.flush()
-    if not all(covers(consent, old) for old in replaced):
-        # A narrower (or later) consent: releases made under the old one say too much.
-        releases.retire_subject(session, "facility", facility_id)
     snapshot.build_facility(session, consent)
-    releases.refresh(session)
+    if not all(covers(consent, old) for old in replaced) and releases.retire_subject(
+        session, "facility", facility_id
+    ):
+        # A narrower (or later) consent: releases made under the old one say too much; a new
+        # one replaces them at once. A wider one waits for the next refresh, like a new one.
+        releases.refresh(session)
     record(
         session,
         actor,

@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from factory_journey.services.open_data import releases, snapshot
 
 
@@ -15,6 +17,14 @@ class Refreshed:
     subjects: int
     release_id: int | None  # None: the published data did not change (or nothing published)
     seconds: float
+
+
+def refresh(session: Session) -> tuple[int, int | None]:
+    """Rebuild every snapshot in force and make a release when the published data changed:
+    (snapshots rebuilt, new release id or None)."""
+    count = snapshot.refresh_all(session)
+    release = releases.refresh(session)
+    return count, release.id if release is not None else None
 
 
 def refresh_in_database(database_url: str | None) -> Refreshed:
@@ -27,9 +37,7 @@ def refresh_in_database(database_url: str | None) -> Refreshed:
         migrate(engine)
         started = time.perf_counter()
         with transaction(session_factory(engine)) as session:
-            count = snapshot.refresh_all(session)
-            release = releases.refresh(session)
-            release_id = release.id if release is not None else None
+            count, release_id = refresh(session)
         return Refreshed(count, release_id, time.perf_counter() - started)
     finally:
         engine.dispose()
