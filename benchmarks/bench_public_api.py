@@ -115,7 +115,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     print(f"published {len(own)} facilities in {publish_s:.1f} s "
-          f"({publish_s / max(1, len(own)) * 1000:.0f} ms each, release rebuilt each time)")
+          f"({publish_s / max(1, len(own)) * 1000:.0f} ms each: snapshot built)")
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, {platform.system()} {platform.release()}, "
