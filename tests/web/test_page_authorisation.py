@@ -34,6 +34,7 @@ from .test_authorisation import (
     World,
     _fill,
     expected,
+    facility,
     page_operations,
     public,
     signed_in,
@@ -49,6 +50,15 @@ PAGES: dict[str, Entry] = {
     "POST /sign-out": public(303),  # signed out already: nothing to end, off to /sign-in
     "GET /account": signed_in(200),
     "POST /language": public(303, data={"language": "vi", "next": "/"}),
+    # open data (#17): public pages (F1 publishes only from 2099 here: its page is 404), and
+    # the facility admin's consent page
+    "GET /open-data": public(200),
+    "GET /open-data/facilities/{facility_id}": public(404),
+    "GET /facilities/{facility_id}/publishing": facility("publication.manage"),
+    "POST /facilities/{facility_id}/publishing": facility(
+        "publication.manage", 303, data={"groups": "energy", "effective_from": "2099-01-01"}
+    ),
+    "POST /facilities/{facility_id}/publishing/withdraw": facility("publication.manage", 303),
 }
 
 SIGN_IN_PAGE = "/sign-in"

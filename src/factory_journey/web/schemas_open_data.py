@@ -48,6 +48,7 @@ class PublicationState(BaseModel):
     consent: ConsentPublic | None
     history: list[ConsentPublic] = Field(description="every consent, newest first")
     groups_available: list[str]
+    years_available: list[int] = Field(description="years the facility has data for")
     licences: list[LicencePublic]
 
 

@@ -149,6 +149,19 @@ def _search(
     page: int,
     per_page: int,
 ) -> Body:
+    return json_body(search_document(session, q, country, park, os_hub_id, page, per_page))
+
+
+def search_document(
+    session: Session,
+    q: str | None = None,
+    country: str | None = None,
+    park: str | None = None,
+    os_hub_id: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> dict[str, Any]:
+    """The search answer as a document (the API's body; the public search page's context)."""
     query = visible_profiles().where(PublicProfile.subject_kind == "facility")
     if q:
         pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -166,19 +179,18 @@ def _search(
         query = query.where(PublicProfile.os_hub_id == os_hub_id.upper())
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     per_page = max(1, min(per_page, MAX_PAGE_SIZE))
+    page = max(1, page)
     rows = session.scalars(
         query.order_by(PublicProfile.name, PublicProfile.subject_id)
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
-    return json_body(
-        {
-            "page": page,
-            "per_page": per_page,
-            "total": total,
-            "items": [_summary(row) for row in rows],
-        }
-    )
+    return {
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "items": [_summary(row) for row in rows],
+    }
 
 
 def profile_document(session: Session, kind: str, subject_id: str) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from factory_journey.services.platform.access import authorise
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.errors import InvalidInput
-from factory_journey.store.models import PublicationConsent, utcnow
+from factory_journey.store.models import PublicationConsent, Submission, utcnow
 
 ACTION = "publication.manage"
 
@@ -116,12 +116,16 @@ def state(session: Session, actor: Actor, facility_id: str) -> dict[str, Any]:
         .order_by(PublicationConsent.id.desc())
     ).all()
     current = next((r for r in rows if r.withdrawn_at is None), None)
+    years = session.scalars(
+        select(Submission.year).where(Submission.facility_id == facility_id).distinct()
+    ).all()
     return {
         "facility_id": facility_id,
         "published": current is not None and as_utc(current.effective_from) <= utcnow(),
         "consent": _view(current).as_dict() if current else None,
         "history": [_view(r).as_dict() for r in rows],
         "groups_available": list(PUBLISHABLE_GROUPS),
+        "years_available": sorted(int(y) for y in years),
         "licences": [
             {"id": item.id, "name": item.name, "url": item.url} for item in licences.licences()
         ],

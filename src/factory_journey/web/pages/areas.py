@@ -33,6 +33,8 @@ AREAS: tuple[str, ...] = (
     # verification
     # park
     # public
+    "public",
+    "publishing",
     # proposals
 )
 
