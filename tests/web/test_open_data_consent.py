@@ -198,6 +198,7 @@ def test_every_consent_state_shows_only_consented_values(world):
 
     # Nothing is public by default.
     assert client.get("/api/public/facilities").json()["total"] == 0
+    assert "No published facility matches." in client.get("/open-data").text
     assert client.get("/api/public/releases/latest/values.csv").status_code == 404
 
     expected = {  # facility → (groups, years) that must be visible in the end
