@@ -8,8 +8,9 @@ dataset, 115 facilities × 3 years, and the demo accounts), signs in as the demo
 admin and publishes `--publish` of its facilities (every group and year, CC BY 4.0) through
 `PUT /api/facilities/{id}/publication`, as a user does. Then `--clients` concurrent
 keep-alive clients without any sign-in request, in turn, a published facility's profile
-(`GET /api/public/facilities/{id}`, cycling over them) and a search page
-(`GET /api/public/facilities?country=…`) for `--seconds` after `--warmup`. Latency per
+(`GET /api/public/facilities/{id}`, cycling over them), a search page
+(`GET /api/public/facilities?country=…`) and the facility's public page
+(`GET /open-data/facilities/{id}`, HTML) for `--seconds` after `--warmup`. Latency per
 request, from sending to the last byte [ms]: median, p90, p99 per route; errors (any status
 but 200); the machine. Exits non-zero on any error or when p99 exceeds 50 ms.
 """
@@ -44,7 +45,7 @@ async def _client(client, paths, stop_at, record_from, out, errors) -> None:
         response = await client.get(path)
         await response.aread()
         elapsed = time.perf_counter() - started
-        route = "search" if "?" in path else "profile"
+        route = "search" if "?" in path else "page" if path.startswith("/open-data") else "profile"
         if response.status_code != 200:
             errors.append((path, response.status_code))
         elif started >= record_from:
@@ -53,7 +54,7 @@ async def _client(client, paths, stop_at, record_from, out, errors) -> None:
 
 async def _run(base, ids, countries, clients, seconds, warmup):
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    latencies: dict[str, list[float]] = {"profile": [], "search": []}
+    latencies: dict[str, list[float]] = {"profile": [], "search": [], "page": []}
     errors: list[tuple[str, int]] = []
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as c:
         start = time.perf_counter()
@@ -63,6 +64,7 @@ async def _run(base, ids, countries, clients, seconds, warmup):
             for n in itertools.count(offset):
                 yield f"/api/public/facilities/{ids[n % len(ids)]}"
                 yield f"/api/public/facilities?country={countries[n % len(countries)]}"
+                yield f"/open-data/facilities/{ids[n % len(ids)]}"
 
         await asyncio.gather(
             *(_client(c, paths(i), stop_at, record_from, latencies, errors)

@@ -383,3 +383,36 @@ def test_a_narrower_consent_retires_the_releases_made_under_the_wider_one(world)
     _publish(client, tokens, "FJ-0001", groups=["energy", "water"])  # wider: release stays
     assert client.get("/api/public/releases/latest/values.parquet").headers["X-Release"] == \
         latest.headers["X-Release"]
+
+
+def test_the_consent_page_keeps_a_refused_form_and_publishes_a_good_one(world):
+    client, tokens, *_ = world
+    from factory_journey.web.pages.shell import PAGE_COOKIE, form_token
+
+    token = tokens["admin"]
+    client.cookies.set(PAGE_COOKIE, token)
+    try:
+        page = client.get("/facilities/FJ-0003/publishing")
+        assert page.status_code == 200 and "Groups of indicators to publish" in page.text
+        refused = client.post(
+            "/facilities/FJ-0003/publishing",
+            data={"csrf_token": form_token(token), "years": "2023",
+                  "effective_from": "31/01/2027"},
+            follow_redirects=False,
+        )
+        assert refused.status_code == 422
+        assert "Choose at least one group" in refused.text
+        assert "Give the date as YYYY-MM-DD" in refused.text
+        assert 'value="31/01/2027"' in refused.text  # what was typed is kept
+        assert 'id="year-2023" name="years" value="2023" checked' in refused.text
+        done = client.post(
+            "/facilities/FJ-0003/publishing",
+            data={"csrf_token": form_token(token), "groups": ["energy"], "years": "2023"},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303
+    finally:
+        client.cookies.clear()
+    body = client.get("/api/public/facilities/FJ-0003").json()
+    assert [y["year"] for y in body["years"]] == [2023]
+    assert {v["group"] for v in body["years"][0]["values"]} == {"energy"}
