@@ -20,6 +20,7 @@ import polars as pl
 from sqlalchemy import Select, and_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from factory_journey.domain.timestamps import as_utc
 from factory_journey.engine.open_data import DischargeYear
 from factory_journey.store.models import PublicationConsent, PublicProfile, utcnow
 
@@ -33,6 +34,11 @@ def in_force(now: datetime | None = None) -> ColumnElement[bool]:
         PublicationConsent.withdrawn_at.is_(None),
         PublicationConsent.effective_from <= (now or utcnow()),
     )
+
+
+def is_in_force(consent: PublicationConsent, now: datetime | None = None) -> bool:
+    """`in_force` for one consent row already read (the publisher's page says so)."""
+    return consent.withdrawn_at is None and as_utc(consent.effective_from) <= (now or utcnow())
 
 
 def visible_profiles(*columns: Any, now: datetime | None = None) -> Select[Any]:

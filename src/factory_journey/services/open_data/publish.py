@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from factory_journey.domain.timestamps import as_utc, iso_utc
 from factory_journey.engine.open_data import PUBLISHABLE_GROUPS
 from factory_journey.services.open_data import licences, releases, snapshot
-from factory_journey.services.open_data.consent_filter import covers
+from factory_journey.services.open_data.consent_filter import covers, is_in_force
 from factory_journey.services.platform.access import authorise
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
@@ -121,7 +121,7 @@ def state(session: Session, actor: Actor, facility_id: str) -> dict[str, Any]:
     ).all()
     return {
         "facility_id": facility_id,
-        "published": current is not None and as_utc(current.effective_from) <= utcnow(),
+        "published": current is not None and is_in_force(current),
         "consent": _view(current).as_dict() if current else None,
         "history": [_view(r).as_dict() for r in rows],
         "groups_available": list(PUBLISHABLE_GROUPS),
