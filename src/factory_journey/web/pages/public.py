@@ -61,8 +61,11 @@ def search_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     """Published facilities by name, country, park or Open Supply Hub id; the downloads."""
-    found = public_read.search_document(
-        session, q or None, country or None, park or None, os_hub_id or None, page, PAGE_SIZE
+    found = json.loads(  # the API's body of the same search, rendered once per state
+        public_read.search_page(
+            session, q or None, country or None, park or None, os_hub_id or None, page,
+            PAGE_SIZE,
+        ).content
     )
     listing = releases.release_list(session)
     values = {"q": q or "", "country": country or "", "park": park or "",
