@@ -11,6 +11,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,12 +114,26 @@ def search(
 
     Rendered once per state of what is visible: `visibility_state` changes with every
     publication, withdrawal, rebuild and effective date reached."""
-    state = visibility_state(session)
-    key = (str(session.get_bind().engine.url), -1,
-           json.dumps([state, q, country, park, os_hub_id, page, per_page]))
+    return per_visibility_state(
+        session,
+        ["search", q, country, park, os_hub_id, page, per_page],
+        lambda: _search(session, q, country, park, os_hub_id, page, per_page),
+    )
+
+
+def per_visibility_state(
+    session: Session, question: list[Any], build: Callable[[], Body]
+) -> Body:
+    """The body `build` makes for `question`, made once per visibility state (see
+    `visibility_state`): for answers computed over everything published."""
+    key = (
+        str(session.get_bind().engine.url),
+        -1,
+        json.dumps([visibility_state(session), question]),
+    )
     body = _rendered.get(key)
     if body is None:
-        body = _search(session, q, country, park, os_hub_id, page, per_page)
+        body = build()
         _rendered.put(key, body)
     return body
 
