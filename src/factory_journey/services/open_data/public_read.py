@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +21,7 @@ from factory_journey.domain.timestamps import iso_utc
 from factory_journey.services.open_data.consent_filter import visible_profiles
 from factory_journey.services.open_data.licences import licence
 from factory_journey.services.platform.errors import NotFound
+from factory_journey.services.platform.results import RenderedCache
 from factory_journey.store.models import PublicationConsent, PublicProfile, PublicValue
 
 #: Columns of the published values table (API rows, downloads), in order.
@@ -59,32 +58,27 @@ class Body:
     etag: str
 
 
-class _Rendered:
-    """Bodies of published snapshots by (database, profile id, snapshot ETag): a snapshot is
-    never updated (a rebuild is a new row), so a repeated read only checks it is visible."""
-
-    def __init__(self, size: int = 1024) -> None:
-        self._items: OrderedDict[tuple[str, int, str], Body] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, int, str]) -> Body | None:
-        with self._lock:
-            return self._items.get(key)
-
-    def put(self, key: tuple[str, int, str], body: Body) -> None:
-        with self._lock:
-            self._items[key] = body
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+#: Rendered public bodies by (database, snapshot id or -1, what): the platform's cache of
+#: immutable bodies (results.py), so a repeated read serialises nothing.
+_rendered = RenderedCache(1024)
 
 
-_rendered = _Rendered()
+def _cached(key: tuple[str, int, str], build: Callable[[], Body]) -> Body:
+    content = _rendered.get(key)
+    if content is not None:
+        return Body(content, _etag(content))
+    body = build()
+    _rendered.put(key, body.content)
+    return body
+
+
+def _etag(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()[:32]
 
 
 def json_body(document: dict[str, Any]) -> Body:
     content = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Body(content, hashlib.sha256(content).hexdigest()[:32])
+    return Body(content, _etag(content))
 
 
 def _summary(profile: PublicProfile) -> dict[str, Any]:
@@ -131,11 +125,7 @@ def per_visibility_state(
         -1,
         json.dumps([visibility_state(session), question]),
     )
-    body = _rendered.get(key)
-    if body is None:
-        body = build()
-        _rendered.put(key, body)
-    return body
+    return _cached(key, build)
 
 
 def visibility_state(session: Session) -> tuple[int, ...]:
@@ -264,12 +254,8 @@ def profile(session: Session, kind: str, subject_id: str) -> Body:
     ).first()
     if found is None:
         raise NotFound(f"no published {kind} of that id (never published, or withdrawn)")
-    key = (str(session.get_bind().engine.url), found[0], found[1])
-    body = _rendered.get(key)
-    if body is None:
-        body = json_body(profile_document(session, kind, subject_id))
-        _rendered.put(key, body)
-    return body
+    key = (str(session.get_bind().engine.url), found[0], f"public:{found[1]}")
+    return _cached(key, lambda: json_body(profile_document(session, kind, subject_id)))
 
 
 def published_values(session: Session) -> pl.DataFrame:
