@@ -47,16 +47,16 @@ _VERIFIED_SHARE: dict[str, str] = {
 DISCHARGE_STATUSES: tuple[str, ...] = ("green", "yellow", "red")
 VERIFICATION_STATUSES: tuple[str, ...] = ("verified", "partly verified", "self-reported")
 
-#: Columns of the long table of published values, in order.
-VALUE_COLUMNS: tuple[str, ...] = (
-    "year",
-    "indicator_group",
-    "indicator",
-    "value",
-    "value_text",
-    "unit",
-    "verification_status",
-)
+#: The long table of published values: its columns, in order, and their types.
+VALUE_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int32(),
+    "indicator_group": pl.String(),
+    "indicator": pl.String(),
+    "value": pl.Float64(),
+    "value_text": pl.String(),
+    "unit": pl.String(),
+    "verification_status": pl.String(),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,16 +141,7 @@ def long_values(matrix: pl.DataFrame) -> pl.DataFrame:
                     ),
                 }
             )
-    schema = {
-        "year": pl.Int32,
-        "indicator_group": pl.String,
-        "indicator": pl.String,
-        "value": pl.Float64,
-        "value_text": pl.String,
-        "unit": pl.String,
-        "verification_status": pl.String,
-    }
-    return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema=VALUE_SCHEMA)
 
 
 def peer_statistics(values: pl.DataFrame, minimum: int) -> pl.DataFrame:

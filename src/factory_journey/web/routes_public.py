@@ -76,9 +76,8 @@ async def search_facilities(
     per_page: Annotated[int, Query(ge=1, le=public_read.MAX_PAGE_SIZE)] = 20,
 ) -> Response:
     """Published facilities by name, country, park or Open Supply Hub id, a page at a time."""
-    body = await in_thread(
-        request, public_read.search_page, q, country, park, os_hub_id, page, per_page
-    )
+    query = public_read.SearchQuery(q, country, park, os_hub_id, page, per_page)
+    body = await in_thread(request, public_read.search, query)
     return cached(request, body.content, body.etag)
 
 

@@ -7,6 +7,7 @@ SHA-256 of what they say), so a client's cached copy is answered with 304.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
@@ -18,35 +19,26 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from factory_journey.domain.timestamps import iso_utc
+from factory_journey.engine.open_data import VALUE_SCHEMA
 from factory_journey.services.open_data.consent_filter import visible_profiles
 from factory_journey.services.open_data.licences import licence
 from factory_journey.services.platform.errors import NotFound
 from factory_journey.services.platform.results import RenderedCache
 from factory_journey.store.models import PublicationConsent, PublicProfile, PublicValue
 
-#: Columns of the published values table (API rows, downloads), in order.
-VALUE_TABLE_COLUMNS: tuple[str, ...] = (
-    "subject_kind",
-    "subject_id",
-    "name",
-    "country_iso2",
-    "park_id",
-    "os_hub_id",
-    "licence_id",
-    "methodology_version",
-    "year",
-    "indicator_group",
-    "indicator",
-    "value",
-    "value_text",
-    "unit",
-    "verification_status",
-)
+#: The published values table (API rows, downloads): the subject's profile fields, then
+#: the engine's long table of values (engine.open_data.VALUE_SCHEMA), in order.
 VALUE_TABLE_SCHEMA: dict[str, Any] = {
-    **{name: pl.String for name in VALUE_TABLE_COLUMNS},
-    "year": pl.Int32,
-    "value": pl.Float64,
+    **{
+        name: pl.String()
+        for name in (
+            "subject_kind", "subject_id", "name", "country_iso2", "park_id", "os_hub_id",
+            "licence_id", "methodology_version",
+        )
+    },
+    **VALUE_SCHEMA,
 }
+VALUE_TABLE_COLUMNS: tuple[str, ...] = tuple(VALUE_TABLE_SCHEMA)
 MAX_PAGE_SIZE = 100
 
 
@@ -93,25 +85,26 @@ def _summary(profile: PublicProfile) -> dict[str, Any]:
     }
 
 
-def search(
-    session: Session,
-    *,
-    q: str | None = None,
-    country: str | None = None,
-    park: str | None = None,
-    os_hub_id: str | None = None,
-    page: int = 1,
-    per_page: int = 20,
-) -> Body:
-    """Published facilities whose name contains `q` (any case), of `country` (ISO2), in
-    `park`, or with that Open Supply Hub id; page `page` of `per_page` (≤ 100), by name.
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """Published facilities whose name contains `q` (any case) or whose id is `q`, of
+    `country` (ISO2), in `park`, or with that Open Supply Hub id; page `page` of `per_page`
+    (at most MAX_PAGE_SIZE), by name."""
 
-    Rendered once per state of what is visible: `visibility_state` changes with every
-    publication, withdrawal, rebuild and effective date reached."""
+    q: str | None = None
+    country: str | None = None
+    park: str | None = None
+    os_hub_id: str | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+def search(session: Session, query: SearchQuery) -> Body:
+    """The answer to `query` as a JSON body, rendered once per visibility state."""
     return per_visibility_state(
         session,
-        ["search", q, country, park, os_hub_id, page, per_page],
-        lambda: _search(session, q, country, park, os_hub_id, page, per_page),
+        ["search", *dataclasses.astuple(query)],
+        lambda: json_body(search_document(session, query)),
     )
 
 
@@ -145,28 +138,9 @@ def visibility_state(session: Session) -> tuple[int, ...]:
     return tuple(int(v or 0) for v in row)
 
 
-def _search(
-    session: Session,
-    q: str | None,
-    country: str | None,
-    park: str | None,
-    os_hub_id: str | None,
-    page: int,
-    per_page: int,
-) -> Body:
-    return json_body(search_document(session, q, country, park, os_hub_id, page, per_page))
-
-
-def search_document(
-    session: Session,
-    q: str | None = None,
-    country: str | None = None,
-    park: str | None = None,
-    os_hub_id: str | None = None,
-    page: int = 1,
-    per_page: int = 20,
-) -> dict[str, Any]:
+def search_document(session: Session, search: SearchQuery) -> dict[str, Any]:
     """The search answer as a document (the API's body; the public search page's context)."""
+    q, country, park, os_hub_id = search.q, search.country, search.park, search.os_hub_id
     query = visible_profiles().where(PublicProfile.subject_kind == "facility")
     if q:
         pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -183,8 +157,8 @@ def search_document(
     if os_hub_id:
         query = query.where(PublicProfile.os_hub_id == os_hub_id.upper())
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    per_page = max(1, min(per_page, MAX_PAGE_SIZE))
-    page = max(1, page)
+    per_page = max(1, min(search.per_page, MAX_PAGE_SIZE))
+    page = max(1, search.page)
     rows = session.scalars(
         query.order_by(PublicProfile.name, PublicProfile.subject_id)
         .offset((page - 1) * per_page)
@@ -304,16 +278,3 @@ def published_profiles(session: Session) -> list[dict[str, Any]]:
         for row in rows
     ]
 
-
-def search_page(
-    session: Session,
-    q: str | None,
-    country: str | None,
-    park: str | None,
-    os_hub_id: str | None,
-    page: int,
-    per_page: int,
-) -> Body:
-    """`search` with positional arguments (for a worker thread)."""
-    return search(session, q=q, country=country, park=park, os_hub_id=os_hub_id, page=page,
-                  per_page=per_page)

@@ -61,12 +61,11 @@ def search_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     """Published facilities by name, country, park or Open Supply Hub id; the downloads."""
-    found = json.loads(  # the API's body of the same search, rendered once per state
-        public_read.search_page(
-            session, q or None, country or None, park or None, os_hub_id or None, page,
-            PAGE_SIZE,
-        ).content
+    query = public_read.SearchQuery(
+        q or None, country or None, park or None, os_hub_id or None, page, PAGE_SIZE
     )
+    # The API's body of the same search, rendered once per state of what is published.
+    found = json.loads(public_read.search(session, query).content)
     listing = releases.release_list(session)
     values = {"q": q or "", "country": country or "", "park": park or "",
               "os_hub_id": os_hub_id or ""}
