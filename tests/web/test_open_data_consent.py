@@ -248,6 +248,7 @@ def test_every_consent_state_shows_only_consented_values(world):
     answers = _all_public(client, ids)
     for label, status, content, asked in answers:
         assert status in (200, 404, 410), (label, status)
+        assert b"@test.example" not in content, label  # no personal data: no e-mail
         for fid in hidden:  # no trace of an unpublished facility anywhere
             if fid != asked:  # (a page may repeat the id its own address names)
                 assert fid.encode() not in content, (label, fid)
