@@ -86,6 +86,8 @@ MAY: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[s
     "assessment.create": (WRITERS, NOBODY, NOBODY, NOBODY),
     "sharing.read": (frozenset({"admin"}), NOBODY, NOBODY, NOBODY),
     "sharing.manage": (frozenset({"admin"}), NOBODY, NOBODY, NOBODY),
+    # Publishing openly (#17): the facility's own admins, nobody it shares with.
+    "publication.manage": (frozenset({"admin"}), NOBODY, NOBODY, NOBODY),
     "evidence.create": (WRITERS, frozenset({"full"}), VERIFIER, WRITERS),
     # A facility does not verify its own data.
     "verification.set": (NOBODY, frozenset({"full"}), VERIFIER, WRITERS),
@@ -230,6 +232,19 @@ ROUTES: dict[str, Entry] = {
         200, kinds=REQUESTERS, organisations=frozenset({"Brand"}), outsiders=404,
         path_ids={"request_id": "{brand_request_id}"},
     ),
+    # open data (#17): a facility's consent, and the public reads (F1's publication takes
+    # effect in 2099, so its profile and the latest release are 404 for everybody)
+    "GET /api/facilities/{facility_id}/publication": facility("publication.manage"),
+    "PUT /api/facilities/{facility_id}/publication": facility(
+        "publication.manage",
+        json={"groups": ["energy"], "years": [2023], "effective_from": "2099-01-01T00:00:00Z"},
+    ),
+    "DELETE /api/facilities/{facility_id}/publication": facility("publication.manage"),
+    "GET /api/public/facilities": public(200),
+    "GET /api/public/facilities/{facility_id}": public(404),
+    "GET /api/public/aggregates": public(200),
+    "GET /api/public/releases": public(200),
+    "GET /api/public/releases/{release}/{name}": public(404),
 }
 
 #: Operations kept out of the OpenAPI document on purpose (none today): "METHOD path".
@@ -359,6 +374,8 @@ class World:
                 "row": facilities.submission_data(session, owner, "F1", 2023, 1)["energy"][0][
                     "_row"
                 ],
+                "release": "latest",  # open data (#17)
+                "name": "values.csv",
             }
 
     def headers(self, actor: str) -> dict[str, str]:

@@ -158,6 +158,15 @@ PAGES: dict[str, Entry] = {
         files={"file": ("records.csv", b"facility_id,programme,start_date\n", "text/csv")},
     ),
     "GET /programme/evaluation": members(200, kinds=PROGRAMME),
+    # open data (#17): public pages (F1 publishes only from 2099 here: its page is 404), and
+    # the facility admin's consent page
+    "GET /open-data": public(200),
+    "GET /open-data/facilities/{facility_id}": public(404),
+    "GET /facilities/{facility_id}/publishing": facility("publication.manage"),
+    "POST /facilities/{facility_id}/publishing": facility(
+        "publication.manage", 303, data={"groups": "energy", "effective_from": "2099-01-01"}
+    ),
+    "POST /facilities/{facility_id}/publishing/withdraw": facility("publication.manage", 303),
 }
 
 SIGN_IN_PAGE = "/sign-in"

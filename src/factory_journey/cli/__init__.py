@@ -19,6 +19,7 @@ from factory_journey.cli import (
     evaluate_cmd,
     explain_cmd,
     matrix_cmd,
+    open_data_cmd,
     park_cmd,
     peers_cmd,
     profile_cmd,
@@ -66,6 +67,7 @@ evaluate_cmd.register(app)
 serve_cmd.register(app)
 peers_cmd.register(app)
 park_cmd.register(app)
+open_data_cmd.register(app)
 
 
 def main() -> None:

@@ -408,3 +408,99 @@ class ProgrammeRecords(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PublicationConsent(Base):
+    """A publisher's consent to publish a subject's data openly (#17): which indicator groups,
+    which years (empty: every year), from when, under which licence. Never deleted: a
+    withdrawal sets `withdrawn_at`, a new publication is a new row (the previous one is
+    withdrawn in the same transaction), so the history of consent stays readable.
+
+    `subject_kind` is `facility` or `park` and `subject_id` the facility's (or park's) id.
+    """
+
+    __tablename__ = "publication_consent"
+    __table_args__ = (
+        Index("ix_publication_consent_subject", "subject_kind", "subject_id", "id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_kind: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[str] = mapped_column(String(64))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    groups: Mapped[list[Any]] = mapped_column(JSON)
+    years: Mapped[list[Any]] = mapped_column(JSON)
+    effective_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    licence_id: Mapped[str] = mapped_column(String(32))
+    licences_version: Mapped[str] = mapped_column(String(16))
+    granted_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawn_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id"), nullable=True
+    )
+
+
+class PublicProfile(Base):
+    """The published snapshot of one subject: built from consented data when it is published
+    or refreshed, deleted when consent is withdrawn. Public reads read only this table and
+    `PublicValue` (through the consent filter), never the private tables."""
+
+    __tablename__ = "public_profile"
+    __table_args__ = (UniqueConstraint("subject_kind", "subject_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_kind: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[str] = mapped_column(String(64))
+    consent_id: Mapped[int] = mapped_column(ForeignKey("publication_consent.id"))
+    name: Mapped[str] = mapped_column(String(300))
+    country_iso2: Mapped[str] = mapped_column(String(2), index=True)
+    park_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    os_hub_id: Mapped[str | None] = mapped_column(String(15), nullable=True, index=True)
+    licence_id: Mapped[str] = mapped_column(String(32))
+    methodology_version: Mapped[str] = mapped_column(String(64))
+    reference_versions: Mapped[dict[str, Any]] = mapped_column(JSON)
+    discharge: Mapped[list[Any]] = mapped_column(JSON)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    etag: Mapped[str] = mapped_column(String(64))
+
+
+class PublicValue(Base):
+    """One published value of a subject: (year, indicator) in the indicator's unit."""
+
+    __tablename__ = "public_value"
+    __table_args__ = (Index("ix_public_value_profile", "profile_id", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("public_profile.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    indicator_group: Mapped[str] = mapped_column(String(32))
+    indicator: Mapped[str] = mapped_column(String(64))
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    value_text: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    unit: Mapped[str] = mapped_column(String(32))
+    verification_status: Mapped[str] = mapped_column(String(16))
+
+
+class OpenDataRelease(Base):
+    """One bulk release of everything published, made at a refresh. A release that holds a
+    subject whose consent was later withdrawn is retired (its files are emptied, its URL
+    answers 410) in the withdrawal's transaction."""
+
+    __tablename__ = "open_data_release"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    subjects: Mapped[list[Any]] = mapped_column(JSON)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class OpenDataFile(Base):
+    """One file of a release (CSV, Parquet, JSON, data dictionary, licence, checksums)."""
+
+    __tablename__ = "open_data_file"
+    __table_args__ = (UniqueConstraint("release_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("open_data_release.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

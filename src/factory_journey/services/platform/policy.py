@@ -60,6 +60,9 @@ POLICY: dict[str, Rule] = {
     ),
     "sharing.read": Rule(frozenset({"admin"})),
     "sharing.manage": Rule(frozenset({"admin"})),
+    # Publishing openly is the facility's own decision (#17): its admins give, change and
+    # withdraw consent, and read its state; no grantee ever publishes for it.
+    "publication.manage": Rule(frozenset({"admin"})),
     # A facility does not verify its own data: only a verifier it shared with may.
     "verification.set": Rule(
         frozenset(),

@@ -39,6 +39,8 @@ AREAS: tuple[str, ...] = (
     "verification",
     # park
     # public
+    "public",
+    "publishing",
     # proposals
 )
 

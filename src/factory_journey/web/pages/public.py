@@ -1,0 +1,160 @@
+"""Public open-data pages (#17): search and facility profiles, without sign-in.
+
+Both read only the published snapshots, through the same services as the public API
+(`services.open_data.public_read`, `releases`), so a page can show nothing the API would not.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from markupsafe import Markup, escape
+
+from factory_journey.services.open_data import public_read, releases
+from factory_journey.web.deps import PRINTABLE, FacilityId, SessionDep
+from factory_journey.web.pages.shell import N_, NavItem, page_language, render, translator
+
+router = APIRouter()
+AREA = "public"
+
+NAVIGATION = (NavItem(AREA, N_("Open data"), "/open-data"),)
+
+#: Words for the indicator groups, verification and discharge statuses (this catalogue).
+GROUP_NAMES = {
+    "energy": N_("Energy"),
+    "ghg": N_("Greenhouse gases"),
+    "water": N_("Water"),
+    "wastewater": N_("Wastewater"),
+    "waste": N_("Waste"),
+    "air": N_("Air emissions"),
+    "chemicals": N_("Chemicals"),
+    "ems": N_("Environmental management"),
+}
+VERIFICATION_NAMES = {
+    "verified": N_("Verified"),
+    "partly verified": N_("Partly verified"),
+    "self-reported": N_("Self-reported"),
+}
+DISCHARGE_NAMES = {
+    "green": N_("Green: every tested substance passes"),
+    "yellow": N_("Yellow: a failure, with a corrective action plan filed"),
+    "red": N_("Red: a failure, without a corrective action plan"),
+    None: N_("Not tested"),
+}
+Text = Annotated[str | None, Query(max_length=200, pattern=PRINTABLE)]
+PAGE_SIZE = 20
+
+
+@router.get("/open-data")
+def search_page(
+    request: Request,
+    session: SessionDep,
+    q: Text = None,
+    country: Annotated[str | None, Query(pattern=r"^([A-Za-z]{2})?$")] = None,
+    park: Text = None,
+    os_hub_id: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{0,15}$")] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """Published facilities by name, country, park or Open Supply Hub id; the downloads."""
+    query = public_read.SearchQuery(
+        q or None, country or None, park or None, os_hub_id or None, page, PAGE_SIZE
+    )
+    # The API's body of the same search, rendered once per state of what is published.
+    found = json.loads(public_read.search(session, query).content)
+    listing = releases.release_list(session)
+    values = {"q": q or "", "country": country or "", "park": park or "",
+              "os_hub_id": os_hub_id or ""}
+    query = "&".join(f"{k}={v}" for k, v in values.items() if v)
+    return render(
+        request,
+        "public/search.html.j2",
+        {
+            "found": found,
+            "values": values,
+            "pages": -(-found["total"] // PAGE_SIZE),
+            "query": query,
+            "latest": listing["releases"][0] if listing["releases"] else None,
+        },
+    )
+
+
+#: The tables of values of a profile, as HTML, by (snapshot ETag, language): a published
+#: snapshot never changes, and formatting a few hundred numbers per request costs tens of ms.
+_TABLES: OrderedDict[tuple[str, str], Markup] = OrderedDict()
+_TABLES_LOCK = threading.Lock()
+_TABLES_SIZE = 512
+
+
+def _shown(item: dict[str, Any], fmt: Any, t: Any) -> str:
+    """A value as the page shows it: shares in %, flags in words, numbers in the locale."""
+    value, unit = item["value"], item["unit"]
+    if value is None:
+        return str(item["value_text"] or "")
+    if unit == "share":
+        return str(fmt.percent(value, 1))
+    if unit == "bool":
+        return str(t("Yes") if value else t("No"))
+    return str(fmt.number(value, 0 if abs(value) >= 100 else 2))
+
+
+def year_tables(request: Request, etag: str, document: dict[str, Any]) -> Markup:
+    """The profile's values, one table per year, in the request's language (cached)."""
+    key = (etag, page_language(request))
+    with _TABLES_LOCK:
+        found = _TABLES.get(key)
+    if found is not None:
+        return found
+    tr = translator(request, AREA)
+    t = tr.gettext
+    head = "".join(
+        f'<th scope="col"{cls}>{escape(t(label))}</th>'
+        for label, cls in (
+            (N_("Group"), ""), (N_("Indicator"), ""), (N_("Value"), ' class="number"'),
+            (N_("Unit"), ""), (N_("Verification"), ""),
+        )
+    )
+    parts = []
+    for year in document["years"]:
+        rows = "".join(
+            "<tr><td>{}</td><td>{}</td><td class=\"number\">{}</td><td>{}</td><td>{}</td></tr>"
+            .format(
+                escape(t(GROUP_NAMES[item["group"]])),
+                escape(item["indicator"]),
+                escape(_shown(item, tr, t)),
+                escape("%" if item["unit"] == "share" else item["unit"]),
+                escape(t(VERIFICATION_NAMES[item["verification_status"]])),
+            )
+            for item in year["values"]
+        )
+        parts.append(
+            f'<h2>{year["year"]}</h2>\n<div class="table-wrap" tabindex="0" role="region" '
+            f'aria-label="{year["year"]}">\n<table>\n<thead><tr>{head}</tr></thead>\n'
+            f"<tbody>{rows}</tbody>\n</table>\n</div>\n"
+        )
+    tables = Markup("".join(parts))
+    with _TABLES_LOCK:
+        _TABLES[key] = tables
+        while len(_TABLES) > _TABLES_SIZE:
+            _TABLES.popitem(last=False)
+    return tables
+
+
+@router.get("/open-data/facilities/{facility_id}")
+def facility_page(facility_id: FacilityId, request: Request, session: SessionDep) -> Response:
+    """A published facility's profile: values by year, units, verification, discharge."""
+    body = public_read.profile(session, "facility", facility_id)
+    document = json.loads(body.content)
+    return render(
+        request,
+        "public/facility.html.j2",
+        {
+            "facility": document,
+            "year_tables": year_tables(request, body.etag, document),
+            "discharge_names": DISCHARGE_NAMES,
+        },
+    )

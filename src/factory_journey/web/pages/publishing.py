@@ -1,0 +1,105 @@
+"""A facility admin's open-data consent page (#17): what to publish, from when, under which
+licence; publish, change, withdraw. The rules are in `services.open_data.publish`."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from factory_journey.services.open_data import publish
+from factory_journey.services.platform.errors import InvalidInput
+from factory_journey.web.deps import FacilityId, SessionDep
+from factory_journey.web.pages.public import GROUP_NAMES
+from factory_journey.web.pages.shell import CsrfForm, PageUser, redirect, render, translator
+
+router = APIRouter()
+AREA = "publishing"
+
+
+def _page(
+    request: Request,
+    state: dict[str, Any],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    in_public = translator(request, "public")
+    return render(
+        request,
+        "publishing/consent.html.j2",
+        {
+            "state": state,
+            "values": values,
+            "errors": errors,
+            # The groups' names are the public pages' words (one catalogue for them).
+            "group_names": {g: in_public(name) for g, name in GROUP_NAMES.items()},
+            "saved": request.query_params.get("saved"),
+        },
+        status,
+    )
+
+
+def _current_values(state: dict[str, Any]) -> dict[str, Any]:
+    consent = state["consent"]
+    if consent is None:
+        return {"groups": [], "years": [], "effective_from": "", "licence": ""}
+    return {
+        "groups": consent["groups"],
+        "years": consent["years"],
+        "effective_from": consent["effective_from"][:10],
+        "licence": consent["licence_id"],
+    }
+
+
+@router.get("/facilities/{facility_id}/publishing")
+def consent_page(
+    facility_id: FacilityId, request: Request, session: SessionDep, user: PageUser
+) -> Response:
+    state = publish.state(session, user, facility_id)
+    return _page(request, state, _current_values(state), {})
+
+
+@router.post("/facilities/{facility_id}/publishing")
+def publish_form(
+    facility_id: FacilityId, request: Request, form: CsrfForm, session: SessionDep,
+    user: PageUser,
+) -> Response:
+    t = translator(request, AREA)
+    groups = [str(g) for g in form.getlist("groups")]
+    years_text = [str(y) for y in form.getlist("years")]
+    start_text = str(form.get("effective_from", "")).strip()
+    licence = str(form.get("licence", "")).strip() or None
+    values = {"groups": groups, "years": [int(y) for y in years_text if y.isdigit()],
+              "effective_from": start_text, "licence": licence or ""}
+    errors: dict[str, str] = {}
+    start = None
+    if start_text:
+        try:
+            start = datetime.combine(date.fromisoformat(start_text), datetime.min.time(), UTC)
+        except ValueError:
+            errors["effective_from"] = t("Give the date as YYYY-MM-DD, e.g. 2027-01-31.")
+    if not groups:
+        errors["groups"] = t("Choose at least one group of indicators to publish.")
+    if any(not y.isdigit() or not 1900 <= int(y) <= 2100 for y in years_text):
+        errors["years"] = t("Choose years from the list.")
+    if not errors:
+        try:
+            publish.publish(session, user, facility_id, groups, values["years"], start, licence)
+        except InvalidInput as error:
+            errors["form"] = error.message
+        else:
+            return redirect(f"/facilities/{facility_id}/publishing?saved=published")
+    state = publish.state(session, user, facility_id)
+    return _page(request, state, values, errors, 422)
+
+
+@router.post("/facilities/{facility_id}/publishing/withdraw")
+def withdraw_form(
+    facility_id: FacilityId, request: Request, _form: CsrfForm, session: SessionDep,
+    user: PageUser,
+) -> Response:
+    publish.withdraw(session, user, facility_id)
+    return redirect(f"/facilities/{facility_id}/publishing?saved=withdrawn")
