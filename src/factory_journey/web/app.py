@@ -21,7 +21,13 @@ from factory_journey import __version__
 from factory_journey.services.platform import accounts, imports, peers, production, results
 from factory_journey.services.platform.errors import PlatformError, TooManyAttempts
 from factory_journey.store.database import make_engine, migrate, session_factory, transaction
-from factory_journey.web import routes_auth, routes_data, routes_facilities, routes_results
+from factory_journey.web import (
+    routes_auth,
+    routes_data,
+    routes_facilities,
+    routes_proposals,
+    routes_results,
+)
 from factory_journey.web.api_docs import add_docs
 from factory_journey.web.body_limit import UploadBodyLimit
 from factory_journey.web.responses import declare_errors
@@ -83,6 +89,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.include_router(routes_facilities.router, prefix="/api")
     app.include_router(routes_data.router, prefix="/api")
     app.include_router(routes_results.router, prefix="/api")
+    app.include_router(routes_proposals.router, prefix="/api")
     declare_errors(app)
     return app
 

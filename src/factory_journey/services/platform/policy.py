@@ -102,6 +102,17 @@ ORGANISATION_POLICY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"factory_group", "brand", "programme", "park_operator", "verifier"}),
         frozenset({"admin"}),
     ),
+    # Join the Journey (#18): any organisation may propose a pathway (drafting, attaching,
+    # submitting and revising are one write permission); reviewing also needs a committee
+    # seat, which services/proposals/reviewing.py checks beside this rule.
+    "proposal.create": (
+        frozenset({"factory_group", "brand", "programme", "park_operator", "verifier"}),
+        _WRITERS,
+    ),
+    "proposal.review": (
+        frozenset({"factory_group", "brand", "programme", "park_operator", "verifier"}),
+        _WRITERS,
+    ),
 }
 
 
