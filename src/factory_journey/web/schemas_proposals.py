@@ -25,7 +25,8 @@ Usd = Annotated[float, Field(ge=0, le=1e9)]
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Strict: `true` is not the number 1, nor "3" a score (the document says number/integer).
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class InvestmentDraft(_Body):
@@ -43,7 +44,9 @@ class MeasureDraft(_Body):
     title: Line | None = None
     area: Key | None = None
     addresses: list[Key] | None = Field(default=None, max_length=10)
-    effects: dict[Effect, tuple[Fraction, Fraction]] | None = None
+    effects: dict[Effect, Annotated[list[Fraction], Field(min_length=2, max_length=2)]] | None = (
+        None
+    )
     investment: InvestmentDraft | None = None
     evidence: Annotated[str, Field(max_length=4000, pattern=NO_NUL)] | None = None
     certainty: Literal["primary", "secondary", "unverified"] | None = None

@@ -73,6 +73,15 @@ def _sha256(methodology: dict[str, Any], catalogue: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def extended_documents_of(
+    accepted: list[AcceptedProposal], name: str, version: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The packaged methodology and catalogue documents with `accepted` added (copies)."""
+    return extended_documents(
+        load_yaml(DEFAULT_METHODOLOGY), load_yaml(DEFAULT_CATALOGUE), accepted, name, version
+    )
+
+
 def build_with(
     session: Session, actor: Actor | None, proposal: Proposal, version: ProposalVersion
 ) -> MethodologyBuild:
@@ -93,14 +102,10 @@ def build_with(
         )
         assert kept is not None
         accepted.append(_accepted(session, row, kept))
-    base_methodology = load_yaml(DEFAULT_METHODOLOGY)
-    base = base_methodology["meta"]
+    base = load_yaml(DEFAULT_METHODOLOGY)["meta"]
     sequence = (previous.id if previous else 0) + 1
     name = f"{base['name']}-jj{sequence}"
-    version_label = f"{base['version']}-jj{sequence}"
-    methodology, catalogue = extended_documents(
-        base_methodology, load_yaml(DEFAULT_CATALOGUE), accepted, name, version_label
-    )
+    methodology, catalogue = extended_documents_of(accepted, name, f"{base['version']}-jj{sequence}")
     parsed, _ = parse_version(methodology, catalogue)  # never store a version that fails
     build = MethodologyBuild(
         name=name,
