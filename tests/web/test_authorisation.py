@@ -260,7 +260,6 @@ def _proposal_world(session: Any, owner: Any, platform: Platform) -> dict[str, i
     a methodology version built from no proposal (the routes that read one need one)."""
     from factory_journey.services.proposals import builds, committee, drafting, submission
     from factory_journey.store.models import MethodologyBuild
-
     from tests.proposals.conftest import content
 
     committee.assign_seat(session, "cascale", platform.organisations["Programme"])

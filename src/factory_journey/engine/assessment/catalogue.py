@@ -114,9 +114,12 @@ class Catalogue(_Strict):
 
     def proposal_of(self, key: str) -> str | None:
         """The proposal a module or measure `key` came from, or None (packaged entries)."""
-        for entry in (*self.modules, *self.measures):
-            if entry.key == key and entry.proposal:
-                return entry.proposal
+        for module in self.modules:
+            if module.key == key and module.proposal:
+                return module.proposal
+        for measure in self.measures:
+            if measure.key == key and measure.proposal:
+                return measure.proposal
         return None
 
     def modules_for(self, area: str) -> list[str]:

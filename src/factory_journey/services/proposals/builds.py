@@ -104,8 +104,8 @@ def build_with(
         accepted.append(_accepted(session, row, kept))
     base = load_yaml(DEFAULT_METHODOLOGY)["meta"]
     sequence = (previous.id if previous else 0) + 1
-    name = f"{base['name']}-jj{sequence}"
-    methodology, catalogue = extended_documents_of(accepted, name, f"{base['version']}-jj{sequence}")
+    name, version_label = f"{base['name']}-jj{sequence}", f"{base['version']}-jj{sequence}"
+    methodology, catalogue = extended_documents_of(accepted, name, version_label)
     parsed, _ = parse_version(methodology, catalogue)  # never store a version that fails
     build = MethodologyBuild(
         name=name,

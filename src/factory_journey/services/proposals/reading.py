@@ -120,7 +120,9 @@ def view(session: Session, actor: Actor, proposal_id: int) -> ProposalView:
     member = is_member(session, actor) and not own
     mine = False
     if member and latest is not None:
-        mine = any(r.organisation_id == actor.organisation_id for r in reviews_of(session, latest.id))
+        mine = any(
+            r.organisation_id == actor.organisation_id for r in reviews_of(session, latest.id)
+        )
     return ProposalView(
         proposal=proposal,
         organisation=organisation.name if organisation else "",
