@@ -34,6 +34,7 @@ AREAS: tuple[str, ...] = (
     # park
     # public
     # proposals
+    "proposals",
 )
 
 
