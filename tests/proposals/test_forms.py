@@ -47,3 +47,10 @@ def test_a_review_form_gives_scores_and_a_recusal_gives_none():
     recusal, _ = review_from_form(form | {"conflict_of_interest": ["yes"],
                                           "conflict_statement": ["We fund them."]})
     assert recusal["scores"] == {} and recusal["recommendation"] is None
+
+
+def test_an_empty_measure_slot_is_no_measure():
+    """The selects of an unused slot send their first options; that is not a measure."""
+    form = _as_form({"title": "T", "measure_2_basis": "facility",
+                     "measure_2_certainty": "unverified"})
+    assert "measures" not in proposal_from_form(form).content

@@ -120,7 +120,12 @@ def _measure_from_form(form: Form, n: int, problems: list[tuple[str, str]]) -> d
             measure["investment"]["usd_low"] = usd_low
         if usd_high is not None:
             measure["investment"]["usd_high"] = usd_high
-    if measure and "effects" not in measure:
+    # The selects of an empty slot still send their first option: a slot is a measure only
+    # when something of its own was written.
+    written = {"title", "area", "addresses", "evidence", "effects"} & set(measure)
+    if not written and usd_low is None and usd_high is None:
+        return {}
+    if "effects" not in measure:
         measure["effects"] = {}
     return measure
 

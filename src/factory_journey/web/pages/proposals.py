@@ -16,6 +16,7 @@ from factory_journey.services.platform.errors import InvalidInput, TooLarge
 from factory_journey.services.platform.evidence import download_content_type
 from factory_journey.services.platform.files import attachment_disposition
 from factory_journey.services.proposals import (
+    builds,
     drafting,
     forms,
     reading,
@@ -186,6 +187,11 @@ def _detail(
             "state": STATE_NAMES[shown.proposal.state],
             "latest": latest,
             "content": latest.content if latest else {},
+            "build_label": (
+                builds.get_build(session, shown.proposal.methodology_build_id).label
+                if shown.proposal.methodology_build_id
+                else None
+            ),
             "problems": _problems(shown.problems),
             "refused": _problems(refused),
             "reviews": [{"row": r, "version": numbers.get(r.version_id)} for r in reviews],
