@@ -15,6 +15,7 @@ import typer
 from factory_journey import __version__
 from factory_journey.cli import (
     assess_cmd,
+    committee_cmd,
     demo_cmd,
     evaluate_cmd,
     explain_cmd,
@@ -64,6 +65,7 @@ report_cmd.register(app)
 evaluate_cmd.register(app)
 serve_cmd.register(app)
 peers_cmd.register(app)
+committee_cmd.register(app)
 
 
 def main() -> None:

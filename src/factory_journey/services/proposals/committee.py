@@ -44,3 +44,43 @@ def assign_seat(session: Session, seat: str, organisation_id: int) -> CommitteeS
     session.add(row)
     session.flush()
     return row
+
+
+def seat_in_database(database_url: str | None, seat: str, organisation_name: str) -> int:
+    """Give `seat` to the organisation named `organisation_name` in the platform database at
+    `database_url` (None: the default); the organisation's id. For `journey committee seat`."""
+    from factory_journey.store.database import make_engine, migrate, session_factory, transaction
+
+    engine = make_engine(database_url)
+    try:
+        migrate(engine)
+        with transaction(session_factory(engine)) as session:
+            organisation = session.scalar(
+                select(Organisation).where(Organisation.name == organisation_name)
+            )
+            if organisation is None:
+                raise NotFound(f"no organisation named {organisation_name!r}")
+            assign_seat(session, seat, organisation.id)
+            return organisation.id
+    finally:
+        engine.dispose()
+
+
+def seats_in_database(database_url: str | None) -> list[tuple[str, str, str | None]]:
+    """(seat, its title, the organisation holding it or None) for every seat of the rubric."""
+    from factory_journey.store.database import make_engine, migrate, session_factory, transaction
+
+    engine = make_engine(database_url)
+    try:
+        migrate(engine)
+        with transaction(session_factory(engine)) as session:
+            held = seats(session)
+            names = {
+                org.id: org.name
+                for org in session.scalars(
+                    select(Organisation).where(Organisation.id.in_(list(held.values())))
+                )
+            }
+            return [(key, title, names.get(held.get(key, -1))) for key, title in rubric().seats]
+    finally:
+        engine.dispose()
