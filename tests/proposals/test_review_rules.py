@@ -4,6 +4,13 @@ interest recuses; one rejection rejects; changes requested make a new version.""
 
 from __future__ import annotations
 
+import threading
+
+from factory_journey.services.platform import accounts
+from factory_journey.services.proposals import reviewing
+from factory_journey.store.database import transaction
+from factory_journey.store.models import Proposal
+
 from .conftest import Journey, content, review, submitted
 
 
@@ -147,3 +154,38 @@ def test_an_attachment_is_checked_by_its_content(journey: Journey):
     assert download.headers["content-disposition"].startswith("attachment;")
     # A committee seat does not see a proposal never submitted, nor its attachments.
     assert journey.call("GET", f"{path}/{added.json()['id']}", "aii_reviewer").status_code == 404
+
+def test_simultaneous_last_reviews_decide(journey: Journey):
+    """The last reviews arriving at once still decide: reviews of one proposal are
+    serialised, so the one completing the committee sees the others."""
+    proposal_id = submitted(journey, "owner_admin", content("Pathway reviewed at once"))
+    assert journey.call("POST", f"/api/proposals/{proposal_id}/reviews", "cascale_reviewer",
+                        json=review()).status_code == 201
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def add(email: str) -> None:
+        try:
+            with transaction(journey.platform.factory) as session:
+                actor = accounts.actor_for_email(session, email)
+                barrier.wait(timeout=30)
+                body = review()
+                reviewing.add_review(
+                    session, actor, proposal_id,
+                    conflict_of_interest=False, scores=body["scores"],
+                    comments=body["comments"], recommendation="accept",
+                )
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=add, args=(f"{name}@test.example",))
+               for name in ("aii_reviewer", "zdhc_reviewer")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures, failures
+    with transaction(journey.platform.factory) as session:
+        proposal = session.get(Proposal, proposal_id)
+        assert proposal is not None and proposal.state == "accepted"
+        assert proposal.methodology_build_id is not None

@@ -26,7 +26,7 @@ from factory_journey.services.proposals.rubric import (
     decide,
     rubric,
 )
-from factory_journey.store.models import Proposal, ProposalReview, ProposalVersion
+from factory_journey.store.models import Proposal, ProposalReview, ProposalVersion, utcnow
 
 
 class ReviewInvalid(InvalidInput):
@@ -78,6 +78,16 @@ def add_review(
 ) -> ProposalReview:
     """Record the seat's review of the submitted version, then apply the decision rule."""
     proposal, seat = check_may_review(session, actor, proposal_id)
+    # One reviewer at a time per proposal, so that the review completing the committee always
+    # sees the others and the rule decides: the row lock (PostgreSQL) and a write before the
+    # reviews are read (SQLite takes its write lock here) serialise concurrent reviews.
+    locked = session.get(Proposal, proposal.id, with_for_update=True, populate_existing=True)
+    assert locked is not None
+    proposal = locked
+    proposal.updated_at = utcnow()
+    session.flush()
+    if proposal.state not in ("submitted", "under_review"):
+        raise Conflict(f"proposal JJ-{proposal.id} was decided meanwhile")
     version = records.latest(session, proposal.id)
     if any(r.seat == seat for r in reviews_of(session, version.id)):
         raise Conflict(f"the {rubric().seat_title(seat)} seat has reviewed version "
