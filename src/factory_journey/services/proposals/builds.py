@@ -82,15 +82,30 @@ def extended_documents_of(
     )
 
 
+def _accepted_so_far(session: Session) -> list[tuple[int, int]]:
+    """(proposal id, accepted version number) of every accepted proposal, in the order of
+    acceptance (the proposal accepted in this transaction included, last)."""
+    rows = session.execute(
+        select(ProposalEvent.proposal_id, ProposalEvent.version_number)
+        .join(Proposal, Proposal.id == ProposalEvent.proposal_id)
+        .where(ProposalEvent.to_state == "accepted", Proposal.state == "accepted")
+        .order_by(ProposalEvent.id)
+    ).all()
+    return [(int(p), int(v)) for p, v in rows]
+
+
 def build_with(
     session: Session, actor: Actor | None, proposal: Proposal, version: ProposalVersion
 ) -> MethodologyBuild:
-    """A new build: the packaged version plus every accepted proposal (this one last)."""
-    previous = session.scalar(select(MethodologyBuild).order_by(MethodologyBuild.id.desc()))
-    included: list[tuple[int, int]] = (
-        [(int(p), int(v)) for p, v in previous.proposal_versions] if previous else []
-    )
-    included.append((proposal.id, version.number))
+    """A new build: the packaged version plus every proposal accepted so far (this one last).
+
+    Built from the accepted proposals themselves, not from the previous build, so that two
+    acceptances at the same moment cannot leave one out of every later build; named after
+    the proposal whose acceptance made it (a proposal is accepted once: names are unique).
+    """
+    session.flush()  # this proposal's acceptance event is among the rows read
+    included = _accepted_so_far(session)
+    assert included and included[-1] == (proposal.id, version.number), included
     accepted = []
     for proposal_id, number in included:
         row = session.get(Proposal, proposal_id)
@@ -103,8 +118,7 @@ def build_with(
         assert kept is not None
         accepted.append(_accepted(session, row, kept))
     base = load_yaml(DEFAULT_METHODOLOGY)["meta"]
-    sequence = (previous.id if previous else 0) + 1
-    name, version_label = f"{base['name']}-jj{sequence}", f"{base['version']}-jj{sequence}"
+    name, version_label = f"{base['name']}-jj{proposal.id}", f"{base['version']}-jj{proposal.id}"
     methodology, catalogue = extended_documents_of(accepted, name, version_label)
     parsed, _ = parse_version(methodology, catalogue)  # never store a version that fails
     build = MethodologyBuild(
