@@ -189,3 +189,21 @@ def test_simultaneous_last_reviews_decide(journey: Journey):
         proposal = session.get(Proposal, proposal_id)
         assert proposal is not None and proposal.state == "accepted"
         assert proposal.methodology_build_id is not None
+
+
+def test_an_attachment_larger_than_the_limit_is_refused_unread(journey: Journey):
+    created = journey.call("POST", "/api/proposals", "owner_admin", json={"title": "Big file"})
+    limit = journey.platform.client.app.state.settings.evidence_max_bytes
+    headers = {
+        **journey.headers("owner_admin"),
+        "content-type": "multipart/form-data; boundary=x",
+        "content-length": str(limit + 200_000),
+    }
+
+    def body():  # type: ignore[no-untyped-def]
+        yield b"--x\r\n"
+
+    for path in (f"/api/proposals/{created.json()['id']}/attachments",
+                 f"/proposals/{created.json()['id']}/attachments"):
+        answer = journey.platform.client.post(path, content=body(), headers=headers)
+        assert answer.status_code == 413, path

@@ -22,6 +22,8 @@ from factory_journey.services.platform.errors import TooLarge
 #: Room for the multipart framing and the form's other fields [bytes].
 OVERHEAD = 64 * 1024
 _EVIDENCE = re.compile(r"^/api/facilities/[^/]+/evidence/?$")
+#: A proposal's attachments (API and page), bounded as evidence documents are.
+_ATTACHMENT = re.compile(r"^(/api)?/proposals/[^/]+/attachments/?$")
 
 
 def upload_limit(scope: Scope) -> tuple[int, Callable[[], TooLarge]] | None:
@@ -32,7 +34,7 @@ def upload_limit(scope: Scope) -> tuple[int, Callable[[], TooLarge]] | None:
     path = str(scope.get("path", ""))
     if path.rstrip("/") == "/api/uploads":
         return imports.MAX_UPLOAD_BYTES + OVERHEAD, lambda: imports.too_large("the file")
-    if _EVIDENCE.match(path):
+    if _EVIDENCE.match(path) or _ATTACHMENT.match(path):
         max_bytes: int = scope["app"].state.settings.evidence_max_bytes
         return max_bytes + OVERHEAD, lambda: evidence.too_large("the document", max_bytes)
     return None

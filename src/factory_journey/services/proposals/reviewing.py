@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factory_journey.services.platform.accounts import Actor
+from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.errors import Conflict, Forbidden, InvalidInput
 from factory_journey.services.proposals import records
 from factory_journey.services.proposals.builds import build_with
@@ -111,6 +112,9 @@ def add_review(
     )
     session.add(review)
     session.flush()
+    record(session, actor, "proposal.review", "proposal", proposal.id,
+           {"version": version.number, "seat": seat, "review": review.id,
+            "conflict_of_interest": checked.conflict_of_interest})
     if proposal.state == "submitted":
         records.move(session, actor, proposal, "under_review", version.number)
     _apply_rule(session, actor, proposal, version)
