@@ -92,3 +92,19 @@ def test_a_proposal_walks_through_submission_and_review(page_as, snap, assert_ac
     assert "Accepted" in text and "Reviews" in text and "Methodology version" in text
     snap(page, "9-accepted")
     assert_accessible(page)
+
+
+def test_the_proposal_pages_on_a_phone_in_vietnamese(page_as, snap, assert_accessible):  # type: ignore[no-untyped-def]
+    page = page_as("committee.aii", phone=True)
+    page.goto("/proposals/new")
+    page.select_option("#language-choice", "vi")
+    page.get_by_role("button", name="Change").click()
+    assert page.locator("h1").inner_text() == "Đề xuất mới"
+    # Nothing wider than the screen: the savings tables scroll inside their own box.
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    snap(page, "new-vi-phone")
+    assert_accessible(page)
+    page.goto("/proposals")
+    assert page.locator("h1").inner_text() == "Tham gia Hành trình"
+    snap(page, "list-vi-phone")
+    assert_accessible(page)

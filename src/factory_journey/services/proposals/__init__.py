@@ -8,5 +8,6 @@ accepted proposals build. One use case per module:
 - `committee`: the seats of the review committee;
 - `builds`: the methodology versions built from accepted proposals, and assessing with one;
 - `rubric`: the rubric and decision rule (reference data), pure;
+- `forms`: the web pages' proposal and review forms, turned into the use cases' arguments;
 - `records`: the shared lookups, history and notifications of the use cases above.
 """
