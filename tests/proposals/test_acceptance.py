@@ -118,6 +118,15 @@ def test_a_proposal_from_draft_to_a_recommended_pathway(journey: Journey):
     html = render_facility(data, "F1", "en", "html").decode()
     assert f"JJ-{proposal_id} v1" in html
 
+    pdf = client_call(
+        "GET", f"/api/methodology-versions/{version_id}/facilities/F1/report.pdf", "owner_admin"
+    )
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    from tests.reports.pdftext import extract, squash
+
+    pdf_text = squash(" ".join(page.text for page in extract(pdf.content)))
+    assert squash(f"JJ-{proposal_id} v1") in pdf_text
+
     # The old version: unchanged, byte for byte (stored snapshot and a fresh computation).
     stored_after = client_call("GET", "/api/facilities/F1/assessment", "owner_admin").content
     assert stored_after == stored_before

@@ -238,6 +238,9 @@ ROUTES: dict[str, Entry] = {
     "GET /api/methodology-versions/{version_id}/facilities/{facility_id}/assessment": facility(
         "assessment.read"
     ),
+    "GET /api/methodology-versions/{version_id}/facilities/{facility_id}/report.pdf": facility(
+        "report.read", params={"lang": "en"}
+    ),
 }
 
 #: Operations kept out of the OpenAPI document on purpose (none today): "METHOD path".

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Request, Response, UploadFile
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 
 from factory_journey.services.platform.evidence import CONTENT_TYPES
 from factory_journey.services.platform.files import attachment_disposition
@@ -21,6 +21,7 @@ from factory_journey.services.proposals.reading import ProposalView
 from factory_journey.store.models import MethodologyBuild, Proposal, ProposalReview
 from factory_journey.web.deps import CurrentActor, FacilityId, RowId, SessionDep
 from factory_journey.web.responses import FACILITY_ERRORS, errors
+from factory_journey.web.routes_results import ReportLanguage
 from factory_journey.web.schemas_proposals import (
     AttachmentPublic,
     EventPublic,
@@ -303,3 +304,28 @@ def assess_with_version(
     pathways, measures and the explanation, which names the proposals a step came from."""
     assessed = builds.assess_facility(session, actor, facility_id, version_id)
     return builds.assessment_summary(assessed)
+
+
+@router.get(
+    "/methodology-versions/{version_id}/facilities/{facility_id}/report.pdf",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "The report (PDF)"},
+        **FACILITY_ERRORS,
+    },
+)
+def report_with_version(
+    version_id: RowId,
+    facility_id: FacilityId,
+    session: SessionDep,
+    actor: CurrentActor,
+    lang: Annotated[ReportLanguage, Query(description="report language")] = "en",
+) -> Response:
+    """The facility report as PDF with a built version: the steps name the accepted
+    proposals their modules came from (made on request, not stored)."""
+    body = builds.report_pdf(session, actor, facility_id, version_id, lang)
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="report-{lang}.pdf"'},
+    )
