@@ -245,6 +245,45 @@ ROUTES: dict[str, Entry] = {
     "GET /api/public/aggregates": public(200),
     "GET /api/public/releases": public(200),
     "GET /api/public/releases/{release}/{name}": public(404),
+    # Join the Journey (#18): proposal {proposal_id} of Factory A is submitted; Programme holds
+    # the only committee seat, so one review leaves it under review (nothing is decided).
+    "GET /api/proposals": signed_in(200),
+    "POST /api/proposals": members(201, roles=WRITERS, json={"title": "A pathway"}),
+    "GET /api/proposals/{proposal_id}": members(
+        200, organisations=frozenset({"Factory A", "Programme"}), outsiders=404
+    ),
+    "PUT /api/proposals/{proposal_id}": members(
+        409, roles=WRITERS, organisations=frozenset({"Factory A"}), outsiders=404,
+        json={"title": "A pathway"},
+    ),  # submitted, so frozen
+    "POST /api/proposals/{proposal_id}/attachments": members(
+        409, roles=WRITERS, organisations=frozenset({"Factory A"}), outsiders=404, files=_PDF
+    ),
+    "GET /api/proposals/{proposal_id}/attachments/{attachment_id}": members(
+        200, organisations=frozenset({"Factory A", "Programme"}), outsiders=404
+    ),
+    "POST /api/proposals/{proposal_id}/submit": members(
+        409, roles=WRITERS, organisations=frozenset({"Factory A"}), outsiders=404
+    ),
+    "POST /api/proposals/{proposal_id}/revise": members(
+        409, roles=WRITERS, organisations=frozenset({"Factory A"}), outsiders=404
+    ),  # only after changes were requested
+    "GET /api/proposals/{proposal_id}/reviews": members(
+        200, organisations=frozenset({"Factory A", "Programme"}), outsiders=404
+    ),
+    "POST /api/proposals/{proposal_id}/reviews": members(
+        201, roles=WRITERS, organisations=frozenset({"Programme"}), role_first=True,
+        json={"conflict_of_interest": True, "conflict_statement": "We fund this provider."},
+    ),  # a seat's writers; everybody else is refused before the proposal is looked up
+    "GET /api/proposal-rubric": signed_in(200),
+    "GET /api/methodology-versions": signed_in(200),
+    "GET /api/methodology-versions/{version_id}": signed_in(200),
+    "GET /api/methodology-versions/{version_id}/facilities/{facility_id}/assessment": facility(
+        "assessment.read"
+    ),
+    "GET /api/methodology-versions/{version_id}/facilities/{facility_id}/report.pdf": facility(
+        "report.read", params={"lang": "en"}
+    ),
 }
 
 #: Operations kept out of the OpenAPI document on purpose (none today): "METHOD path".
@@ -260,6 +299,28 @@ ANONYMOUS = "anonymous"
 PUBLIC_EMAIL = "public@test.example"
 SHARING_STATES = ("unshared", "assessment", "matrix", "full", "revoked")
 _METHODS = {"get", "put", "post", "patch", "delete", "head", "options"}
+
+
+def _proposal_world(session: Any, owner: Any, platform: Platform) -> dict[str, int]:
+    """A submitted proposal of Factory A with an attachment; a committee seat for Programme;
+    a methodology version built from no proposal (the routes that read one need one)."""
+    from factory_journey.services.proposals import builds, committee, drafting, submission
+    from factory_journey.store.models import MethodologyBuild
+    from tests.proposals.conftest import content
+
+    committee.assign_seat(session, "cascale", platform.organisations["Programme"])
+    proposal = drafting.create_draft(session, owner, content())
+    attachment = drafting.attach(session, owner, proposal.id, "a.pdf", b"%PDF-1.4 test")
+    submission.submit(session, owner, proposal.id)
+    methodology, catalogue = builds.extended_documents_of([], "fj-test", "test")
+    version = MethodologyBuild(
+        name="fj-test", label="fj-test (test)", base_label="fj-2026.2 (2026.2)",
+        methodology=methodology, catalogue=catalogue, content_sha256="0" * 64,
+        proposal_versions=[],
+    )
+    session.add(version)
+    session.flush()
+    return {"proposal_id": proposal.id, "attachment_id": attachment.id, "version_id": version.id}
 
 
 def _settings() -> Settings:
@@ -356,7 +417,9 @@ class World:
             to_decline = access_requests.request_access(session, asking[1], "facility  one")
             brand = accounts.actor_for_email(session, "brand_viewer@test.example")
             brand_request = access_requests.request_access(session, brand, "Facility One")
+            proposal_ids = _proposal_world(session, owner, platform)
             self.ids: dict[str, Any] = {
+                **proposal_ids,
                 "access_request_id": to_accept.id,
                 "declined_request_id": to_decline.id,
                 "brand_request_id": brand_request.id,

@@ -39,6 +39,11 @@ REFUSE_VALID_SHAPES: dict[str, tuple[int, str]] = {
     "POST /api/auth/password-reset/confirm": (400, "a link token exists only once it is sent"),
     "POST /api/auth/invitations/accept": (400, "a link token exists only once it is sent"),
     "POST /api/organisation/invitations": (422, "an e-mail address's form"),
+    "POST /api/proposals": (422, "a title of 3 characters once spaces are trimmed"),
+    "PUT /api/proposals/{proposal_id}": (422, "a title of 3 characters once spaces are trimmed"),
+    "POST /api/proposals/{proposal_id}/attachments": (422, "the file's kind and content"),
+    "POST /api/proposals/{proposal_id}/submit": (422, "a proposal is checked whole on submit"),
+    "POST /api/proposals/{proposal_id}/reviews": (422, "a score for every sub-criterion"),
 }
 
 

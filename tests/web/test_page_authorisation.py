@@ -167,6 +167,40 @@ PAGES: dict[str, Entry] = {
         "publication.manage", 303, data={"groups": "energy", "effective_from": "2099-01-01"}
     ),
     "POST /facilities/{facility_id}/publishing/withdraw": facility("publication.manage", 303),
+    # proposals (#18): proposal {proposal_id} of Factory A is submitted (so frozen); Programme
+    # holds the one committee seat (World in test_authorisation.py)
+    "GET /proposals": signed_in(200),
+    "GET /proposals/new": members(200, roles=WRITERS),
+    "POST /proposals/new": members(303, roles=WRITERS, data={"title": "A pathway"}),
+    "GET /proposals/{proposal_id}": members(
+        200, organisations=frozenset({"Factory A", "Programme"}), outsiders=404
+    ),
+    "GET /proposals/{proposal_id}/edit": members(
+        409, roles=WRITERS, organisations=frozenset({"Factory A"}), outsiders=404
+    ),
+    "POST /proposals/{proposal_id}/edit": members(
+        409, roles=WRITERS, organisations=frozenset({"Factory A"}), outsiders=404,
+        data={"title": "A pathway"},
+    ),
+    "POST /proposals/{proposal_id}/attachments": members(
+        409, roles=WRITERS, organisations=frozenset({"Factory A"}), outsiders=404
+    ),
+    "GET /proposals/{proposal_id}/attachments/{attachment_id}": members(
+        200, organisations=frozenset({"Factory A", "Programme"}), outsiders=404
+    ),
+    "POST /proposals/{proposal_id}/submit": members(
+        409, roles=WRITERS, organisations=frozenset({"Factory A"}), outsiders=404
+    ),
+    "POST /proposals/{proposal_id}/revise": members(
+        409, roles=WRITERS, organisations=frozenset({"Factory A"}), outsiders=404
+    ),
+    "GET /proposals/{proposal_id}/review": members(
+        200, roles=WRITERS, organisations=frozenset({"Programme"}), role_first=True
+    ),
+    "POST /proposals/{proposal_id}/review": members(
+        303, roles=WRITERS, organisations=frozenset({"Programme"}), role_first=True,
+        data={"conflict_of_interest": "yes", "conflict_statement": "We fund this provider."},
+    ),
 }
 
 SIGN_IN_PAGE = "/sign-in"

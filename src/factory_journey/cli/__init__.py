@@ -15,6 +15,7 @@ import typer
 from factory_journey import __version__
 from factory_journey.cli import (
     assess_cmd,
+    committee_cmd,
     demo_cmd,
     evaluate_cmd,
     explain_cmd,
@@ -68,6 +69,7 @@ serve_cmd.register(app)
 peers_cmd.register(app)
 park_cmd.register(app)
 open_data_cmd.register(app)
+committee_cmd.register(app)
 
 
 def main() -> None:

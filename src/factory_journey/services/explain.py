@@ -10,7 +10,12 @@ from typing import Any
 
 import polars as pl
 
-from factory_journey.engine.assessment import Methodology, default_catalogue, default_methodology
+from factory_journey.engine.assessment import (
+    Catalogue,
+    Methodology,
+    default_catalogue,
+    default_methodology,
+)
 from factory_journey.engine.assessment.methodology import Area
 from factory_journey.reference.countries import resolve_country
 from factory_journey.reports.labels import FACTORY_TYPES, INDICATORS, ZDHC_LEVELS
@@ -59,9 +64,9 @@ def _zdhc_level(value: Any) -> str:
     return "unknown" if value is None else ZDHC_LEVELS.get(round(float(value)), str(value))
 
 
-def _modules(keys: Any) -> str:
+def _modules(keys: Any, catalogue: Catalogue | None = None) -> str:
     """Programme module titles for `;`-joined module keys."""
-    catalogue = default_catalogue()
+    catalogue = catalogue or default_catalogue()
     titles = {m.key: m.title for m in catalogue.modules}
     return ", ".join(titles.get(k, k) for k in str(keys or "").split(";") if k)
 
@@ -146,9 +151,15 @@ def explain_assessed(
     facility_id: str,
     year: int | None = None,
     methodology: Methodology | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Explanation:
-    """Explanation of `facility_id` in `year` (default: its latest year) from an assessment."""
+    """Explanation of `facility_id` in `year` (default: its latest year) from an assessment.
+
+    catalogue: the programme catalogue the assessment used (default: the packaged one); a
+    module or measure an accepted Join the Journey proposal added is named with its proposal.
+    """
     methodology = methodology or default_methodology()
+    catalogue = catalogue or default_catalogue()
     result = assessed.result
     years = sorted(
         result.opportunities.filter(pl.col("facility_id") == facility_id)["year"].unique().to_list()
@@ -203,7 +214,7 @@ def explain_assessed(
         if step["priority"] is None:
             order.append(
                 f"{head}: not assessed, so no priority; collect the missing data "
-                f"({_modules(step['modules'])})."
+                f"({_modules(step['modules'], catalogue)})."
             )
             continue
         adapt = (
@@ -222,7 +233,8 @@ def explain_assessed(
     recommended = [s for s in steps if s["pathway"] == "recommended"]
     lines = []
     for step in recommended:
-        lines.append(f"Programme modules: {_modules(step['modules'])}.")
+        lines.append(f"Programme modules: {_modules(step['modules'], catalogue)}.")
+        lines += _proposal_lines(step, catalogue)
     for m in measures:
         payback = (
             f"simple payback {m['simple_payback_years']:.1f} years"
@@ -263,6 +275,17 @@ def explain_assessed(
         )
         explanation.sections.append(("Scope 1 and 2 trajectory", [line]))
     return explanation
+
+
+def _proposal_lines(step: dict[str, Any], catalogue: Catalogue) -> list[str]:
+    """"From …" lines for the step's modules and measures that accepted proposals added."""
+    keys = [k for c in ("modules", "measures") for k in str(step[c] or "").split(";") if k]
+    titles = {e.key: e.title for e in (*catalogue.modules, *catalogue.measures)}
+    return [
+        f"{titles.get(key, key)}: from the {source}."
+        for key in dict.fromkeys(keys)
+        if (source := catalogue.proposal_of(key))
+    ]
 
 
 def explain(

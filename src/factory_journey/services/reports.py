@@ -19,7 +19,7 @@ from typing import Any, Literal
 import polars as pl
 
 from factory_journey.domain.problems import Problem
-from factory_journey.engine.assessment import default_catalogue
+from factory_journey.engine.assessment import Catalogue, default_catalogue
 from factory_journey.reports.context import (
     FacilityNotFoundError,
     ReportData,
@@ -110,16 +110,21 @@ ASSESSMENT_FRAMES: tuple[str, ...] = (
 
 
 def report_data(matrix: pl.DataFrame, frames: dict[str, pl.DataFrame],
-                versions: dict[str, str], dataset_name: str) -> ReportData:
+                versions: dict[str, str], dataset_name: str,
+                catalogue: Catalogue | None = None) -> ReportData:
     """The report inputs from a matrix and the `ASSESSMENT_FRAMES`, with the programme
     catalogue's module and measure titles (for a dataset here, a stored snapshot on the
-    platform)."""
-    catalogue = default_catalogue()
+    platform). `catalogue`: the one the assessment used (default: the packaged one); a module
+    an accepted Join the Journey proposal added is titled with the proposal it came from."""
+    catalogue = catalogue or default_catalogue()
     return ReportData(
         matrix=matrix,
         **{name: frames[name] for name in ASSESSMENT_FRAMES},
         versions=dict(versions),
-        module_titles={m.key: m.title for m in catalogue.modules},
+        module_titles={
+            m.key: f"{m.title} ({m.proposal})" if m.proposal else m.title
+            for m in catalogue.modules
+        },
         measure_titles={m.key: m.title for m in catalogue.measures},
         dataset_name=dataset_name,
     )

@@ -504,3 +504,125 @@ class OpenDataFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     content: Mapped[bytes] = mapped_column(LargeBinary)
+#: States of a Join the Journey proposal (#18), in the order a proposal usually passes them.
+PROPOSAL_STATES = (
+    "draft",
+    "submitted",
+    "under_review",
+    "changes_requested",
+    "accepted",
+    "rejected",
+)
+
+
+class CommitteeSeat(Base):
+    """An organisation's seat on the Join the Journey review committee (one per founding
+    organisation by default: the seats of reference/data/proposals/review_rubric.yaml)."""
+
+    __tablename__ = "committee_seat"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seat: Mapped[str] = mapped_column(String(32), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Proposal(Base):
+    """A pathway proposal of one organisation; its content lives in its versions."""
+
+    __tablename__ = "proposal"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The methodology version its acceptance built (null until accepted).
+    methodology_build_id: Mapped[int | None] = mapped_column(
+        ForeignKey("methodology_build.id"), nullable=True
+    )
+
+
+class ProposalVersion(Base):
+    """One version of a proposal: editable while a draft, frozen once submitted."""
+
+    __tablename__ = "proposal_version"
+    __table_args__ = (UniqueConstraint("proposal_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ProposalAttachment(Base):
+    """A document attached to a proposal version (type checked by content, as evidence)."""
+
+    __tablename__ = "proposal_attachment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("proposal_version.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProposalReview(Base):
+    """One committee seat's review of one submitted version: never updated."""
+
+    __tablename__ = "proposal_review"
+    __table_args__ = (UniqueConstraint("version_id", "seat"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("proposal_version.id"), index=True)
+    seat: Mapped[str] = mapped_column(String(32))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    conflict_of_interest: Mapped[bool] = mapped_column(default=False)
+    conflict_statement: Mapped[str] = mapped_column(Text, default="")
+    scores: Mapped[dict[str, Any]] = mapped_column(JSON)
+    comments: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recommendation: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    rubric_version: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProposalEvent(Base):
+    """The history of a proposal: every change of state, who and when."""
+
+    __tablename__ = "proposal_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    version_number: Mapped[int] = mapped_column(Integer)
+    from_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_state: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id"), nullable=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MethodologyBuild(Base):
+    """A methodology version the platform built from accepted proposals: never updated.
+
+    `methodology` and `catalogue` are the complete documents (the YAML's content as JSON), so
+    that an assessment with this version is reproducible from this row alone.
+    """
+
+    __tablename__ = "methodology_build"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(128))
+    base_label: Mapped[str] = mapped_column(String(128))
+    methodology: Mapped[dict[str, Any]] = mapped_column(JSON)
+    catalogue: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    proposal_versions: Mapped[list[Any]] = mapped_column(JSON)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -25,6 +25,7 @@ from factory_journey.web import (
     routes_auth,
     routes_data,
     routes_facilities,
+    routes_proposals,
     routes_public,
     routes_publication,
     routes_requests,
@@ -102,6 +103,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.include_router(routes_requests.router, prefix="/api")
     app.include_router(routes_publication.router, prefix="/api")
     app.include_router(routes_public.router, prefix="/api")
+    app.include_router(routes_proposals.router, prefix="/api")
     declare_errors(app)
     include_pages(app)  # after the API's handlers: the pages' handlers hand API errors back
     return app

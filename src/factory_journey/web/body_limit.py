@@ -27,6 +27,8 @@ DATASET_UPLOADS = ("/api/uploads", "/facilities/upload")
 _EVIDENCE = re.compile(r"^/api/facilities/[^/]+/evidence/?$")
 #: The verifier's page form that may carry an evidence document (web/pages/verification.py).
 _PAGE_EVIDENCE = re.compile(r"^/verification/facilities/[^/]+/\d+/[a-z_]+/\d+(/evidence)?/?$")
+#: A proposal's attachments (API and page), bounded as evidence documents are.
+_ATTACHMENT = re.compile(r"^(/api)?/proposals/[^/]+/attachments/?$")
 
 
 def upload_limit(scope: Scope) -> tuple[int, Callable[[], TooLarge]] | None:
@@ -37,7 +39,7 @@ def upload_limit(scope: Scope) -> tuple[int, Callable[[], TooLarge]] | None:
     path = str(scope.get("path", ""))
     if path.rstrip("/") in DATASET_UPLOADS:
         return imports.MAX_UPLOAD_BYTES + OVERHEAD, lambda: imports.too_large("the file")
-    if _EVIDENCE.match(path) or _PAGE_EVIDENCE.match(path):
+    if _EVIDENCE.match(path) or _PAGE_EVIDENCE.match(path) or _ATTACHMENT.match(path):
         max_bytes: int = scope["app"].state.settings.evidence_max_bytes
         return max_bytes + OVERHEAD, lambda: evidence.too_large("the document", max_bytes)
     return None

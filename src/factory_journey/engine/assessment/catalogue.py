@@ -34,6 +34,9 @@ class Module(_Strict):
     areas: tuple[str, ...]
     certainty: Certainty
     source: str
+    #: The accepted Join the Journey proposal this module came from (`JJ-<id> v<n>: title, by
+    #: organisation`), for modules a platform-built methodology version added.
+    proposal: str | None = None
 
 
 class Investment(_Strict):
@@ -59,6 +62,10 @@ class Measure(_Strict):
     addresses: tuple[str, ...] = ()
     scale_by: str | None = None
     electric_per_thermal: float = Field(default=0.8, gt=0)
+    #: The accepted proposal this measure came from (see `Module.proposal`).
+    proposal: str | None = None
+    #: Maturity stages of its area the measure serves (empty: every stage).
+    maturity_stages: tuple[int, ...] = ()
 
     @model_validator(mode="after")
     def _known_effects(self) -> Measure:
@@ -104,6 +111,16 @@ class Catalogue(_Strict):
             if unknown:
                 raise ValueError(f"area_modules.{area} names unknown modules {unknown}")
         return self
+
+    def proposal_of(self, key: str) -> str | None:
+        """The proposal a module or measure `key` came from, or None (packaged entries)."""
+        for module in self.modules:
+            if module.key == key and module.proposal:
+                return module.proposal
+        for measure in self.measures:
+            if measure.key == key and measure.proposal:
+                return measure.proposal
+        return None
 
     def modules_for(self, area: str) -> list[str]:
         value = self.area_modules.get(area, [])

@@ -74,6 +74,9 @@ def _measure_scores(
         )
         for condition in measure.when:
             applies = applies & condition_expr(condition, columns, area)
+        if measure.maturity_stages:  # `_stage_<area>` is added before measures are chosen
+            stages = list(measure.maturity_stages)
+            applies = applies & pl.col(f"_stage_{area}").is_in(stages).fill_null(False)
         gaps = [
             pl.when(pl.col(f"_flag_{k}")).then(pl.col(f"_gap_{k}"))
             for k in measure.addresses

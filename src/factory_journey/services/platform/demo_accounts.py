@@ -31,7 +31,18 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("programme.officer@demo.test", "Demo Programme", "programme", "admin"),
     DemoAccount("park.manager@demo.test", "Demo Industrial Park", "park_operator", "admin"),
     DemoAccount("verifier@demo.test", "Demo Verifier", "verifier", "editor"),
+    # The Join the Journey review committee (#18): one seat per founding organisation.
+    DemoAccount("committee.cascale@demo.test", "Demo Committee Cascale", "programme", "editor"),
+    DemoAccount("committee.aii@demo.test", "Demo Committee Aii", "programme", "editor"),
+    DemoAccount("committee.zdhc@demo.test", "Demo Committee ZDHC", "programme", "editor"),
 )
+
+#: Committee seats of the demo organisations (seat keys of proposals/review_rubric.yaml).
+DEMO_SEATS: dict[str, str] = {
+    "cascale": "Demo Committee Cascale",
+    "aii": "Demo Committee Aii",
+    "zdhc": "Demo Committee ZDHC",
+}
 
 
 def ensure_demo_accounts(session: Session) -> list[DemoAccount]:
@@ -45,4 +56,15 @@ def ensure_demo_accounts(session: Session) -> list[DemoAccount]:
         if session.scalar(select(User).where(User.email == account.email)) is None:
             name = account.email.split("@")[0].replace(".", " ").title()
             create_user(session, account.email, DEMO_PASSWORD, name, organisation, account.role)
+    _ensure_demo_seats(session)
     return list(DEMO_ACCOUNTS)
+
+
+def _ensure_demo_seats(session: Session) -> None:
+    from factory_journey.services.proposals.committee import assign_seat, seats
+
+    held = seats(session)
+    for seat, name in DEMO_SEATS.items():
+        organisation = session.scalar(select(Organisation).where(Organisation.name == name))
+        if seat not in held and organisation is not None:
+            assign_seat(session, seat, organisation.id)

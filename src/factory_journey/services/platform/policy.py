@@ -114,6 +114,17 @@ ORGANISATION_POLICY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # A programme's cohorts and participation records (cohorts.py).
     "cohort.manage": (frozenset({"programme"}), _WRITERS),
     "cohort.read": (frozenset({"programme"}), _ANY_ROLE),
+    # Join the Journey (#18): any organisation may propose a pathway (drafting, attaching,
+    # submitting and revising are one write permission); reviewing also needs a committee
+    # seat, which services/proposals/reviewing.py checks beside this rule.
+    "proposal.create": (
+        frozenset({"factory_group", "brand", "programme", "park_operator", "verifier"}),
+        _WRITERS,
+    ),
+    "proposal.review": (
+        frozenset({"factory_group", "brand", "programme", "park_operator", "verifier"}),
+        _WRITERS,
+    ),
 }
 
 

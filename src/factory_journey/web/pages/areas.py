@@ -42,6 +42,7 @@ AREAS: tuple[str, ...] = (
     "public",
     "publishing",
     # proposals
+    "proposals",
 )
 
 
