@@ -19,6 +19,7 @@ from factory_journey.cli import (
     evaluate_cmd,
     explain_cmd,
     matrix_cmd,
+    park_cmd,
     peers_cmd,
     profile_cmd,
     report_cmd,
@@ -64,6 +65,7 @@ report_cmd.register(app)
 evaluate_cmd.register(app)
 serve_cmd.register(app)
 peers_cmd.register(app)
+park_cmd.register(app)
 
 
 def main() -> None:
