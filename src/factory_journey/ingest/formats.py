@@ -20,8 +20,8 @@ from pathlib import Path
 
 import polars as pl
 
-from factory_journey.domain.problems import shorten
 from factory_journey.domain.park_tables import PARK_TABLES_BY_NAME
+from factory_journey.domain.problems import shorten
 from factory_journey.domain.tables import TABLES_BY_NAME
 from factory_journey.ingest.archives import safe_zip
 from factory_journey.ingest.cells import is_blank, parse_text

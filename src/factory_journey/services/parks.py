@@ -105,8 +105,10 @@ def assess_park_dataset(
     report("read", 1, 1)
     problems = list(imported.problems)
     report("parks", 0, 1)
-    parks, park_problems = (read_park_tables(imported) if imported.ok else (None, []))
-    problems += list(park_problems)
+    parks = None
+    if imported.ok:
+        parks, park_problems = read_park_tables(imported)
+        problems += list(park_problems)
     report("parks", 1, 1)
     if parks is None or any(p.severity is Severity.ERROR for p in problems):
         errors = sum(p.severity is Severity.ERROR for p in problems)

@@ -9,8 +9,10 @@ from pathlib import Path
 FIXTURES = Path(__file__).parent / "fixtures"
 FRAMEWORK = FIXTURES / "tiny-framework.yaml"
 
-PROFILES = """facility_id,year,facility_name,sitecountry,sipfacilitytype,siptotalnumemployees,sipfacilityannualprodvol_finalProductAssembly,sipfacilityannualprodvol_materialProduction
-M1,2024,Member one,ET,finalProductAssembly,100,100000,
+PROFILES = (
+    "facility_id,year,facility_name,sitecountry,sipfacilitytype,siptotalnumemployees,"
+    "sipfacilityannualprodvol_finalProductAssembly,sipfacilityannualprodvol_materialProduction\n"
+) + """M1,2024,Member one,ET,finalProductAssembly,100,100000,
 M2,2024,Member two,ET,materialProduction,200,,50000
 M3,2024,Member three,ET,finalProductAssembly,300,200000,
 OUT,2024,Not in the park,ET,finalProductAssembly,50,1000,

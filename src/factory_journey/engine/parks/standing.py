@@ -115,7 +115,8 @@ def shared_standing(
                 .agg(pl.col("quantity_canonical").sum().alias(name)))
         out = out.join(sums, on=["shared_facility_id", "year"], how="left")
     return out.with_columns(
-        zdhc_status(pl.col("zdhc_parameters_tested"), pl.col("zdhc_parameters_failing_foundational"),
+        zdhc_status(pl.col("zdhc_parameters_tested"),
+                    pl.col("zdhc_parameters_failing_foundational"),
                     pl.col("zdhc_cap_filed")).alias("zdhc_status")
     ).drop("zdhc_cap_filed", "zdhc_parameters_tested").sort("park_id", "year",
                                                              "shared_facility_id")
@@ -161,5 +162,5 @@ def park_standing(
     missing = [pl.lit(None, pl.Float64).alias(f"members_high_share_{a}") for a in AREAS
                if f"members_high_share_{a}" not in out.columns]
     return out.with_columns(
-        missing + [pl.col("members").fill_null(0.0), pl.col("shared_facilities").fill_null(0.0),
-                   pl.col("has_central_effluent_plant").fill_null(0.0)])
+        *missing, pl.col("members").fill_null(0.0), pl.col("shared_facilities").fill_null(0.0),
+        pl.col("has_central_effluent_plant").fill_null(0.0))
