@@ -18,7 +18,7 @@ from typing import Any
 
 from factory_journey import __version__
 from factory_journey.domain.problems import Problem, Severity
-from factory_journey.services.matrix import resolve_dataset
+from factory_journey.services.matrix import PILOT
 from factory_journey.services.output_dir import atomic_output_dir
 from factory_journey.services.output_formats import FormatError, parse_formats, plan_outputs
 from factory_journey.services.report_files import write_parquet, write_text_formats
@@ -66,6 +66,16 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
+def resolve_park_dataset(dataset: str | Path) -> Path:
+    """A path as given, or the bundled park pilot for the name `pilot`."""
+    path = Path(dataset)
+    if str(dataset) == PILOT and not path.exists():
+        from factory_journey.demo.parks import park_pilot_dataset_path
+
+        return park_pilot_dataset_path()
+    return path
+
+
 def load_frameworks(paths: Iterable[str | Path] | None = None) -> Any:
     """The framework set of `paths` (one base, any overlays), or the packaged files.
 
@@ -96,7 +106,7 @@ def assess_park_dataset(
     from factory_journey.ingest.park_reader import read_park_tables
 
     report = progress or _no_progress
-    path = resolve_dataset(dataset)
+    path = resolve_park_dataset(dataset)
     if not path.exists():
         raise ParkInputError(f"The dataset {path} was not found.")
     chosen = load_frameworks(frameworks)
@@ -151,7 +161,7 @@ def park_assess_files(
     """
     report = progress or _no_progress
     out = Path(out_dir)
-    path = resolve_dataset(dataset)
+    path = resolve_park_dataset(dataset)
     if (early := refused(ParkRun, path, out, force)) is not None:
         return early
     try:
