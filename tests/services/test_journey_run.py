@@ -22,7 +22,8 @@ def test_every_step_writes_its_output(run):
     out, result = run
     assert result.status == "ok"
     assert set(result.outputs) == {"database", "assessment", "portfolio report", "evaluation",
-                                   "evaluation report"}
+                                   "evaluation report", "parks"}
+    assert (out / "parks" / "pillar_scores.parquet").is_file()
     assert (out / "assessment" / "pathways.parquet").is_file()
     assert (out / "reports" / "portfolio.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "evaluation" / "evaluation.html").is_file()

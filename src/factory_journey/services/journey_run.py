@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from factory_journey.reports.i18n import language_for_country
-from factory_journey.services import assessment, evaluation, reports
+from factory_journey.services import assessment, evaluation, parks, reports
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import check_target, output_lock
 from factory_journey.services.platform import bootstrap
@@ -23,7 +23,7 @@ from factory_journey.services.platform import bootstrap
 #: `progress(step, done, total)`.
 Progress = Callable[[str, int, int], None]
 
-STEPS = ("database", "assess", "reports", "evaluate")
+STEPS = ("database", "assess", "reports", "evaluate", "parks")
 
 
 @dataclass(slots=True)
@@ -144,4 +144,13 @@ def _run_journey(
             run.outputs["evaluation report"] = out / "evaluation" / "evaluation.pdf"
             run.headlines = [h.sentence() for h in evaluated.headlines]
         report("evaluate", 1, 1)
+
+    # Parks (#16): the bundled park pilot with the pilot, or the dataset's own park tables.
+    if is_pilot or parks.has_park_tables(path):
+        report("parks", 0, 1)
+        assessed_parks = parks.park_assess_files("pilot" if is_pilot else path, out / "parks",
+                                                 force=True)
+        if assessed_parks.ok:
+            run.outputs["parks"] = out / "parks"
+        report("parks", 1, 1)
     return run

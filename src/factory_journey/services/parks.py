@@ -76,6 +76,13 @@ def resolve_park_dataset(dataset: str | Path) -> Path:
     return path
 
 
+def has_park_tables(path: Path) -> bool:
+    """Whether a dataset folder holds a parks table (parks.csv or parks.parquet); workbooks
+    and JSON are not opened for this (`journey park assess` reads any format)."""
+    return path.is_dir() and any((path / f"parks.{kind}").is_file()
+                                 for kind in ("csv", "parquet"))
+
+
 def load_frameworks(paths: Iterable[str | Path] | None = None) -> Any:
     """The framework set of `paths` (one base, any overlays), or the packaged files.
 
