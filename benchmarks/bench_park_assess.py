@@ -28,7 +28,7 @@ from pathlib import Path
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_assess_cli import _journey, _run, _size_mb  # noqa: E402
+from bench_assess_cli import _journey, _run, _size_mb
 
 FLOOR = """
 import sys
@@ -130,7 +130,7 @@ def main() -> None:
             for p in sorted(dataset.glob("*.parquet"))}
     print(f"dataset: {dataset}; {sum(rows.values()):,} input rows: "
           + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
-    print(f"A = journey park assess DATASET --out OUT --force; B = bare Polars scan + group-by")
+    print("A = journey park assess DATASET --out OUT --force; B = bare Polars scan + group-by")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} CPUs")
     figures: dict[str, list[float]] = {}
