@@ -78,7 +78,8 @@ def _park_tables(folder: Path, parks: int, members: int, years: list[int]) -> No
                              pl.lit("t").alias("unit")),
     ]).write_parquet(folder / "shared_energy.parquet")
     wastewater = pl.read_parquet(folder / "wastewater.parquet")
-    industrial = (pl.col("wastewater_type") == "industrial") & pl.col("facility_id").is_in(ids.implode())
+    industrial = ((pl.col("wastewater_type") == "industrial")
+                  & pl.col("facility_id").is_in(ids.implode()))
     metered = wastewater.filter(industrial).join(park_of, on="facility_id").with_columns(
         pl.col("facility_id").alias("member_facility_id"),
         (pl.col("park_id") + "-CETP").alias("facility_id")).drop("park_id")
