@@ -87,8 +87,10 @@ def assess_parks(
         members, parks.shared_facilities, park_standing)
 
     countries = dict(parks.parks.select("park_id", "country_iso2").iter_rows())
+    # one combined framework per country: park-years that share it are judged together
+    combined = {c: frameworks.for_country(c) for c in set(countries.values())}
     chosen = {
-        (park, year): frameworks.for_country(countries.get(park))
+        (park, year): combined[countries[park]]
         for park, year in park_indicators.select("park_id", "year").unique().iter_rows()
         if park in countries
     }

@@ -39,15 +39,19 @@ def member_standing(
     members: pl.DataFrame, matrix: pl.DataFrame, opportunities: pl.DataFrame
 ) -> pl.DataFrame:
     """One row per park × year × member (docs/park-data-format.md, park_members output)."""
+    # one row per member-year, one column per area holding its level, then the areas of
+    # each level joined in area order (horizontal expressions: no sort, no explode)
     levels = (opportunities.select("facility_id", "year", pl.col("area").cast(pl.String),
                                    pl.col("opportunity_level").cast(pl.String))
               .join(members.select("facility_id", "year").unique(), on=["facility_id", "year"],
                     how="semi")
-              .group_by("facility_id", "year")
-              .agg(*[pl.col("area").filter(pl.col("opportunity_level") == level).sort()
-                     .str.join(";").alias(f"{name}_areas")
-                     for level, name in (("high", "high"), ("low", "low"),
-                                         ("not_assessed", "not_assessed"))]))
+              .pivot(on="area", index=["facility_id", "year"], values="opportunity_level"))
+    areas = sorted(a for a in levels.columns if a not in ("facility_id", "year"))
+    levels = levels.select("facility_id", "year", *[
+        pl.concat_str([pl.when(pl.col(a) == level).then(pl.lit(a)) for a in areas],
+                      separator=";", ignore_nulls=True).alias(f"{name}_areas")
+        for level, name in (("high", "high"), ("low", "low"), ("not_assessed", "not_assessed"))
+    ])
     facts = _matrix_cols(matrix, ["facility_name", "journey_factory_type",
                                   "zdhc_parameters_tested", "zdhc_parameters_failing_foundational",
                                   "energy_total_mj", "water_withdrawal_m3", "wastewater_m3",
