@@ -228,3 +228,32 @@ def _reference_versions() -> dict[str, Any]:
     from factory_journey.reference import versions
 
     return versions()
+
+
+def write_park_template(path: str | Path, frameworks: Iterable[str | Path] | None = None
+                        ) -> tuple[Path | None, list[Problem]]:
+    """The blank park workbook at `path` (.xlsx), with the framework's questions in its
+    guidance; returns the path, or None and the problems that stopped it."""
+    from factory_journey.ingest.park_template import write_park_template as write
+
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        return None, [Problem("the output file must end in .xlsx", file=target.name,
+                              value=target.suffix, accepted=".xlsx", code="invalid")]
+    if not target.parent.exists():
+        return None, [Problem("the output folder does not exist", file=str(target.parent),
+                              code="not_found")]
+    try:
+        chosen = load_frameworks(frameworks)
+    except ParkInputError as error:
+        return None, error.problems
+    combined = chosen.base
+    for overlay in chosen.overlays:
+        from factory_journey.engine.parks.framework_schema import with_overlays
+
+        combined = with_overlays(combined, [overlay])
+    try:
+        return write(target, combined), []
+    except OSError as error:
+        return None, [Problem(f"the template could not be written: {error.strerror}",
+                              file=str(target), code="write_failed")]
