@@ -115,8 +115,8 @@ def write_park_template(path: Path, framework: Any | None = None) -> Path:
                 validation.add(f"{letter}2:{letter}{last}")
         sheet.freeze_panes = "A2"
     guidance = workbook.create_sheet("guidance")
-    for row in guidance_rows(framework):
-        guidance.append(row)
+    for line in guidance_rows(framework):
+        guidance.append(line)
     for cell in guidance[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDE", (22, 30, 10, 80, 40), strict=True):
