@@ -49,6 +49,8 @@ class ParksAssessed:
     frameworks: Any  # engine.parks.framework_files.FrameworkSet
     problems: list[Problem]
     input_files: list[dict[str, Any]]
+    #: the parks table as read (park_id, park_name, country_iso2, operator, latitude, …)
+    parks: Any = None
 
 
 @dataclass(slots=True)
@@ -134,7 +136,8 @@ def assess_park_dataset(
     report("assess", 0, 1)
     result = assess_parks(imported.tables, parks, chosen)
     report("assess", 1, 1)
-    return ParksAssessed(path, result, chosen, problems, [f.to_dict() for f in imported.files])
+    return ParksAssessed(path, result, chosen, problems, [f.to_dict() for f in imported.files],
+                         parks.parks)
 
 
 def summarise(assessed: ParksAssessed) -> dict[str, Any]:
