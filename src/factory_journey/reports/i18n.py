@@ -9,6 +9,7 @@ recorded in `Translator.missing`, so a report is never lost over one string.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 
 LOCALES_DIR = Path(__file__).with_name("locales")
 DOMAIN = "reports"
@@ -63,10 +64,16 @@ def catalogue_path(lang: str) -> Path:
     return LOCALES_DIR / LANGUAGES[lang][0] / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@cache
 def load_catalogue(lang: str) -> dict[str, str]:
-    """msgid → msgstr of a language; untranslated and fuzzy entries are left out."""
-    with catalogue_path(lang).open("rb") as handle:
+    """msgid → msgstr of a report language; untranslated and fuzzy entries are left out."""
+    return read_catalogue(catalogue_path(lang))
+
+
+@cache
+def read_catalogue(path: Path) -> dict[str, str]:
+    """msgid → msgstr of the .po file at `path` (read once per process); untranslated and fuzzy
+    entries are left out. The web pages read their own catalogues with it too."""
+    with path.open("rb") as handle:
         catalog = read_po(handle, locale=None)
     messages: dict[str, str] = {}
     for message in catalog:
@@ -135,6 +142,18 @@ class Translator:
         if usd is None:
             return "–"
         return "US$ " + self.number(usd, 0)
+
+    def currency(self, amount: float | None, code: str = "USD", digits: int = 0) -> str:
+        """An amount of currency `code` (ISO 4217) in the locale's style, e.g. `US$12,300`,
+        `12.300 US$`; rounded to `digits` decimals."""
+        if amount is None:
+            return "–"
+        pattern = self.locale.currency_formats["standard"].pattern.split(";")[0]
+        decimals = "." + "0" * digits if digits else ""
+        pattern = re.sub(r"0(\.0+)?", "0" + decimals, pattern, count=1)
+        return format_currency(
+            amount, code, format=pattern, locale=self.locale, currency_digits=False
+        )
 
     def date(self, day: dt.date) -> str:
         """A date in the locale's long form, e.g. `22 tháng 11, 2026`."""

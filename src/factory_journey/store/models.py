@@ -55,6 +55,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The language the pages speak to this person in (a key of reports.i18n.LANGUAGES), or
+    #: None: not chosen (then the browser's Accept-Language decides). Migration 0007.
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
 
 
 class Membership(Base):

@@ -12,7 +12,7 @@ from typing import Any
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -24,6 +24,12 @@ from factory_journey.store.database import make_engine, migrate, session_factory
 from factory_journey.web import routes_auth, routes_data, routes_facilities, routes_results
 from factory_journey.web.api_docs import add_docs
 from factory_journey.web.body_limit import UploadBodyLimit
+from factory_journey.web.pages.areas import include_pages
+from factory_journey.web.pages.errors import (
+    is_page_request,
+    platform_error_page,
+    server_error_page,
+)
 from factory_journey.web.responses import declare_errors
 from factory_journey.web.security_headers import SecurityHeaders
 from factory_journey.web.settings import Settings, UnsafeSettings
@@ -68,7 +74,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         add_docs(app)
 
     @app.exception_handler(PlatformError)
-    async def _platform_error(_request: Request, error: PlatformError) -> JSONResponse:
+    async def _platform_error(request: Request, error: PlatformError) -> Response:
+        if is_page_request(request):
+            return platform_error_page(request, error)
         headers = (
             {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyAttempts) else None
         )
@@ -84,6 +92,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.include_router(routes_data.router, prefix="/api")
     app.include_router(routes_results.router, prefix="/api")
     declare_errors(app)
+    include_pages(app)  # after the API's handlers: the pages' handlers hand API errors back
     return app
 
 
@@ -98,8 +107,11 @@ def _outermost(app: FastAPI, middleware: Any, **options: Any) -> None:
     app.build_middleware_stack = build_wrapped  # type: ignore[method-assign]
 
 
-async def server_error(_request: Request, error: Exception) -> JSONResponse:
-    """500 as a Problem with a reference; the traceback goes to the server log only."""
+async def server_error(request: Request, error: Exception) -> Response:
+    """500 as a Problem with a reference (an HTML page for a page); the traceback goes to the
+    server log only."""
+    if is_page_request(request):
+        return server_error_page(request, error)
     reference = uuid.uuid4().hex[:12]
     logger.error("unexpected error, reference %s", reference, exc_info=error)
     return JSONResponse(

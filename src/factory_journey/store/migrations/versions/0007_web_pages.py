@@ -5,7 +5,8 @@ Revises: 0006
 Create Date: 2026-12-07
 """
 
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0007"
 down_revision = "0006"
@@ -14,8 +15,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("user_account") as batch:
+        batch.add_column(sa.Column("language", sa.String(16), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("user_account") as batch:
+        batch.drop_column("language")

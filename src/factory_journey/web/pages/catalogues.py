@@ -1,0 +1,68 @@
+"""Which messages each page area uses, for its catalogues (tools/update_page_catalogues.py
+writes them; tests/web/test_page_catalogues.py checks every language has every message).
+
+An area's messages are the literal first arguments of `t(...)` and `N_(...)` in its module
+(`<area>.py` or the package `<area>/`) and in its templates (`templates/<area>/`); the shell's
+are those of the other modules here (shell.py, errors.py, areas.py …) and of `base.html.j2`
+and `templates/shell/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from babel.messages.extract import extract_from_file
+
+from factory_journey.web.pages.shell import LOCALES, SHELL_AREA, TEMPLATES
+
+HERE = Path(__file__).parent
+KEYWORDS = {"t": None, "N_": None}
+_NOT_AREAS = {"__init__", "shell", "errors", "areas", "catalogues"}
+
+
+def areas_with_messages() -> list[str]:
+    """The shell and every area that has a module here."""
+    names = {path.stem for path in HERE.glob("*.py")} | {
+        path.name for path in HERE.iterdir() if (path / "__init__.py").is_file()
+    }
+    return [SHELL_AREA, *sorted(names - _NOT_AREAS)]
+
+
+def _sources(area: str) -> Iterator[tuple[str, Path]]:
+    """(extraction method, file) of an area's modules and templates."""
+    if area == SHELL_AREA:
+        for path in sorted(HERE.glob("*.py")):
+            if path.stem in _NOT_AREAS - {"__init__"}:
+                yield "python", path
+        yield "jinja2", TEMPLATES / "base.html.j2"
+        templates = TEMPLATES / SHELL_AREA
+    else:
+        module = HERE / f"{area}.py"
+        package = HERE / area
+        if module.is_file():
+            yield "python", module
+        if package.is_dir():
+            for path in sorted(package.rglob("*.py")):
+                yield "python", path
+        templates = TEMPLATES / area
+    if templates.is_dir():
+        for path in sorted(templates.rglob("*.j2")):
+            yield "jinja2", path
+
+
+def area_messages(area: str) -> dict[str, list[tuple[str, int]]]:
+    """message → where it is used ((file relative to web/pages, line), …) for `area`."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for method, path in _sources(area):
+        extractor = "jinja2.ext:babel_extract" if method == "jinja2" else "python"
+        options = {"trim_blocks": "true", "lstrip_blocks": "true"} if method == "jinja2" else {}
+        for line, message, _comments, _context in extract_from_file(
+            extractor, str(path), keywords=KEYWORDS, options=options
+        ):
+            if isinstance(message, str) and message:
+                found.setdefault(message, []).append((str(path.relative_to(HERE)), line))
+    return found
+
+
+__all__ = ["LOCALES", "area_messages", "areas_with_messages"]

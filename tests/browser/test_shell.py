@@ -1,0 +1,34 @@
+"""The shell in a real browser: every demo role reaches its home from `/`, with the header,
+navigation and language switcher, accessible, on a desktop and on a 360 px phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ROLES
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_the_signed_out_visitor_gets_the_sign_in_page(page_as, snap, assert_accessible, phone):  # type: ignore[no-untyped-def]
+    page = page_as(None, phone=phone)
+    page.goto("/")
+    assert page.url.endswith("/sign-in")
+    assert page.locator("h1").inner_text() == "Sign in"
+    assert page.get_by_label("E-mail address").is_visible()
+    # Nothing wider than the screen: the page reads without sideways scrolling.
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    snap(page, "sign-in")
+    assert_accessible(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
+    snap(page, "skip-link-focused")
+
+
+def test_every_role_lands_on_its_home(page_as, snap, assert_accessible):  # type: ignore[no-untyped-def]
+    for role in ROLES:
+        page = page_as(role)
+        page.goto("/")
+        assert page.locator("main h1").count() == 1, role
+        assert page.get_by_role("button", name="Sign out").is_visible(), role
+        snap(page, f"home-{role}")
+        assert_accessible(page)
