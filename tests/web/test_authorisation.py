@@ -313,6 +313,7 @@ class World:
                 "organisation_id": dummy.id,
                 "evidence_id": proof.id,
                 "job_id": job_id,
+                "park_id": "NO-SUCH-PARK",
             }
 
     def headers(self, actor: str) -> dict[str, str]:

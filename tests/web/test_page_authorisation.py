@@ -49,6 +49,9 @@ PAGES: dict[str, Entry] = {
     "POST /sign-out": public(303),  # signed out already: nothing to end, off to /sign-in
     "GET /account": signed_in(200),
     "POST /language": public(303, data={"language": "vi", "next": "/"}),
+    # park (the world's park is nobody's here: tests/web/test_park_pages.py has the others)
+    "GET /parks": signed_in(200),
+    "GET /parks/{park_id}": signed_in(404),
 }
 
 SIGN_IN_PAGE = "/sign-in"

@@ -32,6 +32,7 @@ AREAS: tuple[str, ...] = (
     # programme
     # verification
     # park
+    "park",
     # public
     # proposals
 )
