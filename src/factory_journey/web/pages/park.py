@@ -48,6 +48,7 @@ PILLARS = {
     "environment": N_("Environment"),
     "social": N_("Social"),
     "economic": N_("Economic"),
+    "vn_decree_35": N_("Viet Nam: Decree 35/2022 eco-industrial park criteria"),
 }
 RESULTS = {
     "met": N_("Met"),
