@@ -89,8 +89,11 @@ def _unpack(filename: str, content: bytes, folder: Path) -> Path:
 
 
 def store_park_dataset(session: Session, actor: Actor, filename: str, content: bytes,
-                       frameworks: list[Path] | None = None) -> ParkAssessment:
+                       frameworks: list[Path] | None = None, *, keep_upload: bool = True
+                       ) -> ParkAssessment:
     """Keep, assess and record a park dataset of `actor`'s organisation (see module doc).
+
+    `keep_upload=False` (the bundled demo parks only) records its SHA-256 without the bytes.
 
     Raises `Forbidden`, `InvalidInput` (with the located problems in its message) or
     `Conflict` (a park id of another operator); nothing is recorded then."""
@@ -111,15 +114,19 @@ def store_park_dataset(session: Session, actor: Actor, filename: str, content: b
                                                != actor.organisation_id)).all()
     if taken:
         raise Conflict(f"park {taken[0].id!r} is recorded by another operator")
-    upload = Upload(organisation_id=actor.organisation_id, user_id=actor.user_id,
-                    filename=Path(filename).name[:300], content_type="application/octet-stream",
-                    size_bytes=len(content), sha256=hashlib.sha256(content).hexdigest(),
-                    content=content)
-    session.add(upload)
-    session.flush()
+    digest = hashlib.sha256(content).hexdigest()
+    upload_id = None
+    if keep_upload:
+        upload = Upload(organisation_id=actor.organisation_id, user_id=actor.user_id,
+                        filename=Path(filename).name[:300],
+                        content_type="application/octet-stream", size_bytes=len(content),
+                        sha256=digest, content=content)
+        session.add(upload)
+        session.flush()
+        upload_id = upload.id
     _record_parks(session, actor, assessed)
     stored = ParkAssessment(operator_organisation_id=actor.organisation_id,
-                            upload_id=upload.id, dataset_sha256=upload.sha256,
+                            upload_id=upload_id, dataset_sha256=digest,
                             framework=assessed.frameworks.base.version_label,
                             versions=dict(assessed.result.versions))
     session.add(stored)
@@ -227,7 +234,7 @@ def store_demo_parks(session: Session) -> int | None:
             ParkAssessment.operator_organisation_id == actor.organisation_id).limit(1)):
         return None
     content = zip_folder(park_pilot_dataset_path())
-    return store_park_dataset(session, actor, "park-pilot.zip", content).id
+    return store_park_dataset(session, actor, "park-pilot.zip", content, keep_upload=False).id
 
 
 def zip_folder(folder: Path) -> bytes:
