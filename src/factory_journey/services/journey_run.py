@@ -64,6 +64,19 @@ def _one_facility_per_country(out_dir: Path) -> list[tuple[str, str]]:
     return [(row["facility_id"], row["country_iso2"]) for row in first.iter_rows(named=True)]
 
 
+def _park_reports(assessed: Path, target: Path) -> Path | None:
+    """One park report per park, in its country's language, from the park outputs.
+
+    The park report (`services.park_report`) is built on its own branch of issue 16; until it
+    is merged this step writes nothing and says so by returning None."""
+    try:
+        from factory_journey.services.park_report import write_all_park_reports
+    except ImportError:
+        return None
+    write_all_park_reports(assessed, target, force=True)
+    return target
+
+
 def run_journey(
     dataset: str | Path,
     out_dir: str | Path,
@@ -152,5 +165,8 @@ def _run_journey(
                                                  force=True)
         if assessed_parks.ok:
             run.outputs["parks"] = out / "parks"
+            reports_written = _park_reports(out / "parks", out / "reports" / "parks")
+            if reports_written is not None:
+                run.outputs["park reports"] = reports_written
         report("parks", 1, 1)
     return run

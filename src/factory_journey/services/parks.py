@@ -27,7 +27,7 @@ from factory_journey.services.run_outcome import RunOutcome, input_problems, ref
 Progress = Callable[[str, int, int], None]
 STAGES: tuple[str, ...] = ("read", "parks", "assess", "write")
 OUTPUTS: tuple[str, ...] = (
-    "park_indicators", "park_members", "park_opportunities", "park_shared_facilities",
+    "parks", "park_indicators", "park_members", "park_opportunities", "park_shared_facilities",
     "requirement_results", "pillar_scores",
 )
 

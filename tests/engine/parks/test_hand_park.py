@@ -132,6 +132,12 @@ def test_the_metered_flow_is_shown_at_the_plant(tmp_path: Path) -> None:
     assert result.park_shared_facilities["member_flows_wastewater_m3"][0] == 18_000
     m2 = result.park_members.filter(pl.col("facility_id") == "M2")
     assert m2["wastewater_m3"][0] == 18_000  # still the member's own flow
+    assert m2["wastewater_to_central_m3"][0] == 18_000  # and metered at the central plant
+    assert dict(result.park_members.select("facility_id", "employees").iter_rows()) == {
+        "M1": 100, "M2": 200, "M3": 300}
+    assert result.parks.row(0, named=True) | {"latitude": None} == {
+        "park_id": "P1", "park_name": "Hand Park", "country_iso2": "ET",
+        "operator": "Hand Park Operator", "latitude": None, "longitude": None}
 
 
 def test_a_flow_given_on_both_sides_is_refused_where_it_is(tmp_path: Path) -> None:

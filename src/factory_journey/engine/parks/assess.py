@@ -24,6 +24,7 @@ from factory_journey.engine.parks.inputs import ParkTables
 class ParkResult:
     """The frames `journey park assess` writes (docs/park-data-format.md) and their versions."""
 
+    parks: pl.DataFrame
     park_indicators: pl.DataFrame
     park_members: pl.DataFrame
     park_opportunities: pl.DataFrame
@@ -34,6 +35,7 @@ class ParkResult:
 
     def frames(self) -> dict[str, pl.DataFrame]:
         return {
+            "parks": self.parks,
             "park_indicators": self.park_indicators,
             "park_members": self.park_members,
             "park_opportunities": self.park_opportunities,
@@ -78,12 +80,14 @@ def assess_parks(
     shared_matrix = _matrix(flows.shared_own_tables(parks.shared, parks.shared_facilities,
                                                     parks.parks))
 
-    member_rows = standing.member_standing(members, in_parks, assessed.opportunities)
+    with_people = _with_employees(in_parks, member_tables["profiles"])
+    member_rows = standing.member_standing(members, with_people, assessed.opportunities,
+                                           parks.shared_facilities, parks.shared.get("wastewater"))
     by_area = standing.park_opportunities(members, assessed.opportunities)
     shared_rows = standing.shared_standing(parks.shared_facilities, shared_matrix, parks.shared)
     park_standing = standing.park_standing(member_rows, shared_rows, by_area)
     park_indicators = indicators.park_indicators(
-        _with_employees(in_parks, member_tables["profiles"]), internal, shared_matrix,
+        with_people, internal, shared_matrix,
         members, parks.shared_facilities, park_standing)
 
     countries = dict(parks.parks.select("park_id", "country_iso2").iter_rows())
@@ -98,5 +102,9 @@ def assess_parks(
     credit = {frameworks.base.meta.id: frameworks.base.scoring.partly_met_credit}
     scores = scoring.pillar_scores(results, credit)
     versions = {**built.versions, **assessed.versions, **frameworks.versions()}
-    return ParkResult(park_indicators, member_rows, by_area, shared_rows, results, scores,
-                      versions)
+    park_rows = parks.parks.select(
+        "park_id", pl.col("park_name").cast(pl.String), "country_iso2",
+        pl.col("operator").cast(pl.String), pl.col("latitude").cast(pl.Float64),
+        pl.col("longitude").cast(pl.Float64)).sort("park_id")
+    return ParkResult(park_rows, park_indicators, member_rows, by_area, shared_rows, results,
+                      scores, versions)

@@ -35,10 +35,31 @@ def _matrix_cols(matrix: pl.DataFrame, names: list[str]) -> pl.DataFrame:
         pl.col(n) if n in have else pl.lit(None).alias(n) for n in names])
 
 
+def _to_central_plant(members: pl.DataFrame, shared_facilities: pl.DataFrame | None,
+                      wastewater: pl.DataFrame | None) -> pl.DataFrame:
+    """Each member-year's wastewater metered at a central effluent plant of its park [m³]."""
+    keys = members.select("facility_id", "year").unique()
+    if shared_facilities is None or wastewater is None or wastewater.is_empty() \
+            or "quantity_canonical" not in wastewater.columns:
+        return keys.with_columns(pl.lit(None, pl.Float64).alias("wastewater_to_central_m3"))
+    plants = shared_facilities.filter(pl.col("type") == CENTRAL_PLANT).select(
+        pl.col("shared_facility_id").alias("_plant"), "year")
+    metered = (wastewater.filter(pl.col("member_facility_id").is_not_null())
+               .join(plants, left_on=["facility_id", "year"], right_on=["_plant", "year"],
+                     how="semi")
+               .group_by(pl.col("member_facility_id").alias("facility_id"), "year")
+               .agg(pl.col("quantity_canonical").sum().alias("wastewater_to_central_m3")))
+    return keys.join(metered, on=["facility_id", "year"], how="left")
+
+
 def member_standing(
-    members: pl.DataFrame, matrix: pl.DataFrame, opportunities: pl.DataFrame
+    members: pl.DataFrame, matrix: pl.DataFrame, opportunities: pl.DataFrame,
+    shared_facilities: pl.DataFrame | None = None, wastewater: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """One row per park × year × member (docs/park-data-format.md, park_members output)."""
+    """One row per park × year × member (docs/park-data-format.md, park_members output).
+
+    shared_facilities and wastewater (the shared facilities' wastewater rows) give each
+    member's `wastewater_to_central_m3`; the matrix must carry `_employees` for `employees`."""
     # one row per member-year, one column per area holding its level, then the areas of
     # each level joined in area order (horizontal expressions: no sort, no explode)
     levels = (opportunities.select("facility_id", "year", pl.col("area").cast(pl.String),
@@ -55,10 +76,12 @@ def member_standing(
     facts = _matrix_cols(matrix, ["facility_name", "journey_factory_type",
                                   "zdhc_parameters_tested", "zdhc_parameters_failing_foundational",
                                   "energy_total_mj", "water_withdrawal_m3", "wastewater_m3",
-                                  "ghg_kgco2e"])
+                                  "ghg_kgco2e", "_employees"])
     out = (members.select("park_id", "year", "facility_id", "os_id", "zdhc_cap_filed")
            .join(facts, on=["facility_id", "year"], how="left")
            .join(levels, on=["facility_id", "year"], how="left")
+           .join(_to_central_plant(members, shared_facilities, wastewater),
+                 on=["facility_id", "year"], how="left")
            .with_columns(
                ((pl.col("high_areas").fill_null("") != "")
                 | (pl.col("low_areas").fill_null("") != "")).alias("assessed"),
@@ -70,6 +93,7 @@ def member_standing(
         pl.col("journey_factory_type").cast(pl.String), "assessed", "high_areas", "low_areas",
         "not_assessed_areas", "zdhc_status", "zdhc_parameters_failing_foundational",
         "energy_total_mj", "water_withdrawal_m3", "wastewater_m3", "ghg_kgco2e",
+        pl.col("_employees").cast(pl.Float64).alias("employees"), "wastewater_to_central_m3",
     ).sort("park_id", "year", "facility_id")
 
 
