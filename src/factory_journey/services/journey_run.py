@@ -2,7 +2,9 @@
 
 Loads the dataset into the embedded database (the platform's store, with demo accounts when
 it is the bundled pilot), assesses every facility-year, writes the portfolio report and one
-facility report per country in that country's language, and evaluates the programmes. Every
+facility report per country in that country's language, evaluates the programmes, and
+assesses the industrial parks (the bundled park pilot with the pilot, or the dataset's own park
+tables) with a report per park when the park report service is there. Every
 step is a service the CLI and the web also call; this module only puts them in order.
 """
 
