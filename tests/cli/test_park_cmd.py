@@ -21,6 +21,7 @@ def test_success_writes_the_park_outputs(tmp_path: Path) -> None:
     for name in ("park_indicators", "park_members", "requirement_results", "pillar_scores"):
         assert (out / f"{name}.parquet").is_file()
         assert (out / f"{name}.csv").is_file()  # a small result: every format
+    assert (out / "park_assessment.xlsx").is_file()
 
 
 def test_a_flow_given_twice_exits_1_with_its_location(tmp_path: Path) -> None:

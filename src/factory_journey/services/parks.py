@@ -21,7 +21,11 @@ from factory_journey.domain.problems import Problem, Severity
 from factory_journey.services.matrix import PILOT
 from factory_journey.services.output_dir import atomic_output_dir
 from factory_journey.services.output_formats import FormatError, parse_formats, plan_outputs
-from factory_journey.services.report_files import write_parquet, write_text_formats
+from factory_journey.services.report_files import (
+    write_parquet,
+    write_text_formats,
+    write_workbook,
+)
 from factory_journey.services.run_outcome import RunOutcome, input_problems, refused
 
 Progress = Callable[[str, int, int], None]
@@ -198,6 +202,13 @@ def park_assess_files(
             written += [f"{name}.parquet",
                         *write_text_formats(frames[name], staging, name, plan, xlsx=False)]
             report("write", done, len(OUTPUTS) + 1)
+        if plan.xlsx:
+            about = [("Dataset", path.name),
+                     ("Framework", assessed.frameworks.base.version_label),
+                     ("Format", "docs/park-data-format.md describes every sheet and column")]
+            write_workbook(staging / "park_assessment.xlsx",
+                           {name: frames[name] for name in OUTPUTS}, about)
+            written.append("park_assessment.xlsx")
         metadata = {
             "package": {"name": "factory-journey", "version": __version__},
             "dataset": path.name,
