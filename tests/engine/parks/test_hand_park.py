@@ -172,3 +172,21 @@ def test_internal_deliveries_are_counted_once(tmp_path: Path) -> None:
     assert energy["value"] == pytest.approx(ENERGY - 500_000 + 600_000, abs=TOL)
     m2 = result.park_members.filter(pl.col("facility_id") == "M2")
     assert m2["energy_total_mj"][0] == pytest.approx(720_000 + 500_000, abs=TOL)
+
+
+@pytest.mark.parametrize(("question", "answer", "words"), [
+    ("soc_grievance_mechanism", "3", "not yes, partly or no"),
+    ("env_monitoring_points", "yes", "not a number"),
+    ("soc_grievance_mechanism", "unknown", "answered 'unknown'"),
+])
+def test_an_answer_of_the_wrong_kind_decides_nothing(tmp_path: Path, question: str, answer: str,
+                                                     words: str) -> None:
+    folder = write_park(tmp_path)
+    text = (folder / "park_questionnaire.csv").read_text(encoding="utf-8").splitlines()
+    text = [line if not line.startswith(f"P1,2024,{question},") else
+            f"P1,2024,{question},{answer}," for line in text]
+    (folder / "park_questionnaire.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    results = assess_park_dataset(folder, [FRAMEWORK]).result.requirement_results
+    row = results.filter(pl.col("subject") == question).row(0, named=True)
+    assert row["result"] == "not_assessed"
+    assert words in row["decided_by"]

@@ -33,6 +33,8 @@ SCORE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 }
 
 _OPS = (">=", ">", "<=", "<", "==")
+#: The answers of a yes/partly/no question (`unknown` is one, and decides nothing).
+_WORDS = ("yes", "partly", "no", "unknown")
 #: A requirement that needs evidence and names none is judged one step lower.
 _ONE_LOWER = {"met": "partly_met", "partly_met": "not_met"}
 _REQUIREMENT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -108,8 +110,15 @@ def judge(
                                  pl.lit(None, pl.Float64).alias("_answer_value"),
                                  pl.lit(None, pl.String).alias("evidence"))
     is_indicator = pl.col("test_kind") == "indicator"
+    # An answer of the wrong kind (a number to a yes/partly/no question, or yes to a number
+    # question) decides nothing: the requirement is not assessed and the reason says why.
+    word = pl.col("answer").str.strip_chars().str.to_lowercase().is_in(list(_WORDS))
+    wrong_kind = (~is_indicator & pl.col("answer").is_not_null()
+                  & pl.when(pl.col("comparison").is_null()).then(~word).otherwise(word))
+    rows = rows.with_columns(wrong_kind.fill_null(False).alias("_wrong_kind"))
     rows = rows.with_columns(
-        pl.when(is_indicator).then(pl.col("_indicator_value")).otherwise(pl.col("_answer_value"))
+        pl.when(is_indicator).then(pl.col("_indicator_value"))
+        .when(pl.col("_wrong_kind")).then(None).otherwise(pl.col("_answer_value"))
         .alias("value"),
         pl.when(is_indicator).then(None).otherwise(pl.col("answer")).alias("answer"),
         pl.when(is_indicator).then(None).otherwise(pl.col("evidence")).alias("evidence"),
@@ -150,6 +159,14 @@ def judge(
     missing = (pl.when(is_indicator)
                .then(pl.concat_str(pl.lit("no value: "), pl.col("subject"),
                                    pl.lit(" has no data (park_indicators)")))
+               .when(pl.col("_wrong_kind") & pl.col("comparison").is_null())
+               .then(pl.concat_str(pl.lit("questionnaire "), pl.col("subject"),
+                                   pl.lit(": answered '"), pl.col("answer"),
+                                   pl.lit("', not yes, partly or no")))
+               .when(pl.col("_wrong_kind"))
+               .then(pl.concat_str(pl.lit("questionnaire "), pl.col("subject"),
+                                   pl.lit(": answered '"), pl.col("answer"),
+                                   pl.lit("', not a number")))
                .when(pl.col("answer").is_null())
                .then(pl.concat_str(pl.lit("questionnaire "), pl.col("subject"),
                                    pl.lit(": not answered")))
