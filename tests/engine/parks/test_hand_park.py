@@ -190,3 +190,17 @@ def test_an_answer_of_the_wrong_kind_decides_nothing(tmp_path: Path, question: s
     row = results.filter(pl.col("subject") == question).row(0, named=True)
     assert row["result"] == "not_assessed"
     assert words in row["decided_by"]
+
+
+def test_the_opportunity_counts_agree_with_the_members_areas(assessed) -> None:
+    counts = {(r["area"], level): r[level] for r in assessed.park_opportunities.to_dicts()
+              for level in ("high", "low", "not_assessed")}
+    assert {r["members"] for r in assessed.park_opportunities.to_dicts()} == {3}
+    for level in ("high", "low", "not_assessed"):
+        listed = [a for areas in assessed.park_members[f"{level}_areas"].to_list()
+                  for a in (areas or "").split(";") if a]
+        for area in {a for a, _ in counts}:
+            assert counts[(area, level)] == listed.count(area), (area, level)
+    share = dict(assessed.park_indicators.select("indicator", "value").iter_rows())
+    high, low = counts[("energy", "high")], counts[("energy", "low")]
+    assert share["members_high_share_energy"] == pytest.approx(high / (high + low), abs=TOL)

@@ -81,9 +81,10 @@ def assess_parks(
                                                     parks.parks))
 
     with_people = _with_employees(in_parks, member_tables["profiles"])
-    member_rows = standing.member_standing(members, with_people, assessed.opportunities,
+    levels = standing.member_levels(members, assessed.opportunities)
+    member_rows = standing.member_standing(members, with_people, levels,
                                            parks.shared_facilities, parks.shared.get("wastewater"))
-    by_area = standing.park_opportunities(members, assessed.opportunities)
+    by_area = standing.park_opportunities(members, levels)
     shared_rows = standing.shared_standing(parks.shared_facilities, shared_matrix, parks.shared)
     park_standing = standing.park_standing(member_rows, shared_rows, by_area)
     park_indicators = indicators.park_indicators(

@@ -52,22 +52,31 @@ def _to_central_plant(members: pl.DataFrame, shared_facilities: pl.DataFrame | N
     return keys.join(metered, on=["facility_id", "year"], how="left")
 
 
+def member_levels(members: pl.DataFrame, opportunities: pl.DataFrame) -> pl.DataFrame:
+    """One row per member-year, one column per area holding its opportunity level (the
+    assessment's long frame pivoted once; both the standing and the counts read it)."""
+    return (opportunities.select("facility_id", "year", pl.col("area").cast(pl.String),
+                                 pl.col("opportunity_level").cast(pl.String))
+            .join(members.select("facility_id", "year").unique(), on=["facility_id", "year"],
+                  how="semi")
+            .pivot(on="area", index=["facility_id", "year"], values="opportunity_level"))
+
+
+def _areas(levels: pl.DataFrame) -> list[str]:
+    return sorted(a for a in levels.columns if a not in ("facility_id", "year"))
+
+
 def member_standing(
-    members: pl.DataFrame, matrix: pl.DataFrame, opportunities: pl.DataFrame,
+    members: pl.DataFrame, matrix: pl.DataFrame, levels: pl.DataFrame,
     shared_facilities: pl.DataFrame | None = None, wastewater: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per park × year × member (docs/park-data-format.md, park_members output).
 
-    shared_facilities and wastewater (the shared facilities' wastewater rows) give each
-    member's `wastewater_to_central_m3`; the matrix must carry `_employees` for `employees`."""
-    # one row per member-year, one column per area holding its level, then the areas of
-    # each level joined in area order (horizontal expressions: no sort, no explode)
-    levels = (opportunities.select("facility_id", "year", pl.col("area").cast(pl.String),
-                                   pl.col("opportunity_level").cast(pl.String))
-              .join(members.select("facility_id", "year").unique(), on=["facility_id", "year"],
-                    how="semi")
-              .pivot(on="area", index=["facility_id", "year"], values="opportunity_level"))
-    areas = sorted(a for a in levels.columns if a not in ("facility_id", "year"))
+    levels: `member_levels`; shared_facilities and wastewater (the shared facilities'
+    wastewater rows) give each member's `wastewater_to_central_m3`; the matrix must carry
+    `_employees` for `employees`."""
+    # the areas of each level joined in area order (horizontal expressions: no sort, no explode)
+    areas = _areas(levels)
     levels = levels.select("facility_id", "year", *[
         pl.concat_str([pl.when(pl.col(a) == level).then(pl.lit(a)) for a in areas],
                       separator=";", ignore_nulls=True).alias(f"{name}_areas")
@@ -97,17 +106,21 @@ def member_standing(
     ).sort("park_id", "year", "facility_id")
 
 
-def park_opportunities(members: pl.DataFrame, opportunities: pl.DataFrame) -> pl.DataFrame:
+def park_opportunities(members: pl.DataFrame, levels: pl.DataFrame) -> pl.DataFrame:
     """Members per park-year and area by opportunity level (high, low, not_assessed)."""
+    names = ("high", "low", "not_assessed")
     joined = members.select("park_id", "year", "facility_id").join(
-        opportunities.select("facility_id", "year", pl.col("area").cast(pl.String),
-                             pl.col("opportunity_level").cast(pl.String)),
-        on=["facility_id", "year"], how="inner")
-    counts = joined.group_by("park_id", "year", "area").agg(
-        *[(pl.col("opportunity_level") == level).sum().cast(pl.Int64).alias(level)
-          for level in ("high", "low", "not_assessed")])
+        levels, on=["facility_id", "year"], how="inner")
+    counts = joined.group_by("park_id", "year").agg(
+        *[(pl.col(a) == level).sum().cast(pl.Int64).alias(f"{a}|{level}")
+          for a in _areas(levels) for level in names])
+    long = pl.concat([counts.select("park_id", "year", pl.lit(a).alias("area"),
+                                    *[pl.col(f"{a}|{n}").alias(n) for n in names])
+                      for a in _areas(levels)]) if _areas(levels) else pl.DataFrame(
+        schema={"park_id": pl.String, "year": pl.Int64, "area": pl.String}
+        | dict.fromkeys(names, pl.Int64))
     sizes = members.group_by("park_id", "year").agg(pl.len().cast(pl.Int64).alias("members"))
-    return counts.join(sizes, on=["park_id", "year"], how="left").sort("park_id", "year", "area")
+    return long.join(sizes, on=["park_id", "year"], how="left").sort("park_id", "year", "area")
 
 
 def shared_standing(
