@@ -21,8 +21,11 @@ def run(tmp_path_factory):
 def test_every_step_writes_its_output(run):
     out, result = run
     assert result.status == "ok"
-    assert set(result.outputs) == {"database", "assessment", "portfolio report", "evaluation",
-                                   "evaluation report"}
+    steps = {"database", "assessment", "portfolio report", "evaluation", "evaluation report",
+             "parks"}
+    # "park reports" too where the park report service (issue 16's other half) is installed
+    assert steps <= set(result.outputs) <= steps | {"park reports"}
+    assert (out / "parks" / "pillar_scores.parquet").is_file()
     assert (out / "assessment" / "pathways.parquet").is_file()
     assert (out / "reports" / "portfolio.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "evaluation" / "evaluation.html").is_file()

@@ -439,6 +439,7 @@ class World:
                 ],
                 "release": "latest",  # open data (#17)
                 "name": "values.csv",
+                "park_id": "NO-SUCH-PARK",
             }
 
     def headers(self, actor: str) -> dict[str, str]:

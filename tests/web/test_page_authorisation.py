@@ -201,6 +201,9 @@ PAGES: dict[str, Entry] = {
         303, roles=WRITERS, organisations=frozenset({"Programme"}), role_first=True,
         data={"conflict_of_interest": "yes", "conflict_statement": "We fund this provider."},
     ),
+    # park (the world's park is nobody's here: tests/web/test_park_pages.py has the others)
+    "GET /parks": signed_in(200),
+    "GET /parks/{park_id}": signed_in(404),
 }
 
 SIGN_IN_PAGE = "/sign-in"

@@ -93,9 +93,28 @@ def assess(
     raise typer.Exit(EXIT_INPUT if run.status == "input_problems" else EXIT_USAGE)
 
 
+@park_app.command("template")
+def template(
+    out: Path = typer.Option(..., "--out", "-o", help="The workbook to write (.xlsx)."),
+    framework: list[Path] | None = typer.Option(
+        None, "--framework", help="Framework file(s) whose questions the guidance lists "
+        "(default: the packaged framework and its overlays)."),
+) -> None:
+    """Write a blank park workbook: a sheet per park table with drop-downs, and guidance."""
+    from factory_journey.services.parks import write_park_template
+
+    path, problems = write_park_template(out, framework or None)
+    if path is None:
+        errors = Console(stderr=True)
+        for problem in problems:
+            errors.print(f"[red]{problem.describe()}[/]", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    Console().print(f"Park template written to {path}", highlight=False)
+
+
+park_report_cmd.register(park_app)  # `journey park report`
+
+
 def register(app: typer.Typer) -> None:
     """Add `journey park …` to `app`."""
     app.add_typer(park_app, name="park")
-
-
-park_report_cmd.register(park_app)  # parkplan: `journey park report`

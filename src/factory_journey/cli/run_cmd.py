@@ -18,6 +18,7 @@ STEP_LABELS = {
     "assess": "Building the Data Matrix and assessing",
     "reports": "Writing reports",
     "evaluate": "Evaluating the programmes",
+    "parks": "Assessing the industrial parks",
 }
 
 

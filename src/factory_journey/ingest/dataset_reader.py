@@ -20,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from factory_journey.domain.park_tables import PARK_TABLES_BY_NAME
 from factory_journey.domain.tables import PERFORMANCE_TABLES, TABLES_BY_NAME, Table
 from factory_journey.ingest import checks, parse, units
 from factory_journey.ingest.formats import ROW, TABLE_NAMES, RawTable, load_dataset
@@ -74,6 +75,7 @@ def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportRe
         refused = {name for name, table_log in table_checks.logs.items()
                    if table_log.problems.has_errors}
     result.tables.update({name: frame for name, frame in frames.items() if frame is not None})
+    result.park_raw = table_checks.park_raw
     # Across tables: plausibility of the intensities, from tables without errors only (a
     # refused value is nulled or kept as given; either would make a misleading intensity).
     if not refused & INTENSITY_TABLES:
@@ -102,6 +104,8 @@ class _TableChecks:
         self.known: checks.ProfileKeys | None = None
         self.logs: dict[str, ProblemLog] = {}
         self.jobs: dict[str, Future[pl.DataFrame | None]] = {}
+        #: park tables as loaded, left for `ingest.park_reader` (they need the profiles)
+        self.park_raw: dict[str, RawTable] = {}
         self.waiting: queue.PriorityQueue[tuple[int, int, _Job | None]] = queue.PriorityQueue()
         self.arrival = itertools.count()  # ties keep the order of arrival
         self.threads = [
@@ -134,6 +138,9 @@ class _TableChecks:
 
     def start(self, raw: RawTable) -> None:
         """Called by the loader with each table read, in table order (profiles first)."""
+        if raw.table in PARK_TABLES_BY_NAME:
+            self.park_raw[raw.table] = raw
+            return
         log = self.logs.setdefault(raw.table, ProblemLog(self.limit))
         task: Callable[[], pl.DataFrame | None]
         if raw.table == "profiles":

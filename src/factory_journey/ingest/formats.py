@@ -20,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from factory_journey.domain.park_tables import PARK_TABLES_BY_NAME
 from factory_journey.domain.problems import shorten
 from factory_journey.domain.tables import TABLES_BY_NAME
 from factory_journey.ingest.archives import safe_zip
@@ -31,7 +32,8 @@ from factory_journey.ingest.result import SourceFile
 from factory_journey.ingest.text_input import Refusal, decode, load_json, repeated_keys
 
 #: Table names a dataset may hold, in the order they are read.
-TABLE_NAMES: tuple[str, ...] = ("profiles", *TABLES_BY_NAME)
+#: The park tables come last: ordinary readers keep them aside (docs/park-data-format.md).
+TABLE_NAMES: tuple[str, ...] = ("profiles", *TABLES_BY_NAME, *PARK_TABLES_BY_NAME)
 
 ROW = "_row"
 #: Sheets the templates add beside the tables (hidden code lists, guidance): a filled

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -40,6 +41,8 @@ class ImportResult:
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     problems: ProblemList = field(default_factory=ProblemList)
     files: list[SourceFile] = field(default_factory=list)
+    #: park tables as loaded, unchecked (`ingest.park_reader.read_park_tables` checks them)
+    park_raw: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -2,7 +2,9 @@
 
 Loads the dataset into the embedded database (the platform's store, with demo accounts when
 it is the bundled pilot), assesses every facility-year, writes the portfolio report and one
-facility report per country in that country's language, and evaluates the programmes. Every
+facility report per country in that country's language, evaluates the programmes, and
+assesses the industrial parks (the bundled park pilot with the pilot, or the dataset's own park
+tables) with a report per park when the park report service is there. Every
 step is a service the CLI and the web also call; this module only puts them in order.
 """
 
@@ -15,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from factory_journey.reports.i18n import language_for_country
-from factory_journey.services import assessment, evaluation, reports
+from factory_journey.services import assessment, evaluation, parks, reports
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import check_target, output_lock
 from factory_journey.services.platform import bootstrap
@@ -23,7 +25,7 @@ from factory_journey.services.platform import bootstrap
 #: `progress(step, done, total)`.
 Progress = Callable[[str, int, int], None]
 
-STEPS = ("database", "assess", "reports", "evaluate")
+STEPS = ("database", "assess", "reports", "evaluate", "parks")
 
 
 @dataclass(slots=True)
@@ -62,6 +64,19 @@ def _one_facility_per_country(out_dir: Path) -> list[tuple[str, str]]:
         ranked = ranked.sort("country_iso2", "facility_id")
     first = ranked.unique("country_iso2", keep="first", maintain_order=True)
     return [(row["facility_id"], row["country_iso2"]) for row in first.iter_rows(named=True)]
+
+
+def _park_reports(assessed: Path, target: Path) -> Path | None:
+    """One park report per park, in its country's language, from the park outputs.
+
+    The park report (`services.park_report`) is built on its own branch of issue 16; until it
+    is merged this step writes nothing and says so by returning None."""
+    try:
+        from factory_journey.services.park_report import write_all_park_reports
+    except ImportError:
+        return None
+    write_all_park_reports(assessed, target, force=True)
+    return target
 
 
 def run_journey(
@@ -144,4 +159,16 @@ def _run_journey(
             run.outputs["evaluation report"] = out / "evaluation" / "evaluation.pdf"
             run.headlines = [h.sentence() for h in evaluated.headlines]
         report("evaluate", 1, 1)
+
+    # Parks (#16): the bundled park pilot with the pilot, or the dataset's own park tables.
+    if is_pilot or parks.has_park_tables(path):
+        report("parks", 0, 1)
+        assessed_parks = parks.park_assess_files("pilot" if is_pilot else path, out / "parks",
+                                                 force=True)
+        if assessed_parks.ok:
+            run.outputs["parks"] = out / "parks"
+            reports_written = _park_reports(out / "parks", out / "reports" / "parks")
+            if reports_written is not None:
+                run.outputs["park reports"] = reports_written
+        report("parks", 1, 1)
     return run

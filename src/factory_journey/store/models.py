@@ -626,3 +626,73 @@ class MethodologyBuild(Base):
     proposal_versions: Mapped[list[Any]] = mapped_column(JSON)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Park(Base):
+    """An industrial park (#16), operated by a `park_operator` organisation.
+
+    `id` is the dataset's `park_id`; members and shared facilities are kept by year."""
+
+    __tablename__ = "park"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    country_iso2: Mapped[str] = mapped_column(String(2))
+    operator_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ParkMember(Base):
+    """A member factory of a park in a year (`facility_id` as in the park's dataset; a facility
+    of the platform when one has that id: its organisation then sees the park, read-only)."""
+
+    __tablename__ = "park_member"
+    __table_args__ = (UniqueConstraint("park_id", "year", "facility_id"),
+                      Index("ix_park_member_facility", "facility_id"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    park_id: Mapped[str] = mapped_column(ForeignKey("park.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    facility_id: Mapped[str] = mapped_column(String(64))
+    os_id: Mapped[str | None] = mapped_column(String(15), nullable=True)
+
+
+class SharedFacility(Base):
+    """A shared facility of a park in a year it operates (central effluent plant, boiler …)."""
+
+    __tablename__ = "shared_facility"
+    __table_args__ = (UniqueConstraint("park_id", "year", "shared_facility_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    park_id: Mapped[str] = mapped_column(ForeignKey("park.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    shared_facility_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    type: Mapped[str] = mapped_column(String(32))
+    serves: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class ParkAssessment(Base):
+    """`journey park assess` of one park dataset of an operator, as computed: never updated.
+
+    `frames` holds each output frame (docs/park-data-format.md) as Parquet in
+    `ParkAssessmentFrame`; the newest row of an operator is the one in force."""
+
+    __tablename__ = "park_assessment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    operator_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), nullable=True)
+    dataset_sha256: Mapped[str] = mapped_column(String(64))
+    framework: Mapped[str] = mapped_column(String(200))
+    versions: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ParkAssessmentFrame(Base):
+    """One output frame of a park assessment, as Parquet bytes."""
+
+    __tablename__ = "park_assessment_frame"
+    __table_args__ = (UniqueConstraint("assessment_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("park_assessment.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)

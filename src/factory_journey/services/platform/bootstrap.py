@@ -148,6 +148,7 @@ def prepare(
         ensure_demo_accounts(session)
     prepared.imported_facilities = _import_pilot(factory, report)
     _share_demo(factory)
+    _demo_parks(factory)
     if warm:
         _warm_snapshots(factory, report)
     prepared.demo = _demo_lines(factory)
@@ -184,6 +185,14 @@ def _import_pilot(factory: sessionmaker[Session], report: Progress) -> int:
             )
             or 0
         )
+
+
+def _demo_parks(factory: sessionmaker[Session]) -> None:
+    """The three demo parks (#16) as the demo park operator's, once."""
+    from factory_journey.services.platform.parks import store_demo_parks
+
+    with transaction(factory) as session:
+        store_demo_parks(session)
 
 
 def _share_demo(factory: sessionmaker[Session]) -> None:

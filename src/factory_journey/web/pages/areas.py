@@ -38,6 +38,7 @@ AREAS: tuple[str, ...] = (
     # verification
     "verification",
     # park
+    "park",
     # public
     "public",
     "publishing",

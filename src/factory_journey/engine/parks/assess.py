@@ -1,0 +1,111 @@
+"""Assess industrial parks: the one entry point of the park engine.
+
+tables (the ordinary dataset) + park tables → members' Data Matrix and assessment (the same
+`build_matrix` and `assess` as `journey assess`), the shared facilities' and the internal
+deliveries' matrices (`flows`), park indicators, member and shared-facility standing, and the
+framework's judgement and pillar scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from factory_journey.engine.assessment import Methodology, assess
+from factory_journey.engine.matrix import build_matrix
+from factory_journey.engine.parks import flows, indicators, scoring, standing
+from factory_journey.engine.parks.framework_files import FrameworkSet
+from factory_journey.engine.parks.inputs import ParkTables
+
+
+@dataclass(frozen=True)
+class ParkResult:
+    """The frames `journey park assess` writes (docs/park-data-format.md) and their versions."""
+
+    parks: pl.DataFrame
+    park_indicators: pl.DataFrame
+    park_members: pl.DataFrame
+    park_opportunities: pl.DataFrame
+    park_shared_facilities: pl.DataFrame
+    requirement_results: pl.DataFrame
+    pillar_scores: pl.DataFrame
+    versions: dict[str, str] = field(default_factory=dict)
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        return {
+            "parks": self.parks,
+            "park_indicators": self.park_indicators,
+            "park_members": self.park_members,
+            "park_opportunities": self.park_opportunities,
+            "park_shared_facilities": self.park_shared_facilities,
+            "requirement_results": self.requirement_results,
+            "pillar_scores": self.pillar_scores,
+        }
+
+
+def _with_employees(matrix: pl.DataFrame, profiles: pl.DataFrame) -> pl.DataFrame:
+    """The matrix with `_employees` [persons] from the profiles (not a matrix column)."""
+    if "siptotalnumemployees" not in profiles.columns:
+        return matrix.with_columns(pl.lit(None, pl.Float64).alias("_employees"))
+    people = profiles.select("facility_id", "year",
+                             pl.col("siptotalnumemployees").cast(pl.Float64).alias("_employees"))
+    return matrix.join(people.unique(["facility_id", "year"]), on=["facility_id", "year"],
+                       how="left", maintain_order="left")
+
+
+def _matrix(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame | None:
+    if not tables or "profiles" not in tables or tables["profiles"].is_empty():
+        return None
+    return build_matrix(tables, with_provenance=False).matrix
+
+
+def assess_parks(
+    tables: Mapping[str, pl.DataFrame],
+    parks: ParkTables,
+    frameworks: FrameworkSet,
+    methodology: Methodology | None = None,
+) -> ParkResult:
+    """Every park-year of `parks` (the years of its members and shared facilities)."""
+    member_tables = flows.member_tables(tables, parks.shared)
+    members = parks.members
+    built = build_matrix(member_tables, with_provenance=False)
+    member_matrix = built.matrix
+    in_parks = member_matrix.join(members.select("facility_id", "year").unique(),
+                                  on=["facility_id", "year"], how="semi")
+    # the whole matrix, as `journey assess` judges it: the same peer groups, the same levels
+    assessed = assess(member_matrix, methodology, matrix_versions=built.versions)
+    internal = _matrix(flows.internal_tables(member_tables, members, parks.shared_facilities))
+    shared_matrix = _matrix(flows.shared_own_tables(parks.shared, parks.shared_facilities,
+                                                    parks.parks))
+
+    with_people = _with_employees(in_parks, member_tables["profiles"])
+    levels = standing.member_levels(members, assessed.opportunities)
+    member_rows = standing.member_standing(members, with_people, levels,
+                                           parks.shared_facilities, parks.shared.get("wastewater"))
+    by_area = standing.park_opportunities(members, levels)
+    shared_rows = standing.shared_standing(parks.shared_facilities, shared_matrix, parks.shared)
+    park_standing = standing.park_standing(member_rows, shared_rows, by_area)
+    park_indicators = indicators.park_indicators(
+        with_people, internal, shared_matrix,
+        members, parks.shared_facilities, park_standing)
+
+    countries = dict(parks.parks.select("park_id", "country_iso2").iter_rows())
+    # one combined framework per country: park-years that share it are judged together
+    combined = {c: frameworks.for_country(c) for c in set(countries.values())}
+    chosen = {
+        (park, year): combined[countries[park]]
+        for park, year in park_indicators.select("park_id", "year").unique().iter_rows()
+        if park in countries
+    }
+    results = scoring.judge(chosen, park_indicators, parks.questionnaire)
+    credit = {frameworks.base.meta.id: frameworks.base.scoring.partly_met_credit}
+    scores = scoring.pillar_scores(results, credit)
+    versions = {**built.versions, **assessed.versions, **frameworks.versions()}
+    park_rows = parks.parks.select(
+        "park_id", pl.col("park_name").cast(pl.String), "country_iso2",
+        pl.col("operator").cast(pl.String), pl.col("latitude").cast(pl.Float64),
+        pl.col("longitude").cast(pl.Float64)).sort("park_id")
+    return ParkResult(park_rows, park_indicators, member_rows, by_area, shared_rows, results,
+                      scores, versions)

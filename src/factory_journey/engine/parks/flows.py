@@ -1,0 +1,87 @@
+"""Who owns each flow of a park (decision 0025): the three sets of rows the matrix engine sums.
+
+- **members' tables**: each member's own rows, plus its flows metered at a shared facility
+  (`member_facility_id`), which become the member's rows — a flow moved from one side to the
+  other gives the same tables.
+- **shared facilities' own tables**: the `shared_*` rows without `member_facility_id`.
+- **internal deliveries**: the members' rows of an energy or water source that a shared
+  facility of their park delivers in that year (`delivers_energy_source`,
+  `delivers_water_source`); they stay in the member's own results and are taken out of the
+  park total, whose shared-facility part already holds the inputs that made them.
+
+Each set goes through the same `engine.matrix.build_matrix`; nothing here converts or sums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+#: Provenance and flow columns that are not part of an ordinary table.
+_MEMBER = "member_facility_id"
+
+
+def member_tables(
+    tables: Mapping[str, pl.DataFrame], shared: Mapping[str, pl.DataFrame]
+) -> dict[str, pl.DataFrame]:
+    """The dataset's tables with each member flow metered at a shared facility added to the
+    member's own table (as the member's row, `facility_id` = the member)."""
+    out = dict(tables)
+    for name, frame in shared.items():
+        metered = frame.filter(pl.col(_MEMBER).is_not_null())
+        if metered.is_empty():
+            continue
+        metered = metered.with_columns(pl.col(_MEMBER).alias("facility_id")).drop(_MEMBER)
+        own = out.get(name)
+        out[name] = metered if own is None else pl.concat([own, metered], how="diagonal_relaxed")
+    return out
+
+
+def shared_own_tables(
+    shared: Mapping[str, pl.DataFrame], shared_facilities: pl.DataFrame, parks: pl.DataFrame
+) -> dict[str, pl.DataFrame]:
+    """The shared facilities' own rows, and a `profiles` table of their facility-years (the
+    park's country, so that the grid factor and water risk are the park's)."""
+    out = {name: frame.filter(pl.col(_MEMBER).is_null()).drop(_MEMBER)
+           for name, frame in shared.items()}
+    out["profiles"] = (
+        shared_facilities.select(
+            pl.col("shared_facility_id").alias("facility_id"), "year",
+            pl.col("name").alias("facility_name"), "park_id")
+        .join(parks.select("park_id", "country_iso2"), on="park_id", how="left")
+        .unique(subset=["facility_id", "year"], keep="first", maintain_order=True)
+        .sort("facility_id", "year")
+    )
+    return out
+
+
+def internal_tables(
+    members_tables: Mapping[str, pl.DataFrame],
+    members: pl.DataFrame,
+    shared_facilities: pl.DataFrame,
+) -> dict[str, pl.DataFrame]:
+    """The members' rows of the sources their park's shared facilities deliver that year,
+    with the members' profiles (same country, same grid factor as in their own matrix)."""
+    out: dict[str, pl.DataFrame] = {}
+    for table, column in (("energy", "delivers_energy_source"),
+                          ("water", "delivers_water_source")):
+        frame = members_tables.get(table)
+        if frame is None or column not in shared_facilities.columns:
+            continue
+        delivered = (shared_facilities.filter(pl.col(column).is_not_null())
+                     .select("park_id", "year", pl.col(column).alias("source")).unique())
+        if delivered.is_empty():
+            continue
+        keys = members.select("park_id", "year", "facility_id").unique()
+        rows = frame.join(
+            keys.join(delivered, on=["park_id", "year"]).drop("park_id"),
+            on=["facility_id", "year", "source"], how="semi",
+        )
+        if rows.height:
+            out[table] = rows
+    if out:
+        ids = pl.concat([f.select("facility_id", "year") for f in out.values()]).unique()
+        out["profiles"] = members_tables["profiles"].join(ids, on=["facility_id", "year"],
+                                                          how="semi")
+    return out

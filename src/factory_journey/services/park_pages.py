@@ -1,0 +1,75 @@
+"""Use case: what the park pages show (#16) — the parks a person may see, and one park's year:
+its totals with their parts, pillar scores with prerequisites apart, every requirement with
+what decided it, the members' standing and the shared facilities. Plain rows for a template;
+the numbers are the stored outputs of `journey park assess` (services.platform.parks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from sqlalchemy.orm import Session
+
+from factory_journey.services.platform.accounts import Actor
+from factory_journey.services.platform.parks import ParkSummary, park_view, visible_parks
+
+#: Park indicators shown at the top of a park's page, in this order.
+HEADLINE: tuple[str, ...] = (
+    "members", "members_assessed_share", "employees", "energy_total_mj", "renewable_share",
+    "ghg_kgco2e", "water_withdrawal_m3", "water_recycled_reused_share", "wastewater_m3",
+    "waste_total_kg", "waste_diversion_share", "members_zdhc_green_share",
+    "central_plant_zdhc_pass",
+)
+
+
+@dataclass(slots=True)
+class ParkPage:
+    """One park in one year, as rows of plain values."""
+
+    summary: ParkSummary
+    years: list[int] = field(default_factory=list)
+    year: int | None = None
+    framework: str = ""
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    pillars: list[dict[str, Any]] = field(default_factory=list)
+    requirements: list[dict[str, Any]] = field(default_factory=list)
+    members: list[dict[str, Any]] = field(default_factory=list)
+    shared: list[dict[str, Any]] = field(default_factory=list)
+    opportunities: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def read_only(self) -> bool:
+        return self.summary.relation != "operator"
+
+
+def park_list(session: Session, actor: Actor) -> list[ParkSummary]:
+    """The parks `actor` may see (its own as operator, its factories' as member)."""
+    return visible_parks(session, actor)
+
+
+def _rows(frame: pl.DataFrame | None, year: int | None) -> list[dict[str, Any]]:
+    if frame is None or year is None:
+        return []
+    return frame.filter(pl.col("year") == year).to_dicts()
+
+
+def park_page(session: Session, actor: Actor, park_id: str, year: int | None = None
+              ) -> ParkPage:
+    """The page of `park_id` for `actor` in `year` (default: the latest assessed); raises
+    `NotFound` when the park is not visible to `actor`."""
+    view = park_view(session, actor, park_id)
+    page = ParkPage(view.summary, framework=view.framework)
+    indicators = view.frames.get("park_indicators")
+    if indicators is None or indicators.is_empty():
+        return page
+    page.years = sorted(set(indicators["year"].to_list()))
+    page.year = year if year in page.years else page.years[-1]
+    by_key = {row["indicator"]: row for row in _rows(indicators, page.year)}
+    page.indicators = [by_key[key] for key in HEADLINE if key in by_key]
+    page.pillars = _rows(view.frames.get("pillar_scores"), page.year)
+    page.requirements = _rows(view.frames.get("requirement_results"), page.year)
+    page.members = _rows(view.frames.get("park_members"), page.year)
+    page.shared = _rows(view.frames.get("park_shared_facilities"), page.year)
+    page.opportunities = _rows(view.frames.get("park_opportunities"), page.year)
+    return page

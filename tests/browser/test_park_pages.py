@@ -1,0 +1,40 @@
+"""The park pages in a real browser (#16): the demo park manager lands on the three demo
+parks and reads one whole; a demo factory reads its member park, only its own factories'
+standing; accessible, on a desktop and on a 360 px phone."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_the_park_manager_reads_its_parks(page_as, snap, assert_accessible, phone):  # type: ignore[no-untyped-def]
+    page = page_as("park.manager", phone=phone)
+    page.goto("/")
+    assert page.url.endswith("/parks")
+    links = page.locator("main table a")
+    assert links.count() == 3
+    snap(page, "parks")
+    assert_accessible(page)
+    page.get_by_role("link", name="Demo Mekong Eco-Textile Park").click()
+    assert page.locator("main h1").inner_text() == "Demo Mekong Eco-Textile Park"
+    assert page.get_by_role("heading", name="Framework score").is_visible()
+    assert page.locator("#requirements + .table-wrap tbody tr").count() > 40
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    snap(page, "park")
+    assert_accessible(page)
+    page.get_by_role("link", name="2021").click()
+    assert "year=2021" in page.url
+    snap(page, "park-2021")
+
+
+def test_a_member_factory_reads_its_park_read_only(page_as, snap, assert_accessible):  # type: ignore[no-untyped-def]
+    page = page_as("factory.viewer")
+    page.goto("/parks")
+    assert page.locator("main table a").count() == 1  # the Viet Nam park: its members are ours
+    page.locator("main table a").first.click()
+    assert "read it, not change it" in page.locator("main").inner_text()
+    members = page.locator("#members + .table-wrap tbody tr")
+    assert members.count() == 5  # the five pilot factories in the park, all the demo group's
+    snap(page, "member-view")
+    assert_accessible(page)
