@@ -154,7 +154,7 @@ def test_reset_through_the_link_of_the_outbox(  # type: ignore[no-untyped-def]
     page.wait_for_url("**/sign-in?notice=reset")
     snap(page, "03-password-set")
     sign_in(page, email, SECOND_PASSWORD)
-    page.wait_for_url("**/account")
+    page.wait_for_url("**/facilities")  # the factory's home
 
     # The link works once.
     page.goto(link_in_outbox(live_server, email, "/password-reset/new"))
