@@ -30,12 +30,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from factory_journey.services.platform import accounts
 from factory_journey.services.platform.bootstrap import prepare
 from factory_journey.services.platform.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from factory_journey.store.database import make_engine, session_factory, transaction
+from factory_journey.store.models import User
 from factory_journey.web.pages.shell import PAGE_COOKIE
 from tests.database import test_database_url
 
@@ -124,6 +126,11 @@ def sign_in_token(server: LiveServer, role: str) -> str:
     if role not in ROLES:
         raise ValueError(f"no demo account {role!r}; roles: {', '.join(ROLES)}")
     with transaction(server.factory) as session:
+        # Every test starts in the browser's language (en-GB): a language another test chose
+        # for this shared demo account must not carry over (the account remembers it).
+        session.execute(
+            update(User).where(User.email == server.email(role)).values(language=None)
+        )
         return accounts.sign_in(session, server.email(role), server.password)
 
 
