@@ -83,6 +83,11 @@ PAGES: list[tuple[str, tuple[str, ...], int]] = [
     ("/requests", ("factory.admin",), 200),
     ("/programme", ("programme.officer",), 200),
     ("/programme/evaluation", ("programme.officer",), 200),
+    # parks, open data, proposals
+    ("/parks", ("park.manager",), 200),
+    ("/parks/DEMO-VN-01", ("park.manager", "factory.admin"), 200),
+    ("/open-data", ANONYMOUS, 200),
+    ("/proposals", ("factory.admin", "programme.officer"), 200),
 ]
 
 
