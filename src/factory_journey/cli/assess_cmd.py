@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,9 +9,10 @@ import typer
 from rich.console import Console
 
 from factory_journey.cli.output import (
+    EXIT_USAGE,
     FORMAT_HELP,
     METHODOLOGY_HELP,
-    PROBLEMS_SHOWN,
+    finish_run,
     print_files,
     print_methodology_problems,
     staged_progress,
@@ -29,7 +29,6 @@ STAGE_LABELS = {
     "assess": "Assessing",
     "write": "Writing outputs",
 }
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 
 def _print_summary(console: Console, run: AssessmentRun) -> None:
@@ -138,16 +137,4 @@ def register(app: typer.Typer) -> None:
                 dataset, out, chosen, price_table, on_progress, force, formats, peers,
                 peers_version,
             )
-        if as_json:
-            typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str))
-        elif run.ok:
-            _print_summary(console, run)
-        elif run.status == "input_problems":
-            errors.print(f"[bold red]{run.message}[/]", highlight=False)
-            for problem in run.problems[:PROBLEMS_SHOWN]:
-                errors.print(f"  • {problem.describe()}", markup=False, highlight=False)
-        else:
-            errors.print(f"[red]{run.message}[/]", highlight=False)
-        if run.ok:
-            raise typer.Exit(EXIT_OK)
-        raise typer.Exit(EXIT_INPUT if run.status == "input_problems" else EXIT_USAGE)
+        finish_run(run, as_json, console, errors, lambda: _print_summary(console, run))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from rich.console import Console
 
@@ -81,6 +81,37 @@ def print_problems(
     if len(errors) > PROBLEMS_SHOWN:
         console.print(f"  … and {len(errors) - PROBLEMS_SHOWN} more.")
     console.print(f"The full list is in {out_dir / 'errors.txt'} (and errors.csv, .json).")
+
+
+#: Exit codes of the commands that write an output folder: done, input problems, anything
+#: else the user must change (options, an existing --out …).
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def finish_run(
+    run: Any, as_json: bool, console: Console, errors: Console, summary: Callable[[], None]
+) -> NoReturn:
+    """End a command that writes an output folder (`journey assess`, `journey park assess`):
+    the run as JSON, or its summary, or its problems in the user's terms; then its exit code
+    (`EXIT_OK`, `EXIT_INPUT`, `EXIT_USAGE`). `run` has `ok`,
+    `status`, `message`, `problems` and `to_dict()`."""
+    import json
+
+    import typer
+
+    if as_json:
+        typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str))
+    elif run.ok:
+        summary()
+    elif run.status == "input_problems":
+        errors.print(f"[bold red]{run.message}[/]", highlight=False)
+        for problem in run.problems[:PROBLEMS_SHOWN]:
+            errors.print(f"  • {problem.describe()}", markup=False, highlight=False)
+    else:
+        errors.print(f"[red]{run.message}[/]", highlight=False)
+    if run.ok:
+        raise typer.Exit(EXIT_OK)
+    raise typer.Exit(EXIT_INPUT if run.status == "input_problems" else EXIT_USAGE)
 
 
 #: Help of the `--methodology` option (no version named here: it would go stale).

@@ -5,7 +5,6 @@ Other park commands (`journey park report`) add themselves to `park_app`."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +12,13 @@ import typer
 from rich.console import Console
 
 from factory_journey.cli import park_report_cmd
-from factory_journey.cli.output import FORMAT_HELP, PROBLEMS_SHOWN, print_files, staged_progress
+from factory_journey.cli.output import (
+    EXIT_USAGE,
+    FORMAT_HELP,
+    finish_run,
+    print_files,
+    staged_progress,
+)
 
 if TYPE_CHECKING:
     from factory_journey.services.parks import ParkRun
@@ -31,7 +36,6 @@ STAGE_LABELS = {
     "assess": "Assessing parks",
     "write": "Writing outputs",
 }
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 
 def _print_summary(console: Console, run: ParkRun) -> None:
@@ -78,19 +82,7 @@ def assess(
     labels = {stage: STAGE_LABELS[stage] for stage in STAGES}
     with staged_progress(labels, console=errors, hidden=as_json) as on_progress:
         run = park_assess_files(dataset, out, framework or None, on_progress, force, formats)
-    if as_json:
-        typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str))
-    elif run.ok:
-        _print_summary(console, run)
-    elif run.status == "input_problems":
-        errors.print(f"[bold red]{run.message}[/]", highlight=False)
-        for problem in run.problems[:PROBLEMS_SHOWN]:
-            errors.print(f"  • {problem.describe()}", markup=False, highlight=False)
-    else:
-        errors.print(f"[red]{run.message}[/]", highlight=False)
-    if run.ok:
-        raise typer.Exit(EXIT_OK)
-    raise typer.Exit(EXIT_INPUT if run.status == "input_problems" else EXIT_USAGE)
+    finish_run(run, as_json, console, errors, lambda: _print_summary(console, run))
 
 
 @park_app.command("template")
