@@ -7,6 +7,7 @@ import argparse
 import json
 import math
 import resource
+import sys
 import time
 from pathlib import Path
 
@@ -53,3 +54,23 @@ def dataset_parser(description: str) -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
     return parser
+
+
+def journey_argv(*args: str) -> list[str]:
+    """`journey ARGS` as a new process of this interpreter (its PYTHONPATH decides the source
+    tree, so a benchmark can run another tree's `journey` beside this one's)."""
+    return [sys.executable, "-c", "from factory_journey.cli import main; main()", *args]
+
+
+def bare_scan_seconds(folder: Path, pattern: str = "*.csv") -> float:
+    """The yardstick beside a command: seconds to scan every file of `folder` matching
+    `pattern` with Polars and count its rows per facility-year, nothing else."""
+    import polars as pl
+
+    started = time.perf_counter()
+    for path in sorted(folder.glob(pattern)):
+        frame = pl.scan_csv(path, infer_schema_length=0)
+        keys = [c for c in ("facility_id", "year") if c in frame.collect_schema().names()]
+        if keys:
+            frame.group_by(keys).len().collect()
+    return time.perf_counter() - started

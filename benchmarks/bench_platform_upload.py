@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,17 +27,15 @@ from pathlib import Path
 import httpx
 import polars as pl
 
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_data import bare_scan_seconds, journey_argv
+from bench_http import _free_port
+
 PASSWORD = "journey-demo-2026"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
-def _journey(env: dict[str, str], *args: str) -> list[str]:
-    return [sys.executable, "-c", "from factory_journey.cli import main; main()", *args]
 
 
 def _zip(folder: Path) -> bytes:
@@ -49,15 +46,6 @@ def _zip(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
-def _bare_scan(folder: Path) -> float:
-    """Seconds to scan every CSV of `folder` and group each by facility and year."""
-    started = time.perf_counter()
-    for path in sorted(folder.glob("*.csv")):
-        frame = pl.scan_csv(path, infer_schema_length=0)
-        keys = [c for c in ("facility_id", "year") if c in frame.collect_schema().names()]
-        if keys:
-            frame.group_by(keys).len().collect()
-    return time.perf_counter() - started
 
 
 def _upload(client: httpx.Client, name: str, content: bytes) -> tuple[dict, float]:
@@ -82,10 +70,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="journey-bench-upload-"))
     cohort, one = work / "cohort", work / "one"
     subprocess.run(
-        _journey(env, "demo-data", "--facilities", str(args.facilities), "--years", "2023",
+        journey_argv("demo-data", "--facilities", str(args.facilities), "--years", "2023",
                  "--out", str(cohort)), env=env, check=True, capture_output=True)
     subprocess.run(
-        _journey(env, "demo-data", "--facilities", "1", "--years", "2023", "--seed", "7",
+        journey_argv("demo-data", "--facilities", "1", "--years", "2023", "--seed", "7",
                  "--out", str(one)), env=env, check=True, capture_output=True)
     # The single facility gets an id of its own, so its upload is a new facility's data.
     for path in one.glob("*.csv"):
@@ -94,7 +82,7 @@ def main() -> None:
     url = f"sqlite:///{work / 'journey.db'}"
     log = (work / "server.log").open("wb")
     server = subprocess.Popen(
-        _journey(env, "serve", "--database", url, "--port", str(port)),
+        journey_argv("serve", "--database", url, "--port", str(port)),
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
@@ -126,7 +114,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=60)
-    floor_cohort, floor_one = _bare_scan(cohort), _bare_scan(one)
+    floor_cohort, floor_one = bare_scan_seconds(cohort), bare_scan_seconds(one)
     print(f"journey serve on SQLite, source {args.src or 'installed'}; load before {load}")
     print(f"cohort of {args.facilities:,} facilities x 1 year uploaded -> job done: "
           f"{cohort_s:.2f} s; bare Polars scan + group-by of the same CSVs {floor_cohort:.2f} s; "
