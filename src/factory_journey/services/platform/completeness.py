@@ -26,6 +26,7 @@ from factory_journey.engine.quality import (
     quality_rows,
 )
 from factory_journey.services.platform.accounts import Actor
+from factory_journey.services.platform.latest_versions import is_latest, latest_versions
 from factory_journey.services.platform.submission_content import decode_table
 from factory_journey.store.models import Facility, ImportJob, Submission, SubmissionTable, Upload
 
@@ -216,19 +217,13 @@ def _warnings_by_upload(session: Session, upload_ids: set[int]) -> dict[int, int
     return counts
 
 
-_LATEST = (
-    select(Submission.facility_id, Submission.year, func.max(Submission.version).label("v"))
-    .where(Submission.facility_id.in_(bindparam("ids", expanding=True)))
-    .group_by(Submission.facility_id, Submission.year)
-    .subquery()
-)
+_LATEST = latest_versions(bindparam("ids", expanding=True))
 #: The latest version of every year of some facilities, newest year first (built once: a
 #: statement per facility costs more to build than to run).
 _LATEST_VERSIONS = (
     select(Submission.facility_id, Submission.year, Submission.version, Submission.id,
            Submission.upload_id, Submission.created_at)
-    .join(_LATEST, (Submission.facility_id == _LATEST.c.facility_id)
-          & (Submission.year == _LATEST.c.year) & (Submission.version == _LATEST.c.v))
+    .join(_LATEST, is_latest(_LATEST))
     .order_by(Submission.facility_id, Submission.year.desc())
 )
 

@@ -32,6 +32,7 @@ from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.errors import Conflict, Forbidden, InvalidInput, TooLarge
 from factory_journey.services.platform.files import safe_filename
+from factory_journey.services.platform.latest_versions import is_latest, latest_versions
 from factory_journey.services.platform.policy import allowed_in_organisation
 from factory_journey.services.platform.submission_content import decode_table, encode_table
 from factory_journey.store.database import transaction
@@ -558,21 +559,11 @@ def _split_by_facility_year(
 def latest_tables(session: Session, facility_ids: list[str] | None) -> dict[str, pl.DataFrame]:
     """The latest submission version of every year of these facilities (None: of every
     facility on the platform), as engine tables."""
-    latest_versions = select(
-        Submission.facility_id, Submission.year, func.max(Submission.version).label("v")
-    )
-    if facility_ids is not None:
-        latest_versions = latest_versions.where(Submission.facility_id.in_(facility_ids))
-    latest = latest_versions.group_by(Submission.facility_id, Submission.year).subquery()
+    latest = latest_versions(facility_ids)
     rows = session.execute(
         select(SubmissionTable.table_name, SubmissionTable.content)
         .join(Submission, Submission.id == SubmissionTable.submission_id)
-        .join(
-            latest,
-            (latest.c.facility_id == Submission.facility_id)
-            & (latest.c.year == Submission.year)
-            & (latest.c.v == Submission.version),
-        )
+        .join(latest, is_latest(latest))
         .order_by(Submission.facility_id, Submission.year, SubmissionTable.table_name)
     ).all()
     parts: dict[str, list[pl.DataFrame]] = {}

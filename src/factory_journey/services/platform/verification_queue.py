@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factory_journey.domain.tables import VERIFICATION_STATUSES
@@ -33,6 +33,7 @@ from factory_journey.domain.verification import (
 )
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.errors import Forbidden
+from factory_journey.services.platform.latest_versions import is_latest, latest_versions
 from factory_journey.services.platform.policy import POLICY
 from factory_journey.store.models import (
     Facility,
@@ -120,16 +121,7 @@ def year_counts(session: Session, facility_ids: Iterable[str]) -> dict[str, tupl
     ids = sorted(set(facility_ids))
     if not ids:
         return {}
-    latest = (
-        select(
-            Submission.facility_id.label("facility_id"),
-            Submission.year.label("year"),
-            func.max(Submission.version).label("version"),
-        )
-        .where(Submission.facility_id.in_(ids))
-        .group_by(Submission.facility_id, Submission.year)
-        .subquery()
-    )
+    latest = latest_versions(ids)
     submissions = session.execute(
         select(
             Submission.id,
@@ -137,14 +129,7 @@ def year_counts(session: Session, facility_ids: Iterable[str]) -> dict[str, tupl
             Submission.year,
             Submission.version,
             Submission.created_at,
-        ).join(
-            latest,
-            and_(
-                Submission.facility_id == latest.c.facility_id,
-                Submission.year == latest.c.year,
-                Submission.version == latest.c.version,
-            ),
-        )
+        ).join(latest, is_latest(latest))
     ).all()
     submission_ids = [s.id for s in submissions]
     row_counts: dict[int, dict[str, int]] = {}
