@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -367,11 +368,13 @@ def expected(entry: Entry, actor: str, state: str) -> int:
     return entry.ok if may else 403
 
 
-def _cases() -> list[Any]:
-    """(operation, actor, state), grouped by sharing state so that it changes only 5 times."""
+def walk_cases(operations: Iterable[str], table: Mapping[str, Entry]) -> list[Any]:
+    """(operation, actor, state) of every operation of `table`'s kind (its entry in `table`),
+    grouped by sharing state so that the shared world changes only 5 times. The page table
+    (test_page_authorisation.py) walks its routes with it too."""
     cases = []
-    for operation in openapi_operations():
-        entry = ROUTES.get(operation)
+    for operation in operations:
+        entry = table.get(operation)
         about_facility = entry is None or entry.action is not None
         walks: list[tuple[str, str]] = [(ANONYMOUS, "unshared")]
         if entry is None or not entry.public:
@@ -386,6 +389,10 @@ def _cases() -> list[Any]:
     order = {state: index for index, state in enumerate(("own", *SHARING_STATES))}
     cases.sort(key=lambda case: order[case[2]])
     return [pytest.param(*case, id="{}-{}-{}".format(*case)) for case in cases]
+
+
+def _cases() -> list[Any]:
+    return walk_cases(openapi_operations(), ROUTES)
 
 
 class World:

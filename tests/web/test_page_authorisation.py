@@ -25,13 +25,11 @@ import pytest
 
 from factory_journey.web.pages.shell import CSRF_COOKIE, PAGE_COOKIE, form_token
 
-from .conftest import ACTORS, PASSWORD
+from .conftest import PASSWORD
 from .test_authorisation import (
     ANONYMOUS,
     FACTORY,
-    OWNERS,
     REQUESTERS,
-    SHARING_STATES,
     WRITERS,
     Entry,
     World,
@@ -42,6 +40,7 @@ from .test_authorisation import (
     page_operations,
     public,
     signed_in,
+    walk_cases,
 )
 from .test_authorisation import world as world  # the module-scoped fixture, shared
 
@@ -210,23 +209,7 @@ SIGN_IN_PAGE = "/sign-in"
 
 
 def _cases() -> list[Any]:
-    cases = []
-    for operation in sorted(page_operations()):
-        entry = PAGES.get(operation)
-        about_facility = entry is None or entry.action is not None
-        walks: list[tuple[str, str]] = [(ANONYMOUS, "unshared")]
-        if entry is None or not entry.public:
-            for actor, *_ in ACTORS:
-                if actor in OWNERS:
-                    walks.append((actor, "own"))
-                elif about_facility:
-                    walks += [(actor, state) for state in SHARING_STATES]
-                else:
-                    walks.append((actor, "unshared"))
-        cases += [(operation, actor, state) for actor, state in walks]
-    order = {state: index for index, state in enumerate(("own", *SHARING_STATES))}
-    cases.sort(key=lambda case: order[case[2]])
-    return [pytest.param(*case, id="{}-{}-{}".format(*case)) for case in cases]
+    return walk_cases(sorted(page_operations()), PAGES)
 
 
 @pytest.mark.parametrize(("operation", "actor", "state"), _cases())
