@@ -32,7 +32,11 @@ from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.errors import Conflict, Forbidden, InvalidInput, TooLarge
 from factory_journey.services.platform.files import safe_filename
-from factory_journey.services.platform.latest_versions import is_latest, latest_versions
+from factory_journey.services.platform.latest_versions import (
+    ID_BATCH,
+    is_latest,
+    latest_versions,
+)
 from factory_journey.services.platform.policy import allowed_in_organisation
 from factory_journey.services.platform.submission_content import decode_table, encode_table
 from factory_journey.store.database import transaction
@@ -514,16 +518,11 @@ def _save_submissions(
 _TABLE_BATCH = 5000
 
 
-#: Facility ids per statement when reading them in bulk (well under every database's limit
-#: of bound parameters).
-_ID_BATCH = 500
-
-
 def _locked_facilities(session: Session, ids: list[str]) -> dict[str, Facility]:
     """The facilities among `ids` that exist, locked for update (PostgreSQL), by id."""
     found: dict[str, Facility] = {}
-    for start in range(0, len(ids), _ID_BATCH):
-        batch = ids[start : start + _ID_BATCH]
+    for start in range(0, len(ids), ID_BATCH):
+        batch = ids[start : start + ID_BATCH]
         statement = select(Facility).where(Facility.id.in_(batch)).with_for_update()
         found.update((facility.id, facility) for facility in session.scalars(statement))
     return found
@@ -532,8 +531,8 @@ def _locked_facilities(session: Session, ids: list[str]) -> dict[str, Facility]:
 def _latest_versions(session: Session, ids: list[str]) -> dict[tuple[str, int], int]:
     """(facility id, year) → its latest submission version, for the facilities `ids`."""
     latest: dict[tuple[str, int], int] = {}
-    for start in range(0, len(ids), _ID_BATCH):
-        batch = ids[start : start + _ID_BATCH]
+    for start in range(0, len(ids), ID_BATCH):
+        batch = ids[start : start + ID_BATCH]
         statement = (
             select(Submission.facility_id, Submission.year, func.max(Submission.version))
             .where(Submission.facility_id.in_(batch))

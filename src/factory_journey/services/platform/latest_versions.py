@@ -14,6 +14,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from factory_journey.store.models import Submission
 
+#: Facility ids per statement when reading facilities in bulk (well under every database's
+#: limit of bound parameters): the import's look-ups and the peer recompute's rebuilds.
+ID_BATCH = 500
+
 
 def latest_versions(facility_ids: Any = None) -> Subquery:
     """(facility_id, year, version) of the latest version of each year of `facility_ids` (a

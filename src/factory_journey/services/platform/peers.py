@@ -184,14 +184,10 @@ def _build(session: Session, facility_ids: list[str] | None) -> pl.DataFrame:
     return build_matrix(tables, with_provenance=False).matrix
 
 
-#: Facility ids per `latest_tables` call when rebuilding only the changed ones (well under
-#: every database's limit of bound parameters).
-_CHANGED_BATCH = 500
-
-
 def _peer_matrix(session: Session, use_cache: bool) -> pl.DataFrame:
     """The Data Matrix of every facility's latest submissions, sorted by facility and year,
     from the cache plus what was submitted since; the cache is replaced when it moved."""
+    from factory_journey.services.platform.latest_versions import ID_BATCH
     from factory_journey.services.platform.submission_content import decode_table, encode_table
 
     key = _versions_sha256()
@@ -219,8 +215,8 @@ def _peer_matrix(session: Session, use_cache: bool) -> pl.DataFrame:
             )
         )
         fresh = [
-            _build(session, changed[start : start + _CHANGED_BATCH])
-            for start in range(0, len(changed), _CHANGED_BATCH)
+            _build(session, changed[start : start + ID_BATCH])
+            for start in range(0, len(changed), ID_BATCH)
         ]
         kept = decode_table(cached.content).filter(~pl.col("facility_id").is_in(changed))
         matrix = pl.concat([kept, *[f for f in fresh if f.height]], how="diagonal_relaxed")
