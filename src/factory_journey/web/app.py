@@ -22,6 +22,7 @@ from factory_journey.services.platform import accounts, imports, peers, producti
 from factory_journey.services.platform.errors import PlatformError, TooManyAttempts
 from factory_journey.store.database import make_engine, migrate, session_factory, transaction
 from factory_journey.web import (
+    log_redaction,
     routes_auth,
     routes_data,
     routes_facilities,
@@ -60,6 +61,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     results.warm_up()
     accounts.warm_up()
     _log_to_stderr()
+    log_redaction.install()  # one-time link tokens never reach the access log
     app = FastAPI(
         lifespan=_lifespan,
         title="Factory Journey API",
