@@ -189,6 +189,14 @@ class Translator:
             amount, code, format=pattern, locale=self.locale, currency_digits=False
         )
 
+    def country(self, code: str | None) -> str:
+        """A country's name in the locale's language from its ISO 3166 two-letter code (e.g.
+        `VN` → `Việt Nam` in Vietnamese); the code itself when the locale has no name for it,
+        '–' when there is none."""
+        if not code:
+            return "–"
+        return str(self.locale.territories.get(code.upper(), code))
+
     def date(self, day: dt.date) -> str:
         """A date in the locale's long form, e.g. `22 tháng 11, 2026`."""
         return format_date(day, format="long", locale=self.locale)

@@ -337,8 +337,8 @@ def render(
 
     The template gets `context` and: `t` (translate: `t("{n} facilities", n=3)`), `fmt`
     (`fmt.number(x, digits)`, `fmt.percent(share)`, `fmt.currency(amount, "USD")`,
-    `fmt.date(day)`), `lang`, `user` (the Actor or None), `profile`, `csrf_token`,
-    `navigation`, `languages`, `here` (this page's path, for `next=`) and `request`.
+    `fmt.date(day)`, `fmt.country("VN")`), `lang`, `user` (the Actor or None), `profile`,
+    `csrf_token`, `navigation`, `languages`, `here` (this page's path, for `next=`) and `request`.
     """
     area = template.split("/", 1)[0] if "/" in template else SHELL_AREA
     actor = _resolve_user(request)
