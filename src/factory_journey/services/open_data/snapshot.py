@@ -148,10 +148,14 @@ def consents_in_force(session: Session) -> list[PublicationConsent]:
 
 def refresh_all(session: Session) -> int:
     """Rebuild the snapshot of every subject whose consent is in force from its latest data;
-    the number rebuilt. Park subjects wait for park data (#16): none is built yet."""
+    the number rebuilt (a park's from its operator's newest assessment)."""
+    from factory_journey.services.open_data.park_snapshot import build_park  # it imports us
+
     count = 0
     for consent in consents_in_force(session):
         if consent.subject_kind == "facility":
             build_facility(session, consent)
-            count += 1
+        else:
+            build_park(session, consent)
+        count += 1
     return count
