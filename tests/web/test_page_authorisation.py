@@ -161,6 +161,7 @@ PAGES: dict[str, Entry] = {
     # the facility admin's consent page
     "GET /open-data": public(200),
     "GET /open-data/facilities/{facility_id}": public(404),
+    "GET /open-data/parks/{park_id}": public(404),
     "GET /facilities/{facility_id}/publishing": facility("publication.manage"),
     "POST /facilities/{facility_id}/publishing": facility(
         "publication.manage", 303, data={"groups": "energy", "effective_from": "2099-01-01"}
