@@ -27,6 +27,7 @@ from factory_journey.store.models import (
     AssessmentSnapshot,
     Evidence,
     Facility,
+    ParkMember,
     PublicationConsent,
     PublicProfile,
     PublicValue,
@@ -51,9 +52,16 @@ def plan_years(session: Session, facility_id: str) -> frozenset[int]:
 
 
 def identity(session: Session, facility: Facility) -> tuple[str | None, str | None]:
-    """(park id, Open Supply Hub id) of the facility: the platform's record, else what its
-    latest profile says (the import keeps them in the profile table)."""
-    park, os_hub = facility.park_id, facility.os_hub_id
+    """(park id, Open Supply Hub id) of the facility. The park: the park whose operator
+    records the facility as a member in its newest year (a park on the platform, whose page
+    lists its published members), else the platform's record, else what its latest profile
+    says (the import keeps it in the profile table); the Open Supply Hub id: the platform's
+    record, else its latest profile's."""
+    member_of = session.scalar(
+        select(ParkMember.park_id).where(ParkMember.facility_id == facility.id)
+        .order_by(ParkMember.year.desc()).limit(1)
+    )
+    park, os_hub = member_of or facility.park_id, facility.os_hub_id
     if park and os_hub:
         return park, os_hub
     profiles = latest_tables(session, [facility.id]).get("profiles")

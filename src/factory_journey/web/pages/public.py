@@ -114,7 +114,8 @@ def _shown(item: dict[str, Any], fmt: Any, t: Any) -> str:
         return str(fmt.percent(value, 1))
     if unit == "bool":
         return str(t("Yes") if value else t("No"))
-    return str(fmt.number(value, 0 if abs(value) >= 100 else 2))
+    whole = abs(value) >= 100 or unit in ("count", "0/1")  # a park's counts and flags
+    return str(fmt.number(value, 0 if whole else 2))
 
 
 def _cell(item: dict[str, Any], fmt: Any, t: Any) -> str:
