@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from factory_journey.engine.park_open_data import PARK_GROUPS
 from factory_journey.services.open_data.licences import licences
+from factory_journey.services.open_data.park_publish import PARK_GROUPS
 from factory_journey.services.open_data.publish import PUBLISHABLE_GROUPS
 
 Group = Literal[PUBLISHABLE_GROUPS]  # type: ignore[valid-type]
