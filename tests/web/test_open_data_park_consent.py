@@ -364,3 +364,40 @@ def test_only_the_park_operators_writers_publish_its_park(parks_world):
     state = client.get(path, headers=_as(tokens, "op2")).json()
     assert state["published"] is False and state["groups_available"] == PARK_GROUPS
     assert state["years_available"] == [2024]
+
+
+def test_the_park_consent_page_keeps_a_refused_form_and_publishes_a_good_one(parks_world):
+    client, tokens, *_ = parks_world
+    from factory_journey.web.pages.shell import PAGE_COOKIE, form_token
+
+    path = "/parks/DEMO-KE-01/publishing"
+    try:
+        client.cookies.set(PAGE_COOKIE, tokens["opviewer"])
+        assert client.get(path).status_code == 403
+        client.cookies.set(PAGE_COOKIE, tokens["op2"])
+        assert client.get(path).status_code == 404
+        token = tokens["op"]
+        client.cookies.set(PAGE_COOKIE, token)
+        park_page = client.get("/parks/DEMO-KE-01")
+        assert f'href="{path}"' in park_page.text
+        page = client.get(path)
+        assert page.status_code == 200 and "Nothing of this park is public" in page.text
+        assert 'value="pillar_scores"' in page.text and 'value="energy"' not in page.text
+        refused = client.post(path, data={"csrf_token": form_token(token), "years": "2023"},
+                              follow_redirects=False)
+        assert refused.status_code == 422
+        assert "Choose at least one group" in refused.text
+        assert 'id="year-2023" name="years" value="2023" checked' in refused.text
+        done = client.post(path, data={"csrf_token": form_token(token),
+                                       "groups": ["pillar_scores"], "years": "2022"},
+                           follow_redirects=False)
+        assert done.status_code == 303
+        body = client.get("/api/public/parks/DEMO-KE-01").json()
+        assert [y["year"] for y in body["years"]] == [2022]
+        assert {v["group"] for v in body["years"][0]["values"]} == {"pillar_scores"}
+        withdrawn = client.post(f"{path}/withdraw", data={"csrf_token": form_token(token)},
+                                follow_redirects=False)
+        assert withdrawn.status_code == 303
+        assert client.get("/api/public/parks/DEMO-KE-01").status_code == 404
+    finally:
+        client.cookies.clear()
