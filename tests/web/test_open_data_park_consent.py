@@ -309,8 +309,10 @@ def test_every_park_consent_state_shows_only_consented_values(parks_world):
     assert [i["id"] for i in found["items"]] == ["DEMO-VN-01"]
     listed = client.get("/api/public/facilities", params={"park": "DEMO-VN-01"}).json()
     assert [i["id"] for i in listed["items"]] == [vn_member]
-    search_page = client.get("/open-data", params={"q": "DEMO-VN-01"}).text
-    assert 'href="/open-data/parks/DEMO-VN-01"' in search_page
+    for params in ({"q": "DEMO-VN-01"}, {"park": "DEMO-VN-01"}):  # the park; its members
+        search_page = client.get("/open-data", params=params).text
+        assert 'href="/open-data/parks/DEMO-VN-01"' in search_page
+    assert f'href="/open-data/facilities/{vn_member}"' in search_page
 
     # A withdrawal is effective on the very next request: profile, ETag, releases, pages.
     before = client.get("/api/public/parks/DEMO-KE-01")
