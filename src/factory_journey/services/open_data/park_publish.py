@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from factory_journey.engine.park_open_data import PARK_GROUPS
 from factory_journey.services.open_data import park_snapshot
-from factory_journey.services.open_data.publish import _checked_groups, give, history, take_back
+from factory_journey.services.open_data.publish import checked_groups, give, history, take_back
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.errors import Forbidden, NotFound
 from factory_journey.services.platform.policy import allowed_in_organisation
@@ -61,7 +61,7 @@ def publish(
     """Publish the park's `groups` of `years` (none: all) from `effective_from` (default now)
     under `licence_id` (default: the operator's last choice for the park, else CC BY 4.0)."""
     authorise_park(session, actor, park_id)
-    give(session, actor, "park", park_id, _checked_groups(groups, PARK_GROUPS), years,
+    give(session, actor, "park", park_id, checked_groups(groups, PARK_GROUPS), years,
          effective_from, licence_id, park_snapshot.build_park)
     return state(session, actor, park_id)
 

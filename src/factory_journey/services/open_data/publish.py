@@ -94,9 +94,10 @@ def _last_licence(session: Session, facility_id: str, kind: str = "facility") ->
     return last or licences.default_licence()
 
 
-def _checked_groups(
+def checked_groups(
     groups: Sequence[str], offered: Sequence[str] = PUBLISHABLE_GROUPS
 ) -> list[str]:
+    """The chosen groups in `offered`'s order; InvalidInput naming the accepted ones."""
     unknown = sorted(set(groups) - set(offered))
     if unknown or not groups:
         raise InvalidInput(
@@ -238,7 +239,7 @@ def publish(
     now) under `licence_id` (default: the licence the facility chose last, else CC BY 4.0),
     replacing any consent in force."""
     authorise(session, actor, ACTION, facility_id)
-    give(session, actor, "facility", facility_id, _checked_groups(groups), years,
+    give(session, actor, "facility", facility_id, checked_groups(groups), years,
          effective_from, licence_id, snapshot.build_facility)
     return state(session, actor, facility_id)
 
