@@ -403,3 +403,19 @@ def test_the_park_consent_page_keeps_a_refused_form_and_publishes_a_good_one(par
         assert client.get("/api/public/parks/DEMO-KE-01").status_code == 404
     finally:
         client.cookies.clear()
+
+
+def test_a_published_park_is_no_peer_in_the_facilities_aggregates(parks_world):
+    client, tokens, _factory, frames = parks_world
+    vn = sorted(frames["park_members"].filter(pl.col("park_id") == "DEMO-VN-01")
+                ["facility_id"].unique().to_list())
+    assert len(vn) == 5
+    _park(client, tokens, "DEMO-VN-01", groups=["park_indicators"])  # energy_total_mj
+    for member in vn[:4]:  # four Vietnamese facilities publish energy, with the park: 5 rows
+        answer = client.put(f"/api/facilities/{member}/publication",
+                            json={"groups": ["energy"]}, headers=_as(tokens, "factory"))
+        assert answer.status_code == 200, answer.text
+    groups = client.get("/api/public/aggregates").json()["groups"]
+    assert not [g for g in groups if g["country_iso2"] == "VN"]  # 4 facilities: no group
+    for member in vn[:4]:
+        client.delete(f"/api/facilities/{member}/publication", headers=_as(tokens, "factory"))
