@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from factory_journey.services.open_data import aggregates, public_parks, public_read, releases
 from factory_journey.store.database import transaction
-from factory_journey.web.deps import PRINTABLE, FacilityId, SessionDep
+from factory_journey.web.deps import PRINTABLE, FacilityId, ParkId, SessionDep
 from factory_journey.web.responses import errors
 from factory_journey.web.schemas_open_data import (
     PublicAggregates,
@@ -96,11 +96,6 @@ async def get_public_facility(facility_id: FacilityId, request: Request) -> Resp
     methodology and reference versions, discharge status per year, licence."""
     body = await in_thread(request, public_read.profile, "facility", facility_id)
     return cached(request, body.content, body.etag)
-
-
-ParkId = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=PRINTABLE, description="park id")
-]
 
 
 @router.get(

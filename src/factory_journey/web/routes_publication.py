@@ -8,9 +8,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from factory_journey.services.open_data import park_publish, publish
-from factory_journey.web.deps import CurrentActor, FacilityId, SessionDep
+from factory_journey.web.deps import CurrentActor, FacilityId, ParkId, SessionDep
 from factory_journey.web.responses import FACILITY_ERRORS
-from factory_journey.web.routes_public import ParkId
 from factory_journey.web.schemas_open_data import (
     ParkPublicationState,
     ParkPublishRequest,

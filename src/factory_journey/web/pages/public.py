@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from markupsafe import Markup, escape
 
 from factory_journey.services.open_data import public_parks, public_read, releases
-from factory_journey.web.deps import PRINTABLE, FacilityId, SessionDep
+from factory_journey.web.deps import PRINTABLE, FacilityId, ParkId, SessionDep
 from factory_journey.web.pages.shell import N_, NavItem, page_language, render, translator
 
 router = APIRouter()
@@ -187,7 +187,7 @@ def facility_page(facility_id: FacilityId, request: Request, session: SessionDep
 
 
 @router.get("/open-data/parks/{park_id}")
-def park_page(park_id: FacilityId, request: Request, session: SessionDep) -> Response:
+def park_page(park_id: ParkId, request: Request, session: SessionDep) -> Response:
     """A published park's profile: its indicators, shared facilities and the discharge status
     of its central effluent plant, requirement results and pillar scores by year, and the
     members that published themselves."""

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from factory_journey.services.open_data import park_publish, publish
 from factory_journey.services.platform.errors import InvalidInput
-from factory_journey.web.deps import FacilityId, SessionDep
+from factory_journey.web.deps import FacilityId, ParkId, SessionDep
 from factory_journey.web.pages.public import GROUP_NAMES
 from factory_journey.web.pages.shell import CsrfForm, PageUser, redirect, render, translator
 
@@ -125,7 +125,7 @@ def withdraw_form(
 
 @router.get("/parks/{park_id}/publishing")
 def park_consent_page(
-    park_id: FacilityId, request: Request, session: SessionDep, user: PageUser
+    park_id: ParkId, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
     """The park operator's consent page for its park's park-level data."""
     state = park_publish.state(session, user, park_id)
@@ -134,7 +134,7 @@ def park_consent_page(
 
 @router.post("/parks/{park_id}/publishing")
 def park_publish_form(
-    park_id: FacilityId, request: Request, form: CsrfForm, session: SessionDep,
+    park_id: ParkId, request: Request, form: CsrfForm, session: SessionDep,
     user: PageUser,
 ) -> Response:
     return _submit(request, form, session, user, park_publish, park_id,
@@ -143,7 +143,7 @@ def park_publish_form(
 
 @router.post("/parks/{park_id}/publishing/withdraw")
 def park_withdraw_form(
-    park_id: FacilityId, request: Request, _form: CsrfForm, session: SessionDep,
+    park_id: ParkId, request: Request, _form: CsrfForm, session: SessionDep,
     user: PageUser,
 ) -> Response:
     park_publish.withdraw(session, user, park_id)
