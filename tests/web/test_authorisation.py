@@ -246,6 +246,13 @@ ROUTES: dict[str, Entry] = {
     "GET /api/public/aggregates": public(200),
     "GET /api/public/releases": public(200),
     "GET /api/public/releases/{release}/{name}": public(404),
+    # a park's publication: the world's park is nobody's (test_open_data_park_consent.py
+    # walks the operator's admins, editors and viewers, another operator and a factory)
+    "GET /api/parks/{park_id}/publication": signed_in(404),
+    "PUT /api/parks/{park_id}/publication": signed_in(404, json={"groups": ["pillar_scores"]}),
+    "DELETE /api/parks/{park_id}/publication": signed_in(404),
+    "GET /api/public/parks": public(200),
+    "GET /api/public/parks/{park_id}": public(404),
     # Join the Journey (#18): proposal {proposal_id} of Factory A is submitted; Programme holds
     # the only committee seat, so one review leaves it under review (nothing is decided).
     "GET /api/proposals": signed_in(200),

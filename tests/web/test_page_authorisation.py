@@ -161,11 +161,17 @@ PAGES: dict[str, Entry] = {
     # the facility admin's consent page
     "GET /open-data": public(200),
     "GET /open-data/facilities/{facility_id}": public(404),
+    "GET /open-data/parks/{park_id}": public(404),
     "GET /facilities/{facility_id}/publishing": facility("publication.manage"),
     "POST /facilities/{facility_id}/publishing": facility(
         "publication.manage", 303, data={"groups": "energy", "effective_from": "2099-01-01"}
     ),
     "POST /facilities/{facility_id}/publishing/withdraw": facility("publication.manage", 303),
+    # a park operator's consent page (the world's park is nobody's: 404 to everyone signed in;
+    # tests/web/test_open_data_park_consent.py walks the operator's roles)
+    "GET /parks/{park_id}/publishing": signed_in(404),
+    "POST /parks/{park_id}/publishing": signed_in(404, data={"groups": "pillar_scores"}),
+    "POST /parks/{park_id}/publishing/withdraw": signed_in(404),
     # proposals (#18): proposal {proposal_id} of Factory A is submitted (so frozen); Programme
     # holds the one committee seat (World in test_authorisation.py)
     "GET /proposals": signed_in(200),

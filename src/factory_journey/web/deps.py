@@ -92,5 +92,8 @@ PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 FacilityId = Annotated[
     str, Path(min_length=1, max_length=64, pattern=PRINTABLE, description="facility id")
 ]
+ParkId = Annotated[
+    str, Path(min_length=1, max_length=64, pattern=PRINTABLE, description="park id")
+]
 RowId = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
 Year = Annotated[int, Path(ge=1900, le=2100)]

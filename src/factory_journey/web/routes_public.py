@@ -13,12 +13,13 @@ from typing import Annotated, Literal, TypeVar
 import anyio.to_thread
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from factory_journey.services.open_data import aggregates, public_read, releases
+from factory_journey.services.open_data import aggregates, public_parks, public_read, releases
 from factory_journey.store.database import transaction
-from factory_journey.web.deps import PRINTABLE, FacilityId, SessionDep
+from factory_journey.web.deps import PRINTABLE, FacilityId, ParkId, SessionDep
 from factory_journey.web.responses import errors
 from factory_journey.web.schemas_open_data import (
     PublicAggregates,
+    PublicParkBody,
     PublicProfileBody,
     PublicSearchPage,
     ReleaseList,
@@ -94,6 +95,42 @@ async def get_public_facility(facility_id: FacilityId, request: Request) -> Resp
     """A published facility: indicators by year with units and verification status,
     methodology and reference versions, discharge status per year, licence."""
     body = await in_thread(request, public_read.profile, "facility", facility_id)
+    return cached(request, body.content, body.etag)
+
+
+@router.get(
+    "/parks",
+    response_class=Response,
+    responses={200: {"model": PublicSearchPage, "content": {_JSON: {}}}, **_NOT_MODIFIED},
+)
+async def search_parks(
+    request: Request,
+    q: Annotated[Text, Query(description="the start of the name, or the park id")] = None,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=public_read.MAX_PAGE_SIZE)] = 20,
+) -> Response:
+    """Published parks by name or country, a page at a time (their published members:
+    /public/facilities?park=<park id>)."""
+    query = public_parks.ParkQuery(q, country, page, per_page)
+    body = await in_thread(request, public_parks.park_search, query)
+    return cached(request, body.content, body.etag)
+
+
+@router.get(
+    "/parks/{park_id}",
+    response_class=Response,
+    responses={
+        200: {"model": PublicParkBody, "content": {_JSON: {}}},
+        **_NOT_MODIFIED,
+        **errors(404, why={404: "The park's operator has published nothing (or withdrew)"}),
+    },
+)
+async def get_public_park(park_id: ParkId, request: Request) -> Response:
+    """A published park: its indicators (totals of at least 5 members), shared facilities and
+    the discharge status of its central effluent plant, requirement results and pillar scores
+    by year, framework and reference versions, licence, and the members that published."""
+    body = await in_thread(request, public_parks.park_profile, park_id)
     return cached(request, body.content, body.etag)
 
 

@@ -1,4 +1,5 @@
-"""A facility's open-data publication: its admins give, change and withdraw consent (#17)."""
+"""Open-data publication (#17): a facility's admins, and a park operator's admins and editors
+for its parks' park-level data, give, change and withdraw consent."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from factory_journey.services.open_data import publish
-from factory_journey.web.deps import CurrentActor, FacilityId, SessionDep
+from factory_journey.services.open_data import park_publish, publish
+from factory_journey.web.deps import CurrentActor, FacilityId, ParkId, SessionDep
 from factory_journey.web.responses import FACILITY_ERRORS
-from factory_journey.web.schemas_open_data import PublicationState, PublishRequest
+from factory_journey.web.schemas_open_data import (
+    ParkPublicationState,
+    ParkPublishRequest,
+    PublicationState,
+    PublishRequest,
+)
 
 router = APIRouter(tags=["open data"])
 
@@ -51,3 +57,43 @@ def delete_publication(
 ) -> dict[str, Any]:
     """Withdraw: nothing of the facility is public from the next request on."""
     return publish.withdraw(session, actor, facility_id)
+
+
+@router.get(
+    "/parks/{park_id}/publication",
+    response_model=ParkPublicationState,
+    responses=FACILITY_ERRORS,
+)
+def get_park_publication(
+    park_id: ParkId, session: SessionDep, actor: CurrentActor
+) -> dict[str, Any]:
+    """What the park's operator publishes of the park, and every consent given and withdrawn."""
+    return park_publish.state(session, actor, park_id)
+
+
+@router.put(
+    "/parks/{park_id}/publication",
+    response_model=ParkPublicationState,
+    responses=FACILITY_ERRORS,
+)
+def put_park_publication(
+    park_id: ParkId, body: ParkPublishRequest, session: SessionDep, actor: CurrentActor
+) -> dict[str, Any]:
+    """Publish the park's chosen groups and years under a licence (replaces the consent in
+    force); committed, snapshot and release made, before the answer. Members' own values
+    are never in it; park totals over fewer than 5 members are left out."""
+    return park_publish.publish(
+        session, actor, park_id, body.groups, body.years, body.effective_from, body.licence
+    )
+
+
+@router.delete(
+    "/parks/{park_id}/publication",
+    response_model=ParkPublicationState,
+    responses=FACILITY_ERRORS,
+)
+def delete_park_publication(
+    park_id: ParkId, session: SessionDep, actor: CurrentActor
+) -> dict[str, Any]:
+    """Withdraw: nothing of the park is public from the next request on."""
+    return park_publish.withdraw(session, actor, park_id)

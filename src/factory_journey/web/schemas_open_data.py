@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from factory_journey.services.open_data.licences import licences
+from factory_journey.services.open_data.park_publish import PARK_GROUPS
 from factory_journey.services.open_data.publish import PUBLISHABLE_GROUPS
 
 Group = Literal[PUBLISHABLE_GROUPS]  # type: ignore[valid-type]
@@ -53,7 +54,7 @@ class PublicationState(BaseModel):
 
 
 class PublicSummary(BaseModel):
-    kind: str = Field(description="facility (park: not yet)")
+    kind: str = Field(description="facility or park")
     id: str
     name: str
     country_iso2: str
@@ -125,3 +126,52 @@ class ReleasePublic(BaseModel):
 class ReleaseList(BaseModel):
     latest: str | None
     releases: list[ReleasePublic]
+
+
+ParkGroup = Literal[PARK_GROUPS]  # type: ignore[valid-type]
+
+
+class ParkPublishRequest(BaseModel):
+    groups: list[ParkGroup] = Field(min_length=1, max_length=len(PARK_GROUPS),
+                                    description="park data groups to publish")
+    years: list[Annotated[int, Field(ge=1900, le=2100)]] = Field(
+        default_factory=list, max_length=200, description="years to publish; empty: every year"
+    )
+    effective_from: datetime | None = Field(
+        None, description="when the publication takes effect (UTC); default now"
+    )
+    licence: LicenceId | None = Field(None, description="SPDX id; default CC-BY-4.0")
+
+
+class ParkPublicationState(BaseModel):
+    park_id: str
+    published: bool = Field(description="a consent is in force and its date has come")
+    consent: ConsentPublic | None
+    history: list[ConsentPublic] = Field(description="every consent, newest first")
+    groups_available: list[str]
+    years_available: list[int] = Field(description="years the park's assessment covers")
+    licences: list[LicencePublic]
+
+
+class PlantDischargePublic(BaseModel):
+    year: int
+    shared_facility_id: str
+    name: str
+    status: Literal["green", "yellow", "red"] | None = Field(
+        description="the central effluent plant's ZDHC-style status, as a facility's"
+    )
+    parameters_failing: int | None
+
+
+class PublicParkBody(PublicSummary):
+    licence: LicencePublic
+    methodology_version: str = Field(description="the park framework and its version")
+    reference_versions: dict[str, str]
+    discharge: list[PlantDischargePublic]
+    years: list[PublicYear] = Field(
+        description="groups park_indicators (totals of at least 5 members only), "
+        "shared_facilities, requirement_results (result in value_text), pillar_scores"
+    )
+    members: list[PublicSummary] = Field(
+        description="members that published themselves (only those)"
+    )

@@ -31,6 +31,8 @@ def peer_aggregates(session: Session, year: int | None = None) -> Body:
 
 def _peer_aggregates(session: Session, year: int | None) -> Body:
     values = published_values(session)
+    # Peers are facilities: a park's published totals are not one more contributor.
+    values = values.filter(values["subject_kind"] == "facility")
     if year is not None:
         values = values.filter(values["year"] == year)
     stats = peer_statistics(values, MIN_CONTRIBUTORS)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from factory_journey.domain.timestamps import iso_utc
 from factory_journey.engine.catalogue import catalogue_version, indicators
 from factory_journey.engine.open_data import PUBLISHABLE_GROUPS
+from factory_journey.engine.park_open_data import PARK_GROUPS, SHARED_COLUMNS
 from factory_journey.services.open_data import licences
 from factory_journey.services.open_data.public_read import published_profiles, published_values
 from factory_journey.services.platform.errors import NotFound, PlatformError
@@ -44,21 +45,68 @@ FILES: dict[str, str] = {
 
 #: The columns of the values table: (unit, definition).
 _COLUMNS: dict[str, tuple[str, str]] = {
-    "subject_kind": ("-", "What the row is about: facility (park-level data: not yet)"),
-    "subject_id": ("-", "The facility's id on the platform"),
-    "name": ("-", "The facility's name as its owner gives it"),
+    "subject_kind": ("-", "What the row is about: facility (a facility's own data, published "
+                          "by it) or park (park-level data, published by the park's operator)"),
+    "subject_id": ("-", "The facility's id on the platform, or the park's id"),
+    "name": ("-", "The facility's (or park's) name as its owner gives it"),
     "country_iso2": ("-", "ISO 3166-1 alpha-2 code of the site's country"),
-    "park_id": ("-", "The industrial park the facility is in, when known"),
-    "os_hub_id": ("-", "Open Supply Hub id of the facility, when known"),
+    "park_id": ("-", "The industrial park the facility is in, when known; a park's own id"),
+    "os_hub_id": ("-", "Open Supply Hub id of the facility, when known (parks: empty)"),
     "licence_id": ("-", "SPDX id of the licence its publisher chose for the row"),
-    "methodology_version": ("-", "Methodology version the values were computed under"),
+    "methodology_version": ("-", "Methodology version the values were computed under; for a "
+                                 "park, the park framework and its version"),
     "year": ("year", "Reporting year"),
-    "indicator_group": ("-", "Indicator group: " + ", ".join(PUBLISHABLE_GROUPS)),
-    "indicator": ("-", "Indicator name (see the indicator rows of this dictionary)"),
+    "indicator_group": ("-", "Indicator group: " + ", ".join(PUBLISHABLE_GROUPS)
+                        + " (facilities); " + ", ".join(PARK_GROUPS) + " (parks)"),
+    "indicator": ("-", "Indicator name (see the indicator rows of this dictionary); for a "
+                       "park's shared facility <shared_facility_id>.<figure>, for a "
+                       "requirement its id, for a pillar score the pillar"),
     "value": ("unit column", "Value in `unit` (flags: 1 = true, 0 = false)"),
-    "value_text": ("-", "Text value (a level, a category) where the indicator is not a number"),
+    "value_text": ("-", "Text value (a level, a category) where the indicator is not a "
+                        "number; a park requirement's result (met, partly_met, not_met, "
+                        "not_assessed)"),
     "unit": ("-", "Unit of `value`"),
-    "verification_status": ("-", "verified, partly verified or self-reported (its group)"),
+    "verification_status": ("-", "verified, partly verified or self-reported (its group); "
+                                 "park rows: self-reported (the operator's data)"),
+}
+
+
+#: The park indicators (docs/park-data-format.md): (unit, definition). A total over members
+#: is published only when at least 5 members contribute to it (decision 0033).
+PARK_INDICATORS: dict[str, tuple[str, str]] = {
+    "members": ("count", "Member facilities in the year"),
+    "members_assessed": ("count", "Members with at least one impact area assessed"),
+    "members_assessed_share": ("share", "members_assessed / members"),
+    "shared_facilities": ("count", "Shared facilities operating in the year"),
+    "employees": ("persons", "Sum of the members' employees"),
+    "production_volume_pcs": ("pcs", "Sum of the members' production in pieces"),
+    "production_volume_kg": ("kg", "Sum of the members' production in kg"),
+    "energy_total_mj": ("MJ", "Park total final energy (members less internal deliveries "
+                              "plus shared facilities' own)"),
+    "energy_renewable_mj": ("MJ", "Park total renewable energy"),
+    "renewable_share": ("share", "energy_renewable_mj / energy_total_mj"),
+    "scope1_kgco2e": ("kgCO2e", "Park total Scope 1"),
+    "scope2_location_kgco2e": ("kgCO2e", "Park total Scope 2, location-based"),
+    "ghg_kgco2e": ("kgCO2e", "Scope 1 + Scope 2 (location), park total"),
+    "water_withdrawal_m3": ("m3", "Park total fresh water withdrawn"),
+    "water_recycled_reused_m3": ("m3", "Park total recycled and reused water"),
+    "water_recycled_reused_share": ("share", "Recycled+reused / (withdrawal+recycled+reused)"),
+    "wastewater_m3": ("m3", "Park total wastewater generated"),
+    "waste_total_kg": ("kg", "Park total waste"),
+    "waste_hazardous_kg": ("kg", "Park total hazardous waste"),
+    "waste_diverted_kg": ("kg", "Park total waste diverted from disposal"),
+    "waste_diversion_share": ("share", "waste_diverted_kg / waste_total_kg"),
+    "energy_mj_per_employee": ("MJ/person", "energy_total_mj / employees"),
+    "water_m3_per_employee": ("m3/person", "water_withdrawal_m3 / employees"),
+    "ghg_kgco2e_per_employee": ("kgCO2e/person", "ghg_kgco2e / employees"),
+    "waste_kg_per_employee": ("kg/person", "waste_total_kg / employees"),
+    "members_zdhc_tested_share": ("share", "Members with a discharged ZDHC sample / members"),
+    "members_zdhc_green_share": ("share", "Members green / members tested"),
+    "central_plant_zdhc_pass": ("0/1", "1 when every central effluent plant's latest "
+                                       "discharged sample passes ZDHC foundational"),
+    "has_central_effluent_plant": ("0/1", "A central effluent treatment plant operates"),
+    "members_high_share_<area>": ("share", "Members with a high opportunity in the area / "
+                                           "members assessed in it"),
 }
 
 
@@ -92,6 +140,27 @@ def dictionary() -> pl.DataFrame:
         for item in indicators()
         if item.area in PUBLISHABLE_GROUPS
     ]
+    park_source = "Factory Journey park assessment (docs/park-data-format.md)"
+    rows += [
+        {"column": f"park indicator={name}", "unit": unit, "definition": text,
+         "source": park_source}
+        for name, (unit, text) in PARK_INDICATORS.items()
+    ]
+    rows += [
+        {"column": f"park shared facility=<id>.{name}", "unit": unit,
+         "definition": f"The shared facility's own {name} (members' flows metered there are "
+                       "members' data: not published)", "source": park_source}
+        for name, unit in (("type", "-"), *SHARED_COLUMNS)
+    ]
+    rows += [
+        {"column": "park requirement=<requirement id>", "unit": "as the framework gives",
+         "definition": "value: the value tested; value_text: the result. Left out when it "
+                       "tests a park total withheld (fewer than 5 members)",
+         "source": park_source},
+        {"column": "park pillar score=<pillar>", "unit": "share",
+         "definition": "Score of the framework pillar, 0-1 (partly met counts half)",
+         "source": park_source},
+    ]
     return pl.DataFrame(rows)
 
 
@@ -106,7 +175,8 @@ def _licence_text(values: pl.DataFrame) -> bytes:
     used = sorted(set(values["licence_id"].to_list())) if values.height else []
     lines = [
         "Factory Journey open environmental data.",
-        "Each row is published by its facility under the licence named in its licence_id",
+        "Each row is published by its facility (or, for a park, by the park's operator)",
+        "under the licence named in its licence_id",
         "column (the publisher's choice). Licences used in this release:",
         "",
     ]

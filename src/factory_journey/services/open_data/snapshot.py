@@ -27,6 +27,7 @@ from factory_journey.store.models import (
     AssessmentSnapshot,
     Evidence,
     Facility,
+    ParkMember,
     PublicationConsent,
     PublicProfile,
     PublicValue,
@@ -51,9 +52,16 @@ def plan_years(session: Session, facility_id: str) -> frozenset[int]:
 
 
 def identity(session: Session, facility: Facility) -> tuple[str | None, str | None]:
-    """(park id, Open Supply Hub id) of the facility: the platform's record, else what its
-    latest profile says (the import keeps them in the profile table)."""
-    park, os_hub = facility.park_id, facility.os_hub_id
+    """(park id, Open Supply Hub id) of the facility. The park: the park whose operator
+    records the facility as a member in its newest year (a park on the platform, whose page
+    lists its published members), else the platform's record, else what its latest profile
+    says (the import keeps it in the profile table); the Open Supply Hub id: the platform's
+    record, else its latest profile's."""
+    member_of = session.scalar(
+        select(ParkMember.park_id).where(ParkMember.facility_id == facility.id)
+        .order_by(ParkMember.year.desc()).limit(1)
+    )
+    park, os_hub = member_of or facility.park_id, facility.os_hub_id
     if park and os_hub:
         return park, os_hub
     profiles = latest_tables(session, [facility.id]).get("profiles")
@@ -148,10 +156,14 @@ def consents_in_force(session: Session) -> list[PublicationConsent]:
 
 def refresh_all(session: Session) -> int:
     """Rebuild the snapshot of every subject whose consent is in force from its latest data;
-    the number rebuilt. Park subjects wait for park data (#16): none is built yet."""
+    the number rebuilt (a park's from its operator's newest assessment)."""
+    from factory_journey.services.open_data.park_snapshot import build_park  # it imports us
+
     count = 0
     for consent in consents_in_force(session):
         if consent.subject_kind == "facility":
             build_facility(session, consent)
-            count += 1
+        else:
+            build_park(session, consent)
+        count += 1
     return count

@@ -114,6 +114,10 @@ ORGANISATION_POLICY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # A programme's cohorts and participation records (cohorts.py).
     "cohort.manage": (frozenset({"programme"}), _WRITERS),
     "cohort.read": (frozenset({"programme"}), _ANY_ROLE),
+    # Publishing a park's park-level data openly (#17) is its operator's decision: the
+    # admins and editors of the park operator that recorded the park (services/open_data/
+    # park_publish.py also checks the park is theirs). Members' own data are never in it.
+    "park.publication.manage": (frozenset({"park_operator"}), _WRITERS),
     # Join the Journey (#18): any organisation may propose a pathway (drafting, attaching,
     # submitting and revising are one write permission); reviewing also needs a committee
     # seat, which services/proposals/reviewing.py checks beside this rule.

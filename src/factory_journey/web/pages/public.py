@@ -1,4 +1,4 @@
-"""Public open-data pages (#17): search and facility profiles, without sign-in.
+"""Public open-data pages (#17): search, facility and park profiles, without sign-in.
 
 Both read only the published snapshots, through the same services as the public API
 (`services.open_data.public_read`, `releases`), so a page can show nothing the API would not.
@@ -15,8 +15,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup, escape
 
-from factory_journey.services.open_data import public_read, releases
-from factory_journey.web.deps import PRINTABLE, FacilityId, SessionDep
+from factory_journey.services.open_data import public_parks, public_read, releases
+from factory_journey.web.deps import PRINTABLE, FacilityId, ParkId, SessionDep
 from factory_journey.web.pages.shell import N_, NavItem, page_language, render, translator
 
 router = APIRouter()
@@ -34,6 +34,10 @@ GROUP_NAMES = {
     "air": N_("Air emissions"),
     "chemicals": N_("Chemicals"),
     "ems": N_("Environmental management"),
+    "park_indicators": N_("Park indicators"),
+    "shared_facilities": N_("Shared facilities"),
+    "requirement_results": N_("Requirement results"),
+    "pillar_scores": N_("Pillar scores"),
 }
 VERIFICATION_NAMES = {
     "verified": N_("Verified"),
@@ -45,6 +49,13 @@ DISCHARGE_NAMES = {
     "yellow": N_("Yellow: a failure, with a corrective action plan filed"),
     "red": N_("Red: a failure, without a corrective action plan"),
     None: N_("Not tested"),
+}
+#: Words for a park requirement's result (its `value_text`).
+RESULT_NAMES = {
+    "met": N_("Met"),
+    "partly_met": N_("Partly met"),
+    "not_met": N_("Not met"),
+    "not_assessed": N_("Not assessed"),
 }
 Text = Annotated[str | None, Query(max_length=200, pattern=PRINTABLE)]
 PAGE_SIZE = 20
@@ -67,6 +78,9 @@ def search_page(
     # The API's body of the same search, rendered once per state of what is published.
     found = json.loads(public_read.search(session, query).content)
     listing = releases.release_list(session)
+    parks = json.loads(public_parks.park_search(
+        session, public_parks.ParkQuery(q or park or None, country or None, 1, PAGE_SIZE)
+    ).content) if not os_hub_id else {"total": 0, "items": []}
     values = {"q": q or "", "country": country or "", "park": park or "",
               "os_hub_id": os_hub_id or ""}
     query = "&".join(f"{k}={v}" for k, v in values.items() if v)
@@ -75,6 +89,7 @@ def search_page(
         "public/search.html.j2",
         {
             "found": found,
+            "parks": parks,
             "values": values,
             "pages": -(-found["total"] // PAGE_SIZE),
             "query": query,
@@ -95,11 +110,22 @@ def _shown(item: dict[str, Any], fmt: Any, t: Any) -> str:
     value, unit = item["value"], item["unit"]
     if value is None:
         return str(item["value_text"] or "")
-    if unit == "share":
+    if unit in ("share", "share 0-1"):
         return str(fmt.percent(value, 1))
     if unit == "bool":
         return str(t("Yes") if value else t("No"))
-    return str(fmt.number(value, 0 if abs(value) >= 100 else 2))
+    whole = abs(value) >= 100 or unit in ("count", "0/1")  # a park's counts and flags
+    return str(fmt.number(value, 0 if whole else 2))
+
+
+def _cell(item: dict[str, Any], fmt: Any, t: Any) -> str:
+    """A value's cell: a park requirement's result in words, with the value it tested."""
+    if item["group"] != "requirement_results":
+        return _shown(item, fmt, t)
+    result = t(RESULT_NAMES.get(item["value_text"], N_("Not assessed")))
+    if item["value"] is None:
+        return str(result)
+    return f"{result} ({_shown({**item, 'value_text': None}, fmt, t)})"
 
 
 def year_tables(request: Request, etag: str, document: dict[str, Any]) -> Markup:
@@ -125,8 +151,8 @@ def year_tables(request: Request, etag: str, document: dict[str, Any]) -> Markup
             .format(
                 escape(t(GROUP_NAMES[item["group"]])),
                 escape(item["indicator"]),
-                escape(_shown(item, tr, t)),
-                escape("%" if item["unit"] == "share" else item["unit"]),
+                escape(_cell(item, tr, t)),
+                escape("%" if item["unit"] in ("share", "share 0-1") else item["unit"]),
                 escape(t(VERIFICATION_NAMES[item["verification_status"]])),
             )
             for item in year["values"]
@@ -154,6 +180,24 @@ def facility_page(facility_id: FacilityId, request: Request, session: SessionDep
         "public/facility.html.j2",
         {
             "facility": document,
+            "year_tables": year_tables(request, body.etag, document),
+            "discharge_names": DISCHARGE_NAMES,
+        },
+    )
+
+
+@router.get("/open-data/parks/{park_id}")
+def park_page(park_id: ParkId, request: Request, session: SessionDep) -> Response:
+    """A published park's profile: its indicators, shared facilities and the discharge status
+    of its central effluent plant, requirement results and pillar scores by year, and the
+    members that published themselves."""
+    body = public_parks.park_profile(session, park_id)
+    document = json.loads(body.content)
+    return render(
+        request,
+        "public/park.html.j2",
+        {
+            "park": document,
             "year_tables": year_tables(request, body.etag, document),
             "discharge_names": DISCHARGE_NAMES,
         },

@@ -1,17 +1,19 @@
-"""A facility admin's open-data consent page (#17): what to publish, from when, under which
-licence; publish, change, withdraw. The rules are in `services.open_data.publish`."""
+"""Open-data consent pages (#17): a facility admin's, and a park operator's for its park's
+park-level data: what to publish, from when, under which licence; publish, change, withdraw.
+The rules are in `services.open_data.publish` and `park_publish`."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from types import ModuleType
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from factory_journey.services.open_data import publish
+from factory_journey.services.open_data import park_publish, publish
 from factory_journey.services.platform.errors import InvalidInput
-from factory_journey.web.deps import FacilityId, SessionDep
+from factory_journey.web.deps import FacilityId, ParkId, SessionDep
 from factory_journey.web.pages.public import GROUP_NAMES
 from factory_journey.web.pages.shell import CsrfForm, PageUser, redirect, render, translator
 
@@ -27,10 +29,18 @@ def _page(
     status: int = 200,
 ) -> Response:
     in_public = translator(request, "public")
+    park = "park_id" in state
+    subject = state["park_id"] if park else state["facility_id"]
     return render(
         request,
         "publishing/consent.html.j2",
         {
+            "kind": "park" if park else "facility",
+            "subject": subject,
+            "base": f"/parks/{subject}/publishing" if park
+            else f"/facilities/{subject}/publishing",
+            "public_url": f"/open-data/parks/{subject}" if park
+            else f"/open-data/facilities/{subject}",
             "state": state,
             "values": values,
             "errors": errors,
@@ -67,6 +77,14 @@ def publish_form(
     facility_id: FacilityId, request: Request, form: CsrfForm, session: SessionDep,
     user: PageUser,
 ) -> Response:
+    return _submit(request, form, session, user, publish, facility_id,
+                   f"/facilities/{facility_id}/publishing")
+
+
+def _submit(request: Request, form: Any, session: Any, user: Any, service: ModuleType,
+            subject_id: str, base: str) -> Response:
+    """Publish what the form says with `service` (publish or park_publish); the page again
+    with what was typed and each error by its field, or a redirect when saved."""
     t = translator(request, AREA)
     groups = [str(g) for g in form.getlist("groups")]
     years_text = [str(y) for y in form.getlist("years")]
@@ -87,12 +105,12 @@ def publish_form(
         errors["years"] = t("Choose years from the list.")
     if not errors:
         try:
-            publish.publish(session, user, facility_id, groups, values["years"], start, licence)
+            service.publish(session, user, subject_id, groups, values["years"], start, licence)
         except InvalidInput as error:
             errors["form"] = error.message
         else:
-            return redirect(f"/facilities/{facility_id}/publishing?saved=published")
-    state = publish.state(session, user, facility_id)
+            return redirect(f"{base}?saved=published")
+    state = service.state(session, user, subject_id)
     return _page(request, state, values, errors, 422)
 
 
@@ -103,3 +121,30 @@ def withdraw_form(
 ) -> Response:
     publish.withdraw(session, user, facility_id)
     return redirect(f"/facilities/{facility_id}/publishing?saved=withdrawn")
+
+
+@router.get("/parks/{park_id}/publishing")
+def park_consent_page(
+    park_id: ParkId, request: Request, session: SessionDep, user: PageUser
+) -> Response:
+    """The park operator's consent page for its park's park-level data."""
+    state = park_publish.state(session, user, park_id)
+    return _page(request, state, _current_values(state), {})
+
+
+@router.post("/parks/{park_id}/publishing")
+def park_publish_form(
+    park_id: ParkId, request: Request, form: CsrfForm, session: SessionDep,
+    user: PageUser,
+) -> Response:
+    return _submit(request, form, session, user, park_publish, park_id,
+                   f"/parks/{park_id}/publishing")
+
+
+@router.post("/parks/{park_id}/publishing/withdraw")
+def park_withdraw_form(
+    park_id: ParkId, request: Request, _form: CsrfForm, session: SessionDep,
+    user: PageUser,
+) -> Response:
+    park_publish.withdraw(session, user, park_id)
+    return redirect(f"/parks/{park_id}/publishing?saved=withdrawn")
