@@ -2,8 +2,9 @@
 
 tables (the ordinary dataset) + park tables → members' Data Matrix and assessment (the same
 `build_matrix` and `assess` as `journey assess`), the shared facilities' and the internal
-deliveries' matrices (`flows`), park indicators, member and shared-facility standing, and the
-framework's judgement and pillar scores.
+deliveries' matrices (`flows`), park indicators, member and shared-facility standing, the
+framework's judgement and pillar scores, and the collective improvement plan (`plan`) from the
+members' own Data Matrix rows and pathway steps.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from factory_journey.engine.matrix import build_matrix
 from factory_journey.engine.parks import flows, indicators, scoring, standing
 from factory_journey.engine.parks.framework_files import FrameworkSet
 from factory_journey.engine.parks.inputs import ParkTables
+from factory_journey.engine.parks.plan import CollectivePlan, collective_plan
+from factory_journey.engine.parks.plan_inputs import members_for_plan
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ class ParkResult:
     park_shared_facilities: pl.DataFrame
     requirement_results: pl.DataFrame
     pillar_scores: pl.DataFrame
+    #: the collective plan: one row per park-year × shared measure, and per participant
+    plan_measures: pl.DataFrame = field(default_factory=pl.DataFrame)
+    plan_members: pl.DataFrame = field(default_factory=pl.DataFrame)
     versions: dict[str, str] = field(default_factory=dict)
 
     def frames(self) -> dict[str, pl.DataFrame]:
@@ -42,6 +48,8 @@ class ParkResult:
             "park_shared_facilities": self.park_shared_facilities,
             "requirement_results": self.requirement_results,
             "pillar_scores": self.pillar_scores,
+            "plan_measures": self.plan_measures,
+            "plan_members": self.plan_members,
         }
 
 
@@ -102,10 +110,21 @@ def assess_parks(
     results = scoring.judge(chosen, park_indicators, parks.questionnaire)
     credit = {frameworks.base.meta.id: frameworks.base.scoring.partly_met_credit}
     scores = scoring.pillar_scores(results, credit)
-    versions = {**built.versions, **assessed.versions, **frameworks.versions()}
+    plan = _plan(member_rows, with_people, park_indicators, assessed.pathways)
+    versions = {**built.versions, **assessed.versions, **frameworks.versions(), **plan.versions}
     park_rows = parks.parks.select(
         "park_id", pl.col("park_name").cast(pl.String), "country_iso2",
         pl.col("operator").cast(pl.String), pl.col("latitude").cast(pl.Float64),
         pl.col("longitude").cast(pl.Float64)).sort("park_id")
     return ParkResult(park_rows, park_indicators, member_rows, by_area, shared_rows, results,
-                      scores, versions)
+                      scores, plan.measures, plan.members, versions)
+
+
+def _plan(member_rows: pl.DataFrame, matrix: pl.DataFrame, park_indicators: pl.DataFrame,
+          pathways: pl.DataFrame) -> CollectivePlan:
+    """The collective plan of every park-year from the members' own matrix rows (with the
+    flows metered for them) and their steps; only the members' steps are read."""
+    steps = pathways.select("facility_id", "year", "area", "pathway", "measures", "modules"
+                            ).join(member_rows.select("facility_id", "year"),
+                                   on=["facility_id", "year"], how="semi")
+    return collective_plan(members_for_plan(member_rows, matrix, park_indicators), steps)
