@@ -123,8 +123,6 @@ def assess_parks(
 def _plan(member_rows: pl.DataFrame, matrix: pl.DataFrame, park_indicators: pl.DataFrame,
           pathways: pl.DataFrame) -> CollectivePlan:
     """The collective plan of every park-year from the members' own matrix rows (with the
-    flows metered for them) and their steps; only the members' steps are read."""
-    steps = pathways.select("facility_id", "year", "area", "pathway", "measures", "modules"
-                            ).join(member_rows.select("facility_id", "year"),
-                                   on=["facility_id", "year"], how="semi")
+    flows metered for them) and their pathway steps (a non-member's steps are never joined)."""
+    steps = pathways.select("facility_id", "year", "area", "pathway", "measures", "modules")
     return collective_plan(members_for_plan(member_rows, matrix, park_indicators), steps)
