@@ -84,9 +84,16 @@ def assess_parks(
                                   on=["facility_id", "year"], how="semi")
     # the whole matrix, as `journey assess` judges it: the same peer groups, the same levels
     assessed = assess(member_matrix, methodology, matrix_versions=built.versions)
-    internal = _matrix(flows.internal_tables(member_tables, members, parks.shared_facilities))
-    shared_matrix = _matrix(flows.shared_own_tables(parks.shared, parks.shared_facilities,
-                                                    parks.parks))
+    shared_own = flows.shared_own_tables(parks.shared, parks.shared_facilities, parks.parks)
+    shared_matrix = _matrix(shared_own)
+    # what shared facilities deliver, at the members and at the other shared facilities
+    shared_users = parks.shared_facilities.select(
+        "park_id", "year", pl.col("shared_facility_id").alias("facility_id"))
+    internal_parts = [m for m in (
+        _matrix(flows.internal_tables(member_tables, members, parks.shared_facilities)),
+        _matrix(flows.internal_tables(shared_own, shared_users, parks.shared_facilities)))
+        if m is not None]
+    internal = pl.concat(internal_parts, how="diagonal_relaxed") if internal_parts else None
 
     with_people = _with_employees(in_parks, member_tables["profiles"])
     levels = standing.member_levels(members, assessed.opportunities)
