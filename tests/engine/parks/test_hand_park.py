@@ -259,3 +259,49 @@ def test_a_flow_between_shared_facilities_is_counted_once(tmp_path: Path) -> Non
             assert row["value"] is None, indicator
         else:
             assert row["value"] == pytest.approx(alone[indicator], abs=1e-6, rel=0), indicator
+
+
+def test_a_flow_between_shared_facilities_metered_at_the_supplier_is_the_receivers(
+    tmp_path: Path,
+) -> None:
+    """The boiler's meter for the effluent plant's steam (`member_facility_id` = CETP) is the
+    effluent plant's flow: the same totals as the plant giving it in its own rows."""
+    folder = _with_boiler_and_water_plant(tmp_path / "metered", cetp_steam=False,
+                                          wtp_recycled=True)
+    with (folder / "shared_energy.csv").open("a", encoding="utf-8") as handle:
+        handle.write("BOILER,2024,purchased_steam,40000,MJ,CETP\n")
+    _add_member_column(folder / "shared_energy.csv")
+    metered = assess_park_dataset(folder, [FRAMEWORK]).result
+    own = assess_park_dataset(_with_boiler_and_water_plant(
+        tmp_path / "own", cetp_steam=True, wtp_recycled=True), [FRAMEWORK]).result
+    assert metered.park_indicators.equals(own.park_indicators)
+    plants = dict(metered.park_shared_facilities.select("shared_facility_id",
+                                                        "energy_total_mj").iter_rows())
+    assert plants["CETP"] == pytest.approx(72_000 + 40_000, abs=TOL)
+    assert plants["BOILER"] == pytest.approx(600_000, abs=TOL)
+
+
+def test_a_flow_between_shared_facilities_given_twice_is_refused_where_it_is(
+    tmp_path: Path,
+) -> None:
+    folder = _with_boiler_and_water_plant(tmp_path, cetp_steam=True, wtp_recycled=True)
+    with (folder / "shared_energy.csv").open("a", encoding="utf-8") as handle:
+        handle.write("BOILER,2024,purchased_steam,40000,MJ,CETP\n")
+    _add_member_column(folder / "shared_energy.csv")
+    with pytest.raises(ParkInputError) as refused:
+        assess_park_dataset(folder, [FRAMEWORK])
+    twice = [p for p in refused.value.problems if p.code == "counted_twice"]
+    assert len(twice) == 1
+    problem = twice[0]
+    # rows: header, CETP electricity, BOILER gas, CETP steam, BOILER's meter for CETP
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "shared_energy.csv", 5, "member_facility_id", "CETP")
+    assert "shared_energy.csv row 4" in problem.message
+
+
+def _add_member_column(path: Path) -> None:
+    """Give shared_energy.csv the `member_facility_id` column (empty where not given)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",member_facility_id",
+             *[line if line.count(",") == 5 else line + "," for line in lines[1:]]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
