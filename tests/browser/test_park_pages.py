@@ -20,9 +20,14 @@ def test_the_park_manager_reads_its_parks(page_as, snap, assert_accessible, phon
     assert page.locator("main h1").inner_text() == "Demo Mekong Eco-Textile Park"
     assert page.get_by_role("heading", name="Framework score").is_visible()
     assert page.locator("#requirements + .table-wrap tbody tr").count() > 40
+    assert page.get_by_role("heading", name="Collective improvement plan").is_visible()
+    assert page.locator("#plan ~ .table-wrap").first.locator("tbody tr").count() == 7
+    assert page.locator("#shares + .table-wrap tbody tr").count() > 7
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     snap(page, "park")
     assert_accessible(page)
+    page.locator("#plan").scroll_into_view_if_needed()
+    snap(page, "park-plan")
     page.get_by_role("link", name="2021").click()
     assert "year=2021" in page.url
     snap(page, "park-2021")
@@ -36,5 +41,12 @@ def test_a_member_factory_reads_its_park_read_only(page_as, snap, assert_accessi
     assert "read it, not change it" in page.locator("main").inner_text()
     members = page.locator("#members + .table-wrap tbody tr")
     assert members.count() == 5  # the five pilot factories in the park, all the demo group's
+    assert page.get_by_role("heading", name="Your factories' share").is_visible()
+    names = {members.nth(i).locator("th").inner_text() for i in range(members.count())}
+    shares = page.locator("#shares + .table-wrap tbody th")
+    assert shares.count() > 0
+    assert {shares.nth(i).inner_text() for i in range(shares.count())} <= names
+    page.locator("#plan").scroll_into_view_if_needed()
+    snap(page, "member-view-plan")
     snap(page, "member-view")
     assert_accessible(page)

@@ -24,6 +24,40 @@ def test_success_writes_the_park_outputs(tmp_path: Path) -> None:
     assert (out / "park_assessment.xlsx").is_file()
 
 
+def test_the_collective_plan_is_an_output_with_its_measures_version(tmp_path: Path) -> None:
+    import hashlib
+
+    import openpyxl
+    import polars as pl
+
+    from factory_journey.reference.loader import data_dir
+
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["park", "assess", str(write_park(tmp_path / "data")),
+                                 "--out", str(out), "--framework", str(FRAMEWORK)])
+    assert result.exit_code == 0, result.output
+    measures = pl.read_parquet(out / "plan_measures.parquet")
+    members = pl.read_parquet(out / "plan_members.parquet")
+    assert set(measures["park_id"]) == {"P1"} and measures.height == measures["measure"].n_unique()
+    # every measure's member shares add up to 1 and its investment to the measure's
+    sums = members.group_by("measure").agg(pl.col("share").sum(), pl.col("investment_usd").sum())
+    joined = sums.join(measures.select("measure", pl.col("investment_usd").alias("total")),
+                       on="measure")
+    assert joined.height == measures.filter(pl.col("participants") > 0).height > 0
+    for row in joined.iter_rows(named=True):
+        assert abs(row["share"] - 1) < 1e-9 and abs(row["investment_usd"] - row["total"]) < 1e-6
+    csv = pl.read_csv(out / "plan_measures.csv")
+    assert csv["covers_measures"].str.contains(";").any()  # lists joined for a spreadsheet
+    assert (out / "plan_members.json").is_file()
+    sheets = openpyxl.load_workbook(out / "park_assessment.xlsx", read_only=True).sheetnames
+    assert {"plan_measures", "plan_members"} <= set(sheets)
+    metadata = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    packaged = (data_dir() / "park_measures.yaml").read_bytes()
+    assert metadata["park_measures"]["sha256"] == hashlib.sha256(packaged).hexdigest()
+    assert metadata["park_measures"]["version"] == measures["park_measures_version"][0]
+    assert metadata["versions"]["park_measures"].startswith(metadata["park_measures"]["version"])
+
+
 def test_a_flow_given_twice_exits_1_with_its_location(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["park", "assess", str(write_park(tmp_path / "d", both=True)),

@@ -26,6 +26,11 @@ def test_every_step_writes_its_output(run):
     # "park reports" too where the park report service (issue 16's other half) is installed
     assert steps <= set(result.outputs) <= steps | {"park reports"}
     assert (out / "parks" / "pillar_scores.parquet").is_file()
+    plan = pl.read_parquet(out / "parks" / "plan_measures.parquet")
+    parks = pl.read_parquet(out / "parks" / "parks.parquet")["park_id"]
+    assert set(plan.filter(pl.col("participants") > 0)["park_id"]) == set(parks)
+    shares = pl.read_parquet(out / "parks" / "plan_members.parquet")
+    assert set(shares["park_id"]) == set(parks)
     assert (out / "assessment" / "pathways.parquet").is_file()
     assert (out / "reports" / "portfolio.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "evaluation" / "evaluation.html").is_file()

@@ -18,23 +18,22 @@ from factory_journey.services.park_report import (
     load_park_report_data,
     write_all_park_reports,
 )
-from tests.reports.park_fixture import STEPS, _matrix, park_report_data
+from tests.reports.park_fixture import park_report_data
 from tests.reports.pdftext import extract, squash
 
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A park assess output folder without plan tables but with the members' matrix."""
+    """A park assess output folder, the collective plan's tables included."""
     folder = tmp_path_factory.mktemp("park-out")
     data = park_report_data()
     for name in OUTPUT_TABLES:
         getattr(data, name).write_parquet(folder / f"{name}.parquet")
     assert data.parks is not None
     data.parks.write_parquet(folder / "parks.parquet")
-    _matrix().write_parquet(folder / "matrix.parquet")
-    STEPS.write_parquet(folder / "pathways.parquet")
     (folder / "metadata.json").write_text(json.dumps(
-        {"dataset": "fixture", "versions": {"park_framework:ifeip2": "2026.1"}}),
+        {"dataset": "fixture", "versions": {"park_framework:ifeip2": "2026.1",
+                                            "park_measures": "2026.1 (park_measures.yaml)"}}),
         encoding="utf-8")
     return folder
 
@@ -43,12 +42,13 @@ def test_cli_languages_are_the_park_languages() -> None:
     assert tuple(PARK_LANGUAGES) == PARK_REPORT_LANGUAGES
 
 
-def test_plan_is_computed_from_the_members_matrix_when_not_in_the_outputs(outputs: Path) -> None:
+def test_the_plan_is_read_from_the_outputs_not_recomputed(outputs: Path) -> None:
     data = load_park_report_data(outputs)
     assert data.plan_measures is not None and data.plan_members is not None
-    expected = park_report_data().plan_measures
-    assert expected is not None
-    assert data.plan_measures.equals(expected)
+    expected = park_report_data()
+    assert expected.plan_measures is not None and expected.plan_members is not None
+    assert data.plan_measures.equals(expected.plan_measures)
+    assert data.plan_members.equals(expected.plan_members)
     assert data.versions["park_framework:ifeip2"] == "2026.1"
     assert "park_measures" in data.versions
     assert data.pillar_titles["vn_decree_35"].startswith("Vietnam")
@@ -90,13 +90,14 @@ def test_refusals_are_named_and_write_nothing(outputs: Path, tmp_path: Path, arg
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_folder_missing_a_table_is_named(outputs: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("missing", ["pillar_scores", "plan_measures", "plan_members"])
+def test_a_folder_missing_a_table_is_named(outputs: Path, tmp_path: Path, missing: str) -> None:
     folder = tmp_path / "partial"
     folder.mkdir()
     for name in OUTPUT_TABLES:
-        if name != "pillar_scores":
+        if name != missing:
             pl.read_parquet(outputs / f"{name}.parquet").write_parquet(folder / f"{name}.parquet")
-    with pytest.raises(ParkReportInputError, match=r"pillar_scores\.parquet"):
+    with pytest.raises(ParkReportInputError, match=rf"{missing}\.parquet"):
         load_park_report_data(folder)
 
 

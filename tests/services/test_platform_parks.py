@@ -60,6 +60,10 @@ def test_the_operator_stores_and_sees_its_park_whole(platform, tmp_path) -> None
     assert view.summary.relation == "operator"
     assert sorted(view.frames["park_members"]["facility_id"].to_list()) == ["M1", "M2", "M3"]
     assert view.frames["pillar_scores"].height == 3
+    # the collective plan is kept with the other frames, every member's share included
+    assert view.frames["plan_measures"]["measure"].n_unique() == view.frames[
+        "plan_measures"].height > 0
+    assert set(view.frames["plan_members"]["facility_id"]) == {"M1", "M2", "M3"}
 
 
 def test_a_member_factory_sees_the_park_and_only_its_own_standing(platform, tmp_path) -> None:
@@ -72,6 +76,11 @@ def test_a_member_factory_sees_the_park_and_only_its_own_standing(platform, tmp_
         view = service.park_view(session, factory, "P1")
         assert view.frames["park_members"]["facility_id"].to_list() == ["M2"]
         assert view.frames["requirement_results"].height == 5
+        operator = service.park_view(session, _actor(session, "op@test.example"), "P1")
+        assert view.frames["plan_measures"].equals(operator.frames["plan_measures"])
+        shares = operator.frames["plan_members"]
+        assert set(shares["facility_id"]) > {"M2"}  # others take part, and are not shown
+        assert view.frames["plan_members"].equals(shares.filter(shares["facility_id"] == "M2"))
         brand = _actor(session, "b@test.example")
         assert service.visible_parks(session, brand) == []
         with pytest.raises(NotFound):

@@ -4,6 +4,8 @@ with only its own factory; anyone else is told nothing exists."""
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -94,3 +96,40 @@ def test_the_page_speaks_the_users_language(site) -> None:  # type: ignore[no-un
     answer = client.get("/parks/P1", headers={"accept-language": "vi"})
     client.cookies.clear()
     assert "Điểm theo bộ tiêu chí" in answer.text
+
+
+@pytest.fixture(scope="module")
+def hand_plan(tmp_path_factory):  # type: ignore[no-untyped-def]
+    from factory_journey.services.parks import assess_park_dataset
+
+    result = assess_park_dataset(write_park(tmp_path_factory.mktemp("plan")), [FRAMEWORK]).result
+    return result.plan_measures, result.plan_members
+
+
+def test_the_operator_reads_the_whole_plan(site, hand_plan) -> None:  # type: ignore[no-untyped-def]
+    measures, members = hand_plan
+    text = unescape(_get(site, "op@test.example", "/parks/P1").text)
+    assert "Collective improvement plan" in text
+    assert "How costs and savings split across the members" in text
+    for row in measures.iter_rows(named=True):
+        assert row["measure_title"] in text
+        assert f"{row['investment_usd']:,.0f}" in text, row["measure"]
+    # one share row per participant and measure, named by the member's name
+    rows = text.split('id="shares"')[1]
+    for name, facility in (("Member one", "M1"), ("Member two", "M2"), ("Member three", "M3")):
+        shown = rows.count(f'<th scope="row">{name}</th>')
+        assert shown == members.filter(members["facility_id"] == facility).height > 0
+
+
+def test_a_member_factory_reads_the_plan_with_only_its_own_share(site, hand_plan) -> None:  # type: ignore[no-untyped-def]
+    measures, members = hand_plan
+    text = unescape(_get(site, "m2@test.example", "/parks/P1").text)
+    for title in measures["measure_title"]:
+        assert title in text
+    rows = text.split('id="shares"')[1]
+    assert "Your factories' share" in text
+    own = members.filter(members["facility_id"] == "M2")
+    assert rows.count('<th scope="row">Member two</th>') == own.height > 0
+    assert rows.count('<th scope="row">') == own.height  # no other member's share
+    for value in own["investment_usd"]:
+        assert f"{value:,.0f}" in rows

@@ -5,8 +5,9 @@
 the shared facilities' quantities with the same unit rules (`units`), and checks what joins
 them: parks, members (in the profiles of that year, one park a year, OS IDs), shared facilities
 (not a factory, one park), the shared facilities' rows (their own year, members of their
-park) and — decision 0025 — that no flow has two owners: a member's flow metered at a shared
-facility (`member_facility_id`) may not also be in the member's own table.
+park, or another shared facility of it) and — decision 0025 — that no flow has two owners: a
+flow metered at a shared facility for its user (`member_facility_id`: a member, or another
+shared facility) may not also be in the user's own rows.
 """
 
 from __future__ import annotations
@@ -95,15 +96,18 @@ def read_park_tables(imported: ImportResult) -> tuple[ParkTables | None, Problem
         _check_shared_facilities(shared_facilities, parks, profiles,
                                  raw["shared_facilities"].source, log)
     shared: dict[str, pl.DataFrame] = {}
+    shared_ids = shared_facilities["shared_facility_id"].unique()
     for spec in SHARED_TABLES:
         if spec.name in raw:
             frame = _read_shared(raw[spec.name], spec, log)
             if frame is not None:
                 _check_shared_rows(frame, spec, shared_facilities, members,
                                    raw[spec.name].source, log)
-                _one_owner(frame, spec, imported.tables, raw[spec.name].source, log)
+                _one_owner(frame, spec, imported.tables, shared_ids, raw[spec.name].source,
+                           log)
                 shared[SHARED_BASES[spec.name].name] = frame
     _metered_twice(shared, raw, log)
+    shared = {name: _to_receivers(frame, shared_ids) for name, frame in shared.items()}
     if questionnaire is not None:
         questionnaire = _answers(questionnaire, parks, raw["park_questionnaire"].source, log)
     tables = ParkTables(parks, members, shared_facilities, shared, questionnaire)
@@ -212,11 +216,22 @@ def _check_shared_rows(frame: pl.DataFrame, spec: Table, shared: pl.DataFrame,
           accepted="a shared_facility_id of shared_facilities with a row for the same year")
     flows = frame.filter(pl.col("member_facility_id").is_not_null()).join(
         operating, on=["facility_id", "year"], how="inner")
-    _refs(flows, members.select("park_id", "year", pl.col("facility_id")
-                                .alias("member_facility_id")),
-          ["park_id", "year", "member_facility_id"], source, log, column="member_facility_id",
-          message="Not a member of this shared facility's park in this year",
-          accepted="a facility_id of park_members of the same park and year")
+    # the user of a metered flow: a member, or another shared facility, of the same park-year
+    users = pl.concat([
+        members.select("park_id", "year", pl.col("facility_id").alias("member_facility_id")),
+        operating.select("park_id", "year", pl.col("facility_id").alias("member_facility_id")),
+    ], how="vertical_relaxed")
+    _refs(flows, users, ["park_id", "year", "member_facility_id"], source, log,
+          column="member_facility_id",
+          message="Not a member, nor another shared facility, of this shared facility's park "
+                  "in this year",
+          accepted="a facility_id of park_members, or a shared_facility_id, of the same park "
+                   "and year")
+    itself = flows.filter(pl.col("member_facility_id") == pl.col("facility_id")).sort(ROW)
+    log.rows(itself.select(ROW, "member_facility_id"), source,
+             message="A shared facility's own flow leaves member_facility_id empty",
+             code="invalid", column="member_facility_id", value_column="member_facility_id",
+             accepted="empty, a member, or another shared facility of the park")
 
 
 def _flow_key(spec: Table) -> list[str]:
@@ -225,18 +240,36 @@ def _flow_key(spec: Table) -> list[str]:
 
 
 def _one_owner(frame: pl.DataFrame, spec: Table, tables: dict[str, pl.DataFrame],
-               source: Source, log: ProblemLog) -> None:
-    """A member's flow metered at a shared facility that is also in the member's own table
-    (the same key; or an annual row beside monthly rows) is refused at the shared row."""
+               shared_ids: pl.Series, source: Source, log: ProblemLog) -> None:
+    """A flow metered at a shared facility for its user that is also in the user's own rows
+    (the same key; or an annual row beside monthly rows) is refused at the metered row: a
+    member's own table, or — for a flow between shared facilities — the receiving shared
+    facility's own rows of the same `shared_*` table."""
     base = SHARED_BASES[spec.name]
-    own = tables.get(base.name)
-    if own is None or own.is_empty():
-        return
-    key = _flow_key(spec)
-    metered = frame.filter(pl.col("member_facility_id").is_not_null()).select(
-        ROW, pl.col("member_facility_id").alias("facility_id"), *key)
+    metered = frame.filter(pl.col("member_facility_id").is_not_null())
     if metered.is_empty():
         return
+    to_shared = pl.col("member_facility_id").is_in(shared_ids.implode())
+    own = tables.get(base.name)
+    if own is not None and not own.is_empty():
+        where = own["_file"][0] if "_file" in own.columns and own.height \
+            else f"{base.name}.csv"
+        _repeats(metered.filter(~to_shared), own, spec, where, "member", source, log,
+                 f"either the member's own {base.name} row or this metered row, not both")
+    theirs = frame.filter(pl.col("member_facility_id").is_null())
+    _repeats(metered.filter(to_shared), theirs, spec, source.where,
+             "shared facility", source, log,
+             f"either the receiving shared facility's own {spec.name} row or this metered "
+             "row, not both")
+
+
+def _repeats(metered: pl.DataFrame, own: pl.DataFrame, spec: Table, where: str, who: str,
+             source: Source, log: ProblemLog, accepted: str) -> None:
+    """Errors at the `metered` rows whose flow `own` (the user's own rows) already holds."""
+    if metered.is_empty() or own.is_empty():
+        return
+    key = _flow_key(spec)
+    metered = metered.select(ROW, pl.col("member_facility_id").alias("facility_id"), *key)
     loose = [c for c in key if c != "month"]
     theirs = own.select(pl.col(ROW).alias("_their_row"), "facility_id", *key)
     if "month" in key:
@@ -248,17 +281,27 @@ def _one_owner(frame: pl.DataFrame, spec: Table, tables: dict[str, pl.DataFrame]
         clash = metered.join(theirs, on=["facility_id", *key], how="inner", nulls_equal=True)
     clash = clash.group_by(ROW).agg(pl.col("facility_id").first(),
                                     pl.col("_their_row").min()).sort(ROW)
-    where = own["_file"][0] if "_file" in own.columns and own.height else f"{base.name}.csv"
     log.rows(
         clash.select(ROW, "facility_id", pl.format(
-            "the same flow of member {} is already in {} row {}; a flow has one owner",
+            f"the same flow of {who} {{}} is already in {{}} row {{}}; a flow has one owner",
             "facility_id", pl.lit(where), "_their_row").alias("_message")),
         source,
-        message="Counted twice: this member's flow is also in its own table",
+        message=f"Counted twice: this {who}'s flow is also in its own rows",
         code="counted_twice", column="member_facility_id", value_column="facility_id",
-        message_column="_message",
-        accepted=f"either the member's own {base.name} row or this metered row, not both",
+        message_column="_message", accepted=accepted,
     )
+
+
+def _to_receivers(frame: pl.DataFrame, shared_ids: pl.Series) -> pl.DataFrame:
+    """Rows metered at a shared facility for another shared facility become the receiver's
+    own rows (one owner: the user of the flow), as a member's metered rows become the
+    member's in `engine.parks.flows`."""
+    to_shared = pl.col("member_facility_id").is_in(shared_ids.implode())
+    return frame.with_columns(
+        pl.when(to_shared).then(pl.col("member_facility_id")).otherwise(pl.col("facility_id"))
+        .alias("facility_id"),
+        pl.when(to_shared).then(None).otherwise(pl.col("member_facility_id"))
+        .alias("member_facility_id"))
 
 
 def _metered_twice(shared: dict[str, pl.DataFrame], raw: dict[str, RawTable],

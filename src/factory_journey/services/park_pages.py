@@ -1,6 +1,7 @@
 """Use case: what the park pages show (#16) — the parks a person may see, and one park's year:
 its totals with their parts, pillar scores with prerequisites apart, every requirement with
-what decided it, the members' standing and the shared facilities. Plain rows for a template;
+what decided it, the members' standing, the shared facilities and the collective improvement
+plan (its measures, and how their costs and savings split). Plain rows for a template;
 the numbers are the stored outputs of `journey park assess` (services.platform.parks)."""
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class ParkPage:
     members: list[dict[str, Any]] = field(default_factory=list)
     shared: list[dict[str, Any]] = field(default_factory=list)
     opportunities: list[dict[str, Any]] = field(default_factory=list)
+    #: the collective plan: its measures, and each member's share (a member sees its own)
+    plan: list[dict[str, Any]] = field(default_factory=list)
+    shares: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def read_only(self) -> bool:
@@ -72,4 +76,11 @@ def park_page(session: Session, actor: Actor, park_id: str, year: int | None = N
     page.members = _rows(view.frames.get("park_members"), page.year)
     page.shared = _rows(view.frames.get("park_shared_facilities"), page.year)
     page.opportunities = _rows(view.frames.get("park_opportunities"), page.year)
+    page.plan = _rows(view.frames.get("plan_measures"), page.year)
+    titles = {row["measure"]: row["measure_title"] for row in page.plan}
+    names = {row["facility_id"]: row.get("facility_name") or row["facility_id"]
+             for row in page.members}
+    page.shares = [{**row, "measure_title": titles.get(row["measure"], row["measure"]),
+                    "facility_name": names.get(row["facility_id"], row["facility_id"])}
+                   for row in _rows(view.frames.get("plan_members"), page.year)]
     return page

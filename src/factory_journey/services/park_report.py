@@ -1,10 +1,10 @@
 """Use case: the park report of one park-year (PDF or HTML, in en, vi, am or sw).
 
-The report reads the outputs of `journey park assess` (docs/park-data-format.md), either from
-a folder that command wrote or by assessing a park dataset in memory (helper `parks`'
-`services.parks.assess_park_dataset`), then adds the collective improvement plan
-(engine.parks.plan) from the members' Data Matrix and pathway steps, and renders the pure
-context (reports.park_context) with the shared renderers. Shared by `journey park report`,
+The report reads the outputs of `journey park assess` (docs/park-data-format.md), the
+collective improvement plan included (plan_measures, plan_members), either from a folder that
+command wrote or by assessing a park dataset in memory with the same service
+(`services.parks.assess_park_dataset`), and renders the pure context (reports.park_context)
+with the shared renderers. Shared by `journey park report`,
 `journey run` and the park pages.
 """
 
@@ -20,8 +20,6 @@ import polars as pl
 
 from factory_journey.domain.problems import Problem
 from factory_journey.engine.parks.framework_schema import Framework, parse_framework
-from factory_journey.engine.parks.plan import collective_plan
-from factory_journey.engine.parks.plan_inputs import members_for_plan
 from factory_journey.reference.loader import data_dir, load_yaml
 from factory_journey.reports.i18n import (
     PARK_COUNTRY_LANGUAGES,
@@ -40,7 +38,7 @@ from factory_journey.services.output_dir import atomic_output_dir, atomic_output
 #: The tables `journey park assess` writes (docs/park-data-format.md), all required here.
 OUTPUT_TABLES: tuple[str, ...] = (
     "park_indicators", "park_members", "park_opportunities", "park_shared_facilities",
-    "requirement_results", "pillar_scores",
+    "requirement_results", "pillar_scores", "plan_measures", "plan_members",
 )
 FORMATS: tuple[str, ...] = ("pdf", "html")
 
@@ -80,15 +78,6 @@ def _framework_texts(frameworks: list[Framework]) -> tuple[dict[str, str], dict[
     return titles, lines
 
 
-def _plan(park_members: pl.DataFrame, matrix: pl.DataFrame | None,
-          indicators: pl.DataFrame, steps: pl.DataFrame | None
-          ) -> tuple[pl.DataFrame | None, pl.DataFrame | None, dict[str, str]]:
-    if matrix is None or matrix.height == 0:
-        return None, None, {}
-    plan = collective_plan(members_for_plan(park_members, matrix, indicators), steps)
-    return plan.measures, plan.members, plan.versions
-
-
 def _optional(folder: Path, name: str) -> pl.DataFrame | None:
     path = folder / f"{name}.parquet"
     if not path.is_file():
@@ -110,21 +99,13 @@ def _required(folder: Path, name: str) -> pl.DataFrame:
 
 def _from_outputs(folder: Path) -> ParkReportData:
     frames = {name: _required(folder, name) for name in OUTPUT_TABLES}
-    plan_m = _optional(folder, "plan_measures")
-    plan_s = _optional(folder, "plan_members")
-    versions: dict[str, str] = {}
-    if plan_m is None or plan_s is None:
-        plan_m, plan_s, versions = _plan(frames["park_members"], _optional(folder, "matrix"),
-                                         frames["park_indicators"],
-                                         _optional(folder, "pathways"))
     metadata: dict[str, Any] = {}
     if (folder / "metadata.json").is_file():
         metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
     titles, lines = _framework_texts(_packaged_frameworks())
-    versions = {**{str(k): str(v) for k, v in metadata.get("versions", {}).items()}, **versions}
+    versions = {str(k): str(v) for k, v in metadata.get("versions", {}).items()}
     return ParkReportData(
-        **frames, parks=_optional(folder, "parks"),
-        plan_measures=plan_m, plan_members=plan_s, pillar_titles=titles, attributions=lines,
+        **frames, parks=_optional(folder, "parks"), pillar_titles=titles, attributions=lines,
         versions=versions, dataset_name=str(metadata.get("dataset", folder.name)),
     )
 
@@ -141,46 +122,14 @@ def _from_dataset(dataset: str | Path) -> ParkReportData:
     except parks_service.ParkInputError as error:
         raise ParkReportInputError(str(error), list(error.problems)) from None
     result = assessed.result
-    frames = {name: getattr(result, name) for name in OUTPUT_TABLES}
-    # The park engine may carry the plan, or the members' matrix (with the flows metered at
-    # shared facilities) and pathway steps to plan with; an engine that keeps neither leaves
-    # the members to be assessed here, from the same dataset.
-    plan_m = getattr(result, "plan_measures", None)
-    plan_s = getattr(result, "plan_members", None)
-    matrix = getattr(result, "member_matrix", None)
-    plan_versions: dict[str, str] = {}
-    if plan_m is None or plan_s is None:
-        steps = getattr(result, "pathways", None)
-        if matrix is None:
-            from factory_journey.services.assessment import assess_dataset
-
-            facility = assess_dataset(assessed.dataset)
-            matrix, steps = facility.matrix, facility.result.pathways
-        plan_m, plan_s, plan_versions = _plan(frames["park_members"], matrix,
-                                              frames["park_indicators"], steps)
+    frames = result.frames()
     frameworks = [assessed.frameworks.base, *assessed.frameworks.overlays]
     titles, lines = _framework_texts(frameworks)
-    parks = getattr(result, "parks", None)
-    if parks is None:
-        parks = _parks_from_members(frames["park_members"], matrix)
     return ParkReportData(
-        **frames, parks=parks, plan_measures=plan_m, plan_members=plan_s,
-        pillar_titles=titles, attributions=lines,
-        versions={**dict(result.versions), **plan_versions},
+        **{name: frames[name] for name in OUTPUT_TABLES}, parks=frames["parks"],
+        pillar_titles=titles, attributions=lines, versions=dict(result.versions),
         dataset_name=Path(assessed.dataset).name,
     )
-
-
-def _parks_from_members(members: pl.DataFrame, matrix: pl.DataFrame | None) -> pl.DataFrame:
-    """Park id and the country most of its members are in, when the outputs have no parks
-    table (the park's name is then its id)."""
-    if matrix is None or "country_iso2" not in matrix.columns:
-        return members.select("park_id").unique()
-    joined = members.select("park_id", "facility_id", "year").join(
-        matrix.select("facility_id", "year", "country_iso2"), on=["facility_id", "year"])
-    return (joined.group_by("park_id", "country_iso2").len()
-            .sort(["park_id", "len", "country_iso2"], descending=[False, True, False])
-            .unique("park_id", keep="first").select("park_id", "country_iso2"))
 
 
 def load_park_report_data(source: str | Path) -> ParkReportData:

@@ -3,8 +3,9 @@
 read (the same `read_dataset` as every command) → park tables checked (`ingest.park_reader`) →
 framework files → `engine.parks.assess_parks` → write each frame of docs/park-data-format.md
 as Parquet (always) and CSV / JSON as `output_formats` plans them, park_assessment.xlsx for a
-small result, plus metadata.json with the framework files (id, version, sha256) and the
-methodology, reference-data and engine versions. Shared by `journey park assess`,
+small result, plus metadata.json with the framework files (id, version, sha256), the park
+measures of the collective plan (version, sha256) and the methodology, reference-data and
+engine versions. Shared by `journey park assess`,
 `journey run` and the park pages.
 """
 
@@ -32,7 +33,7 @@ Progress = Callable[[str, int, int], None]
 STAGES: tuple[str, ...] = ("read", "parks", "assess", "write")
 OUTPUTS: tuple[str, ...] = (
     "parks", "park_indicators", "park_members", "park_opportunities", "park_shared_facilities",
-    "requirement_results", "pillar_scores",
+    "requirement_results", "pillar_scores", "plan_measures", "plan_members",
 )
 
 
@@ -220,6 +221,7 @@ def park_assess_files(
                 "files": assessed.frameworks.files,
                 "partly_met_credit": assessed.frameworks.base.scoring.partly_met_credit,
             },
+            "park_measures": _park_measures_file(),
             "versions": dict(sorted(assessed.result.versions.items())),
             "reference_versions": _reference_versions(),
             "summary": summary,
@@ -236,6 +238,21 @@ def park_assess_files(
     return ParkRun("ok", path, out, assessed.problems, written, summary=summary,
                    formats=plan.to_dict(),
                    message=f"Assessment of {summary['park_years']} park-years written to {out}")
+
+
+def _park_measures_file() -> dict[str, Any]:
+    """Version and sha256 of the packaged park_measures.yaml the collective plan used."""
+    import hashlib
+
+    from factory_journey.engine.parks.plan_measures import (
+        DEFAULT_PARK_MEASURES,
+        default_park_measures,
+    )
+    from factory_journey.reference.loader import data_dir
+
+    content = (data_dir() / DEFAULT_PARK_MEASURES).read_bytes()
+    return {"file": DEFAULT_PARK_MEASURES, "version": default_park_measures().version,
+            "sha256": hashlib.sha256(content).hexdigest()}
 
 
 def _reference_versions() -> dict[str, Any]:

@@ -204,3 +204,104 @@ def test_the_opportunity_counts_agree_with_the_members_areas(assessed) -> None:
     share = dict(assessed.park_indicators.select("indicator", "value").iter_rows())
     high, low = counts[("energy", "high")], counts[("energy", "low")]
     assert share["members_high_share_energy"] == pytest.approx(high / (high + low), abs=TOL)
+
+
+def _with_boiler_and_water_plant(folder: Path, *, cetp_steam: bool, wtp_recycled: bool) -> Path:
+    """The hand park plus a central boiler delivering steam (to M2 and, with `cetp_steam`, to
+    the effluent plant) and a water plant that takes, with `wtp_recycled`, the effluent plant's
+    recycled water."""
+    write_park(folder)
+    (folder / "shared_facilities.csv").write_text(
+        "park_id,year,shared_facility_id,name,type,serves,delivers_energy_source,"
+        "delivers_water_source\n"
+        "P1,2024,CETP,Central effluent plant,central_effluent_treatment,metered,,"
+        "recycled_third_party\n"
+        "P1,2024,BOILER,Central boiler,central_boiler,metered,purchased_steam,\n"
+        "P1,2024,WTP,Water plant,water_supply,allocated_by_volume,,third_party\n",
+        encoding="utf-8")
+    with (folder / "shared_energy.csv").open("a", encoding="utf-8") as handle:
+        handle.write("BOILER,2024,natural_gas,600000,MJ\n")
+        if cetp_steam:
+            handle.write("CETP,2024,purchased_steam,40000,MJ\n")
+    with (folder / "shared_water.csv").open("a", encoding="utf-8") as handle:
+        handle.write("WTP,2024,groundwater,withdrawal,10000,m3\n")
+        if wtp_recycled:
+            handle.write("WTP,2024,recycled_third_party,withdrawal,3000,m3\n")
+    return folder
+
+
+def test_a_flow_between_shared_facilities_is_counted_once(tmp_path: Path) -> None:
+    """By hand: the boiler's 600,000 MJ of gas enter the park total; the steam it delivers
+    (M2's 500,000 MJ, the effluent plant's 40,000 MJ) leaves it. The effluent plant's
+    3,000 m³ of recycled water taken in by the water plant leave the withdrawal; the water
+    plant's 10,000 m³ of groundwater enter it."""
+    result = assess_park_dataset(_with_boiler_and_water_plant(
+        tmp_path / "both", cetp_steam=True, wtp_recycled=True), [FRAMEWORK]).result
+    rows = {r["indicator"]: r for r in result.park_indicators.iter_rows(named=True)}
+    energy, water = rows["energy_total_mj"], rows["water_withdrawal_m3"]
+    assert energy["members_value"] == pytest.approx(ENERGY - 72_000, abs=TOL, rel=0)
+    assert energy["shared_value"] == pytest.approx(72_000 + 40_000 + 600_000, abs=TOL, rel=0)
+    assert energy["internal_value"] == pytest.approx(500_000 + 40_000, abs=TOL, rel=0)
+    assert energy["value"] == pytest.approx(ENERGY - 500_000 + 600_000, abs=TOL, rel=0)
+    assert water["shared_value"] == pytest.approx(100 + 10_000 + 3_000, abs=TOL, rel=0)
+    assert water["internal_value"] == pytest.approx(3_000, abs=TOL, rel=0)
+    assert water["value"] == pytest.approx(WATER + 10_000, abs=TOL, rel=0)
+    # the effluent plant's own figures keep the steam it uses
+    plants = {r["shared_facility_id"]: r for r in result.park_shared_facilities.iter_rows(
+        named=True)}
+    assert plants["CETP"]["energy_total_mj"] == pytest.approx(72_000 + 40_000, abs=TOL)
+    # and giving the deliveries between shared facilities changes no park total
+    without = assess_park_dataset(_with_boiler_and_water_plant(
+        tmp_path / "none", cetp_steam=False, wtp_recycled=False), [FRAMEWORK]).result
+    alone = dict(without.park_indicators.select("indicator", "value").iter_rows())
+    for indicator, row in rows.items():
+        if alone[indicator] is None:
+            assert row["value"] is None, indicator
+        else:
+            assert row["value"] == pytest.approx(alone[indicator], abs=1e-6, rel=0), indicator
+
+
+def test_a_flow_between_shared_facilities_metered_at_the_supplier_is_the_receivers(
+    tmp_path: Path,
+) -> None:
+    """The boiler's meter for the effluent plant's steam (`member_facility_id` = CETP) is the
+    effluent plant's flow: the same totals as the plant giving it in its own rows."""
+    folder = _with_boiler_and_water_plant(tmp_path / "metered", cetp_steam=False,
+                                          wtp_recycled=True)
+    with (folder / "shared_energy.csv").open("a", encoding="utf-8") as handle:
+        handle.write("BOILER,2024,purchased_steam,40000,MJ,CETP\n")
+    _add_member_column(folder / "shared_energy.csv")
+    metered = assess_park_dataset(folder, [FRAMEWORK]).result
+    own = assess_park_dataset(_with_boiler_and_water_plant(
+        tmp_path / "own", cetp_steam=True, wtp_recycled=True), [FRAMEWORK]).result
+    assert metered.park_indicators.equals(own.park_indicators)
+    plants = dict(metered.park_shared_facilities.select("shared_facility_id",
+                                                        "energy_total_mj").iter_rows())
+    assert plants["CETP"] == pytest.approx(72_000 + 40_000, abs=TOL)
+    assert plants["BOILER"] == pytest.approx(600_000, abs=TOL)
+
+
+def test_a_flow_between_shared_facilities_given_twice_is_refused_where_it_is(
+    tmp_path: Path,
+) -> None:
+    folder = _with_boiler_and_water_plant(tmp_path, cetp_steam=True, wtp_recycled=True)
+    with (folder / "shared_energy.csv").open("a", encoding="utf-8") as handle:
+        handle.write("BOILER,2024,purchased_steam,40000,MJ,CETP\n")
+    _add_member_column(folder / "shared_energy.csv")
+    with pytest.raises(ParkInputError) as refused:
+        assess_park_dataset(folder, [FRAMEWORK])
+    twice = [p for p in refused.value.problems if p.code == "counted_twice"]
+    assert len(twice) == 1
+    problem = twice[0]
+    # rows: header, CETP electricity, BOILER gas, CETP steam, BOILER's meter for CETP
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "shared_energy.csv", 5, "member_facility_id", "CETP")
+    assert "shared_energy.csv row 4" in problem.message
+
+
+def _add_member_column(path: Path) -> None:
+    """Give shared_energy.csv the `member_facility_id` column (empty where not given)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",member_facility_id",
+             *[line if line.count(",") == 5 else line + "," for line in lines[1:]]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,6 +1,7 @@
 """Acceptance (#16): anyone can recompute every park score from the published outputs
-(park_indicators.csv, requirement_results.csv) and the framework file — here with the csv
-and yaml modules only, never the engine's scoring."""
+(park_indicators.csv, requirement_results.csv), the published inputs (park_questionnaire.csv)
+and the framework file — here with the csv and yaml modules only, never the engine's scoring
+(the engine runs only to publish the outputs)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,40 @@ def test_indicator_requirements_follow_from_the_published_indicators(published: 
         assert row["result"] == expected, row["requirement_id"]
         checked += 1
     assert checked == 2
+
+
+def test_questionnaire_requirements_follow_from_the_published_answers(published: Path) -> None:
+    """yes / partly / no meet / partly meet / fail; a number meets its thresholds; an unknown
+    or missing answer decides nothing; without evidence where the file requires it, one step
+    lower — from the dataset's park_questionnaire.csv and the framework file alone."""
+    framework = yaml.safe_load(FRAMEWORK.read_text(encoding="utf-8"))
+    answers = {(r["park_id"], r["year"], r["question_id"]): r
+               for r in _rows(published.parent / "data" / "park_questionnaire.csv")}
+    requirements = {q["id"]: q for p in framework["pillars"] for q in p["requirements"]}
+    lower = {"met": "partly_met", "partly_met": "not_met"}
+    checked = 0
+    for row in _rows(published / "requirement_results.csv"):
+        requirement = requirements[row["requirement_id"]]
+        test = requirement["test"]
+        if test["kind"] != "questionnaire":
+            continue
+        given = answers.get((row["park_id"], row["year"], test["question"]))
+        answer = (given or {}).get("answer", "").strip().lower()
+        if answer in ("", "unknown"):
+            expected = "not_assessed"
+        elif "met" in test:
+            compare = OPS[test["comparison"]]
+            expected = ("met" if compare(float(answer), test["met"]) else
+                        "partly_met" if "partly" in test and compare(float(answer),
+                                                                     test["partly"])
+                        else "not_met")
+        else:
+            expected = {"yes": "met", "partly": "partly_met", "no": "not_met"}[answer]
+        if requirement.get("evidence_required") and not (given or {}).get("evidence", "").strip():
+            expected = lower.get(expected, expected)
+        assert row["result"] == expected, row["requirement_id"]
+        checked += 1
+    assert checked == 3
 
 
 def test_every_pillar_score_is_recomputed_from_the_results_and_the_file(

@@ -2,8 +2,9 @@
 
 tables (the ordinary dataset) + park tables → members' Data Matrix and assessment (the same
 `build_matrix` and `assess` as `journey assess`), the shared facilities' and the internal
-deliveries' matrices (`flows`), park indicators, member and shared-facility standing, and the
-framework's judgement and pillar scores.
+deliveries' matrices (`flows`), park indicators, member and shared-facility standing, the
+framework's judgement and pillar scores, and the collective improvement plan (`plan`) from the
+members' own Data Matrix rows and pathway steps.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from factory_journey.engine.matrix import build_matrix
 from factory_journey.engine.parks import flows, indicators, scoring, standing
 from factory_journey.engine.parks.framework_files import FrameworkSet
 from factory_journey.engine.parks.inputs import ParkTables
+from factory_journey.engine.parks.plan import CollectivePlan, collective_plan
+from factory_journey.engine.parks.plan_inputs import members_for_plan
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ class ParkResult:
     park_shared_facilities: pl.DataFrame
     requirement_results: pl.DataFrame
     pillar_scores: pl.DataFrame
+    #: the collective plan: one row per park-year × shared measure, and per participant
+    plan_measures: pl.DataFrame = field(default_factory=pl.DataFrame)
+    plan_members: pl.DataFrame = field(default_factory=pl.DataFrame)
     versions: dict[str, str] = field(default_factory=dict)
 
     def frames(self) -> dict[str, pl.DataFrame]:
@@ -42,6 +48,8 @@ class ParkResult:
             "park_shared_facilities": self.park_shared_facilities,
             "requirement_results": self.requirement_results,
             "pillar_scores": self.pillar_scores,
+            "plan_measures": self.plan_measures,
+            "plan_members": self.plan_members,
         }
 
 
@@ -76,9 +84,16 @@ def assess_parks(
                                   on=["facility_id", "year"], how="semi")
     # the whole matrix, as `journey assess` judges it: the same peer groups, the same levels
     assessed = assess(member_matrix, methodology, matrix_versions=built.versions)
-    internal = _matrix(flows.internal_tables(member_tables, members, parks.shared_facilities))
-    shared_matrix = _matrix(flows.shared_own_tables(parks.shared, parks.shared_facilities,
-                                                    parks.parks))
+    shared_own = flows.shared_own_tables(parks.shared, parks.shared_facilities, parks.parks)
+    shared_matrix = _matrix(shared_own)
+    # what shared facilities deliver, at the members and at the other shared facilities
+    shared_users = parks.shared_facilities.select(
+        "park_id", "year", pl.col("shared_facility_id").alias("facility_id"))
+    internal_parts = [m for m in (
+        _matrix(flows.internal_tables(member_tables, members, parks.shared_facilities)),
+        _matrix(flows.internal_tables(shared_own, shared_users, parks.shared_facilities)))
+        if m is not None]
+    internal = pl.concat(internal_parts, how="diagonal_relaxed") if internal_parts else None
 
     with_people = _with_employees(in_parks, member_tables["profiles"])
     levels = standing.member_levels(members, assessed.opportunities)
@@ -102,10 +117,19 @@ def assess_parks(
     results = scoring.judge(chosen, park_indicators, parks.questionnaire)
     credit = {frameworks.base.meta.id: frameworks.base.scoring.partly_met_credit}
     scores = scoring.pillar_scores(results, credit)
-    versions = {**built.versions, **assessed.versions, **frameworks.versions()}
+    plan = _plan(member_rows, with_people, park_indicators, assessed.pathways)
+    versions = {**built.versions, **assessed.versions, **frameworks.versions(), **plan.versions}
     park_rows = parks.parks.select(
         "park_id", pl.col("park_name").cast(pl.String), "country_iso2",
         pl.col("operator").cast(pl.String), pl.col("latitude").cast(pl.Float64),
         pl.col("longitude").cast(pl.Float64)).sort("park_id")
     return ParkResult(park_rows, park_indicators, member_rows, by_area, shared_rows, results,
-                      scores, versions)
+                      scores, plan.measures, plan.members, versions)
+
+
+def _plan(member_rows: pl.DataFrame, matrix: pl.DataFrame, park_indicators: pl.DataFrame,
+          pathways: pl.DataFrame) -> CollectivePlan:
+    """The collective plan of every park-year from the members' own matrix rows (with the
+    flows metered for them) and their pathway steps (a non-member's steps are never joined)."""
+    steps = pathways.select("facility_id", "year", "area", "pathway", "measures", "modules")
+    return collective_plan(members_for_plan(member_rows, matrix, park_indicators), steps)

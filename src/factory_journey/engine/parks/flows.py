@@ -6,8 +6,11 @@
 - **shared facilities' own tables**: the `shared_*` rows without `member_facility_id`.
 - **internal deliveries**: the members' rows of an energy or water source that a shared
   facility of their park delivers in that year (`delivers_energy_source`,
-  `delivers_water_source`); they stay in the member's own results and are taken out of the
-  park total, whose shared-facility part already holds the inputs that made them.
+  `delivers_water_source`), and a shared facility's own rows of a source that *another*
+  shared facility of the park delivers (the boiler's steam at the effluent plant, the
+  effluent plant's recycled water at the water plant); they stay in the user's own results
+  and are taken out of the park total, whose shared-facility part already holds the inputs
+  that made them.
 
 Each set goes through the same `engine.matrix.build_matrix`; nothing here converts or sums.
 """
@@ -56,32 +59,41 @@ def shared_own_tables(
     return out
 
 
+def _delivered(shared_facilities: pl.DataFrame, column: str) -> pl.DataFrame:
+    """(park_id, year, source, supplier) of what the park's shared facilities deliver."""
+    if column not in shared_facilities.columns:
+        return pl.DataFrame(schema={"park_id": pl.String, "year": pl.Int64,
+                                    "source": pl.String, "_supplier": pl.String})
+    return (shared_facilities.filter(pl.col(column).is_not_null())
+            .select("park_id", "year", pl.col(column).cast(pl.String).alias("source"),
+                    pl.col("shared_facility_id").alias("_supplier")).unique())
+
+
 def internal_tables(
-    members_tables: Mapping[str, pl.DataFrame],
-    members: pl.DataFrame,
+    tables: Mapping[str, pl.DataFrame],
+    users: pl.DataFrame,
     shared_facilities: pl.DataFrame,
 ) -> dict[str, pl.DataFrame]:
-    """The members' rows of the sources their park's shared facilities deliver that year,
-    with the members' profiles (same country, same grid factor as in their own matrix)."""
+    """The rows of `tables` (the members' tables, or the shared facilities' own tables) of
+    the sources a shared facility of the user's park delivers that year, for `users`
+    (park_id, year, facility_id: the members, or the shared facilities), with their profiles
+    (same country, same grid factor as in their own matrix). A supplier's own rows of what
+    it delivers are its inputs (steam bought to pass on), not a delivery to it."""
     out: dict[str, pl.DataFrame] = {}
+    keys = users.select("park_id", "year", "facility_id").unique()
     for table, column in (("energy", "delivers_energy_source"),
                           ("water", "delivers_water_source")):
-        frame = members_tables.get(table)
-        if frame is None or column not in shared_facilities.columns:
+        frame = tables.get(table)
+        delivered = _delivered(shared_facilities, column)
+        if frame is None or delivered.is_empty():
             continue
-        delivered = (shared_facilities.filter(pl.col(column).is_not_null())
-                     .select("park_id", "year", pl.col(column).alias("source")).unique())
-        if delivered.is_empty():
-            continue
-        keys = members.select("park_id", "year", "facility_id").unique()
-        rows = frame.join(
-            keys.join(delivered, on=["park_id", "year"]).drop("park_id"),
-            on=["facility_id", "year", "source"], how="semi",
-        )
+        pairs = (keys.join(delivered, on=["park_id", "year"])
+                 .filter(pl.col("facility_id") != pl.col("_supplier"))
+                 .select("facility_id", "year", "source").unique())
+        rows = frame.join(pairs, on=["facility_id", "year", "source"], how="semi")
         if rows.height:
             out[table] = rows
     if out:
         ids = pl.concat([f.select("facility_id", "year") for f in out.values()]).unique()
-        out["profiles"] = members_tables["profiles"].join(ids, on=["facility_id", "year"],
-                                                          how="semi")
+        out["profiles"] = tables["profiles"].join(ids, on=["facility_id", "year"], how="semi")
     return out

@@ -1,5 +1,6 @@
 """Park indicators: park totals and intensities over the members' Data Matrix and the shared
-facilities' own matrix, less the internal deliveries (decision 0025), and the members' standing.
+facilities' own matrix, less the internal deliveries (to members, and from one shared facility
+to another; decision 0025), and the members' standing.
 
 Every total is `value = members_value − internal_value + shared_value`, each part a Σ of one
 Data Matrix column over the park-year's members (or shared facilities); a part with no value
@@ -95,7 +96,8 @@ def park_indicators(
     """The long park_indicators frame (docs/park-data-format.md) of every park-year.
 
     members: park_id, year, facility_id (+ `_employees` [persons] when known);
-    members_matrix must carry `_employees` too when employees are wanted; shared_facilities:
+    members_matrix must carry `_employees` too when employees are wanted; internal_matrix holds
+    the delivered rows of members and of shared facilities alike; shared_facilities:
     park_id, year, shared_facility_id; standing: one row per park-year of the count and share
     indicators (see `standing.park_standing`)."""
     who = members.select("park_id", "year", "facility_id")
@@ -104,7 +106,9 @@ def park_indicators(
     years = pl.concat([who.select("park_id", "year"), shared_who.select("park_id", "year")]
                       ).unique()
     wide = years
-    for frame in (_part(members_matrix, who, "m"), _part(internal_matrix, who, "i"),
+    # internal deliveries: to members and to other shared facilities (decision 0025)
+    users = pl.concat([who, shared_who], how="vertical_relaxed")
+    for frame in (_part(members_matrix, who, "m"), _part(internal_matrix, users, "i"),
                   _part(shared_matrix, shared_who, "s")):
         wide = wide.join(frame, on=["park_id", "year"], how="left")
     rows = []

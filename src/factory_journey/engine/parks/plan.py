@@ -275,38 +275,117 @@ def _member_shares(long: pl.DataFrame, plan: pl.DataFrame,
     totals = plan.select(*group, *SPLIT_FIGURES)
     rows = long.join(totals, on=group, how="left", maintain_order="left")
     rows = rows.with_columns(pl.col(c) * pl.col("share") for c in SPLIT_FIGURES)
-    key = ["facility_id", "year", "measure"]
-    covered = _covered_steps(plan.select("measure", "covers_measures", "covers_modules")
-                             .unique("measure", maintain_order=True), steps)
     rows = rows.with_columns(pl.col("facility_id").cast(pl.String), pl.col("year").cast(pl.Int64))
-    return rows.join(covered, on=key, how="left", maintain_order="left").with_columns(
+    covers = plan.select("measure", "covers_measures", "covers_modules").unique(
+        "measure", maintain_order=True)
+    covered = _covered_steps(covers, steps)
+    if covered is None:
+        return rows.with_columns(pl.lit("").alias("covered_steps"),
+                                 pl.lit("").alias("covered_modules"))
+    member_years, masks, texts = covered
+    index = {m: i for i, m in enumerate(covers["measure"].to_list())}
+    runs = member_years.height
+    rows = (rows.with_columns(pl.col("measure").replace_strict(index, return_dtype=pl.UInt32)
+                              .alias("_m"))
+            .join(member_years, on=["facility_id", "year"], how="left", maintain_order="left"))
+    # A participant without steps has no `_g`: it reads a row of zero masks past the end.
+    position = pl.when(pl.col("_g").is_null()).then(masks.height).otherwise(
+        pl.col("_m").cast(pl.Int64) * runs + pl.col("_g"))
+    padded = pl.concat([masks, pl.DataFrame({"_mask_steps": [0], "_mask_modules": [0],
+                                             "_m": [0]}, schema=masks.schema)])
+    found = padded.select("_mask_steps", "_mask_modules")[rows.select(position).to_series()]
+    rows = pl.concat([rows, found], how="horizontal")
+    for kind in ("steps", "modules"):
+        rows = rows.join(texts[kind], on=["_m", f"_mask_{kind}"], how="left",
+                         maintain_order="left")
+    return rows.drop("_m", "_g", "_mask_steps", "_mask_modules").with_columns(
         pl.col("covered_steps").fill_null(""), pl.col("covered_modules").fill_null(""))
 
 
-def _covered_steps(covers: pl.DataFrame, steps: pl.DataFrame | None) -> pl.DataFrame:
+def _covered_steps(covers: pl.DataFrame, steps: pl.DataFrame | None
+                   ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, pl.DataFrame]] | None:
     """`area:measure` of the member's recommended or optional steps that a park measure covers,
-    and the programme modules of those steps it covers, `;`-joined in step order (one row per
-    member-year and park measure that covers something)."""
-    schema = {"facility_id": pl.String, "year": pl.Int64, "measure": pl.String,
-              "covered_steps": pl.String, "covered_modules": pl.String}
+    and the programme modules of those steps it covers, `;`-joined in the order of the park
+    measure's `covers` lists (then by area).
+
+    Vectorised without a text per member: each text a park measure can cover is a bit of a
+    mask; a member-year's mask is the OR of its steps' masks, and the few distinct masks are
+    turned into text once. Returns (facility_id, year → `_g`, 0..G-1), the masks of
+    (`_g`, `_m`) at row `_m` × G + `_g` (`_mask_steps`, `_mask_modules`, `_m`) and, per kind,
+    (`_m`, mask → text), `_m` being the row of `covers`; None without steps."""
     if steps is None or steps.height == 0:
-        return pl.DataFrame(schema=schema)
+        return None
     chosen = steps.filter(pl.col("pathway").cast(pl.String).is_in(STEP_PATHWAYS)).select(
         pl.col("facility_id").cast(pl.String), pl.col("year").cast(pl.Int64),
         pl.col("area").cast(pl.String), pl.col("measures").fill_null(""),
         pl.col("modules").fill_null(""))
-    key = ["facility_id", "year", "measure"]
-    # Small tables of (step item, park measure covering it): the join keeps only covered items.
-    by_item = {kind: covers.select("measure", pl.col(f"covers_{kind}").alias("_item"))
-               .explode("_item").drop_nulls("_item") for kind in ("measures", "modules")}
-    found = []
-    for kind, out in (("measures", "covered_steps"), ("modules", "covered_modules")):
-        items = chosen.select("facility_id", "year", "area",
-                              pl.col(kind).str.split(";").alias("_item")).explode("_item")
-        matched = items.join(by_item[kind], on="_item", how="inner", maintain_order="left")
+    chosen = _member_year_ids(chosen)
+    step = ["area", "measures", "modules"]
+    distinct = chosen.select(step).unique(maintain_order=True)
+    bits, texts = [], {}
+    for kind, out in (("measures", "steps"), ("modules", "modules")):
+        wanted = (covers.with_row_index("_m").select(
+            "_m", pl.col(f"covers_{kind}").alias("_item")).explode("_item")
+            .drop_nulls("_item").with_row_index("_rank"))
+        items = distinct.with_columns(pl.col(kind).str.split(";").alias("_item")).explode("_item")
+        matched = items.join(wanted, on="_item", how="inner")
         text = pl.format("{}:{}", pl.col("area"), pl.col("_item")) if kind == "measures" \
             else pl.col("_item")
-        found.append(matched.group_by(key, maintain_order=True).agg(
-            text.unique(maintain_order=True).str.join(";").alias(out)))
-    return (found[0].join(found[1], on=key, how="full", coalesce=True)
-            .select(list(schema)))
+        matched = matched.with_columns(text.alias("_text"))
+        # One bit per distinct text of a park measure, in covers order, then by area.
+        numbered = (matched.select("_m", "_rank", "area", "_text").unique(["_m", "_text"])
+                    .sort("_m", "_rank", "area", "_text")
+                    .with_columns(pl.int_range(pl.len()).over("_m").cast(pl.UInt64).alias("_bit")))
+        if numbered.height and numbered["_bit"].max() >= 64:  # type: ignore[operator]
+            raise PlanInputError("a park measure covers more than 64 step texts")
+        numbered = numbered.with_columns(pl.Series(
+            "_val", [1 << b for b in numbered["_bit"].to_list()], dtype=pl.UInt64))
+        step_bits = (matched.join(numbered.select("_m", "_text", "_val"), on=["_m", "_text"])
+                     .group_by(*step, "_m").agg(
+                         pl.col("_val").unique().sum().alias(f"_mask_{out}")))
+        bits.append(step_bits)
+        texts[out] = numbered
+    per_step = bits[0].join(bits[1], on=[*step, "_m"], how="full", coalesce=True).with_columns(
+        pl.col("_mask_steps").fill_null(0), pl.col("_mask_modules").fill_null(0))
+    # One row per step with a mask column per park measure and kind, OR-ed over each
+    # member-year's steps (a sorted run id: the fast path), then one row per (`_g`, `_m`).
+    measures = covers.height
+    wide = per_step.pivot(on="_m", index=step, values=["_mask_steps", "_mask_modules"])
+    names = {f"{kind}_{m}": f"{kind}_{m}" for kind in ("_mask_steps", "_mask_modules")
+             for m in range(measures)}
+    wide = wide.with_columns(pl.lit(0, pl.UInt64).alias(n) for n in names
+                             if n not in wide.columns).fill_null(0)
+    ored = (chosen.select("_g", *step).join(wide, on=step, how="inner", maintain_order="left")
+            .with_columns(pl.col("_g").set_sorted())
+            .group_by("_g").agg(pl.col(n).bitwise_or() for n in names))
+    # Dense: row `_m` × G + `_g` holds member-year `_g`'s masks for park measure `_m`.
+    runs = chosen["_g"].n_unique()
+    ored = pl.DataFrame({"_g": pl.int_range(runs, dtype=pl.UInt32, eager=True)}).join(
+        ored.with_columns(pl.col("_g").cast(pl.UInt32)), on="_g", how="left",
+        maintain_order="left").fill_null(0)
+    masks = pl.concat([ored.select(
+        pl.col(f"_mask_steps_{m}").alias("_mask_steps"),
+        pl.col(f"_mask_modules_{m}").alias("_mask_modules"),
+        pl.lit(m, pl.UInt32).alias("_m")) for m in range(measures)])
+    words = {}
+    for out, numbered in texts.items():
+        seen = masks.select("_m", f"_mask_{out}").unique().filter(pl.col(f"_mask_{out}") > 0)
+        listed = (seen.join(numbered.select("_m", "_bit", "_val", "_text"), on="_m")
+                  .filter((pl.col(f"_mask_{out}") & pl.col("_val")) > 0)
+                  .sort("_m", f"_mask_{out}", "_bit")
+                  .group_by("_m", f"_mask_{out}", maintain_order=True)
+                  .agg(pl.col("_text").str.join(";").alias(f"covered_{out}")))
+        words[out] = listed
+    member_years = chosen.select("facility_id", "year", "_g").unique("_g", maintain_order=True)
+    return member_years, masks, words
+
+
+def _member_year_ids(chosen: pl.DataFrame) -> pl.DataFrame:
+    """`_g`, one id per member-year: a run id, since the steps of a member-year come together
+    (as the assessment's pathways frame gives them); sorted first when they do not."""
+    ids = chosen.with_columns(pl.struct("facility_id", "year").rle_id().alias("_g"))
+    runs = ids["_g"].n_unique()
+    if runs != ids.select("facility_id", "year").n_unique():
+        ids = chosen.sort("facility_id", "year", maintain_order=True).with_columns(
+            pl.struct("facility_id", "year").rle_id().alias("_g"))
+    return ids

@@ -8,8 +8,9 @@ member figure) and adds what the plan splits by:
   (park_indicators `has_central_effluent_plant` = 1), the member's industrial wastewater
   (`wastewater_industrial_m3`, else `wastewater_m3` when the member reports no type), since a
   member of such a park sends its industrial effluent to the plant (zero-liquid-discharge
-  members report no discharge); 0 in a park without one. A `wastewater_to_central_m3` column
-  already in park_members (the flows metered at the plant's inlet) is used as it is.
+  members report no discharge); 0 in a park without one. A `wastewater_to_central_m3` value
+  already in park_members (the flow metered at the plant's inlet) is used as it is; where it
+  is null (nothing metered for that member) the rule above fills it.
 - `workers` [persons]: `employees` of park_members when given, else the matrix's
   `siptotalnumemployees` when it has it; null otherwise (the worker programme then has no
   participants, and the plan says so).
@@ -44,10 +45,11 @@ def members_for_plan(park_members: pl.DataFrame, matrix: pl.DataFrame,
     central = _has_central(park_indicators)
     joined = joined.join(central, on=["park_id", "year"], how="left", maintain_order="left")
     effluent = pl.coalesce(pl.col("wastewater_industrial_m3"), pl.col("wastewater_m3"))
-    if "wastewater_to_central_m3" not in joined.columns:
-        joined = joined.with_columns(
-            pl.when(pl.col("_central").fill_null(False)).then(effluent).otherwise(0.0)
-            .alias("wastewater_to_central_m3"))
+    inferred = pl.when(pl.col("_central").fill_null(False)).then(effluent).otherwise(0.0)
+    metered = (pl.col("wastewater_to_central_m3").cast(pl.Float64)
+               if "wastewater_to_central_m3" in joined.columns else pl.lit(None, pl.Float64))
+    joined = joined.with_columns(
+        pl.coalesce(metered, inferred).alias("wastewater_to_central_m3"))
     workers = [pl.col(c).cast(pl.Float64) for c in ("employees", "siptotalnumemployees")
                if c in joined.columns]
     joined = joined.with_columns(

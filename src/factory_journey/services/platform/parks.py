@@ -9,7 +9,8 @@ see which park.
   operator has already recorded is refused.
 - The operator sees its parks whole. An organisation that owns a member factory on the
   platform sees the park read-only: the park's totals, shared facilities, requirement results
-  and pillar scores, and only its own members' standing (not the other members').
+  and pillar scores, the collective plan's measures, and only its own members' standing and
+  share of the plan (not the other members').
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ from factory_journey.store.models import (
 )
 
 WRITERS = frozenset({"admin", "editor"})
+#: Frames with a row per member: a member factory's organisation reads its own rows only
+#: (its standing, and its share of the collective plan's measures).
+OWN_ROWS_ONLY = frozenset({"park_members", "plan_members"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +213,7 @@ def park_view(session: Session, actor: Actor, park_id: str) -> ParkView:
             ParkAssessmentFrame.assessment_id == stored.id)):
         frame = pl.read_parquet(io.BytesIO(frame_row.content)).filter(
             pl.col("park_id") == park_id)
-        if frame_row.name == "park_members" and summary.relation == "member":
+        if frame_row.name in OWN_ROWS_ONLY and summary.relation == "member":
             frame = frame.filter(pl.col("facility_id").is_in(sorted(own)))
         view.frames[frame_row.name] = frame
     if summary.relation == "member":  # the operator's data, read by another organisation

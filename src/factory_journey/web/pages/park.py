@@ -1,7 +1,8 @@
 """The park pages (#16): the parks a person may see, and one park's year — its totals with
 their parts, the framework's pillar scores and every requirement with what decided it, the
-members' standing and the shared facilities. The park operator sees its parks whole; a member
-factory's organisation reads its parks, with only its own factories' standing.
+members' standing, the shared facilities and the collective improvement plan. The park operator
+sees its parks whole; a member factory's organisation reads its parks, with only its own
+factories' standing and share of the plan.
 
 Everything shown comes from `services.park_pages`; this module only picks words and formats.
 """
@@ -68,9 +69,14 @@ AREAS = {
     "air": N_("Air"),
 }
 RELATIONS = {"operator": N_("Operator"), "member": N_("Member factory (read-only)")}
+SPLITS = {
+    "metered": N_("Metered share"), "volume": N_("Volume"), "production": N_("Production"),
+    "equal": N_("Equal"), "headcount": N_("Headcount"),
+}
 WORDS = {
     "indicators": INDICATORS, "shares": SHARES, "yes_no": YES_NO, "pillars": PILLARS,
     "results": RESULTS, "status": STATUS, "areas": AREAS, "relations": RELATIONS,
+    "splits": SPLITS,
 }
 
 
