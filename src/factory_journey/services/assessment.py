@@ -244,7 +244,10 @@ def assess_dataset(
             problems,
         )
     report("matrix", 0, 1)
-    built = build_matrix(imported.tables)
+    tables = imported.tables
+    del imported  # the tables are not needed after the matrix: at a million facility-years
+    built = build_matrix(tables)  # they are ~6 GB that `assess` would otherwise sit on
+    del tables
     report("matrix", 1, 1)
     report("assess", 0, 1)
     result = assess(

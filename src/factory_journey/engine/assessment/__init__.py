@@ -9,6 +9,7 @@ fixed row order (docs/contracts.md §4), so the same matrix and methodology give
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -33,6 +34,7 @@ from factory_journey.engine.assessment.thresholds import KEY_COLUMNS, resolve_ab
 from factory_journey.engine.assessment.trajectory import trajectory_frame
 
 __all__ = [
+    "PARTS",
     "AssessmentResult",
     "Catalogue",
     "Methodology",
@@ -49,12 +51,16 @@ __all__ = [
 ]
 
 KEYS: list[str] = ["facility_id", "year"]
+#: The frames of an `AssessmentResult`, in the order `assess` can leave them out (`parts`).
+PARTS: tuple[str, ...] = ("opportunities", "pathways", "measures", "trajectory", "indicators")
 _CONTEXT = ("journey_factory_type", "intensity_basis", "country_iso2", "un_subregion", "un_region")
 
 
 @dataclass(frozen=True)
 class AssessmentResult:
-    """Frames of one assessment (columns in docs/contracts.md §4) and the versions behind them."""
+    """Frames of one assessment (columns in docs/contracts.md §4) and the versions behind them.
+
+    A frame left out of `assess(..., parts=...)` is an empty frame without columns."""
 
     opportunities: pl.DataFrame
     pathways: pl.DataFrame
@@ -133,6 +139,7 @@ def assess(
     prices: pl.DataFrame | None = None,
     matrix_versions: dict[str, str] | None = None,
     peers: pl.DataFrame | None = None,
+    parts: Collection[str] | None = None,
 ) -> AssessmentResult:
     """Assess every facility-year of `matrix` with `methodology` (default fj-2026.2).
 
@@ -141,7 +148,14 @@ def assess(
     packaged regional prices (project estimates).
     peers: a peer table (`peer_table`, e.g. a platform's peer snapshot) whose groups judge the
     peer indicators; default: the peer groups of `matrix` itself.
+    parts: the frames to compute (names in `PARTS`); default all. The others are left empty
+    and cost nothing: a caller that reads only the opportunities (the park view) skips the
+    measures' finance, the trajectory and the 15-rows-per-facility-year indicators frame. A
+    frame that is computed is the same, row for row, as in a full assessment.
     """
+    wanted = set(PARTS if parts is None else parts)
+    if unknown := sorted(wanted - set(PARTS)):
+        raise ValueError(f"unknown assessment part(s) {unknown}; known: {', '.join(PARTS)}")
     methodology = methodology or default_methodology()
     catalogue = catalogue or default_catalogue()
     if prices is None or prices is default_prices():
@@ -158,13 +172,52 @@ def assess(
     columns = frozenset(frame.columns)
     wide = evaluate_indicators(frame, methodology, columns, peers)
     wide = add_maturity(wide, methodology, columns)
-    wide = add_area_levels(wide, methodology)
-    wide = add_priorities(wide, methodology, columns)
-    wide = add_measure_choices(wide, methodology, catalogue, columns)
-    frame = add_ranks(wide, methodology)
+    frame = add_area_levels(wide, methodology)
 
-    steps = step_frame(frame, methodology, catalogue, columns)
-    opportunities = steps.select(
+    empty = pl.DataFrame()
+    opportunities = pathways = measures = empty
+    if wanted & {"opportunities", "pathways", "measures"}:
+        # priorities, measure choices and ranks serve only the long frames of the areas
+        frame = add_priorities(frame, methodology, columns)
+        frame = add_measure_choices(frame, methodology, catalogue, columns)
+        frame = add_ranks(frame, methodology)
+        steps = step_frame(frame, methodology, catalogue, columns)
+        if "opportunities" in wanted:
+            opportunities = _opportunities(steps)
+        if wanted & {"pathways", "measures"}:
+            pathways = _pathways(steps, len(methodology.areas))
+        del steps  # the columns neither frame took are freed here
+    trajectory = trajectory_frame(frame, methodology) if "trajectory" in wanted else empty
+    indicators = indicator_frame(frame, methodology) if "indicators" in wanted else empty
+    # The measures need only the baseline columns: let the ~270 derived columns of the wide
+    # frame go first (at a million facility-years ~2.4 GB, more than the measures frame).
+    baseline = frame.select(*BASELINE_COLUMNS)
+    del frame, wide
+    if "measures" in wanted:
+        measures = _measures(pathways, baseline, catalogue, prices, methodology)
+        if "pathways" not in wanted:
+            pathways = empty
+
+    versions = {
+        "methodology": methodology.label,
+        "programme_modules": catalogue.version,
+        "prices": ";".join(sorted(set(prices["price_source"].to_list()))),
+        **{f"matrix:{k}": v for k, v in sorted((matrix_versions or {}).items())},
+    }
+    return AssessmentResult(
+        opportunities=opportunities,
+        pathways=pathways,
+        measures=measures,
+        trajectory=trajectory,
+        indicators=indicators,
+        versions=versions,
+        warnings=tuple(warnings),
+    )
+
+
+def _opportunities(steps: pl.DataFrame) -> pl.DataFrame:
+    """The opportunities frame: one row per area × facility-year, area-major (contracts §4)."""
+    return steps.select(
         *KEYS,
         "journey_factory_type",
         "country_iso2",
@@ -180,6 +233,10 @@ def assess(
         "maturity_stage_key",
         "methodology_version",
     )
+
+
+def _pathways(steps: pl.DataFrame, areas: int) -> pl.DataFrame:
+    """The pathways frame: each facility-year's areas together, by rank (contracts §4)."""
     pathways = steps.select(
         *KEYS,
         "journey_factory_type",
@@ -201,16 +258,26 @@ def assess(
         "measures",
         "methodology_version",
     )
-    pathways = by_row_then_position(pathways, len(methodology.areas), "rank")
+    return by_row_then_position(pathways, areas, "rank")
 
+
+def _measures(
+    pathways: pl.DataFrame,
+    baseline: pl.DataFrame,
+    catalogue: Catalogue,
+    prices: pl.DataFrame,
+    methodology: Methodology,
+) -> pl.DataFrame:
+    """Finance of the measures of each facility-year's recommended step (contracts §4);
+    `baseline`: the matrix's `BASELINE_COLUMNS`, in the order of the assessed rows."""
     # Exactly one recommended step per facility-year, in frame order: align, no join needed.
     recommended = (
         pathways.filter(pl.col("rank") == 1)
         .select(*KEYS, "area", "measures", "country_iso2")
-        .hstack(frame.select(*BASELINE_COLUMNS))
+        .hstack(baseline)
         .filter(pl.col("measures").is_not_null())
     )
-    measures = (
+    return (
         measure_finance(recommended, catalogue, prices)
         .select(
             *KEYS,
@@ -238,20 +305,4 @@ def assess(
             "price_source",
         )
         .with_columns(methodology_version=pl.lit(methodology.label, pl.Enum([methodology.label])))
-    )
-
-    versions = {
-        "methodology": methodology.label,
-        "programme_modules": catalogue.version,
-        "prices": ";".join(sorted(set(prices["price_source"].to_list()))),
-        **{f"matrix:{k}": v for k, v in sorted((matrix_versions or {}).items())},
-    }
-    return AssessmentResult(
-        opportunities=opportunities,
-        pathways=pathways,
-        measures=measures,
-        trajectory=trajectory_frame(frame, methodology),
-        indicators=indicator_frame(frame, methodology),
-        versions=versions,
-        warnings=tuple(warnings),
     )

@@ -22,6 +22,9 @@ from factory_journey.engine.parks.inputs import ParkTables
 from factory_journey.engine.parks.plan import CollectivePlan, collective_plan
 from factory_journey.engine.parks.plan_inputs import members_for_plan
 
+#: The frames of the members' assessment that the park view reads (`assess(parts=...)`).
+PARK_PARTS: tuple[str, ...] = ("opportunities", "pathways")
+
 
 @dataclass(frozen=True)
 class ParkResult:
@@ -82,8 +85,11 @@ def assess_parks(
     member_matrix = built.matrix
     in_parks = member_matrix.join(members.select("facility_id", "year").unique(),
                                   on=["facility_id", "year"], how="semi")
-    # the whole matrix, as `journey assess` judges it: the same peer groups, the same levels
-    assessed = assess(member_matrix, methodology, matrix_versions=built.versions)
+    # the whole matrix, as `journey assess` judges it: the same peer groups, the same levels;
+    # only the frames a park reads (the levels per area, and the member steps the collective
+    # plan covers), not the measures' finance, trajectory or indicators frame (decision 0036)
+    assessed = assess(member_matrix, methodology, matrix_versions=built.versions,
+                      parts=PARK_PARTS)
     shared_own = flows.shared_own_tables(parks.shared, parks.shared_facilities, parks.parks)
     shared_matrix = _matrix(shared_own)
     # what shared facilities deliver, at the members and at the other shared facilities
