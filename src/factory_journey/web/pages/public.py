@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from factory_journey.services.open_data import public_read, releases
 from factory_journey.web.deps import PRINTABLE, FacilityId, SessionDep
 from factory_journey.web.pages.shell import N_, NavItem, page_language, render, translator
+from factory_journey.web.public_cache import shared
 
 router = APIRouter()
 AREA = "public"
@@ -149,7 +150,8 @@ def facility_page(facility_id: FacilityId, request: Request, session: SessionDep
     """A published facility's profile: values by year, units, verification, discharge."""
     body = public_read.profile(session, "facility", facility_id)
     document = json.loads(body.content)
-    return render(
+    # Shared by signed-out readers until what is published changes (web/public_cache.py).
+    return shared(render(
         request,
         "public/facility.html.j2",
         {
@@ -157,4 +159,4 @@ def facility_page(facility_id: FacilityId, request: Request, session: SessionDep
             "year_tables": year_tables(request, body.etag, document),
             "discharge_names": DISCHARGE_NAMES,
         },
-    )
+    ))
