@@ -84,7 +84,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     _outermost(
         app,
         PublicCache,
-        factory=factory,
+        engine=engine,
         state=public_read.visibility_state,
         prefixes=PUBLIC_PREFIXES,
         language_cookies=(LANGUAGE_COOKIE,),

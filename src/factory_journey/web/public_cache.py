@@ -23,13 +23,14 @@ as the page shell does.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import anyio.to_thread
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine
 from starlette.requests import cookie_parser
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -73,26 +74,29 @@ class Entry:
 
 class PublicCache:
     """See the module docstring. `prefixes`: the paths considered; `language_cookies`: the
-    cookies that choose the language (part of the key); `state(session)`: the public state."""
+    cookies that choose the language (part of the key); `state(connection)`: the public state."""
 
     def __init__(
         self,
         app: ASGIApp,
         *,
-        factory: sessionmaker[Session],
-        state: Callable[[Session], Hashable],
+        engine: Engine,
+        state: Callable[[Connection], Hashable],
         prefixes: Sequence[str],
         language_cookies: Sequence[str],
         tokens: FormTokens,
     ) -> None:
         self.app = app
-        self.factory = factory
+        self.engine = engine
         self.read_state = state
         self.prefixes = tuple(prefixes)
         self.language_cookies = frozenset(language_cookies)
         self.tokens = tokens
-        # SQLite is a file read in this process: cheaper on the event loop than a thread hop.
-        self.in_loop = factory.kw["bind"].dialect.name == "sqlite"
+        # SQLite is a file read in this process: cheaper on the event loop, on a connection
+        # kept open, than a thread hop and a pool checkout (28 µs against ~200 µs).
+        self.lock = threading.Lock()
+        self.held: Connection | None = None
+        self.sqlite = engine.dialect.name == "sqlite"
         self.entries: OrderedDict[tuple[Hashable, ...], Entry] = OrderedDict()
         self.state: Hashable = None
 
@@ -137,13 +141,31 @@ class PublicCache:
         return (scope["path"], scope["query_string"], language, chosen), cookies
 
     async def _read_state(self) -> Hashable:
-        def read() -> Hashable:
-            with self.factory() as session:
-                return self.read_state(session)
+        if self.sqlite:
+            return self._read_held()
+        return await anyio.to_thread.run_sync(self._read_fresh)
 
-        if self.in_loop:
-            return read()
-        return await anyio.to_thread.run_sync(read)
+    def _read_fresh(self) -> Hashable:
+        with self.engine.connect() as connection:
+            return self.read_state(connection)
+
+    def _read_held(self) -> Hashable:
+        """SQLite: one connection kept open, in autocommit (each SELECT reads the newest
+        committed state: no transaction is left open between requests); on an error it is
+        dropped and the state read on a fresh one."""
+        with self.lock:
+            try:
+                if self.held is None or self.held.closed:
+                    self.held = self.engine.connect().execution_options(
+                        isolation_level="AUTOCOMMIT"
+                    )
+                return self.read_state(self.held)
+            except Exception:
+                if self.held is not None:
+                    self.held.invalidate()
+                    self.held.close()
+                self.held = None
+                return self._read_fresh()
 
     async def _replay(
         self, entry: Entry, scope: Scope, cookies: dict[str, str], send: Send
