@@ -43,8 +43,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_server(url: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "JOURNEY_ENV": "development", "JOURNEY_LOG_LEVEL": "warning"}
+def _start_server(
+    url: str, port: int, workers: int, log: Path, log_level: str = "warning"
+) -> subprocess.Popen[bytes]:
+    """`journey serve`; at the default log level `warning` uvicorn's access log is off."""
+    env = {**os.environ, "JOURNEY_ENV": "development", "JOURNEY_LOG_LEVEL": log_level}
     command = [
         sys.executable,
         "-c",

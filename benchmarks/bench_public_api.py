@@ -2,6 +2,7 @@
 
     python benchmarks/bench_public_api.py [--clients 32] [--seconds 15] [--workers 2]
                                           [--publish 115] [--tool wrk|httpx] [--in-process 300]
+                                          [--log-level warning|info]
 
 Starts `journey serve` on a fresh SQLite database (its start-up loads the bundled pilot
 dataset, 115 facilities × 3 years, and the demo accounts), signs in as the demo factory
@@ -185,6 +186,9 @@ def main() -> None:
     parser.add_argument("--publish", type=int, default=115)
     parser.add_argument("--tool", choices=("wrk", "httpx"), default=None)
     parser.add_argument("--in-process", type=int, default=300, metavar="N")
+    parser.add_argument("--log-level", default="warning",
+                        help="the server's JOURNEY_LOG_LEVEL: info (journey serve's default) "
+                        "writes uvicorn's access log, a line per request")
     args = parser.parse_args()
     tool = args.tool or ("wrk" if shutil.which("wrk") else "httpx")
 
@@ -193,7 +197,7 @@ def main() -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     print(f"preparing {url} and starting journey serve on {base} ({args.workers} worker(s)) …")
-    server = _start_server(url, port, args.workers, folder / "server.log")
+    server = _start_server(url, port, args.workers, folder / "server.log", args.log_level)
     try:
         ids, countries, publish_s = _publish(base, args.publish)
         paths = {
@@ -217,8 +221,9 @@ def main() -> None:
           f"{platform.python_version()}, {platform.system()} {platform.release()}")
     print(f"clients: {args.clients} (anonymous), measured {args.seconds:.0f} s after "
           f"{args.warmup:.0f} s warm-up per run; server: journey serve --workers "
-          f"{args.workers} (uvicorn defaults: httptools, uvloop; log level warning, so no "
-          f"access log); load tool: {tool}{' -t1' if tool == 'wrk' else ' (one Python process)'}")
+          f"{args.workers} (uvicorn defaults: httptools, uvloop; log level {args.log_level}: "
+          f"access log {'on' if args.log_level in ('info', 'debug', 'trace') else 'off'}); "
+          f"load tool: {tool}{' -t1' if tool == 'wrk' else ' (one Python process)'}")
     print(f"profile body: {size:,} bytes; load average after the runs {load_after}")
     worst, errors = 0.0, 0
     for name, s in stats.items():
