@@ -156,3 +156,6 @@ def test_a_kept_answer_says_not_modified_and_signed_in_readers_are_not_served_fr
     signed_in = reader.get(PAGE, headers=auth)
     assert signed_in.status_code == 200 and MARK.decode() not in signed_in.headers
     assert dict(_cache(reader).entries) == before
+    # Other methods go through the whole app (HEAD: 405); the mark never leaves the server.
+    head = reader.head(PROFILE)
+    assert MARK.decode() not in head.headers
