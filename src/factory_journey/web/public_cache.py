@@ -241,7 +241,7 @@ class PublicCache:
                 basis = rest.split(b";", 1)[0].decode("latin-1")
             elif name != b"content-length":
                 headers.append((name, value))
-        parts = (body,)
+        parts: tuple[bytes, ...] = (body,)
         if basis is not None:
             parts = tuple(body.split(self.tokens.token(basis)))
         etag = next((v for n, v in headers if n == b"etag"), None)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Select, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Connection, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from factory_journey.domain.timestamps import iso_utc
@@ -144,7 +144,7 @@ def _visibility_statement() -> Select[Any]:
         .where(PublicationConsent.withdrawn_at.is_not(None))
         .scalar_subquery()
     )
-    now = bindparam("now")
+    now: BindParameter[Any] = bindparam("now")
     visible = visible_profiles(func.count(), func.max(PublicProfile.id), now=now).subquery()
     return select(given, withdrawn, visible.c[0], visible.c[1])
 
