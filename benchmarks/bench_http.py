@@ -43,8 +43,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_server(url: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "JOURNEY_ENV": "development", "JOURNEY_LOG_LEVEL": "warning"}
+def _start_server(
+    url: str, port: int, workers: int, log: Path, log_level: str = "warning"
+) -> subprocess.Popen[bytes]:
+    """`journey serve`; at the default log level `warning` uvicorn's access log is off."""
+    env = {**os.environ, "JOURNEY_ENV": "development", "JOURNEY_LOG_LEVEL": log_level}
     command = [
         sys.executable,
         "-c",
@@ -169,12 +172,35 @@ def _load() -> str:
 
 
 def _wrk(url: str, token: str, clients: int, seconds: float, warmup: float) -> dict:
-    header = f"Authorization: Bearer {token}"
-    base = ["wrk", "-t1", f"-c{clients}", "-H", header, "--timeout", "10s"]
-    subprocess.run([*base, f"-d{max(1, round(warmup))}s", url], check=True, capture_output=True)
+    return wrk_run(url, clients, seconds, warmup, headers=[f"Authorization: Bearer {token}"])
+
+
+def wrk_run(
+    url: str,
+    clients: int,
+    seconds: float,
+    warmup: float,
+    *,
+    headers: list[str] = (),  # type: ignore[assignment]
+    script: list[str] = (),  # type: ignore[assignment]
+) -> dict:
+    """`wrk -t1 -c{clients}` on `url` for `warmup` s (not recorded), then `seconds` s with
+    `--latency`: the load average before, requests, errors (non-2xx/3xx answers and socket
+    errors), p50/p90/p99 [ms] and requests/s. `script`: ["-s", file, "--", args…] (its
+    arguments go last, after the URL)."""
+    base = ["wrk", "-t1", f"-c{clients}", "--timeout", "10s"]
+    for header in headers:
+        base += ["-H", header]
+    script_file, script_args = list(script[:2]), list(script[2:])
+    if warmup > 0:
+        subprocess.run(
+            [*base, *script_file, f"-d{max(1, round(warmup))}s", url, *script_args],
+            check=True,
+            capture_output=True,
+        )
     load = _load()
     out = subprocess.run(
-        [*base, f"-d{round(seconds)}s", "--latency", url],
+        [*base, *script_file, f"-d{round(seconds)}s", "--latency", url, *script_args],
         check=True,
         capture_output=True,
         text=True,
@@ -198,6 +224,7 @@ def _wrk(url: str, token: str, clients: int, seconds: float, warmup: float) -> d
         "p90": percentiles[90],
         "p99": percentiles[99],
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        "output": out,
     }
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from factory_journey import __version__
+from factory_journey.services.open_data import public_read
 from factory_journey.services.platform import accounts, imports, peers, production, results
 from factory_journey.services.platform.errors import PlatformError, TooManyAttempts
 from factory_journey.store.database import make_engine, migrate, session_factory, transaction
@@ -40,12 +41,17 @@ from factory_journey.web.pages.errors import (
     platform_error_page,
     server_error_page,
 )
+from factory_journey.web.pages.form_tokens import ShellFormTokens
+from factory_journey.web.pages.shell import LANGUAGE_COOKIE
+from factory_journey.web.public_cache import PublicCache
 from factory_journey.web.responses import declare_errors
 from factory_journey.web.security_headers import SecurityHeaders
 from factory_journey.web.settings import Settings, UnsafeSettings
 from factory_journey.web.validation_errors import validation_error
 
 logger = logging.getLogger(__name__)
+#: Where routes may mark answers as shared by every signed-out reader (web/public_cache.py).
+PUBLIC_PREFIXES = ("/api/public/", "/open-data")
 
 
 def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
@@ -76,6 +82,16 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.state.session_factory = factory
     app.state.settings = settings
     _outermost(app, UploadBodyLimit)  # before the multipart parser reads a byte
+    # Inside the security headers, so that a kept answer gets them as a fresh one does.
+    _outermost(
+        app,
+        PublicCache,
+        engine=engine,
+        state=public_read.visibility_state,
+        prefixes=PUBLIC_PREFIXES,
+        language_cookies=(LANGUAGE_COOKIE,),
+        tokens=ShellFormTokens(app),
+    )
     _outermost(app, SecurityHeaders, hsts=settings.hsts)
     if settings.trusted_proxies:
         # Outside the security headers: they read the scheme the proxy says. Only these

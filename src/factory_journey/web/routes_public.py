@@ -16,6 +16,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from factory_journey.services.open_data import aggregates, public_parks, public_read, releases
 from factory_journey.store.database import transaction
 from factory_journey.web.deps import PRINTABLE, FacilityId, ParkId, SessionDep
+from factory_journey.web.public_cache import shared
 from factory_journey.web.responses import errors
 from factory_journey.web.schemas_open_data import (
     PublicAggregates,
@@ -79,7 +80,7 @@ async def search_facilities(
     """Published facilities by name, country, park or Open Supply Hub id, a page at a time."""
     query = public_read.SearchQuery(q, country, park, os_hub_id, page, per_page)
     body = await in_thread(request, public_read.search, query)
-    return cached(request, body.content, body.etag)
+    return shared(cached(request, body.content, body.etag))
 
 
 @router.get(
@@ -95,7 +96,7 @@ async def get_public_facility(facility_id: FacilityId, request: Request) -> Resp
     """A published facility: indicators by year with units and verification status,
     methodology and reference versions, discharge status per year, licence."""
     body = await in_thread(request, public_read.profile, "facility", facility_id)
-    return cached(request, body.content, body.etag)
+    return shared(cached(request, body.content, body.etag))
 
 
 @router.get(
@@ -114,7 +115,7 @@ async def search_parks(
     /public/facilities?park=<park id>)."""
     query = public_parks.ParkQuery(q, country, page, per_page)
     body = await in_thread(request, public_parks.park_search, query)
-    return cached(request, body.content, body.etag)
+    return shared(cached(request, body.content, body.etag))
 
 
 @router.get(
@@ -131,7 +132,7 @@ async def get_public_park(park_id: ParkId, request: Request) -> Response:
     the discharge status of its central effluent plant, requirement results and pillar scores
     by year, framework and reference versions, licence, and the members that published."""
     body = await in_thread(request, public_parks.park_profile, park_id)
-    return cached(request, body.content, body.etag)
+    return shared(cached(request, body.content, body.etag))
 
 
 @router.get(

@@ -28,11 +28,12 @@ from factory_journey.store.models import PublicationConsent, PublicProfile, utcn
 SUBJECT_KINDS: tuple[str, ...] = ("facility", "park")
 
 
-def in_force(now: datetime | None = None) -> ColumnElement[bool]:
-    """The condition a consent row meets while it lets its subject's snapshot be read."""
+def in_force(now: datetime | ColumnElement[Any] | None = None) -> ColumnElement[bool]:
+    """The condition a consent row meets while it lets its subject's snapshot be read
+    (`now` may be a bound parameter, for a statement built once)."""
     return and_(
         PublicationConsent.withdrawn_at.is_(None),
-        PublicationConsent.effective_from <= (now or utcnow()),
+        PublicationConsent.effective_from <= (utcnow() if now is None else now),
     )
 
 
@@ -41,7 +42,9 @@ def is_in_force(consent: PublicationConsent, now: datetime | None = None) -> boo
     return consent.withdrawn_at is None and as_utc(consent.effective_from) <= (now or utcnow())
 
 
-def visible_profiles(*columns: Any, now: datetime | None = None) -> Select[Any]:
+def visible_profiles(
+    *columns: Any, now: datetime | ColumnElement[Any] | None = None
+) -> Select[Any]:
     """SELECT of `columns` (default: the PublicProfile rows) of every published snapshot whose
     consent is in force; callers add their own filters, order and paging."""
     return (

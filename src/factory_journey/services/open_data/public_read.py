@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import func, or_, select
+from sqlalchemy import BindParameter, Connection, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from factory_journey.domain.timestamps import iso_utc
@@ -24,7 +24,12 @@ from factory_journey.services.open_data.consent_filter import visible_profiles
 from factory_journey.services.open_data.licences import licence
 from factory_journey.services.platform.errors import NotFound
 from factory_journey.services.platform.results import RenderedCache
-from factory_journey.store.models import PublicationConsent, PublicProfile, PublicValue
+from factory_journey.store.models import (
+    PublicationConsent,
+    PublicProfile,
+    PublicValue,
+    utcnow,
+)
 
 #: The published values table (API rows, downloads): the subject's profile fields, then
 #: the engine's long table of values (engine.open_data.VALUE_SCHEMA), in order.
@@ -121,21 +126,30 @@ def per_visibility_state(
     return _cached(key, build)
 
 
-def visibility_state(session: Session) -> tuple[int, ...]:
+def visibility_state(session: Session | Connection) -> tuple[int, ...]:
     """Counters that identify the set of visible snapshots: consents given, consents
     withdrawn (both only grow: any publication or withdrawal moves one), and the count and
     newest id of visible snapshots (between publications only an effective date reached,
     which adds one, or a rebuild, which makes new ids, changes them). Equal counters, equal
-    set; so a cached page can never show a withdrawn subject."""
+    set; so a cached page can never show a withdrawn subject. One statement, built once
+    (it is read on every public request: web/public_cache.py)."""
+    row = session.execute(_VISIBILITY_STATE, {"now": utcnow()}).one()
+    return tuple(int(v or 0) for v in row)
+
+
+def _visibility_statement() -> Select[Any]:
     given = select(func.count(PublicationConsent.id)).scalar_subquery()
     withdrawn = (
         select(func.count(PublicationConsent.id))
         .where(PublicationConsent.withdrawn_at.is_not(None))
         .scalar_subquery()
     )
-    visible = visible_profiles(func.count(), func.max(PublicProfile.id)).subquery()
-    row = session.execute(select(given, withdrawn, visible.c[0], visible.c[1])).one()
-    return tuple(int(v or 0) for v in row)
+    now: BindParameter[Any] = bindparam("now")
+    visible = visible_profiles(func.count(), func.max(PublicProfile.id), now=now).subquery()
+    return select(given, withdrawn, visible.c[0], visible.c[1])
+
+
+_VISIBILITY_STATE = _visibility_statement()
 
 
 def search_document(session: Session, search: SearchQuery) -> dict[str, Any]:

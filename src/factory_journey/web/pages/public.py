@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from factory_journey.services.open_data import public_parks, public_read, releases
 from factory_journey.web.deps import PRINTABLE, FacilityId, ParkId, SessionDep
 from factory_journey.web.pages.shell import N_, NavItem, page_language, render, translator
+from factory_journey.web.public_cache import shared
 
 router = APIRouter()
 AREA = "public"
@@ -175,7 +176,8 @@ def facility_page(facility_id: FacilityId, request: Request, session: SessionDep
     """A published facility's profile: values by year, units, verification, discharge."""
     body = public_read.profile(session, "facility", facility_id)
     document = json.loads(body.content)
-    return render(
+    # Shared by signed-out readers until what is published changes (web/public_cache.py).
+    return shared(render(
         request,
         "public/facility.html.j2",
         {
@@ -183,7 +185,7 @@ def facility_page(facility_id: FacilityId, request: Request, session: SessionDep
             "year_tables": year_tables(request, body.etag, document),
             "discharge_names": DISCHARGE_NAMES,
         },
-    )
+    ))
 
 
 @router.get("/open-data/parks/{park_id}")
@@ -193,7 +195,8 @@ def park_page(park_id: ParkId, request: Request, session: SessionDep) -> Respons
     members that published themselves."""
     body = public_parks.park_profile(session, park_id)
     document = json.loads(body.content)
-    return render(
+    # Shared by signed-out readers until what is published changes (web/public_cache.py).
+    return shared(render(
         request,
         "public/park.html.j2",
         {
@@ -201,4 +204,4 @@ def park_page(park_id: ParkId, request: Request, session: SessionDep) -> Respons
             "year_tables": year_tables(request, body.etag, document),
             "discharge_names": DISCHARGE_NAMES,
         },
-    )
+    ))

@@ -215,11 +215,23 @@ def form_token(basis: str) -> str:
     return hmac.new(basis.encode("utf-8"), b"journey page form", hashlib.sha256).hexdigest()
 
 
+def new_form_basis() -> str:
+    """A signed-out browser's new form basis (its CSRF cookie's value)."""
+    return secrets.token_urlsafe(32)
+
+
+def set_form_cookie(request: Request, response: Response, basis: str) -> None:
+    """Give a signed-out browser its form basis (`render`; the public answer cache)."""
+    response.set_cookie(
+        CSRF_COOKIE, basis, httponly=True, secure=_cookie_secure(request), samesite="lax"
+    )
+
+
 def csrf_token(request: Request) -> str:
     """The token every POST form of this page carries in its hidden `csrf_token` field."""
     basis = _csrf_basis(request)
     if basis is None:
-        basis = secrets.token_urlsafe(32)
+        basis = new_form_basis()
         request.state.new_csrf_basis = basis  # `render` sets the cookie on its response
     return form_token(basis)
 
@@ -367,7 +379,5 @@ def render(
     response.headers["cache-control"] = "no-store"
     new_basis = getattr(request.state, "new_csrf_basis", None)
     if new_basis is not None and _page_token(request) is None:
-        response.set_cookie(
-            CSRF_COOKIE, new_basis, httponly=True, secure=_cookie_secure(request), samesite="lax"
-        )
+        set_form_cookie(request, response, new_basis)
     return response
