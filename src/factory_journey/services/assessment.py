@@ -234,7 +234,8 @@ def assess_dataset(
     if not path.exists():
         raise AssessmentInputError(f"The dataset {path} was not found.")
     report("read", 0, 1)
-    imported = read_dataset(path)
+    # lazy: the large tables stay plans over their files; the matrix reads what it needs
+    imported = read_dataset(path, lazy=True)
     report("read", 1, 1)
     problems = list(imported.problems)
     if not imported.ok:
@@ -244,7 +245,7 @@ def assess_dataset(
             problems,
         )
     report("matrix", 0, 1)
-    built = build_matrix(imported.tables)
+    built = build_matrix(imported.frames())
     report("matrix", 1, 1)
     report("assess", 0, 1)
     result = assess(
