@@ -69,7 +69,8 @@ def read_dataset(
     report("read", 0, 1)
     with _TableChecks(log.limit, lazy) as table_checks:
         # each raw table is let go once checked
-        files = load_dataset(path, log, on_table=table_checks.start, keep=False).files
+        files = load_dataset(path, log, on_table=table_checks.start, keep=False,
+                             before_file=table_checks.wait_for_room).files
         report("read", 1, 1)
         names = table_checks.names
         result = ImportResult(problems=log.problems, files=files)
@@ -117,10 +118,12 @@ WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 class _TableChecks:
     """Each table's checks, started as soon as the table is loaded (the profiles come first),
-    on up to `WORKERS` threads while the next files are read; a free thread takes the largest
-    table waiting, so that the last to finish is a small one. Each table has its own problem
-    log; the logs are joined in table order at the end, so the problems come out exactly as
-    when the tables are read and checked one after the other."""
+    on up to `WORKERS` threads while the next file is read; a free thread takes the largest
+    table waiting. The loader reads the next file only when fewer than `WORKERS` tables wait
+    or are being checked: reading is quicker than checking, and without this every table of
+    the dataset would be held at once (7 GB of a million facility-years). Each table has its
+    own problem log; the logs are joined in table order at the end, so the problems come out
+    exactly as when the tables are read and checked one after the other."""
 
     def __init__(self, limit: int, lazy: bool = False) -> None:
         self.limit = limit
@@ -134,6 +137,9 @@ class _TableChecks:
         self.park_raw: dict[str, RawTable] = {}
         self.waiting: queue.PriorityQueue[tuple[int, int, _Job | None]] = queue.PriorityQueue()
         self.arrival = itertools.count()  # ties keep the order of arrival
+        #: Room for the tables waiting or being checked (see the class's docstring).
+        self.room = threading.Semaphore(WORKERS)
+        self.holding = False  # the loader holds room for the table it reads next
         self.threads = [
             threading.Thread(target=self._work, name=f"journey-ingest-{i}", daemon=True)
             for i in range(WORKERS if WORKERS > 1 else 0)
@@ -160,10 +166,31 @@ class _TableChecks:
     def _work(self) -> None:
         self.units_ready.join()
         while (job := self.waiting.get()[2]) is not None:
-            job.run()
+            try:
+                job.run()
+            finally:
+                self.room.release()
+
+    def wait_for_room(self) -> None:
+        """Called by the loader before it reads a file: waits while `WORKERS` tables wait or
+        are being checked, so that a table is read only when it can be checked."""
+        if self.threads and not self.holding:
+            self.room.acquire()
+            self.holding = True
+
+    def _let_go(self) -> None:
+        if self.holding:
+            self.holding = False
+            self.room.release()
 
     def start(self, raw: RawTable) -> None:
         """Called by the loader with each table read, in table order (profiles first)."""
+        try:
+            self._start(raw)
+        finally:
+            self._let_go()  # a table not queued (or failed to queue) gives its room back
+
+    def _start(self, raw: RawTable) -> None:
         self.names.append(raw.table)
         if raw.table in PARK_TABLES_BY_NAME:
             self.park_raw[raw.table] = raw
@@ -189,12 +216,17 @@ class _TableChecks:
         self.jobs[raw.table] = job.future
         if self.threads:
             cells = raw.frame.height * max(raw.frame.width, 1)
+            if self.holding:
+                self.holding = False  # the room is now the job's, given back by `_work`
+            else:
+                self.room.acquire()
             self.waiting.put((-cells, next(self.arrival), job))
         else:
             job.run()
 
     def finish(self, log: ProblemLog, report: Progress) -> dict[str, Checked]:
         """Wait for every table's checks; their problems are added to `log` in table order."""
+        self._let_go()
         order = [name for name in TABLE_NAMES if name in self.jobs]
         report("validate", 0, len(order))
         futures = {self.jobs[name]: name for name in order}

@@ -94,20 +94,25 @@ def _ignore(raw: RawTable) -> None:
     return None
 
 
+def _nothing() -> None:
+    return None
+
+
 def load_dataset(
     path: Path, log: ProblemLog, on_table: OnTable = _ignore, *, in_zip: bool = False,
-    keep: bool = True,
+    keep: bool = True, before_file: Callable[[], None] = _nothing,
 ) -> LoadedDataset:
     """Load every table of the dataset at `path`; problems of shape go to `log`.
 
     `on_table` gets each table as soon as it is loaded (profiles first), so that checking
     it can start while the next files are read. `in_zip`: the path came out of a .zip
     (which may not hold another .zip). `keep=False`: the CSV and Parquet tables are only
-    handed to `on_table`, not kept in the result, so that each is let go once checked."""
+    handed to `on_table`, not kept in the result, so that each is let go once checked;
+    `before_file` is called before each CSV or Parquet file is read (it may wait)."""
     # a file unpacked from a .zip is deleted once loaded: never scanned again
     scannable = not in_zip
     if path.is_dir():
-        return _load_folder(path, log, on_table, keep, scannable)
+        return _load_folder(path, log, on_table, keep, scannable, before_file)
     source = Source(path.name)
     if read_head(path, source, log) is None:
         return LoadedDataset([], [])
@@ -117,9 +122,9 @@ def load_dataset(
     if suffix == ".json":
         return _load_json(path, log, on_table)
     if suffix == ".zip" and not in_zip:
-        return _load_zip(path, log, on_table, keep)
+        return _load_zip(path, log, on_table, keep, before_file)
     if suffix in (".csv", ".parquet"):
-        return _load_single_file(path, log, on_table, keep, scannable)
+        return _load_single_file(path, log, on_table, keep, scannable, before_file)
     log.error(
         "A .zip inside a .zip is not read" if suffix == ".zip" else
         "A dataset is a folder of CSV or Parquet files, one .xlsx workbook, one .json file "
@@ -219,7 +224,8 @@ def _may_have_empty_rows(frame: pl.DataFrame) -> bool:
 
 
 def _load_folder(
-    folder: Path, log: ProblemLog, on_table: OnTable, keep: bool, scannable: bool
+    folder: Path, log: ProblemLog, on_table: OnTable, keep: bool, scannable: bool,
+    before_file: Callable[[], None],
 ) -> LoadedDataset:
     found: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
@@ -238,11 +244,12 @@ def _load_folder(
             )
             continue
         found.setdefault(table, []).append(path)
-    return _load_files(found, log, on_table, keep, scannable)
+    return _load_files(found, log, on_table, keep, scannable, before_file)
 
 
 def _load_single_file(
-    path: Path, log: ProblemLog, on_table: OnTable, keep: bool, scannable: bool
+    path: Path, log: ProblemLog, on_table: OnTable, keep: bool, scannable: bool,
+    before_file: Callable[[], None],
 ) -> LoadedDataset:
     """One CSV or Parquet file: a dataset of the one table it is named after."""
     table = path.stem.strip().lower()
@@ -255,12 +262,12 @@ def _load_single_file(
             accepted=", ".join(f"{t}.csv" for t in TABLE_NAMES) + ", or a folder or .zip",
         )
         return LoadedDataset([], [])
-    return _load_files({table: [path]}, log, on_table, keep, scannable)
+    return _load_files({table: [path]}, log, on_table, keep, scannable, before_file)
 
 
 def _load_files(
     found: dict[str, list[Path]], log: ProblemLog, on_table: OnTable, keep: bool = True,
-    scannable: bool = False,
+    scannable: bool = False, before_file: Callable[[], None] = lambda: None,
 ) -> LoadedDataset:
     tables: list[RawTable] = []
     files: list[SourceFile] = []
@@ -281,6 +288,7 @@ def _load_files(
         source = Source(path.name)
         fmt = path.suffix.lower().lstrip(".")
         separator = ","
+        before_file()
         if fmt == "csv":
             read = read_csv(path, source, log)
             raw, separator = (read.frame, read.separator) if read else (None, ",")
@@ -511,7 +519,9 @@ def _load_json(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
 
 # -- a .zip of any of these ---------------------------------------------------------------------
 
-def _load_zip(path: Path, log: ProblemLog, on_table: OnTable, keep: bool) -> LoadedDataset:
+def _load_zip(
+    path: Path, log: ProblemLog, on_table: OnTable, keep: bool, before_file: Callable[[], None]
+) -> LoadedDataset:
     source = Source(path.name)
     if not safe_zip(path, source, log, "a .zip of a dataset"):
         return LoadedDataset([], [])
@@ -530,5 +540,6 @@ def _load_zip(path: Path, log: ProblemLog, on_table: OnTable, keep: bool) -> Loa
         entries = [p for p in root.iterdir() if not p.name.startswith(("__MACOSX", "."))]
         if len(entries) == 1:
             inner = entries[0]
-        loaded = load_dataset(inner, log, on_table, in_zip=True, keep=keep)
+        loaded = load_dataset(inner, log, on_table, in_zip=True, keep=keep,
+                              before_file=before_file)
     return LoadedDataset(loaded.tables, [_source_file(path, path.name, "zip")])
