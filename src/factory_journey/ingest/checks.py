@@ -466,41 +466,58 @@ def column_bounds(
     plausibility_bounds.yaml to its bounds: outside the hard range an error (and the value
     is nulled), outside the soft range a warning; both name the row, column, value and the
     accepted range. Columns not given are skipped."""
-    for (t, name), bound in plausibility.column_bounds().items():
-        if t != table or name not in frame.columns or not frame.schema[name].is_numeric():
-            continue
+    bounded = [(name, bound) for (t, name), bound in plausibility.column_bounds().items()
+               if t == table and name in frame.columns and frame.schema[name].is_numeric()]
+    if not bounded:
+        return frame
+
+    def flags(name: str, bound: plausibility.ColumnBound) -> tuple[pl.Expr, pl.Expr]:
         value = pl.col(name)
         refused = ((value < bound.hard_min) | (value > bound.hard_max)).fill_null(False)
         low = bound.soft_min if bound.soft_min is not None else bound.hard_min
         high = bound.soft_max if bound.soft_max is not None else bound.hard_max
-        unusual = (~refused & ((value < low) | (value > high))).fill_null(False)
-        counts = frame.select(refused.sum(), unusual.sum().alias("_u")).row(0)
+        return refused, (~refused & ((value < low) | (value > high))).fill_null(False)
+
+    # every column's counts in one pass; rows are read again only for a column with some
+    found = frame.select(
+        flag.sum().alias(f"{i}{kind}") for i, (name, bound) in enumerate(bounded)
+        for kind, flag in zip("ru", flags(name, bound), strict=True)
+    ).row(0)
+    for i, (name, bound) in enumerate(bounded):
+        counts = found[2 * i: 2 * i + 2]
         if not any(counts):
             continue
+        value = pl.col(name)
+        refused, unusual = flags(name, bound)
+        low = bound.soft_min if bound.soft_min is not None else bound.hard_min
+        high = bound.soft_max if bound.soft_max is not None else bound.hard_max
         shown = value.cast(pl.String).alias("_value")
         hard = (f"{_bound_words(bound.hard_min)} to {_bound_words(bound.hard_max)} "
                 f"{bound.unit} ({plausibility.BOUNDS_FILE})")
-        log.rows(
-            frame.filter(refused).select(ROW, shown),
-            source,
-            message=f"Not a plausible {name} for one facility: beyond the hard limit "
-            "(physically impossible, or a unit slip)",
-            code="implausible_value",
-            column=name,
-            value_column="_value",
-            accepted=hard,
-        )
-        log.rows(
-            frame.filter(unusual).select(ROW, shown),
-            source,
-            message=f"Unusual {name}, please check (outside the plausible range; accepted)",
-            code="unusual_value",
-            column=name,
-            value_column="_value",
-            accepted=f"usually {_bound_words(low)} to {_bound_words(high)} {bound.unit} "
-            f"({plausibility.BOUNDS_FILE})",
-            severity=Severity.WARNING,
-        )
+        if counts[0]:
+            log.rows(
+                frame.filter(refused).select(ROW, shown),
+                source,
+                message=f"Not a plausible {name} for one facility: beyond the hard limit "
+                "(physically impossible, or a unit slip)",
+                code="implausible_value",
+                column=name,
+                value_column="_value",
+                accepted=hard,
+            )
+        if counts[1]:
+            log.rows(
+                frame.filter(unusual).select(ROW, shown),
+                source,
+                message=f"Unusual {name}, please check (outside the plausible range; "
+                "accepted)",
+                code="unusual_value",
+                column=name,
+                value_column="_value",
+                accepted=f"usually {_bound_words(low)} to {_bound_words(high)} {bound.unit} "
+                f"({plausibility.BOUNDS_FILE})",
+                severity=Severity.WARNING,
+            )
         if counts[0]:
             frame = frame.with_columns(pl.when(~refused).then(value).alias(name))
     return frame
