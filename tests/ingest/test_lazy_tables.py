@@ -78,6 +78,12 @@ def test_a_table_with_an_error_is_held(
     _assert_same_tables(held, lazy)
 
 
+def test_no_table_is_lazy_where_the_matrix_would_keep_provenance() -> None:
+    from factory_journey.engine.matrix import PROVENANCE_AUTO_LIMIT
+
+    assert dataset_reader.LAZY_MIN_ROWS >= PROVENANCE_AUTO_LIMIT
+
+
 def test_small_tables_csv_and_zip_are_held(
     parquet: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

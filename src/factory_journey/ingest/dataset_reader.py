@@ -23,7 +23,6 @@ import polars as pl
 
 from factory_journey.domain.park_tables import PARK_TABLES_BY_NAME
 from factory_journey.domain.tables import PERFORMANCE_TABLES, TABLES_BY_NAME, Table
-from factory_journey.engine.matrix import PROVENANCE_AUTO_LIMIT
 from factory_journey.ingest import checks, parse, units
 from factory_journey.ingest.formats import ROW, TABLE_NAMES, RawTable, load_dataset
 from factory_journey.ingest.problem_log import ProblemLog, Source
@@ -104,12 +103,17 @@ def read_dataset(
 
 
 #: Rows from which a table is handed on as a lazy plan in lazy mode. Not less than the
-#: matrix's provenance limit: a lazy table turns the matrix's provenance off, which a dataset
-#: with a table this large has off anyway, so the outputs do not depend on the mode.
-LAZY_MIN_ROWS = PROVENANCE_AUTO_LIMIT
+#: matrix's `PROVENANCE_AUTO_LIMIT` (a test holds them together): a lazy table turns the
+#: matrix's provenance off, which a dataset with a table this large has off anyway, so the
+#: outputs do not depend on the mode.
+LAZY_MIN_ROWS = 2_000_000
 
 #: The tables the intensity check reads.
 INTENSITY_TABLES = frozenset({"profiles", "energy", "water"})
+
+#: Cells (rows × columns) of the tables waiting or being checked below which the loader
+#: never waits for room (see `_TableChecks`): small datasets read and check side by side.
+ROOM_CELLS = 10_000_000
 
 #: Tables checked side by side: the profile checks run mostly on one core, a performance
 #: table's on several, so two at a time keep both cores of a small machine busy.
@@ -120,8 +124,9 @@ class _TableChecks:
     """Each table's checks, started as soon as the table is loaded (the profiles come first),
     on up to `WORKERS` threads while the next file is read; a free thread takes the largest
     table waiting. The loader reads the next file only when fewer than `WORKERS` tables wait
-    or are being checked: reading is quicker than checking, and without this every table of
-    the dataset would be held at once (7 GB of a million facility-years). Each table has its
+    or are being checked, or they are small (`ROOM_CELLS`): reading is quicker than checking,
+    and without this every table of the dataset would be held at once (7 GB of a million
+    facility-years). Each table has its
     own problem log; the logs are joined in table order at the end, so the problems come out
     exactly as when the tables are read and checked one after the other."""
 
@@ -138,8 +143,8 @@ class _TableChecks:
         self.waiting: queue.PriorityQueue[tuple[int, int, _Job | None]] = queue.PriorityQueue()
         self.arrival = itertools.count()  # ties keep the order of arrival
         #: Room for the tables waiting or being checked (see the class's docstring).
-        self.room = threading.Semaphore(WORKERS)
-        self.holding = False  # the loader holds room for the table it reads next
+        self.room = threading.Condition()
+        self.in_flight: dict[int, int] = {}  # job → cells, of the tables waiting or checked
         self.threads = [
             threading.Thread(target=self._work, name=f"journey-ingest-{i}", daemon=True)
             for i in range(WORKERS if WORKERS > 1 else 0)
@@ -169,28 +174,21 @@ class _TableChecks:
             try:
                 job.run()
             finally:
-                self.room.release()
+                with self.room:
+                    del self.in_flight[id(job)]
+                    self.room.notify_all()
 
     def wait_for_room(self) -> None:
-        """Called by the loader before it reads a file: waits while `WORKERS` tables wait or
-        are being checked, so that a table is read only when it can be checked."""
-        if self.threads and not self.holding:
-            self.room.acquire()
-            self.holding = True
-
-    def _let_go(self) -> None:
-        if self.holding:
-            self.holding = False
-            self.room.release()
+        """Called by the loader before it reads a file: waits while `WORKERS` tables of
+        `ROOM_CELLS` cells or more in all wait or are being checked, so that a large table
+        is read only when it can be checked."""
+        with self.room:
+            while (len(self.in_flight) >= WORKERS
+                   and sum(self.in_flight.values()) >= ROOM_CELLS):
+                self.room.wait()
 
     def start(self, raw: RawTable) -> None:
         """Called by the loader with each table read, in table order (profiles first)."""
-        try:
-            self._start(raw)
-        finally:
-            self._let_go()  # a table not queued (or failed to queue) gives its room back
-
-    def _start(self, raw: RawTable) -> None:
         self.names.append(raw.table)
         if raw.table in PARK_TABLES_BY_NAME:
             self.park_raw[raw.table] = raw
@@ -216,17 +214,14 @@ class _TableChecks:
         self.jobs[raw.table] = job.future
         if self.threads:
             cells = raw.frame.height * max(raw.frame.width, 1)
-            if self.holding:
-                self.holding = False  # the room is now the job's, given back by `_work`
-            else:
-                self.room.acquire()
+            with self.room:
+                self.in_flight[id(job)] = cells
             self.waiting.put((-cells, next(self.arrival), job))
         else:
             job.run()
 
     def finish(self, log: ProblemLog, report: Progress) -> dict[str, Checked]:
         """Wait for every table's checks; their problems are added to `log` in table order."""
-        self._let_go()
         order = [name for name in TABLE_NAMES if name in self.jobs]
         report("validate", 0, len(order))
         futures = {self.jobs[name]: name for name in order}
