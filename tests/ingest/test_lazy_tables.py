@@ -44,6 +44,8 @@ def _both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
 def _assert_same_tables(held: object, lazy: object) -> None:
     frames, plans = held.frames(), lazy.frames()  # type: ignore[attr-defined]
     assert list(frames) == list(plans)
+    assert held.row_counts() == lazy.row_counts()  # type: ignore[attr-defined]
+    assert list(held.row_counts()) == list(frames)  # type: ignore[attr-defined]
     for name, frame in frames.items():
         plan = plans[name]
         got = plan.collect() if isinstance(plan, pl.LazyFrame) else plan

@@ -91,6 +91,7 @@ def read_dataset(
     for name, frame in frames.items():
         if isinstance(frame, pl.LazyFrame):
             result.scans[name] = frame
+            result.scan_rows[name] = table_checks.rows[name]
         elif frame is not None:
             result.tables[name] = frame
     result.park_raw = table_checks.park_raw
@@ -133,8 +134,9 @@ class _TableChecks:
     def __init__(self, limit: int, lazy: bool = False) -> None:
         self.limit = limit
         self.lazy = lazy
-        #: the tables loaded, in table order
+        #: the tables loaded, in table order, and their rows as loaded
         self.names: list[str] = []
+        self.rows: dict[str, int] = {}
         self.known: checks.ProfileKeys | None = None
         self.logs: dict[str, ProblemLog] = {}
         self.jobs: dict[str, Future[Checked]] = {}
@@ -190,6 +192,7 @@ class _TableChecks:
     def start(self, raw: RawTable) -> None:
         """Called by the loader with each table read, in table order (profiles first)."""
         self.names.append(raw.table)
+        self.rows[raw.table] = raw.frame.height
         if raw.table in PARK_TABLES_BY_NAME:
             self.park_raw[raw.table] = raw
             return

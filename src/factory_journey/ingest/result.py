@@ -46,6 +46,8 @@ class ImportResult:
     #: lazy mode of `read_dataset`: large Parquet tables checked without an error, as lazy
     #: plans over their files (not in `tables`)
     scans: dict[str, pl.LazyFrame] = field(default_factory=dict)
+    #: rows of each table in `scans` (known when it was checked)
+    scan_rows: dict[str, int] = field(default_factory=dict)
 
     def frames(self) -> dict[str, pl.DataFrame | pl.LazyFrame]:
         """Every table, held (`tables`) or lazy (`scans`), in the order they were read."""
@@ -60,5 +62,6 @@ class ImportResult:
         return not self.problems.has_errors
 
     def row_counts(self) -> dict[str, int]:
-        """Rows per table, `{table: rows}`."""
-        return {name: frame.height for name, frame in self.tables.items()}
+        """Rows per table, `{table: rows}`, held or lazy, in the order they were read."""
+        return {name: frame.height if isinstance(frame, pl.DataFrame) else self.scan_rows[name]
+                for name, frame in self.frames().items()}
