@@ -2,6 +2,7 @@
 
     python benchmarks/bench_read_dataset.py --facility-years 1000000
     python benchmarks/bench_read_dataset.py --facility-years 100000 --format csv --workers 1
+    python benchmarks/bench_read_dataset.py --facility-years 1000000 --lazy
 
 1. The dataset is `factory_journey.demo.generate_dataset` (3 years per facility, seed 7; the
    same Parquet files as bench_matrix.py, made once in the parent and reused, not timed);
@@ -10,6 +11,9 @@
    (user and system; system time is mostly page faults of new memory), page faults, peak
    RSS, the time at which the read stage and the checks ended, and the problems found.
    `--workers N` sets the tables checked side by side (default: one per core, at most 4).
+   `--lazy` reads as `journey assess` does (`read_dataset(..., lazy=True)`: large Parquet
+   tables checked without an error come back as plans over their files, not held; decision
+   0035); "tables held" then counts only the frames in memory.
 Times are wall-clock on whatever else the machine is doing; the load average is printed.
 """
 
@@ -28,7 +32,7 @@ import polars as pl
 from bench_data import dataset_parser, peak_rss_mb, prepared_dataset
 
 
-def _measure(folder: Path, workers: int | None) -> dict[str, object]:
+def _measure(folder: Path, workers: int | None, lazy: bool = False) -> dict[str, object]:
     """Runs in the child process; returns what is printed as JSON."""
     from factory_journey.ingest import dataset_reader, read_dataset
 
@@ -42,7 +46,7 @@ def _measure(folder: Path, workers: int | None) -> dict[str, object]:
         if done == total:
             stages[stage] = time.perf_counter() - start
 
-    result = read_dataset(folder, progress=progress)
+    result = read_dataset(folder, progress=progress, **({"lazy": True} if lazy else {}))
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_SELF)
     return {
@@ -53,7 +57,8 @@ def _measure(folder: Path, workers: int | None) -> dict[str, object]:
         "sys_s": after.ru_stime - before.ru_stime,
         "page_faults": after.ru_minflt - before.ru_minflt,
         "stages_s": stages,
-        "rows": sum(frame.height for frame in result.tables.values()),
+        "rows": sum(result.row_counts().values()),
+        "scans": sorted(getattr(result, "scans", {})),
         "errors": len(result.problems.errors),
         "warnings": len(result.problems) - len(result.problems.errors),
         "tables_mb": sum(frame.estimated_size() for frame in result.tables.values()) / 1e6,
@@ -84,10 +89,12 @@ def main() -> None:
                         help="tables checked side by side (default: one per core, at most 4)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="folder of the Parquet dataset (default: the one bench_matrix uses)")
+    parser.add_argument("--lazy", action="store_true",
+                        help="read_dataset(lazy=True), as journey assess reads")
     args = parser.parse_args()
 
     if args.measure is not None:
-        print(json.dumps(_measure(args.measure, args.workers)))
+        print(json.dumps(_measure(args.measure, args.workers, args.lazy)))
         return
 
     folder = args.workdir or Path(tempfile.gettempdir()) / f"fj-bench-{args.facility_years}"
@@ -99,6 +106,8 @@ def main() -> None:
     command = [sys.executable, __file__, "--measure", str(folder)]
     if args.workers is not None:
         command += ["--workers", str(args.workers)]
+    if args.lazy:
+        command.append("--lazy")
     child = subprocess.run(command, capture_output=True, text=True, check=False)
     if child.returncode != 0:
         sys.exit(f"measurement failed:\n{child.stderr}")
@@ -111,7 +120,9 @@ def main() -> None:
     print(f"CPU:           {cpu:7.2f} s  (user {r['user_s']:.2f} s, system {r['sys_s']:.2f} s; "
           f"{r['page_faults']:,} page faults)")
     print(f"problems:      {r['errors']:,} errors, {r['warnings']:,} warnings")
-    print(f"peak RSS:      {r['peak_rss_mb']:,.0f} MB  (tables read: {r['tables_mb']:,.0f} MB)")
+    print(f"peak RSS:      {r['peak_rss_mb']:,.0f} MB  (tables held: {r['tables_mb']:,.0f} MB)")
+    if r.get("scans"):
+        print(f"lazy (plans over their files, not held): {', '.join(r['scans'])}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

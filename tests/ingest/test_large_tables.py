@@ -202,7 +202,7 @@ def test_an_unexpected_error_in_a_table_check_is_raised(monkeypatch: pytest.Monk
 
     from tests.ingest.dataset_helpers import EXAMPLE
 
-    def broken(raw, spec, log, known):  # type: ignore[no-untyped-def]
+    def broken(raw, spec, log, known, **options):  # type: ignore[no-untyped-def]
         raise RuntimeError(f"bug while checking {spec.name}")
 
     monkeypatch.setattr(dataset_reader, "WORKERS", 2)

@@ -7,6 +7,7 @@ All vectorised; per-row Python runs only over the few rows reported (see `proble
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
@@ -228,10 +229,15 @@ def facilities_in_profiles(
     )
 
 
+_SAMPLE_YEAR = pl.col("sample_date").dt.year().cast(pl.Int64)
+#: The year of a ZDHC result: that of its sample date.
+ZDHC_YEAR = _SAMPLE_YEAR.alias("year")
+
+
 def zdhc_sample_year(frame: pl.DataFrame, source: Source, log: ProblemLog) -> pl.DataFrame:
     """The year of a ZDHC result is that of its sample date; a given `year` must agree, and
     a sample cannot be taken in the future."""
-    sample_year = pl.col("sample_date").dt.year().cast(pl.Int64)
+    sample_year = _SAMPLE_YEAR
     outside = (
         pl.col("year").is_not_null() & pl.col("sample_date").is_not_null()
         & (pl.col("year") != sample_year)
@@ -255,7 +261,7 @@ def zdhc_sample_year(frame: pl.DataFrame, source: Source, log: ProblemLog) -> pl
         column="sample_date",
         value_column="sample_date",
     )
-    return frame.with_columns(sample_year.alias("year"))
+    return frame.with_columns(ZDHC_YEAR)
 
 
 #: Spellings accepted for each unit of the ZDHC limits table (compared folded: lower case,
@@ -460,44 +466,70 @@ def column_bounds(
     plausibility_bounds.yaml to its bounds: outside the hard range an error (and the value
     is nulled), outside the soft range a warning; both name the row, column, value and the
     accepted range. Columns not given are skipped."""
-    for (t, name), bound in plausibility.column_bounds().items():
-        if t != table or name not in frame.columns or not frame.schema[name].is_numeric():
-            continue
+    bounded = [(name, bound) for (t, name), bound in plausibility.column_bounds().items()
+               if t == table and name in frame.columns and frame.schema[name].is_numeric()]
+    if not bounded:
+        return frame
+
+    def flags(name: str, bound: plausibility.ColumnBound) -> tuple[pl.Expr, pl.Expr]:
         value = pl.col(name)
         refused = ((value < bound.hard_min) | (value > bound.hard_max)).fill_null(False)
         low = bound.soft_min if bound.soft_min is not None else bound.hard_min
         high = bound.soft_max if bound.soft_max is not None else bound.hard_max
-        unusual = (~refused & ((value < low) | (value > high))).fill_null(False)
-        counts = frame.select(refused.sum(), unusual.sum().alias("_u")).row(0)
+        return refused, (~refused & ((value < low) | (value > high))).fill_null(False)
+
+    # every column's counts in one pass; rows are read again only for a column with some
+    found = frame.select(
+        flag.sum().alias(f"{i}{kind}") for i, (name, bound) in enumerate(bounded)
+        for kind, flag in zip("ru", flags(name, bound), strict=True)
+    ).row(0)
+    for i, (name, bound) in enumerate(bounded):
+        counts = found[2 * i: 2 * i + 2]
         if not any(counts):
             continue
+        value = pl.col(name)
+        refused, unusual = flags(name, bound)
+        low = bound.soft_min if bound.soft_min is not None else bound.hard_min
+        high = bound.soft_max if bound.soft_max is not None else bound.hard_max
         shown = value.cast(pl.String).alias("_value")
         hard = (f"{_bound_words(bound.hard_min)} to {_bound_words(bound.hard_max)} "
                 f"{bound.unit} ({plausibility.BOUNDS_FILE})")
-        log.rows(
-            frame.filter(refused).select(ROW, shown),
-            source,
-            message=f"Not a plausible {name} for one facility: beyond the hard limit "
-            "(physically impossible, or a unit slip)",
-            code="implausible_value",
-            column=name,
-            value_column="_value",
-            accepted=hard,
-        )
-        log.rows(
-            frame.filter(unusual).select(ROW, shown),
-            source,
-            message=f"Unusual {name}, please check (outside the plausible range; accepted)",
-            code="unusual_value",
-            column=name,
-            value_column="_value",
-            accepted=f"usually {_bound_words(low)} to {_bound_words(high)} {bound.unit} "
-            f"({plausibility.BOUNDS_FILE})",
-            severity=Severity.WARNING,
-        )
+        if counts[0]:
+            log.rows(
+                frame.filter(refused).select(ROW, shown),
+                source,
+                message=f"Not a plausible {name} for one facility: beyond the hard limit "
+                "(physically impossible, or a unit slip)",
+                code="implausible_value",
+                column=name,
+                value_column="_value",
+                accepted=hard,
+            )
+        if counts[1]:
+            log.rows(
+                frame.filter(unusual).select(ROW, shown),
+                source,
+                message=f"Unusual {name}, please check (outside the plausible range; "
+                "accepted)",
+                code="unusual_value",
+                column=name,
+                value_column="_value",
+                accepted=f"usually {_bound_words(low)} to {_bound_words(high)} {bound.unit} "
+                f"({plausibility.BOUNDS_FILE})",
+                severity=Severity.WARNING,
+            )
         if counts[0]:
             frame = frame.with_columns(pl.when(~refused).then(value).alias(name))
     return frame
+
+
+#: Typed tables by name, held or lazy (`ImportResult.frames`).
+Tables = Mapping[str, pl.DataFrame | pl.LazyFrame]
+
+
+def _empty(frame: pl.DataFrame | pl.LazyFrame) -> bool:
+    """No rows (a lazy plan is only ever made of a large table: never empty)."""
+    return frame.is_empty() if isinstance(frame, pl.DataFrame) else False
 
 
 #: Working columns of the intensity check: production-used energy [MJ] and water
@@ -505,7 +537,7 @@ def column_bounds(
 _MJ, _M3 = "\x1fmj", "\x1fm3"
 
 
-def _facility_year_sums(tables: dict[str, pl.DataFrame]) -> list[pl.LazyFrame]:
+def _facility_year_sums(tables: Tables) -> list[pl.LazyFrame]:
     """Energy used for production [MJ] (fuels by their calorific values, as the engine) and
     water withdrawn [m³], per facility-year."""
     from factory_journey.engine.energy import energy_mj, source_attributes
@@ -513,7 +545,7 @@ def _facility_year_sums(tables: dict[str, pl.DataFrame]) -> list[pl.LazyFrame]:
 
     sums: list[pl.LazyFrame] = []
     energy = tables.get("energy")
-    if energy is not None and not energy.is_empty():
+    if energy is not None and not _empty(energy):
         attributes = source_attributes(default_reference()).select(
             "source", "scope", "ncv_mj_per_kg", "density_kg_per_m3").unique("source")
         mj = energy_mj(pl.col("unit_canonical"), pl.col("quantity_canonical"))
@@ -526,7 +558,7 @@ def _facility_year_sums(tables: dict[str, pl.DataFrame]) -> list[pl.LazyFrame]:
             .agg((mj * pl.col("production_share").fill_null(1.0)).sum().alias(_MJ))
         )
     water = tables.get("water")
-    if water is not None and not water.is_empty():
+    if water is not None and not _empty(water):
         sums.append(
             water.lazy()
             .filter(pl.col("flow") == "withdrawal")
@@ -536,7 +568,7 @@ def _facility_year_sums(tables: dict[str, pl.DataFrame]) -> list[pl.LazyFrame]:
     return sums
 
 
-def intensities(tables: dict[str, pl.DataFrame], log: ProblemLog) -> None:
+def intensities(tables: Tables, log: ProblemLog) -> None:
     """Intensities outside their soft range (plausibility_bounds.yaml), and energy used in a
     year whose production volumes are all 0, as warnings on the facility's profile row.
 
@@ -546,8 +578,9 @@ def intensities(tables: dict[str, pl.DataFrame], log: ProblemLog) -> None:
     from factory_journey.domain.fem_enums import facility_types
 
     profiles = tables.get("profiles")
-    if profiles is None or profiles.is_empty():
+    if profiles is None or _empty(profiles):
         return
+    profiles = profiles.lazy().collect() if isinstance(profiles, pl.LazyFrame) else profiles
     sums = _facility_year_sums(tables)
     if not sums:
         return

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, as_completed
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -30,21 +31,33 @@ from factory_journey.ingest.result import ImportResult
 from factory_journey.ingest.validate import type_table
 from factory_journey.reference.tables import zdhc_limits
 
+#: A table checked: typed, a lazy plan over its file (lazy mode), or None when unreadable.
+Checked = pl.DataFrame | pl.LazyFrame | None
+
 #: `progress(stage, done, total)`: stage is "read" or "validate".
 Progress = Callable[[str, int, int], None]
 
 PROVENANCE_COLUMNS = ("_file", "_sheet", ROW)
+
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
-def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportResult:
+def read_dataset(
+    path: str | Path, progress: Progress | None = None, *, lazy: bool = False
+) -> ImportResult:
     """Read and validate the dataset at `path`; never raises on bad input.
 
     Returns the typed tables (`profiles` plus each performance table present), every
     located problem, and the raw files read (with their sha256).
+
+    `lazy`: a Parquet table of at least `LAZY_MIN_ROWS` rows that is checked without an
+    error is returned in `ImportResult.scans` as a lazy plan over its file (the same typing
+    and conversion, which gives the same frame) instead of in `tables`, so that it is not
+    held in memory while the caller (the Data Matrix) reads only the columns it needs.
     """
     report = progress or _no_progress
     path = Path(path)
@@ -53,11 +66,12 @@ def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportRe
         log.error("The dataset was not found", Source(str(path)), code="not_found")
         return ImportResult(problems=log.problems)
     report("read", 0, 1)
-    with _TableChecks(log.limit) as table_checks:
-        loaded = load_dataset(path, log, on_table=table_checks.start)
+    with _TableChecks(log.limit, lazy) as table_checks:
+        # each raw table is let go once checked
+        files = load_dataset(path, log, on_table=table_checks.start, keep=False,
+                             before_file=table_checks.wait_for_room).files
         report("read", 1, 1)
-        files, names = loaded.files, [raw.table for raw in loaded.tables]
-        del loaded  # each raw table is let go once checked
+        names = table_checks.names
         result = ImportResult(problems=log.problems, files=files)
         if "profiles" not in names:
             if not log.problems.has_errors:
@@ -74,18 +88,33 @@ def read_dataset(path: str | Path, progress: Progress | None = None) -> ImportRe
         frames = table_checks.finish(log, report)
         refused = {name for name, table_log in table_checks.logs.items()
                    if table_log.problems.has_errors}
-    result.tables.update({name: frame for name, frame in frames.items() if frame is not None})
+    for name, frame in frames.items():
+        if isinstance(frame, pl.LazyFrame):
+            result.scans[name] = frame
+            result.scan_rows[name] = table_checks.rows[name]
+        elif frame is not None:
+            result.tables[name] = frame
     result.park_raw = table_checks.park_raw
     # Across tables: plausibility of the intensities, from tables without errors only (a
     # refused value is nulled or kept as given; either would make a misleading intensity).
     if not refused & INTENSITY_TABLES:
-        checks.intensities(result.tables, log)
+        checks.intensities(result.frames(), log)
     result.problems = log.sorted()
     return result
 
 
+#: Rows from which a table is handed on as a lazy plan in lazy mode. Not less than the
+#: matrix's `PROVENANCE_AUTO_LIMIT` (a test holds them together): a lazy table turns the
+#: matrix's provenance off, which a dataset with a table this large has off anyway, so the
+#: outputs do not depend on the mode.
+LAZY_MIN_ROWS = 2_000_000
+
 #: The tables the intensity check reads.
 INTENSITY_TABLES = frozenset({"profiles", "energy", "water"})
+
+#: Cells (rows × columns) of the tables waiting or being checked below which the loader
+#: never waits for room (see `_TableChecks`): small datasets read and check side by side.
+ROOM_CELLS = 10_000_000
 
 #: Tables checked side by side: the profile checks run mostly on one core, a performance
 #: table's on several, so two at a time keep both cores of a small machine busy.
@@ -94,20 +123,30 @@ WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 class _TableChecks:
     """Each table's checks, started as soon as the table is loaded (the profiles come first),
-    on up to `WORKERS` threads while the next files are read; a free thread takes the largest
-    table waiting, so that the last to finish is a small one. Each table has its own problem
-    log; the logs are joined in table order at the end, so the problems come out exactly as
-    when the tables are read and checked one after the other."""
+    on up to `WORKERS` threads while the next file is read; a free thread takes the largest
+    table waiting. The loader reads the next file only when fewer than `WORKERS` tables wait
+    or are being checked, or they are small (`ROOM_CELLS`): reading is quicker than checking,
+    and without this every table of the dataset would be held at once (7 GB of a million
+    facility-years). Each table has its
+    own problem log; the logs are joined in table order at the end, so the problems come out
+    exactly as when the tables are read and checked one after the other."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, lazy: bool = False) -> None:
         self.limit = limit
+        self.lazy = lazy
+        #: the tables loaded, in table order, and their rows as loaded
+        self.names: list[str] = []
+        self.rows: dict[str, int] = {}
         self.known: checks.ProfileKeys | None = None
         self.logs: dict[str, ProblemLog] = {}
-        self.jobs: dict[str, Future[pl.DataFrame | None]] = {}
+        self.jobs: dict[str, Future[Checked]] = {}
         #: park tables as loaded, left for `ingest.park_reader` (they need the profiles)
         self.park_raw: dict[str, RawTable] = {}
         self.waiting: queue.PriorityQueue[tuple[int, int, _Job | None]] = queue.PriorityQueue()
         self.arrival = itertools.count()  # ties keep the order of arrival
+        #: Room for the tables waiting or being checked (see the class's docstring).
+        self.room = threading.Condition()
+        self.in_flight: dict[int, int] = {}  # job → cells, of the tables waiting or checked
         self.threads = [
             threading.Thread(target=self._work, name=f"journey-ingest-{i}", daemon=True)
             for i in range(WORKERS if WORKERS > 1 else 0)
@@ -134,20 +173,36 @@ class _TableChecks:
     def _work(self) -> None:
         self.units_ready.join()
         while (job := self.waiting.get()[2]) is not None:
-            job.run()
+            try:
+                job.run()
+            finally:
+                with self.room:
+                    del self.in_flight[id(job)]
+                    self.room.notify_all()
+
+    def wait_for_room(self) -> None:
+        """Called by the loader before it reads a file: waits while `WORKERS` tables of
+        `ROOM_CELLS` cells or more in all wait or are being checked, so that a large table
+        is read only when it can be checked."""
+        with self.room:
+            while (len(self.in_flight) >= WORKERS
+                   and sum(self.in_flight.values()) >= ROOM_CELLS):
+                self.room.wait()
 
     def start(self, raw: RawTable) -> None:
         """Called by the loader with each table read, in table order (profiles first)."""
+        self.names.append(raw.table)
+        self.rows[raw.table] = raw.frame.height
         if raw.table in PARK_TABLES_BY_NAME:
             self.park_raw[raw.table] = raw
             return
         log = self.logs.setdefault(raw.table, ProblemLog(self.limit))
-        task: Callable[[], pl.DataFrame | None]
+        task: Callable[[], Checked]
         if raw.table == "profiles":
             task = partial(_profiles_table, raw, log)
         elif self.known is not None and raw.table in TABLES_BY_NAME:
             task = partial(read_performance_table, raw, TABLES_BY_NAME[raw.table], log,
-                           self.known)
+                           self.known, lazy=self.lazy)
         else:
             return
         self._queue(raw, task)
@@ -157,21 +212,23 @@ class _TableChecks:
             # per table. Profiles without rows are one error, not one per row elsewhere.
             self.known = checks.ProfileKeys(facility_years_given(raw))
 
-    def _queue(self, raw: RawTable, task: Callable[[], pl.DataFrame | None]) -> None:
+    def _queue(self, raw: RawTable, task: Callable[[], Checked]) -> None:
         job = _Job(task)
         self.jobs[raw.table] = job.future
         if self.threads:
             cells = raw.frame.height * max(raw.frame.width, 1)
+            with self.room:
+                self.in_flight[id(job)] = cells
             self.waiting.put((-cells, next(self.arrival), job))
         else:
             job.run()
 
-    def finish(self, log: ProblemLog, report: Progress) -> dict[str, pl.DataFrame | None]:
+    def finish(self, log: ProblemLog, report: Progress) -> dict[str, Checked]:
         """Wait for every table's checks; their problems are added to `log` in table order."""
         order = [name for name in TABLE_NAMES if name in self.jobs]
         report("validate", 0, len(order))
         futures = {self.jobs[name]: name for name in order}
-        frames: dict[str, pl.DataFrame | None] = {}
+        frames: dict[str, Checked] = {}
         for future in as_completed(futures):
             frames[futures[future]] = future.result()
             report("validate", len(frames), len(order))
@@ -184,9 +241,9 @@ class _TableChecks:
 class _Job:
     """A table's checks and the future of their result."""
 
-    def __init__(self, task: Callable[[], pl.DataFrame | None]) -> None:
-        self.task: Callable[[], pl.DataFrame | None] | None = task
-        self.future: Future[pl.DataFrame | None] = Future()
+    def __init__(self, task: Callable[[], Checked]) -> None:
+        self.task: Callable[[], Checked] | None = task
+        self.future: Future[Checked] = Future()
 
     def run(self) -> None:
         task, self.task = self.task, None  # let the raw table go once checked
@@ -228,21 +285,24 @@ def facility_years_given(raw: RawTable) -> pl.DataFrame:
 
 
 def read_performance_table(
-    raw: RawTable, spec: Table, log: ProblemLog, profiles: pl.DataFrame | checks.ProfileKeys
-) -> pl.DataFrame | None:
+    raw: RawTable, spec: Table, log: ProblemLog, profiles: pl.DataFrame | checks.ProfileKeys,
+    *, lazy: bool = False,
+) -> Checked:
     """One performance table typed, converted and checked; None when it cannot be read.
 
-    `profiles` holds the facility_id and year of every profile row given."""
+    `profiles` holds the facility_id and year of every profile row given. `lazy`: a large
+    Parquet table without errors comes back as a lazy plan over its file (`read_dataset`)."""
     keys = profiles if isinstance(profiles, checks.ProfileKeys) else checks.ProfileKeys(profiles)
     typed = type_table(raw, spec, log)
     if typed is None:
         return None
     frame = typed.frame
     source = raw.source
+    steps = [typed.plan] if typed.plan is not None else None
     quantity = spec.column("quantity") if "quantity" in spec.column_names else None
     if quantity is not None and quantity.dimension is not None:
         frame = units.convert_quantities(frame, quantity.dimension, source, log, spec.name,
-                                         typed.distinct.get("unit"))
+                                         typed.distinct.get("unit"), steps)
     frame = checks.column_bounds(frame, spec.name, source, log)
     if spec.name == "zdhc_wastewater":
         frame = checks.zdhc_sample_year(frame, source, log)
@@ -254,6 +314,16 @@ def read_performance_table(
     if "facility_id" in keys.given.columns:
         checks.facilities_in_profiles(frame, source, log, keys, spec.name,
                                       typed.distinct.get("facility_id"))
+    if (lazy and raw.scan is not None and steps is not None and frame.height >= LAZY_MIN_ROWS
+            and not log.problems.has_errors):
+        # Without an error no check changed a value: the file scanned again and put through
+        # the same steps gives this frame, which is let go.
+        plan = raw.scan()
+        for step in steps:
+            plan = step(plan)
+        if spec.name == "zdhc_wastewater":
+            plan = plan.with_columns(checks.ZDHC_YEAR)
+        return _with_provenance(plan, raw)
     return _with_provenance(frame, raw)
 
 
@@ -263,7 +333,7 @@ def zdhc_parameter_units() -> dict[str, str]:
     return dict(zip(limits["parameter"].to_list(), limits["unit"].to_list(), strict=True))
 
 
-def _with_provenance(frame: pl.DataFrame, raw: RawTable) -> pl.DataFrame:
+def _with_provenance(frame: Frame, raw: RawTable) -> Frame:
     """Provenance columns last: `_file`, `_sheet` (xlsx; else null) and `_row`."""
     return frame.with_columns(
         pl.lit(raw.source.file, pl.String).alias("_file"),

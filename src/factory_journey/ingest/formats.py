@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -43,11 +44,16 @@ TEMPLATE_SHEETS: tuple[str, ...] = ("lists", "guidance")
 
 @dataclass(slots=True)
 class RawTable:
-    """One table as loaded: header names trimmed (case kept), `_row` first."""
+    """One table as loaded: header names trimmed (case kept), `_row` first.
+
+    `scan`, for a Parquet file whose tidying dropped no row, gives the same frame as a lazy
+    scan of the file: a table checked from `frame` can then be handed on as a plan over the
+    file instead of being held in memory (`dataset_reader`, lazy mode)."""
 
     table: str
     frame: pl.DataFrame
     source: Source
+    scan: Callable[[], pl.LazyFrame] | None = None
 
 
 @dataclass(slots=True)
@@ -88,16 +94,25 @@ def _ignore(raw: RawTable) -> None:
     return None
 
 
+def _nothing() -> None:
+    return None
+
+
 def load_dataset(
-    path: Path, log: ProblemLog, on_table: OnTable = _ignore, *, in_zip: bool = False
+    path: Path, log: ProblemLog, on_table: OnTable = _ignore, *, in_zip: bool = False,
+    keep: bool = True, before_file: Callable[[], None] = _nothing,
 ) -> LoadedDataset:
     """Load every table of the dataset at `path`; problems of shape go to `log`.
 
     `on_table` gets each table as soon as it is loaded (profiles first), so that checking
     it can start while the next files are read. `in_zip`: the path came out of a .zip
-    (which may not hold another .zip)."""
+    (which may not hold another .zip). `keep=False`: the CSV and Parquet tables are only
+    handed to `on_table`, not kept in the result, so that each is let go once checked;
+    `before_file` is called before each CSV or Parquet file is read (it may wait)."""
+    # a file unpacked from a .zip is deleted once loaded: never scanned again
+    scannable = not in_zip
     if path.is_dir():
-        return _load_folder(path, log, on_table)
+        return _load_folder(path, log, on_table, keep, scannable, before_file)
     source = Source(path.name)
     if read_head(path, source, log) is None:
         return LoadedDataset([], [])
@@ -107,9 +122,9 @@ def load_dataset(
     if suffix == ".json":
         return _load_json(path, log, on_table)
     if suffix == ".zip" and not in_zip:
-        return _load_zip(path, log, on_table)
+        return _load_zip(path, log, on_table, keep, before_file)
     if suffix in (".csv", ".parquet"):
-        return _load_single_file(path, log, on_table)
+        return _load_single_file(path, log, on_table, keep, scannable, before_file)
     log.error(
         "A .zip inside a .zip is not read" if suffix == ".zip" else
         "A dataset is a folder of CSV or Parquet files, one .xlsx workbook, one .json file "
@@ -128,6 +143,17 @@ def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) 
     A column named twice (exactly, or differing only in case and spaces) is an error: the
     readers give the repeats a `<name>_duplicated_<n>` name (Polars' own scheme), which is
     how they are told from the first."""
+    return _tidy_steps(frame, source, log, first_row)[0]
+
+
+Tidy = Callable[[pl.LazyFrame], pl.LazyFrame]
+
+
+def _tidy_steps(
+    frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int
+) -> tuple[pl.DataFrame, Tidy | None]:
+    """`_tidy`, and the same tidying as a function of a lazy frame of the same file (None
+    when empty rows were dropped: which rows, only the data tells)."""
     names: dict[str, str] = {}
     first_at: dict[str, int] = {}
     keep: list[str] = []
@@ -154,8 +180,12 @@ def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) 
         first_at[name.lower()] = position
         names[original] = name
         keep.append(original)
-    frame = frame.select(keep).rename(names)
-    frame = frame.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
+
+    def tidy(frame: pl.LazyFrame) -> pl.LazyFrame:
+        return frame.select(keep).rename(names).with_row_index(ROW, offset=first_row).with_columns(
+            pl.col(ROW).cast(pl.Int64))
+
+    frame = tidy(frame.lazy()).collect(engine="in-memory")
     if _may_have_empty_rows(frame):
         # CSV readers give empty cells as null; a cell of spaces is left to validation
         blank = [
@@ -165,8 +195,8 @@ def _tidy(frame: pl.DataFrame, source: Source, log: ProblemLog, first_row: int) 
             for c in frame.columns
             if c != ROW
         ]
-        frame = frame.filter(~pl.all_horizontal(blank))
-    return frame
+        return frame.filter(~pl.all_horizontal(blank)), None
+    return frame, tidy
 
 
 _DUPLICATE = re.compile(r"^(.*)_duplicated_\d+$", re.DOTALL)
@@ -193,7 +223,10 @@ def _may_have_empty_rows(frame: pl.DataFrame) -> bool:
 # -- folder of CSV / Parquet -------------------------------------------------------------------
 
 
-def _load_folder(folder: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
+def _load_folder(
+    folder: Path, log: ProblemLog, on_table: OnTable, keep: bool, scannable: bool,
+    before_file: Callable[[], None],
+) -> LoadedDataset:
     found: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
         if path.name.startswith((".", "~$")):
@@ -211,10 +244,13 @@ def _load_folder(folder: Path, log: ProblemLog, on_table: OnTable) -> LoadedData
             )
             continue
         found.setdefault(table, []).append(path)
-    return _load_files(found, log, on_table)
+    return _load_files(found, log, on_table, keep, scannable, before_file)
 
 
-def _load_single_file(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
+def _load_single_file(
+    path: Path, log: ProblemLog, on_table: OnTable, keep: bool, scannable: bool,
+    before_file: Callable[[], None],
+) -> LoadedDataset:
     """One CSV or Parquet file: a dataset of the one table it is named after."""
     table = path.stem.strip().lower()
     if table not in TABLE_NAMES:
@@ -226,11 +262,12 @@ def _load_single_file(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedD
             accepted=", ".join(f"{t}.csv" for t in TABLE_NAMES) + ", or a folder or .zip",
         )
         return LoadedDataset([], [])
-    return _load_files({table: [path]}, log, on_table)
+    return _load_files({table: [path]}, log, on_table, keep, scannable, before_file)
 
 
 def _load_files(
-    found: dict[str, list[Path]], log: ProblemLog, on_table: OnTable
+    found: dict[str, list[Path]], log: ProblemLog, on_table: OnTable, keep: bool = True,
+    scannable: bool = False, before_file: Callable[[], None] = lambda: None,
 ) -> LoadedDataset:
     tables: list[RawTable] = []
     files: list[SourceFile] = []
@@ -251,6 +288,7 @@ def _load_files(
         source = Source(path.name)
         fmt = path.suffix.lower().lstrip(".")
         separator = ","
+        before_file()
         if fmt == "csv":
             read = read_csv(path, source, log)
             raw, separator = (read.frame, read.separator) if read else (None, ",")
@@ -259,10 +297,18 @@ def _load_files(
         if raw is None:
             continue
         files.append(_source_file(path, path.name, fmt))
-        tables.append(RawTable(table, _tidy(raw, source, log, first_row=2), source))
+        tidied, tidy = _tidy_steps(raw, source, log, first_row=2)
+        del raw
+        scan = (partial(_scan, path, tidy)
+                if scannable and fmt == "parquet" and tidy is not None else None)
+        loaded = RawTable(table, tidied, source, scan)
+        del tidied
         if separator == ";":
-            _comma_numbers(tables[-1], log)
-        on_table(tables[-1])
+            _comma_numbers(loaded, log)
+        if keep:
+            tables.append(loaded)
+        on_table(loaded)
+        del loaded
     return LoadedDataset(tables, files)
 
 
@@ -288,6 +334,11 @@ def _comma_numbers(raw: RawTable, log: ProblemLog) -> None:
                  "or a thousands separator: the number is unclear",
                  code="ambiguous_number",
                  accepted="a point for decimals and no thousands separator: 1234 or 1.234")
+
+
+def _scan(path: Path, tidy: Tidy) -> pl.LazyFrame:
+    """The Parquet file at `path` as `_tidy` left it, lazily."""
+    return tidy(pl.scan_parquet(path))
 
 
 def _read_parquet(path: Path, source: Source, log: ProblemLog) -> pl.DataFrame | None:
@@ -468,7 +519,9 @@ def _load_json(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
 
 # -- a .zip of any of these ---------------------------------------------------------------------
 
-def _load_zip(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
+def _load_zip(
+    path: Path, log: ProblemLog, on_table: OnTable, keep: bool, before_file: Callable[[], None]
+) -> LoadedDataset:
     source = Source(path.name)
     if not safe_zip(path, source, log, "a .zip of a dataset"):
         return LoadedDataset([], [])
@@ -487,5 +540,6 @@ def _load_zip(path: Path, log: ProblemLog, on_table: OnTable) -> LoadedDataset:
         entries = [p for p in root.iterdir() if not p.name.startswith(("__MACOSX", "."))]
         if len(entries) == 1:
             inner = entries[0]
-        loaded = load_dataset(inner, log, on_table, in_zip=True)
+        loaded = load_dataset(inner, log, on_table, in_zip=True, keep=keep,
+                              before_file=before_file)
     return LoadedDataset(loaded.tables, [_source_file(path, path.name, "zip")])

@@ -43,6 +43,18 @@ class ImportResult:
     files: list[SourceFile] = field(default_factory=list)
     #: park tables as loaded, unchecked (`ingest.park_reader.read_park_tables` checks them)
     park_raw: dict[str, Any] = field(default_factory=dict)
+    #: lazy mode of `read_dataset`: large Parquet tables checked without an error, as lazy
+    #: plans over their files (not in `tables`)
+    scans: dict[str, pl.LazyFrame] = field(default_factory=dict)
+    #: rows of each table in `scans` (known when it was checked)
+    scan_rows: dict[str, int] = field(default_factory=dict)
+
+    def frames(self) -> dict[str, pl.DataFrame | pl.LazyFrame]:
+        """Every table, held (`tables`) or lazy (`scans`), in the order they were read."""
+        from factory_journey.ingest.formats import TABLE_NAMES
+
+        both: dict[str, pl.DataFrame | pl.LazyFrame] = {**self.tables, **self.scans}
+        return {name: both[name] for name in TABLE_NAMES if name in both} | both
 
     @property
     def ok(self) -> bool:
@@ -50,5 +62,6 @@ class ImportResult:
         return not self.problems.has_errors
 
     def row_counts(self) -> dict[str, int]:
-        """Rows per table, `{table: rows}`."""
-        return {name: frame.height for name, frame in self.tables.items()}
+        """Rows per table, `{table: rows}`, held or lazy, in the order they were read."""
+        return {name: frame.height if isinstance(frame, pl.DataFrame) else self.scan_rows[name]
+                for name, frame in self.frames().items()}

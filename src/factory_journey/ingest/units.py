@@ -7,6 +7,7 @@ reported stay beside the converted ones (docs/contracts.md §2).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import polars as pl
@@ -75,6 +76,7 @@ def convert_quantities(
     log: ProblemLog,
     table: str,
     spellings: pl.Series | None = None,
+    steps: list[Callable[[pl.LazyFrame], pl.LazyFrame]] | None = None,
 ) -> pl.DataFrame:
     """Add unit_reported, quantity_reported, quantity_canonical, unit_canonical, and hold
     the converted quantities to their plausibility bounds (`checks.quantity_bounds`).
@@ -83,7 +85,9 @@ def convert_quantities(
     also be given in volume or mass; it stays in that dimension here. A volume of a gas
     (natural gas, CNG, biogas) becomes normal cubic metres [Nm³, 0 °C, 101.325 kPa] from the
     reference conditions of its unit (gas_volumes.yaml): 1 scf = 0.026791 Nm³. `spellings`, when
-    known, are the distinct units of `frame` (trimmed, nulls left out).
+    known, are the distinct units of `frame` (trimmed, nulls left out). `steps`, when given,
+    gets the conversion as a function of a lazy frame of the same rows (the bounds checks
+    change values only where they report an error).
 
     Each row's unit is looked up once, as the number of its spelling; the dimension, factor
     and canonical unit come from the spellings' small tables, and rows are read again only
@@ -114,7 +118,8 @@ def convert_quantities(
         unit.replace_strict(names, range(len(names)), default=None, return_dtype=pl.UInt32)
         if names else pl.lit(None, pl.UInt32)
     )
-    frame = frame.with_columns(unit.alias("unit_reported"), code.alias(_CODE))
+    coded = [unit.alias("unit_reported"), code.alias(_CODE)]
+    frame = frame.with_columns(coded)
 
     accepted = ", ".join(accepted_units(dimension))
     if fuel_units:
@@ -155,11 +160,14 @@ def convert_quantities(
         factors = factors * pl.when(gas).then(per_spelling(gas_ratios, pl.Float64())).otherwise(
             1.0)
     canonical = per_spelling([CANONICAL_SYMBOLS.get(d) for d in dims], pl.String())
-    frame = frame.with_columns(
+    converted = [
         pl.col("quantity").alias("quantity_reported"),
         pl.when(usable).then(pl.col("quantity") * factors).alias("quantity_canonical"),
         pl.when(usable).then(canonical).alias("unit_canonical"),
-    ).drop(_CODE)
+    ]
+    frame = frame.with_columns(converted).drop(_CODE)
+    if steps is not None:
+        steps.append(lambda rows: rows.with_columns(coded).with_columns(converted).drop(_CODE))
     return checks.quantity_bounds(frame, table, source, log)
 
 

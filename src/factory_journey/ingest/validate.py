@@ -18,6 +18,7 @@ What keeps a table of millions of rows cheap (docs/performance.md, ingest sectio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -256,6 +257,9 @@ class TypedTable:
 
     frame: pl.DataFrame
     distinct: dict[str, pl.Series]
+    #: The same typing as a function of the raw table as a lazy frame (the file scanned
+    #: again gives `frame` again: every parser is an expression of the raw columns).
+    plan: Callable[[pl.LazyFrame], pl.LazyFrame] | None = None
 
 
 def validate_table(
@@ -311,6 +315,9 @@ def type_table(
     if missing:
         return None
 
+    def renamed(frame: pl.LazyFrame) -> pl.LazyFrame:
+        return frame.select(ROW, *renames).rename(renames)
+
     frame = raw.frame.select(ROW, *renames).rename(renames)
     present = [c for c in columns if c.name in frame.columns]
     schema = frame.schema
@@ -323,7 +330,8 @@ def type_table(
     }
 
     # One pass counts every check; then only the bad rows of the checks that found any.
-    rows = frame.lazy().with_columns(w for p in plans.values() for w in p.work)
+    work = [w for p in plans.values() for w in p.work]
+    rows = frame.lazy().with_columns(work)
     found = [(check, bad) for p in plans.values() for check, bad in p.checks if bad is not None]
     counts = rows.select(bad.sum().alias(str(i)) for i, (_, bad) in enumerate(found)).collect()
     found_any = {id(check) for (check, _), count in zip(
@@ -343,19 +351,28 @@ def type_table(
     for name, plan in plans.items():
         if plan.unchanged_unless is not None and id(plan.unchanged_unless) not in found_any:
             plan.typed = pl.col(name)  # nothing to take out: no copy
-    typed = rows.select(
+    final = [
         ROW,
         *(
             plans[c.name].typed if c.name in plans
             else pl.lit(None, parse.DTYPES[c.type]).alias(c.name)
             for c in columns
         ),
-    )
-    if "verification_status" in spec.column_names or any(
+    ]
+    status = "verification_status" in spec.column_names or any(
         c.name == "verification_status" for c in extra
-    ):
-        typed = typed.with_columns(
-            pl.col("verification_status").fill_null(VERIFICATION_STATUSES[0])
-        )
+    )
+
+    def typing(rows: pl.LazyFrame) -> pl.LazyFrame:
+        typed = rows.select(final)
+        if status:
+            typed = typed.with_columns(
+                pl.col("verification_status").fill_null(VERIFICATION_STATUSES[0])
+            )
+        return typed
+
+    def from_raw(raw_rows: pl.LazyFrame) -> pl.LazyFrame:
+        return typing(renamed(raw_rows).with_columns(work))
+
     distinct_typed = {n: p.values for n, p in plans.items() if p.values is not None}
-    return TypedTable(typed.collect(engine="in-memory"), distinct_typed)
+    return TypedTable(typing(rows).collect(engine="in-memory"), distinct_typed, from_raw)

@@ -234,7 +234,8 @@ def assess_dataset(
     if not path.exists():
         raise AssessmentInputError(f"The dataset {path} was not found.")
     report("read", 0, 1)
-    imported = read_dataset(path)
+    # lazy: the large tables stay plans over their files; the matrix reads what it needs
+    imported = read_dataset(path, lazy=True)
     report("read", 1, 1)
     problems = list(imported.problems)
     if not imported.ok:
@@ -244,9 +245,9 @@ def assess_dataset(
             problems,
         )
     report("matrix", 0, 1)
-    tables = imported.tables
+    tables = imported.frames()
     del imported  # the tables are not needed after the matrix: at a million facility-years
-    built = build_matrix(tables)  # they are ~6 GB that `assess` would otherwise sit on
+    built = build_matrix(tables)  # they are GBs that `assess` would otherwise sit on
     del tables
     report("matrix", 1, 1)
     report("assess", 0, 1)
