@@ -76,7 +76,10 @@ def _recompute(url: str) -> tuple[float, dict]:
 
 def _one_upload(url: str, one: Path, work: Path) -> tuple[float, float]:
     """(seconds from the upload's first byte to the assessment answered, of which the job)."""
-    env = {**os.environ, "JOURNEY_ENV": "development", "JOURNEY_LOG_LEVEL": "warning"}
+    # No demo set-up at start: it would assess every facility of the demo factory admin, who
+    # owns the whole loaded cohort here (the accounts exist already).
+    env = {**os.environ, "JOURNEY_ENV": "development", "JOURNEY_LOG_LEVEL": "warning",
+           "JOURNEY_DEMO_ACCOUNTS": "0"}
     port = _free_port()
     log = (work / "server.log").open("wb")
     server = subprocess.Popen(
@@ -117,20 +120,13 @@ def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--facilities", type=int, default=100000)
-    parser.add_argument("--chunk", type=int, default=10000)
-    parser.add_argument("--legacy", action="store_true", help="also a recompute with no rows kept")
-    args = parser.parse_args()
-    from sqlalchemy import delete
-
+def _set_up(args):
+    """(folder, database URL, session factory) of a freshly loaded platform."""
     from factory_journey.ingest import read_dataset
     from factory_journey.services.demo_data import make_demo_data
     from factory_journey.services.platform import bootstrap
     from factory_journey.services.platform.accounts import actor_for_email
     from factory_journey.store.database import make_engine, session_factory, transaction
-    from factory_journey.store.models import PeerInput
 
     work = Path(tempfile.mkdtemp(prefix="journey-bench-peers-"))
     cohort, one = work / "cohort", work / "one"
@@ -159,6 +155,30 @@ def main() -> None:
     print(f"SQLite {size_mb:,.0f} MB; set-up: read {read_s:.1f} s, import of {len(ids):,} "
           f"facilities in chunks of {args.chunk:,}: {sum(chunks):.1f} s "
           f"(first chunk {chunks[0]:.1f} s, last {chunks[-1]:.1f} s)", flush=True)
+    return work, url, factory
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--facilities", type=int, default=100000)
+    parser.add_argument("--chunk", type=int, default=10000)
+    parser.add_argument("--legacy", action="store_true", help="also a recompute with no rows kept")
+    parser.add_argument("--work", type=Path, help="a folder of an earlier run: its data and "
+                        "database are used as they are (no set-up)")
+    args = parser.parse_args()
+    from sqlalchemy import delete
+
+    from factory_journey.store.database import make_engine, session_factory, transaction
+    from factory_journey.store.models import PeerInput
+
+    if args.work is not None:
+        work = args.work
+        cohort, one, url = work / "cohort", work / "one", f"sqlite:///{work / 'journey.db'}"
+        factory = session_factory(make_engine(url))
+        print(f"reusing {work}: no set-up", flush=True)
+    else:
+        work, url, factory = _set_up(args)
+        cohort, one = work / "cohort", work / "one"
     load_full = _load()
     full_s, full = _recompute(url)
     print(f"full recompute (rows kept at import), load {load_full}: {full_s:.2f} s whole process "

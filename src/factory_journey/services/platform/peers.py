@@ -145,11 +145,11 @@ def compute_peer_table(session: Session, use_cache: bool = True) -> tuple[pl.Dat
     """(peer table, number of facilities) over the latest submissions of every facility.
 
     The thresholds are always computed over every facility. The Data Matrix they are computed
-    from is rebuilt only for the facilities with a submission newer than the cached matrix
-    (`PeerInput`, same methodology and reference versions); the rest of its rows come from
-    that cache, which is then replaced. Without a usable cache (or `use_cache=False`) every
-    facility's tables are read. Run it in a transaction that also reads the watermark
-    (`_watermark`), so both see the same submissions.
+    from is read from the rows kept at import or by an earlier recompute (`PeerInput`, same
+    methodology and reference versions, decision 0037) for every facility that has submitted
+    nothing since; only the other facilities are rebuilt from their tables. With
+    `use_cache=False` every facility's tables are read. Run it in a transaction that also
+    reads the watermark (`_watermark`), so both see the same submissions.
     """
     from factory_journey.engine.assessment import default_methodology, peer_table_of
 
