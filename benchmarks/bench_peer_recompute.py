@@ -26,7 +26,6 @@ import argparse
 import dataclasses
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -66,12 +65,21 @@ def _run_job(factory, owner, dataset) -> None:
 
 
 def _recompute(url: str) -> tuple[float, dict]:
-    started = time.perf_counter()
-    out = subprocess.run(
-        journey_argv("peers", "recompute", "--database", url, "--json"),
-        check=True, capture_output=True, text=True,
-    )
-    return time.perf_counter() - started, json.loads(out.stdout)
+    """(seconds, the command's JSON answer with its peak memory [MB] as "peak_mb")."""
+    # GNU time reports the command's own peak: a child of this (large) process would inherit
+    # its high-water mark.
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        started = time.perf_counter()
+        out = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", peak.name,
+             *journey_argv("peers", "recompute", "--database", url, "--json")],
+            check=True, capture_output=True, text=True,
+        )
+        seconds = time.perf_counter() - started
+        peak_kib = int(Path(peak.name).read_text().split()[-1])
+    answer = json.loads(out.stdout)
+    answer["peak_mb"] = peak_kib / 1024
+    return seconds, answer
 
 
 def _one_upload(url: str, one: Path, work: Path) -> tuple[float, float]:
@@ -182,7 +190,8 @@ def main() -> None:
     load_full = _load()
     full_s, full = _recompute(url)
     print(f"full recompute (rows kept at import), load {load_full}: {full_s:.2f} s whole process "
-          f"({full['facility_count']:,} facilities, {full['group_count']} groups)", flush=True)
+          f"({full['facility_count']:,} facilities, {full['group_count']} groups; "
+          f"peak {full['peak_mb']:,.0f} MB)", flush=True)
     load_one = _load()
     one_s, one_job_s = _one_upload(url, one, work)
     print(f"one facility's upload -> its assessment answered, load {load_one}: {one_s:.2f} s "
@@ -190,17 +199,16 @@ def main() -> None:
     load_after = _load()
     after_s, after = _recompute(url)
     print(f"recompute after that upload, load {load_after}: {after_s:.2f} s whole process "
-          f"({after['facility_count']:,} facilities, new snapshot: {after['new']})", flush=True)
+          f"({after['facility_count']:,} facilities, new snapshot: {after['new']}; "
+          f"peak {after['peak_mb']:,.0f} MB)", flush=True)
     if args.legacy:
         with transaction(factory) as session:
             session.execute(delete(PeerInput))
         load_cold = _load()
-        cold_s, _cold = _recompute(url)
+        cold_s, cold = _recompute(url)
         print(f"cold recompute with no rows kept (every table decoded), load {load_cold}: "
-              f"{cold_s:.2f} s whole process", flush=True)
-    children = peak_rss_mb(resource.RUSAGE_CHILDREN)
-    print(f"peak memory: largest child process (a recompute or the server) {children:,.0f} MB, "
-          f"this process (loading) {peak_rss_mb():,.0f} MB")
+              f"{cold_s:.2f} s whole process (peak {cold['peak_mb']:,.0f} MB)", flush=True)
+    print(f"peak memory of this process (loading): {peak_rss_mb():,.0f} MB")
     floor, floor_one = bare_scan_seconds(cohort), bare_scan_seconds(one)
     print(f"bare Polars scan + group-by of the same CSVs: {floor:.2f} s (one facility "
           f"{floor_one:.3f} s); ratios {full_s / floor:.1f}x full recompute, "
