@@ -328,13 +328,14 @@ class PeerSnapshot(Base):
 
 
 class PeerInput(Base):
-    """The Data Matrix rows a peer recompute read, kept so that the next one rebuilds only
-    the facilities submitted since (a cache: deleting every row changes no result).
+    """A batch of Data Matrix rows for the peer recompute (a cache: deleting every row changes
+    no result), written by each import for what it saved and by a recompute for what it had
+    to rebuild (services/platform/peer_rows.py, migration 0015).
 
-    `content` is the matrix of the latest submissions of every facility with a submission id
-    up to `submission_watermark`, as an Arrow IPC stream; `versions_sha256` the SHA-256 of the
-    methodology and reference versions (the engine's among them) it was built under: rows
-    built under others are never reused.
+    `content` is an Arrow IPC stream of matrix rows, each with `_facility_watermark` (its
+    facility's newest submission id when built; `submission_watermark` is the largest);
+    `versions_sha256` the SHA-256 of the methodology and reference versions (the engine's
+    among them) it was built under: rows built under others are never reused.
     """
 
     __tablename__ = "peer_input"
@@ -344,6 +345,9 @@ class PeerInput(Base):
     facility_year_count: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The import job whose submissions these rows were built from (migration 0015); None
+    #: for rows a recompute built or compacted.
+    import_job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 #: States of an access request: waiting for the factory, or decided (or taken back).

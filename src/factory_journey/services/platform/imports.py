@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from factory_journey.domain.problems import Problem
 from factory_journey.domain.timestamps import as_utc
-from factory_journey.services.platform import facilities
+from factory_journey.services.platform import facilities, peer_rows
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.audit import record
 from factory_journey.services.platform.errors import Conflict, Forbidden, InvalidInput, TooLarge
@@ -447,6 +447,9 @@ def _save_submissions(
     # import of these facilities waits here and then reads the versions this one wrote.
     known = _locked_facilities(session, ids)
     latest = _latest_versions(session, ids)
+    earlier_years: dict[str, set[Any]] = {}
+    for facility_id, year in latest:
+        earlier_years.setdefault(facility_id, set()).add(year)
     parts = {name: _split_by_facility_year(name, frame) for name, frame in tables.items()}
     saved: list[tuple[Submission, str, int]] = []
     for row in rows:
@@ -511,6 +514,9 @@ def _save_submissions(
     # One executemany, not a unit-of-work object per table: ~10 per facility-year.
     for start in range(0, len(contents), _TABLE_BATCH):
         session.execute(insert(SubmissionTable), contents[start : start + _TABLE_BATCH])
+    # The matrix rows of what was saved, for the peer recompute (peer_rows.py): built here,
+    # from the tables in memory, so that a recompute never decodes every submitted table.
+    peer_rows.write_import_rows(session, job_id, saved, parts, earlier_years)
     return problems
 
 
@@ -565,10 +571,4 @@ def latest_tables(session: Session, facility_ids: list[str] | None) -> dict[str,
         .join(latest, is_latest(latest))
         .order_by(Submission.facility_id, Submission.year, SubmissionTable.table_name)
     ).all()
-    parts: dict[str, list[pl.DataFrame]] = {}
-    for name, content in rows:
-        parts.setdefault(name, []).append(decode_table(content))
-    tables = {name: pl.concat(frames, how="diagonal_relaxed") for name, frames in parts.items()}
-    if "programmes" in tables:
-        tables["programmes"] = tables["programmes"].unique(maintain_order=True)
-    return tables
+    return peer_rows.assemble_tables((name, decode_table(content)) for name, content in rows)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import logging
 import threading
 import time
@@ -26,10 +25,10 @@ from datetime import datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from factory_journey.store.models import PeerInput, PeerSnapshot, Submission
+from factory_journey.store.models import PeerSnapshot, Submission
 
 logger = logging.getLogger(__name__)
 
@@ -146,11 +145,11 @@ def compute_peer_table(session: Session, use_cache: bool = True) -> tuple[pl.Dat
     """(peer table, number of facilities) over the latest submissions of every facility.
 
     The thresholds are always computed over every facility. The Data Matrix they are computed
-    from is rebuilt only for the facilities with a submission newer than the cached matrix
-    (`PeerInput`, same methodology and reference versions); the rest of its rows come from
-    that cache, which is then replaced. Without a usable cache (or `use_cache=False`) every
-    facility's tables are read. Run it in a transaction that also reads the watermark
-    (`_watermark`), so both see the same submissions.
+    from is read from the rows kept at import or by an earlier recompute (`PeerInput`, same
+    methodology and reference versions, decision 0037) for every facility that has submitted
+    nothing since; only the other facilities are rebuilt from their tables. With
+    `use_cache=False` every facility's tables are read. Run it in a transaction that also
+    reads the watermark (`_watermark`), so both see the same submissions.
     """
     from factory_journey.engine.assessment import default_methodology, peer_table_of
 
@@ -166,73 +165,52 @@ def compute_peer_table(session: Session, use_cache: bool = True) -> tuple[pl.Dat
 
 
 def _versions_sha256() -> str:
-    from factory_journey.services.platform.results import current_methodology, current_reference
+    from factory_journey.services.platform.peer_rows import versions_key
 
-    document = {"methodology": current_methodology(), "reference": current_reference()}
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return versions_key()
 
 
 def _build(session: Session, facility_ids: list[str] | None) -> pl.DataFrame:
     """The Data Matrix of the latest submissions of these facilities (None: of all)."""
-    from factory_journey.engine.matrix import build_matrix
     from factory_journey.services.platform.imports import latest_tables
+    from factory_journey.services.platform.peer_rows import matrix_of
 
-    tables = latest_tables(session, facility_ids)
-    if not tables:
-        return pl.DataFrame()
-    return build_matrix(tables, with_provenance=False).matrix
+    return matrix_of(latest_tables(session, facility_ids))
 
 
 def _peer_matrix(session: Session, use_cache: bool) -> pl.DataFrame:
-    """The Data Matrix of every facility's latest submissions, sorted by facility and year,
-    from the cache plus what was submitted since; the cache is replaced when it moved."""
+    """The Data Matrix of every facility's latest submissions, sorted by facility and year.
+
+    The rows kept at import (peer_rows.py) whose facility has submitted nothing since are
+    read as they are; only the other facilities are rebuilt from their tables (all of them
+    with `use_cache=False`), and their rows kept for the next time."""
+    from factory_journey.services.platform import peer_rows
     from factory_journey.services.platform.latest_versions import ID_BATCH
-    from factory_journey.services.platform.submission_content import decode_table, encode_table
 
     key = _versions_sha256()
-    watermark = _watermark(session)
-    cached = (
-        session.scalars(
-            select(PeerInput)
-            .where(PeerInput.versions_sha256 == key)
-            .order_by(PeerInput.id.desc())
-            .limit(1)
-        ).first()
-        if use_cache
-        else None
+    marks = peer_rows.facility_marks(session)
+    kept, newest_batch = (
+        peer_rows.current_rows(session, key, marks) if use_cache else (pl.DataFrame(), 0)
     )
-    if cached is not None and cached.submission_watermark == watermark:
-        return decode_table(cached.content)
-    if cached is None:
-        matrix = _build(session, None)
-    else:
-        changed = sorted(
-            session.scalars(
-                select(Submission.facility_id)
-                .where(Submission.id > cached.submission_watermark)
-                .distinct()
-            )
-        )
-        fresh = [
-            _build(session, changed[start : start + ID_BATCH])
-            for start in range(0, len(changed), ID_BATCH)
-        ]
-        kept = decode_table(cached.content).filter(~pl.col("facility_id").is_in(changed))
-        matrix = pl.concat([kept, *[f for f in fresh if f.height]], how="diagonal_relaxed")
+    have = set(kept["facility_id"].cast(pl.String).unique()) if kept.height else set()
+    missing = sorted(set(marks["facility_id"]) - have)
+    # In batches even when nothing is kept: every table of 100,000 facilities decoded at once
+    # took 23 GB (a million small frames and their concatenation).
+    fresh = [
+        _build(session, missing[start : start + ID_BATCH])
+        for start in range(0, len(missing), ID_BATCH)
+    ]
+    fresh = [f for f in fresh if f.height]
+    parts = [kept] if kept.height else []
+    matrix = pl.concat([*parts, *fresh], how="diagonal_relaxed") if parts or fresh else kept
     if matrix.height:
         matrix = matrix.sort("facility_id", "year", maintain_order=True)
     if use_cache:
-        # One cache row per versions: the older ones are never read again.
-        session.execute(delete(PeerInput).where(PeerInput.versions_sha256 == key))
-        session.add(
-            PeerInput(
-                versions_sha256=key,
-                submission_watermark=watermark,
-                facility_year_count=matrix.height,
-                content=encode_table(matrix),
-            )
-        )
+        if peer_rows.batch_count(session) >= peer_rows.COMPACT_AFTER:
+            peer_rows.compact(session, key, matrix, marks, newest_batch)
+        elif fresh:
+            rebuilt = pl.concat(fresh, how="diagonal_relaxed")
+            peer_rows.store_batch(session, key, peer_rows.with_marks(rebuilt, marks))
     return matrix
 
 
