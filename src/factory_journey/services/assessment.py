@@ -246,7 +246,8 @@ def assess_dataset(
     report("matrix", 0, 1)
     tables = imported.tables
     del imported  # the tables are not needed after the matrix: at a million facility-years
-    built = build_matrix(tables)  # they are ~6 GB that `assess` would otherwise sit on
+    # they are ~6 GB that `assess` would otherwise sit on: released once aggregated
+    built = build_matrix(tables, release_tables=True)
     del tables
     report("matrix", 1, 1)
     report("assess", 0, 1)
