@@ -1,14 +1,16 @@
-"""Benchmark: `journey assess` as a user runs it (a new process, files written) against a bare
-Polars scan + group-by of the same input files, in turn, with their ratio.
+"""Benchmark: `journey assess` (or `journey matrix`) as a user runs it (a new process, files
+written) against a bare Polars scan + group-by of the same input files, in turn, with their ratio.
 
     python benchmarks/bench_assess_cli.py --facility-years 100000 --runs 3
+    python benchmarks/bench_assess_cli.py --dataset /tmp/fj-1m --command matrix --runs 1
     python benchmarks/bench_assess_cli.py --dataset /tmp/fj-100k --format parquet,csv,json
 
 1. The dataset: `--dataset DIR` (e.g. made with `journey demo-data --facilities 33334 --years
    2021-2023 --format parquet --annual --out DIR`), or made once with `journey demo-data
    --annual --format parquet` for `--facility-years` and reused (not timed).
 2. One warm-up of each, then `--runs` pairs in turn (A B A B …): A = `journey assess DATASET
-   --out OUT --force [--format F]`, B = `python -c FLOOR DATASET`, where FLOOR scans every
+   --out OUT --force [--format F]` (`--command matrix`: `journey matrix`, same options),
+   B = `python -c FLOOR DATASET`, where FLOOR scans every
    Parquet file of the dataset and groups it by facility and year (count and sums): the least
    any tool must do to read those files once. Each run is a new process; wall time by a
    monotonic clock around it, CPU time and peak resident memory from `os.wait4` (the
@@ -87,14 +89,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--facility-years", type=int, default=100_000)
     parser.add_argument("--dataset", type=Path, default=None, help="an existing dataset folder")
-    parser.add_argument("--format", default=None, help="journey assess --format (default auto)")
+    parser.add_argument("--command", choices=("assess", "matrix"), default="assess",
+                        help="the journey command to time (default assess)")
+    parser.add_argument("--format", default=None, help="its --format (default auto)")
     parser.add_argument("--runs", type=int, default=3, help="counted pairs after one warm-up")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: temp)")
     args = parser.parse_args()
 
     dataset = _dataset(args)
     out = args.out or Path(tempfile.mkdtemp(prefix="fj-assess-cli-")) / "out"
-    assess = [*_journey(), "assess", str(dataset), "--out", str(out), "--force"]
+    assess = [*_journey(), args.command, str(dataset), "--out", str(out), "--force"]
     if args.format:
         assess += ["--format", args.format]
     floor = [sys.executable, "-c", FLOOR, str(dataset)]
@@ -117,7 +121,8 @@ def main() -> None:
     for name, values in figures.items():
         print(f"{name:<12} {min(values):>10.2f} {statistics.median(values):>10.2f} "
               f"{max(values):>10.2f}")
-    print(f"A wrote {written:,.1f} MB: {', '.join(sorted(p.name for p in out.iterdir()))}")
+    files = ", ".join(sorted(p.name for p in out.iterdir()))
+    print(f"A = journey {args.command}; A wrote {written:,.1f} MB: {files}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

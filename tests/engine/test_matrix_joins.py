@@ -1,5 +1,6 @@
 """How the matrix puts its parts together: programmes active per facility-year, the areas set
-beside the facility-years (hash match, checked, with its fallbacks), and the row order."""
+beside the facility-years (hash match, checked, with its fallbacks), the row order, and the
+input tables released once aggregated."""
 
 from __future__ import annotations
 
@@ -124,3 +125,19 @@ def test_unsorted_profiles_give_the_sorted_matrix():
     got = build_matrix(tables, grid=h.GRID).matrix
     assert got["facility_id"].to_list() == ["F1", "F2", "F3"]
     assert_frame_equal(got, expected)
+
+
+def test_release_tables_empties_the_dict_and_builds_the_same_matrix():
+    kept = build_matrix(_tables(), grid=h.GRID, with_provenance=False)
+    tables = _tables()
+    released = build_matrix(tables, grid=h.GRID, with_provenance=False, release_tables=True)
+    assert tables == {}  # the caller's dict no longer holds the input tables
+    assert_frame_equal(released.matrix, kept.matrix)
+    assert_frame_equal(released.zdhc_levels, kept.zdhc_levels)
+
+
+def test_release_tables_keeps_them_when_provenance_needs_them():
+    tables = _tables()
+    names = set(tables)
+    result = build_matrix(tables, grid=h.GRID, with_provenance=True, release_tables=True)
+    assert set(tables) == names and result.provenance.height > 0

@@ -228,6 +228,7 @@ def build_matrix(
     grid: pl.DataFrame | None = None,
     reference: EngineReference | None = None,
     with_provenance: bool | None = None,
+    release_tables: bool = False,
 ) -> MatrixResult:
     """Build the Data Matrix from ingested tables (contracts §2 → §3).
 
@@ -237,6 +238,11 @@ def build_matrix(
     `PROVENANCE_AUTO_LIMIT` rows. Tables may be LazyFrames (e.g. `pl.scan_parquet` of saved
     ingested tables): only the columns the matrix uses are then read, which keeps a million
     facility-years well under the memory of the same tables held in full.
+
+    `release_tables` (with `tables` a dict and provenance not collected): the tables are
+    removed from `tables` as soon as every area is aggregated, so that a caller that holds no
+    other reference to them (`journey matrix`, `journey assess`) frees their memory (~6 GB
+    at a million facility-years) before the ~1 M-row wide frame is joined and computed.
     """
     ref = reference or default_reference(gwp_vintage)
     if grid is not None:
@@ -263,9 +269,18 @@ def build_matrix(
         ghg.grid_factors_for(keys, ref.grid, ref.grid_vintage), on=("country_iso3", "year"),
         how="left", maintain_order="left",
     )
+    # Lazy inputs (e.g. `pl.scan_parquet`) have no cheap row count: no provenance unless asked.
+    rows = sum(f.height if isinstance(f, pl.DataFrame) else PROVENANCE_AUTO_LIMIT + 1
+               for f in tables.values())
+    include = rows <= PROVENANCE_AUTO_LIMIT if with_provenance is None else with_provenance
     areas = pl.collect_all(_area_frames(lazy, ref, graded), engine=ENGINE)
     if "programmes" in lazy:
         areas.append(programmes_active(lazy["programmes"], keys))
+    if release_tables and not include and isinstance(tables, dict):
+        # Nothing below reads an input table: let them go before the wide frame is made.
+        tables.clear()
+        lazy.clear()
+        performance.clear()
     wide = _attach(collect(wide), areas).lazy()
     wide = _fill_missing(wide, _area_placeholders())
     wide = wide.with_columns(_unknown_totals())
@@ -284,10 +299,6 @@ def build_matrix(
     )
     matrix = _sorted_unique(collect(wide.select(matrix_columns())))
 
-    # Lazy inputs (e.g. `pl.scan_parquet`) have no cheap row count: no provenance unless asked.
-    rows = sum(f.height if isinstance(f, pl.DataFrame) else PROVENANCE_AUTO_LIMIT + 1
-               for f in tables.values())
-    include = rows <= PROVENANCE_AUTO_LIMIT if with_provenance is None else with_provenance
     if include:
         provenance = collect(
             provenance_frame(lazy).sort(*KEYS, "table", "_file", "_sheet", "_row",

@@ -247,7 +247,8 @@ def assess_dataset(
     report("matrix", 0, 1)
     tables = imported.frames()
     del imported  # the tables are not needed after the matrix: at a million facility-years
-    built = build_matrix(tables)  # they are GBs that `assess` would otherwise sit on
+    # they are GBs that `assess` would otherwise sit on: released once aggregated
+    built = build_matrix(tables, release_tables=True)
     del tables
     report("matrix", 1, 1)
     report("assess", 0, 1)

@@ -80,10 +80,11 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 def build_matrix(tables: dict[str, pl.DataFrame]) -> Any:
     """`engine.matrix.build_matrix`, imported when first used so that every `journey`
-    command starts without loading the engine."""
+    command starts without loading the engine. The tables are released from `tables` once
+    aggregated (`release_tables`): this use case needs only their row counts afterwards."""
     from factory_journey.engine.matrix import build_matrix as engine_build_matrix
 
-    return engine_build_matrix(tables)
+    return engine_build_matrix(tables, release_tables=True)
 
 
 def resolve_dataset(dataset: str | Path) -> Path:
@@ -135,7 +136,13 @@ def build_matrix_files(
         return stopped
 
     report("build", 0, 1)
-    result = build_matrix(imported.frames())
+    input_rows = imported.row_counts()  # before the build releases the tables
+    tables = imported.frames()
+    # The build empties `tables` once every area is aggregated; the import must not hold
+    # them either, or their memory stays taken (only its files list is read afterwards).
+    imported.tables.clear()
+    imported.scans.clear()
+    result = build_matrix(tables)
     report("build", 1, 1)
 
     outputs = (
@@ -156,7 +163,7 @@ def build_matrix_files(
             written += write_table(frame, staging, name, parquet_only=parquet_only, plan=plan)
             report("write", done, steps)
         summary = summarise(result.matrix, problems)
-        metadata = _metadata(dataset, imported, result, summary, problems)
+        metadata = _metadata(dataset, imported, input_rows, result, summary, problems)
         metadata["outputs"] = {**plan.to_dict(), "files": [*written, "metadata.json"]}
         (staging / "metadata.json").write_text(
             json.dumps(metadata, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
@@ -218,6 +225,7 @@ def summarise(matrix: pl.DataFrame, problems: list[Problem]) -> MatrixSummary:
 def _metadata(
     dataset: Path,
     imported: ImportResult,
+    input_rows: dict[str, int],
     result: Any,
     summary: MatrixSummary,
     problems: list[Problem],
@@ -229,7 +237,7 @@ def _metadata(
         "package": {"name": "factory-journey", "version": __version__},
         "dataset": {"name": dataset.name, "path": str(dataset.resolve())},
         "input_files": [f.to_dict() for f in imported.files],
-        "input_rows": imported.row_counts(),
+        "input_rows": input_rows,
         "output_rows": {
             "matrix": result.matrix.height,
             "zdhc_levels": result.zdhc_levels.height,
