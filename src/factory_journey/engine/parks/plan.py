@@ -207,17 +207,25 @@ def collective_plan(members: pl.DataFrame, steps: pl.DataFrame | None = None,
     sums = [pl.col(f"_{q}_{t}").sum().alias(f"_{q}_{t}") for q in ("kwh", "mj", "m3", "kg",
             "usd_saved", "co2e") for t in ("lo", "mid", "hi")]
     co2e_gaps = (pl.col("_co2e_mid").is_null()).sum().alias("_co2e_missing")
+    parks = people.select("park_id", "year").unique(maintain_order=True)
+    # Row ids that ride along (`_py` the park-year's row in `parks`, `_pr` the member's row in
+    # `people`, `_mi` the measure's row in `table`), so that each participant's row finds its
+    # measure total and its covered steps by position, not by joining ~1 M rows on text keys.
+    people = people.with_row_index("_pr").join(
+        parks.with_row_index("_py"), on=["park_id", "year"], how="left", maintain_order="left")
+    order = {m: i for i, m in enumerate(table["measure"].to_list())}
     # One pass per measure over the members: each reads the columns it names, no more.
     parts, totals = [], []
     for measure in park_measures.measures:
         part = _participants(people, measure)
-        parts.append(part.select(*group, "facility_id", "split_basis", "split_value", "share"))
+        parts.append(part.select(*group, "facility_id", "split_basis", "split_value", "share",
+                                 "_py", "_pr", pl.lit(order.get(measure.key), pl.UInt32)
+                                 .alias("_mi")))
         totals.append(part.group_by("park_id", "year", "measure", maintain_order=True).agg(
             *sums, co2e_gaps, pl.col("participants").first(), pl.col("split_note").first(),
             pl.col("workers").fill_null(0.0).sum().alias("_workers")))
     long = pl.concat(parts, how="vertical_relaxed")
     agg = pl.concat(totals, how="vertical_relaxed")
-    parks = people.select("park_id", "year").unique(maintain_order=True)
     plan = (parks.join(table, how="cross")
             .join(agg, on=group, how="left", maintain_order="left")
             .with_columns(pl.col("participants").fill_null(0).cast(pl.Int64)))
@@ -263,31 +271,54 @@ def collective_plan(members: pl.DataFrame, steps: pl.DataFrame | None = None,
         "certainty", "source", "park_measures_version",
     ]
     plan = plan.select(measure_cols)
-    shares = _member_shares(long, plan, steps)
+    shares = _member_shares(long, plan, steps, people, parks.height)
     return CollectivePlan(plan, shares,
                           {"park_measures": f"{park_measures.version} (park_measures.yaml)"})
 
 
-def _member_shares(long: pl.DataFrame, plan: pl.DataFrame,
-                   steps: pl.DataFrame | None) -> pl.DataFrame:
-    """Each participant's share of each measure's figures, and the member steps it covers."""
+def _member_shares(long: pl.DataFrame, plan: pl.DataFrame, steps: pl.DataFrame | None,
+                   people: pl.DataFrame, park_years: int) -> pl.DataFrame:
+    """Each participant's share of each measure's figures, and the member steps it covers.
+
+    `long` carries `_py`, `_mi` and `_pr` (see `collective_plan`): `plan` holds park-year
+    `_py`'s measure `_mi` at row `_py` × measures + `_mi` (park-years crossed with the
+    measures, in order), and `people` member `_pr`'s facility and year."""
     group = ["park_id", "year", "measure"]
     totals = plan.select(*group, *SPLIT_FIGURES)
-    rows = long.join(totals, on=group, how="left", maintain_order="left")
+    measures = plan.height // park_years if park_years else 0
+    names = plan["measure"].head(measures).to_list()
+    by_position = (park_years and plan.height == park_years * measures
+                   and long["_mi"].null_count() == 0
+                   and plan["measure"].equals(pl.Series(names * park_years, dtype=pl.String))
+                   and plan.select("park_id", "year").gather_every(measures).equals(
+                       people.select("park_id", "year").unique(maintain_order=True)))
+    if by_position:
+        at = pl.col("_py").cast(pl.Int64) * measures + pl.col("_mi").cast(pl.Int64)
+        rows = pl.concat([long, totals.select(SPLIT_FIGURES)[long.select(at).to_series()]],
+                         how="horizontal")
+    else:
+        rows = long.join(totals, on=group, how="left", maintain_order="left")
     rows = rows.with_columns(pl.col(c) * pl.col("share") for c in SPLIT_FIGURES)
     rows = rows.with_columns(pl.col("facility_id").cast(pl.String), pl.col("year").cast(pl.Int64))
     covers = plan.select("measure", "covers_measures", "covers_modules").unique(
         "measure", maintain_order=True)
     covered = _covered_steps(covers, steps)
     if covered is None:
-        return rows.with_columns(pl.lit("").alias("covered_steps"),
-                                 pl.lit("").alias("covered_modules"))
+        return rows.drop("_py", "_mi", "_pr").with_columns(
+            pl.lit("").alias("covered_steps"), pl.lit("").alias("covered_modules"))
     member_years, masks, texts = covered
     index = {m: i for i, m in enumerate(covers["measure"].to_list())}
     runs = member_years.height
-    rows = (rows.with_columns(pl.col("measure").replace_strict(index, return_dtype=pl.UInt32)
-                              .alias("_m"))
-            .join(member_years, on=["facility_id", "year"], how="left", maintain_order="left"))
+    if by_position and covers["measure"].to_list() == names:
+        rows = rows.with_columns(pl.col("_mi").alias("_m"))
+    else:
+        rows = rows.with_columns(pl.col("measure").replace_strict(index, return_dtype=pl.UInt32)
+                                 .alias("_m"))
+    # each member's member-year id, found once per member and gathered per participant row
+    member_g = people.select(pl.col("facility_id").cast(pl.String),
+                             pl.col("year").cast(pl.Int64)).join(
+        member_years, on=["facility_id", "year"], how="left", maintain_order="left")["_g"]
+    rows = rows.with_columns(member_g.gather(rows["_pr"]).alias("_g")).drop("_py", "_mi", "_pr")
     # A participant without steps has no `_g`: it reads a row of zero masks past the end.
     position = pl.when(pl.col("_g").is_null()).then(masks.height).otherwise(
         pl.col("_m").cast(pl.Int64) * runs + pl.col("_g"))
@@ -384,8 +415,10 @@ def _member_year_ids(chosen: pl.DataFrame) -> pl.DataFrame:
     """`_g`, one id per member-year: a run id, since the steps of a member-year come together
     (as the assessment's pathways frame gives them); sorted first when they do not."""
     ids = chosen.with_columns(pl.struct("facility_id", "year").rle_id().alias("_g"))
-    runs = ids["_g"].n_unique()
-    if runs != ids.select("facility_id", "year").n_unique():
+    # Every member-year starts a run, so the member-years come together exactly when the
+    # runs' first rows (one per run, ~7 times fewer than the steps) name distinct member-years.
+    starts = ids.filter(pl.col("_g").is_first_distinct())
+    if starts.height != starts.select("facility_id", "year").n_unique():
         ids = chosen.sort("facility_id", "year", maintain_order=True).with_columns(
             pl.struct("facility_id", "year").rle_id().alias("_g"))
     return ids
