@@ -18,7 +18,7 @@ from factory_journey.web.pages.shell import LOCALES, SHELL_AREA, TEMPLATES
 
 HERE = Path(__file__).parent
 KEYWORDS = {"t": None, "N_": None}
-_NOT_AREAS = {"__init__", "shell", "errors", "areas", "catalogues"}
+_NOT_AREAS = {"__init__", "shell", "errors", "areas", "catalogues", "form_tokens"}
 
 
 def areas_with_messages() -> list[str]:
