@@ -143,10 +143,12 @@ def assess_park_dataset(
         raise ParkInputError(
             f"{errors} problem(s) in the dataset {path.name}; no park was assessed.", problems)
     report("assess", 0, 1)
-    result = assess_parks(imported.tables, parks, chosen)
+    input_files = [f.to_dict() for f in imported.files]
+    tables = imported.tables
+    del imported  # the tables are let go once the matrices are built (release_tables)
+    result = assess_parks(tables, parks, chosen, release_tables=True)
     report("assess", 1, 1)
-    return ParksAssessed(path, result, chosen, problems, [f.to_dict() for f in imported.files],
-                         parks.parks)
+    return ParksAssessed(path, result, chosen, problems, input_files, parks.parks)
 
 
 def summarise(assessed: ParksAssessed) -> dict[str, Any]:

@@ -77,19 +77,21 @@ def assess_parks(
     parks: ParkTables,
     frameworks: FrameworkSet,
     methodology: Methodology | None = None,
+    release_tables: bool = False,
 ) -> ParkResult:
-    """Every park-year of `parks` (the years of its members and shared facilities)."""
+    """Every park-year of `parks` (the years of its members and shared facilities).
+
+    `release_tables` (with `tables` a dict): the input tables are removed from `tables` once
+    every matrix that reads them is built, so that a caller holding no other reference to
+    them (`journey park assess`) frees their memory before the members are assessed."""
     member_tables = flows.member_tables(tables, parks.shared)
+    if release_tables and isinstance(tables, dict):
+        tables.clear()
     members = parks.members
     built = build_matrix(member_tables, with_provenance=False)
     member_matrix = built.matrix
     in_parks = member_matrix.join(members.select("facility_id", "year").unique(),
                                   on=["facility_id", "year"], how="semi")
-    # the whole matrix, as `journey assess` judges it: the same peer groups, the same levels;
-    # only the frames a park reads (the levels per area, and the member steps the collective
-    # plan covers), not the measures' finance, trajectory or indicators frame (decision 0036)
-    assessed = assess(member_matrix, methodology, matrix_versions=built.versions,
-                      parts=PARK_PARTS)
     shared_own = flows.shared_own_tables(parks.shared, parks.shared_facilities, parks.parks)
     shared_matrix = _matrix(shared_own)
     # what shared facilities deliver, at the members and at the other shared facilities
@@ -100,8 +102,13 @@ def assess_parks(
         _matrix(flows.internal_tables(shared_own, shared_users, parks.shared_facilities)))
         if m is not None]
     internal = pl.concat(internal_parts, how="diagonal_relaxed") if internal_parts else None
-
     with_people = _with_employees(in_parks, member_tables["profiles"])
+    del member_tables  # every matrix is built: nothing below reads an input table
+    # the whole matrix, as `journey assess` judges it: the same peer groups, the same levels;
+    # only the frames a park reads (the levels per area, and the member steps the collective
+    # plan covers), not the measures' finance, trajectory or indicators frame (decision 0036)
+    assessed = assess(member_matrix, methodology, matrix_versions=built.versions,
+                      parts=PARK_PARTS)
     levels = standing.member_levels(members, assessed.opportunities)
     member_rows = standing.member_standing(members, with_people, levels,
                                            parks.shared_facilities, parks.shared.get("wastewater"))
