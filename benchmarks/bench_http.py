@@ -44,10 +44,13 @@ def _free_port() -> int:
 
 
 def _start_server(
-    url: str, port: int, workers: int, log: Path, log_level: str = "warning"
+    url: str, port: int, workers: int, log: Path, log_level: str = "warning",
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
-    """`journey serve`; at the default log level `warning` uvicorn's access log is off."""
-    env = {**os.environ, "JOURNEY_ENV": "development", "JOURNEY_LOG_LEVEL": log_level}
+    """`journey serve`, answering once /openapi.json does; at the default log level `warning`
+    uvicorn's access log is off. `env` adds to (or replaces) the server's environment."""
+    env = {**os.environ, "JOURNEY_ENV": "development", "JOURNEY_LOG_LEVEL": log_level,
+           **(env or {})}
     command = [
         sys.executable,
         "-c",

@@ -37,7 +37,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_data import bare_scan_seconds, journey_argv, peak_rss_mb
-from bench_http import _free_port
+from bench_http import _free_port, _start_server
 from bench_platform_upload import PASSWORD, _upload, _zip
 
 
@@ -86,26 +86,10 @@ def _one_upload(url: str, one: Path, work: Path) -> tuple[float, float]:
     """(seconds from the upload's first byte to the assessment answered, of which the job)."""
     # No demo set-up at start: it would assess every facility of the demo factory admin, who
     # owns the whole loaded cohort here (the accounts exist already).
-    env = {**os.environ, "JOURNEY_ENV": "development", "JOURNEY_LOG_LEVEL": "warning",
-           "JOURNEY_DEMO_ACCOUNTS": "0"}
     port = _free_port()
-    log = (work / "server.log").open("wb")
-    server = subprocess.Popen(
-        journey_argv("serve", "--database", url, "--port", str(port)),
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    server = _start_server(url, port, 1, work / "server.log", env={"JOURNEY_DEMO_ACCOUNTS": "0"})
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 600
-        while True:
-            try:
-                if httpx.get(f"{base}/openapi.json", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit(f"journey serve did not start; see {work / 'server.log'}")
-            time.sleep(0.5)
         time.sleep(5)  # the server's first scheduled recompute (nothing new: returns at once)
         token = httpx.post(f"{base}/api/auth/sign-in", json={
             "email": "factory.admin@demo.test", "password": PASSWORD}).json()["token"]

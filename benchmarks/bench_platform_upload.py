@@ -29,7 +29,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_data import bare_scan_seconds, journey_argv
-from bench_http import _free_port
+from bench_http import _free_port, _start_server
 
 PASSWORD = "journey-demo-2026"
 
@@ -80,23 +80,9 @@ def main() -> None:
         path.write_text(path.read_text().replace("FJ-", "ONE-"))
     port = _free_port()
     url = f"sqlite:///{work / 'journey.db'}"
-    log = (work / "server.log").open("wb")
-    server = subprocess.Popen(
-        journey_argv("serve", "--database", url, "--port", str(port)),
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    server = _start_server(url, port, 1, work / "server.log", env=env)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 600
-        while True:
-            try:
-                if httpx.get(f"{base}/openapi.json", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit(f"journey serve did not start; see {work / 'server.log'}")
-            time.sleep(0.5)
         token = httpx.post(f"{base}/api/auth/sign-in", json={
             "email": "factory.admin@demo.test", "password": PASSWORD}).json()["token"]
         client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
