@@ -10,9 +10,8 @@ from factory_journey.reports.labels import ZDHC_LEVELS
 
 
 def country_name(tr: Translator, iso2: str | None) -> str:
-    if not iso2:
-        return "–"
-    return str(tr.locale.territories.get(iso2, iso2))
+    """The country's name in the report language (`Translator.country`)."""
+    return tr.country(iso2)
 
 
 def per_basis(unit: str, basis: str | None) -> str:

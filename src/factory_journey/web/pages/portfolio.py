@@ -120,10 +120,8 @@ def portfolio_page(request: Request, user: PageUser, session: SessionDep) -> Res
                    accepted=p.accepted)
         for p in problems
     }
-    territories = t.locale.territories
     context = {
         "view": view,
-        "country_names": {c: str(territories.get(c, c)) for c in view.countries},
         "filter": chosen,
         "charts": charts,
         "errors": errors,
