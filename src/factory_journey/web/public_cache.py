@@ -258,10 +258,16 @@ def _unmarked(send: Send) -> Send:
     return strip
 
 
+def names_etag(if_none_match: str, etag: str) -> bool:
+    """True when an If-None-Match header value names `etag` (quoted, as sent) or is `*`:
+    the client's copy is current (routes_public.cached and the replays here)."""
+    sent = if_none_match.strip()
+    return sent == "*" or etag in {part.strip() for part in sent.split(",")}
+
+
 def _matches(scope: Scope, etag: bytes) -> bool:
-    """The rule of routes_public.cached: If-None-Match names this ETag, or is `*`."""
+    """`names_etag` for the request's If-None-Match header, if it has one."""
     for name, value in scope["headers"]:
         if name == b"if-none-match":
-            sent = value.strip()
-            return sent == b"*" or etag in {part.strip() for part in sent.split(b",")}
+            return names_etag(value.decode("latin-1"), etag.decode("latin-1"))
     return False

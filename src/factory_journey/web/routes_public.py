@@ -16,7 +16,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from factory_journey.services.open_data import aggregates, public_parks, public_read, releases
 from factory_journey.store.database import transaction
 from factory_journey.web.deps import PRINTABLE, FacilityId, ParkId, SessionDep
-from factory_journey.web.public_cache import shared
+from factory_journey.web.public_cache import names_etag, shared
 from factory_journey.web.responses import errors
 from factory_journey.web.schemas_open_data import (
     PublicAggregates,
@@ -57,8 +57,7 @@ def cached(request: Request, content: bytes, etag: str, media_type: str = _JSON)
     """The body, or 304 when the client's If-None-Match names its ETag."""
     tag = f'"{etag}"'
     headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL}
-    sent = request.headers.get("if-none-match", "")
-    if tag in {part.strip() for part in sent.split(",")} or sent.strip() == "*":
+    if names_etag(request.headers.get("if-none-match", ""), tag):
         return Response(status_code=304, headers=headers)
     return Response(content, media_type=media_type, headers=headers)
 
