@@ -283,21 +283,12 @@ def _member_shares(long: pl.DataFrame, plan: pl.DataFrame, steps: pl.DataFrame |
     `long` carries `_py`, `_mi` and `_pr` (see `collective_plan`): `plan` holds park-year
     `_py`'s measure `_mi` at row `_py` × measures + `_mi` (park-years crossed with the
     measures, in order), and `people` member `_pr`'s facility and year."""
-    group = ["park_id", "year", "measure"]
-    totals = plan.select(*group, *SPLIT_FIGURES)
+    # `collective_plan` builds `plan` as the park-years crossed with the measures, in order,
+    # and gives every participant row its `_py` and `_mi`: the totals are found by position.
     measures = plan.height // park_years if park_years else 0
-    names = plan["measure"].head(measures).to_list()
-    by_position = (park_years and plan.height == park_years * measures
-                   and long["_mi"].null_count() == 0
-                   and plan["measure"].equals(pl.Series(names * park_years, dtype=pl.String))
-                   and plan.select("park_id", "year").gather_every(measures).equals(
-                       people.select("park_id", "year").unique(maintain_order=True)))
-    if by_position:
-        at = pl.col("_py").cast(pl.Int64) * measures + pl.col("_mi").cast(pl.Int64)
-        rows = pl.concat([long, totals.select(SPLIT_FIGURES)[long.select(at).to_series()]],
-                         how="horizontal")
-    else:
-        rows = long.join(totals, on=group, how="left", maintain_order="left")
+    at = pl.col("_py").cast(pl.Int64) * measures + pl.col("_mi").cast(pl.Int64)
+    rows = pl.concat([long, plan.select(SPLIT_FIGURES)[long.select(at).to_series()]],
+                     how="horizontal")
     rows = rows.with_columns(pl.col(c) * pl.col("share") for c in SPLIT_FIGURES)
     rows = rows.with_columns(pl.col("facility_id").cast(pl.String), pl.col("year").cast(pl.Int64))
     covers = plan.select("measure", "covers_measures", "covers_modules").unique(
@@ -307,13 +298,9 @@ def _member_shares(long: pl.DataFrame, plan: pl.DataFrame, steps: pl.DataFrame |
         return rows.drop("_py", "_mi", "_pr").with_columns(
             pl.lit("").alias("covered_steps"), pl.lit("").alias("covered_modules"))
     member_years, masks, texts = covered
-    index = {m: i for i, m in enumerate(covers["measure"].to_list())}
     runs = member_years.height
-    if by_position and covers["measure"].to_list() == names:
-        rows = rows.with_columns(pl.col("_mi").alias("_m"))
-    else:
-        rows = rows.with_columns(pl.col("measure").replace_strict(index, return_dtype=pl.UInt32)
-                                 .alias("_m"))
+    # `covers` lists the measures in the plan's order, so a row's measure index is its `_mi`
+    rows = rows.with_columns(pl.col("_mi").alias("_m"))
     # each member's member-year id, found once per member and gathered per participant row
     member_g = people.select(pl.col("facility_id").cast(pl.String),
                              pl.col("year").cast(pl.Int64)).join(
