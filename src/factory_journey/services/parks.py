@@ -155,7 +155,9 @@ def summarise(assessed: ParksAssessed) -> dict[str, Any]:
     """Counts for a person: parks, park-years, members, requirement results, mean scores."""
     result = assessed.result
     results = result.requirement_results
-    counts = {str(k): int(v) for k, v in results.group_by("result").len().iter_rows()}
+    # sorted: group_by's order varies run to run, and metadata.json must not
+    by_result = results.group_by("result").len().sort("result")
+    counts = {str(k): int(v) for k, v in by_result.iter_rows()}
     members = result.park_members
     return {
         "parks": result.park_indicators["park_id"].n_unique(),
