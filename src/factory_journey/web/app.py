@@ -35,6 +35,7 @@ from factory_journey.web import (
 )
 from factory_journey.web.api_docs import add_docs
 from factory_journey.web.body_limit import UploadBodyLimit
+from factory_journey.web.head_requests import HeadAsGet
 from factory_journey.web.pages.areas import include_pages
 from factory_journey.web.pages.errors import (
     is_page_request,
@@ -92,6 +93,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         language_cookies=(LANGUAGE_COOKIE,),
         tokens=ShellFormTokens(app),
     )
+    _outermost(app, HeadAsGet)  # outside the cache: a HEAD is answered from a kept GET
     _outermost(app, SecurityHeaders, hsts=settings.hsts)
     if settings.trusted_proxies:
         # Outside the security headers: they read the scheme the proxy says. Only these
