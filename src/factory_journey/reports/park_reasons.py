@@ -62,6 +62,8 @@ def _needs(pt: Translator, row: Mapping[str, Any]) -> str:
         return ""
     at_least = comparison in (">=", ">")
     met = _figure(pt, row["met_threshold"], row.get("unit"))
+    if (row.get("unit") or "").strip() == "0/1":  # a yes/no figure: no "or more"
+        return pt("met when {value}", value=met)
     if row.get("partly_threshold") is None:
         return (pt("met at {value} or more", value=met) if at_least
                 else pt("met at {value} or less", value=met))

@@ -14,7 +14,7 @@ import importlib
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import polars as pl
 
@@ -70,20 +70,27 @@ def _packaged_frameworks() -> list[Framework]:
             for p in sorted(folder.glob("*.yaml"))]
 
 
-def _framework_texts(frameworks: list[Framework]) -> dict[str, dict[str, str]]:
+class _FrameworkTexts(TypedDict):
+    pillar_titles: dict[str, str]
+    attributions: dict[str, str]
+    evidence_needed: dict[str, str]
+    step_titles: dict[str, str]
+
+
+def _framework_texts(frameworks: list[Framework]) -> _FrameworkTexts:
     """The report's texts from the frameworks: pillar key → title (`pillar_titles`),
     framework id → attribution or source line (`attributions`), requirement id → the evidence
     it asks for (`evidence_needed`), and member pathway step → title (`step_titles`)."""
     lines = {f.meta.id: f"{f.meta.title} ({f.meta.version}). {f.meta.attribution or f.meta.source}"
              for f in frameworks}
     steps = load_yaml("programme_modules.yaml").get("measures", [])
-    return {
-        "pillar_titles": {p.key: p.title for f in frameworks for p in f.pillars},
-        "attributions": lines,
-        "evidence_needed": {r.id: r.evidence for f in frameworks for p in f.pillars
-                            for r in p.requirements if r.evidence_required},
-        "step_titles": {f"{s['area']}:{s['key']}": str(s["title"]) for s in steps},
-    }
+    return _FrameworkTexts(
+        pillar_titles={p.key: p.title for f in frameworks for p in f.pillars},
+        attributions=lines,
+        evidence_needed={r.id: r.evidence for f in frameworks for p in f.pillars
+                         for r in p.requirements if r.evidence_required},
+        step_titles={f"{s['area']}:{s['key']}": str(s["title"]) for s in steps},
+    )
 
 
 def _optional(folder: Path, name: str) -> pl.DataFrame | None:
