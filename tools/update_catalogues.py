@@ -73,10 +73,22 @@ def park_template() -> Catalog:
             for requirement in pillar.get("requirements", []):
                 pot.add(requirement["title"], locations=where,
                         auto_comments=[f"requirement {requirement['id']}"])
+                # the report says what evidence was needed when none was named
+                if requirement.get("evidence_required"):
+                    pot.add(requirement["evidence"], locations=where,
+                            auto_comments=[f"evidence of requirement {requirement['id']}"])
     measures = yaml.safe_load((DATA / "park_measures.yaml").read_text(encoding="utf-8"))
+    covered: set[str] = set()
     for measure in measures.get("measures", []):
         pot.add(measure["title"], locations=[("reference/data/park_measures.yaml", 0)],
                 auto_comments=[f"park measure {measure['key']}"])
+        covered.update(measure.get("covers", {}).get("measures", []))
+    # the member pathway steps a shared measure covers, named in the plan's split table
+    steps = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
+    for step in steps.get("measures", []):
+        if step["key"] in covered:
+            pot.add(step["title"], locations=[("reference/data/programme_modules.yaml", 0)],
+                    auto_comments=[f"member pathway step {step['area']}:{step['key']}"])
     return pot
 
 

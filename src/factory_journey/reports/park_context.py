@@ -30,6 +30,7 @@ from factory_journey.reports.park_labels import (
     UNIT_DIVISORS,
     ZDHC_STATUS,
 )
+from factory_journey.reports.park_reasons import decided_by
 from factory_journey.reports.report_data import Context
 
 
@@ -55,6 +56,11 @@ class ParkReportData:
     pillar_titles: dict[str, str] = field(default_factory=dict)
     #: framework id → its attribution line
     attributions: dict[str, str] = field(default_factory=dict)
+    #: requirement id → the evidence its framework asks for (English msgid)
+    evidence_needed: dict[str, str] = field(default_factory=dict)
+    #: member pathway step (`area:measure`, as in plan_members.covered_steps) → its title
+    #: (English msgid, from the programme catalogue)
+    step_titles: dict[str, str] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     dataset_name: str = ""
 
@@ -126,7 +132,8 @@ def _labels(pt: Translator, credit: float) -> dict[str, str]:
         "score_note": pt("Score = (met + {credit} × partly met) / requirements judged, "
                          "prerequisites apart. Recompute it from requirement_results and the "
                          "framework file.", credit=pt.number(credit, 1)),
-        "decided_note": pt("What decided each result is quoted from the assessment, in English."),
+        "decided_note": pt("The assessment's own record of each result, in English, is the "
+                           "decided_by column of requirement_results in the park outputs."),
         "estimates_note": pt("Plan figures are estimates (project defaults) until a feasibility "
                              "study of the park replaces them."),
         "no_plan": pt("No collective plan: the park outputs hold no member figures to plan "
@@ -154,8 +161,8 @@ def _scores(pt: Translator, scores: pl.DataFrame, titles: dict[str, str]) -> lis
     return rows
 
 
-def _requirements(pt: Translator, results: pl.DataFrame,
-                  titles: dict[str, str]) -> list[dict[str, Any]]:
+def _requirements(pt: Translator, results: pl.DataFrame, titles: dict[str, str],
+                  evidence_needed: dict[str, str]) -> list[dict[str, Any]]:
     pillars: dict[str, dict[str, Any]] = {}
     for r in results.to_dicts():
         block = pillars.setdefault(str(r["pillar"]), {
@@ -164,7 +171,7 @@ def _requirements(pt: Translator, results: pl.DataFrame,
             "id": r["requirement_id"], "title": pt(str(r["title"])),
             "prerequisite": bool(r["prerequisite"]), "result_key": r["result"],
             "result": pt(RESULTS.get(str(r["result"]), str(r["result"]))),
-            "decided_by": str(r.get("decided_by") or ""),
+            "decided_by": decided_by(pt, r, evidence_needed),
         })
     return list(pillars.values())
 
@@ -217,8 +224,14 @@ def _shared(pt: Translator, shared: pl.DataFrame) -> list[dict[str, str]]:
     } for r in shared.sort("shared_facility_id").to_dicts()]
 
 
+def _steps(pt: Translator, covered: str | None, titles: dict[str, str]) -> str:
+    """`energy:metering;energy:steam_traps` → the steps' titles, translated, comma-separated."""
+    keys = [k for k in str(covered or "").split(";") if k]
+    return ", ".join(pt(titles[k]) if k in titles else k for k in keys) or "–"
+
+
 def _plan(pt: Translator, measures: pl.DataFrame, shares: pl.DataFrame,
-          names: dict[str, str]) -> dict[str, Any]:
+          names: dict[str, str], step_titles: dict[str, str]) -> dict[str, Any]:
     rows = []
     for r in measures.filter(pl.col("participants") > 0).to_dicts():
         payback = r["simple_payback_years"]
@@ -239,7 +252,7 @@ def _plan(pt: Translator, measures: pl.DataFrame, shares: pl.DataFrame,
         "measure": pt(str(titles.get(r["measure"], r["measure"]))),
         "share": pt.percent(r["share"], 1), "investment": pt.money(r["investment_usd"]),
         "savings": pt.money(r["money_saved_usd"]),
-        "covers": str(r.get("covered_steps") or "–").replace(";", ", "),
+        "covers": _steps(pt, r.get("covered_steps"), step_titles),
     } for r in shares.sort("facility_id", "measure").to_dicts()]
     total = {"investment": pt.money(float(measures["investment_usd"].sum())),
              "savings": pt.money(float(measures["money_saved_usd"].sum())),
@@ -265,6 +278,7 @@ def build_park_context(data: ParkReportData, park_id: str, pt: Translator,
     scores = _one(data.pillar_scores, park_id, chosen)
     h, labels = _headings(pt), _labels(pt, _credit(data))
     score_rows = _scores(pt, scores, data.pillar_titles)
+    blocks = _requirements(pt, results, data.pillar_titles, data.evidence_needed)
     names = {str(r["facility_id"]): str(r.get("facility_name") or r["facility_id"])
              for r in members.to_dicts()}
     count = dict(zip(indicators["indicator"].cast(pl.String).to_list(),
@@ -294,13 +308,12 @@ def build_park_context(data: ParkReportData, park_id: str, pt: Translator,
         "score_chart": pillar_bars([(s["pillar"], s["score_value"], s["score"])
                                     for s in score_rows], h["scores"],
                                    font=charts.font_for(pt.lang)) if score_rows else "",
-        "prerequisites": [i for block in _requirements(pt, results, data.pillar_titles)
-                          for i in block["items"] if i["prerequisite"]],
-        "requirements": _requirements(pt, results, data.pillar_titles),
+        "prerequisites": [i for block in blocks for i in block["items"] if i["prerequisite"]],
+        "requirements": blocks,
         "totals": _totals(pt, indicators) if indicators.height else [],
         "members": _members(pt, members, _one(data.park_opportunities, park_id, chosen)),
         "shared": _shared(pt, _one(data.park_shared_facilities, park_id, chosen)),
-        "plan": _plan(pt, plan_m, plan_s, names) if plan_m.height else None,
+        "plan": _plan(pt, plan_m, plan_s, names, data.step_titles) if plan_m.height else None,
         "versions": [{"name": k, "value": v} for k, v in sorted(data.versions.items())],
         "frameworks": [{"name": f, "value": data.attributions.get(f, "")} for f in frameworks],
         "generated": pt("Generated on {date}", date=pt.date(today or dt.date.today())),

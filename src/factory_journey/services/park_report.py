@@ -14,7 +14,7 @@ import importlib
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import polars as pl
 
@@ -70,12 +70,27 @@ def _packaged_frameworks() -> list[Framework]:
             for p in sorted(folder.glob("*.yaml"))]
 
 
-def _framework_texts(frameworks: list[Framework]) -> tuple[dict[str, str], dict[str, str]]:
-    """Pillar key → title and framework id → attribution (or source) line."""
-    titles = {p.key: p.title for f in frameworks for p in f.pillars}
+class _FrameworkTexts(TypedDict):
+    pillar_titles: dict[str, str]
+    attributions: dict[str, str]
+    evidence_needed: dict[str, str]
+    step_titles: dict[str, str]
+
+
+def _framework_texts(frameworks: list[Framework]) -> _FrameworkTexts:
+    """The report's texts from the frameworks: pillar key → title (`pillar_titles`),
+    framework id → attribution or source line (`attributions`), requirement id → the evidence
+    it asks for (`evidence_needed`), and member pathway step → title (`step_titles`)."""
     lines = {f.meta.id: f"{f.meta.title} ({f.meta.version}). {f.meta.attribution or f.meta.source}"
              for f in frameworks}
-    return titles, lines
+    steps = load_yaml("programme_modules.yaml").get("measures", [])
+    return _FrameworkTexts(
+        pillar_titles={p.key: p.title for f in frameworks for p in f.pillars},
+        attributions=lines,
+        evidence_needed={r.id: r.evidence for f in frameworks for p in f.pillars
+                         for r in p.requirements if r.evidence_required},
+        step_titles={f"{s['area']}:{s['key']}": str(s["title"]) for s in steps},
+    )
 
 
 def _optional(folder: Path, name: str) -> pl.DataFrame | None:
@@ -102,10 +117,9 @@ def _from_outputs(folder: Path) -> ParkReportData:
     metadata: dict[str, Any] = {}
     if (folder / "metadata.json").is_file():
         metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
-    titles, lines = _framework_texts(_packaged_frameworks())
     versions = {str(k): str(v) for k, v in metadata.get("versions", {}).items()}
     return ParkReportData(
-        **frames, parks=_optional(folder, "parks"), pillar_titles=titles, attributions=lines,
+        **frames, parks=_optional(folder, "parks"), **_framework_texts(_packaged_frameworks()),
         versions=versions, dataset_name=str(metadata.get("dataset", folder.name)),
     )
 
@@ -124,10 +138,9 @@ def _from_dataset(dataset: str | Path) -> ParkReportData:
     result = assessed.result
     frames = result.frames()
     frameworks = [assessed.frameworks.base, *assessed.frameworks.overlays]
-    titles, lines = _framework_texts(frameworks)
     return ParkReportData(
         **{name: frames[name] for name in OUTPUT_TABLES}, parks=frames["parks"],
-        pillar_titles=titles, attributions=lines, versions=dict(result.versions),
+        **_framework_texts(frameworks), versions=dict(result.versions),
         dataset_name=Path(assessed.dataset).name,
     )
 
