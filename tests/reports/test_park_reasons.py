@@ -58,6 +58,10 @@ def test_an_indicator_shows_its_figure_and_both_thresholds() -> None:
                 met_threshold=2.0, partly_threshold=1.0, value=3.0, unit="count")
     assert decided_by(en, more, EVIDENCE) == (
         "Shared facilities: 3; met at 2 or more, partly met at 1 or more")
+    # a figure just short of its threshold never reads as the threshold itself
+    short = _row(test_kind="indicator", subject="renewable_share", comparison=">=",
+                 met_threshold=0.2, partly_threshold=0.1, value=0.1996, unit="share 0-1")
+    assert decided_by(en, short, EVIDENCE).startswith("Renewable energy share: 19.96%; met at")
     missing = _row(test_kind="indicator", subject="renewable_share", comparison=">=",
                    met_threshold=0.2, unit="share 0-1")
     assert decided_by(en, missing, EVIDENCE) == "Renewable energy share: no data for this year"

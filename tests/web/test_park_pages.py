@@ -71,7 +71,7 @@ def test_the_operator_reads_the_whole_park(site) -> None:  # type: ignore[no-unt
     assert page.status_code == 200
     text = page.text
     assert "2,912,000" in text  # the park's energy (MJ), worked out in test_hand_park.py
-    assert "renewable_share = 0.370879" in text  # why ENV-1 is met
+    assert "Renewable energy share: 37%; met at" in text  # why ENV-1 is met
     for member in ("Member one", "Member two", "Member three"):
         assert member in text
     assert "Central effluent plant" in text and "Red: a failure" in text
@@ -96,6 +96,14 @@ def test_the_page_speaks_the_users_language(site) -> None:  # type: ignore[no-un
     answer = client.get("/parks/P1", headers={"accept-language": "vi"})
     client.cookies.clear()
     assert "Điểm theo bộ tiêu chí" in answer.text
+    # what decided each requirement and the plan's texts read as in the Vietnamese report
+    text = unescape(answer.text)
+    reasons = text.split('id="requirements"')[1].split('id="members"')[0]
+    assert "Trả lời:" in reasons or "đạt khi" in reasons or "không có dữ liệu" in reasons
+    assert "questionnaire" not in reasons and "needs" not in reasons
+    shares = text.split('id="shares"')[1]
+    assert ":" not in "".join(cell.split("</td>")[0] for cell in shares.split("<td>")[1:]
+                              if "_" in cell.split("</td>")[0]), "a step key is shown"
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ from factory_journey.reports.park_labels import (
     UNIT_DIVISORS,
     ZDHC_STATUS,
 )
-from factory_journey.reports.park_reasons import decided_by
+from factory_journey.reports.park_reasons import decided_by, steps_text
 from factory_journey.reports.report_data import Context
 
 
@@ -224,12 +224,6 @@ def _shared(pt: Translator, shared: pl.DataFrame) -> list[dict[str, str]]:
     } for r in shared.sort("shared_facility_id").to_dicts()]
 
 
-def _steps(pt: Translator, covered: str | None, titles: dict[str, str]) -> str:
-    """`energy:metering;energy:steam_traps` → the steps' titles, translated, comma-separated."""
-    keys = [k for k in str(covered or "").split(";") if k]
-    return ", ".join(pt(titles[k]) if k in titles else k for k in keys) or "–"
-
-
 def _plan(pt: Translator, measures: pl.DataFrame, shares: pl.DataFrame,
           names: dict[str, str], step_titles: dict[str, str]) -> dict[str, Any]:
     rows = []
@@ -252,7 +246,7 @@ def _plan(pt: Translator, measures: pl.DataFrame, shares: pl.DataFrame,
         "measure": pt(str(titles.get(r["measure"], r["measure"]))),
         "share": pt.percent(r["share"], 1), "investment": pt.money(r["investment_usd"]),
         "savings": pt.money(r["money_saved_usd"]),
-        "covers": _steps(pt, r.get("covered_steps"), step_titles),
+        "covers": steps_text(pt, r.get("covered_steps"), step_titles),
     } for r in shares.sort("facility_id", "measure").to_dicts()]
     total = {"investment": pt.money(float(measures["investment_usd"].sum())),
              "savings": pt.money(float(measures["money_saved_usd"].sum())),

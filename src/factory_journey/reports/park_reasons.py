@@ -44,16 +44,29 @@ ANSWERS: dict[str, str] = {"yes": NP_("yes"), "partly": NP_("partly"), "no": NP_
 _LOWERED = "judged one step lower"
 
 
-def _figure(pt: Translator, value: float | None, unit: str | None) -> str:
-    """A value in its unit's terms: shares as percentages, 0/1 as yes/no, else a number."""
+def _figure(pt: Translator, value: float | None, unit: str | None, digits: int = 0) -> str:
+    """A value in its unit's terms: shares as percentages, 0/1 as yes/no, else a number
+    (`digits` decimals; whole numbers without any when `digits` is 0)."""
     if value is None:
         return "–"
     kind = (unit or "").strip()
     if kind.startswith("share"):
-        return pt.percent(value)
+        return pt.percent(value, digits)
     if kind == "0/1":
         return pt(ANSWERS["yes"]) if value >= 1.0 else pt(ANSWERS["no"])
-    return pt.number(value, 0 if float(value).is_integer() else 2)
+    return pt.number(value, digits or (0 if float(value).is_integer() else 2))
+
+
+def _value_text(pt: Translator, row: Mapping[str, Any]) -> str:
+    """The row's value with as many decimals as it takes (up to 4) not to read as equal to a
+    threshold it is not equal to: 19.96 % against "met at 20 %" must not show as 20 %."""
+    value, unit = row.get("value"), row.get("unit")
+    limits = [row[k] for k in ("met_threshold", "partly_threshold") if row.get(k) is not None]
+    for digits in range(0, 5):
+        text = _figure(pt, value, unit, digits)
+        if not any(t != value and _figure(pt, t, unit, digits) == text for t in limits):
+            break
+    return text
 
 
 def _needs(pt: Translator, row: Mapping[str, Any]) -> str:
@@ -86,7 +99,7 @@ def decided_by(pt: Translator, row: Mapping[str, Any],
         label = pt(INDICATORS[subject]) if subject in INDICATORS else subject
         if value is None:
             return pt("{indicator}: no data for this year", indicator=label)
-        parts = [f"{label}: {_figure(pt, value, row.get('unit'))}"]
+        parts = [f"{label}: {_value_text(pt, row)}"]
     else:
         answer = row.get("answer")
         if answer is None:
@@ -96,7 +109,7 @@ def decided_by(pt: Translator, row: Mapping[str, Any],
                       answer=str(answer))
         word = str(answer).strip().lower()
         shown = (pt(ANSWERS[word]) if word in ANSWERS and row.get("comparison") is None
-                 else _figure(pt, value, row.get("unit")))
+                 else _value_text(pt, row))
         parts = [pt("Answer: {answer}", answer=shown)]
     if needs := _needs(pt, row):
         parts.append(needs)
@@ -108,3 +121,10 @@ def decided_by(pt: Translator, row: Mapping[str, Any],
                         evidence=pt(needed)) if needed else
                      pt("no evidence named, judged one step lower"))
     return "; ".join(parts)
+
+
+def steps_text(pt: Translator, covered: str | None, titles: Mapping[str, str]) -> str:
+    """`energy:metering;energy:steam_traps` (plan_members.covered_steps) → the steps' titles,
+    translated, comma-separated; a step without a title keeps its key; '–' for none."""
+    keys = [k for k in str(covered or "").split(";") if k]
+    return ", ".join(pt(titles[k]) if k in titles else k for k in keys) or "–"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -93,6 +94,12 @@ def _framework_texts(frameworks: list[Framework]) -> _FrameworkTexts:
     )
 
 
+@cache
+def packaged_framework_texts() -> _FrameworkTexts:
+    """`_framework_texts` of the packaged frameworks (read once per process)."""
+    return _framework_texts(_packaged_frameworks())
+
+
 def _optional(folder: Path, name: str) -> pl.DataFrame | None:
     path = folder / f"{name}.parquet"
     if not path.is_file():
@@ -119,7 +126,7 @@ def _from_outputs(folder: Path) -> ParkReportData:
         metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
     versions = {str(k): str(v) for k, v in metadata.get("versions", {}).items()}
     return ParkReportData(
-        **frames, parks=_optional(folder, "parks"), **_framework_texts(_packaged_frameworks()),
+        **frames, parks=_optional(folder, "parks"), **packaged_framework_texts(),
         versions=versions, dataset_name=str(metadata.get("dataset", folder.name)),
     )
 

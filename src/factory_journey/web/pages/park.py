@@ -16,7 +16,7 @@ from factory_journey.services import park_pages
 from factory_journey.services.platform.errors import NotFound
 from factory_journey.web.deps import SessionDep
 from factory_journey.web.pages.errors import error_page
-from factory_journey.web.pages.shell import N_, NavItem, PageUser, render
+from factory_journey.web.pages.shell import N_, NavItem, PageUser, page_language, render
 
 router = APIRouter()
 AREA = "park"
@@ -90,7 +90,7 @@ def park_list(request: Request, user: PageUser, session: SessionDep) -> Response
 def park(request: Request, park_id: str, user: PageUser, session: SessionDep,
          year: int | None = None) -> Response:
     try:
-        page = park_pages.park_page(session, user, park_id, year)
+        page = park_pages.park_page(session, user, park_id, year, page_language(request))
     except NotFound:
         return error_page(request, 404)
     return render(request, "park/park.html.j2", {"page": page, **WORDS})
