@@ -7,6 +7,7 @@ figures themselves are in docs/performance.md ("Start-up (issue 14)").
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -162,3 +163,50 @@ def test_c_loader_reads_every_reference_file_as_the_python_loader_does() -> None
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert loader.parse_yaml(text) == yaml.load(text, Loader=yaml.SafeLoader), path.name
+
+
+_COLLECTOR_SCRIPT = """
+import gc, json, sys
+from pathlib import Path
+from factory_journey.services.demo_data import make_demo_data
+make_demo_data(1, [2023], 2021, Path("one"), "csv")
+frozen_before = gc.get_freeze_count()
+collections = []
+gc.callbacks.append(lambda phase, info: collections.append(1) if phase == "start" else None)
+sys.argv = ["journey", "assess", "one", "--out", "out", "--json"]
+from factory_journey.cli import main
+try:
+    main()
+except SystemExit as stop:
+    code = stop.code
+print(json.dumps({
+    "exit": code,
+    "enabled": gc.isenabled(),
+    "frozen_before": frozen_before,
+    "frozen_after": gc.get_freeze_count(),
+    "collections": len(collections),
+}))
+"""
+
+
+def test_the_journey_script_loads_without_collections_then_collects(tmp_path: Path) -> None:
+    outcome = _run_python(_COLLECTOR_SCRIPT, tmp_path)
+    assert outcome["exit"] == 0
+    # the collector is on again for the work, and what was loaded is kept out of its passes
+    assert outcome["enabled"] is True
+    frozen_before, frozen_after = outcome["frozen_before"], outcome["frozen_after"]
+    assert isinstance(frozen_before, int) and isinstance(frozen_after, int)
+    assert frozen_after > frozen_before + 50_000
+    assert isinstance(outcome["collections"], int) and outcome["collections"] > 0
+
+
+def test_the_typer_app_leaves_its_callers_collector_alone() -> None:
+    from typer.testing import CliRunner
+
+    from factory_journey.cli import app
+
+    frozen = gc.get_freeze_count()
+    result = CliRunner().invoke(app, ["assess", "--help"])
+    assert result.exit_code == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
