@@ -157,7 +157,7 @@ def test_data_and_meta_come_from_one_parse(counted_parses: list[Path]) -> None:
 
 def test_c_loader_reads_every_reference_file_as_the_python_loader_does() -> None:
     if yaml.__with_libyaml__:
-        assert loader._SafeLoader is yaml.CSafeLoader
+        assert loader.safe_loader() is yaml.CSafeLoader
     files = sorted(loader.data_dir().rglob("*.yaml"))  # data files and sidecars
     assert len(files) > 10
     for path in files:
