@@ -78,6 +78,13 @@ def main() -> None:
     """Entry point of the `journey` script."""
     collector.start()  # no collections while the command and its services load
     try:
+        _run()
+    finally:
+        collector.stop()
+
+
+def _run() -> None:
+    try:
         app()
     except SystemExit:
         raise

@@ -38,6 +38,16 @@ def resume() -> None:
         gc.enable()
 
 
+def stop() -> None:
+    """The collector on, and `quiet_imports` inert again (when `main` returns: a test that
+    calls it in-process keeps a working collector). What was frozen stays frozen: unfrozen,
+    it would all be walked again by the collections of the interpreter's exit."""
+    global _managed
+    if _managed:
+        _managed = False
+        gc.enable()
+
+
 @contextmanager
 def quiet_imports() -> Iterator[None]:
     """Imports inside the block run without collections; the collector is on after it."""
