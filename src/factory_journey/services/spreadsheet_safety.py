@@ -143,10 +143,11 @@ def sink_csv(frame: pl.LazyFrame, path: Path) -> None:
 def open_workbook(path: Path, title: str | None = None) -> Workbook:
     """An xlsxwriter workbook at `path` with `WORKBOOK_OPTIONS` and a fixed document date.
 
-    The caller closes it (`with open_workbook(...) as workbook:`)."""
-    import xlsxwriter
+    The caller closes it (`with open_workbook(...) as workbook:`). It is packed in memory, with
+    the bytes xlsxwriter's packing from temporary files gives (`workbook_packing`)."""
+    from factory_journey.services.workbook_packing import PackedWorkbook
 
-    workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    workbook = PackedWorkbook(path, WORKBOOK_OPTIONS)
     workbook.set_properties({"created": WORKBOOK_DATE, "title": title or path.stem})
     return workbook
 
