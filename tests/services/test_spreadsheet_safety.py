@@ -126,8 +126,16 @@ def test_tables_are_written_again_byte_for_byte(tmp_path: Path):
     assert pl.read_parquet(tmp_path / "one" / "t.parquet")["name"].to_list()[0] == "=1+1"
 
 
-def test_a_workbook_packed_in_memory_has_the_bytes_of_one_packed_from_files(tmp_path: Path):
+@pytest.mark.parametrize("in_memory_max_cells", [1_000_000, 0])
+def test_a_workbook_packed_in_memory_has_the_bytes_of_one_packed_from_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_memory_max_cells: int
+):
     import xlsxwriter
+
+    from factory_journey.services import workbook_packing
+
+    # 0: every workbook is "large" and packed from files by xlsxwriter itself
+    monkeypatch.setattr(workbook_packing, "IN_MEMORY_MAX_CELLS", in_memory_max_cells)
 
     from factory_journey.services.spreadsheet_safety import WORKBOOK_DATE, WORKBOOK_OPTIONS
 

@@ -7,7 +7,8 @@ deleting those files is most of the time a small workbook takes on a busy disk (
 the same parts from memory, but stamps them 1 January 1980 with other permission bits, so the
 file's bytes would change. `PackedWorkbook` packs in memory and then sets each part's date,
 time and mode in the archive's headers to what the file packing writes: the same bytes, without
-temporary files (tests/services/test_spreadsheet_safety.py compares the two).
+temporary files (tests/services/test_spreadsheet_safety.py compares the two). A large workbook
+is packed from files as before: in memory, the XML of all its sheets would be held at once.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ PART_DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 31
 PART_DOS_TIME = 0
 #: The mode of those files (a regular file, rw-------) as a zip entry's external attributes.
 PART_EXTERNAL_ATTR = (stat.S_IFREG | 0o600) << 16
+
+#: Above this many cells (all sheets) a workbook is packed from temporary files: in memory its
+#: XML, ~50–100 bytes a cell, would be held whole (one facility's assessment: ~3,000 cells).
+IN_MEMORY_MAX_CELLS = 1_000_000
 
 _LOCAL = b"PK\x03\x04"
 _CENTRAL = b"PK\x01\x02"
@@ -45,8 +50,19 @@ class PackedWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
         if self.fileclosed:
             super().close()  # xlsxwriter's warning
             return
+        if self.cells() > IN_MEMORY_MAX_CELLS:  # xlsxwriter's own packing, from files
+            self.in_memory = False
+            self.filename = str(self._path)
+            super().close()
+            return
         super().close()
         self._path.write_bytes(as_packed_from_files(self._buffer.getvalue()))
+
+    def cells(self) -> int:
+        """Cells of the used range of every sheet."""
+        return sum((sheet.dim_rowmax + 1) * (sheet.dim_colmax + 1)
+                   for sheet in self.worksheets()
+                   if sheet.dim_rowmax is not None and sheet.dim_colmax is not None)
 
 
 def as_packed_from_files(archive: bytes) -> bytes:
