@@ -122,3 +122,16 @@ def test_a_second_process_reads_every_reference_file_without_pyyaml(tmp_path: Pa
     assert outcomes[1]["yaml"] is False
     assert outcomes[1]["versions"] == outcomes[0]["versions"] == loader.versions()
     assert outcomes[1]["documents"] == outcomes[0]["documents"]
+
+
+def test_threads_parsing_one_file_at_once_leave_one_whole_entry(folder: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = folder / "bands.yaml"
+    path.write_text(DOCUMENT, encoding="utf-8")
+    with ThreadPoolExecutor(8) as pool:
+        documents = list(pool.map(lambda _: read(path), range(32)))
+    assert all(document == yaml.safe_load(DOCUMENT) for document in documents)
+    [entry] = entries(folder)
+    assert json.loads(entry.read_text(encoding="utf-8"))["data"] == yaml.safe_load(DOCUMENT)
+    assert sorted(p.name for p in entry.parent.iterdir()) == [entry.name]  # no temporary left

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from contextlib import suppress
 from functools import cache
 from importlib import resources
@@ -146,7 +147,8 @@ def _write_parsed(path: Path, digest: str, document: Any) -> None:
         return
     target = parsed_cache_path(path, digest)
     stale = re.compile(rf"{re.escape(path.stem)}\.[0-9a-f]{{64}}\.json")
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    # one temporary name per process and thread: the dataset reader's threads read in parallel
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         target.parent.mkdir(exist_ok=True)
         temporary.write_text(text, encoding="utf-8")
