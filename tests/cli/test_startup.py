@@ -7,6 +7,7 @@ figures themselves are in docs/performance.md ("Start-up (issue 14)").
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -24,13 +25,15 @@ from factory_journey.reference import loader
 #: Modules no `--help` may load: each costs tens to hundreds of milliseconds at start-up.
 HEAVY_FOR_HELP = (
     "scipy", "sqlalchemy", "typst", "openpyxl", "xlsxwriter", "fastapi", "uvicorn",
-    "polars", "numpy", "pint", "jinja2",
+    "polars", "numpy", "pint", "jinja2", "babel", "yaml",
 )
 
 #: Modules one facility's `journey assess` must not load: the evaluation's statistics, the
 #: platform's database and web stack, and the PDF compiler.
 # pint: accepted units convert through the generated factor table (decision 0029).
-HEAVY_FOR_ASSESS = ("scipy.stats", "sqlalchemy", "fastapi", "uvicorn", "typst", "jinja2", "pint")
+# babel: report formatting only; yaml: reference files come from their parsed cache (0038).
+HEAVY_FOR_ASSESS = ("scipy.stats", "sqlalchemy", "fastapi", "uvicorn", "typst", "jinja2", "pint",
+                    "babel", "yaml")
 
 _SRC = str(Path(factory_journey.__file__).resolve().parents[1])
 
@@ -104,7 +107,20 @@ print(json.dumps({
 """
 
 
+_WARM_SCRIPT = """
+import json
+from factory_journey.reference import loader
+loader.versions()
+for name in loader.list_reference_files():
+    if name.endswith(".yaml"):
+        loader.load_yaml(name)
+print(json.dumps({}))
+"""
+
+
 def test_one_facility_assess_loads_no_platform_statistics_or_pdf(tmp_path: Path) -> None:
+    # as a user's second run: the reference files' parses are cached (decision 0038)
+    _run_python(_WARM_SCRIPT, tmp_path)
     outcome = _run_python(_ASSESS_SCRIPT % (HEAVY_FOR_ASSESS,), tmp_path)
     assert outcome["exit"] == 0
     written = outcome["written"]
@@ -156,9 +172,73 @@ def test_data_and_meta_come_from_one_parse(counted_parses: list[Path]) -> None:
 
 def test_c_loader_reads_every_reference_file_as_the_python_loader_does() -> None:
     if yaml.__with_libyaml__:
-        assert loader._SafeLoader is yaml.CSafeLoader
+        assert loader.safe_loader() is yaml.CSafeLoader
     files = sorted(loader.data_dir().rglob("*.yaml"))  # data files and sidecars
     assert len(files) > 10
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert loader.parse_yaml(text) == yaml.load(text, Loader=yaml.SafeLoader), path.name
+
+
+_COLLECTOR_SCRIPT = """
+import gc, json, sys
+from pathlib import Path
+from factory_journey.services.demo_data import make_demo_data
+make_demo_data(1, [2023], 2021, Path("one"), "csv")
+frozen_before = gc.get_freeze_count()
+collections = []
+gc.callbacks.append(lambda phase, info: collections.append(1) if phase == "start" else None)
+sys.argv = ["journey", "assess", "one", "--out", "out", "--json"]
+from factory_journey.cli import main
+try:
+    main()
+except SystemExit as stop:
+    code = stop.code
+print(json.dumps({
+    "exit": code,
+    "enabled": gc.isenabled(),
+    "frozen_before": frozen_before,
+    "frozen_after": gc.get_freeze_count(),
+    "collections": len(collections),
+}))
+"""
+
+
+def test_the_journey_script_loads_without_collections_then_collects(tmp_path: Path) -> None:
+    outcome = _run_python(_COLLECTOR_SCRIPT, tmp_path)
+    assert outcome["exit"] == 0
+    # the collector is on again for the work, and what was loaded is kept out of its passes
+    assert outcome["enabled"] is True
+    frozen_before, frozen_after = outcome["frozen_before"], outcome["frozen_after"]
+    assert isinstance(frozen_before, int) and isinstance(frozen_after, int)
+    assert frozen_after > frozen_before + 50_000
+    assert isinstance(outcome["collections"], int) and outcome["collections"] > 0
+
+
+def test_the_typer_app_leaves_its_callers_collector_alone() -> None:
+    from typer.testing import CliRunner
+
+    from factory_journey.cli import app
+
+    frozen = gc.get_freeze_count()
+    result = CliRunner().invoke(app, ["assess", "--help"])
+    assert result.exit_code == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() <= frozen  # nothing frozen (frozen objects may be freed)
+
+
+def test_main_called_in_process_leaves_the_collector_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from factory_journey import cli
+
+    def crash() -> None:
+        raise RuntimeError("before any command ran")
+
+    monkeypatch.setattr(cli, "app", crash)
+    monkeypatch.setattr(cli, "write_crash_log", lambda text: Path("crash.log"))
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    with cli.collector.quiet_imports():  # inert again once main has returned
+        assert gc.isenabled()
+    assert gc.get_freeze_count() <= frozen

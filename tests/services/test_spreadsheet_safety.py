@@ -126,6 +126,33 @@ def test_tables_are_written_again_byte_for_byte(tmp_path: Path):
     assert pl.read_parquet(tmp_path / "one" / "t.parquet")["name"].to_list()[0] == "=1+1"
 
 
+@pytest.mark.parametrize("in_memory_max_cells", [1_000_000, 0])
+def test_a_workbook_packed_in_memory_has_the_bytes_of_one_packed_from_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_memory_max_cells: int
+):
+    import xlsxwriter
+
+    from factory_journey.services import workbook_packing
+
+    # 0: every workbook is "large" and packed from files by xlsxwriter itself
+    monkeypatch.setattr(workbook_packing, "IN_MEMORY_MAX_CELLS", in_memory_max_cells)
+
+    from factory_journey.services.spreadsheet_safety import WORKBOOK_DATE, WORKBOOK_OPTIONS
+
+    frames = {"first": _frame(), "second": _frame().head(2).with_columns(day=date(2026, 3, 1))}
+    files = tmp_path / "files"
+    files.mkdir()
+    # xlsxwriter's own packing: each part a temporary file, zipped
+    with xlsxwriter.Workbook(str(files / "w.xlsx"), WORKBOOK_OPTIONS) as workbook:
+        workbook.set_properties({"created": WORKBOOK_DATE, "title": "w"})
+        for name, frame in frames.items():
+            write_sheet(workbook, frame, name, autofit=True, freeze_panes=(1, 0))
+    with open_workbook(tmp_path / "w.xlsx") as workbook:
+        for name, frame in frames.items():
+            write_sheet(workbook, frame, name, autofit=True, freeze_panes=(1, 0))
+    assert (tmp_path / "w.xlsx").read_bytes() == (files / "w.xlsx").read_bytes()
+
+
 #: Writers of CSV or XLSX allowed outside spreadsheet_safety.py, and why.
 OWN_TEXT_ONLY = {
     "ingest/profile_template.py": "headers and our own guidance only "

@@ -15,6 +15,7 @@ import typer
 from factory_journey import __version__
 from factory_journey.cli import (
     assess_cmd,
+    collector,
     committee_cmd,
     demo_cmd,
     evaluate_cmd,
@@ -54,6 +55,7 @@ def _root(
     ),
 ) -> None:
     """Factory Journey command line."""
+    collector.resume()  # every command works with the collector on (cli/collector.py)
 
 
 # In the order a newcomer meets them: the main job first, then each step on its own.
@@ -74,6 +76,14 @@ committee_cmd.register(app)
 
 def main() -> None:
     """Entry point of the `journey` script."""
+    collector.start()  # no collections while the command and its services load
+    try:
+        _run()
+    finally:
+        collector.stop()
+
+
+def _run() -> None:
     try:
         app()
     except SystemExit:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
+from factory_journey.cli import collector
 from factory_journey.cli.output import (
     EXIT_USAGE,
     FORMAT_HELP,
@@ -103,17 +104,18 @@ def register(app: typer.Typer) -> None:
         and why other formats were not. Up to 1,000 facility-years, or when
         asked with --format, also .csv, .json and assessment.xlsx.
         """
-        from factory_journey.services.assessment import (
-            STAGES,
-            AssessmentInputError,
-            MethodologyError,
-            PriceTableError,
-            assess_files,
-            load_methodology_file,
-            load_peer_snapshot_file,
-            load_prices_file,
-            peer_snapshot_version,
-        )
+        with collector.quiet_imports():
+            from factory_journey.services.assessment import (
+                STAGES,
+                AssessmentInputError,
+                MethodologyError,
+                PriceTableError,
+                assess_files,
+                load_methodology_file,
+                load_peer_snapshot_file,
+                load_prices_file,
+                peer_snapshot_version,
+            )
 
         console = Console()
         errors = Console(stderr=True)

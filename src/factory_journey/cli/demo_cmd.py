@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from factory_journey.cli import collector
 from factory_journey.services.options import DEMO_FORMATS as FORMATS
 from factory_journey.services.output_dir import OutputExistsError
 
@@ -70,7 +71,8 @@ def register(app: typer.Typer) -> None:
         )
         from rich.table import Table
 
-        from factory_journey.services.demo_data import make_demo_data
+        with collector.quiet_imports():
+            from factory_journey.services.demo_data import make_demo_data
 
         console = Console()
         if fmt not in FORMATS:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
+from factory_journey.cli import collector
 from factory_journey.cli.output import print_problems, staged_progress
 
 # The service (scipy, polars, the report renderer) is imported inside the command, so that
@@ -106,12 +107,13 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
     ) -> None:
         """`journey evaluate` (help text in HELP)."""
-        from factory_journey.services.evaluation import (
-            STAGES,
-            EvaluationInputError,
-            cohort_from_options,
-            evaluate_dataset,
-        )
+        with collector.quiet_imports():
+            from factory_journey.services.evaluation import (
+                STAGES,
+                EvaluationInputError,
+                cohort_from_options,
+                evaluate_dataset,
+            )
 
         console = Console()
         try:

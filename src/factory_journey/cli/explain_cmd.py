@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from factory_journey.cli import collector
 from factory_journey.cli.output import METHODOLOGY_HELP, print_methodology_problems
 
 # The services (polars, the engine) are imported inside the command, so that `journey --help`
@@ -28,12 +29,13 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Explain in plain words the levels, the pathway order and the recommended measures."""
-        from factory_journey.services.assessment import (
-            AssessmentInputError,
-            MethodologyError,
-            load_methodology_file,
-        )
-        from factory_journey.services.explain import FacilityNotAssessedError, explain
+        with collector.quiet_imports():
+            from factory_journey.services.assessment import (
+                AssessmentInputError,
+                MethodologyError,
+                load_methodology_file,
+            )
+            from factory_journey.services.explain import FacilityNotAssessedError, explain
 
         errors = Console(stderr=True)
         try:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
+from factory_journey.cli import collector
 from factory_journey.cli.output import FORMAT_HELP, print_files, print_problems, staged_progress
 from factory_journey.domain.problems import Severity
 
@@ -85,7 +86,8 @@ def register(app: typer.Typer) -> None:
         On bad input it writes only an error report (errors.txt, .csv,
         .json) and exits with 1; nothing partial is ever left behind.
         """
-        from factory_journey.services.matrix import STAGES, build_matrix_files
+        with collector.quiet_imports():
+            from factory_journey.services.matrix import STAGES, build_matrix_files
 
         console = Console()
         progress_console = Console(stderr=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
+from factory_journey.cli import collector
 from factory_journey.services.options import REPORT_LANGUAGES
 from factory_journey.services.output_dir import OutputExistsError
 
@@ -67,7 +68,8 @@ def register(app: typer.Typer) -> None:
         force: bool = typer.Option(False, "--force", help="Replace an existing --out folder."),
     ) -> None:
         """Write facility or portfolio reports as PDF or HTML, in any report language."""
-        from factory_journey.services import reports as service
+        with collector.quiet_imports():
+            from factory_journey.services import reports as service
 
         console = Console(stderr=True)
         chosen = sum([facility is not None, all_facilities, portfolio])

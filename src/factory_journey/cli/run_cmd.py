@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from factory_journey.cli import collector
 from factory_journey.services.output_dir import OutputExistsError
 
 # The service (the database, the engine, the report renderer, scipy) and Rich's progress and
@@ -39,7 +40,8 @@ def register(app: typer.Typer) -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
         from rich.table import Table
 
-        from factory_journey.services.journey_run import STEPS, run_journey
+        with collector.quiet_imports():
+            from factory_journey.services.journey_run import STEPS, run_journey
 
         console = Console()
         with Progress(

@@ -15,20 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
 from pydantic import ValidationError
 
 from factory_journey.domain import fem_enums
 from factory_journey.domain.problems import Problem, ProblemList
-from factory_journey.domain.profile import (
-    ADDITIONAL,
-    PRODVOL,
-    SUB_QUESTIONS,
-    FacilityProfile,
-    Programme,
-)
+from factory_journey.domain.profile import ADDITIONAL, PRODVOL, SUB_QUESTIONS
 from factory_journey.ingest.formats import ROW, cell_text
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.profile_validate import (
@@ -37,6 +31,9 @@ from factory_journey.ingest.profile_validate import (
     validate_profiles,
 )
 from factory_journey.ingest.spreadsheet import RawRow, SheetRows, read_rows
+
+if TYPE_CHECKING:  # the models are built when first used, not by every dataset read
+    from factory_journey.domain.profile_model import FacilityProfile
 
 # ---------------------------------------------------------------- results and records
 
@@ -63,6 +60,8 @@ class ProfileReadResult:
 
     @property
     def records(self) -> list[ProfileRecord]:
+        from factory_journey.domain.profile_model import FacilityProfile
+
         return [
             ProfileRecord(
                 FacilityProfile.from_flat(row, self.programmes.get(row[ROW])),
@@ -172,6 +171,8 @@ def _programme_problems(
 ) -> tuple[dict[int, list[dict[str, Any]]], set[int]]:
     """Nested programmes of JSON records (few): checked with the `Programme` model; rows
     with a bad programme are returned to be left out."""
+    from factory_journey.domain.profile_model import Programme
+
     good: dict[int, list[dict[str, Any]]] = {}
     bad_rows: set[int] = set()
     for row, items in programmes.items():

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel.dates import format_date
-from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal, format_percent
+# Babel is imported where it formats or reads a catalogue: every command's help names the
+# report languages (services/options.py), and none of them needs Babel for that (issue 14).
+if TYPE_CHECKING:
+    from babel import Locale
 
 LOCALES_DIR = Path(__file__).with_name("locales")
 DOMAIN = "reports"
@@ -105,6 +106,8 @@ def load_park_catalogue(lang: str) -> dict[str, str]:
 def read_catalogue(path: Path) -> dict[str, str]:
     """msgid → msgstr of the .po file at `path` (read once per process); untranslated and fuzzy
     entries are left out. The web pages read their own catalogues with it too."""
+    from babel.messages.pofile import read_po
+
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=None)
     messages: dict[str, str] = {}
@@ -132,6 +135,8 @@ class Translator:
 
     @property
     def locale(self) -> Locale:
+        from babel import Locale
+
         return Locale.parse(self.locale_code or LANGUAGES[self.lang][1])
 
     def gettext(self, message: str, **params: object) -> str:
@@ -151,6 +156,8 @@ class Translator:
         """A number with the locale's grouping and decimal signs; '–' for a missing value."""
         if value is None:
             return "–"
+        from babel.numbers import format_decimal
+
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, format=pattern, locale=self.locale)
 
@@ -169,6 +176,8 @@ class Translator:
         pattern = self.locale.percent_formats[None].pattern  # e.g. `#,##0%`, `%#,##0`
         if digits:
             pattern = pattern.replace("0", "0." + "0" * digits, 1)
+        from babel.numbers import format_percent
+
         return format_percent(share, format=pattern, locale=self.locale)
 
     def money(self, usd: float | None) -> str:
@@ -185,6 +194,8 @@ class Translator:
         pattern = self.locale.currency_formats["standard"].pattern.split(";")[0]
         decimals = "." + "0" * digits if digits else ""
         pattern = re.sub(r"0(\.0+)?", "0" + decimals, pattern, count=1)
+        from babel.numbers import format_currency
+
         return format_currency(
             amount, code, format=pattern, locale=self.locale, currency_digits=False
         )
@@ -199,6 +210,8 @@ class Translator:
 
     def date(self, day: dt.date) -> str:
         """A date in the locale's long form, e.g. `22 tháng 11, 2026`."""
+        from babel.dates import format_date
+
         return format_date(day, format="long", locale=self.locale)
 
 

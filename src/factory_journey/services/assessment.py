@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 
 from factory_journey import __version__
 from factory_journey.domain.problems import Problem, Severity
@@ -145,6 +144,8 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 def load_methodology_file(path: str | Path) -> Methodology:
     """Read and validate an operator's methodology YAML; `MethodologyError` names every fault."""
+    import yaml  # only here: the reference files come from their parsed cache (issue 14)
+
     path = Path(path)
     if path.exists() and not path.is_file():  # a folder or a named pipe: never block on it
         raise MethodologyError([f"{path}: not a regular file"])

@@ -87,17 +87,24 @@ def neutralise_frame(frame: pl.DataFrame, *, keep_numbers: bool = False) -> pl.D
     that is a plain number (`-1250.0`) as written: only for a data set meant to be read back
     by our own reader (demo-data), where the number is a value, not a formula.
     """
-    columns: list[pl.Expr] = []
-    for name, dtype in frame.schema.items():
-        if not isinstance(dtype, pl.String | pl.Categorical | pl.Enum):
-            continue
+    names = [name for name, dtype in frame.schema.items()
+             if isinstance(dtype, pl.String | pl.Categorical | pl.Enum)]
+    if not names:
+        return frame
+
+    def risky(name: str) -> pl.Expr:
         text = pl.col(name).cast(pl.String)
-        risky = text.str.contains(_TRIGGER)
-        if keep_numbers:
-            risky = risky & ~text.str.contains(_NUMBER)
-        if not frame.select(risky.any()).item():
-            continue  # nothing to change: keep the column (and its dtype) untouched
-        columns.append(pl.when(risky).then(pl.lit(PREFIX) + text).otherwise(text).alias(name))
+        flagged = text.str.contains(_TRIGGER)
+        return flagged & ~text.str.contains(_NUMBER) if keep_numbers else flagged
+
+    # one pass over the frame says which columns hold a risky cell (not one per column)
+    found = frame.select(risky(name).any().alias(name) for name in names).row(0)
+    columns = [
+        pl.when(risky(name)).then(pl.lit(PREFIX) + pl.col(name).cast(pl.String))
+        .otherwise(pl.col(name).cast(pl.String)).alias(name)
+        for name, any_risky in zip(names, found, strict=True)
+        if any_risky  # otherwise nothing to change: the column (and its dtype) stays as it is
+    ]
     return frame.with_columns(columns) if columns else frame
 
 
@@ -136,10 +143,11 @@ def sink_csv(frame: pl.LazyFrame, path: Path) -> None:
 def open_workbook(path: Path, title: str | None = None) -> Workbook:
     """An xlsxwriter workbook at `path` with `WORKBOOK_OPTIONS` and a fixed document date.
 
-    The caller closes it (`with open_workbook(...) as workbook:`)."""
-    import xlsxwriter
+    The caller closes it (`with open_workbook(...) as workbook:`). It is packed in memory, with
+    the bytes xlsxwriter's packing from temporary files gives (`workbook_packing`)."""
+    from factory_journey.services.workbook_packing import PackedWorkbook
 
-    workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    workbook = PackedWorkbook(path, WORKBOOK_OPTIONS)
     workbook.set_properties({"created": WORKBOOK_DATE, "title": title or path.stem})
     return workbook
 
