@@ -15,7 +15,9 @@ import polars as pl
 
 from factory_journey.domain.problems import Severity
 from factory_journey.domain.tables import Table
+from factory_journey.ingest import lazy
 from factory_journey.ingest.formats import ROW
+from factory_journey.ingest.lazy import Frame
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.reference import plausibility
 from factory_journey.reference.plausibility import MONTHS_PER_YEAR
@@ -31,20 +33,21 @@ def _words(names: tuple[str, ...] | list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def duplicate_rows(frame: pl.DataFrame, spec: Table, source: Source, log: ProblemLog) -> None:
+def duplicate_rows(frame: Frame, spec: Table, source: Source, log: ProblemLog) -> None:
     """Rows with the same key as an earlier row (the key of `spec`, values as resolved)."""
-    key = [c for c in spec.key if c in frame.columns]
+    names = lazy.column_names(frame)
+    key = [c for c in spec.key if c in names]
     # Cheap screen first: equal keys have equal hashes, so sorted hashes without equal
     # neighbours prove there is no duplicate. Only then the exact (slower) comparison.
     hashes = np.sort(frame.lazy().select(pl.struct(key).hash()).collect().to_series().to_numpy())
     if not (hashes[1:] == hashes[:-1]).any():
         return
-    duplicated = frame.select(pl.struct(key).is_duplicated()).to_series()
-    if not duplicated.any():
+    duplicated = (frame.lazy().select(ROW, *key).filter(pl.struct(key).is_duplicated())
+                  .collect(engine="in-memory"))
+    if duplicated.is_empty():
         return
     repeats = (
-        frame.select(ROW, *key)
-        .filter(duplicated)
+        duplicated
         .with_columns(pl.col(ROW).min().over(key).alias("_first"))
         .filter(pl.col(ROW) != pl.col("_first"))
         .sort(ROW)
@@ -61,12 +64,12 @@ def duplicate_rows(frame: pl.DataFrame, spec: Table, source: Source, log: Proble
     )
 
 
-def annual_and_monthly(frame: pl.DataFrame, spec: Table, source: Source, log: ProblemLog) -> None:
+def annual_and_monthly(frame: Frame, spec: Table, source: Source, log: ProblemLog) -> None:
     """An annual value (month empty) beside monthly values of the same thing counts it twice."""
     if "month" not in spec.key or spec.column("month").required:
         return
-    annual_rows = frame["month"].null_count()
-    if annual_rows in (0, frame.height):
+    annual_rows, height = lazy.one_row(frame, [pl.col("month").null_count(), pl.len()])
+    if annual_rows in (0, height):
         return
     key = [c for c in spec.key if c != "month"]
     rows = frame.lazy().select(ROW, "month", *key)
@@ -122,13 +125,14 @@ class ProfileKeys:
 
 
 def _suspects(
-    frame: pl.DataFrame, keys: ProfileKeys, facilities: pl.Series, with_years: bool
+    frame: Frame, keys: ProfileKeys, facilities: pl.Series, with_years: bool
 ) -> pl.Series:
     """Of the table's distinct `facilities`, those whose rows may fail the check: not in the
     profiles, or (with years) without a profile row for some year the table holds. Rows of
     any other facility are proven fine without looking at them."""
     years = (
-        tuple(frame.get_column("year").drop_nulls().unique().sort().to_list())
+        tuple(lazy.collect(frame.lazy().select(pl.col("year").drop_nulls().unique().sort()))
+              .to_series().to_list())
         if with_years else ()
     )
     return (
@@ -140,7 +144,7 @@ def _suspects(
 
 
 def facilities_in_profiles(
-    frame: pl.DataFrame,
+    frame: Frame,
     source: Source,
     log: ProblemLog,
     profiles: pl.DataFrame | ProfileKeys,
@@ -152,16 +156,17 @@ def facilities_in_profiles(
     `profiles` holds the facility_id and year of every profile row given; `facilities`,
     when known, the distinct facility ids of `frame` (nulls left out)."""
     keys = profiles if isinstance(profiles, ProfileKeys) else ProfileKeys(profiles)
-    with_years = "year" in frame.columns and "year" in keys.given.columns
+    names = lazy.column_names(frame)
+    with_years = "year" in names and "year" in keys.given.columns
     on = ["facility_id", "year"] if with_years else ["facility_id"]
     candidates = (
         frame.lazy()
-        .select(ROW, "facility_id", *(["year"] if "year" in frame.columns else []))
+        .select(ROW, "facility_id", *(["year"] if "year" in names else []))
         .filter(pl.col("facility_id").is_not_null())
     )
     # With several rows per facility, the facilities are checked first, then only the rows
     # of those that may fail.
-    if facilities is not None and len(facilities) * 4 <= frame.height:
+    if facilities is not None and len(facilities) * 4 <= lazy.height(frame):
         suspects = _suspects(frame, keys, facilities, with_years)
         if suspects.is_empty():
             return
@@ -234,7 +239,7 @@ _SAMPLE_YEAR = pl.col("sample_date").dt.year().cast(pl.Int64)
 ZDHC_YEAR = _SAMPLE_YEAR.alias("year")
 
 
-def zdhc_sample_year(frame: pl.DataFrame, source: Source, log: ProblemLog) -> pl.DataFrame:
+def zdhc_sample_year(frame: Frame, source: Source, log: ProblemLog) -> Frame:
     """The year of a ZDHC result is that of its sample date; a given `year` must agree, and
     a sample cannot be taken in the future."""
     sample_year = _SAMPLE_YEAR
@@ -275,7 +280,7 @@ ZDHC_UNIT_SPELLINGS: dict[str, tuple[str, ...]] = {
 
 
 def zdhc_parameter_units(
-    frame: pl.DataFrame, source: Source, log: ProblemLog, units: dict[str, str]
+    frame: Frame, source: Source, log: ProblemLog, units: dict[str, str]
 ) -> None:
     """A result's unit must be the unit its parameter's limits are set in (`units`:
     parameter key → unit of zdhc_wastewater_limits.csv), in one of its accepted spellings."""
@@ -327,7 +332,7 @@ def zdhc_parameter_units(
     )
 
 
-def programme_dates(frame: pl.DataFrame, source: Source, log: ProblemLog) -> None:
+def programme_dates(frame: Frame, source: Source, log: ProblemLog) -> None:
     """An enrolment cannot end before it starts."""
     backwards = pl.col("end_date") < pl.col("start_date")
     log.rows(
@@ -370,9 +375,7 @@ def _bound_expr(unit: pl.Expr, by_unit: dict[str, float], annual: pl.Expr) -> pl
     return pl.when(annual).then(monthly * MONTHS_PER_YEAR).otherwise(monthly)
 
 
-def quantity_bounds(
-    frame: pl.DataFrame, table: str, source: Source, log: ProblemLog
-) -> pl.DataFrame:
+def quantity_bounds(frame: Frame, table: str, source: Source, log: ProblemLog) -> Frame:
     """Hold each converted quantity to the plausibility bounds of its table and canonical
     unit (`reference/data/plausibility_bounds.yaml`, per month; an annual row × 12).
 
@@ -386,7 +389,7 @@ def quantity_bounds(
         return frame
     units = list(bounds)
     annual = (
-        pl.col("month").is_null() if "month" in frame.columns else pl.lit(False)
+        pl.col("month").is_null() if "month" in lazy.column_names(frame) else pl.lit(False)
     )
     unit, quantity = pl.col("unit_canonical"), pl.col("quantity_canonical")
     hard = _bound_expr(unit, {u: b.hard_max for u, b in bounds.items()}, annual)
@@ -396,7 +399,7 @@ def quantity_bounds(
     refused = (held & (~quantity.is_finite() | (quantity > hard))).fill_null(False)
     unusual = (held & ~refused & ((quantity > soft_max) | (quantity < soft_min))).fill_null(
         False)
-    counts = frame.select(refused.sum().alias("refused"), unusual.sum().alias("unusual")).row(0)
+    counts = lazy.one_row(frame, [refused.sum().alias("refused"), unusual.sum().alias("unusual")])
     if not any(counts):
         return frame
     per = pl.when(annual).then(pl.lit("in a year")).otherwise(pl.lit("in a month"))
@@ -459,15 +462,14 @@ def quantity_bounds(
     return frame
 
 
-def column_bounds(
-    frame: pl.DataFrame, table: str, source: Source, log: ProblemLog
-) -> pl.DataFrame:
+def column_bounds(frame: Frame, table: str, source: Source, log: ProblemLog) -> Frame:
     """Hold each numeric input column of `table` listed under `columns` in
     plausibility_bounds.yaml to its bounds: outside the hard range an error (and the value
     is nulled), outside the soft range a warning; both name the row, column, value and the
     accepted range. Columns not given are skipped."""
+    schema = lazy.schema(frame)
     bounded = [(name, bound) for (t, name), bound in plausibility.column_bounds().items()
-               if t == table and name in frame.columns and frame.schema[name].is_numeric()]
+               if t == table and name in schema and schema[name].is_numeric()]
     if not bounded:
         return frame
 
@@ -479,10 +481,10 @@ def column_bounds(
         return refused, (~refused & ((value < low) | (value > high))).fill_null(False)
 
     # every column's counts in one pass; rows are read again only for a column with some
-    found = frame.select(
+    found = lazy.one_row(frame, (
         flag.sum().alias(f"{i}{kind}") for i, (name, bound) in enumerate(bounded)
         for kind, flag in zip("ru", flags(name, bound), strict=True)
-    ).row(0)
+    ))
     for i, (name, bound) in enumerate(bounded):
         counts = found[2 * i: 2 * i + 2]
         if not any(counts):

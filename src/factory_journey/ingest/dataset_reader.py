@@ -69,7 +69,8 @@ def read_dataset(
     with _TableChecks(log.limit, lazy) as table_checks:
         # each raw table is let go once checked
         files = load_dataset(path, log, on_table=table_checks.start, keep=False,
-                             before_file=table_checks.wait_for_room).files
+                             before_file=table_checks.wait_for_room,
+                             lazy_from=LAZY_MIN_ROWS if lazy else None).files
         report("read", 1, 1)
         names = table_checks.names
         result = ImportResult(problems=log.problems, files=files)
@@ -192,7 +193,7 @@ class _TableChecks:
     def start(self, raw: RawTable) -> None:
         """Called by the loader with each table read, in table order (profiles first)."""
         self.names.append(raw.table)
-        self.rows[raw.table] = raw.frame.height
+        self.rows[raw.table] = raw.height
         if raw.table in PARK_TABLES_BY_NAME:
             self.park_raw[raw.table] = raw
             return
@@ -216,9 +217,9 @@ class _TableChecks:
         job = _Job(task)
         self.jobs[raw.table] = job.future
         if self.threads:
-            cells = raw.frame.height * max(raw.frame.width, 1)
-            with self.room:
-                self.in_flight[id(job)] = cells
+            cells = raw.height * max(raw.frame.width, 1)
+            with self.room:  # a lazy table is read in batches: it takes no room
+                self.in_flight[id(job)] = cells if raw.lazy is None else 0
             self.waiting.put((-cells, next(self.arrival), job))
         else:
             job.run()
@@ -314,6 +315,12 @@ def read_performance_table(
     if "facility_id" in keys.given.columns:
         checks.facilities_in_profiles(frame, source, log, keys, spec.name,
                                       typed.distinct.get("facility_id"))
+    if isinstance(frame, pl.LazyFrame):
+        # Checked by aggregations over the file (`RawTable.lazy`): without an error the plan
+        # is handed on; with one, the table is held as in every other case.
+        if log.problems.has_errors:
+            frame = frame.collect(engine="in-memory")
+        return _with_provenance(frame, raw)
     if (lazy and raw.scan is not None and steps is not None and frame.height >= LAZY_MIN_ROWS
             and not log.problems.has_errors):
         # Without an error no check changed a value: the file scanned again and put through
