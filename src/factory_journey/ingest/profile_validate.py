@@ -350,9 +350,10 @@ def validate_profiles(
         if isinstance(d, pl.List))
     # Native numbers and booleans of a Parquet file stay native: as text they would only be
     # parsed back (the text of a value is made for the few rows reported).
-    frame = frame.with_columns(
-        parse.text(n, d).alias(n) for n, d in frame.schema.items()
-        if n != ROW and n not in _native(frame.schema))
+    texts = {n: d for n, d in frame.schema.items() if n != ROW and n not in _native(frame.schema)}
+    clean = _clean_texts(frame, [n for n, d in texts.items() if d == pl.String])
+    frame = frame.with_columns(parse.text(n, d).alias(n) for n, d in texts.items()
+                               if n not in clean)
     plan = _Plan()
     for column in PROFILES.columns:
         if not column.name.endswith("_unit"):
@@ -390,6 +391,23 @@ def validate_profiles(
     if valid["\x1ferror"].any():
         valid = valid.filter(~pl.col("\x1ferror"))
     return _canonical(valid, source)
+
+
+#: Rows from which text columns are first checked for anything to trim (see `_clean_texts`).
+_CLEAN_CHECK_MIN_ROWS = 50_000
+
+
+def _clean_texts(frame: pl.DataFrame, names: list[str]) -> set[str]:
+    """Text columns with no blank cell and no cell with spaces around it: `parse.text`
+    would give them back unchanged, so they are not copied. Finding them (lengths compared
+    with the trimmed lengths) costs a third of trimming a million rows."""
+    if frame.height < _CLEAN_CHECK_MIN_ROWS or not names:
+        return set()
+    length = [pl.col(n).str.len_bytes() for n in names]
+    dirty = frame.select(
+        ((size == 0) | (size != pl.col(n).str.strip_chars().str.len_bytes())).any().alias(n)
+        for n, size in zip(names, length, strict=True)).row(0)
+    return {n for n, flag in zip(names, dirty, strict=True) if not flag}
 
 
 def _native(schema: pl.Schema) -> set[str]:
