@@ -39,7 +39,9 @@ def duplicate_rows(frame: Frame, spec: Table, source: Source, log: ProblemLog) -
     key = [c for c in spec.key if c in names]
     # Cheap screen first: equal keys have equal hashes, so sorted hashes without equal
     # neighbours prove there is no duplicate. Only then the exact (slower) comparison.
-    hashes = np.sort(frame.lazy().select(pl.struct(key).hash()).collect().to_series().to_numpy())
+    # (streaming: a table checked lazily is read in batches, its key columns never held)
+    hashes = np.sort(frame.lazy().select(pl.struct(key).hash()).collect(engine="streaming")
+                     .to_series().to_numpy())
     if not (hashes[1:] == hashes[:-1]).any():
         return
     duplicated = (frame.lazy().select(ROW, *key).filter(pl.struct(key).is_duplicated())
@@ -73,7 +75,8 @@ def annual_and_monthly(frame: Frame, spec: Table, source: Source, log: ProblemLo
         return
     key = [c for c in spec.key if c != "month"]
     rows = frame.lazy().select(ROW, "month", *key)
-    monthly = rows.filter(pl.col("month").is_not_null()).select(key).unique().collect()
+    monthly = (rows.filter(pl.col("month").is_not_null()).select(key).unique()
+               .collect(engine="streaming"))
     if monthly.is_empty():
         return
     clash = (
@@ -173,7 +176,8 @@ def facilities_in_profiles(
         candidates = candidates.filter(pl.col("facility_id").is_in(suspects.implode()))
     # An anti-join finds the rows worth a closer look: a facility and year that is not a
     # profile row (or, without years, a facility that is not). Usually there are none.
-    look = candidates.join(keys.given.lazy().select(on), on=on, how="anti").collect()
+    look = candidates.join(keys.given.lazy().select(on), on=on, how="anti").collect(
+        engine="streaming")  # in any order: grouped and sorted below
     if look.is_empty():
         return
     known = keys.facilities.to_frame()
@@ -302,7 +306,7 @@ def zdhc_parameter_units(
         frame.lazy()
         .select("parameter", "unit")
         .unique()
-        .collect()
+        .collect(engine="streaming")
         .filter(
             pl.col("parameter").is_in(checked["parameter"].unique().to_list())
             & pl.col("unit").is_not_null()
@@ -597,14 +601,14 @@ def intensities(tables: Tables, log: ProblemLog) -> None:
         pl.any_horizontal(pl.col(c).is_not_null() for c in [*volumes["pcs"], *volumes["kg"]])
         .alias("_given") if volumes["pcs"] or volumes["kg"] else pl.lit(False).alias("_given"),
     )
-    for part in sums:
-        plan = plan.join(part, on=["facility_id", "year"], how="left")
+    for part in sums:  # the profile rows in their order, whichever engine joins
+        plan = plan.join(part, on=["facility_id", "year"], how="left", maintain_order="left")
     names = plan.collect_schema().names()
     mj = pl.col(_MJ) if _MJ in names else pl.lit(None, pl.Float64)
     m3 = pl.col(_M3) if _M3 in names else pl.lit(None, pl.Float64)
     first = profiles.row(0, named=True)
     source = Source(first.get("_file") or "profiles", first.get("_sheet"))
-    frame = plan.collect()
+    frame = plan.collect(engine="streaming")  # the large tables are read in batches
 
     idle = (pl.col("_given") & (pl.col("pcs").fill_null(0) + pl.col("kg").fill_null(0) == 0)
             & (mj > 0)).fill_null(False)

@@ -93,7 +93,7 @@ class ProblemLog:
         Returns the number of rows reported. A lazy `bad` is collected here.
         """
         if isinstance(bad, pl.LazyFrame):  # the rows of a table checked lazily: a few
-            bad = bad.collect(engine="in-memory")
+            bad = bad.collect(engine="streaming")  # order kept; batches, never whole
         count = bad.height
         if count == 0:
             return 0

@@ -291,13 +291,13 @@ def _report(frame: pl.DataFrame, checks: list[RuleCheck], source: Source,
             errors.append(check.bad)
         if not count:
             continue
-        bad = frame.filter(check.bad).select(
+        bad = frame.lazy().filter(check.bad).select(
             pl.col(ROW),
             check.message.alias("_message"),
             (check.value if check.value is not None else pl.lit(None)).alias("_value"),
             (check.accepted if check.accepted is not None else pl.lit(None, pl.String))
             .alias("_accepted"),
-        )
+        ).collect()  # lazily: only the columns the check reads are filtered
         log.rows(bad, source, message=check.summary, code=check.code, column=check.column,
                  value_column="_value", message_column="_message",
                  accepted_column="_accepted", severity=check.severity)
