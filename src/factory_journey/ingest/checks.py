@@ -403,7 +403,15 @@ def quantity_bounds(frame: Frame, table: str, source: Source, log: ProblemLog) -
     refused = (held & (~quantity.is_finite() | (quantity > hard))).fill_null(False)
     unusual = (held & ~refused & ((quantity > soft_max) | (quantity < soft_min))).fill_null(
         False)
-    counts = lazy.one_row(frame, [refused.sum().alias("refused"), unusual.sum().alias("unusual")])
+    # The flagged rows in one pass (a lazy table: one streaming read of five columns); the
+    # problems are worded from them. Usually none, or a few.
+    names = lazy.column_names(frame)
+    flagged = lazy.collect(frame.lazy().filter(refused | unusual).select(
+        ROW, *(c for c in ("month", "quantity_reported", "unit_reported", "quantity_canonical",
+                           "unit_canonical") if c in names)))
+    if isinstance(frame, pl.LazyFrame):  # rows of a file: in the order they are numbered
+        flagged = flagged.sort(ROW)
+    counts = flagged.select(refused.sum().alias("r"), unusual.sum().alias("u")).row(0)
     if not any(counts):
         return frame
     per = pl.when(annual).then(pl.lit("in a year")).otherwise(pl.lit("in a month"))
@@ -430,7 +438,7 @@ def quantity_bounds(frame: Frame, table: str, source: Source, log: ProblemLog) -
     where = f"in the {table} table ({plausibility.BOUNDS_FILE})"
     if counts[0]:
         log.rows(
-            frame.filter(refused).select(
+            flagged.filter(refused).select(
                 ROW, value,
                 pl.concat_str(pl.lit("Not a plausible quantity for one facility "), per,
                               pl.lit(": beyond the hard limit (physically impossible, or too "
@@ -447,7 +455,7 @@ def quantity_bounds(frame: Frame, table: str, source: Source, log: ProblemLog) -
         frame = frame.with_columns(pl.when(~refused).then(quantity).alias("quantity_canonical"))
     if counts[1]:
         log.rows(
-            frame.filter(unusual).select(
+            flagged.filter(unusual).select(
                 ROW, value,
                 pl.concat_str(pl.lit("Unusual quantity "), per,
                               pl.lit(", please check (outside the plausible range of one "

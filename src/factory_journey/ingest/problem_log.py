@@ -93,7 +93,8 @@ class ProblemLog:
         Returns the number of rows reported. A lazy `bad` is collected here.
         """
         if isinstance(bad, pl.LazyFrame):  # the rows of a table checked lazily: a few
-            bad = bad.collect(engine="streaming")  # order kept; batches, never whole
+            # read in batches, never whole; filtered from rows numbered in order
+            bad = bad.collect(engine="streaming").sort("_row")
         count = bad.height
         if count == 0:
             return 0
