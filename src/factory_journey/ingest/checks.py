@@ -373,6 +373,10 @@ def _whole_text(expr: pl.Expr) -> pl.Expr:
             .otherwise(scientific))
 
 
+#: Working column of `quantity_bounds`: the number of a row's canonical unit.
+_UNIT_NUMBER = "\x1fbound"
+
+
 def _bound_expr(unit: pl.Expr, by_unit: dict[str, float], annual: pl.Expr) -> pl.Expr:
     """Each row's bound: the value of its canonical unit, × 12 for an annual row."""
     monthly = unit.replace_strict(by_unit, default=None, return_dtype=pl.Float64)
@@ -405,8 +409,22 @@ def quantity_bounds(frame: Frame, table: str, source: Source, log: ProblemLog) -
         False)
     # The flagged rows in one pass (a lazy table: one streaming read of five columns); the
     # problems are worded from them. Usually none, or a few.
+    # The screen is refused | unusual with the bounds gathered by the number of each row's
+    # unit, looked up once (not once per bound); the exact flags are taken on its few rows.
+    code = unit.replace_strict(units, list(range(len(units))), default=None,
+                               return_dtype=pl.UInt32)
+
+    def bound(values: list[float]) -> pl.Expr:
+        monthly = pl.lit(pl.Series(values, dtype=pl.Float64)).gather(pl.col(_UNIT_NUMBER))
+        return pl.when(annual).then(monthly * MONTHS_PER_YEAR).otherwise(monthly)
+
+    screen = (pl.col(_UNIT_NUMBER).is_not_null() & quantity.is_not_null() & (
+        ~quantity.is_finite() | (quantity > bound([b.hard_max for b in bounds.values()]))
+        | (quantity > bound([b.soft_max for b in bounds.values()]))
+        | (quantity < bound([b.soft_min for b in bounds.values()])))).fill_null(False)
     names = lazy.column_names(frame)
-    flagged = lazy.collect(frame.lazy().filter(refused | unusual).select(
+    flagged = lazy.collect(frame.lazy().with_columns(code.alias(_UNIT_NUMBER)).filter(screen)
+                           .select(
         ROW, *(c for c in ("month", "quantity_reported", "unit_reported", "quantity_canonical",
                            "unit_canonical") if c in names)))
     if isinstance(frame, pl.LazyFrame):  # rows of a file: in the order they are numbered
