@@ -103,3 +103,43 @@ def test_lazy_checks_find_the_problems_of_checking_in_memory(
             got = plans[name]
             assert_frame_equal(frame, got.collect() if isinstance(got, pl.LazyFrame) else got,
                                check_exact=True)
+
+
+@pytest.fixture()
+def small(tmp_path: Path) -> Path:
+    from factory_journey.services.demo_data import write_dataset
+
+    folder = tmp_path / "set"
+    write_dataset(generate_dataset(30, range(2022, 2024), seed=3, monthly=True), folder,
+                  "parquet")
+    return folder
+
+
+def _unreadable(result: object) -> list[str | None]:
+    return [p.to_dict()["file"] for p in result.problems  # type: ignore[attr-defined]
+            if p.code == "unreadable_file"]
+
+
+def test_a_damaged_file_is_a_problem_in_lazy_mode_too(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = small / "energy.parquet"
+    data = bytearray(path.read_bytes())
+    for i in range(200, len(data) // 2):  # pages spoilt, the footer intact
+        data[i] = (data[i] * 7 + 13) % 256
+    path.write_bytes(bytes(data))
+    held = read_dataset(small, lazy=True)
+    lazy, _ = _read_lazily(small, monkeypatch)
+    assert _unreadable(held) == _unreadable(lazy) == ["energy.parquet"]
+
+
+def test_pages_found_damaged_while_checking_are_a_problem(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def damaged(*args: object, **kwargs: object) -> None:
+        raise pl.exceptions.ComputeError("parquet: File out of specification")
+
+    monkeypatch.setattr(dataset_reader, "read_performance_table", damaged)
+    lazy, lazy_tables = _read_lazily(small, monkeypatch)
+    assert lazy_tables and lazy.problems.has_errors  # type: ignore[attr-defined]
+    assert set(_unreadable(lazy)) == {f"{t}.parquet" for t in lazy_tables}

@@ -204,6 +204,8 @@ class _TableChecks:
         elif self.known is not None and raw.table in TABLES_BY_NAME:
             task = partial(read_performance_table, raw, TABLES_BY_NAME[raw.table], log,
                            self.known, lazy=self.lazy)
+            if raw.lazy is not None:
+                task = partial(_unless_damaged, task, raw, log)
         else:
             return
         self._queue(raw, task)
@@ -264,6 +266,18 @@ def _profiles_table(raw: RawTable, log: ProblemLog) -> pl.DataFrame | None:
         return None
     frame = checks.column_bounds(profiles_frame(raw, log), "profiles", raw.source, log)
     return _with_provenance(frame, raw)
+
+
+def _unless_damaged(task: Callable[[], Checked], raw: RawTable, log: ProblemLog) -> Checked:
+    """A lazy table's checks; a file whose footer reads but whose data does not (found only
+    when its pages are read) is the problem it would be when read whole, not a crash."""
+    try:
+        return task()
+    except (pl.exceptions.ComputeError, OSError):
+        log.error("The file is not a readable Parquet file (it is damaged or of another kind)",
+                  raw.source, code="unreadable_file",
+                  accepted="a Parquet file, or a CSV file")
+        return None
 
 
 def facility_years_given(raw: RawTable) -> pl.DataFrame:

@@ -405,7 +405,10 @@ def lazy_parquet(
         return None
     tidy: Tidy = partial(_tidy_lazily, columns=columns, names=names)
     tidied = tidy(scan)
-    if _may_have_empty_rows(tidied):
+    try:
+        if _may_have_empty_rows(tidied):
+            return None
+    except Exception:  # damaged pages: read whole, which reports it
         return None
     empty = pl.DataFrame(schema=tidied.collect_schema())
     return RawTable(table, empty, source, partial(_scan, path, tidy), tidied, rows)
