@@ -17,7 +17,7 @@ from factory_journey.domain.problems import Severity
 from factory_journey.domain.tables import Table
 from factory_journey.ingest import lazy
 from factory_journey.ingest.formats import ROW
-from factory_journey.ingest.lazy import Frame
+from factory_journey.ingest.lazy import Frame, FrameT
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.reference import plausibility
 from factory_journey.reference.plausibility import MONTHS_PER_YEAR
@@ -243,7 +243,7 @@ _SAMPLE_YEAR = pl.col("sample_date").dt.year().cast(pl.Int64)
 ZDHC_YEAR = _SAMPLE_YEAR.alias("year")
 
 
-def zdhc_sample_year(frame: Frame, source: Source, log: ProblemLog) -> Frame:
+def zdhc_sample_year(frame: FrameT, source: Source, log: ProblemLog) -> FrameT:
     """The year of a ZDHC result is that of its sample date; a given `year` must agree, and
     a sample cannot be taken in the future."""
     sample_year = _SAMPLE_YEAR
@@ -383,7 +383,7 @@ def _bound_expr(unit: pl.Expr, by_unit: dict[str, float], annual: pl.Expr) -> pl
     return pl.when(annual).then(monthly * MONTHS_PER_YEAR).otherwise(monthly)
 
 
-def quantity_bounds(frame: Frame, table: str, source: Source, log: ProblemLog) -> Frame:
+def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) -> FrameT:
     """Hold each converted quantity to the plausibility bounds of its table and canonical
     unit (`reference/data/plausibility_bounds.yaml`, per month; an annual row × 12).
 
@@ -492,7 +492,7 @@ def quantity_bounds(frame: Frame, table: str, source: Source, log: ProblemLog) -
     return frame
 
 
-def column_bounds(frame: Frame, table: str, source: Source, log: ProblemLog) -> Frame:
+def column_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) -> FrameT:
     """Hold each numeric input column of `table` listed under `columns` in
     plausibility_bounds.yaml to its bounds: outside the hard range an error (and the value
     is nulled), outside the soft range a warning; both name the row, column, value and the

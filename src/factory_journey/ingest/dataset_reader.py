@@ -25,10 +25,11 @@ from factory_journey.domain.park_tables import PARK_TABLES_BY_NAME
 from factory_journey.domain.tables import PERFORMANCE_TABLES, TABLES_BY_NAME, Table
 from factory_journey.ingest import checks, parse, units
 from factory_journey.ingest.formats import ROW, TABLE_NAMES, RawTable, load_dataset
+from factory_journey.ingest.lazy import FrameT
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.profile_reader import profiles_frame
 from factory_journey.ingest.result import ImportResult
-from factory_journey.ingest.validate import type_table
+from factory_journey.ingest.validate import TypedTable, type_table
 from factory_journey.reference.tables import zdhc_limits
 
 #: A table checked: typed, a lazy plan over its file (lazy mode), or None when unreadable.
@@ -311,9 +312,33 @@ def read_performance_table(
     typed = type_table(raw, spec, log)
     if typed is None:
         return None
-    frame = typed.frame
-    source = raw.source
     steps = [typed.plan] if typed.plan is not None else None
+    if typed.lazy is not None:
+        # Checked by aggregations over the file (`RawTable.lazy`): without an error the plan
+        # is handed on; with one, the table is held as in every other case.
+        plan = _checked(typed.lazy, typed, raw.source, spec, log, keys, None)
+        if log.problems.has_errors:
+            return _with_provenance(plan.collect(engine="in-memory"), raw)
+        return _with_provenance(plan, raw)
+    frame = _checked(typed.frame, typed, raw.source, spec, log, keys, steps)
+    if (lazy and raw.scan is not None and steps is not None and frame.height >= LAZY_MIN_ROWS
+            and not log.problems.has_errors):
+        # Without an error no check changed a value: the file scanned again and put through
+        # the same steps gives this frame, which is let go.
+        plan = raw.scan()
+        for step in steps:
+            plan = step(plan)
+        if spec.name == "zdhc_wastewater":
+            plan = plan.with_columns(checks.ZDHC_YEAR)
+        return _with_provenance(plan, raw)
+    return _with_provenance(frame, raw)
+
+
+def _checked(
+    frame: FrameT, typed: TypedTable, source: Source, spec: Table, log: ProblemLog,
+    keys: checks.ProfileKeys, steps: list[Callable[[pl.LazyFrame], pl.LazyFrame]] | None,
+) -> FrameT:
+    """A typed table converted and checked, held or lazy: the same checks either way."""
     quantity = spec.column("quantity") if "quantity" in spec.column_names else None
     if quantity is not None and quantity.dimension is not None:
         frame = units.convert_quantities(frame, quantity.dimension, source, log, spec.name,
@@ -329,23 +354,7 @@ def read_performance_table(
     if "facility_id" in keys.given.columns:
         checks.facilities_in_profiles(frame, source, log, keys, spec.name,
                                       typed.distinct.get("facility_id"))
-    if isinstance(frame, pl.LazyFrame):
-        # Checked by aggregations over the file (`RawTable.lazy`): without an error the plan
-        # is handed on; with one, the table is held as in every other case.
-        if log.problems.has_errors:
-            frame = frame.collect(engine="in-memory")
-        return _with_provenance(frame, raw)
-    if (lazy and raw.scan is not None and steps is not None and frame.height >= LAZY_MIN_ROWS
-            and not log.problems.has_errors):
-        # Without an error no check changed a value: the file scanned again and put through
-        # the same steps gives this frame, which is let go.
-        plan = raw.scan()
-        for step in steps:
-            plan = step(plan)
-        if spec.name == "zdhc_wastewater":
-            plan = plan.with_columns(checks.ZDHC_YEAR)
-        return _with_provenance(plan, raw)
-    return _with_provenance(frame, raw)
+    return frame
 
 
 def zdhc_parameter_units() -> dict[str, str]:

@@ -9,11 +9,13 @@ where a check finds a problem.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
 Frame = pl.DataFrame | pl.LazyFrame
+#: A check that changes values gives back the kind of frame it was given.
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 
 def collect(frame: Frame) -> pl.DataFrame:

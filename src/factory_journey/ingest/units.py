@@ -23,7 +23,7 @@ from factory_journey.domain.units import (
 )
 from factory_journey.ingest import checks
 from factory_journey.ingest.formats import ROW
-from factory_journey.ingest.lazy import Frame, one_row
+from factory_journey.ingest.lazy import FrameT, one_row
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.reference.tables import energy_sources
 
@@ -71,14 +71,14 @@ def _lookup(spellings: list[str]) -> dict[str, tuple[str, float]]:
 
 
 def convert_quantities(
-    frame: Frame,
+    frame: FrameT,
     dimension: str,
     source: Source,
     log: ProblemLog,
     table: str,
     spellings: pl.Series | None = None,
     steps: list[Callable[[pl.LazyFrame], pl.LazyFrame]] | None = None,
-) -> Frame:
+) -> FrameT:
     """Add unit_reported, quantity_reported, quantity_canonical, unit_canonical, and hold
     the converted quantities to their plausibility bounds (`checks.quantity_bounds`).
 

@@ -263,11 +263,19 @@ class TypedTable:
     """A table typed per its spec, and the distinct values of the columns that were parsed
     per distinct value (facility ids, sources, units, …; nulls left out), for later checks."""
 
-    frame: pl.DataFrame | pl.LazyFrame  # lazy when the raw table is (`RawTable.lazy`)
+    frame: pl.DataFrame
     distinct: dict[str, pl.Series]
     #: The same typing as a function of the raw table as a lazy frame (the file scanned
     #: again gives `frame` again: every parser is an expression of the raw columns).
     plan: Callable[[pl.LazyFrame], pl.LazyFrame] | None = None
+    #: A lazy raw table (`RawTable.lazy`): the typed table as a plan over its file, never
+    #: collected here (`frame` then has its columns and no rows).
+    lazy: pl.LazyFrame | None = None
+
+    @property
+    def data(self) -> pl.DataFrame | pl.LazyFrame:
+        """The typed rows: the plan when the table is lazy, else `frame`."""
+        return self.frame if self.lazy is None else self.lazy
 
 
 def validate_table(
@@ -276,7 +284,7 @@ def validate_table(
     """The table typed per `spec` (plus `extra` optional columns), or None when a required
     column is missing. Problems go to `log`; rows with problems stay, with nulls."""
     typed = type_table(raw, spec, log, extra)
-    return None if typed is None else lazy.collect(typed.frame)
+    return None if typed is None else lazy.collect(typed.data)
 
 
 def type_table(
@@ -388,5 +396,7 @@ def type_table(
 
     distinct_typed = {n: p.values for n, p in plans.items() if p.values is not None}
     if raw.lazy is not None:
-        return TypedTable(typing(rows), distinct_typed, from_raw)
+        typed_rows = typing(rows)
+        empty = pl.DataFrame(schema=typed_rows.collect_schema())
+        return TypedTable(empty, distinct_typed, from_raw, typed_rows)
     return TypedTable(typing(rows).collect(engine="in-memory"), distinct_typed, from_raw)
