@@ -13,7 +13,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from factory_journey.demo import generate_dataset
-from factory_journey.ingest import dataset_reader, formats, read_dataset
+from factory_journey.ingest import dataset_reader, formats, read_dataset, validate
 from tests.ingest.test_large_tables import _messy_dataset
 
 
@@ -87,9 +87,12 @@ def _read_lazily(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object,
         return read_dataset(folder, lazy=True), lazy_tables
 
 
+@pytest.mark.parametrize("per_distinct", [False, True])
 def test_lazy_checks_find_the_problems_of_checking_in_memory(
-    datasets: list[Path], monkeypatch: pytest.MonkeyPatch
+    datasets: list[Path], monkeypatch: pytest.MonkeyPatch, per_distinct: bool
 ) -> None:
+    if per_distinct:  # text columns parsed per distinct value, as in a large table
+        monkeypatch.setattr(validate, "DISTINCT_PARSE_MIN_ROWS", 0)
     for folder in datasets:
         held = read_dataset(folder, lazy=True)  # every table below LAZY_MIN_ROWS: in memory
         lazy, lazy_tables = _read_lazily(folder, monkeypatch)
