@@ -3,6 +3,7 @@
     python benchmarks/bench_read_dataset.py --facility-years 1000000
     python benchmarks/bench_read_dataset.py --facility-years 100000 --format csv --workers 1
     python benchmarks/bench_read_dataset.py --facility-years 1000000 --lazy
+    python benchmarks/bench_read_dataset.py --dataset /tmp/fj-1m --lazy
 
 1. The dataset is `factory_journey.demo.generate_dataset` (3 years per facility, seed 7; the
    same Parquet files as bench_matrix.py, made once in the parent and reused, not timed);
@@ -14,6 +15,9 @@
    `--lazy` reads as `journey assess` does (`read_dataset(..., lazy=True)`: large Parquet
    tables checked without an error come back as plans over their files, not held; decision
    0035); "tables held" then counts only the frames in memory.
+3. Beside it, in the same run, a bare Polars scan + group-by of the same Parquet files in a
+   new process (`bench_assess_cli.FLOOR`), and the ratio of the two.
+`--dataset FOLDER` reads an existing Parquet dataset (e.g. /tmp/fj-1m) instead.
 Times are wall-clock on whatever else the machine is doing; the load average is printed.
 """
 
@@ -29,6 +33,7 @@ import time
 from pathlib import Path
 
 import polars as pl
+from bench_assess_cli import FLOOR, _run
 from bench_data import dataset_parser, peak_rss_mb, prepared_dataset
 
 
@@ -91,17 +96,23 @@ def main() -> None:
                         help="folder of the Parquet dataset (default: the one bench_matrix uses)")
     parser.add_argument("--lazy", action="store_true",
                         help="read_dataset(lazy=True), as journey assess reads")
+    parser.add_argument("--dataset", type=Path, default=None,
+                        help="an existing Parquet dataset folder (default: generated)")
     args = parser.parse_args()
 
     if args.measure is not None:
         print(json.dumps(_measure(args.measure, args.workers, args.lazy)))
         return
 
-    folder = args.workdir or Path(tempfile.gettempdir()) / f"fj-bench-{args.facility_years}"
-    info = prepared_dataset(folder, args.facility_years, args.years, args.seed)
-    if args.format == "csv":
-        folder = _as_csv(folder, args.facility_years)
-    print(f"input rows: {sum(info['rows'].values()):,} ({args.format})")
+    if args.dataset is not None:
+        folder = args.dataset
+        print(f"dataset: {folder}")
+    else:
+        folder = args.workdir or Path(tempfile.gettempdir()) / f"fj-bench-{args.facility_years}"
+        info = prepared_dataset(folder, args.facility_years, args.years, args.seed)
+        if args.format == "csv":
+            folder = _as_csv(folder, args.facility_years)
+        print(f"input rows: {sum(info['rows'].values()):,} ({args.format})")
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     command = [sys.executable, __file__, "--measure", str(folder)]
     if args.workers is not None:
@@ -123,6 +134,12 @@ def main() -> None:
     print(f"peak RSS:      {r['peak_rss_mb']:,.0f} MB  (tables held: {r['tables_mb']:,.0f} MB)")
     if r.get("scans"):
         print(f"lazy (plans over their files, not held): {', '.join(r['scans'])}")
+    parquet = folder.parent / folder.name.removesuffix("-csv") if args.format == "csv" else folder
+    floor = _run([sys.executable, "-c", FLOOR, str(parquet)])
+    print(f"bare scan + group-by of the Parquet files (new process): {floor['wall_s']:.2f} s "
+          f"wall, {floor['cpu_s']:.2f} s CPU, {floor['peak_mb']:,.0f} MB peak")
+    print(f"ratio read_dataset / bare scan: {r['wall_s'] / floor['wall_s']:.1f} x wall, "
+          f"{cpu / floor['cpu_s']:.1f} x CPU, {r['peak_rss_mb'] / floor['peak_mb']:.1f} x peak")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

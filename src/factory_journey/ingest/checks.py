@@ -15,7 +15,9 @@ import polars as pl
 
 from factory_journey.domain.problems import Severity
 from factory_journey.domain.tables import Table
+from factory_journey.ingest import lazy
 from factory_journey.ingest.formats import ROW
+from factory_journey.ingest.lazy import Frame, FrameT
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.reference import plausibility
 from factory_journey.reference.plausibility import MONTHS_PER_YEAR
@@ -31,20 +33,23 @@ def _words(names: tuple[str, ...] | list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def duplicate_rows(frame: pl.DataFrame, spec: Table, source: Source, log: ProblemLog) -> None:
+def duplicate_rows(frame: Frame, spec: Table, source: Source, log: ProblemLog) -> None:
     """Rows with the same key as an earlier row (the key of `spec`, values as resolved)."""
-    key = [c for c in spec.key if c in frame.columns]
+    names = lazy.column_names(frame)
+    key = [c for c in spec.key if c in names]
     # Cheap screen first: equal keys have equal hashes, so sorted hashes without equal
     # neighbours prove there is no duplicate. Only then the exact (slower) comparison.
-    hashes = np.sort(frame.lazy().select(pl.struct(key).hash()).collect().to_series().to_numpy())
+    # (streaming: a table checked lazily is read in batches, its key columns never held)
+    hashes = np.sort(frame.lazy().select(pl.struct(key).hash()).collect(engine="streaming")
+                     .to_series().to_numpy())
     if not (hashes[1:] == hashes[:-1]).any():
         return
-    duplicated = frame.select(pl.struct(key).is_duplicated()).to_series()
-    if not duplicated.any():
+    duplicated = (frame.lazy().select(ROW, *key).filter(pl.struct(key).is_duplicated())
+                  .collect(engine="in-memory"))
+    if duplicated.is_empty():
         return
     repeats = (
-        frame.select(ROW, *key)
-        .filter(duplicated)
+        duplicated
         .with_columns(pl.col(ROW).min().over(key).alias("_first"))
         .filter(pl.col(ROW) != pl.col("_first"))
         .sort(ROW)
@@ -61,16 +66,17 @@ def duplicate_rows(frame: pl.DataFrame, spec: Table, source: Source, log: Proble
     )
 
 
-def annual_and_monthly(frame: pl.DataFrame, spec: Table, source: Source, log: ProblemLog) -> None:
+def annual_and_monthly(frame: Frame, spec: Table, source: Source, log: ProblemLog) -> None:
     """An annual value (month empty) beside monthly values of the same thing counts it twice."""
     if "month" not in spec.key or spec.column("month").required:
         return
-    annual_rows = frame["month"].null_count()
-    if annual_rows in (0, frame.height):
+    annual_rows, height = lazy.one_row(frame, [pl.col("month").null_count(), pl.len()])
+    if annual_rows in (0, height):
         return
     key = [c for c in spec.key if c != "month"]
     rows = frame.lazy().select(ROW, "month", *key)
-    monthly = rows.filter(pl.col("month").is_not_null()).select(key).unique().collect()
+    monthly = (rows.filter(pl.col("month").is_not_null()).select(key).unique()
+               .collect(engine="streaming"))
     if monthly.is_empty():
         return
     clash = (
@@ -122,13 +128,14 @@ class ProfileKeys:
 
 
 def _suspects(
-    frame: pl.DataFrame, keys: ProfileKeys, facilities: pl.Series, with_years: bool
+    frame: Frame, keys: ProfileKeys, facilities: pl.Series, with_years: bool
 ) -> pl.Series:
     """Of the table's distinct `facilities`, those whose rows may fail the check: not in the
     profiles, or (with years) without a profile row for some year the table holds. Rows of
     any other facility are proven fine without looking at them."""
     years = (
-        tuple(frame.get_column("year").drop_nulls().unique().sort().to_list())
+        tuple(lazy.collect(frame.lazy().select(pl.col("year").drop_nulls().unique().sort()))
+              .to_series().to_list())
         if with_years else ()
     )
     return (
@@ -140,7 +147,7 @@ def _suspects(
 
 
 def facilities_in_profiles(
-    frame: pl.DataFrame,
+    frame: Frame,
     source: Source,
     log: ProblemLog,
     profiles: pl.DataFrame | ProfileKeys,
@@ -152,23 +159,25 @@ def facilities_in_profiles(
     `profiles` holds the facility_id and year of every profile row given; `facilities`,
     when known, the distinct facility ids of `frame` (nulls left out)."""
     keys = profiles if isinstance(profiles, ProfileKeys) else ProfileKeys(profiles)
-    with_years = "year" in frame.columns and "year" in keys.given.columns
+    names = lazy.column_names(frame)
+    with_years = "year" in names and "year" in keys.given.columns
     on = ["facility_id", "year"] if with_years else ["facility_id"]
     candidates = (
         frame.lazy()
-        .select(ROW, "facility_id", *(["year"] if "year" in frame.columns else []))
+        .select(ROW, "facility_id", *(["year"] if "year" in names else []))
         .filter(pl.col("facility_id").is_not_null())
     )
     # With several rows per facility, the facilities are checked first, then only the rows
     # of those that may fail.
-    if facilities is not None and len(facilities) * 4 <= frame.height:
+    if facilities is not None and len(facilities) * 4 <= lazy.height(frame):
         suspects = _suspects(frame, keys, facilities, with_years)
         if suspects.is_empty():
             return
         candidates = candidates.filter(pl.col("facility_id").is_in(suspects.implode()))
     # An anti-join finds the rows worth a closer look: a facility and year that is not a
     # profile row (or, without years, a facility that is not). Usually there are none.
-    look = candidates.join(keys.given.lazy().select(on), on=on, how="anti").collect()
+    look = candidates.join(keys.given.lazy().select(on), on=on, how="anti").collect(
+        engine="streaming")  # in any order: grouped and sorted below
     if look.is_empty():
         return
     known = keys.facilities.to_frame()
@@ -234,7 +243,7 @@ _SAMPLE_YEAR = pl.col("sample_date").dt.year().cast(pl.Int64)
 ZDHC_YEAR = _SAMPLE_YEAR.alias("year")
 
 
-def zdhc_sample_year(frame: pl.DataFrame, source: Source, log: ProblemLog) -> pl.DataFrame:
+def zdhc_sample_year(frame: FrameT, source: Source, log: ProblemLog) -> FrameT:
     """The year of a ZDHC result is that of its sample date; a given `year` must agree, and
     a sample cannot be taken in the future."""
     sample_year = _SAMPLE_YEAR
@@ -275,7 +284,7 @@ ZDHC_UNIT_SPELLINGS: dict[str, tuple[str, ...]] = {
 
 
 def zdhc_parameter_units(
-    frame: pl.DataFrame, source: Source, log: ProblemLog, units: dict[str, str]
+    frame: Frame, source: Source, log: ProblemLog, units: dict[str, str]
 ) -> None:
     """A result's unit must be the unit its parameter's limits are set in (`units`:
     parameter key → unit of zdhc_wastewater_limits.csv), in one of its accepted spellings."""
@@ -297,7 +306,7 @@ def zdhc_parameter_units(
         frame.lazy()
         .select("parameter", "unit")
         .unique()
-        .collect()
+        .collect(engine="streaming")
         .filter(
             pl.col("parameter").is_in(checked["parameter"].unique().to_list())
             & pl.col("unit").is_not_null()
@@ -327,7 +336,7 @@ def zdhc_parameter_units(
     )
 
 
-def programme_dates(frame: pl.DataFrame, source: Source, log: ProblemLog) -> None:
+def programme_dates(frame: Frame, source: Source, log: ProblemLog) -> None:
     """An enrolment cannot end before it starts."""
     backwards = pl.col("end_date") < pl.col("start_date")
     log.rows(
@@ -364,15 +373,17 @@ def _whole_text(expr: pl.Expr) -> pl.Expr:
             .otherwise(scientific))
 
 
+#: Working column of `quantity_bounds`: the number of a row's canonical unit.
+_UNIT_NUMBER = "\x1fbound"
+
+
 def _bound_expr(unit: pl.Expr, by_unit: dict[str, float], annual: pl.Expr) -> pl.Expr:
     """Each row's bound: the value of its canonical unit, × 12 for an annual row."""
     monthly = unit.replace_strict(by_unit, default=None, return_dtype=pl.Float64)
     return pl.when(annual).then(monthly * MONTHS_PER_YEAR).otherwise(monthly)
 
 
-def quantity_bounds(
-    frame: pl.DataFrame, table: str, source: Source, log: ProblemLog
-) -> pl.DataFrame:
+def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) -> FrameT:
     """Hold each converted quantity to the plausibility bounds of its table and canonical
     unit (`reference/data/plausibility_bounds.yaml`, per month; an annual row × 12).
 
@@ -386,7 +397,7 @@ def quantity_bounds(
         return frame
     units = list(bounds)
     annual = (
-        pl.col("month").is_null() if "month" in frame.columns else pl.lit(False)
+        pl.col("month").is_null() if "month" in lazy.column_names(frame) else pl.lit(False)
     )
     unit, quantity = pl.col("unit_canonical"), pl.col("quantity_canonical")
     hard = _bound_expr(unit, {u: b.hard_max for u, b in bounds.items()}, annual)
@@ -396,7 +407,29 @@ def quantity_bounds(
     refused = (held & (~quantity.is_finite() | (quantity > hard))).fill_null(False)
     unusual = (held & ~refused & ((quantity > soft_max) | (quantity < soft_min))).fill_null(
         False)
-    counts = frame.select(refused.sum().alias("refused"), unusual.sum().alias("unusual")).row(0)
+    # The flagged rows in one pass (a lazy table: one streaming read of five columns); the
+    # problems are worded from them. Usually none, or a few.
+    # The screen is refused | unusual with the bounds gathered by the number of each row's
+    # unit, looked up once (not once per bound); the exact flags are taken on its few rows.
+    code = unit.replace_strict(units, list(range(len(units))), default=None,
+                               return_dtype=pl.UInt32)
+
+    def bound(values: list[float]) -> pl.Expr:
+        monthly = pl.lit(pl.Series(values, dtype=pl.Float64)).gather(pl.col(_UNIT_NUMBER))
+        return pl.when(annual).then(monthly * MONTHS_PER_YEAR).otherwise(monthly)
+
+    screen = (pl.col(_UNIT_NUMBER).is_not_null() & quantity.is_not_null() & (
+        ~quantity.is_finite() | (quantity > bound([b.hard_max for b in bounds.values()]))
+        | (quantity > bound([b.soft_max for b in bounds.values()]))
+        | (quantity < bound([b.soft_min for b in bounds.values()])))).fill_null(False)
+    names = lazy.column_names(frame)
+    flagged = lazy.collect(frame.lazy().with_columns(code.alias(_UNIT_NUMBER)).filter(screen)
+                           .select(
+        ROW, *(c for c in ("month", "quantity_reported", "unit_reported", "quantity_canonical",
+                           "unit_canonical") if c in names)))
+    if isinstance(frame, pl.LazyFrame):  # rows of a file: in the order they are numbered
+        flagged = flagged.sort(ROW)
+    counts = flagged.select(refused.sum().alias("r"), unusual.sum().alias("u")).row(0)
     if not any(counts):
         return frame
     per = pl.when(annual).then(pl.lit("in a year")).otherwise(pl.lit("in a month"))
@@ -423,7 +456,7 @@ def quantity_bounds(
     where = f"in the {table} table ({plausibility.BOUNDS_FILE})"
     if counts[0]:
         log.rows(
-            frame.filter(refused).select(
+            flagged.filter(refused).select(
                 ROW, value,
                 pl.concat_str(pl.lit("Not a plausible quantity for one facility "), per,
                               pl.lit(": beyond the hard limit (physically impossible, or too "
@@ -440,7 +473,7 @@ def quantity_bounds(
         frame = frame.with_columns(pl.when(~refused).then(quantity).alias("quantity_canonical"))
     if counts[1]:
         log.rows(
-            frame.filter(unusual).select(
+            flagged.filter(unusual).select(
                 ROW, value,
                 pl.concat_str(pl.lit("Unusual quantity "), per,
                               pl.lit(", please check (outside the plausible range of one "
@@ -459,15 +492,14 @@ def quantity_bounds(
     return frame
 
 
-def column_bounds(
-    frame: pl.DataFrame, table: str, source: Source, log: ProblemLog
-) -> pl.DataFrame:
+def column_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) -> FrameT:
     """Hold each numeric input column of `table` listed under `columns` in
     plausibility_bounds.yaml to its bounds: outside the hard range an error (and the value
     is nulled), outside the soft range a warning; both name the row, column, value and the
     accepted range. Columns not given are skipped."""
+    schema = lazy.schema(frame)
     bounded = [(name, bound) for (t, name), bound in plausibility.column_bounds().items()
-               if t == table and name in frame.columns and frame.schema[name].is_numeric()]
+               if t == table and name in schema and schema[name].is_numeric()]
     if not bounded:
         return frame
 
@@ -479,10 +511,10 @@ def column_bounds(
         return refused, (~refused & ((value < low) | (value > high))).fill_null(False)
 
     # every column's counts in one pass; rows are read again only for a column with some
-    found = frame.select(
+    found = lazy.one_row(frame, (
         flag.sum().alias(f"{i}{kind}") for i, (name, bound) in enumerate(bounded)
         for kind, flag in zip("ru", flags(name, bound), strict=True)
-    ).row(0)
+    ))
     for i, (name, bound) in enumerate(bounded):
         counts = found[2 * i: 2 * i + 2]
         if not any(counts):
@@ -595,14 +627,14 @@ def intensities(tables: Tables, log: ProblemLog) -> None:
         pl.any_horizontal(pl.col(c).is_not_null() for c in [*volumes["pcs"], *volumes["kg"]])
         .alias("_given") if volumes["pcs"] or volumes["kg"] else pl.lit(False).alias("_given"),
     )
-    for part in sums:
-        plan = plan.join(part, on=["facility_id", "year"], how="left")
+    for part in sums:  # the profile rows in their order, whichever engine joins
+        plan = plan.join(part, on=["facility_id", "year"], how="left", maintain_order="left")
     names = plan.collect_schema().names()
     mj = pl.col(_MJ) if _MJ in names else pl.lit(None, pl.Float64)
     m3 = pl.col(_M3) if _M3 in names else pl.lit(None, pl.Float64)
     first = profiles.row(0, named=True)
     source = Source(first.get("_file") or "profiles", first.get("_sheet"))
-    frame = plan.collect()
+    frame = plan.collect(engine="streaming")  # the large tables are read in batches
 
     idle = (pl.col("_given") & (pl.col("pcs").fill_null(0) + pl.col("kg").fill_null(0) == 0)
             & (mj > 0)).fill_null(False)

@@ -25,10 +25,11 @@ from factory_journey.domain.park_tables import PARK_TABLES_BY_NAME
 from factory_journey.domain.tables import PERFORMANCE_TABLES, TABLES_BY_NAME, Table
 from factory_journey.ingest import checks, parse, units
 from factory_journey.ingest.formats import ROW, TABLE_NAMES, RawTable, load_dataset
+from factory_journey.ingest.lazy import FrameT
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.profile_reader import profiles_frame
 from factory_journey.ingest.result import ImportResult
-from factory_journey.ingest.validate import type_table
+from factory_journey.ingest.validate import TypedTable, type_table
 from factory_journey.reference.tables import zdhc_limits
 
 #: A table checked: typed, a lazy plan over its file (lazy mode), or None when unreadable.
@@ -69,7 +70,8 @@ def read_dataset(
     with _TableChecks(log.limit, lazy) as table_checks:
         # each raw table is let go once checked
         files = load_dataset(path, log, on_table=table_checks.start, keep=False,
-                             before_file=table_checks.wait_for_room).files
+                             before_file=table_checks.wait_for_room,
+                             lazy_from=LAZY_MIN_ROWS if lazy else None).files
         report("read", 1, 1)
         names = table_checks.names
         result = ImportResult(problems=log.problems, files=files)
@@ -192,7 +194,7 @@ class _TableChecks:
     def start(self, raw: RawTable) -> None:
         """Called by the loader with each table read, in table order (profiles first)."""
         self.names.append(raw.table)
-        self.rows[raw.table] = raw.frame.height
+        self.rows[raw.table] = raw.height
         if raw.table in PARK_TABLES_BY_NAME:
             self.park_raw[raw.table] = raw
             return
@@ -203,6 +205,8 @@ class _TableChecks:
         elif self.known is not None and raw.table in TABLES_BY_NAME:
             task = partial(read_performance_table, raw, TABLES_BY_NAME[raw.table], log,
                            self.known, lazy=self.lazy)
+            if raw.lazy is not None:
+                task = partial(_unless_damaged, task, raw, log)
         else:
             return
         self._queue(raw, task)
@@ -216,9 +220,9 @@ class _TableChecks:
         job = _Job(task)
         self.jobs[raw.table] = job.future
         if self.threads:
-            cells = raw.frame.height * max(raw.frame.width, 1)
-            with self.room:
-                self.in_flight[id(job)] = cells
+            cells = raw.height * max(raw.frame.width, 1)
+            with self.room:  # a lazy table is read in batches: it takes no room
+                self.in_flight[id(job)] = cells if raw.lazy is None else 0
             self.waiting.put((-cells, next(self.arrival), job))
         else:
             job.run()
@@ -265,6 +269,18 @@ def _profiles_table(raw: RawTable, log: ProblemLog) -> pl.DataFrame | None:
     return _with_provenance(frame, raw)
 
 
+def _unless_damaged(task: Callable[[], Checked], raw: RawTable, log: ProblemLog) -> Checked:
+    """A lazy table's checks; a file whose footer reads but whose data does not (found only
+    when its pages are read) is the problem it would be when read whole, not a crash."""
+    try:
+        return task()
+    except (pl.exceptions.ComputeError, OSError):
+        log.error("The file is not a readable Parquet file (it is damaged or of another kind)",
+                  raw.source, code="unreadable_file",
+                  accepted="a Parquet file, or a CSV file")
+        return None
+
+
 def facility_years_given(raw: RawTable) -> pl.DataFrame:
     """`facility_id` (text) and `year` (integer, null when unreadable) of every profile row.
 
@@ -296,9 +312,33 @@ def read_performance_table(
     typed = type_table(raw, spec, log)
     if typed is None:
         return None
-    frame = typed.frame
-    source = raw.source
     steps = [typed.plan] if typed.plan is not None else None
+    if typed.lazy is not None:
+        # Checked by aggregations over the file (`RawTable.lazy`): without an error the plan
+        # is handed on; with one, the table is held as in every other case.
+        plan = _checked(typed.lazy, typed, raw.source, spec, log, keys, None)
+        if log.problems.has_errors:
+            return _with_provenance(plan.collect(engine="in-memory"), raw)
+        return _with_provenance(plan, raw)
+    frame = _checked(typed.frame, typed, raw.source, spec, log, keys, steps)
+    if (lazy and raw.scan is not None and steps is not None and frame.height >= LAZY_MIN_ROWS
+            and not log.problems.has_errors):
+        # Without an error no check changed a value: the file scanned again and put through
+        # the same steps gives this frame, which is let go.
+        plan = raw.scan()
+        for step in steps:
+            plan = step(plan)
+        if spec.name == "zdhc_wastewater":
+            plan = plan.with_columns(checks.ZDHC_YEAR)
+        return _with_provenance(plan, raw)
+    return _with_provenance(frame, raw)
+
+
+def _checked(
+    frame: FrameT, typed: TypedTable, source: Source, spec: Table, log: ProblemLog,
+    keys: checks.ProfileKeys, steps: list[Callable[[pl.LazyFrame], pl.LazyFrame]] | None,
+) -> FrameT:
+    """A typed table converted and checked, held or lazy: the same checks either way."""
     quantity = spec.column("quantity") if "quantity" in spec.column_names else None
     if quantity is not None and quantity.dimension is not None:
         frame = units.convert_quantities(frame, quantity.dimension, source, log, spec.name,
@@ -314,17 +354,7 @@ def read_performance_table(
     if "facility_id" in keys.given.columns:
         checks.facilities_in_profiles(frame, source, log, keys, spec.name,
                                       typed.distinct.get("facility_id"))
-    if (lazy and raw.scan is not None and steps is not None and frame.height >= LAZY_MIN_ROWS
-            and not log.problems.has_errors):
-        # Without an error no check changed a value: the file scanned again and put through
-        # the same steps gives this frame, which is let go.
-        plan = raw.scan()
-        for step in steps:
-            plan = step(plan)
-        if spec.name == "zdhc_wastewater":
-            plan = plan.with_columns(checks.ZDHC_YEAR)
-        return _with_provenance(plan, raw)
-    return _with_provenance(frame, raw)
+    return frame
 
 
 def zdhc_parameter_units() -> dict[str, str]:

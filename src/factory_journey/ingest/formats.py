@@ -28,6 +28,7 @@ from factory_journey.ingest.archives import safe_zip
 from factory_journey.ingest.cells import is_blank, parse_text
 from factory_journey.ingest.csv_reader import read_csv, unique_names
 from factory_journey.ingest.file_access import read_head, refuse
+from factory_journey.ingest.lazy import one_row
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.result import SourceFile
 from factory_journey.ingest.text_input import Refusal, decode, load_json, repeated_keys
@@ -54,6 +55,20 @@ class RawTable:
     frame: pl.DataFrame
     source: Source
     scan: Callable[[], pl.LazyFrame] | None = None
+    #: Lazy mode, a large Parquet table: the file as `_tidy` leaves it, never read whole
+    #: (`frame` is then empty, with the columns); `rows` its rows, from the metadata.
+    lazy: pl.LazyFrame | None = None
+    rows: int | None = None
+
+    @property
+    def height(self) -> int:
+        """Rows of the table (of the file, when it is lazy)."""
+        return self.frame.height if self.rows is None else self.rows
+
+    @property
+    def data(self) -> pl.DataFrame | pl.LazyFrame:
+        """The rows: the lazy plan over the file when there is one, else `frame`."""
+        return self.frame if self.lazy is None else self.lazy
 
 
 @dataclass(slots=True)
@@ -100,7 +115,7 @@ def _nothing() -> None:
 
 def load_dataset(
     path: Path, log: ProblemLog, on_table: OnTable = _ignore, *, in_zip: bool = False,
-    keep: bool = True, before_file: Callable[[], None] = _nothing,
+    keep: bool = True, before_file: Callable[[], None] = _nothing, lazy_from: int | None = None,
 ) -> LoadedDataset:
     """Load every table of the dataset at `path`; problems of shape go to `log`.
 
@@ -108,11 +123,14 @@ def load_dataset(
     it can start while the next files are read. `in_zip`: the path came out of a .zip
     (which may not hold another .zip). `keep=False`: the CSV and Parquet tables are only
     handed to `on_table`, not kept in the result, so that each is let go once checked;
-    `before_file` is called before each CSV or Parquet file is read (it may wait)."""
+    `before_file` is called before each CSV or Parquet file is read (it may wait).
+    `lazy_from`: a performance table in a Parquet file of at least this many rows (outside
+    a .zip) is handed on as a lazy plan over its file (`RawTable.lazy`), not read."""
     # a file unpacked from a .zip is deleted once loaded: never scanned again
     scannable = not in_zip
     if path.is_dir():
-        return _load_folder(path, log, on_table, keep, scannable, before_file)
+        return _load_folder(path, log, on_table, keep, scannable, before_file,
+                            lazy_from if scannable else None)
     source = Source(path.name)
     if read_head(path, source, log) is None:
         return LoadedDataset([], [])
@@ -124,7 +142,8 @@ def load_dataset(
     if suffix == ".zip" and not in_zip:
         return _load_zip(path, log, on_table, keep, before_file)
     if suffix in (".csv", ".parquet"):
-        return _load_single_file(path, log, on_table, keep, scannable, before_file)
+        return _load_single_file(path, log, on_table, keep, scannable, before_file,
+                                 lazy_from if scannable else None)
     log.error(
         "A .zip inside a .zip is not read" if suffix == ".zip" else
         "A dataset is a folder of CSV or Parquet files, one .xlsx workbook, one .json file "
@@ -202,19 +221,29 @@ def _tidy_steps(
 _DUPLICATE = re.compile(r"^(.*)_duplicated_\d+$", re.DOTALL)
 
 
-def _may_have_empty_rows(frame: pl.DataFrame) -> bool:
+def _may_have_empty_rows(frame: pl.DataFrame | pl.LazyFrame) -> bool:
     """False when no row can have every cell empty (null, or text of length 0).
 
     A column without an empty cell proves there is none; null counts are known without a
     pass, so the usual table (a required column always filled) costs nothing here, and the
-    exact filter — a copy of the whole table — runs only when no column proves it."""
-    columns = [c for c in frame.columns if c != ROW]
-    if not columns or frame.height == 0:
+    exact filter — a copy of the whole table — runs only when no column proves it. A lazy
+    frame's columns are counted one at a time, each a pass over that column only."""
+    schema = frame.schema if isinstance(frame, pl.DataFrame) else frame.collect_schema()
+    columns = [c for c in schema.names() if c != ROW]
+    if not columns or (isinstance(frame, pl.DataFrame) and frame.height == 0):
         return False
-    for name in sorted(columns, key=lambda c: frame.schema[c] == pl.String):
-        column = frame.get_column(name)
-        if column.null_count() == 0 and (
-            column.dtype != pl.String or not (column.str.len_bytes() == 0).any()
+    for name in sorted(columns, key=lambda c: schema[c] == pl.String):
+        if isinstance(frame, pl.LazyFrame):
+            column = pl.col(name)
+            counts = [column.null_count().alias("nulls")]
+            if schema[name] == pl.String:
+                counts.append((column.str.len_bytes() == 0).sum().alias("blank"))
+            if not any(one_row(frame, counts)):
+                return False
+            continue
+        values = frame.get_column(name)
+        if values.null_count() == 0 and (
+            values.dtype != pl.String or not (values.str.len_bytes() == 0).any()
         ):
             return False
     return True
@@ -225,7 +254,7 @@ def _may_have_empty_rows(frame: pl.DataFrame) -> bool:
 
 def _load_folder(
     folder: Path, log: ProblemLog, on_table: OnTable, keep: bool, scannable: bool,
-    before_file: Callable[[], None],
+    before_file: Callable[[], None], lazy_from: int | None = None,
 ) -> LoadedDataset:
     found: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
@@ -244,12 +273,12 @@ def _load_folder(
             )
             continue
         found.setdefault(table, []).append(path)
-    return _load_files(found, log, on_table, keep, scannable, before_file)
+    return _load_files(found, log, on_table, keep, scannable, before_file, lazy_from)
 
 
 def _load_single_file(
     path: Path, log: ProblemLog, on_table: OnTable, keep: bool, scannable: bool,
-    before_file: Callable[[], None],
+    before_file: Callable[[], None], lazy_from: int | None = None,
 ) -> LoadedDataset:
     """One CSV or Parquet file: a dataset of the one table it is named after."""
     table = path.stem.strip().lower()
@@ -262,12 +291,14 @@ def _load_single_file(
             accepted=", ".join(f"{t}.csv" for t in TABLE_NAMES) + ", or a folder or .zip",
         )
         return LoadedDataset([], [])
-    return _load_files({table: [path]}, log, on_table, keep, scannable, before_file)
+    return _load_files({table: [path]}, log, on_table, keep, scannable, before_file,
+                       lazy_from)
 
 
 def _load_files(
     found: dict[str, list[Path]], log: ProblemLog, on_table: OnTable, keep: bool = True,
     scannable: bool = False, before_file: Callable[[], None] = lambda: None,
+    lazy_from: int | None = None,
 ) -> LoadedDataset:
     tables: list[RawTable] = []
     files: list[SourceFile] = []
@@ -288,6 +319,14 @@ def _load_files(
         source = Source(path.name)
         fmt = path.suffix.lower().lstrip(".")
         separator = ","
+        if (lazy_from is not None and fmt == "parquet" and table in TABLES_BY_NAME
+                and (lazy := lazy_parquet(path, table, source, log, lazy_from)) is not None):
+            files.append(_source_file(path, path.name, fmt))
+            if keep:
+                tables.append(lazy)
+            on_table(lazy)  # not read here: its checks read the file in batches
+            del lazy
+            continue
         before_file()
         if fmt == "csv":
             read = read_csv(path, source, log)
@@ -339,6 +378,47 @@ def _comma_numbers(raw: RawTable, log: ProblemLog) -> None:
 def _scan(path: Path, tidy: Tidy) -> pl.LazyFrame:
     """The Parquet file at `path` as `_tidy` left it, lazily."""
     return tidy(pl.scan_parquet(path))
+
+
+def lazy_parquet(
+    path: Path, table: str, source: Source, log: ProblemLog, min_rows: int
+) -> RawTable | None:
+    """The Parquet file at `path` as a lazy table (`RawTable.lazy`) when it has `min_rows`
+    rows or more and `_tidy` would only name its columns and number its rows: headers
+    that need no decision (none blank or given twice) and no row that could be empty.
+    None otherwise, or when the file cannot be opened: it is then read whole as before
+    (which reports what is wrong with it)."""
+    if read_head(path, source, ProblemLog()) is None:
+        return None
+    try:
+        scan = pl.scan_parquet(path)
+        rows = int(scan.select(pl.len()).collect().item())
+        if rows < min_rows or rows == 0:
+            return None
+        columns = scan.collect_schema().names()
+    except Exception:  # damaged: read whole, which reports it
+        return None
+    names = {c: c.strip() for c in columns}
+    folded = [n.lower() for n in names.values()]
+    if ("" in folded or len(set(folded)) < len(folded)
+            or any(_DUPLICATE.match(c) for c in columns) or ROW in folded):
+        return None
+    tidy: Tidy = partial(_tidy_lazily, columns=columns, names=names)
+    tidied = tidy(scan)
+    try:
+        if _may_have_empty_rows(tidied):
+            return None
+    except Exception:  # damaged pages: read whole, which reports it
+        return None
+    empty = pl.DataFrame(schema=tidied.collect_schema())
+    return RawTable(table, empty, source, partial(_scan, path, tidy), tidied, rows)
+
+
+def _tidy_lazily(frame: pl.LazyFrame, columns: list[str], names: dict[str, str]
+                 ) -> pl.LazyFrame:
+    """`_tidy` of a file whose headers need only trimming and which has no empty row."""
+    return frame.select(columns).rename(names).with_row_index(ROW, offset=2).with_columns(
+        pl.col(ROW).cast(pl.Int64))
 
 
 def _read_parquet(path: Path, source: Source, log: ProblemLog) -> pl.DataFrame | None:

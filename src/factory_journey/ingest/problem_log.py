@@ -73,7 +73,7 @@ class ProblemLog:
 
     def rows(
         self,
-        bad: pl.DataFrame,
+        bad: pl.DataFrame | pl.LazyFrame,
         source: Source,
         *,
         message: str,
@@ -90,8 +90,11 @@ class ProblemLog:
         Per-row Python runs only over the first `limit` rows; the others make one summary
         problem with their count and row range. `message_column` and `accepted_column`, when
         given, hold a row's own wording (the summary keeps `message` and `accepted`).
-        Returns the number of rows reported.
+        Returns the number of rows reported. A lazy `bad` is collected here.
         """
+        if isinstance(bad, pl.LazyFrame):  # the rows of a table checked lazily: a few
+            # read in batches, never whole; filtered from rows numbered in order
+            bad = bad.collect(engine="streaming").sort("_row")
         count = bad.height
         if count == 0:
             return 0

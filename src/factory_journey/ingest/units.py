@@ -23,6 +23,7 @@ from factory_journey.domain.units import (
 )
 from factory_journey.ingest import checks
 from factory_journey.ingest.formats import ROW
+from factory_journey.ingest.lazy import FrameT, one_row
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.reference.tables import energy_sources
 
@@ -70,14 +71,14 @@ def _lookup(spellings: list[str]) -> dict[str, tuple[str, float]]:
 
 
 def convert_quantities(
-    frame: pl.DataFrame,
+    frame: FrameT,
     dimension: str,
     source: Source,
     log: ProblemLog,
     table: str,
     spellings: pl.Series | None = None,
     steps: list[Callable[[pl.LazyFrame], pl.LazyFrame]] | None = None,
-) -> pl.DataFrame:
+) -> FrameT:
     """Add unit_reported, quantity_reported, quantity_canonical, unit_canonical, and hold
     the converted quantities to their plausibility bounds (`checks.quantity_bounds`).
 
@@ -126,7 +127,7 @@ def convert_quantities(
         accepted += "; for fuels also volume or mass units (L, m3, Nm3, gal, kg, t, lb, …)"
     unknown = pl.col("unit_reported").is_not_null() & pl.col(_CODE).is_null()
     wrong = pl.col(_CODE).is_not_null() & ~usable
-    counts = frame.select(unknown.sum(), wrong.sum()).row(0)
+    counts = one_row(frame, [unknown.sum(), wrong.sum()])
     if counts[0]:
         log.rows(
             frame.filter(unknown).select(ROW, "unit_reported"),

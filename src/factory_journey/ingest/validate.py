@@ -24,8 +24,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from factory_journey.domain.tables import VERIFICATION_STATUSES, Column, Table
-from factory_journey.ingest import enums, parse
+from factory_journey.ingest import enums, lazy, parse
 from factory_journey.ingest.formats import ROW, RawTable
+from factory_journey.ingest.lazy import Frame
 from factory_journey.ingest.problem_log import ProblemLog
 
 _TYPED = "\x1ftyped"
@@ -146,25 +147,31 @@ class _Plan:
 _SAMPLE_ROWS = 10_000
 
 
-def _distinct_values(frame: pl.DataFrame, columns: list[Column]) -> dict[str, pl.Series]:
+def _distinct_values(frame: Frame, columns: list[Column], rows: int) -> dict[str, pl.Series]:
     """Distinct raw values (null included) of the text columns with few of them (at most a
-    quarter of the rows), found in one pass over all those columns together.
+    quarter of the rows), found in one pass over all those columns together (a lazy plan
+    over a file: one streaming group-by per column).
 
     The first rows screen out columns with about as many values as rows, so that no pass
     is spent on them; the exact count decides for the others."""
-    if frame.height < DISTINCT_PARSE_MIN_ROWS:
+    if rows < DISTINCT_PARSE_MIN_ROWS:
         return {}
-    texts = [c.name for c in columns if frame.schema[c.name] == pl.String]
+    types = lazy.schema(frame)
+    texts = [c.name for c in columns if types[c.name] == pl.String]
     if not texts:
         return {}
-    top = frame.head(_SAMPLE_ROWS)
+    top = lazy.collect(frame.head(_SAMPLE_ROWS))
     counts = top.select(pl.col(n).n_unique() for n in texts).row(0)
     candidates = [n for n, k in zip(texts, counts, strict=True) if k <= top.height // 2]
     if not candidates:
         return {}
-    distinct = frame.select(pl.col(n).unique().implode() for n in candidates)  # columns in parallel
-    values = {n: distinct[n][0].alias(n) for n in candidates}
-    return {n: v for n, v in values.items() if len(v) <= frame.height // 4}
+    if isinstance(frame, pl.LazyFrame):  # one column at a time: side by side, 5 × memory
+        values = {n: frame.select(n).unique().collect(engine="streaming").to_series()
+                  for n in candidates}
+    else:
+        distinct = frame.select(pl.col(n).unique().implode() for n in candidates)  # in parallel
+        values = {n: distinct[n][0].alias(n) for n in candidates}
+    return {n: v for n, v in values.items() if len(v) <= rows // 4}
 
 
 def _membership(name: str, values: pl.Series) -> pl.Expr | None:
@@ -207,19 +214,20 @@ def _by_distinct(column: Column, values: pl.Series) -> _Plan:
     return _Plan(typed.cast(final).alias(name), [], checks, values)
 
 
-def _plain_numbers(frame: pl.DataFrame, columns: list[Column]) -> set[str]:
+def _plain_numbers(frame: Frame, columns: list[Column]) -> set[str]:
     """Text columns of numbers where every written cell reads with a plain cast (no
     thousands separator, no surrounding space, no blank): the full parser is not needed."""
+    types = lazy.schema(frame)
     names = [
         c.name for c in columns
-        if c.type in ("float", "int") and frame.schema[c.name] == pl.String
+        if c.type in ("float", "int") and types[c.name] == pl.String
     ]
     if not names:
         return set()
-    unread = frame.select(
+    unread = lazy.one_row(frame, (
         (pl.col(n).is_not_null() & pl.col(n).cast(pl.Float64, strict=False).is_null()).sum()
         for n in names
-    ).row(0)
+    ))
     return {n for n, count in zip(names, unread, strict=True) if count == 0}
 
 
@@ -260,6 +268,14 @@ class TypedTable:
     #: The same typing as a function of the raw table as a lazy frame (the file scanned
     #: again gives `frame` again: every parser is an expression of the raw columns).
     plan: Callable[[pl.LazyFrame], pl.LazyFrame] | None = None
+    #: A lazy raw table (`RawTable.lazy`): the typed table as a plan over its file, never
+    #: collected here (`frame` then has its columns and no rows).
+    lazy: pl.LazyFrame | None = None
+
+    @property
+    def data(self) -> pl.DataFrame | pl.LazyFrame:
+        """The typed rows: the plan when the table is lazy, else `frame`."""
+        return self.frame if self.lazy is None else self.lazy
 
 
 def validate_table(
@@ -268,13 +284,16 @@ def validate_table(
     """The table typed per `spec` (plus `extra` optional columns), or None when a required
     column is missing. Problems go to `log`; rows with problems stay, with nulls."""
     typed = type_table(raw, spec, log, extra)
-    return None if typed is None else typed.frame
+    return None if typed is None else lazy.collect(typed.data)
 
 
 def type_table(
     raw: RawTable, spec: Table, log: ProblemLog, extra: tuple[Column, ...] = ()
 ) -> TypedTable | None:
-    """`validate_table`, keeping the distinct values it found (see `TypedTable`)."""
+    """`validate_table`, keeping the distinct values it found (see `TypedTable`).
+
+    A lazy raw table (`RawTable.lazy`) is checked by aggregations over its file and comes
+    back as a lazy plan: the same typing, never materialised here."""
     source = raw.source
     accepted_headers = header_names(spec, extra)
     columns = (*spec.columns, *extra)
@@ -318,10 +337,11 @@ def type_table(
     def renamed(frame: pl.LazyFrame) -> pl.LazyFrame:
         return frame.select(ROW, *renames).rename(renames)
 
-    frame = raw.frame.select(ROW, *renames).rename(renames)
-    present = [c for c in columns if c.name in frame.columns]
-    schema = frame.schema
-    distinct = _distinct_values(frame, present)
+    frame = raw.data.select(ROW, *renames).rename(renames)
+    names = lazy.column_names(frame)
+    present = [c for c in columns if c.name in names]
+    schema = lazy.schema(frame)
+    distinct = _distinct_values(frame, present, raw.height)
     plain = _plain_numbers(frame, [c for c in present if c.name not in distinct])
     plans = {
         c.name: _by_distinct(c, distinct[c.name]) if c.name in distinct
@@ -333,10 +353,10 @@ def type_table(
     work = [w for p in plans.values() for w in p.work]
     rows = frame.lazy().with_columns(work)
     found = [(check, bad) for p in plans.values() for check, bad in p.checks if bad is not None]
-    counts = rows.select(bad.sum().alias(str(i)) for i, (_, bad) in enumerate(found)).collect()
-    found_any = {id(check) for (check, _), count in zip(
-        found, counts.row(0) if found else (), strict=True) if count}
-    for (check, bad), count in zip(found, counts.row(0) if found else (), strict=True):
+    counts = lazy.one_row(rows, (bad.sum().alias(str(i)) for i, (_, bad) in enumerate(found))
+                          ) if found else ()
+    found_any = {id(check) for (check, _), count in zip(found, counts, strict=True) if count}
+    for (check, bad), count in zip(found, counts, strict=True):
         if count:
             log.rows(
                 rows.filter(bad).select(ROW, check.column).collect(),
@@ -375,4 +395,8 @@ def type_table(
         return typing(renamed(raw_rows).with_columns(work))
 
     distinct_typed = {n: p.values for n, p in plans.items() if p.values is not None}
+    if raw.lazy is not None:
+        typed_rows = typing(rows)
+        empty = pl.DataFrame(schema=typed_rows.collect_schema())
+        return TypedTable(empty, distinct_typed, from_raw, typed_rows)
     return TypedTable(typing(rows).collect(engine="in-memory"), distinct_typed, from_raw)
