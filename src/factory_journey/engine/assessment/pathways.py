@@ -256,7 +256,6 @@ def _step_exprs(
                 pl.col(k)
                 for k in (
                     *KEYS,
-                    "_ftype",
                     "journey_factory_type",
                     "country_iso2",
                     "_stage_facility",
