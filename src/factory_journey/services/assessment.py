@@ -5,7 +5,10 @@ frame as Parquet (always) and as CSV and JSON when asked for or when the result 
 (`output_formats`, docs/decisions/0019-outputs-that-fit-the-size.md), assessment.xlsx likewise,
 plus metadata.json with the methodology and reference-data versions and which formats were
 written and why not the others. No timestamp is written: the same input, methodology and
-formats give identical bytes.
+formats give identical bytes. `assess_files` writes each frame as soon as the assessment has
+made it, on a second thread, and lets it go (`_assess_and_write`): at a million
+facility-years the frames are never all in memory; only a result that gets assessment.xlsx
+is held whole first (`write_outputs`).
 Shared by `journey assess`, `journey explain` and the web.
 """
 
