@@ -5,7 +5,10 @@ frame as Parquet (always) and as CSV and JSON when asked for or when the result 
 (`output_formats`, docs/decisions/0019-outputs-that-fit-the-size.md), assessment.xlsx likewise,
 plus metadata.json with the methodology and reference-data versions and which formats were
 written and why not the others. No timestamp is written: the same input, methodology and
-formats give identical bytes.
+formats give identical bytes. `assess_files` writes each frame as soon as the assessment has
+made it, on a second thread, and lets it go (`_assess_and_write`): at a million
+facility-years the frames are never all in memory; only a result that gets assessment.xlsx
+is held whole first (`write_outputs`).
 Shared by `journey assess`, `journey explain` and the web.
 """
 
@@ -30,7 +33,7 @@ from factory_journey.engine.assessment import (
     validate_prices,
 )
 from factory_journey.engine.assessment.prices import PriceTableError
-from factory_journey.engine.matrix import build_matrix
+from factory_journey.engine.matrix import MatrixResult, build_matrix
 from factory_journey.ingest import read_dataset
 from factory_journey.reference.loader import parse_yaml
 from factory_journey.services.matrix import resolve_dataset
@@ -48,6 +51,7 @@ from factory_journey.services.report_files import (
     write_workbook,
 )
 from factory_journey.services.run_outcome import RunOutcome, input_problems, refused
+from factory_journey.services.write_behind import WriteBehind
 
 __all__ = [
     "STAGES",
@@ -231,6 +235,22 @@ def assess_dataset(
     Raises `AssessmentInputError` when the dataset is missing or has blocking problems.
     """
     report = progress or _no_progress
+    path, built, problems = _matrix_of(dataset, report)
+    report("assess", 0, 1)
+    result = assess(
+        built.matrix, methodology, prices=prices, matrix_versions=built.versions, peers=peers
+    )
+    if peers_version is not None:
+        result = replace(result, versions={**result.versions, "peer_snapshot": peers_version})
+    report("assess", 1, 1)
+    return Assessed(path, built.matrix, result, problems)
+
+
+def _matrix_of(
+    dataset: str | Path, report: Progress
+) -> tuple[Path, MatrixResult, list[Problem]]:
+    """Read `dataset` and build its matrix: (path, matrix and versions, problems); raises
+    `AssessmentInputError` when it is missing or has blocking problems."""
     path = resolve_dataset(dataset)
     if not path.exists():
         raise AssessmentInputError(f"The dataset {path} was not found.")
@@ -252,48 +272,69 @@ def assess_dataset(
     built = build_matrix(tables, release_tables=True)
     del tables
     report("matrix", 1, 1)
-    report("assess", 0, 1)
-    result = assess(
-        built.matrix, methodology, prices=prices, matrix_versions=built.versions, peers=peers
-    )
-    if peers_version is not None:
-        result = replace(result, versions={**result.versions, "peer_snapshot": peers_version})
-    report("assess", 1, 1)
-    return Assessed(path, built.matrix, result, problems)
+    return path, built, problems
+
+
+def _summary_of(name: str, frame: pl.DataFrame) -> dict[str, Any]:
+    """The counts and sums of the summary that output frame `name` gives (see `summarise`)."""
+    if name == "matrix":
+        return {
+            "facility_years": frame.height,
+            "facilities": frame["facility_id"].n_unique() if frame.height else 0,
+        }
+    if name == "opportunities":
+        levels = frame.group_by("area", "opportunity_level").len()
+        by_area: dict[str, dict[str, int]] = {}
+        for row in levels.sort("area", "opportunity_level").iter_rows(named=True):
+            by_area.setdefault(str(row["area"]), {})[str(row["opportunity_level"])] = int(
+                row["len"]
+            )
+        return {"levels_by_area": by_area}
+    if name == "pathways":
+        recommended = (
+            frame.filter(pl.col("pathway") == "recommended")
+            .group_by("area", "step_kind")
+            .len()
+            .sort("area", "step_kind")
+        )
+        return {"recommended": [
+            {"area": str(r["area"]), "step_kind": r["step_kind"], "facility_years": r["len"]}
+            for r in recommended.iter_rows(named=True)
+        ]}
+    if name == "measures":
+
+        def total(column: str) -> float:
+            return float(frame[column].fill_null(0).sum()) if frame.height else 0.0
+
+        return {
+            "measures": frame.height,
+            "money_saved_usd": total("money_saved_usd"),
+            "investment_usd": total("investment_usd"),
+            "co2e_saved_kgco2e": total("co2e_saved_kgco2e"),
+        }
+    return {}
+
+
+#: Keys of the summary made from the output frames, in the order written.
+_SUMMARY_KEYS = ("facility_years", "facilities", "levels_by_area", "recommended", "measures",
+                 "money_saved_usd", "investment_usd", "co2e_saved_kgco2e")
+
+
+def _summary(pieces: dict[str, Any], result: AssessmentResult) -> dict[str, Any]:
+    return {
+        **{key: pieces[key] for key in _SUMMARY_KEYS},
+        "methodology": result.versions.get("methodology"),
+        "warnings": list(result.warnings),
+    }
 
 
 def summarise(matrix: pl.DataFrame, result: AssessmentResult) -> dict[str, Any]:
     """Counts for a person: levels per area, recommended areas, totals of the measures."""
-    levels = result.opportunities.group_by("area", "opportunity_level").len()
-    by_area: dict[str, dict[str, int]] = {}
-    for row in levels.sort("area", "opportunity_level").iter_rows(named=True):
-        by_area.setdefault(str(row["area"]), {})[str(row["opportunity_level"])] = int(row["len"])
-    recommended = (
-        result.pathways.filter(pl.col("pathway") == "recommended")
-        .group_by("area", "step_kind")
-        .len()
-        .sort("area", "step_kind")
-    )
-    measures = result.measures
-
-    def total(column: str) -> float:
-        return float(measures[column].fill_null(0).sum()) if measures.height else 0.0
-
-    return {
-        "facility_years": matrix.height,
-        "facilities": matrix["facility_id"].n_unique() if matrix.height else 0,
-        "levels_by_area": by_area,
-        "recommended": [
-            {"area": str(r["area"]), "step_kind": r["step_kind"], "facility_years": r["len"]}
-            for r in recommended.iter_rows(named=True)
-        ],
-        "measures": measures.height,
-        "money_saved_usd": total("money_saved_usd"),
-        "investment_usd": total("investment_usd"),
-        "co2e_saved_kgco2e": total("co2e_saved_kgco2e"),
-        "methodology": result.versions.get("methodology"),
-        "warnings": list(result.warnings),
-    }
+    pieces: dict[str, Any] = {}
+    for name, frame in (("matrix", matrix), ("opportunities", result.opportunities),
+                        ("pathways", result.pathways), ("measures", result.measures)):
+        pieces.update(_summary_of(name, frame))
+    return _summary(pieces, result)
 
 
 def write_frame(frame: pl.DataFrame, folder: Path, name: str, plan: OutputPlan) -> list[str]:
@@ -321,10 +362,12 @@ def _write_workbook(
 
 
 def metadata(
-    assessed: Assessed, summary: dict[str, Any], plan: OutputPlan, files: list[str]
+    assessed: Assessed, summary: dict[str, Any], plan: OutputPlan, files: list[str],
+    rows: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """What made the outputs: package, dataset, methodology and reference-data versions; which
-    files were written and why other formats were not."""
+    files were written and why other formats were not. `rows`: rows of each output frame
+    (default: those of `assessed`'s frames)."""
     from factory_journey.reference import versions as reference_versions
 
     return {
@@ -334,7 +377,8 @@ def metadata(
         "reference_versions": reference_versions(),
         "summary": summary,
         "outputs": {**plan.to_dict(), "files": [*files, "metadata.json"],
-                    "rows": {name: frame.height for name, frame in _frames(assessed).items()}},
+                    "rows": rows if rows is not None else
+                    {name: frame.height for name, frame in _frames(assessed).items()}},
         "warnings": [p.describe() for p in assessed.problems if p.severity is Severity.WARNING][
             :100
         ],
@@ -369,13 +413,89 @@ def assess_files(
     except FormatError as error:
         return AssessmentRun("bad_options", path, out, message=str(error))
     try:
-        assessed = assess_dataset(path, methodology, prices, report, peers, peers_version)
+        path, built, problems = _matrix_of(path, report)
     except AssessmentInputError as error:
         return input_problems(
             AssessmentRun, path, out, error.problems, force,
             message=f"{error} The error report is in {out}.",
         )
-    return write_outputs(assessed, out, force, report, asked)
+    plan = plan_outputs(asked, built.matrix.height)
+    if not plan.xlsx:
+        return _assess_and_write(path, built, problems, out, force, report, plan,
+                                 methodology, prices, peers, peers_version)
+    # assessment.xlsx holds every frame: made once they all are (small results only)
+    report("assess", 0, 1)
+    result = assess(
+        built.matrix, methodology, prices=prices, matrix_versions=built.versions, peers=peers
+    )
+    if peers_version is not None:
+        result = replace(result, versions={**result.versions, "peer_snapshot": peers_version})
+    report("assess", 1, 1)
+    return write_outputs(Assessed(path, built.matrix, result, problems), out, force, report, asked)
+
+
+#: Frames kept alive only to be written, at most (`WriteBehind`): one being written, one
+#: waiting while the next is computed.
+_PENDING_WRITES = 2
+
+
+def _assess_and_write(
+    path: Path,
+    built: MatrixResult,
+    problems: list[Problem],
+    out: Path,
+    force: bool,
+    report: Progress,
+    plan: OutputPlan,
+    methodology: Methodology | None,
+    prices: pl.DataFrame | None,
+    peers: pl.DataFrame | None,
+    peers_version: str | None,
+) -> AssessmentRun:
+    """Assess and write each output frame as soon as it is computed, on a second thread
+    (`WriteBehind`), then let it go: the frames are never all in memory at once, and writing
+    overlaps computing. Same files, same bytes as `write_outputs` (which the workbook needs:
+    it holds every frame). The summary and metadata.json take counts and sums of each frame
+    before it goes."""
+    pieces: dict[str, Any] = {}
+    rows: dict[str, int] = {}
+    files: dict[str, list[str]] = {}
+    with atomic_output_dir(out, force) as staging, WriteBehind[None](_PENDING_WRITES) as writer:
+
+        def write(name: str, frame: pl.DataFrame) -> None:
+            rows[name] = frame.height
+
+            def job() -> None:
+                files[name] = write_frame(frame, staging, name, plan)
+                pieces.update(_summary_of(name, frame))
+
+            writer.submit(job)
+
+        write("matrix", built.matrix)  # while the assessment is computed
+        report("assess", 0, 1)
+        result = assess(built.matrix, methodology, prices=prices,
+                        matrix_versions=built.versions, peers=peers, emit=write)
+        if peers_version is not None:
+            result = replace(result, versions={**result.versions, "peer_snapshot": peers_version})
+        report("assess", 1, 1)
+        total = len(OUTPUTS) + 1
+        report("write", 0, total)
+        writer.results(lambda done: report("write", done + 1, total))
+        written = [name for output in OUTPUTS for name in files[output]]
+        assessed = Assessed(path, built.matrix, result, problems)
+        summary = _summary(pieces, result)
+        document = metadata(assessed, summary, plan, written,
+                            {output: rows[output] for output in OUTPUTS})
+        (staging / "metadata.json").write_text(
+            json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n",
+            encoding="utf-8",
+        )
+        written.append("metadata.json")
+        report("write", total, total)
+    return AssessmentRun(
+        "ok", path, out, problems, written, summary=summary, formats=plan.to_dict(),
+        message=f"Assessment of {summary['facility_years']} facility-years written to {out}",
+    )
 
 
 def _frames(assessed: Assessed) -> dict[str, pl.DataFrame]:

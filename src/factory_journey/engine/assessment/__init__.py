@@ -9,7 +9,7 @@ fixed row order (docs/contracts.md §4), so the same matrix and methodology give
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -54,6 +54,12 @@ KEYS: list[str] = ["facility_id", "year"]
 #: The frames of an `AssessmentResult`, in the order `assess` can leave them out (`parts`).
 PARTS: tuple[str, ...] = ("opportunities", "pathways", "measures", "trajectory", "indicators")
 _CONTEXT = ("journey_factory_type", "intensity_basis", "country_iso2", "un_subregion", "un_region")
+#: Columns `evaluate_indicators` adds that only the indicators frame reads (the levels,
+#: priorities, measures and steps read `_flag_`, `_gap_` and the area columns): dropped once
+#: that frame is made. At a million facility-years ~1.3 GB of the wide frame.
+_INDICATOR_ONLY = ("_v_", "_t_", "_kind_", "_lvl_", "_n_", "_miss_", "_peer_", "_plvl_", "_pn_")
+#: `emit(name, frame)`: receives each frame of an assessment as soon as it is computed.
+Emit = Callable[[str, pl.DataFrame], None]
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,7 @@ def assess(
     matrix_versions: dict[str, str] | None = None,
     peers: pl.DataFrame | None = None,
     parts: Collection[str] | None = None,
+    emit: Emit | None = None,
 ) -> AssessmentResult:
     """Assess every facility-year of `matrix` with `methodology` (default fj-2026.2).
 
@@ -152,6 +159,10 @@ def assess(
     and cost nothing: a caller that reads only the opportunities (the park view) skips the
     measures' finance, the trajectory and the 15-rows-per-facility-year indicators frame. A
     frame that is computed is the same, row for row, as in a full assessment.
+    emit: called with (name, frame) for each computed frame as soon as it is ready (in the
+    order trajectory, indicators, opportunities, pathways, measures); the result then holds
+    those frames empty, so a caller that writes them out never holds them all at once (at a
+    million facility-years the frames are ~4 GB in memory). The frames are the same.
     """
     wanted = set(PARTS if parts is None else parts)
     if unknown := sorted(wanted - set(PARTS)):
@@ -170,11 +181,28 @@ def assess(
     # Eager on purpose: one lazy plan over these hundreds of expressions measured slower
     # (optimiser time) for one facility and for a million.
     columns = frozenset(frame.columns)
-    wide = evaluate_indicators(frame, methodology, columns, peers)
-    wide = add_maturity(wide, methodology, columns)
-    frame = add_area_levels(wide, methodology)
+    frame = evaluate_indicators(frame, methodology, columns, peers)
+    frame = add_maturity(frame, methodology, columns)
+    frame = add_area_levels(frame, methodology)
 
     empty = pl.DataFrame()
+
+    def made(name: str, computed: pl.DataFrame) -> pl.DataFrame:
+        if emit is None:
+            return computed
+        emit(name, computed)
+        return empty
+
+    # The trajectory and the indicators read only what the levels were made from: made
+    # first, so that the columns only the indicators read can go before the long frames.
+    trajectory = indicators = empty
+    if "trajectory" in wanted:
+        trajectory = made("trajectory", trajectory_frame(frame, methodology))
+    if "indicators" in wanted:
+        indicators = made("indicators", indicator_frame(frame, methodology))
+    frame = frame.drop(
+        c for c in frame.columns if c.startswith(_INDICATOR_ONLY) and c not in columns
+    )
     opportunities = pathways = measures = empty
     if wanted & {"opportunities", "pathways", "measures"}:
         # priorities, measure choices and ranks serve only the long frames of the areas
@@ -182,21 +210,20 @@ def assess(
         frame = add_measure_choices(frame, methodology, catalogue, columns)
         frame = add_ranks(frame, methodology)
         steps = step_frame(frame, methodology, catalogue, columns)
+        # The measures need only the baseline columns: let the ~200 derived columns of the
+        # wide frame go first (at a million facility-years GBs, more than the measures frame).
+        baseline = frame.select(*BASELINE_COLUMNS)
+        del frame
         if "opportunities" in wanted:
-            opportunities = _opportunities(steps)
+            opportunities = made("opportunities", _opportunities(steps))
         if wanted & {"pathways", "measures"}:
             pathways = _pathways(steps, len(methodology.areas))
-        del steps  # the columns neither frame took are freed here
-    trajectory = trajectory_frame(frame, methodology) if "trajectory" in wanted else empty
-    indicators = indicator_frame(frame, methodology) if "indicators" in wanted else empty
-    # The measures need only the baseline columns: let the ~270 derived columns of the wide
-    # frame go first (at a million facility-years ~2.4 GB, more than the measures frame).
-    baseline = frame.select(*BASELINE_COLUMNS)
-    del frame, wide
-    if "measures" in wanted:
-        measures = _measures(pathways, baseline, catalogue, prices, methodology)
-        if "pathways" not in wanted:
-            pathways = empty
+            del steps  # the columns neither frame took are freed here
+            recommended = _recommended(pathways, baseline) if "measures" in wanted else None
+            del baseline
+            pathways = made("pathways", pathways) if "pathways" in wanted else empty
+            if recommended is not None:
+                measures = made("measures", _measures(recommended, catalogue, prices, methodology))
 
     versions = {
         "methodology": methodology.label,
@@ -261,22 +288,26 @@ def _pathways(steps: pl.DataFrame, areas: int) -> pl.DataFrame:
     return by_row_then_position(pathways, areas, "rank")
 
 
-def _measures(
-    pathways: pl.DataFrame,
-    baseline: pl.DataFrame,
-    catalogue: Catalogue,
-    prices: pl.DataFrame,
-    methodology: Methodology,
-) -> pl.DataFrame:
-    """Finance of the measures of each facility-year's recommended step (contracts §4);
+def _recommended(pathways: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame:
+    """The recommended step of each facility-year that names measures, with its baseline;
     `baseline`: the matrix's `BASELINE_COLUMNS`, in the order of the assessed rows."""
     # Exactly one recommended step per facility-year, in frame order: align, no join needed.
-    recommended = (
+    return (
         pathways.filter(pl.col("rank") == 1)
         .select(*KEYS, "area", "measures", "country_iso2")
         .hstack(baseline)
         .filter(pl.col("measures").is_not_null())
     )
+
+
+def _measures(
+    recommended: pl.DataFrame,
+    catalogue: Catalogue,
+    prices: pl.DataFrame,
+    methodology: Methodology,
+) -> pl.DataFrame:
+    """Finance of the measures of each facility-year's recommended step (contracts §4);
+    `recommended`: what `_recommended` gives."""
     return (
         measure_finance(recommended, catalogue, prices)
         .select(

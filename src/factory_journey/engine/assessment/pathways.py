@@ -210,7 +210,7 @@ def step_frame(
         lambda: _step_exprs(methodology, catalogue, columns),
     )
     # Area-major stack (see layout.py); `assess` reorders the pathways by facility and rank.
-    return stack(frame, selects).with_columns(finish)
+    return stack(frame, selects, finish)
 
 
 def _step_exprs(
@@ -256,7 +256,6 @@ def _step_exprs(
                 pl.col(k)
                 for k in (
                     *KEYS,
-                    "_ftype",
                     "journey_factory_type",
                     "country_iso2",
                     "_stage_facility",
