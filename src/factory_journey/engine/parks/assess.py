@@ -10,6 +10,7 @@ members' own Data Matrix rows and pathway steps.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -19,8 +20,9 @@ from factory_journey.engine.matrix import build_matrix
 from factory_journey.engine.parks import flows, indicators, scoring, standing
 from factory_journey.engine.parks.framework_files import FrameworkSet
 from factory_journey.engine.parks.inputs import ParkTables
-from factory_journey.engine.parks.plan import CollectivePlan, collective_plan
+from factory_journey.engine.parks.plan import collective_plan, plan_covers
 from factory_journey.engine.parks.plan_inputs import members_for_plan
+from factory_journey.engine.parks.plan_steps import Covered, covered_steps
 
 #: The frames of the members' assessment that the park view reads (`assess(parts=...)`).
 PARK_PARTS: tuple[str, ...] = ("opportunities", "pathways")
@@ -83,42 +85,84 @@ def assess_parks(
 
     `release_tables` (with `tables` a dict): the input tables are removed from `tables` once
     every matrix that reads them is built, so that a caller holding no other reference to
-    them (`journey park assess`) frees their memory before the members are assessed."""
+    them (`journey park assess`) frees their memory before the members are assessed.
+
+    Work that does not wait for the members' matrix or assessment runs beside it on one more
+    thread (Polars releases the GIL; each frame is the same whichever finishes first): the
+    shared facilities' and internal deliveries' matrices beside the members' matrix, the
+    member steps the collective plan covers beside the standing and indicators, and the
+    framework's judgement beside the plan."""
     member_tables = flows.member_tables(tables, parks.shared)
     if release_tables and isinstance(tables, dict):
         tables.clear()
     members = parks.members
-    built = build_matrix(member_tables, with_provenance=False)
-    member_matrix = built.matrix
-    in_parks = member_matrix.join(members.select("facility_id", "year").unique(),
-                                  on=["facility_id", "year"], how="semi")
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        shared_job = beside.submit(_shared_matrices, member_tables, parks)
+        built = build_matrix(member_tables, with_provenance=False)
+        member_matrix = built.matrix
+        in_parks = member_matrix.join(members.select("facility_id", "year").unique(),
+                                      on=["facility_id", "year"], how="semi")
+        with_people = _with_employees(in_parks, member_tables["profiles"])
+        shared_matrix, internal = shared_job.result()
+        del member_tables  # every matrix is built: nothing below reads an input table
+        # the whole matrix, as `journey assess` judges it: the same peer groups, the same
+        # levels; only the frames a park reads (the levels per area, and the member steps the
+        # collective plan covers), not the measures' finance, trajectory or indicators frame
+        # (decision 0036)
+        assessed = assess(member_matrix, methodology, matrix_versions=built.versions,
+                          parts=PARK_PARTS)
+        steps_job = beside.submit(_covered, assessed.pathways)
+        levels = standing.member_levels(members, assessed.opportunities)
+        member_rows = standing.member_standing(members, with_people, levels,
+                                               parks.shared_facilities,
+                                               parks.shared.get("wastewater"))
+        by_area = standing.park_opportunities(members, levels)
+        shared_rows = standing.shared_standing(parks.shared_facilities, shared_matrix,
+                                               parks.shared)
+        park_standing = standing.park_standing(member_rows, shared_rows, by_area)
+        park_indicators = indicators.park_indicators(
+            with_people, internal, shared_matrix,
+            members, parks.shared_facilities, park_standing)
+        covered = steps_job.result()
+        judged = beside.submit(_judge, parks, frameworks, park_indicators)
+        plan = collective_plan(members_for_plan(member_rows, with_people, park_indicators),
+                               covered=covered)
+        results, scores = judged.result()
+    versions = {**built.versions, **assessed.versions, **frameworks.versions(), **plan.versions}
+    park_rows = parks.parks.select(
+        "park_id", pl.col("park_name").cast(pl.String), "country_iso2",
+        pl.col("operator").cast(pl.String), pl.col("latitude").cast(pl.Float64),
+        pl.col("longitude").cast(pl.Float64)).sort("park_id")
+    return ParkResult(park_rows, park_indicators, member_rows, by_area, shared_rows, results,
+                      scores, plan.measures, plan.members, versions)
+
+
+def _shared_matrices(member_tables: Mapping[str, pl.DataFrame], parks: ParkTables
+                     ) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+    """The shared facilities' own matrix and the internal deliveries' matrix (`flows`)."""
     shared_own = flows.shared_own_tables(parks.shared, parks.shared_facilities, parks.parks)
     shared_matrix = _matrix(shared_own)
     # what shared facilities deliver, at the members and at the other shared facilities
     shared_users = parks.shared_facilities.select(
         "park_id", "year", pl.col("shared_facility_id").alias("facility_id"))
     internal_parts = [m for m in (
-        _matrix(flows.internal_tables(member_tables, members, parks.shared_facilities)),
+        _matrix(flows.internal_tables(member_tables, parks.members, parks.shared_facilities)),
         _matrix(flows.internal_tables(shared_own, shared_users, parks.shared_facilities)))
         if m is not None]
     internal = pl.concat(internal_parts, how="diagonal_relaxed") if internal_parts else None
-    with_people = _with_employees(in_parks, member_tables["profiles"])
-    del member_tables  # every matrix is built: nothing below reads an input table
-    # the whole matrix, as `journey assess` judges it: the same peer groups, the same levels;
-    # only the frames a park reads (the levels per area, and the member steps the collective
-    # plan covers), not the measures' finance, trajectory or indicators frame (decision 0036)
-    assessed = assess(member_matrix, methodology, matrix_versions=built.versions,
-                      parts=PARK_PARTS)
-    levels = standing.member_levels(members, assessed.opportunities)
-    member_rows = standing.member_standing(members, with_people, levels,
-                                           parks.shared_facilities, parks.shared.get("wastewater"))
-    by_area = standing.park_opportunities(members, levels)
-    shared_rows = standing.shared_standing(parks.shared_facilities, shared_matrix, parks.shared)
-    park_standing = standing.park_standing(member_rows, shared_rows, by_area)
-    park_indicators = indicators.park_indicators(
-        with_people, internal, shared_matrix,
-        members, parks.shared_facilities, park_standing)
+    return shared_matrix, internal
 
+
+def _covered(pathways: pl.DataFrame) -> Covered | None:
+    """The member steps each shared measure of the plan covers (a non-member's steps are
+    never joined: the plan reads only its participants' member-years)."""
+    steps = pathways.select("facility_id", "year", "area", "pathway", "measures", "modules")
+    return covered_steps(plan_covers(), steps)
+
+
+def _judge(parks: ParkTables, frameworks: FrameworkSet, park_indicators: pl.DataFrame
+           ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """requirement_results and pillar_scores of every park-year."""
     countries = dict(parks.parks.select("park_id", "country_iso2").iter_rows())
     # one combined framework per country: park-years that share it are judged together
     combined = {c: frameworks.for_country(c) for c in set(countries.values())}
@@ -129,20 +173,4 @@ def assess_parks(
     }
     results = scoring.judge(chosen, park_indicators, parks.questionnaire)
     credit = {frameworks.base.meta.id: frameworks.base.scoring.partly_met_credit}
-    scores = scoring.pillar_scores(results, credit)
-    plan = _plan(member_rows, with_people, park_indicators, assessed.pathways)
-    versions = {**built.versions, **assessed.versions, **frameworks.versions(), **plan.versions}
-    park_rows = parks.parks.select(
-        "park_id", pl.col("park_name").cast(pl.String), "country_iso2",
-        pl.col("operator").cast(pl.String), pl.col("latitude").cast(pl.Float64),
-        pl.col("longitude").cast(pl.Float64)).sort("park_id")
-    return ParkResult(park_rows, park_indicators, member_rows, by_area, shared_rows, results,
-                      scores, plan.measures, plan.members, versions)
-
-
-def _plan(member_rows: pl.DataFrame, matrix: pl.DataFrame, park_indicators: pl.DataFrame,
-          pathways: pl.DataFrame) -> CollectivePlan:
-    """The collective plan of every park-year from the members' own matrix rows (with the
-    flows metered for them) and their pathway steps (a non-member's steps are never joined)."""
-    steps = pathways.select("facility_id", "year", "area", "pathway", "measures", "modules")
-    return collective_plan(members_for_plan(member_rows, matrix, park_indicators), steps)
+    return results, scoring.pillar_scores(results, credit)

@@ -39,7 +39,7 @@ from factory_journey.engine.parks.plan_measures import (
     ParkMeasures,
     default_park_measures,
 )
-from factory_journey.engine.parks.plan_steps import PlanInputError, covered_steps
+from factory_journey.engine.parks.plan_steps import Covered, PlanInputError, covered_steps
 
 KEY_COLUMNS: tuple[str, ...] = ("park_id", "facility_id", "year")
 #: Member columns the plan reads besides the keys [MJ, kgCO2e, kgCO2e/kWh, m³, kg, workers].
@@ -191,12 +191,29 @@ def _investment(usd: pl.Expr) -> pl.Expr:
             .otherwise(None))
 
 
+def plan_covers(park_measures: ParkMeasures | None = None) -> pl.DataFrame:
+    """What each shared measure covers of the member steps (measure, covers_measures,
+    covers_modules), in the measures' order: the `covers` of `plan_steps.covered_steps`."""
+    return _covers(measure_frame(park_measures or default_park_measures()))
+
+
+def _covers(table: pl.DataFrame) -> pl.DataFrame:
+    return table.select("measure", "covers_measures", "covers_modules").unique(
+        "measure", maintain_order=True)
+
+
 def collective_plan(members: pl.DataFrame, steps: pl.DataFrame | None = None,
                     park_measures: ParkMeasures | None = None,
-                    prices: pl.DataFrame | None = None) -> CollectivePlan:
-    """The collective improvement plan of every park-year in `members` (see the module doc)."""
+                    prices: pl.DataFrame | None = None,
+                    covered: Covered | None = None) -> CollectivePlan:
+    """The collective improvement plan of every park-year in `members` (see the module doc).
+
+    `covered`: `covered_steps(plan_covers(park_measures), steps)` when the caller computed it
+    already (beside other work); `steps` are then not read."""
     park_measures = park_measures or default_park_measures()
     table = measure_frame(park_measures)
+    if covered is None:
+        covered = covered_steps(_covers(table), steps)
     people = join_prices(_prepare_members(members),
                          default_prices() if prices is None else prices)
     group = ["park_id", "year", "measure"]
@@ -268,12 +285,12 @@ def collective_plan(members: pl.DataFrame, steps: pl.DataFrame | None = None,
         "certainty", "source", "park_measures_version",
     ]
     plan = plan.select(measure_cols)
-    shares = _member_shares(long, plan, steps, people, parks.height)
+    shares = _member_shares(long, plan, covered, people, parks.height)
     return CollectivePlan(plan, shares,
                           {"park_measures": f"{park_measures.version} (park_measures.yaml)"})
 
 
-def _member_shares(long: pl.DataFrame, plan: pl.DataFrame, steps: pl.DataFrame | None,
+def _member_shares(long: pl.DataFrame, plan: pl.DataFrame, covered: Covered | None,
                    people: pl.DataFrame, park_years: int) -> pl.DataFrame:
     """Each participant's share of each measure's figures, and the member steps it covers.
 
@@ -288,9 +305,6 @@ def _member_shares(long: pl.DataFrame, plan: pl.DataFrame, steps: pl.DataFrame |
                      how="horizontal")
     rows = rows.with_columns(pl.col(c) * pl.col("share") for c in SPLIT_FIGURES)
     rows = rows.with_columns(pl.col("facility_id").cast(pl.String), pl.col("year").cast(pl.Int64))
-    covers = plan.select("measure", "covers_measures", "covers_modules").unique(
-        "measure", maintain_order=True)
-    covered = covered_steps(covers, steps)
     if covered is None:
         return rows.drop("_py", "_mi", "_pr").with_columns(
             pl.lit("").alias("covered_steps"), pl.lit("").alias("covered_modules"))

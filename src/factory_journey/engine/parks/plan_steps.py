@@ -22,12 +22,15 @@ STEP_TEXT: tuple[str, ...] = ("area", "measures", "modules")
 CODES: tuple[str, ...] = ("_area_code", "_measures_code", "_modules_code")
 
 
+#: What `covered_steps` returns: member-years, their masks per park measure, mask → text.
+Covered = tuple[pl.DataFrame, pl.DataFrame, dict[str, pl.DataFrame]]
+
+
 class PlanInputError(ValueError):
     """The member table lacks a key column the plan needs, or a measure covers too much."""
 
 
-def covered_steps(covers: pl.DataFrame, steps: pl.DataFrame | None
-                  ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, pl.DataFrame]] | None:
+def covered_steps(covers: pl.DataFrame, steps: pl.DataFrame | None) -> Covered | None:
     """The masks of the steps each park measure of `covers` (measure, covers_measures,
     covers_modules) covers, from the member `steps` (facility_id, year, area, pathway,
     measures, modules: the assessment's pathways frame).
