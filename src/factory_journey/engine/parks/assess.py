@@ -64,8 +64,21 @@ def _with_employees(matrix: pl.DataFrame, profiles: pl.DataFrame) -> pl.DataFram
         return matrix.with_columns(pl.lit(None, pl.Float64).alias("_employees"))
     people = profiles.select("facility_id", "year",
                              pl.col("siptotalnumemployees").cast(pl.Float64).alias("_employees"))
-    return matrix.join(people.unique(["facility_id", "year"]), on=["facility_id", "year"],
-                       how="left", maintain_order="left")
+    # joined on the keys alone, then set beside the matrix: its ~100 columns are not copied
+    employees = matrix.select("facility_id", "year").join(
+        people.unique(["facility_id", "year"]), on=["facility_id", "year"], how="left",
+        maintain_order="left")["_employees"]
+    return matrix.with_columns(employees)
+
+
+def _member_rows(matrix: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
+    """The matrix rows of the park members' facility-years: the matrix itself (not a copy of
+    its ~100 columns) when every row is one, as when the dataset holds only park members."""
+    keys = members.select("facility_id", "year")
+    if matrix.select("facility_id", "year").join(keys, on=["facility_id", "year"],
+                                                 how="anti").is_empty():
+        return matrix
+    return matrix.join(keys.unique(), on=["facility_id", "year"], how="semi")
 
 
 def _matrix(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame | None:
@@ -100,9 +113,8 @@ def assess_parks(
         shared_job = beside.submit(_shared_matrices, member_tables, parks)
         built = build_matrix(member_tables, with_provenance=False)
         member_matrix = built.matrix
-        in_parks = member_matrix.join(members.select("facility_id", "year").unique(),
-                                      on=["facility_id", "year"], how="semi")
-        with_people = _with_employees(in_parks, member_tables["profiles"])
+        with_people = _with_employees(_member_rows(member_matrix, members),
+                                      member_tables["profiles"])
         shared_matrix, internal = shared_job.result()
         del member_tables  # every matrix is built: nothing below reads an input table
         # the whole matrix, as `journey assess` judges it: the same peer groups, the same
