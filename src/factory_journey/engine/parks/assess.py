@@ -58,16 +58,22 @@ class ParkResult:
         }
 
 
-def _with_employees(matrix: pl.DataFrame, profiles: pl.DataFrame) -> pl.DataFrame:
-    """The matrix with `_employees` [persons] from the profiles (not a matrix column)."""
-    if "siptotalnumemployees" not in profiles.columns:
+def _people(profiles: pl.DataFrame | None) -> pl.DataFrame | None:
+    """`_employees` [persons] per facility-year of the profiles (not a matrix column)."""
+    if profiles is None or "siptotalnumemployees" not in profiles.columns:
+        return None
+    return profiles.select(
+        "facility_id", "year", pl.col("siptotalnumemployees").cast(pl.Float64).alias("_employees")
+    ).unique(["facility_id", "year"])
+
+
+def _with_employees(matrix: pl.DataFrame, people: pl.DataFrame | None) -> pl.DataFrame:
+    """The matrix with `_employees` [persons] from `_people`."""
+    if people is None:
         return matrix.with_columns(pl.lit(None, pl.Float64).alias("_employees"))
-    people = profiles.select("facility_id", "year",
-                             pl.col("siptotalnumemployees").cast(pl.Float64).alias("_employees"))
     # joined on the keys alone, then set beside the matrix: its ~100 columns are not copied
     employees = matrix.select("facility_id", "year").join(
-        people.unique(["facility_id", "year"]), on=["facility_id", "year"], how="left",
-        maintain_order="left")["_employees"]
+        people, on=["facility_id", "year"], how="left", maintain_order="left")["_employees"]
     return matrix.with_columns(employees)
 
 
@@ -96,9 +102,10 @@ def assess_parks(
 ) -> ParkResult:
     """Every park-year of `parks` (the years of its members and shared facilities).
 
-    `release_tables` (with `tables` a dict): the input tables are removed from `tables` once
-    every matrix that reads them is built, so that a caller holding no other reference to
-    them (`journey park assess`) frees their memory before the members are assessed.
+    `release_tables` (with `tables` a dict): the input tables are removed from `tables`, and
+    let go once the members' matrix has aggregated them (`build_matrix(release_tables=)`), so
+    that a caller holding no other reference to them (`journey park assess`) frees their
+    memory before the ~100-column matrix is made and the members are assessed.
 
     Work that does not wait for the members' matrix or assessment runs beside it on one more
     thread (Polars releases the GIL; each frame is the same whichever finishes first): the
@@ -109,14 +116,18 @@ def assess_parks(
     if release_tables and isinstance(tables, dict):
         tables.clear()
     members = parks.members
+    # what is read of the input tables besides the members' matrix, taken before they go:
+    # the members' rows of what a shared facility delivers, and the profiles' employees
+    delivered = flows.internal_tables(member_tables, members, parks.shared_facilities)
+    people = _people(member_tables.get("profiles"))
     with ThreadPoolExecutor(max_workers=1) as beside:
-        shared_job = beside.submit(_shared_matrices, member_tables, parks)
-        built = build_matrix(member_tables, with_provenance=False)
+        shared_job = beside.submit(_shared_matrices, delivered, parks)
+        built = build_matrix(member_tables, with_provenance=False,
+                             release_tables=release_tables)
+        del member_tables  # nothing below reads an input table
         member_matrix = built.matrix
-        with_people = _with_employees(_member_rows(member_matrix, members),
-                                      member_tables["profiles"])
+        with_people = _with_employees(_member_rows(member_matrix, members), people)
         shared_matrix, internal = shared_job.result()
-        del member_tables  # every matrix is built: nothing below reads an input table
         # the whole matrix, as `journey assess` judges it: the same peer groups, the same
         # levels; only the frames a park reads (the levels per area, and the member steps the
         # collective plan covers), not the measures' finance, trajectory or indicators frame
@@ -149,16 +160,18 @@ def assess_parks(
                       scores, plan.measures, plan.members, versions)
 
 
-def _shared_matrices(member_tables: Mapping[str, pl.DataFrame], parks: ParkTables
+def _shared_matrices(delivered: dict[str, pl.DataFrame], parks: ParkTables
                      ) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
-    """The shared facilities' own matrix and the internal deliveries' matrix (`flows`)."""
+    """The shared facilities' own matrix and the internal deliveries' matrix (`flows`):
+    `delivered`, the members' rows of what a shared facility delivers, and the shared
+    facilities' own rows of what another delivers."""
     shared_own = flows.shared_own_tables(parks.shared, parks.shared_facilities, parks.parks)
     shared_matrix = _matrix(shared_own)
     # what shared facilities deliver, at the members and at the other shared facilities
     shared_users = parks.shared_facilities.select(
         "park_id", "year", pl.col("shared_facility_id").alias("facility_id"))
     internal_parts = [m for m in (
-        _matrix(flows.internal_tables(member_tables, parks.members, parks.shared_facilities)),
+        _matrix(delivered),
         _matrix(flows.internal_tables(shared_own, shared_users, parks.shared_facilities)))
         if m is not None]
     internal = pl.concat(internal_parts, how="diagonal_relaxed") if internal_parts else None
