@@ -323,9 +323,9 @@ def _member_shares(long: pl.DataFrame, plan: pl.DataFrame, covered: Covered | No
     padded = pl.concat([masks, pl.DataFrame({"_mask_steps": [0], "_mask_modules": [0],
                                              "_m": [0]}, schema=masks.schema)])
     found = padded.select("_mask_steps", "_mask_modules")[rows.select(position).to_series()]
-    rows = pl.concat([rows, found], how="horizontal")
-    for kind in ("steps", "modules"):
-        rows = rows.join(texts[kind], on=["_m", f"_mask_{kind}"], how="left",
-                         maintain_order="left")
-    return rows.drop("_m", "_g", "_mask_steps", "_mask_modules").with_columns(
-        pl.col("covered_steps").fill_null(""), pl.col("covered_modules").fill_null(""))
+    # the texts are joined to the masks alone and set beside the rows (not a copy of them)
+    keys = pl.concat([rows.select("_m"), found], how="horizontal")
+    words = [keys.join(texts[kind], on=["_m", f"_mask_{kind}"], how="left",
+                       maintain_order="left")[f"covered_{kind}"].fill_null("")
+             for kind in ("steps", "modules")]
+    return rows.drop("_m", "_g").with_columns(words)
