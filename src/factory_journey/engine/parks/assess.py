@@ -110,8 +110,8 @@ def assess_parks(
     Work that does not wait for the members' matrix or assessment runs beside it on one more
     thread (Polars releases the GIL; each frame is the same whichever finishes first): the
     shared facilities' and internal deliveries' matrices beside the members' matrix, the
-    member steps the collective plan covers beside the standing, and the park indicators and
-    the framework's judgement beside the plan."""
+    member steps the collective plan covers beside the members' standing, and the counts per
+    area, the park indicators and the framework's judgement beside the plan."""
     member_tables = flows.member_tables(tables, parks.shared)
     if release_tables and isinstance(tables, dict):
         tables.clear()
@@ -139,18 +139,16 @@ def assess_parks(
         member_rows = standing.member_standing(members, with_people, levels,
                                                parks.shared_facilities,
                                                parks.shared.get("wastewater"))
-        by_area = standing.park_opportunities(members, levels)
         shared_rows = standing.shared_standing(parks.shared_facilities, shared_matrix,
                                                parks.shared)
-        park_standing = standing.park_standing(member_rows, shared_rows, by_area)
-        judged = beside.submit(_judged_indicators, with_people, internal, shared_matrix, parks,
-                               frameworks, park_standing)
+        judged = beside.submit(_judged_indicators, levels, member_rows, shared_rows,
+                               with_people, internal, shared_matrix, parks, frameworks)
         # the plan reads of the park indicators only whether a park-year has a central
-        # effluent plant, a standing indicator: it does not wait for the totals
-        central = _standing_indicator(park_standing, "has_central_effluent_plant")
+        # effluent plant: it does not wait for the counts, totals and judgement
+        central = _central_plants(shared_rows)
         plan = collective_plan(members_for_plan(member_rows, with_people, central),
                                covered=steps_job.result())
-        park_indicators, results, scores = judged.result()
+        by_area, park_indicators, results, scores = judged.result()
     versions = {**built.versions, **assessed.versions, **frameworks.versions(), **plan.versions}
     park_rows = parks.parks.select(
         "park_id", pl.col("park_name").cast(pl.String), "country_iso2",
@@ -185,22 +183,29 @@ def _covered(pathways: pl.DataFrame) -> Covered | None:
     return covered_steps(plan_covers(), steps)
 
 
-def _standing_indicator(park_standing: pl.DataFrame, name: str) -> pl.DataFrame:
-    """The rows of standing indicator `name` as `indicators.park_indicators` gives them
-    (park_id, year, indicator, value)."""
-    return park_standing.select("park_id", "year", pl.lit(name).alias("indicator"),
-                                pl.col(name).cast(pl.Float64).alias("value"))
+def _central_plants(shared_rows: pl.DataFrame) -> pl.DataFrame:
+    """`has_central_effluent_plant` of the park-years with a shared facility, as
+    `standing.park_standing` counts it and `indicators.park_indicators` lists it (park_id,
+    year, indicator, value); a park-year without a shared facility has none (0)."""
+    name = "has_central_effluent_plant"
+    return shared_rows.group_by("park_id", "year").agg(
+        (pl.col("type") == standing.CENTRAL_PLANT).any().cast(pl.Float64).alias("value")
+    ).select("park_id", "year", pl.lit(name).alias("indicator"), "value")
 
 
-def _judged_indicators(with_people: pl.DataFrame, internal: pl.DataFrame | None,
-                       shared_matrix: pl.DataFrame | None, parks: ParkTables,
-                       frameworks: FrameworkSet, park_standing: pl.DataFrame
-                       ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """park_indicators, and requirement_results and pillar_scores judged on them."""
+def _judged_indicators(levels: pl.DataFrame, member_rows: pl.DataFrame,
+                       shared_rows: pl.DataFrame, with_people: pl.DataFrame,
+                       internal: pl.DataFrame | None, shared_matrix: pl.DataFrame | None,
+                       parks: ParkTables, frameworks: FrameworkSet
+                       ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The members per area and level, park_indicators, and the requirement_results and
+    pillar_scores judged on them."""
+    by_area = standing.park_opportunities(parks.members, levels)
+    park_standing = standing.park_standing(member_rows, shared_rows, by_area)
     park_indicators = indicators.park_indicators(
         with_people, internal, shared_matrix, parks.members, parks.shared_facilities,
         park_standing)
-    return park_indicators, *_judge(parks, frameworks, park_indicators)
+    return by_area, park_indicators, *_judge(parks, frameworks, park_indicators)
 
 
 def _judge(parks: ParkTables, frameworks: FrameworkSet, park_indicators: pl.DataFrame
