@@ -117,11 +117,12 @@ def assess_parks(
         tables.clear()
     members = parks.members
     # what is read of the input tables besides the members' matrix, taken before they go:
-    # the members' rows of what a shared facility delivers, and the profiles' employees
-    delivered = flows.internal_tables(member_tables, members, parks.shared_facilities)
+    # the profiles' employees, and (beside, from its own dict of the same tables, which
+    # `build_matrix(release_tables=)` does not empty) the rows of what a shared facility
+    # delivers
     people = _people(member_tables.get("profiles"))
     with ThreadPoolExecutor(max_workers=1) as beside:
-        shared_job = beside.submit(_shared_matrices, delivered, parks)
+        shared_job = beside.submit(_shared_matrices, dict(member_tables), parks)
         built = build_matrix(member_tables, with_provenance=False,
                              release_tables=release_tables)
         del member_tables  # nothing below reads an input table
@@ -158,11 +159,13 @@ def assess_parks(
                       scores, plan.measures, plan.members, versions)
 
 
-def _shared_matrices(delivered: dict[str, pl.DataFrame], parks: ParkTables
+def _shared_matrices(member_tables: dict[str, pl.DataFrame], parks: ParkTables
                      ) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
-    """The shared facilities' own matrix and the internal deliveries' matrix (`flows`):
-    `delivered`, the members' rows of what a shared facility delivers, and the shared
-    facilities' own rows of what another delivers."""
+    """The shared facilities' own matrix and the internal deliveries' matrix (`flows`): the
+    members' rows of what a shared facility delivers, and the shared facilities' own rows
+    of what another delivers."""
+    delivered = flows.internal_tables(member_tables, parks.members, parks.shared_facilities)
+    del member_tables  # the input tables: let go as soon as the delivered rows are taken
     shared_own = flows.shared_own_tables(parks.shared, parks.shared_facilities, parks.parks)
     shared_matrix = _matrix(shared_own)
     # what shared facilities deliver, at the members and at the other shared facilities
