@@ -61,8 +61,9 @@ def _typed(raw: RawTable | None, spec: Table, log: ProblemLog) -> pl.DataFrame |
 def _refs(frame: pl.DataFrame, allowed: pl.DataFrame, on: list[str], source: Source,
           log: ProblemLog, *, column: str, message: str, accepted: str) -> None:
     """Rows of `frame` whose `on` values (non-null) are not among `allowed`'s: one error each."""
-    rows = frame.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in on))
-    bad = rows.join(allowed.select(on).unique(), on=on, how="anti").sort(ROW)
+    # one lazy pass; `allowed` is not de-duplicated first: an anti join keeps the same rows
+    bad = (frame.lazy().filter(pl.all_horizontal(pl.col(c).is_not_null() for c in on))
+           .join(allowed.lazy().select(on), on=on, how="anti").sort(ROW).collect())
     log.rows(bad.select(ROW, pl.col(column).cast(pl.String)), source, message=message,
              code="unknown_reference", column=column, value_column=column, accepted=accepted)
 
@@ -132,10 +133,11 @@ def _check_members(members: pl.DataFrame, parks: pl.DataFrame, profiles: pl.Data
     _refs(members, profiles.select("facility_id", "year"), ["facility_id", "year"], source, log,
           column="facility_id", message="This facility has no profile row in this year",
           accepted="a facility_id of profiles with a row for the same year")
+    # a row whose park differs from its facility-year's first is the second park (a count of
+    # distinct parks would say no more: a differing row implies two)
     twice = (members.filter(pl.col("facility_id").is_not_null())
-             .with_columns(pl.col("park_id").n_unique().over("facility_id", "year").alias("_n"),
-                           pl.col("park_id").first().over("facility_id", "year").alias("_p"))
-             .filter((pl.col("_n") > 1) & (pl.col("park_id") != pl.col("_p"))).sort(ROW))
+             .with_columns(pl.col("park_id").first().over("facility_id", "year").alias("_p"))
+             .filter(pl.col("park_id") != pl.col("_p")).sort(ROW))
     log.rows(twice.select(ROW, "facility_id"), source,
              message="This facility is a member of two parks in the same year",
              code="member_of_two_parks", column="facility_id", value_column="facility_id",
@@ -176,10 +178,8 @@ def _check_shared_facilities(shared: pl.DataFrame, parks: pl.DataFrame, profiles
              value_column="shared_facility_id",
              accepted="an id that is not a facility_id of profiles")
     parks_of = (shared.filter(pl.col("shared_facility_id").is_not_null())
-                .with_columns(pl.col("park_id").n_unique().over("shared_facility_id")
-                              .alias("_n"),
-                              pl.col("park_id").first().over("shared_facility_id").alias("_p"))
-                .filter((pl.col("_n") > 1) & (pl.col("park_id") != pl.col("_p"))).sort(ROW))
+                .with_columns(pl.col("park_id").first().over("shared_facility_id").alias("_p"))
+                .filter(pl.col("park_id") != pl.col("_p")).sort(ROW))
     log.rows(parks_of.select(ROW, "shared_facility_id"), source,
              message="This shared facility is given in two parks", code="shared_in_two_parks",
              column="shared_facility_id", value_column="shared_facility_id",
@@ -313,10 +313,8 @@ def _metered_twice(shared: dict[str, pl.DataFrame], raw: dict[str, RawTable],
             continue
         key = ["member_facility_id", *_flow_key(spec)]
         frame = shared[base].filter(pl.col("member_facility_id").is_not_null())
-        twice = (frame.with_columns(pl.col("facility_id").n_unique().over(key).alias("_n"),
-                                    pl.col("facility_id").first().over(key).alias("_first"))
-                 .filter((pl.col("_n") > 1) & (pl.col("facility_id") != pl.col("_first")))
-                 .sort(ROW))
+        twice = (frame.with_columns(pl.col("facility_id").first().over(key).alias("_first"))
+                 .filter(pl.col("facility_id") != pl.col("_first")).sort(ROW))
         log.rows(twice.select(ROW, "member_facility_id"), raw[spec.name].source,
                  message="Counted twice: this member's flow is metered at two shared facilities",
                  code="counted_twice", column="member_facility_id",

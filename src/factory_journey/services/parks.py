@@ -60,6 +60,8 @@ class ParksAssessed:
     input_files: list[dict[str, Any]]
     #: the parks table as read (park_id, park_name, country_iso2, operator, latitude, …)
     parks: Any = None
+    #: metadata.json's park_measures and reference_versions, read while the dataset was
+    about: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -119,7 +121,6 @@ def assess_park_dataset(
 ) -> ParksAssessed:
     """Read `dataset` (`pilot` = the bundled pilot), check its park tables and assess its
     parks. Raises `ParkInputError` with located problems when something blocks it."""
-    from factory_journey.engine.parks.assess import assess_parks
     from factory_journey.ingest import read_dataset
     from factory_journey.ingest.park_reader import read_park_tables
 
@@ -127,9 +128,16 @@ def assess_park_dataset(
     path = resolve_park_dataset(dataset)
     if not path.exists():
         raise ParkInputError(f"The dataset {path} was not found.")
-    chosen = load_frameworks(frameworks)
     report("read", 0, 1)
-    imported = read_dataset(path)
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        # The files are read (Polars, the GIL released) while this thread loads the
+        # frameworks and the reference files' versions and imports the park engine.
+        reading = reader.submit(read_dataset, path)
+        chosen = load_frameworks(frameworks)
+        about = {"park_measures": _park_measures_file(),
+                 "reference_versions": _reference_versions()}
+        from factory_journey.engine.parks.assess import assess_parks
+        imported = reading.result()
     report("read", 1, 1)
     problems = list(imported.problems)
     report("parks", 0, 1)
@@ -148,7 +156,7 @@ def assess_park_dataset(
     del imported  # the tables are let go once the matrices are built (release_tables)
     result = assess_parks(tables, parks, chosen, release_tables=True)
     report("assess", 1, 1)
-    return ParksAssessed(path, result, chosen, problems, input_files, parks.parks)
+    return ParksAssessed(path, result, chosen, problems, input_files, parks.parks, about)
 
 
 def summarise(assessed: ParksAssessed) -> dict[str, Any]:
@@ -236,9 +244,10 @@ def park_assess_files(
                 "files": assessed.frameworks.files,
                 "partly_met_credit": assessed.frameworks.base.scoring.partly_met_credit,
             },
-            "park_measures": _park_measures_file(),
+            "park_measures": assessed.about.get("park_measures") or _park_measures_file(),
             "versions": dict(sorted(assessed.result.versions.items())),
-            "reference_versions": _reference_versions(),
+            "reference_versions": (assessed.about.get("reference_versions")
+                                   or _reference_versions()),
             "summary": summary,
             "outputs": {**plan.to_dict(), "files": [*written, "metadata.json"],
                         "rows": {name: frame.height for name, frame in frames.items()}},

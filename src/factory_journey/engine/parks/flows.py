@@ -90,7 +90,10 @@ def internal_tables(
         pairs = (keys.join(delivered, on=["park_id", "year"])
                  .filter(pl.col("facility_id") != pl.col("_supplier"))
                  .select("facility_id", "year", "source").unique())
-        rows = frame.join(pairs, on=["facility_id", "year", "source"], how="semi")
+        # the rows of a delivered source first (a few sources), then the three-key join
+        sources = delivered["source"].unique()
+        rows = (frame.lazy().filter(pl.col("source").cast(pl.String).is_in(sources.implode()))
+                .join(pairs.lazy(), on=["facility_id", "year", "source"], how="semi").collect())
         if rows.height:
             out[table] = rows
     if out:

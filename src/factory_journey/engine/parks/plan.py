@@ -39,6 +39,7 @@ from factory_journey.engine.parks.plan_measures import (
     ParkMeasures,
     default_park_measures,
 )
+from factory_journey.engine.parks.plan_steps import Covered, PlanInputError, covered_steps
 
 KEY_COLUMNS: tuple[str, ...] = ("park_id", "facility_id", "year")
 #: Member columns the plan reads besides the keys [MJ, kgCO2e, kgCO2e/kWh, m³, kg, workers].
@@ -67,11 +68,6 @@ SPLIT_FIGURES: tuple[str, ...] = (
     "investment_usd",
 )
 MJ_PER_KWH = 3.6
-STEP_PATHWAYS = ("recommended", "optional")
-
-
-class PlanInputError(ValueError):
-    """The member table lacks a key column the plan needs."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +163,7 @@ def _participants(people: pl.DataFrame, measure: ParkMeasure) -> pl.DataFrame:
     part = people if when is None else people.filter(pl.col(when) > 0)
     split = measure.split
     value = pl.col(split.column) if split.column else pl.lit(1.0)
-    park = ["park_id", "year"]
+    park = "_py"  # the park-year's row id: the same groups as (park_id, year), cheaper keys
     lacking = (value.is_null() | (value <= 0)) if split.basis != "equal" else pl.lit(False)
     part = part.with_columns(
         *_figures(measure), pl.lit(measure.key).alias("measure"),
@@ -195,12 +191,29 @@ def _investment(usd: pl.Expr) -> pl.Expr:
             .otherwise(None))
 
 
+def plan_covers(park_measures: ParkMeasures | None = None) -> pl.DataFrame:
+    """What each shared measure covers of the member steps (measure, covers_measures,
+    covers_modules), in the measures' order: the `covers` of `plan_steps.covered_steps`."""
+    return _covers(measure_frame(park_measures or default_park_measures()))
+
+
+def _covers(table: pl.DataFrame) -> pl.DataFrame:
+    return table.select("measure", "covers_measures", "covers_modules").unique(
+        "measure", maintain_order=True)
+
+
 def collective_plan(members: pl.DataFrame, steps: pl.DataFrame | None = None,
                     park_measures: ParkMeasures | None = None,
-                    prices: pl.DataFrame | None = None) -> CollectivePlan:
-    """The collective improvement plan of every park-year in `members` (see the module doc)."""
+                    prices: pl.DataFrame | None = None,
+                    covered: Covered | None = None) -> CollectivePlan:
+    """The collective improvement plan of every park-year in `members` (see the module doc).
+
+    `covered`: `covered_steps(plan_covers(park_measures), steps)` when the caller computed it
+    already (beside other work); `steps` are then not read."""
     park_measures = park_measures or default_park_measures()
     table = measure_frame(park_measures)
+    if covered is None:
+        covered = covered_steps(_covers(table), steps)
     people = join_prices(_prepare_members(members),
                          default_prices() if prices is None else prices)
     group = ["park_id", "year", "measure"]
@@ -221,9 +234,10 @@ def collective_plan(members: pl.DataFrame, steps: pl.DataFrame | None = None,
         parts.append(part.select(*group, "facility_id", "split_basis", "split_value", "share",
                                  "_py", "_pr", pl.lit(order.get(measure.key), pl.UInt32)
                                  .alias("_mi")))
-        totals.append(part.group_by("park_id", "year", "measure", maintain_order=True).agg(
+        totals.append(part.group_by("_py", maintain_order=True).agg(
+            pl.col("park_id", "year", "measure").first(),
             *sums, co2e_gaps, pl.col("participants").first(), pl.col("split_note").first(),
-            pl.col("workers").fill_null(0.0).sum().alias("_workers")))
+            pl.col("workers").fill_null(0.0).sum().alias("_workers")).drop("_py"))
     long = pl.concat(parts, how="vertical_relaxed")
     agg = pl.concat(totals, how="vertical_relaxed")
     plan = (parks.join(table, how="cross")
@@ -271,12 +285,12 @@ def collective_plan(members: pl.DataFrame, steps: pl.DataFrame | None = None,
         "certainty", "source", "park_measures_version",
     ]
     plan = plan.select(measure_cols)
-    shares = _member_shares(long, plan, steps, people, parks.height)
+    shares = _member_shares(long, plan, covered, people, parks.height)
     return CollectivePlan(plan, shares,
                           {"park_measures": f"{park_measures.version} (park_measures.yaml)"})
 
 
-def _member_shares(long: pl.DataFrame, plan: pl.DataFrame, steps: pl.DataFrame | None,
+def _member_shares(long: pl.DataFrame, plan: pl.DataFrame, covered: Covered | None,
                    people: pl.DataFrame, park_years: int) -> pl.DataFrame:
     """Each participant's share of each measure's figures, and the member steps it covers.
 
@@ -291,9 +305,6 @@ def _member_shares(long: pl.DataFrame, plan: pl.DataFrame, steps: pl.DataFrame |
                      how="horizontal")
     rows = rows.with_columns(pl.col(c) * pl.col("share") for c in SPLIT_FIGURES)
     rows = rows.with_columns(pl.col("facility_id").cast(pl.String), pl.col("year").cast(pl.Int64))
-    covers = plan.select("measure", "covers_measures", "covers_modules").unique(
-        "measure", maintain_order=True)
-    covered = _covered_steps(covers, steps)
     if covered is None:
         return rows.drop("_py", "_mi", "_pr").with_columns(
             pl.lit("").alias("covered_steps"), pl.lit("").alias("covered_modules"))
@@ -312,100 +323,9 @@ def _member_shares(long: pl.DataFrame, plan: pl.DataFrame, steps: pl.DataFrame |
     padded = pl.concat([masks, pl.DataFrame({"_mask_steps": [0], "_mask_modules": [0],
                                              "_m": [0]}, schema=masks.schema)])
     found = padded.select("_mask_steps", "_mask_modules")[rows.select(position).to_series()]
-    rows = pl.concat([rows, found], how="horizontal")
-    for kind in ("steps", "modules"):
-        rows = rows.join(texts[kind], on=["_m", f"_mask_{kind}"], how="left",
-                         maintain_order="left")
-    return rows.drop("_m", "_g", "_mask_steps", "_mask_modules").with_columns(
-        pl.col("covered_steps").fill_null(""), pl.col("covered_modules").fill_null(""))
-
-
-def _covered_steps(covers: pl.DataFrame, steps: pl.DataFrame | None
-                   ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, pl.DataFrame]] | None:
-    """`area:measure` of the member's recommended or optional steps that a park measure covers,
-    and the programme modules of those steps it covers, `;`-joined in the order of the park
-    measure's `covers` lists (then by area).
-
-    Vectorised without a text per member: each text a park measure can cover is a bit of a
-    mask; a member-year's mask is the OR of its steps' masks, and the few distinct masks are
-    turned into text once. Returns (facility_id, year → `_g`, 0..G-1), the masks of
-    (`_g`, `_m`) at row `_m` × G + `_g` (`_mask_steps`, `_mask_modules`, `_m`) and, per kind,
-    (`_m`, mask → text), `_m` being the row of `covers`; None without steps."""
-    if steps is None or steps.height == 0:
-        return None
-    chosen = steps.filter(pl.col("pathway").cast(pl.String).is_in(STEP_PATHWAYS)).select(
-        pl.col("facility_id").cast(pl.String), pl.col("year").cast(pl.Int64),
-        pl.col("area").cast(pl.String), pl.col("measures").fill_null(""),
-        pl.col("modules").fill_null(""))
-    chosen = _member_year_ids(chosen)
-    step = ["area", "measures", "modules"]
-    distinct = chosen.select(step).unique(maintain_order=True)
-    bits, texts = [], {}
-    for kind, out in (("measures", "steps"), ("modules", "modules")):
-        wanted = (covers.with_row_index("_m").select(
-            "_m", pl.col(f"covers_{kind}").alias("_item")).explode("_item")
-            .drop_nulls("_item").with_row_index("_rank"))
-        items = distinct.with_columns(pl.col(kind).str.split(";").alias("_item")).explode("_item")
-        matched = items.join(wanted, on="_item", how="inner")
-        text = pl.format("{}:{}", pl.col("area"), pl.col("_item")) if kind == "measures" \
-            else pl.col("_item")
-        matched = matched.with_columns(text.alias("_text"))
-        # One bit per distinct text of a park measure, in covers order, then by area.
-        numbered = (matched.select("_m", "_rank", "area", "_text").unique(["_m", "_text"])
-                    .sort("_m", "_rank", "area", "_text")
-                    .with_columns(pl.int_range(pl.len()).over("_m").cast(pl.UInt64).alias("_bit")))
-        if numbered.height and numbered["_bit"].max() >= 64:  # type: ignore[operator]
-            raise PlanInputError("a park measure covers more than 64 step texts")
-        numbered = numbered.with_columns(pl.Series(
-            "_val", [1 << b for b in numbered["_bit"].to_list()], dtype=pl.UInt64))
-        step_bits = (matched.join(numbered.select("_m", "_text", "_val"), on=["_m", "_text"])
-                     .group_by(*step, "_m").agg(
-                         pl.col("_val").unique().sum().alias(f"_mask_{out}")))
-        bits.append(step_bits)
-        texts[out] = numbered
-    per_step = bits[0].join(bits[1], on=[*step, "_m"], how="full", coalesce=True).with_columns(
-        pl.col("_mask_steps").fill_null(0), pl.col("_mask_modules").fill_null(0))
-    # One row per step with a mask column per park measure and kind, OR-ed over each
-    # member-year's steps (a sorted run id: the fast path), then one row per (`_g`, `_m`).
-    measures = covers.height
-    wide = per_step.pivot(on="_m", index=step, values=["_mask_steps", "_mask_modules"])
-    names = {f"{kind}_{m}": f"{kind}_{m}" for kind in ("_mask_steps", "_mask_modules")
-             for m in range(measures)}
-    wide = wide.with_columns(pl.lit(0, pl.UInt64).alias(n) for n in names
-                             if n not in wide.columns).fill_null(0)
-    ored = (chosen.select("_g", *step).join(wide, on=step, how="inner", maintain_order="left")
-            .with_columns(pl.col("_g").set_sorted())
-            .group_by("_g").agg(pl.col(n).bitwise_or() for n in names))
-    # Dense: row `_m` × G + `_g` holds member-year `_g`'s masks for park measure `_m`.
-    runs = chosen["_g"].n_unique()
-    ored = pl.DataFrame({"_g": pl.int_range(runs, dtype=pl.UInt32, eager=True)}).join(
-        ored.with_columns(pl.col("_g").cast(pl.UInt32)), on="_g", how="left",
-        maintain_order="left").fill_null(0)
-    masks = pl.concat([ored.select(
-        pl.col(f"_mask_steps_{m}").alias("_mask_steps"),
-        pl.col(f"_mask_modules_{m}").alias("_mask_modules"),
-        pl.lit(m, pl.UInt32).alias("_m")) for m in range(measures)])
-    words = {}
-    for out, numbered in texts.items():
-        seen = masks.select("_m", f"_mask_{out}").unique().filter(pl.col(f"_mask_{out}") > 0)
-        listed = (seen.join(numbered.select("_m", "_bit", "_val", "_text"), on="_m")
-                  .filter((pl.col(f"_mask_{out}") & pl.col("_val")) > 0)
-                  .sort("_m", f"_mask_{out}", "_bit")
-                  .group_by("_m", f"_mask_{out}", maintain_order=True)
-                  .agg(pl.col("_text").str.join(";").alias(f"covered_{out}")))
-        words[out] = listed
-    member_years = chosen.select("facility_id", "year", "_g").unique("_g", maintain_order=True)
-    return member_years, masks, words
-
-
-def _member_year_ids(chosen: pl.DataFrame) -> pl.DataFrame:
-    """`_g`, one id per member-year: a run id, since the steps of a member-year come together
-    (as the assessment's pathways frame gives them); sorted first when they do not."""
-    ids = chosen.with_columns(pl.struct("facility_id", "year").rle_id().alias("_g"))
-    # Every member-year starts a run, so the member-years come together exactly when the
-    # runs' first rows (one per run, ~7 times fewer than the steps) name distinct member-years.
-    starts = ids.filter(pl.col("_g").is_first_distinct())
-    if starts.height != starts.select("facility_id", "year").n_unique():
-        ids = chosen.sort("facility_id", "year", maintain_order=True).with_columns(
-            pl.struct("facility_id", "year").rle_id().alias("_g"))
-    return ids
+    # the texts are joined to the masks alone and set beside the rows (not a copy of them)
+    keys = pl.concat([rows.select("_m"), found], how="horizontal")
+    words = [keys.join(texts[kind], on=["_m", f"_mask_{kind}"], how="left",
+                       maintain_order="left")[f"covered_{kind}"].fill_null("")
+             for kind in ("steps", "modules")]
+    return rows.drop("_m", "_g").with_columns(words)
