@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import beyond_exact_sum, collect, exact_sum
+from factory_journey.engine.exprs import beyond_exact_sum, collect, exact_sum, replaced
 from factory_journey.engine.quality import quality_aggs, quality_rows
 from factory_journey.engine.refdata import normalise_key
 
@@ -24,9 +24,7 @@ def air_rows(air: pl.LazyFrame, gwp: dict[str, float]) -> pl.LazyFrame:
         for spelling in present.get_column("refrigerant").drop_nulls().to_list()
         if normalise_key(spelling) in gwp
     }
-    factor = pl.col("refrigerant").cast(pl.String).replace_strict(
-        factors, default=None, return_dtype=pl.Float64
-    )
+    factor = replaced(pl.col("refrigerant").cast(pl.String), dict(factors), None, pl.Float64())
     recharge = pl.col("refrigerant_recharge_kg").cast(pl.Float64)
     emissions = (
         pl.when(recharge.is_null() | (recharge == 0)).then(0.0).otherwise(recharge * factor)
