@@ -11,7 +11,9 @@ zero denominator is null; a total with an input row that cannot be converted is 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 
@@ -155,6 +157,9 @@ def _area_frames(
     return frames
 
 
+#: Facility-years from which the areas are placed beside them on every core.
+PARALLEL_PLACING_MIN_ROWS = 50_000
+
 #: Seed of the facility-year hash used to join the area aggregates onto the keys.
 FY_HASH_SEED = 20261122
 
@@ -173,17 +178,26 @@ def _attach(wide: pl.DataFrame, areas: list[pl.DataFrame]) -> pl.DataFrame:
     fy = pl.struct(*KEYS).hash(FY_HASH_SEED).alias("_fy")
     left = wide.select(fy)
     hashed = left.get_column("_fy").n_unique() == wide.height
+    # Each placement is a join that runs mostly on one core: the areas are placed side by
+    # side, one per core (polars releases the GIL).
+    def place(frame: pl.DataFrame) -> pl.DataFrame | None:
+        return _placed(wide, left, frame, fy) if hashed else None
+
+    if wide.height >= PARALLEL_PLACING_MIN_ROWS and len(areas) > 1:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            placed = list(pool.map(place, areas))
+    else:  # small matrices (a park's members): threads would cost more than they save
+        placed = [place(frame) for frame in areas]
     parts: list[pl.DataFrame] = []
-    for frame in areas:
+    for frame, done in zip(areas, placed, strict=True):
         values = [c for c in frame.columns if c not in KEYS]
-        placed = _placed(wide, left, frame, fy) if hashed else None
-        if placed is None:
-            placed = wide.select(KEYS).join(
+        if done is None:
+            done = wide.select(KEYS).join(
                 frame, on=KEYS, how="left", maintain_order="left"
             )
-            if placed.height != wide.height:  # an area with a facility-year twice
+            if done.height != wide.height:  # an area with a facility-year twice
                 return _joined(wide, areas)
-        parts.append(placed.select(values))
+        parts.append(done.select(values))
     return wide.hstack([c for part in parts for c in part.get_columns()])
 
 
