@@ -296,6 +296,8 @@ def build_matrix(
         lazy.clear()
         performance.clear()
     wide = _attach(collect(wide), areas).lazy()
+    if ems.FACTS_MASK in wide.collect_schema().names():
+        wide = wide.with_columns(ems.ems_fact_columns())
     wide = _fill_missing(wide, _area_placeholders())
     wide = wide.with_columns(_unknown_totals())
     wide = wide.with_columns(energy.energy_columns())
