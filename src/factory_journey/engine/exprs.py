@@ -32,25 +32,31 @@ EXACT_SUM_LIMIT = 1e20
 
 
 def exact_sum(column: str) -> pl.Expr:
-    """Sum of a float column that does not depend on row order or threads [column's unit].
+    """Order- and thread-independent sum of a float column, in units of 10⁻⁹ of the column's
+    unit as a 128-bit integer; `exact_totals` turns it into the float total after the
+    group-by.
 
     Polars adds floats in per-thread partial sums, so a plain float sum can differ in its last
     bits from one run to the next, and the same input would not give byte-identical outputs.
     A fixed-point sum is an integer sum: exact, associative, the same every run. Each value
-    is taken in units of 10⁻⁹ (value × 10⁹ rounded half to even: what a cast to
-    Decimal(38, 9) gives), summed as a 128-bit integer (a third cheaper than a Decimal sum in
-    the group-by), and the total read back as that Decimal, whose cast to a float is
-    correctly rounded. A value beyond `EXACT_SUM_LIMIT` (or not a number) is left out here;
-    the area marks its row with `beyond_exact_sum` so that the total is null, not smaller.
+    is taken as value × 10⁹ rounded half to even (what a cast to Decimal(38, 9) gives) and
+    summed as an Int128, a third cheaper in the group-by than a Decimal sum. The reduction is
+    kept plain (nothing after `sum`), which keeps the streaming group-by on its fast path. A
+    value beyond `EXACT_SUM_LIMIT` (or not a number) is left out here; the area marks its row
+    with `beyond_exact_sum` so that the total is null, not smaller.
     """
     value = pl.col(column)
     within = pl.when(value.abs() < EXACT_SUM_LIMIT).then(value)
-    units = (within * 10.0**_EXACT_SUM_SCALE).round(mode="half_to_even").cast(pl.Int128)
-    # Integer × 10⁻⁹ as a Decimal keeps the integer as its digits: exact.
-    total = units.sum().cast(pl.Decimal(38, 0)) * pl.lit(
-        Decimal(1).scaleb(-_EXACT_SUM_SCALE), dtype=_EXACT_SUM_TYPE
-    )
-    return total.cast(pl.Float64)
+    return (within * 10.0**_EXACT_SUM_SCALE).round(mode="half_to_even").cast(pl.Int128).sum()
+
+
+def exact_totals() -> pl.Expr:
+    """Every `exact_sum` column (Int128, units of 10⁻⁹) as its float total, after the
+    group-by: the integer read as Decimal(38, 9) — its digits unchanged, so exact — whose cast
+    to a float is correctly rounded."""
+    units = pl.col(pl.Int128)
+    scale = pl.lit(Decimal(1).scaleb(-_EXACT_SUM_SCALE), dtype=_EXACT_SUM_TYPE)
+    return (units.cast(pl.Decimal(38, 0)) * scale).cast(pl.Float64)
 
 
 def beyond_exact_sum(bad: str, columns: list[str]) -> pl.Expr:

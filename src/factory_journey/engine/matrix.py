@@ -32,7 +32,7 @@ from factory_journey.engine import (
     zdhc,
 )
 from factory_journey.engine.catalogue import catalogue_version, matrix_columns
-from factory_journey.engine.exprs import ENGINE, KEYS, collect, unknown_if
+from factory_journey.engine.exprs import ENGINE, KEYS, collect, exact_totals, unknown_if
 from factory_journey.engine.facilities import facility_keys, keys_from_tables, programmes_active
 from factory_journey.engine.provenance import PROVENANCE_SCHEMA, provenance_frame
 from factory_journey.engine.refdata import EngineReference, default_reference
@@ -131,29 +131,32 @@ def _area_frames(
 ) -> list[pl.LazyFrame]:
     """One aggregated frame per area present, keyed by facility_id and year."""
     frames = []
+
+    def aggregated(rows: pl.LazyFrame, aggs: list[pl.Expr],
+                   finish: list[pl.Expr] | None = None) -> None:
+        # Plain reductions in the group-by, every conversion after it (on one row per
+        # facility-year): the streaming group-by stays on its fast path.
+        frames.append(rows.group_by(*KEYS).agg(*aggs).with_columns(exact_totals(), *finish or []))
+
     if "energy" in lazy:
         rows = energy.energy_rows(lazy["energy"], energy.source_attributes(reference))
         rows = ghg.ghg_rows(rows, reference)
-        frames.append(rows.group_by(*KEYS).agg(*energy.energy_aggs(), *ghg.ghg_aggs()))
+        aggregated(rows, [*energy.energy_aggs(), *ghg.ghg_aggs()])
     if "water" in lazy:
-        rows = water.water_rows(lazy["water"])
-        frames.append(rows.group_by(*KEYS).agg(*water.water_aggs()))
+        aggregated(water.water_rows(lazy["water"]), water.water_aggs())
     if "wastewater" in lazy:
-        rows = wastewater.wastewater_rows(lazy["wastewater"])
-        frames.append(rows.group_by(*KEYS).agg(*wastewater.wastewater_aggs()))
+        aggregated(wastewater.wastewater_rows(lazy["wastewater"]), wastewater.wastewater_aggs())
     if graded is not None:
         frames.append(zdhc.zdhc_sample_aggs(graded))
     if "waste" in lazy:
-        rows = waste.waste_rows(lazy["waste"], reference.waste_routes)
-        frames.append(rows.group_by(*KEYS).agg(*waste.waste_aggs()))
+        aggregated(waste.waste_rows(lazy["waste"], reference.waste_routes), waste.waste_aggs())
     if "air" in lazy:
-        rows = air.air_rows(lazy["air"], reference.gwp)
-        frames.append(rows.group_by(*KEYS).agg(*air.air_aggs()))
+        aggregated(air.air_rows(lazy["air"], reference.gwp), air.air_aggs(), air.air_finish())
     if "chemicals" in lazy:
-        rows = chemicals.chemicals_rows(lazy["chemicals"])
-        frames.append(rows.group_by(*KEYS).agg(*chemicals.chemicals_aggs()))
+        aggregated(chemicals.chemicals_rows(lazy["chemicals"]), chemicals.chemicals_aggs(),
+                   chemicals.chemicals_finish())
     if "ems" in lazy:
-        frames.append(ems.ems_rows(lazy["ems"]).group_by(*KEYS).agg(*ems.ems_aggs()))
+        aggregated(ems.ems_rows(lazy["ems"]), ems.ems_aggs())
     return frames
 
 
