@@ -102,7 +102,14 @@ def replaced(
         return expr.replace_strict(mapping, default=default, return_dtype=dtype)
     position = expr.cast(pl.Enum(list(mapping)), strict=False).to_physical()
     values = pl.Series(list(mapping.values()), dtype=dtype)
-    return pl.lit(values).gather(position).fill_null(pl.lit(default, dtype=dtype))
+    # A key not in the mapping (or null) gives the default; a value null in it stays null.
+    out = pl.when(position.is_null()).then(pl.lit(default, dtype=dtype)).otherwise(
+        pl.lit(values).gather(position)
+    )
+    try:  # the name of `expr`, as replace_strict keeps it
+        return out.alias(expr.meta.output_name())
+    except pl.exceptions.ComputeError:
+        return out
 
 
 def lookup(frame: pl.LazyFrame, table: pl.DataFrame, on: str) -> pl.LazyFrame:
