@@ -1,8 +1,8 @@
 """The matrix's cheaper forms of common operations give exactly what the plain ones give.
 
 Each fast path (an integer sum read back as a decimal, an Enum lookup instead of a join or
-`replace_strict`, EMS facts as bits) is compared with the plain Polars operation it replaces,
-on values chosen to hit the edges: nulls, NaN, infinities, exact halves, unknown keys.
+`replace_strict`, EMS facts and months as bits) is compared with the plain Polars operation it
+replaces, on values chosen to hit the edges: nulls, NaN, infinities, exact halves, unknown keys.
 """
 
 from __future__ import annotations
@@ -18,6 +18,12 @@ from factory_journey.engine.exprs import (
     exact_totals,
     lookup,
     replaced,
+)
+from factory_journey.engine.quality import (
+    completeness_columns,
+    months_reported,
+    quality_aggs,
+    quality_rows,
 )
 
 
@@ -98,3 +104,28 @@ def test_ems_fact_bits_equal_the_max_of_each_boolean() -> None:
     fast = fast.with_columns(ems.ems_fact_columns()).select(plain.collect_schema().names())
     assert_frame_equal(plain.sort("facility_id", "year").collect(),
                        fast.sort("facility_id", "year").collect(), check_exact=True)
+
+
+def test_month_mask_counts_distinct_months_and_annual_rows() -> None:
+    rng = np.random.default_rng(4)
+    n = 20_000
+    months = pl.Series(rng.choice(np.array([None, 0, 13, *range(1, 13)], dtype=object), n)
+                       .tolist(), dtype=pl.Int64)
+    rows = pl.LazyFrame({"facility_id": rng.choice(["A", "B", "C"], n),
+                         "year": rng.integers(2000, 2400, n), "month": months,
+                         "verification_status": rng.choice(["verified", "self"], n)})
+    valid = pl.col("month").filter(pl.col("month").is_between(1, 12))
+    plain = rows.group_by("facility_id", "year").agg(
+        pl.when(valid.n_unique() > 0).then(valid.n_unique().cast(pl.Int32)).alias("months"),
+        pl.col("month").is_null().any().alias("annual"),
+    ).with_columns(
+        ((pl.col("months").fill_null(0) >= 12) | pl.col("annual")).alias("energy_complete"),
+        pl.col("months").fill_null(0).alias("energy_months_reported"),
+    )
+    fast = rows.with_columns(quality_rows()).group_by("facility_id", "year").agg(
+        *quality_aggs("energy")
+    ).with_columns(months_reported(pl.col("_energy_month_mask")).alias("months"),
+                   *completeness_columns("energy"))
+    names = ["facility_id", "year", "months", "energy_months_reported", "energy_complete"]
+    assert_frame_equal(plain.select(names).sort("facility_id", "year").collect(),
+                       fast.select(names).sort("facility_id", "year").collect())

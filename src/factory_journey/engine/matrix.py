@@ -379,7 +379,6 @@ def _area_placeholders() -> dict[str, pl.DataType]:
     ]
     bools = [
         *[f"_{k}_{f}" for k in ("own", "any") for f in ems.FACILITY_FACTS],
-        *[f"_{a}_has_annual" for a in quality.MONTHLY_AREAS],
         *[f"{a}_{p}" for a in ems.PRACTICE_AREAS for p in ems.PRACTICES],
     ]
     out: dict[str, pl.DataType] = {c: pl.Float64() for c in floats}
