@@ -1,6 +1,16 @@
 """Benchmark: build the Data Matrix for N facility-years of demo data.
 
     python benchmarks/bench_matrix.py --facility-years 1000000
+    python benchmarks/bench_matrix.py --stage /tmp/fj-1m --repeat 3
+
+`--stage DATASET`: the matrix stage exactly as `journey matrix` and `journey assess` run it
+(`services.matrix`): in a fresh child process, `read_dataset(DATASET, lazy=True)` (not timed
+here; large tables are lazy plans over their Parquet files), then
+`engine.matrix.build_matrix(tables, release_tables=True)` timed: wall, CPU of all threads,
+resident memory before it, and the peak resident memory *during* it (the kernel's high-water
+mark is reset just before, `/proc/self/clear_refs`). `--repeat N` runs N children (each reads
+and builds once, as the command does) and prints each. The whole command beside a bare scan:
+`bench_assess_cli.py --command matrix`.
 
 1. Generate the dataset with `factory_journey.demo.generate_dataset` (facilities × years) and
    write it as Parquet (not timed; skipped when the folder already holds it).
@@ -18,6 +28,7 @@ load average at start and end is printed too.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -91,8 +102,65 @@ def _measure(folder: Path, with_provenance: bool, also_provenance: bool,
     return out
 
 
+def _resident_mb(field: str) -> float:
+    """`VmRSS` (now) or `VmHWM` (peak since the last reset) of this process [MB]."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _stage(dataset: Path) -> dict[str, object]:
+    """Runs in the child process: read as the services do, then time the matrix stage."""
+    from factory_journey.engine.matrix import build_matrix
+    from factory_journey.ingest import read_dataset
+
+    start = time.perf_counter()
+    imported = read_dataset(dataset, lazy=True)
+    tables = imported.frames()
+    lazy_tables = sorted(n for n, f in tables.items() if isinstance(f, pl.LazyFrame))
+    imported.tables.clear()  # as services.matrix does: the build releases the tables
+    imported.scans.clear()
+    out: dict[str, object] = {"polars": pl.__version__, "read_s": time.perf_counter() - start,
+                              "lazy_tables": lazy_tables, "peak_read_mb": peak_rss_mb()}
+    out["rss_before_mb"] = _resident_mb("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to the RSS now
+    start, cpu = time.perf_counter(), time.process_time()
+    result = build_matrix(tables, release_tables=True)
+    out["build_s"] = time.perf_counter() - start
+    out["build_cpu_s"] = time.process_time() - cpu
+    out["peak_build_mb"] = _resident_mb("VmHWM")
+    out["matrix_shape"] = list(result.matrix.shape)
+    out["zdhc_levels_rows"] = result.zdhc_levels.height
+    return out
+
+
+def _run_stage(dataset: Path, repeat: int) -> None:
+    print(f"matrix stage of {dataset} (read_dataset lazy, then build_matrix with "
+          f"release_tables), {repeat} fresh process(es)")
+    for run in range(repeat):
+        load = os.getloadavg()[0]
+        child = subprocess.run([sys.executable, __file__, "--stage-child", str(dataset)],
+                               capture_output=True, text=True, check=False)
+        if child.returncode != 0:
+            sys.exit(f"measurement failed:\n{child.stderr}")
+        r = json.loads(child.stdout.strip().splitlines()[-1])
+        if run == 0:
+            print(f"polars {r['polars']}; lazy tables: {', '.join(r['lazy_tables'])}; matrix "
+                  f"{r['matrix_shape'][0]:,} × {r['matrix_shape'][1]}, zdhc_levels "
+                  f"{r['zdhc_levels_rows']:,} rows")
+        print(f"run {run + 1}: load {load:.2f}; read {r['read_s']:.2f} s (peak "
+              f"{r['peak_read_mb']:,.0f} MB); build_matrix {r['build_s']:.2f} s wall, "
+              f"{r['build_cpu_s']:.2f} s CPU; RSS before {r['rss_before_mb']:,.0f} MB, peak "
+              f"during the build {r['peak_build_mb']:,.0f} MB")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
     parser = dataset_parser(__doc__.splitlines()[0])
+    parser.add_argument("--stage", type=Path, default=None,
+                        help="time the matrix stage of this dataset as the services run it")
+    parser.add_argument("--stage-child", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, default=None,
                         help="folder for the Parquet dataset (default: a temp folder)")
     parser.add_argument("--with-provenance", action="store_true",
@@ -106,6 +174,12 @@ def main() -> None:
                         help="build the matrix this many times in the child (first = cold)")
     args = parser.parse_args()
 
+    if args.stage_child is not None:
+        print(json.dumps(_stage(args.stage_child)))
+        return
+    if args.stage is not None:
+        _run_stage(args.stage, args.repeat)
+        return
     if args.measure is not None:
         print(json.dumps(_measure(args.measure, args.with_provenance, args.also_provenance,
                                   args.from_ingested, args.repeat)))

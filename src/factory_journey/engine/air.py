@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import beyond_exact_sum, collect, exact_sum
+from factory_journey.engine.exprs import beyond_exact_sum, collect, exact_sum, replaced
 from factory_journey.engine.quality import quality_aggs, quality_rows
 from factory_journey.engine.refdata import normalise_key
 
@@ -24,9 +24,7 @@ def air_rows(air: pl.LazyFrame, gwp: dict[str, float]) -> pl.LazyFrame:
         for spelling in present.get_column("refrigerant").drop_nulls().to_list()
         if normalise_key(spelling) in gwp
     }
-    factor = pl.col("refrigerant").cast(pl.String).replace_strict(
-        factors, default=None, return_dtype=pl.Float64
-    )
+    factor = replaced(pl.col("refrigerant").cast(pl.String), dict(factors), None, pl.Float64())
     recharge = pl.col("refrigerant_recharge_kg").cast(pl.Float64)
     emissions = (
         pl.when(recharge.is_null() | (recharge == 0)).then(0.0).otherwise(recharge * factor)
@@ -40,10 +38,15 @@ def air_rows(air: pl.LazyFrame, gwp: dict[str, float]) -> pl.LazyFrame:
     ).with_columns(beyond_exact_sum("_air_bad", ["_refrigerant_kgco2e"]))
 
 
+def air_finish() -> list[pl.Expr]:
+    """After the group-by (kept out of the aggregations: plain reductions stream fastest)."""
+    return [pl.col("air_sources_count").cast(pl.Int32)]
+
+
 def air_aggs() -> list[pl.Expr]:
     """Per facility-year source count, tracked share [0–1] and refrigerant CO2e [kgCO2e]."""
     return [
-        pl.len().cast(pl.Int32).alias("air_sources_count"),
+        pl.len().alias("air_sources_count"),
         pl.col("_tracked").mean().alias("air_sources_tracked_share"),
         exact_sum("_refrigerant_kgco2e").alias("refrigerant_kgco2e"),
         pl.col("_air_bad").sum().alias("_air_bad"),

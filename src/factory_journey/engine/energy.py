@@ -15,6 +15,7 @@ from factory_journey.engine.exprs import (
     beyond_exact_sum,
     exact_sum,
     is_in_ci,
+    lookup,
     ratio,
     when_then_zero,
 )
@@ -90,7 +91,7 @@ def energy_mj(unit: pl.Expr, quantity: pl.Expr) -> pl.Expr:
 
 def energy_rows(energy: pl.LazyFrame, attributes: pl.DataFrame) -> pl.LazyFrame:
     """Energy input rows with `mj` and the per-row parts the aggregation sums [MJ]."""
-    rows = energy.join(attributes.lazy(), on="source", how="left")
+    rows = lookup(energy, attributes, "source")
     mj = energy_mj(pl.col("unit_canonical"), pl.col("quantity_canonical").cast(pl.Float64))
     rows = rows.with_columns(mj.alias("mj"))
     category = pl.col("category")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Literal
 
 import polars as pl
@@ -20,6 +22,7 @@ def collect(frame: pl.LazyFrame) -> pl.DataFrame:
 
 #: Fixed-point type of order-independent sums: 9 decimal places of the column's unit.
 _EXACT_SUM_TYPE = pl.Decimal(38, 9)
+_EXACT_SUM_SCALE = 9
 
 #: Largest magnitude an exact sum adds [the column's unit]. No quantity here comes near it
 #: (10^20 MJ is a fifth of the world's energy use in a year); beyond it a value is not
@@ -29,17 +32,31 @@ EXACT_SUM_LIMIT = 1e20
 
 
 def exact_sum(column: str) -> pl.Expr:
-    """Sum of a float column that does not depend on row order or threads [column's unit].
+    """Order- and thread-independent sum of a float column, in units of 10⁻⁹ of the column's
+    unit as a 128-bit integer; `exact_totals` turns it into the float total after the
+    group-by.
 
     Polars adds floats in per-thread partial sums, so a plain float sum can differ in its last
     bits from one run to the next, and the same input would not give byte-identical outputs.
-    A decimal sum is an integer sum: exact, associative, the same every run. A value beyond
-    `EXACT_SUM_LIMIT` (or not a number) is left out here; the area marks its row with
-    `beyond_exact_sum` so that the total is null, not smaller.
+    A fixed-point sum is an integer sum: exact, associative, the same every run. Each value
+    is taken as value × 10⁹ rounded half to even (what a cast to Decimal(38, 9) gives) and
+    summed as an Int128, a third cheaper in the group-by than a Decimal sum. The reduction is
+    kept plain (nothing after `sum`), which keeps the streaming group-by on its fast path. A
+    value beyond `EXACT_SUM_LIMIT` (or not a number) is left out here; the area marks its row
+    with `beyond_exact_sum` so that the total is null, not smaller.
     """
     value = pl.col(column)
     within = pl.when(value.abs() < EXACT_SUM_LIMIT).then(value)
-    return within.cast(_EXACT_SUM_TYPE, strict=False).sum().cast(pl.Float64)
+    return (within * 10.0**_EXACT_SUM_SCALE).round(mode="half_to_even").cast(pl.Int128).sum()
+
+
+def exact_totals() -> pl.Expr:
+    """Every `exact_sum` column (Int128, units of 10⁻⁹) as its float total, after the
+    group-by: the integer read as Decimal(38, 9) — its digits unchanged, so exact — whose cast
+    to a float is correctly rounded."""
+    units = pl.col(pl.Int128)
+    scale = pl.lit(Decimal(1).scaleb(-_EXACT_SUM_SCALE), dtype=_EXACT_SUM_TYPE)
+    return (units.cast(pl.Decimal(38, 0)) * scale).cast(pl.Float64)
 
 
 def beyond_exact_sum(bad: str, columns: list[str]) -> pl.Expr:
@@ -71,6 +88,49 @@ def is_in_ci(column: str, values: tuple[str, ...]) -> pl.Expr:
     """Membership test that accepts the spellings as given and lower-cased."""
     spellings = sorted({*values, *(v.lower() for v in values)})
     return pl.col(column).cast(pl.String).is_in(spellings)
+
+
+def replaced(
+    expr: pl.Expr, mapping: Mapping[str, object], default: float | str | None,
+    dtype: pl.DataType,
+) -> pl.Expr:
+    """`expr.replace_strict(mapping, default=default, return_dtype=dtype)` for a string `expr`
+    (a null gives `default` too), several times cheaper on millions of rows: each row's
+    string is found through an Enum of the mapping's keys and its value gathered by position.
+    """
+    if not mapping or None in mapping:
+        return expr.replace_strict(mapping, default=default, return_dtype=dtype)
+    position = expr.cast(pl.Enum(list(mapping)), strict=False).to_physical()
+    values = pl.Series(list(mapping.values()), dtype=dtype)
+    # A key not in the mapping (or null) gives the default; a value null in it stays null.
+    out = pl.when(position.is_null()).then(pl.lit(default, dtype=dtype)).otherwise(
+        pl.lit(values).gather(position)
+    )
+    try:  # the name of `expr`, as replace_strict keeps it
+        return out.alias(expr.meta.output_name())
+    except pl.exceptions.ComputeError:
+        return out
+
+
+def lookup(frame: pl.LazyFrame, table: pl.DataFrame, on: str) -> pl.LazyFrame:
+    """`frame` with the columns of the small `table` whose string key `on` matches its own
+    (null where none does): a left join, done as a lookup.
+
+    Each row's key is found once, through an Enum of the table's keys (a key the table lacks
+    gives null), and every column of the table is gathered from that position. Cheaper than
+    a join and it streams on every core. Falls back to the join when the table's keys are not
+    unique or a column name is taken, where the two would differ.
+    """
+    keys = table.get_column(on).cast(pl.String)
+    names = [c for c in table.columns if c != on]
+    if keys.null_count() or keys.n_unique() != len(keys) or set(names) & set(
+        frame.collect_schema().names()
+    ):
+        return frame.join(table.lazy(), on=on, how="left", maintain_order="left")
+    position = pl.col(on).cast(pl.String).cast(pl.Enum(keys.to_list()), strict=False)
+    return frame.with_columns(position.to_physical().alias("_lookup")).with_columns(
+        pl.lit(table.get_column(c)).gather(pl.col("_lookup")).alias(c) for c in names
+    ).drop("_lookup")
 
 
 def when_then_zero(condition: pl.Expr, value: pl.Expr) -> pl.Expr:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import KEYS, collect
+from factory_journey.engine.exprs import KEYS, collect, lookup
 
 INTENSITY_BASIS: dict[str, str] = {
     "cut_sew": "pc",
@@ -88,7 +88,7 @@ def facility_keys(
         pl.col("un_subregion").cast(pl.String),
     )
     # Row order is kept (profiles usually come sorted): the matrix then needs no sort.
-    keys = keys.join(regions, on="country_iso2", how="left", maintain_order="left").with_columns(
+    keys = lookup(keys, collect(regions), "country_iso2").with_columns(
         pl.coalesce("country_iso3", "_iso3").alias("country_iso3")
     )
     stress = water_stress.lazy().select(
@@ -100,7 +100,7 @@ def facility_keys(
         INTENSITY_BASIS, default=None, return_dtype=pl.String
     )
     return (
-        keys.join(stress, on="country_iso3", how="left", maintain_order="left")
+        lookup(keys, collect(stress), "country_iso3")
         .with_columns(
             basis.alias("intensity_basis"),
             pl.coalesce("_site_water_stress", "_country_water_stress").alias(

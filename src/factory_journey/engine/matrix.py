@@ -11,7 +11,9 @@ zero denominator is null; a total with an input row that cannot be converted is 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 
@@ -30,7 +32,7 @@ from factory_journey.engine import (
     zdhc,
 )
 from factory_journey.engine.catalogue import catalogue_version, matrix_columns
-from factory_journey.engine.exprs import ENGINE, KEYS, collect, unknown_if
+from factory_journey.engine.exprs import ENGINE, KEYS, collect, exact_totals, unknown_if
 from factory_journey.engine.facilities import facility_keys, keys_from_tables, programmes_active
 from factory_journey.engine.provenance import PROVENANCE_SCHEMA, provenance_frame
 from factory_journey.engine.refdata import EngineReference, default_reference
@@ -129,31 +131,37 @@ def _area_frames(
 ) -> list[pl.LazyFrame]:
     """One aggregated frame per area present, keyed by facility_id and year."""
     frames = []
+
+    def aggregated(rows: pl.LazyFrame, aggs: list[pl.Expr],
+                   finish: list[pl.Expr] | None = None) -> None:
+        # Plain reductions in the group-by, every conversion after it (on one row per
+        # facility-year): the streaming group-by stays on its fast path.
+        frames.append(rows.group_by(*KEYS).agg(*aggs).with_columns(exact_totals(), *finish or []))
+
     if "energy" in lazy:
         rows = energy.energy_rows(lazy["energy"], energy.source_attributes(reference))
         rows = ghg.ghg_rows(rows, reference)
-        frames.append(rows.group_by(*KEYS).agg(*energy.energy_aggs(), *ghg.ghg_aggs()))
+        aggregated(rows, [*energy.energy_aggs(), *ghg.ghg_aggs()])
     if "water" in lazy:
-        rows = water.water_rows(lazy["water"])
-        frames.append(rows.group_by(*KEYS).agg(*water.water_aggs()))
+        aggregated(water.water_rows(lazy["water"]), water.water_aggs())
     if "wastewater" in lazy:
-        rows = wastewater.wastewater_rows(lazy["wastewater"])
-        frames.append(rows.group_by(*KEYS).agg(*wastewater.wastewater_aggs()))
+        aggregated(wastewater.wastewater_rows(lazy["wastewater"]), wastewater.wastewater_aggs())
     if graded is not None:
         frames.append(zdhc.zdhc_sample_aggs(graded))
     if "waste" in lazy:
-        rows = waste.waste_rows(lazy["waste"], reference.waste_routes)
-        frames.append(rows.group_by(*KEYS).agg(*waste.waste_aggs()))
+        aggregated(waste.waste_rows(lazy["waste"], reference.waste_routes), waste.waste_aggs())
     if "air" in lazy:
-        rows = air.air_rows(lazy["air"], reference.gwp)
-        frames.append(rows.group_by(*KEYS).agg(*air.air_aggs()))
+        aggregated(air.air_rows(lazy["air"], reference.gwp), air.air_aggs(), air.air_finish())
     if "chemicals" in lazy:
-        rows = chemicals.chemicals_rows(lazy["chemicals"])
-        frames.append(rows.group_by(*KEYS).agg(*chemicals.chemicals_aggs()))
+        aggregated(chemicals.chemicals_rows(lazy["chemicals"]), chemicals.chemicals_aggs(),
+                   chemicals.chemicals_finish())
     if "ems" in lazy:
-        frames.append(ems.ems_rows(lazy["ems"]).group_by(*KEYS).agg(*ems.ems_aggs()))
+        aggregated(ems.ems_rows(lazy["ems"]), ems.ems_aggs())
     return frames
 
+
+#: Facility-years from which the areas are placed beside them on every core.
+PARALLEL_PLACING_MIN_ROWS = 50_000
 
 #: Seed of the facility-year hash used to join the area aggregates onto the keys.
 FY_HASH_SEED = 20261122
@@ -173,17 +181,26 @@ def _attach(wide: pl.DataFrame, areas: list[pl.DataFrame]) -> pl.DataFrame:
     fy = pl.struct(*KEYS).hash(FY_HASH_SEED).alias("_fy")
     left = wide.select(fy)
     hashed = left.get_column("_fy").n_unique() == wide.height
+    # Each placement is a join that runs mostly on one core: the areas are placed side by
+    # side, one per core (polars releases the GIL).
+    def place(frame: pl.DataFrame) -> pl.DataFrame | None:
+        return _placed(wide, left, frame, fy) if hashed else None
+
+    if wide.height >= PARALLEL_PLACING_MIN_ROWS and len(areas) > 1:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            placed = list(pool.map(place, areas))
+    else:  # small matrices (a park's members): threads would cost more than they save
+        placed = [place(frame) for frame in areas]
     parts: list[pl.DataFrame] = []
-    for frame in areas:
+    for frame, done in zip(areas, placed, strict=True):
         values = [c for c in frame.columns if c not in KEYS]
-        placed = _placed(wide, left, frame, fy) if hashed else None
-        if placed is None:
-            placed = wide.select(KEYS).join(
+        if done is None:
+            done = wide.select(KEYS).join(
                 frame, on=KEYS, how="left", maintain_order="left"
             )
-            if placed.height != wide.height:  # an area with a facility-year twice
+            if done.height != wide.height:  # an area with a facility-year twice
                 return _joined(wide, areas)
-        parts.append(placed.select(values))
+        parts.append(done.select(values))
     return wide.hstack([c for part in parts for c in part.get_columns()])
 
 
@@ -282,6 +299,8 @@ def build_matrix(
         lazy.clear()
         performance.clear()
     wide = _attach(collect(wide), areas).lazy()
+    if ems.FACTS_MASK in wide.collect_schema().names():
+        wide = wide.with_columns(ems.ems_fact_columns())
     wide = _fill_missing(wide, _area_placeholders())
     wide = wide.with_columns(_unknown_totals())
     wide = wide.with_columns(energy.energy_columns())
@@ -360,7 +379,6 @@ def _area_placeholders() -> dict[str, pl.DataType]:
     ]
     bools = [
         *[f"_{k}_{f}" for k in ("own", "any") for f in ems.FACILITY_FACTS],
-        *[f"_{a}_has_annual" for a in quality.MONTHLY_AREAS],
         *[f"{a}_{p}" for a in ems.PRACTICE_AREAS for p in ems.PRACTICES],
     ]
     out: dict[str, pl.DataType] = {c: pl.Float64() for c in floats}

@@ -17,7 +17,6 @@ tested.
 
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
 
 from factory_journey.engine.exprs import collect
@@ -75,17 +74,17 @@ def _parameter_codes(limits: pl.DataFrame, table: pl.DataFrame) -> dict[str, int
 
 
 def _spelling_maps(
-    rows: pl.DataFrame, codes: dict[str, int], unit_codes: dict[str, int]
+    rows: pl.DataFrame, codes: dict[str, int], unit_codes: dict[str, int], unknown: int
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """Parameter spelling → parameter code and unit spelling → unit code, for values present.
+    """Parameter spelling → parameter code (`unknown` when it has no limit) and unit spelling
+    → unit code, for every spelling present.
 
     Normalising the few distinct spellings in Python and mapping them back as small integers
     is far cheaper than running string functions over millions of result rows.
     """
     parameters = {
-        p: codes[normalise_key(p)]
+        p: codes.get(normalise_key(p), unknown)
         for p in rows.get_column("parameter").unique().drop_nulls().to_list()
-        if normalise_key(p) in codes
     }
     units = {
         u: unit_codes.get(_unit_key(u), -1)
@@ -94,36 +93,63 @@ def _spelling_maps(
     return parameters, units
 
 
-def _level_ranks(
-    table: pl.DataFrame, code: np.ndarray, unit_code: np.ndarray, value: np.ndarray,
-    empty_unit: int,
-) -> np.ndarray:
-    """Rank 0–3 (fail … aspirational) per result, −1 where it cannot be graded.
+def _coded(column: str, codes: dict[str, int], null: int, dtype: pl.DataType) -> pl.Expr:
+    """The code of each row's spelling (`codes` holds every spelling present; `null` for a
+    null). An Enum of the spellings finds each row's spelling several times cheaper than
+    `replace_strict`; its index then picks the code from a small array."""
+    if not codes:
+        return pl.lit(null, dtype=dtype)
+    spellings = list(codes)
+    index = pl.col(column).cast(pl.Enum(spellings)).to_physical()
+    values = pl.Series([codes[s] for s in spellings], dtype=dtype)
+    return _by_code(values, index).fill_null(null)
 
-    numpy fancy indexing of the small limit arrays by parameter code is the cheapest way to
-    give millions of results their limits (no join, no per-row strings). `code` uses
-    `table.height` for an unknown parameter, which indexes a padding row without limits.
+
+def _by_code(values: pl.Series, code: pl.Expr) -> pl.Expr:
+    """`values[code]`: a small per-parameter table looked up for every result row."""
+    return pl.lit(values).gather(code)
+
+
+def _level_rank(table: pl.DataFrame, code: pl.Expr, unit_code: pl.Expr, value: pl.Expr,
+                empty_unit: int) -> pl.Expr:
+    """Rank 0–3 (fail … aspirational) per result, null where it cannot be graded.
+
+    `code` is the parameter's row in `table`, `table.height` for an unknown parameter (a
+    padding row without limits). Each limit is a gather from a small array by that code —
+    no join, no per-row strings — and the expression runs on every core.
     """
 
-    def column(name: str, fill: object) -> np.ndarray:
-        values = table.get_column(name).fill_null(fill).to_numpy()
-        return np.append(values, np.array([fill], dtype=values.dtype))
+    def column(name: str, fill: object) -> pl.Series:
+        values = table.get_column(name)
+        if values.dtype == pl.Float64:
+            values = values.fill_nan(None)
+        padded = pl.concat([values, pl.Series([None], dtype=values.dtype)])
+        return padded if fill is None else padded.fill_null(fill)
 
-    limit_unit = column("_limit_unit_code", -2)
-    unitless = column("_unitless", False)
     is_range = column("_is_range", False)
-    rank = np.zeros(len(code), dtype=np.int8)
+    rank: pl.Expr = pl.lit(0, dtype=pl.Int8)
     # From the least to the most demanding level: each level met overrides the one below.
     for level in LEVELS[1:]:
-        upper = column(f"_{level}_max", np.nan)[code]
-        lower = column(f"_{level}_min", np.nan)[code]
-        has = ~np.isnan(upper) | ~np.isnan(lower)
-        within_upper = np.isnan(upper) | (value <= upper)
-        within_lower = ~is_range[code] | np.isnan(lower) | (value >= lower)
-        rank = np.where(has & within_upper & within_lower, np.int8(LEVEL_RANK[level]), rank)
-    unit_ok = (unit_code == limit_unit[code]) | ((unit_code == empty_unit) & unitless[code])
-    known = (code < table.height) & unit_ok & ~np.isnan(value)
-    return np.where(known, rank, np.int8(-1))
+        upper = column(f"_{level}_max", None)
+        lower = column(f"_{level}_min", None)
+        has = upper.is_not_null() | lower.is_not_null()
+        # A missing bound, or a lower bound of a parameter that is not a range, holds always.
+        upper = upper.fill_null(float("inf"))
+        lower = pl.select(
+            pl.when(pl.lit(is_range)).then(pl.lit(lower)).otherwise(None)
+            .fill_null(float("-inf"))
+        ).to_series()
+        met = (
+            _by_code(has, code)
+            & (value <= _by_code(upper, code))
+            & (value >= _by_code(lower, code))
+        )
+        rank = pl.when(met).then(pl.lit(LEVEL_RANK[level], dtype=pl.Int8)).otherwise(rank)
+    unit_ok = (unit_code == _by_code(column("_limit_unit_code", -2), code)) | (
+        (unit_code == empty_unit) & _by_code(column("_unitless", False), code)
+    )
+    known = (code < table.height) & unit_ok.fill_null(False) & value.is_not_null()
+    return pl.when(known & value.is_not_nan()).then(rank)
 
 
 LEVEL_DTYPE = pl.Enum(LEVELS)
@@ -159,36 +185,29 @@ def graded_results(zdhc: pl.LazyFrame, limits: pl.DataFrame) -> pl.DataFrame:
             pl.col("unit").cast(pl.String),
         )
     )
-    parameters, units = _spelling_maps(rows, _parameter_codes(limits, table), unit_codes)
-    rows = rows.with_columns(
-        pl.col("parameter")
-        .replace_strict(parameters, default=table.height, return_dtype=pl.UInt32)
-        .alias("_code"),
-        pl.col("unit")
-        .replace_strict(units, default=unit_codes[""], return_dtype=pl.Int32)
-        .alias("_unit_code"),
+    parameters, units = _spelling_maps(
+        rows, _parameter_codes(limits, table), unit_codes, table.height
     )
-    code = rows.get_column("_code").to_numpy()
-    rank = _level_ranks(
-        table,
-        code,
-        rows.get_column("_unit_code").to_numpy(),
-        rows.get_column("value").fill_null(np.nan).to_numpy(),
-        unit_codes[""],
-    )
+    code = _coded("parameter", parameters, table.height, pl.UInt32())
+    unit_code = _coded("unit", units, unit_codes[""], pl.Int32())
     kinds = pl.concat([table.get_column("kind"), pl.Series([None], dtype=KIND_DTYPE)])
     levels = pl.Series(LEVELS).cast(LEVEL_DTYPE)
-    # A null index gathers a null level (not gradable).
-    index = pl.Series(np.where(rank < 0, np.nan, rank), nan_to_null=True).cast(pl.UInt32)
-    return rows.select(
-        "facility_id",
-        "year",
-        "sample_date",
-        "parameter",
-        kinds.gather(code).alias("kind"),
-        "value",
-        "unit",
-        levels.gather(index).alias("level"),
+    rank = _level_rank(table, pl.col("_code"), unit_code, pl.col("value"), unit_codes[""])
+    # Lazy over the held rows: the streaming engine grades them on every core.
+    return collect(
+        rows.lazy()
+        .with_columns(code.alias("_code"))
+        .select(
+            "facility_id",
+            "year",
+            "sample_date",
+            "parameter",
+            _by_code(kinds, pl.col("_code")).alias("kind"),
+            "value",
+            "unit",
+            # A null rank gathers a null level (not gradable).
+            _by_code(levels, rank.cast(pl.UInt32)).alias("level"),
+        )
     )
 
 
@@ -216,13 +235,18 @@ def zdhc_sample_aggs(graded: pl.LazyFrame) -> pl.LazyFrame:
         pl.col("_scored").sum(),
     )
     latest = pl.col("sample_date")
+    # Plain reductions in the group-by (they stream fastest), the casts after it.
     return samples.group_by("facility_id", "year").agg(
-        pl.col("_tested").max_by(latest).cast(pl.Int32).alias("zdhc_parameters_tested"),
-        pl.col("_failing").max_by(latest).cast(pl.Int32)
-        .alias("zdhc_parameters_failing_foundational"),
+        pl.col("_tested").max_by(latest).alias("zdhc_parameters_tested"),
+        pl.col("_failing").max_by(latest).alias("zdhc_parameters_failing_foundational"),
         pl.col("_rank").max_by(latest).alias("_zdhc_worst_rank"),
-        pl.col("_points").max_by(latest).cast(pl.Int32).alias("clearstream_points"),
-        (pl.col("_scored").max_by(latest) * 3).cast(pl.Int32).alias("clearstream_max_points"),
+        pl.col("_points").max_by(latest).alias("clearstream_points"),
+        pl.col("_scored").max_by(latest).alias("clearstream_max_points"),
+    ).with_columns(
+        pl.col("zdhc_parameters_tested").cast(pl.Int32),
+        pl.col("zdhc_parameters_failing_foundational").cast(pl.Int32),
+        pl.col("clearstream_points").cast(pl.Int32),
+        (pl.col("clearstream_max_points") * 3).cast(pl.Int32),
     )
 
 
