@@ -3,10 +3,11 @@
 At a million facility-years one assessment's working frames take ~6 GB (page faults of fresh
 memory alone cost seconds). `assess_in_chunks` computes the peer table once over the whole
 matrix, assesses ~`CHUNK_FACILITY_YEARS` facility-years at a time against it
-(`engine.assessment.chunks`) and spills each piece of each frame as uncompressed Arrow IPC on
-the write-behind thread; at the end each output is streamed from its pieces, in the order of
-one assessment's rows, into one Parquet file with `PARQUET_OPTIONS`. The frames read back
-equal those of one whole assessment (docs/decisions/0039-assess-in-facility-chunks.md).
+(`engine.assessment.chunks`) and spills each piece of each frame as Arrow IPC (lz4: at a
+million, 4 s of spilling instead of 10 s uncompressed) on the write-behind thread; at the
+end each output is streamed from its pieces, in the order of one assessment's rows, into one
+Parquet file with `PARQUET_OPTIONS`. The frames read back equal those of one whole assessment
+(docs/decisions/0039-assess-in-facility-chunks.md).
 """
 
 from __future__ import annotations
@@ -30,14 +31,16 @@ from factory_journey.services.report_files import PARQUET_OPTIONS
 from factory_journey.services.write_behind import WriteBehind
 
 #: From this many facility-years on, `journey assess` (Parquet outputs only) assesses in
-#: chunks. Below it one assessment peaks under ~1.2 GB and one pass saves the spill and the
-#: re-read of every frame (~10 % of the time at a million); above it memory grows ~6 GB per
-#: million facility-years unchunked (docs/performance.md, "Assessment").
-CHUNK_MIN_FACILITY_YEARS = 200_000
-#: Facility-years per chunk (about: chunks end between facilities). A chunk's working frames
-#: take ~0.6 GB; each chunk also pays the fixed cost of one assessment (~0.1 s of planning
-#: hundreds of expressions), so much smaller chunks cost time.
-CHUNK_FACILITY_YEARS = 100_000
+#: chunks. One whole assessment peaks at ~5.7 GB at a million facility-years (the issue's
+#: limit is 4 GB for the process) and ~2.9 GB at half a million; below this size one pass
+#: stays under the limit and saves the spill and the re-read of every frame (~5 s of CPU at a
+#: million; docs/performance.md, "Assessment").
+CHUNK_MIN_FACILITY_YEARS = 500_000
+#: Facility-years per chunk (about: chunks end between facilities). At a million, 250,000 a
+#: chunk keeps the assessment's peak under the matrix stage's (~3.6 GB); 100,000 a chunk
+#: cost ~5 s more wall (each chunk pays the fixed cost of planning hundreds of expressions,
+#: and the smaller pieces were spilled uncompressed, slower) for no lower process peak.
+CHUNK_FACILITY_YEARS = 250_000
 
 #: `each(name, frame)`: called on the write-behind thread with every piece of every frame.
 Each = Callable[[str, pl.DataFrame], None]
@@ -78,7 +81,7 @@ def assess_in_chunks(
                 blocks = item_blocks(frame, height) if name in ITEM_MAJOR else [frame]
                 for block, part in enumerate(blocks):
                     path = spill / f"{name}-{block:04d}-{index:06d}.arrow"
-                    part.write_ipc(path, compression="uncompressed")
+                    part.write_ipc(path, compression="lz4")
                     pieces[name].append((block, index, path))
 
             writer.submit(job)
