@@ -93,3 +93,22 @@ def test_item_blocks_refuse_a_frame_that_is_not_whole_blocks():
     assert [b["x"].to_list() for b in item_blocks(frame, 5)] == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
     with pytest.raises(ValueError, match="not whole blocks"):
         item_blocks(frame, 3)
+
+
+def test_a_failure_in_a_later_chunk_leaves_no_output_folder(dataset, tmp_path, monkeypatch):
+    calls: list[int] = []
+
+    def failing(matrix, *args, **kwargs):
+        calls.append(matrix.height)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return assess(matrix, *args, **kwargs)
+
+    monkeypatch.setattr(chunked_assessment, "CHUNK_MIN_FACILITY_YEARS", 0)
+    monkeypatch.setattr(chunked_assessment, "CHUNK_FACILITY_YEARS", 7)
+    monkeypatch.setattr(chunked_assessment, "assess", failing)
+    out = tmp_path / "out"
+    with pytest.raises(OSError, match="No space left"):
+        assess_files(dataset, out, formats="parquet")
+    assert len(calls) == 3 and not out.exists()  # no pieces and no half-written files left
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == []

@@ -8,7 +8,9 @@ written and why not the others. No timestamp is written: the same input, methodo
 formats give identical bytes. `assess_files` writes each frame as soon as the assessment has
 made it, on a second thread, and lets it go (`_assess_and_write`): at a million
 facility-years the frames are never all in memory; only a result that gets assessment.xlsx
-is held whole first (`write_outputs`).
+is held whole first (`write_outputs`). From `chunked_assessment.CHUNK_MIN_FACILITY_YEARS`
+facility-years (Parquet only) the matrix is assessed in chunks of whole facilities against the
+peer table of the whole matrix, each output still one file (decision 0039).
 Shared by `journey assess`, `journey explain` and the web.
 """
 
