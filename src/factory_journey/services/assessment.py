@@ -8,13 +8,16 @@ written and why not the others. No timestamp is written: the same input, methodo
 formats give identical bytes. `assess_files` writes each frame as soon as the assessment has
 made it, on a second thread, and lets it go (`_assess_and_write`): at a million
 facility-years the frames are never all in memory; only a result that gets assessment.xlsx
-is held whole first (`write_outputs`).
+is held whole first (`write_outputs`). From `chunked_assessment.CHUNK_MIN_FACILITY_YEARS`
+facility-years (Parquet only) the matrix is assessed in chunks of whole facilities against the
+peer table of the whole matrix, each output still one file (decision 0039).
 Shared by `journey assess`, `journey explain` and the web.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,6 +39,7 @@ from factory_journey.engine.assessment.prices import PriceTableError
 from factory_journey.engine.matrix import MatrixResult, build_matrix
 from factory_journey.ingest import read_dataset
 from factory_journey.reference.loader import parse_yaml
+from factory_journey.services import chunked_assessment
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import atomic_output_dir
 from factory_journey.services.output_formats import (
@@ -275,15 +279,39 @@ def _matrix_of(
     return path, built, problems
 
 
-def _summary_of(name: str, frame: pl.DataFrame) -> dict[str, Any]:
-    """The counts and sums of the summary that output frame `name` gives (see `summarise`)."""
+def _summary_part(name: str, frame: pl.DataFrame) -> Any:
+    """What output frame `name` adds to the summary, in a form that adds up over the pieces of
+    a chunked assessment (`_summary_of` puts the parts of one frame together)."""
+    if name == "opportunities":
+        return frame.group_by("area", "opportunity_level").len()
+    if name == "pathways":
+        return (
+            frame.filter(pl.col("pathway") == "recommended").group_by("area", "step_kind").len()
+        )
+    if name == "measures":
+        # the values themselves (~24 bytes a measure): a float sum depends on the order of
+        # its terms, fsum over all of them does not (same total however the rows were cut)
+        return frame.select(pl.col(_MEASURE_TOTALS).fill_null(0))
+    return None
+
+
+#: Columns of the measures frame the summary totals.
+_MEASURE_TOTALS = ("money_saved_usd", "investment_usd", "co2e_saved_kgco2e")
+
+
+def _summary_of(name: str, frame: pl.DataFrame, parts: list[Any] | None = None
+                ) -> dict[str, Any]:
+    """The counts and sums of the summary that output frame `name` gives (see `summarise`);
+    `parts`: the `_summary_part`s of its pieces instead of `frame` (a chunked assessment)."""
     if name == "matrix":
         return {
             "facility_years": frame.height,
             "facilities": frame["facility_id"].n_unique() if frame.height else 0,
         }
+    if parts is None:
+        parts = [_summary_part(name, frame)]
     if name == "opportunities":
-        levels = frame.group_by("area", "opportunity_level").len()
+        levels = pl.concat(parts).group_by("area", "opportunity_level").agg(pl.col("len").sum())
         by_area: dict[str, dict[str, int]] = {}
         for row in levels.sort("area", "opportunity_level").iter_rows(named=True):
             by_area.setdefault(str(row["area"]), {})[str(row["opportunity_level"])] = int(
@@ -292,9 +320,7 @@ def _summary_of(name: str, frame: pl.DataFrame) -> dict[str, Any]:
         return {"levels_by_area": by_area}
     if name == "pathways":
         recommended = (
-            frame.filter(pl.col("pathway") == "recommended")
-            .group_by("area", "step_kind")
-            .len()
+            pl.concat(parts).group_by("area", "step_kind").agg(pl.col("len").sum())
             .sort("area", "step_kind")
         )
         return {"recommended": [
@@ -302,15 +328,10 @@ def _summary_of(name: str, frame: pl.DataFrame) -> dict[str, Any]:
             for r in recommended.iter_rows(named=True)
         ]}
     if name == "measures":
-
-        def total(column: str) -> float:
-            return float(frame[column].fill_null(0).sum()) if frame.height else 0.0
-
+        values = pl.concat(parts)
         return {
-            "measures": frame.height,
-            "money_saved_usd": total("money_saved_usd"),
-            "investment_usd": total("investment_usd"),
-            "co2e_saved_kgco2e": total("co2e_saved_kgco2e"),
+            "measures": values.height,
+            **{column: math.fsum(values[column].to_numpy()) for column in _MEASURE_TOTALS},
         }
     return {}
 
@@ -460,6 +481,9 @@ def _assess_and_write(
     pieces: dict[str, Any] = {}
     rows: dict[str, int] = {}
     files: dict[str, list[str]] = {}
+    # Parquet only (a large result): in chunks of whole facilities (chunked_assessment.py)
+    chunked = (built.matrix.height >= chunked_assessment.CHUNK_MIN_FACILITY_YEARS
+               and not (plan.csv or plan.json or plan.xlsx))
     with atomic_output_dir(out, force) as staging, WriteBehind[None](_PENDING_WRITES) as writer:
 
         def write(name: str, frame: pl.DataFrame) -> None:
@@ -473,8 +497,23 @@ def _assess_and_write(
 
         write("matrix", built.matrix)  # while the assessment is computed
         report("assess", 0, 1)
-        result = assess(built.matrix, methodology, prices=prices,
-                        matrix_versions=built.versions, peers=peers, emit=write)
+        if chunked:
+            parts: dict[str, list[Any]] = {name: [] for name in OUTPUTS}
+
+            def each(name: str, frame: pl.DataFrame) -> None:
+                parts[name].append(_summary_part(name, frame))
+
+            result, rows_of = chunked_assessment.assess_in_chunks(
+                built.matrix, staging, writer, each, methodology, prices, built.versions, peers,
+                lambda done, total: report("assess", done, total + 1),
+            )
+            rows.update(rows_of)
+            for name in OUTPUTS[1:]:
+                pieces.update(_summary_of(name, pl.DataFrame(), parts[name]))
+                files[name] = [f"{name}.parquet"]
+        else:
+            result = assess(built.matrix, methodology, prices=prices,
+                            matrix_versions=built.versions, peers=peers, emit=write)
         if peers_version is not None:
             result = replace(result, versions={**result.versions, "peer_snapshot": peers_version})
         report("assess", 1, 1)

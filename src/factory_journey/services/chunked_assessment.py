@@ -1,0 +1,102 @@
+"""A large matrix assessed in pieces of whole facilities and written as one file per frame.
+
+At a million facility-years one assessment's working frames take ~6 GB (page faults of fresh
+memory alone cost seconds). `assess_in_chunks` computes the peer table once over the whole
+matrix, assesses ~`CHUNK_FACILITY_YEARS` facility-years at a time against it
+(`engine.assessment.chunks`) and spills each piece of each frame as Arrow IPC (lz4: at a
+million, 4 s of spilling instead of 10 s uncompressed; held in memory instead, ~0.55 GB of
+pieces raised the process peak from 3.5-3.6 to 3.8 GB) on the write-behind thread; at the
+end each output is streamed from its pieces, in the order of one assessment's rows, into one
+Parquet file with `PARQUET_OPTIONS`. The frames read back equal those of one whole assessment
+(docs/decisions/0039-assess-in-facility-chunks.md).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from factory_journey.engine.assessment import (
+    PARTS,
+    AssessmentResult,
+    Methodology,
+    assess,
+    default_methodology,
+    peer_table_of,
+)
+from factory_journey.engine.assessment.chunks import ITEM_MAJOR, facility_chunks, item_blocks
+from factory_journey.services.report_files import PARQUET_OPTIONS
+from factory_journey.services.write_behind import WriteBehind
+
+#: From this many facility-years on, `journey assess` (Parquet outputs only) assesses in
+#: chunks. One whole assessment peaks at ~5.7 GB at a million facility-years (the issue's
+#: limit is 4 GB for the process) and ~2.9 GB at half a million; below this size one pass
+#: stays under the limit and saves the spill and the re-read of every frame (~5 s of CPU at a
+#: million; docs/performance.md, "Assessment").
+CHUNK_MIN_FACILITY_YEARS = 500_000
+#: Facility-years per chunk (about: chunks end between facilities). At a million, 250,000 a
+#: chunk keeps the assessment's peak under the matrix stage's (~3.6 GB); 100,000 a chunk
+#: cost ~5 s more wall (each chunk pays the fixed cost of planning hundreds of expressions,
+#: and the smaller pieces were spilled uncompressed, slower) for no lower process peak.
+CHUNK_FACILITY_YEARS = 250_000
+
+#: `each(name, frame)`: called on the write-behind thread with every piece of every frame.
+Each = Callable[[str, pl.DataFrame], None]
+
+
+def assess_in_chunks(
+    matrix: pl.DataFrame,
+    folder: Path,
+    writer: WriteBehind[None],
+    each: Each,
+    methodology: Methodology | None = None,
+    prices: pl.DataFrame | None = None,
+    matrix_versions: dict[str, str] | None = None,
+    peers: pl.DataFrame | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    chunk_facility_years: int | None = None,
+) -> tuple[AssessmentResult, dict[str, int]]:
+    """Assess `matrix` chunk by chunk and write `<part>.parquet` for every frame of `PARTS`
+    into `folder`; returns the last chunk's result with empty frames (its versions and
+    warnings are every chunk's) and the rows of every frame. `peers`: as `assess`'s; default
+    the peer groups of the whole `matrix`. `progress(done, total)` after each chunk."""
+    methodology = methodology or default_methodology()
+    table = peers if peers is not None else peer_table_of(matrix, methodology)
+    spill = folder / ".pieces"
+    spill.mkdir()
+    pieces: dict[str, list[tuple[int, int, Path]]] = {name: [] for name in PARTS}
+    rows = dict.fromkeys(PARTS, 0)
+    chunks = list(facility_chunks(matrix, chunk_facility_years or CHUNK_FACILITY_YEARS))
+    result: AssessmentResult | None = None
+    for index, chunk in enumerate(chunks):
+
+        def emit(name: str, frame: pl.DataFrame, index: int = index, height: int = chunk.height
+                 ) -> None:
+            rows[name] += frame.height
+
+            def job() -> None:
+                each(name, frame)
+                blocks = item_blocks(frame, height) if name in ITEM_MAJOR else [frame]
+                for block, part in enumerate(blocks):
+                    path = spill / f"{name}-{block:04d}-{index:06d}.arrow"
+                    part.write_ipc(path, compression="lz4")
+                    pieces[name].append((block, index, path))
+
+            writer.submit(job)
+
+        result = assess(chunk, methodology, prices=prices, matrix_versions=matrix_versions,
+                        peers=table, emit=emit)
+        if progress is not None:
+            progress(index + 1, len(chunks))
+    if result is None:
+        raise ValueError("nothing to assess: the matrix has no rows")
+    writer.results()  # every piece spilled
+    for name in PARTS:
+        # item block after item block, each chunk after chunk: one assessment's row order
+        paths = [path for _, _, path in sorted(pieces[name])]
+        pl.scan_ipc(paths).sink_parquet(folder / f"{name}.parquet", **PARQUET_OPTIONS)
+    shutil.rmtree(spill)
+    return result, rows
