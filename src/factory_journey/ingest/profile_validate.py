@@ -120,21 +120,24 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
         plan.check(given & ~ok, name, why, "os_hub_id", OSH_ACCEPTED,
                    summary="not a valid Open Supply Hub ID")
     elif column.type == "list" or (column.type == "str" and column.enum is not None):
+        # The typed value itself is mapped per distinct value (an empty choice: null), and
+        # the first unknown item beside it: one column of a million lists, not three.
         enum = column.enum
         if enum is None:
-            keys = plan.distinct(frame, raw, parse_list, pl.List(pl.String))
-            plan.typed.append(pl.when(keys.list.len() > 0).then(keys).alias(name))
+            keys = plan.distinct(frame, raw, lambda v: parse_list(v) or None,
+                                 pl.List(pl.String))
+            plan.typed.append(keys.alias(name))
             return
-        parsed = plan.distinct(
-            frame, raw, lambda v: dict(zip(("keys", "bad"), choices(v, enum), strict=True)),
-            pl.Struct({"keys": pl.List(pl.String), "bad": pl.String}))
-        keys, bad = parsed.struct.field("keys"), parsed.struct.field("bad")
+        bad = plan.distinct(frame, raw, lambda v: choices(v, enum)[1], pl.String)
         if column.type == "list":
-            plan.typed.append(pl.when(keys.list.len() > 0).then(keys).alias(name))
+            keys = plan.distinct(frame, raw, lambda v: choices(v, enum)[0] or None,
+                                 pl.List(pl.String))
             message = pl.format("unknown value '{}'", bad)
         else:
-            plan.typed.append(keys.list.first().alias(name))
+            keys = plan.distinct(frame, raw, lambda v: next(iter(choices(v, enum)[0]), None),
+                                 pl.String)
             message = pl.lit("unknown value", pl.String)
+        plan.typed.append(keys.alias(name))
         plan.check(bad.is_not_null(), name, message, "invalid_cell", enum_accepted(enum),
                    summary="unknown value")
         plan.typed.append(bad.is_null().alias(name + _OK))
