@@ -31,6 +31,15 @@ def by_distinct(
     return values.replace_strict(distinct, mapped, default=None, return_dtype=dtype)
 
 
+def by_distinct_or(
+    frame: pl.DataFrame, values: pl.Expr, blank: str, fn: Callable[[str], Any], dtype: Any
+) -> pl.Expr:
+    """`by_distinct` of `values` with a null read as `blank`: the same as of
+    `values.fill_null(blank)`, without a filled copy of the column."""
+    return (pl.when(values.is_null()).then(pl.lit(fn(blank), dtype))
+            .otherwise(by_distinct(frame, values, fn, dtype)))
+
+
 def parsed_by_distinct(frame: pl.DataFrame, raw: pl.Expr, parsed: pl.Expr) -> pl.Expr:
     """`parsed` (a polars parser of a column `value`) evaluated once per distinct value of
     `raw` and mapped onto the rows: the same parser, a fraction of the work on a
@@ -103,6 +112,10 @@ def numbers(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Series:
     """The numbers of a raw column: a plain cast, and `parse.number` (thousands commas, …)
     only when some cell needs it."""
     if dtype != pl.String:
+        if dtype == pl.Float64:
+            column = frame.get_column(name)
+            if column.is_finite().fill_null(True).all():
+                return column  # no NaN or infinity to take out: the column itself, no copy
         return frame.select(parse.number(name, dtype)).to_series()
     plain = frame.select(pl.col(name).cast(pl.Float64, strict=False).alias(name)).to_series()
     unread = frame.select((pl.col(name).is_not_null() & plain.is_null()).any()).item()

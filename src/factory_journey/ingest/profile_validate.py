@@ -40,6 +40,7 @@ from factory_journey.ingest.formats import ROW
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.profile_cells import (
     by_distinct,
+    by_distinct_or,
     choices,
     enum_accepted,
     numbers,
@@ -119,26 +120,30 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
         plan.check(given & ~ok, name, why, "os_hub_id", OSH_ACCEPTED,
                    summary="not a valid Open Supply Hub ID")
     elif column.type == "list" or (column.type == "str" and column.enum is not None):
+        # The typed value itself is mapped per distinct value (an empty choice: null), and
+        # the first unknown item beside it: one column of a million lists, not three.
         enum = column.enum
         if enum is None:
-            keys = plan.distinct(frame, raw, parse_list, pl.List(pl.String))
-            plan.typed.append(pl.when(keys.list.len() > 0).then(keys).alias(name))
+            keys = plan.distinct(frame, raw, lambda v: parse_list(v) or None,
+                                 pl.List(pl.String))
+            plan.typed.append(keys.alias(name))
             return
-        parsed = plan.distinct(
-            frame, raw, lambda v: dict(zip(("keys", "bad"), choices(v, enum), strict=True)),
-            pl.Struct({"keys": pl.List(pl.String), "bad": pl.String}))
-        keys, bad = parsed.struct.field("keys"), parsed.struct.field("bad")
+        bad = plan.distinct(frame, raw, lambda v: choices(v, enum)[1], pl.String)
         if column.type == "list":
-            plan.typed.append(pl.when(keys.list.len() > 0).then(keys).alias(name))
+            keys = plan.distinct(frame, raw, lambda v: choices(v, enum)[0] or None,
+                                 pl.List(pl.String))
             message = pl.format("unknown value '{}'", bad)
         else:
-            plan.typed.append(keys.list.first().alias(name))
+            keys = plan.distinct(frame, raw, lambda v: next(iter(choices(v, enum)[0]), None),
+                                 pl.String)
             message = pl.lit("unknown value", pl.String)
+        plan.typed.append(keys.alias(name))
         plan.check(bad.is_not_null(), name, message, "invalid_cell", enum_accepted(enum),
                    summary="unknown value")
         plan.typed.append(bad.is_null().alias(name + _OK))
     elif column.type in ("float", "int"):
-        number = plan.once(pl.lit(numbers(frame, name + _RAW, dtype)))
+        parsed = numbers(frame, name + _RAW, dtype)
+        number = plan.once(pl.lit(parsed))
         value = number if column.type == "float" else (
             pl.when(number == number.floor()).then(number).cast(pl.Int64, strict=False))
         not_number = (pl.when(raw.str.contains(_DECIMAL_COMMA))
@@ -150,7 +155,7 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
         if column.type == "int":
             plan.check(number.is_not_null() & value.is_null(), name, "not a whole number",
                        "invalid_cell", "a whole number such as 12")
-        in_range = pl.lit(True)
+        in_range: pl.Expr | None = None
         if column.minimum is not None or column.maximum is not None:
             low = value < column.minimum if column.minimum is not None else pl.lit(False)
             high = value > column.maximum if column.maximum is not None else pl.lit(False)
@@ -162,7 +167,10 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
             plan.check(out, name, message, "invalid_cell",
                        range_accepted(column), summary="out of range")
             in_range = ~out
-        plan.typed.append(pl.when(in_range).then(value).alias(name))
+            if column.type == "float" and not _out_of_range(parsed, column):
+                in_range = None  # no value to take out: the numbers as they are, no copy
+        plan.typed.append(value.alias(name) if in_range is None
+                          else pl.when(in_range).then(value).alias(name))
     elif column.type == "bool":
         value = raw if dtype == pl.Boolean else plan.once(
             parsed_by_distinct(frame, raw, parse.yes_no("value", dtype)))
@@ -171,6 +179,14 @@ def _plan_column(frame: pl.DataFrame, column: Column, plan: _Plan) -> None:
                    "yes or no (also true/false, 1/0, y/n)")
     else:
         plan.typed.append(raw.alias(name))
+
+
+def _out_of_range(numbers: pl.Series, column: Column) -> bool:
+    """Whether some of `numbers` (a float column's) is outside the column's range."""
+    low = numbers < column.minimum if column.minimum is not None else None
+    high = numbers > column.maximum if column.maximum is not None else None
+    out = low if high is None else high if low is None else low | high
+    return bool(out is not None and out.any())
 
 
 def _required_checks(plan: _Plan) -> pl.Expr:
@@ -200,12 +216,16 @@ def _volume_plan(frame: pl.DataFrame, plan: _Plan) -> list[pl.Expr]:
     canonical: list[pl.Expr] = []
     for key, info in fem_enums.facility_types().items():
         quantity, unit_name = f"{PRODVOL}_{key}", f"{PRODVOL}_{key}_unit"
-        unit = pl.col(unit_name + _RAW).fill_null(pl.lit(info.production_unit))
+        raw_unit = pl.col(unit_name + _RAW)
+        unit = raw_unit.fill_null(pl.lit(info.production_unit))
         given = pl.col(quantity + _RAW).is_not_null()
         def problem(u: str, k: str = key) -> str | None:
             return unit_problem(u, k)
 
-        why = plan.distinct(frame, unit, problem, pl.String)
+        # per distinct written unit, a blank one read as the FEM unit (the column is not
+        # filled: a copy of a million texts per expression)
+        why = plan.once(by_distinct_or(frame, raw_unit, info.production_unit, problem,
+                                       pl.String))
 
         def factor(u: str, k: str = key) -> float | None:
             if unit_problem(u, k) is not None:
@@ -224,7 +244,8 @@ def _volume_plan(frame: pl.DataFrame, plan: _Plan) -> list[pl.Expr]:
         plan.typed.append(pl.when(given).then(unit).alias(unit_name))
         canonical.append(
             pl.when(why.is_null())
-            .then(pl.col(quantity) * plan.distinct(frame, unit, factor, pl.Float64))
+            .then(pl.col(quantity) * plan.once(by_distinct_or(
+                frame, raw_unit, info.production_unit, factor, pl.Float64)))
             .alias(f"production_volume_{key}"))
         if info.additional_units:
             _additional_plan(key, plan)
