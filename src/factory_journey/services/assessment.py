@@ -240,6 +240,13 @@ def assess_dataset(
     """
     report = progress or _no_progress
     path, built, problems = _matrix_of(dataset, report)
+    return _assess_held(path, built, problems, report, methodology, prices, peers, peers_version)
+
+
+def _assess_held(path: Path, built: MatrixResult, problems: list[Problem], report: Progress,
+                 methodology: Methodology | None, prices: pl.DataFrame | None,
+                 peers: pl.DataFrame | None, peers_version: str | None) -> Assessed:
+    """Every frame of the assessment of `built`, held together in memory."""
     report("assess", 0, 1)
     result = assess(
         built.matrix, methodology, prices=prices, matrix_versions=built.versions, peers=peers
@@ -445,14 +452,8 @@ def assess_files(
         return _assess_and_write(path, built, problems, out, force, report, plan,
                                  methodology, prices, peers, peers_version)
     # assessment.xlsx holds every frame: made once they all are (small results only)
-    report("assess", 0, 1)
-    result = assess(
-        built.matrix, methodology, prices=prices, matrix_versions=built.versions, peers=peers
-    )
-    if peers_version is not None:
-        result = replace(result, versions={**result.versions, "peer_snapshot": peers_version})
-    report("assess", 1, 1)
-    return write_outputs(Assessed(path, built.matrix, result, problems), out, force, report, asked)
+    held = _assess_held(path, built, problems, report, methodology, prices, peers, peers_version)
+    return write_outputs(held, out, force, report, asked)
 
 
 #: Frames kept alive only to be written, at most (`WriteBehind`): one being written, one
