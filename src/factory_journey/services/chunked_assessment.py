@@ -3,11 +3,14 @@
 At a million facility-years one assessment's working frames take ~6 GB (page faults of fresh
 memory alone cost seconds). `assess_in_chunks` computes the peer table once over the whole
 matrix, assesses ~`CHUNK_FACILITY_YEARS` facility-years at a time against it
-(`engine.assessment.chunks`) and spills each piece of each frame as Arrow IPC (lz4: at a
+(`engine.assessment.chunks`). On the write-behind thread, while the next chunk is assessed,
+the facility-major frames (pathways, measures, trajectory) are appended to their Parquet
+files as row groups (`report_files.ParquetAppender`); the item-major ones, which need every
+chunk's first block before any second, are spilled piece by piece as Arrow IPC (lz4: at a
 million, 4 s of spilling instead of 10 s uncompressed; held in memory instead, ~0.55 GB of
-pieces raised the process peak from 3.5-3.6 to 3.8 GB) on the write-behind thread; at the
-end each output is streamed from its pieces, in the order of one assessment's rows, into one
-Parquet file with `PARQUET_OPTIONS`. The frames read back equal those of one whole assessment
+pieces raised the process peak from 3.5-3.6 to 3.8 GB) and at the end streamed from their
+pieces, in the order of one assessment's rows, into one Parquet file with `PARQUET_OPTIONS`.
+The frames read back equal those of one whole assessment
 (docs/decisions/0039-assess-in-facility-chunks.md).
 """
 
