@@ -1,12 +1,14 @@
 """`journey assess` of a large matrix in chunks of whole facilities (services/
 chunked_assessment.py) writes the frames one whole assessment writes: same rows, order,
-columns and dtypes, same metadata.json, and the same bytes on a rerun."""
+columns and dtypes, same metadata.json, and the same bytes on a rerun. (The facility-major
+files are written piece by piece by pyarrow, so their bytes are not one pass's.)"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 from polars.testing import assert_frame_equal
 
@@ -15,6 +17,7 @@ from factory_journey.engine.assessment.chunks import facility_chunks, item_block
 from factory_journey.services import chunked_assessment
 from factory_journey.services.assessment import OUTPUTS, assess_files
 from factory_journey.services.demo_data import make_demo_data
+from factory_journey.services.report_files import ParquetAppender
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +60,8 @@ def test_chunked_outputs_equal_one_whole_assessment(dataset, tmp_path, monkeypat
         assert frame.height > 0
         assert_frame_equal(frame, pl.read_parquet(whole / f"{name}.parquet"), check_exact=True)
     assert (chunked / "metadata.json").read_text() == (whole / "metadata.json").read_text()
+    for name in ("pathways", "measures", "trajectory"):  # appended chunk by chunk
+        assert pq.ParquetFile(chunked / f"{name}.parquet").metadata.num_row_groups > 10
     for path in chunked.iterdir():  # a rerun: the same bytes, file by file
         assert path.read_bytes() == (tmp_path / "again" / path.name).read_bytes(), path.name
 
@@ -112,3 +117,20 @@ def test_a_failure_in_a_later_chunk_leaves_no_output_folder(dataset, tmp_path, m
         assess_files(dataset, out, formats="parquet")
     assert len(calls) == 3 and not out.exists()  # no pieces and no half-written files left
     assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == []
+
+
+def test_appended_pieces_read_back_as_one_frame_and_other_columns_are_refused(tmp_path):
+    kinds = pl.Enum(["low", "high"])
+    frame = pl.DataFrame(
+        {"id": ["a", "b", "c"], "kind": ["low", "high", None], "x": [1.5, None, 3.0]},
+        schema={"id": pl.String, "kind": kinds, "x": pl.Float64},
+    ).with_columns(cat=pl.col("id").cast(pl.Categorical))
+    appender = ParquetAppender(tmp_path / "f.parquet")
+    appender.append(frame.slice(0, 2))
+    appender.append(frame.slice(2))
+    with pytest.raises(ValueError, match="columns differ"):
+        appender.append(frame.drop("x"))
+    appender.close()
+    assert_frame_equal(pl.read_parquet(tmp_path / "f.parquet"), frame, check_exact=True)
+    with pytest.raises(ValueError, match="no piece"):
+        ParquetAppender(tmp_path / "g.parquet").close()

@@ -72,6 +72,42 @@ def write_parquet(frame: pl.DataFrame, path: Path) -> None:
     frame.write_parquet(path, **PARQUET_OPTIONS)
 
 
+class ParquetAppender:
+    """One Parquet file written piece by piece (pyarrow's `ParquetWriter`, which can append
+    row groups to one file; Polars' writer cannot), with `PARQUET_OPTIONS`' compression, level,
+    statistics and row-group size; every piece must have the first one's schema. Polars reads
+    the file back as the frame of every piece stacked, dtypes included (Enum, Categorical):
+    pyarrow stores the Arrow schema in the file. The bytes are not `write_parquet`'s (the
+    writer and row groups differ: a group ends with each piece) but depend only on the
+    pieces, so a rerun gives the same bytes."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._writer: Any = None
+
+    def append(self, frame: pl.DataFrame) -> None:
+        """Append `frame`'s rows as row groups of at most `PARQUET_ROW_GROUP_ROWS`."""
+        import pyarrow.parquet as pq  # only a chunked assessment needs it (start-up time)
+
+        table = frame.to_arrow()
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(
+                self._path, table.schema,
+                compression=PARQUET_OPTIONS["compression"],
+                compression_level=PARQUET_OPTIONS["compression_level"],
+                write_statistics=PARQUET_OPTIONS["statistics"],
+            )
+        elif table.schema != self._writer.schema:
+            raise ValueError(f"{self._path.name}: a piece's columns differ from the first's")
+        self._writer.write_table(table, row_group_size=PARQUET_OPTIONS["row_group_size"])
+
+    def close(self) -> None:
+        """Write the footer; a file with no piece has no schema and is refused."""
+        if self._writer is None:
+            raise ValueError(f"{self._path.name}: no piece was written")
+        self._writer.close()
+
+
 def write_text_formats(frame: pl.DataFrame, folder: Path, name: str, plan: OutputPlan, *,
                        xlsx: bool = True) -> list[str]:
     """The CSV, JSON (or JSON Lines) and, with `xlsx`, .xlsx files of `frame` that `plan`
