@@ -7,7 +7,10 @@ and a warm PDF compiler. Shared by `journey report` and the web.
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
+import tempfile
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -201,8 +204,10 @@ def safe_file_name(facility_id: str) -> str:
 # typst for about a second, so the workers are started before the dataset is assessed and
 # import while the parent assesses; the parent then renders too, so `workers` processes render
 # in all. Spawn, not fork: a child forked after Polars has run inherits its thread pool without
-# its threads and can hang. The assessed frames travel with each chunk of ids (about 2 MB and
-# 10 ms for the pilot's 115 facilities, against 0.3 s of rendering a chunk).
+# its threads and can hang. The assessed frames go to the workers once, as a pickle in a
+# private temporary folder that each worker reads on its first chunk, not with every chunk
+# (6 MB and ~16 ms of the parent's pickling a chunk at 300 facilities: CPU the parent, which
+# renders too, spent 75 times in a 300-report run).
 _WORKER: dict[str, Any] = {}
 #: Facilities a task: small enough that the processes finish within a report or two of each
 #: other, large enough that sending the frames with each task costs little.
@@ -224,9 +229,13 @@ def _render_one(facility_id: str, lang: str, fmt: str, folder: str) -> str:
     return path.name
 
 
-def _render_chunk(data: ReportData, facility_ids: list[str], lang: str, fmt: str,
+def _render_chunk(source: str, facility_ids: list[str], lang: str, fmt: str,
                   folder: str) -> list[str]:
-    _init_worker(data)
+    """In a worker: the reports of `facility_ids`, the frames read from `source` (the parent's
+    pickle of its `ReportData`) on the worker's first chunk of the run."""
+    if _WORKER.get("source") != source:
+        _init_worker(pickle.loads(Path(source).read_bytes()))  # written by the parent, below
+        _WORKER["source"] = source
     return [_render_one(fid, lang, fmt, folder) for fid in facility_ids]
 
 
@@ -239,6 +248,12 @@ def write_all_reports(dataset: str | Path | ReportData, out_dir: str | Path, lan
     if workers <= 1:
         data = dataset if isinstance(dataset, ReportData) else load_report_data(dataset)
         return _write_all(data, out_dir, lang, fmt, force, progress, ids, None, 1)
+    # One typst (rayon) thread a process once the processes fill the cores: with its default
+    # of a thread per core, the two processes' threads contended (300 reports on 2 cores:
+    # 9.97 s wall, 17.8 s CPU against 9.13 s, 16.4 s). Set before the workers are spawned (they
+    # inherit it) and before this process renders (rayon reads it on first use); a value the
+    # user set is kept.
+    os.environ.setdefault("RAYON_NUM_THREADS", "1")
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=get_context("spawn")) as pool:
         for _ in range(workers - 1):
             pool.submit(_warm)
@@ -278,15 +293,25 @@ def _render_shared(data: ReportData, selected: list[str], lang: str, fmt: str, f
     next chunk when it is free."""
     chunks = deque(selected[i:i + CHUNK] for i in range(0, len(selected), CHUNK))
     slots = 2 * max(1, workers - 1)  # one chunk running and one waiting in each worker
-    inflight: set[Future[list[str]]] = set()
 
     def collect(names: list[str]) -> None:
         run.files.extend(out_dir / name for name in names)
         report(len(run.files), len(selected))
 
+    with tempfile.TemporaryDirectory(prefix="journey-reports-") as private:
+        source = Path(private) / "report-data.pickle"
+        source.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        _share(str(source), chunks, lang, fmt, folder, pool, slots, collect)
+
+
+def _share(source: str, chunks: deque[list[str]], lang: str, fmt: str, folder: str,
+           pool: ProcessPoolExecutor, slots: int, collect: Callable[[list[str]], None]) -> None:
+    """Keep `slots` chunks with the pool (each worker reads the frames from `source` once) and
+    render the next chunk here whenever the pool is full; `collect` each chunk's file names."""
+    inflight: set[Future[list[str]]] = set()
     while chunks or inflight:
         while chunks and len(inflight) < slots:
-            inflight.add(pool.submit(_render_chunk, data, chunks.popleft(), lang, fmt, folder))
+            inflight.add(pool.submit(_render_chunk, source, chunks.popleft(), lang, fmt, folder))
         if chunks:  # this process takes the next chunk itself
             collect([_render_one(fid, lang, fmt, folder) for fid in chunks.popleft()])
             finished = {future for future in inflight if future.done()}
