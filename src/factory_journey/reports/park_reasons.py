@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from factory_journey.engine.parks.scoring import LOWERED_WORDS
 from factory_journey.reports.i18n import Translator
 from factory_journey.reports.park_labels import NP_
 
@@ -40,8 +41,6 @@ INDICATORS: dict[str, str] = {
 #: Questionnaire answers in words (`yes/partly/no` questions).
 ANSWERS: dict[str, str] = {"yes": NP_("yes"), "partly": NP_("partly"), "no": NP_("no")}
 
-#: The engine's words when it lowered a result for missing evidence (engine.parks.scoring).
-_LOWERED = "judged one step lower"
 
 
 def _figure(pt: Translator, value: float | None, unit: str | None, digits: int = 0) -> str:
@@ -115,7 +114,7 @@ def decided_by(pt: Translator, row: Mapping[str, Any],
         parts.append(needs)
     if row.get("evidence"):
         parts.append(pt("evidence: {files}", files=str(row["evidence"])))
-    if _LOWERED in str(row.get("decided_by") or ""):
+    if LOWERED_WORDS in str(row.get("decided_by") or ""):
         needed = evidence_needed.get(str(row.get("requirement_id")), "")
         parts.append(pt("no evidence named (needed: {evidence}), judged one step lower",
                         evidence=pt(needed)) if needed else

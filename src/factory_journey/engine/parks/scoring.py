@@ -37,6 +37,8 @@ _OPS = (">=", ">", "<=", "<", "==")
 _WORDS = ("yes", "partly", "no", "unknown")
 #: A requirement that needs evidence and names none is judged one step lower.
 _ONE_LOWER = {"met": "partly_met", "partly_met": "not_met"}
+#: How `decided_by` says so; the park report reads it to say the same in its language.
+LOWERED_WORDS = "judged one step lower"
 _REQUIREMENT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "framework_id": pl.String, "framework_version": pl.String, "source_framework": pl.String,
     "pillar": pl.String, "requirement_id": pl.String, "title": pl.String,
@@ -154,7 +156,7 @@ def judge(
         .then(pl.concat_str(pl.lit("; evidence: "), pl.col("evidence"))).otherwise(pl.lit("")),
         pl.when(lowered).then(pl.concat_str(
             pl.lit("; no evidence named (needs: "), pl.col("evidence_needed"),
-            pl.lit("), judged one step lower"))).otherwise(pl.lit("")),
+            pl.lit(f"), {LOWERED_WORDS}"))).otherwise(pl.lit("")),
     )
     missing = (pl.when(is_indicator)
                .then(pl.concat_str(pl.lit("no value: "), pl.col("subject"),
