@@ -17,7 +17,6 @@ Shared by `journey assess`, `journey explain` and the web.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,6 +39,12 @@ from factory_journey.engine.matrix import MatrixResult, build_matrix
 from factory_journey.ingest import read_dataset
 from factory_journey.reference.loader import parse_yaml
 from factory_journey.services import chunked_assessment
+from factory_journey.services.assessment_summary import (
+    summarise,
+    summary_from,
+    summary_of,
+    summary_part,
+)
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import atomic_output_dir
 from factory_journey.services.output_formats import (
@@ -286,85 +291,6 @@ def _matrix_of(
     return path, built, problems
 
 
-def _summary_part(name: str, frame: pl.DataFrame) -> Any:
-    """What output frame `name` adds to the summary, in a form that adds up over the pieces of
-    a chunked assessment (`_summary_of` puts the parts of one frame together)."""
-    if name == "opportunities":
-        return frame.group_by("area", "opportunity_level").len()
-    if name == "pathways":
-        return (
-            frame.filter(pl.col("pathway") == "recommended").group_by("area", "step_kind").len()
-        )
-    if name == "measures":
-        # the values themselves (~24 bytes a measure): a float sum depends on the order of
-        # its terms, fsum over all of them does not (same total however the rows were cut)
-        return frame.select(pl.col(_MEASURE_TOTALS).fill_null(0))
-    return None
-
-
-#: Columns of the measures frame the summary totals.
-_MEASURE_TOTALS = ("money_saved_usd", "investment_usd", "co2e_saved_kgco2e")
-
-
-def _summary_of(name: str, frame: pl.DataFrame, parts: list[Any] | None = None
-                ) -> dict[str, Any]:
-    """The counts and sums of the summary that output frame `name` gives (see `summarise`);
-    `parts`: the `_summary_part`s of its pieces instead of `frame` (a chunked assessment)."""
-    if name == "matrix":
-        return {
-            "facility_years": frame.height,
-            "facilities": frame["facility_id"].n_unique() if frame.height else 0,
-        }
-    if parts is None:
-        parts = [_summary_part(name, frame)]
-    if name == "opportunities":
-        levels = pl.concat(parts).group_by("area", "opportunity_level").agg(pl.col("len").sum())
-        by_area: dict[str, dict[str, int]] = {}
-        for row in levels.sort("area", "opportunity_level").iter_rows(named=True):
-            by_area.setdefault(str(row["area"]), {})[str(row["opportunity_level"])] = int(
-                row["len"]
-            )
-        return {"levels_by_area": by_area}
-    if name == "pathways":
-        recommended = (
-            pl.concat(parts).group_by("area", "step_kind").agg(pl.col("len").sum())
-            .sort("area", "step_kind")
-        )
-        return {"recommended": [
-            {"area": str(r["area"]), "step_kind": r["step_kind"], "facility_years": r["len"]}
-            for r in recommended.iter_rows(named=True)
-        ]}
-    if name == "measures":
-        values = pl.concat(parts)
-        return {
-            "measures": values.height,
-            **{column: math.fsum(values[column].to_numpy()) for column in _MEASURE_TOTALS},
-        }
-    return {}
-
-
-#: Keys of the summary made from the output frames, in the order written.
-_SUMMARY_KEYS = ("facility_years", "facilities", "levels_by_area", "recommended", "measures",
-                 "money_saved_usd", "investment_usd", "co2e_saved_kgco2e")
-
-
-def _summary(pieces: dict[str, Any], result: AssessmentResult) -> dict[str, Any]:
-    return {
-        **{key: pieces[key] for key in _SUMMARY_KEYS},
-        "methodology": result.versions.get("methodology"),
-        "warnings": list(result.warnings),
-    }
-
-
-def summarise(matrix: pl.DataFrame, result: AssessmentResult) -> dict[str, Any]:
-    """Counts for a person: levels per area, recommended areas, totals of the measures."""
-    pieces: dict[str, Any] = {}
-    for name, frame in (("matrix", matrix), ("opportunities", result.opportunities),
-                        ("pathways", result.pathways), ("measures", result.measures)):
-        pieces.update(_summary_of(name, frame))
-    return _summary(pieces, result)
-
-
 def write_frame(frame: pl.DataFrame, folder: Path, name: str, plan: OutputPlan) -> list[str]:
     """`name`.parquet, and the .csv and .json (or .jsonl) that `plan` asks for; Enum and
     Categorical become text in CSV/JSON (`flat_for_text`); CSV text cells are neutralised
@@ -492,7 +418,7 @@ def _assess_and_write(
 
             def job() -> None:
                 files[name] = write_frame(frame, staging, name, plan)
-                pieces.update(_summary_of(name, frame))
+                pieces.update(summary_of(name, frame))
 
             writer.submit(job)
 
@@ -502,7 +428,7 @@ def _assess_and_write(
             parts: dict[str, list[Any]] = {name: [] for name in OUTPUTS}
 
             def each(name: str, frame: pl.DataFrame) -> None:
-                parts[name].append(_summary_part(name, frame))
+                parts[name].append(summary_part(name, frame))
 
             result, rows_of = chunked_assessment.assess_in_chunks(
                 built.matrix, staging, writer, each, methodology, prices, built.versions, peers,
@@ -510,7 +436,7 @@ def _assess_and_write(
             )
             rows.update(rows_of)
             for name in OUTPUTS[1:]:
-                pieces.update(_summary_of(name, pl.DataFrame(), parts[name]))
+                pieces.update(summary_of(name, pl.DataFrame(), parts[name]))
                 files[name] = [f"{name}.parquet"]
         else:
             result = assess(built.matrix, methodology, prices=prices,
@@ -523,7 +449,7 @@ def _assess_and_write(
         writer.results(lambda done: report("write", done + 1, total))
         written = [name for output in OUTPUTS for name in files[output]]
         assessed = Assessed(path, built.matrix, result, problems)
-        summary = _summary(pieces, result)
+        summary = summary_from(pieces, result)
         document = metadata(assessed, summary, plan, written,
                             {output: rows[output] for output in OUTPUTS})
         (staging / "metadata.json").write_text(
