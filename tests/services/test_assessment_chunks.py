@@ -134,3 +134,28 @@ def test_appended_pieces_read_back_as_one_frame_and_other_columns_are_refused(tm
     assert_frame_equal(pl.read_parquet(tmp_path / "f.parquet"), frame, check_exact=True)
     with pytest.raises(ValueError, match="no piece"):
         ParquetAppender(tmp_path / "g.parquet").close()
+
+
+def test_progress_of_a_chunked_assessment_never_passes_its_total(dataset, tmp_path, monkeypatch):
+    # the write stage used to count every piece written by the chunks against a total of
+    # the seven output files ("write 21/7")
+    seen: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(chunked_assessment, "CHUNK_MIN_FACILITY_YEARS", 0)
+    monkeypatch.setattr(chunked_assessment, "CHUNK_FACILITY_YEARS", 30)
+    run = assess_files(dataset, tmp_path / "out", formats="parquet",
+                       progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert run.status == "ok", run.message
+    last_write = [(done, total) for stage, done, total in seen if stage == "write"][-1]
+    assert last_write[0] == last_write[1]
+    for stage, done, total in seen:
+        assert 0 <= done <= total, (stage, done, total)
+    assert any(stage == "assess" and total > 2 for stage, _, total in seen)  # chunked
+
+
+def test_appended_text_columns_are_dictionary_encoded_and_numbers_are_not(tmp_path):
+    frame = pl.DataFrame({"id": ["a", "b"] * 50, "x": [float(i) for i in range(100)]})
+    appender = ParquetAppender(tmp_path / "f.parquet")
+    appender.append(frame)
+    appender.close()
+    group = pq.ParquetFile(tmp_path / "f.parquet").metadata.row_group(0)
+    assert group.column(0).has_dictionary_page and not group.column(1).has_dictionary_page

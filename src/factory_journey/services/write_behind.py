@@ -39,6 +39,11 @@ class WriteBehind(Generic[T]):
                 future.result()  # raises the job's exception here
         self._futures.append(self._pool.submit(job))
 
+    @property
+    def submitted(self) -> int:
+        """Jobs submitted so far (finished or not)."""
+        return len(self._futures)
+
     def results(self, each: Callable[[int], None] | None = None) -> list[T]:
         """Every job's value in submission order; `each(i)` after job i (0-based) is done."""
         values = []
