@@ -45,6 +45,15 @@ for path in sorted(Path(sys.argv[1]).glob("*.parquet")):
 """
 
 
+def same_allocator() -> str:
+    """The allocator options `journey` sets for itself (src/factory_journey/cli/allocator.py),
+    set here for every process the benchmark starts, the bare scan included: the yardstick
+    gets the same help from the allocator as the command it is set beside."""
+    from factory_journey.cli.allocator import ENVIRONMENT_VARIABLE, jemalloc_options
+
+    return os.environ.setdefault(ENVIRONMENT_VARIABLE, jemalloc_options())
+
+
 def _journey() -> list[str]:
     """The `journey` of this Python environment (next to the interpreter), else on PATH."""
     beside = Path(sys.executable).with_name("journey")
@@ -103,6 +112,7 @@ def main() -> None:
         assess += ["--format", args.format]
     floor = [sys.executable, "-c", FLOOR, str(dataset)]
     print(f"dataset: {dataset}; A = {' '.join(assess[1:])}; B = bare Polars scan + group-by")
+    print(f"allocator options of every run (journey and bare scan): {same_allocator()}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} CPUs")
     figures: dict[str, list[float]] = {}

@@ -28,7 +28,7 @@ from pathlib import Path
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_assess_cli import _journey, _run, _size_mb
+from bench_assess_cli import _journey, _run, _size_mb, same_allocator
 
 FLOOR = """
 import sys
@@ -132,6 +132,7 @@ def main() -> None:
     print(f"dataset: {dataset}; {sum(rows.values()):,} input rows: "
           + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
     print("A = journey park assess DATASET --out OUT --force; B = bare Polars scan + group-by")
+    print(f"allocator options of every run (journey and bare scan): {same_allocator()}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} CPUs")
     figures: dict[str, list[float]] = {}

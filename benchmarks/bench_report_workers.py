@@ -28,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_assess_cli import FLOOR, _journey, _run
+from bench_assess_cli import FLOOR, _journey, _run, same_allocator
 
 #: FLOOR for a dataset of CSV files (the pilot): scan every CSV file, group by facility-year.
 FLOOR_CSV = FLOOR.replace('glob("*.parquet")', 'glob("*.csv")').replace(
@@ -72,6 +72,7 @@ def main() -> None:
         commands["B"] = [sys.executable, "-c", floor, str(folder)]
     print(f"dataset: {given}; A2/A1 = journey report --all --workers 2/1; "
           f"B = bare Polars scan + group-by of its files")
+    print(f"allocator options of every run (journey and bare scan): {same_allocator()}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} CPUs")
     figures: dict[str, list[float]] = {}

@@ -115,6 +115,9 @@ def main() -> None:
             for label, argv in commands.items()
         ]
         runs.append((BARE, [sys.executable, "-c", FLOOR, str(root / "one")], None))
+        from bench_assess_cli import same_allocator
+
+        print(f"allocator options of every run (journey and bare scan): {same_allocator()}")
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         results: dict[str, list[tuple[float, float, int, int]]] = {label: [] for label, *_ in runs}
         for round_ in range(args.runs + 1):

@@ -13,7 +13,11 @@ import traceback
 import typer
 
 from factory_journey import __version__
+
+# `allocator` first (imports run in this order): it sets Polars' allocator options, which
+# are read when Polars is loaded (cli/allocator.py; tests/cli/test_allocator.py).
 from factory_journey.cli import (
+    allocator,  # noqa: F401
     assess_cmd,
     collector,
     committee_cmd,
