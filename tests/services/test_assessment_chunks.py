@@ -1,7 +1,8 @@
 """`journey assess` of a large matrix in chunks of whole facilities (services/
 chunked_assessment.py) writes the frames one whole assessment writes: same rows, order,
-columns and dtypes, same metadata.json, and the same bytes on a rerun. (The facility-major
-files are written piece by piece by pyarrow, so their bytes are not one pass's.)"""
+columns and dtypes, same metadata.json, and the same bytes on a rerun. (The files are written
+piece by piece: the facility-major ones by pyarrow, the item-major ones as Parquet pieces put
+together (parquet_stitch.py), so their bytes are not one pass's.)"""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def test_chunked_outputs_equal_one_whole_assessment(dataset, tmp_path, monkeypat
         assert frame.height > 0
         assert_frame_equal(frame, pl.read_parquet(whole / f"{name}.parquet"), check_exact=True)
     assert (chunked / "metadata.json").read_text() == (whole / "metadata.json").read_text()
-    for name in ("pathways", "measures", "trajectory"):  # appended chunk by chunk
+    for name in OUTPUTS[1:]:  # appended or put together chunk by chunk
         assert pq.ParquetFile(chunked / f"{name}.parquet").metadata.num_row_groups > 10
     for path in chunked.iterdir():  # a rerun: the same bytes, file by file
         assert path.read_bytes() == (tmp_path / "again" / path.name).read_bytes(), path.name

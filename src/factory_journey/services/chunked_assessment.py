@@ -6,10 +6,11 @@ matrix, assesses ~`CHUNK_FACILITY_YEARS` facility-years at a time against it
 (`engine.assessment.chunks`). On the write-behind thread, while the next chunk is assessed,
 the facility-major frames (pathways, measures, trajectory) are appended to their Parquet
 files as row groups (`report_files.ParquetAppender`); the item-major ones, which need every
-chunk's first block before any second, are spilled piece by piece as Arrow IPC (lz4: at a
-million, 4 s of spilling instead of 10 s uncompressed; held in memory instead, ~0.55 GB of
-pieces raised the process peak from 3.5-3.6 to 3.8 GB) and at the end streamed from their
-pieces, in the order of one assessment's rows, into one Parquet file with `PARQUET_OPTIONS`.
+chunk's first block before any second, are written block by block as small Parquet files
+(`PARQUET_OPTIONS`) and at the end put together, in the order of one assessment's rows, into
+one file without decoding a page (`parquet_stitch`; until then they were spilled as Arrow IPC
+and encoded again at the end: ~3.5 s of CPU more at a million, and the last ~3 s of the run
+spent encoding 22 M rows; decision 0044).
 The frames read back equal those of one whole assessment
 (docs/decisions/0039-assess-in-facility-chunks.md).
 """
@@ -31,7 +32,8 @@ from factory_journey.engine.assessment import (
     peer_table_of,
 )
 from factory_journey.engine.assessment.chunks import ITEM_MAJOR, facility_chunks, item_blocks
-from factory_journey.services.report_files import PARQUET_OPTIONS, ParquetAppender
+from factory_journey.services.parquet_stitch import StitchError, stitch
+from factory_journey.services.report_files import PARQUET_OPTIONS, ParquetAppender, write_parquet
 from factory_journey.services.write_behind import WriteBehind
 
 #: From this many facility-years on, `journey assess` (Parquet outputs only) assesses in
@@ -88,8 +90,8 @@ def assess_in_chunks(
                     files[name].append(frame)
                     return
                 for block, part in enumerate(item_blocks(frame, height)):
-                    path = spill / f"{name}-{block:04d}-{index:06d}.arrow"
-                    part.write_ipc(path, compression="lz4")
+                    path = spill / f"{name}-{block:04d}-{index:06d}.parquet"
+                    write_parquet(part, path)
                     pieces[name].append((block, index, path))
 
             writer.submit(job)
@@ -106,6 +108,9 @@ def assess_in_chunks(
     for name in sorted(ITEM_MAJOR):
         # item block after item block, each chunk after chunk: one assessment's row order
         paths = [path for _, _, path in sorted(pieces[name])]
-        pl.scan_ipc(paths).sink_parquet(folder / f"{name}.parquet", **PARQUET_OPTIONS)
+        try:
+            stitch(paths, folder / f"{name}.parquet")
+        except StitchError:  # not expected of Polars' pieces: encode them again instead
+            pl.scan_parquet(paths).sink_parquet(folder / f"{name}.parquet", **PARQUET_OPTIONS)
     shutil.rmtree(spill)
     return result, rows
