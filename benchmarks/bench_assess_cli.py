@@ -133,6 +133,8 @@ def main() -> None:
               f"{max(values):>10.2f}")
     files = ", ".join(sorted(p.name for p in out.iterdir()))
     print(f"A = journey {args.command}; A wrote {written:,.1f} MB: {files}")
+    if args.out is None:  # our own temporary folder: ~600 MB at a million facility-years
+        shutil.rmtree(out.parent)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
