@@ -31,20 +31,25 @@ from factory_journey.engine.assessment import (
     Methodology,
     MethodologyError,
     assess,
-    parse_methodology,
-    validate_prices,
 )
 from factory_journey.engine.assessment.prices import PriceTableError
 from factory_journey.engine.matrix import MatrixResult, build_matrix
 from factory_journey.ingest import read_dataset
-from factory_journey.reference.loader import parse_yaml
 from factory_journey.services import chunked_assessment
+from factory_journey.services.assessment_inputs import (
+    AssessmentInputError,
+    load_methodology_file,
+    load_peer_snapshot_file,
+    load_prices_file,
+    peer_snapshot_version,
+)
 from factory_journey.services.assessment_summary import (
     summarise,
     summary_from,
     summary_of,
     summary_part,
 )
+from factory_journey.services.assessment_workbook import SHEETS, write_assessment_workbook
 from factory_journey.services.matrix import resolve_dataset
 from factory_journey.services.output_dir import atomic_output_dir
 from factory_journey.services.output_formats import (
@@ -57,7 +62,6 @@ from factory_journey.services.output_formats import (
 from factory_journey.services.report_files import (
     write_parquet,
     write_text_formats,
-    write_workbook,
 )
 from factory_journey.services.run_outcome import RunOutcome, input_problems, refused
 from factory_journey.services.write_behind import WriteBehind
@@ -73,7 +77,9 @@ __all__ = [
     "assess_dataset",
     "assess_files",
     "load_methodology_file",
+    "load_peer_snapshot_file",
     "load_prices_file",
+    "peer_snapshot_version",
     "write_outputs",
 ]
 
@@ -96,35 +102,6 @@ OUTPUTS: tuple[str, ...] = (
 #: the CSV and the JSON files come and go together; `--format xlsx` writes it at any size
 #: that fits Excel's sheets.
 WORKBOOK_MAX_FACILITY_YEARS = SMALL_RESULT_MAX_FACILITY_YEARS
-
-#: Sheets of assessment.xlsx: (sheet, output frame, what it holds).
-WORKBOOK_SHEETS: tuple[tuple[str, str, str], ...] = (
-    ("Opportunities", "opportunities",
-     "One row per facility-year and impact area: high / low / not assessed, the score and the "
-     "indicators worse than their threshold, missing data, maturity stage."),
-    ("Pathways", "pathways",
-     "The steps in priority order (rank 1 = recommended), with modules, measures and the "
-     "priority's parts."),
-    ("Measures", "measures",
-     "The recommended step's measures: energy, water, CO2e and money saved, investment, simple "
-     "payback, with low-high ranges and their sources."),
-    ("Reasons", "indicators",
-     "Every indicator of every area: value, threshold, kind (absolute or peer, peer group and "
-     "size), worse or not, gap."),
-    ("Trajectory", "trajectory",
-     "Scope 1 and 2 baseline, the 1.5 °C-aligned target for the year, and the gap to it."),
-    ("Data Matrix", "matrix",
-     "The harmonised indicators the assessment read (units in the column names)."),
-)
-
-
-class AssessmentInputError(ValueError):
-    """The dataset cannot be assessed: not found, or problems block the import."""
-
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
-        super().__init__(message)
-        self.problems = problems or []
-
 
 @dataclass(frozen=True, slots=True)
 class Assessed:
@@ -153,78 +130,6 @@ class AssessmentRun(RunOutcome):
 
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
-
-
-def load_methodology_file(path: str | Path) -> Methodology:
-    """Read and validate an operator's methodology YAML; `MethodologyError` names every fault."""
-    import yaml  # only here: the reference files come from their parsed cache (issue 14)
-
-    path = Path(path)
-    if path.exists() and not path.is_file():  # a folder or a named pipe: never block on it
-        raise MethodologyError([f"{path}: not a regular file"])
-    try:
-        document = parse_yaml(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise MethodologyError([f"{path}: cannot be read ({error.strerror})"]) from None
-    except UnicodeDecodeError:
-        raise MethodologyError([f"{path}: not UTF-8 text"]) from None
-    except yaml.YAMLError as error:
-        raise MethodologyError([f"{path}: not valid YAML ({error})"]) from None
-    if not isinstance(document, dict):
-        raise MethodologyError([f"{path}: the file must be a YAML mapping with meta:, areas: …"])
-    try:
-        return parse_methodology(document)
-    except MethodologyError as error:
-        raise MethodologyError([f"{path}: {m}" for m in error.messages]) from None
-
-
-def load_prices_file(path: str | Path) -> pl.DataFrame:
-    """Read a user price table (CSV with the columns of regional_prices.csv)."""
-    path = Path(path)
-    if path.exists() and not path.is_file():  # a folder or a named pipe: never block on it
-        raise PriceTableError(f"{path}: not a regular file")
-    try:
-        frame = pl.read_csv(path, comment_prefix="#", infer_schema_length=10_000)
-    except OSError as error:
-        raise PriceTableError(f"{path}: cannot be read ({error.strerror})") from None
-    except pl.exceptions.PolarsError:  # Polars' words are not the user's
-        raise PriceTableError(
-            f"{path}: cannot be read as CSV: expected UTF-8, comma-separated text with one "
-            "header row, a value under each column and numbers in the price columns"
-        ) from None
-    return validate_prices(frame, label=f"user prices ({path.name})")
-
-
-def peer_snapshot_version(path: str | Path) -> str:
-    """`sha256:<hex>` of a peer snapshot file: the platform's `peer_snapshot.sha256` of the
-    snapshot it was exported from (`journey peers export` writes the stored bytes)."""
-    import hashlib
-
-    try:
-        return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        raise AssessmentInputError(f"The peer snapshot {path} could not be read.") from None
-
-
-def load_peer_snapshot_file(path: str | Path) -> pl.DataFrame:
-    """A peer snapshot exported from the platform (`journey peers export`), checked.
-
-    Raises `AssessmentInputError` naming the file and what is wrong.
-    """
-    from factory_journey.engine.assessment import validate_peer_table
-
-    path = Path(path)
-    try:
-        frame = pl.read_parquet(path)
-    except (OSError, pl.exceptions.PolarsError):
-        raise AssessmentInputError(
-            f"The peer snapshot {path} could not be read: a Parquet file written by "
-            "`journey peers export` is accepted."
-        ) from None
-    try:
-        return validate_peer_table(frame, f"The peer snapshot {path.name}")
-    except ValueError as error:
-        raise AssessmentInputError(f"{error}.") from None
 
 
 def assess_dataset(
@@ -297,22 +202,6 @@ def write_frame(frame: pl.DataFrame, folder: Path, name: str, plan: OutputPlan) 
     against formulas (`sink_csv`). CSV and JSON Lines are streamed, not materialised."""
     write_parquet(frame, folder / f"{name}.parquet")
     return [f"{name}.parquet", *write_text_formats(frame, folder, name, plan, xlsx=False)]
-
-
-def _write_workbook(
-    assessed: Assessed, frames: dict[str, pl.DataFrame], summary: dict[str, Any], path: Path
-) -> None:
-    """assessment.xlsx for people who work in a spreadsheet: a read-me sheet, then the frames."""
-    about = [
-        ("Dataset", str(assessed.dataset.name)),
-        ("Facility-years", str(assessed.matrix.height)),
-        *[(f"Version: {k}", str(v)) for k, v in sorted(assessed.result.versions.items())],
-        ("Package", f"factory-journey {__version__}"),
-        *[(sheet, what) for sheet, _, what in WORKBOOK_SHEETS],
-        ("Method", "docs/methodology.md explains every threshold, weight and formula; "
-                   "journey explain DATASET FACILITY_ID tells one facility's story in words."),
-    ]
-    write_workbook(path, {sheet: frames[name] for sheet, name, _ in WORKBOOK_SHEETS}, about)
 
 
 def metadata(
@@ -483,7 +372,7 @@ def plan_assessment_outputs(assessed: Assessed, formats: str | Iterable[str] | N
     written by the same rule as the other human formats, with its own threshold
     (`WORKBOOK_MAX_FACILITY_YEARS`) when it is not asked for. Raises `FormatError`."""
     frames = _frames(assessed)
-    sheets = {sheet: frames[name].height for sheet, name, _ in WORKBOOK_SHEETS}
+    sheets = {sheet: frames[name].height for sheet, name, _ in SHEETS}
     height = assessed.matrix.height
     plan = plan_outputs(parse_formats(formats), height, sheets)
     if "xlsx" in plan.asked or not plan.xlsx or height <= WORKBOOK_MAX_FACILITY_YEARS:
@@ -518,7 +407,10 @@ def write_outputs(
             written += write_frame(frames[name], staging, name, plan)
             report("write", done, len(OUTPUTS) + 1)
         if plan.xlsx:
-            _write_workbook(assessed, frames, summary, staging / "assessment.xlsx")
+            write_assessment_workbook(
+                assessed.dataset.name, assessed.matrix.height, assessed.result.versions, frames,
+                staging / "assessment.xlsx",
+            )
             written.append("assessment.xlsx")
         (staging / "metadata.json").write_text(
             json.dumps(metadata(assessed, summary, plan, written), indent=2,
