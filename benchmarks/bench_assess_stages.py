@@ -34,6 +34,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: temp)")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    # as `journey` does, before Polars is loaded: its allocator options (cli/allocator.py)
+    from factory_journey.cli.allocator import ENVIRONMENT_VARIABLE, configure
+
+    configure()
+    print(f"allocator options: {os.environ[ENVIRONMENT_VARIABLE]}")
     from factory_journey.services.assessment import assess_files
 
     marks: list[tuple[str, float, float, float, float]] = []
@@ -44,7 +49,7 @@ def main() -> None:
                       _resident_mib(), peak))
 
     def progress(stage: str, done: int, total: int) -> None:
-        if done == total:
+        if done == total and total and not (marks and marks[-1][0] == stage):
             mark("written" if stage == "write" else stage)
 
     mark("imported")
