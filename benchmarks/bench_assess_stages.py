@@ -49,8 +49,9 @@ def main() -> None:
                       _resident_mib(), peak))
 
     def progress(stage: str, done: int, total: int) -> None:
-        if done == total and total and not (marks and marks[-1][0] == stage):
-            mark("written" if stage == "write" else stage)
+        label = "written" if stage == "write" else stage
+        if done == total and total and not (marks and marks[-1][0] == label):
+            mark(label)
 
     mark("imported")
     with tempfile.TemporaryDirectory() as tmp:
