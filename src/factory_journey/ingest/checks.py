@@ -40,8 +40,12 @@ def duplicate_rows(frame: Frame, spec: Table, source: Source, log: ProblemLog) -
     # Cheap screen first: equal keys have equal hashes, so sorted hashes without equal
     # neighbours prove there is no duplicate. Only then the exact (slower) comparison.
     # (streaming: a table checked lazily is read in batches, its key columns never held)
-    hashes = np.sort(frame.lazy().select(pl.struct(key).hash()).collect(engine="streaming")
-                     .to_series().to_numpy())
+    hashes = (frame.lazy().select(pl.struct(key).hash()).collect(engine="streaming")
+              .to_series().to_numpy())
+    if hashes.flags.writeable:  # already a copy (the batches joined): sorted where it is
+        hashes.sort()
+    else:
+        hashes = np.sort(hashes)
     if not (hashes[1:] == hashes[:-1]).any():
         return
     duplicated = (frame.lazy().select(ROW, *key).filter(pl.struct(key).is_duplicated())
