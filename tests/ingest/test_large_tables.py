@@ -197,6 +197,24 @@ def test_units_with_their_spellings_given() -> None:
     assert [p.code for p in logs[0].problems] == ["unknown_unit", "wrong_unit_dimension"]
 
 
+@pytest.mark.parametrize(("units", "codes"), [
+    (["kg", "t", " kg "], []),  # every spelling known and a mass: no count is needed
+    (["kg", "t", "furlongs"], ["unknown_unit"]),
+    (["kg", "kWh", "t"], ["wrong_unit_dimension"]),
+])
+def test_waste_units_with_their_spellings_given(units: list[str], codes: list[str]) -> None:
+    """The spellings prove the units right, or the rows are counted: the same either way."""
+    frame = pl.DataFrame({ROW: [2, 3, 4], "quantity": [1.0, 2.0, 3.0], "unit": units,
+                          "month": [1, 2, 3]})
+    logs = ProblemLog(), ProblemLog()
+    plain = convert_quantities(frame, "mass", Source("w.csv"), logs[0], "waste")
+    given = convert_quantities(frame, "mass", Source("w.csv"), logs[1], "waste",
+                               frame["unit"].unique())
+    assert_frame_equal(plain, given)
+    assert [p.to_dict() for p in logs[0].problems] == [p.to_dict() for p in logs[1].problems]
+    assert [p.code for p in logs[1].problems] == codes
+
+
 def test_an_unexpected_error_in_a_table_check_is_raised(monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
