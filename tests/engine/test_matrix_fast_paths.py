@@ -16,8 +16,12 @@ from factory_journey.engine.exprs import (
     EXACT_SUM_LIMIT,
     exact_sum,
     exact_totals,
+    exact_totals_of,
+    exact_units,
     lookup,
     replaced,
+    units_part,
+    when_then_zero,
 )
 from factory_journey.engine.quality import (
     completeness_columns,
@@ -53,6 +57,44 @@ def test_exact_sum_equals_a_decimal_sum_on_edge_values() -> None:
         )
         assert_frame_equal(plain.sort("g").collect(engine=engine),
                            fast.sort("g").collect(engine=engine), check_exact=True)
+
+
+def test_parts_of_converted_units_sum_as_the_exact_sum_of_each_part() -> None:
+    rng = np.random.default_rng(3)
+    n = 30_000
+    values = np.concatenate([
+        rng.exponential(1e6, n), -rng.exponential(1e12, n), (rng.integers(0, 10**6, n) + 0.5)
+        / 1e9, rng.choice([0.0, -0.0, np.nan, np.inf, -np.inf, 1e20, 9.99e19, 2.5e-9], n),
+    ])
+    kind = rng.integers(0, 4, len(values))
+    frame = pl.DataFrame({"g": rng.integers(0, 3_000, len(values)), "v": values, "k": kind})
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) % 11 == 0).then(None).otherwise("v").alias("v"),
+        pl.when(pl.int_range(pl.len()) % 7 == 0).then(None).otherwise("k").alias("k"),
+    )
+    conditions = {"a": pl.col("k") == 1, "b": pl.col("k") != 1, "c": pl.col("k").is_null()}
+    plain = frame.lazy().with_columns(
+        when_then_zero(c, pl.col("v")).alias(name) for name, c in conditions.items()
+    ).group_by("g").agg(exact_sum(name) for name in conditions)
+    parts = frame.lazy().with_columns(exact_units(pl.col("v")).alias("_u")).with_columns(
+        units_part(c, "_u").alias(name) for name, c in conditions.items()
+    ).group_by("g").agg(pl.col(name).sum() for name in conditions)
+    for engine in ("streaming", "in-memory"):
+        assert_frame_equal(plain.sort("g").collect(engine=engine),
+                           parts.sort("g").collect(engine=engine), check_exact=True)
+
+
+def test_exact_totals_of_a_frame_equal_the_decimal_reading() -> None:
+    rng = np.random.default_rng(11)
+    edge = [2**53 + d for d in range(-3, 4)] + [-(2**53) + d for d in range(-3, 4)]
+    units = [*rng.integers(-(2**62), 2**62, 5_000).tolist(),
+             *rng.integers(-(2**53), 2**53, 100_000).tolist(),
+             *(rng.integers(1, 10**6, 5_000) * 10**9).tolist(), *edge, 0, 10**29 + 7,
+             -(10**30) + 1, None]
+    frame = pl.DataFrame({"s": pl.Series(units, dtype=pl.Int128), "t": ["x"] * len(units),
+                          "u": pl.Series(units[::-1], dtype=pl.Int128)})
+    assert_frame_equal(exact_totals_of(frame), frame.with_columns(exact_totals()),
+                       check_exact=True)
 
 
 def test_replaced_equals_replace_strict() -> None:

@@ -14,10 +14,11 @@ import polars as pl
 from factory_journey.engine.exprs import (
     beyond_exact_sum,
     exact_sum,
+    exact_units,
     is_in_ci,
     lookup,
     ratio,
-    when_then_zero,
+    units_part,
 )
 from factory_journey.engine.quality import quality_aggs, quality_rows
 from factory_journey.engine.refdata import EngineReference
@@ -93,7 +94,9 @@ def energy_rows(energy: pl.LazyFrame, attributes: pl.DataFrame) -> pl.LazyFrame:
     """Energy input rows with `mj` and the per-row parts the aggregation sums [MJ]."""
     rows = lookup(energy, attributes, "source")
     mj = energy_mj(pl.col("unit_canonical"), pl.col("quantity_canonical").cast(pl.Float64))
-    rows = rows.with_columns(mj.alias("mj"))
+    rows = rows.with_columns(mj.alias("mj")).with_columns(
+        exact_units(pl.col("mj")).alias("_mj_units")
+    )
     category = pl.col("category")
     mj = pl.col("mj")
     renewable = pl.col("renewable").fill_null(False) | is_in_ci(
@@ -107,13 +110,14 @@ def energy_rows(energy: pl.LazyFrame, attributes: pl.DataFrame) -> pl.LazyFrame:
     return rows.with_columns(
         # A row whose energy or category is unknown makes the year's totals unknown.
         (mj.is_null() | category.is_null()).cast(pl.UInt32).alias("_energy_bad"),
-        when_then_zero(category == "electricity", mj).alias("_elec_mj"),
-        when_then_zero(thermal, mj).alias("_thermal_mj"),
-        when_then_zero(renewable, mj).alias("_renewable_mj"),
+        # The parts of the energy as its exact-sum units (`units_part`): converted once.
+        units_part(category == "electricity", "_mj_units").alias("_elec_mj"),
+        units_part(thermal, "_mj_units").alias("_thermal_mj"),
+        units_part(renewable, "_mj_units").alias("_renewable_mj"),
         (mj * pl.col("production_share").cast(pl.Float64).fill_null(1.0))
         .alias("_production_mj"),
-        when_then_zero(thermal & pl.col("is_coal"), mj).alias("_coal_mj"),
-        when_then_zero(fossil, mj).alias("_fossil_mj"),
+        units_part(thermal & pl.col("is_coal"), "_mj_units").alias("_coal_mj"),
+        units_part(fossil, "_mj_units").alias("_fossil_mj"),
         *quality_rows(),
     ).with_columns(  # the other parts are the energy or 0
         beyond_exact_sum("_energy_bad", ["mj", "_production_mj"])
@@ -122,7 +126,7 @@ def energy_rows(energy: pl.LazyFrame, attributes: pl.DataFrame) -> pl.LazyFrame:
 
 #: Energy columns summed per facility-year, and the matrix name of each sum.
 ENERGY_SUMS: dict[str, str] = {
-    "mj": "energy_total_mj",
+    "_mj_units": "energy_total_mj",
     "_elec_mj": "energy_electric_mj",
     "_thermal_mj": "energy_thermal_mj",
     "_renewable_mj": "energy_renewable_mj",
@@ -136,7 +140,9 @@ def energy_aggs() -> list[pl.Expr]:
     """Per facility-year sums of the energy parts [MJ], bad-row count and quality."""
     return [
         pl.col("_energy_bad").sum().alias("_energy_bad"),
-        *[exact_sum(c).alias(name) for c, name in ENERGY_SUMS.items()],
+        # Exact-sum units already (`units_part`), but for the production share's energy.
+        *[(exact_sum(c) if c == "_production_mj" else pl.col(c).sum()).alias(name)
+          for c, name in ENERGY_SUMS.items()],
         *quality_aggs("energy"),
     ]
 

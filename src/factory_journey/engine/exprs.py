@@ -45,9 +45,25 @@ def exact_sum(column: str) -> pl.Expr:
     value beyond `EXACT_SUM_LIMIT` (or not a number) is left out here; the area marks its row
     with `beyond_exact_sum` so that the total is null, not smaller.
     """
-    value = pl.col(column)
+    return exact_units(pl.col(column)).sum()
+
+
+def exact_units(value: pl.Expr) -> pl.Expr:
+    """A row's float `value` as the Int128 units (10⁻⁹ of its unit) that `exact_sum` adds:
+    value × 10⁹ rounded half to even; null beyond `EXACT_SUM_LIMIT` or not a number."""
     within = pl.when(value.abs() < EXACT_SUM_LIMIT).then(value)
-    return (within * 10.0**_EXACT_SUM_SCALE).round(mode="half_to_even").cast(pl.Int128).sum()
+    return (within * 10.0**_EXACT_SUM_SCALE).round(mode="half_to_even").cast(pl.Int128)
+
+
+def units_part(condition: pl.Expr, units: str) -> pl.Expr:
+    """The units in column `units` (made by `exact_units`) where `condition` holds, else 0.
+
+    Exactly the units of `when_then_zero(condition, value)` (0.0 is 0 units; a null
+    condition gives 0 in both), so a sum of it equals `exact_sum` of that part — with one
+    float-to-integer conversion per row for all the parts of a value instead of one per part
+    (the conversion was the costliest step of the matrix's group-bys).
+    """
+    return pl.when(condition).then(pl.col(units)).otherwise(pl.lit(0, dtype=pl.Int128))
 
 
 def exact_totals() -> pl.Expr:
@@ -57,6 +73,33 @@ def exact_totals() -> pl.Expr:
     units = pl.col(pl.Int128)
     scale = pl.lit(Decimal(1).scaleb(-_EXACT_SUM_SCALE), dtype=_EXACT_SUM_TYPE)
     return (units.cast(pl.Decimal(38, 0)) * scale).cast(pl.Float64)
+
+
+#: Below this many units (2^53) an exact sum is an exact float: its float total is one
+#: division by the exact 10^9, which IEEE 754 rounds correctly, so it equals `exact_totals`.
+_EXACT_FLOAT_UNITS = 2**53
+
+
+def exact_totals_of(frame: pl.DataFrame) -> pl.DataFrame:
+    """`exact_totals` on a collected frame, bit for bit, ~10× cheaper: a sum below 2^53
+    units (most: 9,007,199 of the column's unit) is divided as a float; only the larger ones
+    are read through the decimal."""
+    totals = []
+    for name, dtype in frame.schema.items():
+        if dtype != pl.Int128:
+            continue
+        units = frame.get_column(name)
+        # Divided by a column, not a scalar: polars multiplies by the reciprocal of a scalar
+        # divisor, which is not the correctly rounded quotient.
+        scale = pl.repeat(10.0**_EXACT_SUM_SCALE, len(units), dtype=pl.Float64, eager=True)
+        total = units.cast(pl.Float64) / scale
+        large = ((units >= _EXACT_FLOAT_UNITS) | (units <= -_EXACT_FLOAT_UNITS)).fill_null(False)
+        if large.any():
+            at = large.arg_true()
+            exact = units.gather(at).to_frame().select(exact_totals()).to_series()
+            total = total.scatter(at, exact)
+        totals.append(total.alias(name))
+    return frame.with_columns(totals) if totals else frame
 
 
 def beyond_exact_sum(bad: str, columns: list[str]) -> pl.Expr:

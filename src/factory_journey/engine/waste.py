@@ -11,10 +11,10 @@ import polars as pl
 
 from factory_journey.engine.exprs import (
     beyond_exact_sum,
-    exact_sum,
+    exact_units,
     ratio,
     replaced,
-    when_then_zero,
+    units_part,
 )
 from factory_journey.engine.quality import quality_aggs, quality_rows
 
@@ -40,20 +40,23 @@ def waste_rows(waste: pl.LazyFrame, routes: pl.DataFrame) -> pl.LazyFrame:
     route = replaced(pl.col("disposal_method").cast(pl.String), dict(codes), other, pl.Int8())
     mass = pl.col("quantity_canonical").cast(pl.Float64)
     hazardous = pl.col("hazardous").cast(pl.Boolean)
-    return waste.with_columns(route.alias("_route")).with_columns(
+    # Every part is the mass or 0: the mass is converted to exact-sum units once
+    # (`units_part`).
+    units = exact_units(mass).alias("_units")
+    return waste.with_columns(route.alias("_route"), units).with_columns(
         (mass.is_null() | hazardous.is_null()).cast(pl.UInt32).alias("_waste_bad"),
         mass.alias("_mass"),
-        when_then_zero(hazardous, mass).alias("_hazardous"),
-        when_then_zero(~hazardous, mass).alias("_nonhazardous"),
-        *[when_then_zero(pl.col("_route") == i, mass).alias(f"_route_{r}")
+        units_part(hazardous, "_units").alias("_hazardous"),
+        units_part(~hazardous, "_units").alias("_nonhazardous"),
+        *[units_part(pl.col("_route") == i, "_units").alias(f"_route_{r}")
           for i, r in enumerate(ROUTES)],
         *quality_rows(),
     ).with_columns(beyond_exact_sum("_waste_bad", ["_mass"]))  # every part is the mass or 0
 
 
-#: Waste columns summed per facility-year, and the matrix name of each sum.
+#: Waste columns (exact-sum units) summed per facility-year, and the matrix name of each sum.
 WASTE_SUMS: dict[str, str] = {
-    "_mass": "waste_total_kg",
+    "_units": "waste_total_kg",
     "_hazardous": "waste_hazardous_kg",
     "_nonhazardous": "waste_nonhazardous_kg",
     **{f"_route_{r}": f"_waste_{r}_kg" for r in ROUTES},
@@ -64,7 +67,7 @@ def waste_aggs() -> list[pl.Expr]:
     """Per facility-year masses [kg] in total, by hazard class and by route."""
     return [
         pl.col("_waste_bad").sum().alias("_waste_bad"),
-        *[exact_sum(c).alias(name) for c, name in WASTE_SUMS.items()],
+        *[pl.col(c).sum().alias(name) for c, name in WASTE_SUMS.items()],
         *quality_aggs("waste"),
     ]
 

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import beyond_exact_sum, exact_sum, ratio, when_then_zero
+from factory_journey.engine.exprs import (
+    beyond_exact_sum,
+    exact_sum,
+    exact_units,
+    ratio,
+    units_part,
+    when_then_zero,
+)
 from factory_journey.engine.quality import quality_aggs, quality_rows
 
 
@@ -18,12 +25,13 @@ def wastewater_rows(wastewater: pl.LazyFrame) -> pl.LazyFrame:
     volume = pl.col("quantity_canonical").cast(pl.Float64)
     kind = pl.col("wastewater_type").cast(pl.String)
     share = pl.col("recycled_share").cast(pl.Float64)
-    return wastewater.with_columns(
+    # The volume is converted to exact-sum units once for the parts that are it or 0.
+    return wastewater.with_columns(exact_units(volume).alias("_units")).with_columns(
         volume.is_null().cast(pl.UInt32).alias("_wastewater_bad"),
         volume.alias("_volume"),
-        when_then_zero(kind.is_in(["industrial", "combined"]), volume).alias("_industrial"),
+        units_part(kind.is_in(["industrial", "combined"]), "_units").alias("_industrial"),
         when_then_zero(share.is_not_null(), volume * share).alias("_recycled"),
-        when_then_zero(share.is_not_null(), volume).alias("_recycled_base"),
+        units_part(share.is_not_null(), "_units").alias("_recycled_base"),
         *quality_rows(),
     ).with_columns(  # the other parts are the volume or 0
         beyond_exact_sum("_wastewater_bad", ["_volume", "_recycled"])
@@ -34,10 +42,10 @@ def wastewater_aggs() -> list[pl.Expr]:
     """Per facility-year volumes [m³], recycling parts and the quality aggregations."""
     return [
         pl.col("_wastewater_bad").sum().alias("_wastewater_bad"),
-        exact_sum("_volume").alias("wastewater_m3"),
-        exact_sum("_industrial").alias("wastewater_industrial_m3"),
+        pl.col("_units").sum().alias("wastewater_m3"),
+        pl.col("_industrial").sum().alias("wastewater_industrial_m3"),
         exact_sum("_recycled").alias("_wastewater_recycled_m3"),
-        exact_sum("_recycled_base").alias("_wastewater_recycled_base_m3"),
+        pl.col("_recycled_base").sum().alias("_wastewater_recycled_base_m3"),
         *quality_aggs("wastewater"),
     ]
 

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from factory_journey.engine.exprs import beyond_exact_sum, exact_sum, ratio, when_then_zero
+from factory_journey.engine.exprs import (
+    beyond_exact_sum,
+    exact_units,
+    ratio,
+    units_part,
+    when_then_zero,
+)
 from factory_journey.engine.quality import quality_aggs, quality_rows
 
 L_PER_M3 = 1000.0
@@ -20,19 +26,22 @@ def water_rows(water: pl.LazyFrame) -> pl.LazyFrame:
     """Water rows with their volume split by flow [m³] and the quality helpers."""
     volume = pl.col("quantity_canonical").cast(pl.Float64)
     flow = pl.col("flow").cast(pl.String)
-    return water.with_columns(
+    # The volume is converted to exact-sum units once (`units_part`); the float parts stay
+    # for the check of values an exact sum cannot add.
+    parts = {"_withdrawal": "withdrawal", "_recycled": "recycled", "_reused": "reused"}
+    return water.with_columns(exact_units(volume).alias("_units")).with_columns(
         volume.is_null().cast(pl.UInt32).alias("_water_bad"),
-        when_then_zero(flow == "withdrawal", volume).alias("_withdrawal"),
-        when_then_zero(flow == "recycled", volume).alias("_recycled"),
-        when_then_zero(flow == "reused", volume).alias("_reused"),
+        *[when_then_zero(flow == f, volume).alias(c) for c, f in parts.items()],
+        *[units_part(flow == f, "_units").alias(f"{c}_units") for c, f in parts.items()],
         *quality_rows(),
-    ).with_columns(beyond_exact_sum("_water_bad", list(WATER_SUMS)))
+    ).with_columns(beyond_exact_sum("_water_bad", list(parts)))
 
 
+#: Water columns (exact-sum units) summed per facility-year, and the matrix name of each sum.
 WATER_SUMS: dict[str, str] = {
-    "_withdrawal": "water_withdrawal_m3",
-    "_recycled": "water_recycled_m3",
-    "_reused": "water_reused_m3",
+    "_withdrawal_units": "water_withdrawal_m3",
+    "_recycled_units": "water_recycled_m3",
+    "_reused_units": "water_reused_m3",
 }
 
 
@@ -40,7 +49,7 @@ def water_aggs() -> list[pl.Expr]:
     """Per facility-year volumes by flow [m³], bad-row count and the quality aggregations."""
     return [
         pl.col("_water_bad").sum().alias("_water_bad"),
-        *[exact_sum(c).alias(name) for c, name in WATER_SUMS.items()],
+        *[pl.col(c).sum().alias(name) for c, name in WATER_SUMS.items()],
         *quality_aggs("water"),
     ]
 
