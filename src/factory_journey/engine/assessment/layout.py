@@ -42,4 +42,6 @@ def by_row_then_position(stacked: pl.DataFrame, items: int, position: str) -> pl
     target = source_row * items + positions - 1
     permutation = np.empty(stacked.height, dtype=np.int64)
     permutation[target] = np.arange(stacked.height)
-    return stacked[pl.Series(permutation)]
+    # One chunk first: a gather across the stack's chunks goes row by row for text columns
+    # (a 1.75 M-row pathways frame: 0.24 s CPU, against 0.03 s to rechunk + 0.07 s to gather).
+    return stacked.rechunk()[pl.Series(permutation)]
