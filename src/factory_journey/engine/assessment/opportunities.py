@@ -16,6 +16,7 @@ from factory_journey.engine.assessment.methodology import PEER_LEVELS, Area, Met
 from factory_journey.engine.assessment.plan import Frame, cached
 
 LEVELS: tuple[str, ...] = ("high", "low", "not_assessed")
+LEVEL_ENUM = pl.Enum(list(LEVELS))
 THRESHOLD_KINDS: tuple[str, ...] = ("absolute", "peer", "absolute_fallback")
 CERTAINTIES: tuple[str, ...] = ("primary", "secondary", "unverified", "project")
 KEYS: tuple[str, ...] = ("facility_id", "year")
@@ -43,8 +44,9 @@ def area_columns(area: Area) -> list[pl.Expr]:
         ]
         # A small tolerance: weights like 1/3 must not miss a `high_at` they meet exactly.
         is_high = (score >= area.high_at - 1e-9) | pl.any_horizontal([pl.lit(False), *decisive])
-    # The level text is picked from one short Series (see pathways.modules_expr).
-    level = pl.lit(pl.Series(LEVELS, dtype=pl.String)).gather(
+    # Picked from one short Series (see pathways.modules_expr); an Enum, so that the steps
+    # compare and rank it by its code (LEVEL_ENUM's order is the ranking order).
+    level = pl.lit(pl.Series(LEVELS, dtype=LEVEL_ENUM)).gather(
         pl.when(~assessed).then(2).when(is_high).then(0).otherwise(1)
     )
     flagged = _flagged_expr(area)
