@@ -58,6 +58,14 @@ _CONTEXT = ("journey_factory_type", "intensity_basis", "country_iso2", "un_subre
 #: priorities, measures and steps read `_flag_`, `_gap_` and the area columns): dropped once
 #: that frame is made. At a million facility-years ~1.3 GB of the wide frame.
 _INDICATOR_ONLY = ("_v_", "_t_", "_kind_", "_lvl_", "_n_", "_miss_", "_peer_", "_plvl_", "_pn_")
+#: The peer group keys `_pk_<name>` and the matrix columns they are made from.
+_GROUP_SOURCES: tuple[tuple[str, str], ...] = (
+    ("ftype", "journey_factory_type"),
+    ("basis", "intensity_basis"),
+    ("country_iso2", "country_iso2"),
+    ("un_subregion", "un_subregion"),
+    ("un_region", "un_region"),
+)
 #: `emit(name, frame)`: receives each frame of an assessment as soon as it is computed.
 Emit = Callable[[str, pl.DataFrame], None]
 
@@ -118,9 +126,7 @@ def _prepare(matrix: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFra
         for name, source in (
             ("ftype", "_ftype"),
             ("basis", "_basis"),
-            ("country_iso2", "country_iso2"),
-            ("un_subregion", "un_subregion"),
-            ("un_region", "un_region"),
+            *_GROUP_SOURCES[2:],
         )
     )
     warnings = [f"the matrix has no column {name!r}; treated as missing" for name in absent]
@@ -130,11 +136,23 @@ def _prepare(matrix: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFra
 def peer_table_of(matrix: pl.DataFrame, methodology: Methodology | None = None) -> pl.DataFrame:
     """The peer groups of `matrix` (every facility-year in it) as a peer table: threshold and
     size `n` of every group with at least the methodology's `min_group_size` values."""
-    from factory_journey.engine.assessment.indicators import value_columns
+    from factory_journey.engine.assessment.indicators import value_expr
 
     methodology = methodology or default_methodology()
-    frame, _ = _prepare(matrix, methodology)
-    frame = value_columns(frame, methodology, frozenset(frame.columns))
+    # Only what the groups read: the group keys (as `_prepare` makes them) and the values
+    # of the peer indicators; no order is needed, so no sort (a million rows: ~0.1 s CPU).
+    present = set(matrix.columns)
+    peer = [ind for _, ind in methodology.indicators() if ind.threshold.kind == "peer"]
+    frame = matrix.select(
+        pl.col("year"),
+        *(
+            (pl.col(source).cast(pl.String) if source in present else pl.lit(None, pl.String))
+            .cast(pl.Categorical)
+            .alias(f"_pk_{name}")
+            for name, source in _GROUP_SOURCES
+        ),
+        *(value_expr(ind, present).alias(f"_v_{ind.key}") for ind in peer),
+    )
     return peer_table(frame, methodology)
 
 
@@ -285,7 +303,10 @@ def _pathways(steps: pl.DataFrame, areas: int) -> pl.DataFrame:
         "measures",
         "methodology_version",
     )
-    return by_row_then_position(pathways, areas, "rank")
+    # every block (area) holds the facility-year's own keys and context
+    per_row = (*KEYS, "journey_factory_type", "country_iso2", "facility_maturity_stage",
+               "methodology_version")
+    return by_row_then_position(pathways, areas, "rank", per_row)
 
 
 def _recommended(pathways: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame:

@@ -77,51 +77,87 @@ def peer_table(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
     parts: list[pl.DataFrame] = []
     if frame.height < rules.min_group_size:  # no group can qualify: skip the group-bys
         return empty_peer_table()
-    for _, ind in methodology.indicators():
-        if ind.threshold.kind != "peer":
-            continue
-        assert ind.threshold.percentile is not None
-        value = pl.col(f"_v_{ind.key}")
-        for level in rules.levels:
-            keys = peer_keys(ind, level)
-            groups = (
-                frame.select(*keys, value)
-                .drop_nulls(keys)
-                .group_by(keys)
-                .agg(
-                    threshold=value.quantile(
-                        ind.threshold.percentile, interpolation=rules.interpolation
-                    ),
-                    n=value.count().cast(pl.UInt32),
+    peer = [ind for _, ind in methodology.indicators() if ind.threshold.kind == "peer"]
+    for level in rules.levels:
+        # Indicators with the same group keys share one group-by (per unit or not).
+        for kind in (True, False):
+            same = [ind for ind in peer if _per_unit(ind) is kind]
+            if not same:
+                continue
+            keys = peer_keys(same[0], level)
+            aggregations = []
+            for i, ind in enumerate(same):
+                assert ind.threshold.percentile is not None
+                value = pl.col(f"_v_{ind.key}")
+                aggregations += [
+                    value.quantile(ind.threshold.percentile, interpolation=rules.interpolation)
+                    .alias(f"threshold{i}"),
+                    value.count().cast(pl.UInt32).alias(f"n{i}"),
+                ]
+            groups = _group(frame, keys, aggregations)
+            for i, ind in enumerate(same):
+                parts.append(
+                    groups.filter(pl.col(f"n{i}") >= rules.min_group_size).select(
+                        indicator=pl.lit(ind.key),
+                        level=pl.lit(level),
+                        year=pl.col("year").cast(pl.Int64),
+                        factory_type=pl.col("_pk_ftype").cast(pl.String),
+                        basis=(
+                            pl.col("_pk_basis").cast(pl.String)
+                            if kind
+                            else pl.lit(None, pl.String)
+                        ),
+                        region=(
+                            pl.col(f"_pk_{level}").cast(pl.String)
+                            if level != "global"
+                            else pl.lit(None, pl.String)
+                        ),
+                        threshold=pl.col(f"threshold{i}").cast(pl.Float64),
+                        n=pl.col(f"n{i}"),
+                    )
                 )
-                .filter(pl.col("n") >= rules.min_group_size)
-            )
-            parts.append(
-                groups.select(
-                    indicator=pl.lit(ind.key),
-                    level=pl.lit(level),
-                    year=pl.col("year").cast(pl.Int64),
-                    factory_type=pl.col("_pk_ftype").cast(pl.String),
-                    basis=(
-                        pl.col("_pk_basis").cast(pl.String)
-                        if _per_unit(ind)
-                        else pl.lit(None, pl.String)
-                    ),
-                    region=(
-                        pl.col(f"_pk_{level}").cast(pl.String)
-                        if level != "global"
-                        else pl.lit(None, pl.String)
-                    ),
-                    threshold=pl.col("threshold").cast(pl.Float64),
-                    n=pl.col("n"),
-                )
-            )
     if not parts:
         return empty_peer_table()
     return (
         pl.concat(parts)
         .cast(PEER_TABLE_SCHEMA)  # type: ignore[arg-type]
         .sort(["indicator", "level", "year", "factory_type", "basis", "region"], nulls_last=True)
+    )
+
+
+#: Largest combined group key [count of combinations]: within Int64, with room.
+_KEY_SPACE = 1 << 62
+
+
+def _group(frame: pl.DataFrame, keys: list[str], aggregations: list[pl.Expr]) -> pl.DataFrame:
+    """`aggregations` per group of `keys` (rows with a null key left out), with the keys.
+
+    The keys (an integer year and Categorical codes) are folded into one Int64 first: a
+    group-by on one integer is ~3x faster than on four columns (a million rows: 11 against
+    32 ms), and the peer table makes eight of them. Keys too wide to fold: grouped as they
+    are."""
+    parts = [pl.col("year").cast(pl.Int64)]
+    parts += [pl.col(k).to_physical().cast(pl.Int64) for k in keys[1:]]
+    bounds = frame.select(
+        *(p.min().alias(f"lo{i}") for i, p in enumerate(parts)),
+        *(p.max().alias(f"hi{i}") for i, p in enumerate(parts)),
+    ).row(0)
+    lows, highs = bounds[: len(parts)], bounds[len(parts) :]
+    space = 1
+    for low, high in zip(lows, highs, strict=True):
+        space *= 1 if low is None else high - low + 1
+    values = list(dict.fromkeys(e.meta.root_names()[0] for e in aggregations))
+    if keys[0] != "year" or space > _KEY_SPACE or None in lows:
+        return frame.select(*keys, *values).drop_nulls(keys).group_by(keys).agg(aggregations)
+    folded: pl.Expr = pl.lit(0, pl.Int64)
+    for part, low, high in zip(parts, lows, highs, strict=True):
+        folded = folded * (high - low + 1) + (part - low)
+    return (
+        frame.select(*keys, *values, folded.alias("_group"))
+        .drop_nulls("_group")
+        .group_by("_group")
+        .agg(*(pl.col(k).first() for k in keys), *aggregations)
+        .drop("_group")
     )
 
 
