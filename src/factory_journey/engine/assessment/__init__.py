@@ -57,7 +57,9 @@ _CONTEXT = ("journey_factory_type", "intensity_basis", "country_iso2", "un_subre
 #: Columns `evaluate_indicators` adds that only the indicators frame reads (the levels,
 #: priorities, measures and steps read `_flag_`, `_gap_` and the area columns): dropped once
 #: that frame is made. At a million facility-years ~1.3 GB of the wide frame.
-_INDICATOR_ONLY = ("_v_", "_t_", "_kind_", "_lvl_", "_n_", "_miss_", "_peer_", "_plvl_", "_pn_")
+_INDICATOR_ONLY = (
+    "_v_", "_t_", "_kind_", "_lvl_", "_n_", "_miss_", "_peer_", "_plvl_", "_pn_", "_pgrp_"
+)
 #: The peer group keys `_pk_<name>` and the matrix columns they are made from.
 _GROUP_SOURCES: tuple[tuple[str, str], ...] = (
     ("ftype", "journey_factory_type"),

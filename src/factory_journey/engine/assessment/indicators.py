@@ -12,8 +12,10 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.engine.assessment.methodology import Indicator, Methodology
-from factory_journey.engine.assessment.peers import attach_peers, peer_table
+from factory_journey.engine.assessment.peers import LEVEL_ENUM, attach_peers, peer_table
 from factory_journey.engine.assessment.plan import cached
+
+THRESHOLD_KINDS: tuple[str, ...] = ("absolute", "peer", "absolute_fallback")
 
 
 def value_expr(indicator: Indicator, columns: set[str]) -> pl.Expr:
@@ -83,6 +85,8 @@ def missing_expr(indicator: Indicator, columns: set[str]) -> pl.Expr:
     return pl.when(present).then(pl.lit(None, pl.String)).otherwise(named)
 
 
+#: `_kind_<key>`: an Enum of the threshold kinds (absolute, peer, absolute_fallback).
+_KINDS = pl.lit(pl.Series(THRESHOLD_KINDS, dtype=pl.Enum(list(THRESHOLD_KINDS))))
 #: Up to this many texts, an indicator's `_miss_` text is looked up by a code.
 _MISSING_TABLE_MAX = 4096
 _NO_THRESHOLD = "{} (no threshold for this factory type, basis or region)"
@@ -191,20 +195,12 @@ def _indicator_steps(
             peer = pl.col(f"_peer_{k}")
             level, size = pl.col(f"_plvl_{k}"), pl.col(f"_pn_{k}")
             threshold = pl.coalesce(peer, absolute)
-            kind: pl.Expr = (
-                pl.when(peer.is_not_null())
-                .then(pl.lit("peer"))
-                .when(absolute.is_not_null())
-                .then(pl.lit("absolute_fallback"))
-                .otherwise(pl.lit(None, pl.String))
-            )
+            code: pl.Expr = pl.when(peer.is_not_null()).then(1).when(absolute.is_not_null()).then(2)
         else:
-            threshold, level, size = absolute, pl.lit(None, pl.String), pl.lit(None, pl.UInt32)
-            kind = (
-                pl.when(absolute.is_not_null())
-                .then(pl.lit("absolute"))
-                .otherwise(pl.lit(None, pl.String))
-            )
+            threshold, level, size = absolute, pl.lit(None, LEVEL_ENUM), pl.lit(None, pl.UInt32)
+            code = pl.when(absolute.is_not_null()).then(0)
+        # `THRESHOLD_KINDS` picked by code from a short Series (null code: null kind)
+        kind = _KINDS.gather(code)
         exprs += [
             threshold.alias(f"_t_{k}"),
             kind.alias(f"_kind_{k}"),

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from factory_journey.engine.assessment.indicators import THRESHOLD_KINDS
 from factory_journey.engine.assessment.layout import stack
 from factory_journey.engine.assessment.methodology import PEER_LEVELS, Area, Methodology
 from factory_journey.engine.assessment.plan import Frame, cached
+from factory_journey.engine.assessment.thresholds import CERTAINTIES
 
 LEVELS: tuple[str, ...] = ("high", "low", "not_assessed")
 LEVEL_ENUM = pl.Enum(list(LEVELS))
-THRESHOLD_KINDS: tuple[str, ...] = ("absolute", "peer", "absolute_fallback")
-CERTAINTIES: tuple[str, ...] = ("primary", "secondary", "unverified", "project")
 KEYS: tuple[str, ...] = ("facility_id", "year")
 
 
@@ -128,27 +128,6 @@ def add_area_levels(frame: Frame, methodology: Methodology) -> Frame:
     return frame.with_columns(exprs)
 
 
-def _peer_group_text(indicator_column: str, key: str) -> pl.Expr:
-    """`mill per-kg facilities in BD 2024`: the peer group behind a peer threshold, in words."""
-    basis = (
-        pl.format(" per-{}", pl.col("_basis"))
-        if indicator_column.endswith("_per_unit")
-        else pl.lit("")
-    )
-    level = pl.col(f"_lvl_{key}")
-    region = (
-        pl.when(level == "global")
-        .then(pl.lit("the world"))
-        .when(level == "country_iso2")
-        .then(pl.col("country_iso2"))
-        .when(level == "un_subregion")
-        .then(pl.col("un_subregion"))
-        .otherwise(pl.col("un_region"))
-    )
-    text = pl.format("{}{} facilities in {} {}", pl.col("_ftype"), basis, region, pl.col("year"))
-    return pl.when(level.is_not_null()).then(text)
-
-
 def indicator_frame(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
     """Long frame: one row per facility-year × indicator, with the reasons behind each level.
 
@@ -176,10 +155,9 @@ def _indicator_selects(methodology: Methodology) -> list[list[pl.Expr]]:
     parts = []
     for area, ind in methodology.indicators():
         k = ind.key
+        # made per peer group in peers.attach_peers, not per row
         peer_group = (
-            _peer_group_text(ind.column, k)
-            if ind.threshold.kind == "peer"
-            else pl.lit(None, pl.String)
+            pl.col(f"_pgrp_{k}") if ind.threshold.kind == "peer" else pl.lit(None, pl.String)
         )
         parts.append(
             [
@@ -192,11 +170,9 @@ def _indicator_selects(methodology: Methodology) -> list[list[pl.Expr]]:
                 pl.col(f"_v_{k}").alias("value"),
                 pl.col(f"_t_{k}").alias("threshold"),
                 pl.col(f"_kind_{k}").cast(kind_enum).alias("threshold_kind"),
-                pl.col(f"_abscert_{k}")
-                .cast(pl.String)
-                .cast(certainty_enum)
-                .alias("threshold_certainty"),
-                pl.col(f"_lvl_{k}").cast(pl.String).cast(level_enum).alias("peer_level"),
+                # already these Enums (thresholds.resolve_absolute, peers.attach_peers)
+                pl.col(f"_abscert_{k}").cast(certainty_enum).alias("threshold_certainty"),
+                pl.col(f"_lvl_{k}").cast(level_enum).alias("peer_level"),
                 peer_group.alias("peer_group"),
                 pl.col(f"_n_{k}").alias("peer_group_size"),
                 pl.col(f"_flag_{k}").alias("worse_than_threshold"),

@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from factory_journey.engine.assessment.methodology import Indicator, Methodology
+from factory_journey.engine.assessment.methodology import PEER_LEVELS, Indicator, Methodology
 
 #: Columns of a peer table, one row per (indicator, region level, group) with at least
 #: `min_group_size` values: `threshold` in the indicator's unit, `n` the values in the group
@@ -34,6 +34,8 @@ PEER_TABLE_SCHEMA: dict[str, pl.DataType] = {
     "threshold": pl.Float64(),
     "n": pl.UInt32(),
 }
+#: `_plvl_<key>`: the region level of the peer group used.
+LEVEL_ENUM = pl.Enum(list(PEER_LEVELS))
 #: Columns of a prepared matrix that decide a facility-year's peer groups.
 GROUP_COLUMNS: tuple[str, ...] = (
     "year",
@@ -178,9 +180,10 @@ def validate_peer_table(table: pl.DataFrame, label: str = "the peer table") -> p
 def attach_peers(
     frame: pl.DataFrame, table: pl.DataFrame, methodology: Methodology
 ) -> pl.DataFrame:
-    """`frame` with `_peer_<key>` threshold, `_plvl_<key>` level and `_pn_<key>` size for every
-    peer indicator: the narrowest group of `table` with at least `min_group_size` values, null
-    when there is none (the absolute threshold then applies).
+    """`frame` with `_peer_<key>` threshold, `_plvl_<key>` level (`LEVEL_ENUM`), `_pn_<key>`
+    size and `_pgrp_<key>` group in words (`peer_group_text`) for every peer indicator: the
+    narrowest group of `table` with at least `min_group_size` values, null when there is none
+    (the absolute threshold then applies).
 
     Resolved on the few distinct group-key combinations and joined back once, so its cost does
     not grow with the number of facility-years.
@@ -194,8 +197,9 @@ def attach_peers(
             for k in keys
             for col in (
                 pl.lit(None, pl.Float64).alias(f"_peer_{k}"),
-                pl.lit(None, pl.String).alias(f"_plvl_{k}"),
+                pl.lit(None, LEVEL_ENUM).alias(f"_plvl_{k}"),
                 pl.lit(None, pl.UInt32).alias(f"_pn_{k}"),
+                pl.lit(None, pl.String).alias(f"_pgrp_{k}"),
             )
         )
     combos = frame.select(
@@ -271,7 +275,35 @@ def _resolve(combos: pl.DataFrame, table: pl.DataFrame, methodology: Methodology
         levels = range(len(rules.levels))
         combos = combos.with_columns(
             threshold.alias(f"_peer_{k}"),
-            level_used.alias(f"_plvl_{k}"),
+            level_used.cast(LEVEL_ENUM).alias(f"_plvl_{k}"),
             size.alias(f"_pn_{k}"),
         ).drop([f"_pt{i}" for i in levels] + [f"_pn{i}" for i in levels])
+        # Made here, once per combination, rather than formatted for every facility-year.
+        combos = combos.with_columns(
+            peer_group_text(ind.column, f"_plvl_{k}", "_peer_year").alias(f"_pgrp_{k}")
+        )
     return combos
+
+
+def peer_group_text(indicator_column: str, level_column: str, year_column: str) -> pl.Expr:
+    """`mill per-kg facilities in BD 2024`: the peer group behind a peer threshold, in words;
+    null where no peer group was used (`level_column` null)."""
+    basis = (
+        pl.format(" per-{}", pl.col("_basis"))
+        if indicator_column.endswith("_per_unit")
+        else pl.lit("")
+    )
+    level = pl.col(level_column)
+    region = (
+        pl.when(level == "global")
+        .then(pl.lit("the world"))
+        .when(level == "country_iso2")
+        .then(pl.col("country_iso2"))
+        .when(level == "un_subregion")
+        .then(pl.col("un_subregion"))
+        .otherwise(pl.col("un_region"))
+    )
+    text = pl.format(
+        "{}{} facilities in {} {}", pl.col("_ftype"), basis, region, pl.col(year_column)
+    )
+    return pl.when(level.is_not_null()).then(text)
