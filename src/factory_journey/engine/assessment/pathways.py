@@ -69,8 +69,19 @@ def modules_expr(
     return pl.lit(pl.Series(texts, dtype=pl.String)).gather(code)
 
 
+def _type_sets(catalogue: Catalogue) -> dict[tuple[str, ...], str]:
+    """Column `_mft_<n>` (True = the facility's type is in the set) of each distinct set of
+    factory types that measures name (`*` needs none): made once, not once per measure."""
+    sets = dict.fromkeys(m.factory_types for m in catalogue.measures if "*" not in m.factory_types)
+    return {types: f"_mft_{n}" for n, types in enumerate(sets)}
+
+
 def _measure_scores(
-    area: str, methodology: Methodology, catalogue: Catalogue, columns: set[str]
+    area: str,
+    methodology: Methodology,
+    catalogue: Catalogue,
+    columns: set[str],
+    type_sets: dict[tuple[str, ...], str] | None = None,
 ) -> list[tuple[str, pl.Expr]]:
     """(measure key, sort key) for the measures of `area`; sort key -1 = does not apply.
 
@@ -81,11 +92,13 @@ def _measure_scores(
     flags = {ind.key for _, ind in methodology.indicators()}
     scores: list[tuple[str, pl.Expr]] = []
     for measure in (m for m in catalogue.measures if m.area == area):
-        applies: pl.Expr = (
-            pl.lit(True)
-            if "*" in measure.factory_types
-            else pl.col("_ftype").is_in(list(measure.factory_types)).fill_null(False)
-        )
+        applies: pl.Expr
+        if "*" in measure.factory_types:
+            applies = pl.lit(True)
+        elif type_sets:
+            applies = pl.col(type_sets[measure.factory_types])
+        else:
+            applies = pl.col("_ftype").is_in(list(measure.factory_types)).fill_null(False)
         for condition in measure.when:
             applies = applies & condition_expr(condition, columns, area)
         if measure.maturity_stages:  # `_stage_<area>` is added before measures are chosen
@@ -107,88 +120,131 @@ def add_measure_choices(
 ) -> Frame:
     """Add `_measures_<area>`: `;`-joined keys of at most N applicable measures, best first.
 
-    Scores and ranks are materialised as columns in turn so that the pairwise comparisons
-    stay cheap for a million rows.
+    Scores, then the best, second best, … are materialised as columns in turn so that each
+    step stays a few cheap comparisons for a million rows.
     """
-    scores, ranks, texts, drop = cached(
+    steps, drop = cached(
         "measure_choices",
         (methodology, catalogue),
         columns,
         lambda: _measure_steps(methodology, catalogue, columns),
     )
-    return frame.with_columns(scores).with_columns(ranks).with_columns(texts).drop(drop)
-
-
-def _measure_steps(
-    methodology: Methodology, catalogue: Catalogue, frame_columns: frozenset[str]
-) -> tuple[list[pl.Expr], list[pl.Expr], list[pl.Expr], list[str]]:
-    limit = methodology.pathways.max_measures_per_step
-    columns = set(frame_columns)
-    per_area = {
-        a.key: _measure_scores(a.key, methodology, catalogue, columns) for a in methodology.areas
-    }
-    scores = [
-        expr.alias(f"_msk_{a}_{i}")
-        for a, items in per_area.items()
-        for i, (_, expr) in enumerate(items)
-    ]
-    ranks = []
-    for a, items in per_area.items():
-        for i in range(len(items)):
-            me = pl.col(f"_msk_{a}_{i}")
-            ahead = [
-                (pl.col(f"_msk_{a}_{j}") > me).cast(pl.Int8) for j in range(len(items)) if j != i
-            ]
-            rank = pl.sum_horizontal(ahead) if ahead else pl.lit(0, pl.Int8)
-            ranks.append(pl.when(me >= 0).then(rank).alias(f"_mrk_{a}_{i}"))
-    texts = [
-        _chosen_text([key for key, _ in items], a, limit).alias(f"_measures_{a}")
-        for a, items in per_area.items()
-    ]
-    drop = [f"_msk_{a}_{i}" for a, items in per_area.items() for i in range(len(items))]
-    drop += [f"_mrk_{a}_{i}" for a, items in per_area.items() for i in range(len(items))]
-    return scores, ranks, texts, drop
+    for step in steps:
+        frame = frame.with_columns(step)
+    return frame.drop(drop)
 
 
 #: Up to this many combinations of measures in a step's list, the list text is looked up.
 _CHOICE_TABLE_MAX = 1 << 16
 
 
-def _chosen_text(keys: list[str], area: str, limit: int) -> pl.Expr:
-    """`;`-joined `keys` of the measures ranked 0…limit-1 (`_mrk_<area>_<i>`), null if none.
+def _measure_steps(
+    methodology: Methodology, catalogue: Catalogue, frame_columns: frozenset[str]
+) -> tuple[list[list[pl.Expr]], list[str]]:
+    limit = methodology.pathways.max_measures_per_step
+    columns = set(frame_columns)
+    type_sets = _type_sets(catalogue)
+    per_area = {
+        a.key: _measure_scores(a.key, methodology, catalogue, columns, type_sets)
+        for a in methodology.areas
+    }
+    steps: list[list[pl.Expr]] = [
+        [
+            pl.col("_ftype").is_in(list(types)).fill_null(False).alias(name)
+            for types, name in type_sets.items()
+        ],
+        [
+            expr.alias(f"_msk_{a}_{i}")
+            for a, items in per_area.items()
+            for i, (_, expr) in enumerate(items)
+        ],
+    ]
+    drop = [*type_sets.values()]
+    drop += [f"_msk_{a}_{i}" for a, items in per_area.items() for i in range(len(items))]
+    texts = []
+    for a, items in per_area.items():
+        keys = [key for key, _ in items]
+        count = min(limit, len(keys))
+        if count == 0:
+            texts.append(pl.lit(None, pl.String).alias(f"_measures_{a}"))
+        elif (len(keys) + 1) ** count <= _CHOICE_TABLE_MAX and len(keys) < 1000:
+            tops = _best_steps(a, len(keys), count)
+            for position, expr in enumerate(tops):
+                if len(steps) < position + 3:
+                    steps.append([])
+                steps[position + 2].append(expr)
+            drop += [f"_mtop_{a}_{p}" for p in range(count)]
+            texts.append(_listed_text(keys, a, count).alias(f"_measures_{a}"))
+        else:
+            if len(steps) < 3:
+                steps.append([])
+            steps[2] += _rank_exprs(a, len(keys))
+            drop += [f"_mrk_{a}_{i}" for i in range(len(keys))]
+            texts.append(_ranked_text(keys, a, count).alias(f"_measures_{a}"))
+    return [*steps, texts], drop
+
+
+def _best_steps(area: str, measures: int, count: int) -> list[pl.Expr]:
+    """`_mtop_<area>_<p>`: the sort key (`_measure_scores`) of the measure in position p
+    (0 = best), for p < count; -1 or null where fewer measures apply. Position p is the
+    largest key below position p-1's: keys of applicable measures are unique."""
+    scores = [pl.col(f"_msk_{area}_{i}") for i in range(measures)]
+    tops = [pl.max_horizontal(scores).alias(f"_mtop_{area}_0")]
+    for position in range(1, count):
+        above = pl.col(f"_mtop_{area}_{position - 1}")
+        tops.append(
+            pl.max_horizontal([pl.when(s < above).then(s) for s in scores]).alias(
+                f"_mtop_{area}_{position}"
+            )
+        )
+    return tops
+
+
+def _listed_text(keys: list[str], area: str, count: int) -> pl.Expr:
+    """`;`-joined `keys` of the measures in positions 0…count-1 (`_mtop_<area>_<p>`), null
+    if none.
 
     The list is a number in base len(keys)+1 (digit: 1 + index of the measure at that
     position, 0 none), looked up in a table of every such number: each row then points into
     a few short strings, instead of a when/then chain per position and a join per row (the
-    250,000 rows of a chunk: ~10x faster). Too many combinations: the chain and join."""
-    count = min(limit, len(keys))
-    if count == 0:
-        return pl.lit(None, pl.String)
-    rank = [pl.col(f"_mrk_{area}_{i}") for i in range(len(keys))]
+    250,000 rows of a chunk: ~10x faster). A sort key ends in 999 - the measure's index."""
     radix = len(keys) + 1
-    if radix**count > _CHOICE_TABLE_MAX:
-        picked = []
-        for position in range(count):
-            choice: pl.Expr = pl.lit(None, pl.String)
-            for key, r in zip(keys, rank, strict=True):
-                choice = pl.when(r == position).then(pl.lit(key)).otherwise(choice)
-            picked.append(choice)
-        text = pl.concat_str(picked, separator=";", ignore_nulls=True)
-        return pl.when(text != "").then(text)
-    # Ranks of the applicable measures are 0, 1, 2, … (unique sort keys); null otherwise.
-    # Place value of each rank: 0 past the last position listed.
-    place = pl.lit(
-        pl.Series([radix ** (count - 1 - p) if p < count else 0 for p in range(len(keys))]),
-        pl.Int64,
-    )
-    code = pl.sum_horizontal(
-        [(place.gather(r) * (i + 1)).fill_null(0) for i, r in enumerate(rank)]
-    )
+    code: pl.Expr = pl.lit(0, pl.Int64)
+    for position in range(count):
+        top = pl.col(f"_mtop_{area}_{position}")
+        digit = pl.when(top >= 0).then(1_000 - top % 1_000).otherwise(0)
+        code = code * radix + digit.fill_null(0)
     texts = []
     for number in range(radix**count):
         digits = [number // radix ** (count - 1 - p) % radix for p in range(count)]
         texts.append(";".join(keys[d - 1] for d in digits if d) or None)
     return pl.lit(pl.Series(texts, dtype=pl.String)).gather(code)
+
+
+def _rank_exprs(area: str, measures: int) -> list[pl.Expr]:
+    """`_mrk_<area>_<i>`: how many applicable measures come before measure i; null if it
+    does not apply (for areas with too many measures to look their lists up)."""
+    ranks = []
+    for i in range(measures):
+        me = pl.col(f"_msk_{area}_{i}")
+        ahead = [(pl.col(f"_msk_{area}_{j}") > me).cast(pl.Int8) for j in range(measures) if j != i]
+        rank = pl.sum_horizontal(ahead) if ahead else pl.lit(0, pl.Int8)
+        ranks.append(pl.when(me >= 0).then(rank).alias(f"_mrk_{area}_{i}"))
+    return ranks
+
+
+def _ranked_text(keys: list[str], area: str, count: int) -> pl.Expr:
+    """`;`-joined `keys` of the measures ranked 0…count-1 (`_mrk_<area>_<i>`), null if none."""
+    picked = []
+    for position in range(count):
+        choice: pl.Expr = pl.lit(None, pl.String)
+        for i, key in enumerate(keys):
+            choice = (
+                pl.when(pl.col(f"_mrk_{area}_{i}") == position).then(pl.lit(key)).otherwise(choice)
+            )
+        picked.append(choice)
+    text = pl.concat_str(picked, separator=";", ignore_nulls=True)
+    return pl.when(text != "").then(text)
 
 
 def add_ranks(frame: Frame, methodology: Methodology) -> Frame:
