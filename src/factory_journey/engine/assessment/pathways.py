@@ -8,6 +8,8 @@ methodology's area order. Rank 1 is the recommended pathway.
 
 from __future__ import annotations
 
+from itertools import permutations
+
 import polars as pl
 
 from factory_journey.engine.assessment.catalogue import Catalogue
@@ -214,10 +216,15 @@ def _listed_text(keys: list[str], area: str, count: int) -> pl.Expr:
         top = pl.col(f"_mtop_{area}_{position}")
         digit = pl.when(top >= 0).then(1_000 - top % 1_000).otherwise(0)
         code = code * radix + digit.fill_null(0)
-    texts = []
-    for number in range(radix**count):
-        digits = [number // radix ** (count - 1 - p) % radix for p in range(count)]
-        texts.append(";".join(keys[d - 1] for d in digits if d) or None)
+    # Only lists of distinct measures filling the first positions occur: the rest stay null
+    # (building those ~6,000 of the 14,641 texts of 10 measures x 4 positions: ~6 ms).
+    texts: list[str | None] = [None] * radix**count
+    for length in range(1, count + 1):
+        for chosen in permutations(range(len(keys)), length):
+            number = 0
+            for position in range(count):
+                number = number * radix + (chosen[position] + 1 if position < length else 0)
+            texts[number] = ";".join(keys[i] for i in chosen)
     return pl.lit(pl.Series(texts, dtype=pl.String)).gather(code)
 
 
