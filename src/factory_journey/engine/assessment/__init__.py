@@ -27,10 +27,10 @@ from factory_journey.engine.assessment.methodology import (
 )
 from factory_journey.engine.assessment.opportunities import add_area_levels, indicator_frame
 from factory_journey.engine.assessment.pathways import add_measure_choices, add_ranks, step_frame
-from factory_journey.engine.assessment.peers import peer_table, validate_peer_table
+from factory_journey.engine.assessment.peers import CODE_OF, peer_table, validate_peer_table
 from factory_journey.engine.assessment.prices import default_prices, validate_prices
 from factory_journey.engine.assessment.priority import add_priorities
-from factory_journey.engine.assessment.thresholds import KEY_COLUMNS, resolve_absolute
+from factory_journey.engine.assessment.thresholds import attach_absolute
 from factory_journey.engine.assessment.trajectory import trajectory_frame
 
 __all__ = [
@@ -124,12 +124,7 @@ def _prepare(matrix: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFra
         un_region=pl.col("un_region").cast(pl.String),
     )
     frame = frame.with_columns(
-        pl.col(source).cast(pl.Categorical).alias(f"_pk_{name}")
-        for name, source in (
-            ("ftype", "_ftype"),
-            ("basis", "_basis"),
-            *_GROUP_SOURCES[2:],
-        )
+        pl.col(source).cast(pl.Categorical).alias(code) for source, code in CODE_OF.items()
     )
     warnings = [f"the matrix has no column {name!r}; treated as missing" for name in absent]
     return frame, warnings
@@ -194,10 +189,7 @@ def assess(
     else:
         prices = validate_prices(prices)
     frame, warnings = _prepare(matrix, methodology)
-    absolute = resolve_absolute(frame, methodology)
-    frame = frame.join(
-        absolute, on=list(KEY_COLUMNS), how="left", nulls_equal=True, maintain_order="left"
-    )
+    frame = attach_absolute(frame, methodology, CODE_OF)
     # Eager on purpose: one lazy plan over these hundreds of expressions measured slower
     # (optimiser time) for one facility and for a million.
     columns = frozenset(frame.columns)

