@@ -112,16 +112,16 @@ def _prepare(matrix: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFra
     needed.discard("production_volume")  # stands for the volume on the intensity basis
     needed |= {"production_volume_pcs", "production_volume_kg"}
     absent = sorted(needed - set(matrix.columns))
-    frame = matrix.with_columns(pl.lit(None).alias(c) for c in absent) if absent else matrix
+    # One chunk per column, first: every later step adds one-chunk columns, and a frame whose
+    # columns are cut differently is copied whole again by each eager step (the matrix of
+    # `journey assess` arrives with one or two chunks a column: ~20 ms CPU a step at 250,000
+    # facility-years, some 30 steps).
+    frame = matrix.rechunk() if max(matrix.n_chunks("all"), default=1) > 1 else matrix
+    if absent:
+        frame = frame.with_columns(pl.lit(None).alias(c) for c in absent)
     # The matrix normally arrives sorted; checking is one pass, sorting strings is several.
     if not _is_sorted(frame):
         frame = frame.sort(KEYS, maintain_order=True)
-    elif max(frame.n_chunks("all"), default=1) > 1:
-        # One chunk per column, once: every later step adds one-chunk columns, and a frame
-        # whose columns are cut differently is copied whole again by each eager step (the
-        # matrix of `journey assess` arrives with one or two chunks a column: ~20 ms CPU a
-        # step at 250,000 facility-years, some 30 steps).
-        frame = frame.rechunk()
     frame = frame.with_columns(
         _ftype=pl.col("journey_factory_type").cast(pl.String),
         _basis=pl.col("intensity_basis").cast(pl.String),
@@ -146,7 +146,12 @@ def peer_table_of(matrix: pl.DataFrame, methodology: Methodology | None = None) 
     # of the peer indicators; no order is needed, so no sort (a million rows: ~0.1 s CPU).
     present = set(matrix.columns)
     peer = [ind for _, ind in methodology.indicators() if ind.threshold.kind == "peer"]
-    frame = matrix.select(
+    # Only those columns, taken as they are and put in one chunk each: a step over the whole
+    # matrix, cut in chunks differently column by column, would copy all of it (1 M rows:
+    # ~0.2 s CPU).
+    needed = {"year", *(s for _, s in _GROUP_SOURCES), *(i.column for i in peer)} & present
+    columns = pl.DataFrame([matrix.get_column(c) for c in matrix.columns if c in needed])
+    frame = columns.rechunk().select(
         pl.col("year"),
         *(
             (pl.col(source).cast(pl.String) if source in present else pl.lit(None, pl.String))

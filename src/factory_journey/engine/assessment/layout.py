@@ -45,7 +45,7 @@ def by_row_then_position(
     height = stacked.height // items
     # 32-bit indices (polars' own index type), computed in place: at 1.75 M rows each array
     # is 7 MB of fresh memory, whose page faults cost more than the arithmetic.
-    index = np.uint32 if stacked.height < 2**32 else np.uint64
+    index = np.dtype(np.uint32 if stacked.height < 2**32 else np.uint64)
     target = np.arange(stacked.height, dtype=index)
     np.remainder(target, max(height, 1), out=target)
     target *= items
