@@ -27,10 +27,10 @@ from factory_journey.engine.assessment.methodology import (
 )
 from factory_journey.engine.assessment.opportunities import add_area_levels, indicator_frame
 from factory_journey.engine.assessment.pathways import add_measure_choices, add_ranks, step_frame
-from factory_journey.engine.assessment.peers import peer_table, validate_peer_table
+from factory_journey.engine.assessment.peers import CODE_OF, peer_table, validate_peer_table
 from factory_journey.engine.assessment.prices import default_prices, validate_prices
 from factory_journey.engine.assessment.priority import add_priorities
-from factory_journey.engine.assessment.thresholds import KEY_COLUMNS, resolve_absolute
+from factory_journey.engine.assessment.thresholds import attach_absolute
 from factory_journey.engine.assessment.trajectory import trajectory_frame
 
 __all__ = [
@@ -57,7 +57,17 @@ _CONTEXT = ("journey_factory_type", "intensity_basis", "country_iso2", "un_subre
 #: Columns `evaluate_indicators` adds that only the indicators frame reads (the levels,
 #: priorities, measures and steps read `_flag_`, `_gap_` and the area columns): dropped once
 #: that frame is made. At a million facility-years ~1.3 GB of the wide frame.
-_INDICATOR_ONLY = ("_v_", "_t_", "_kind_", "_lvl_", "_n_", "_miss_", "_peer_", "_plvl_", "_pn_")
+_INDICATOR_ONLY = (
+    "_v_", "_t_", "_kind_", "_lvl_", "_n_", "_miss_", "_peer_", "_plvl_", "_pn_", "_pgrp_"
+)
+#: The peer group keys `_pk_<name>` and the matrix columns they are made from.
+_GROUP_SOURCES: tuple[tuple[str, str], ...] = (
+    ("ftype", "journey_factory_type"),
+    ("basis", "intensity_basis"),
+    ("country_iso2", "country_iso2"),
+    ("un_subregion", "un_subregion"),
+    ("un_region", "un_region"),
+)
 #: `emit(name, frame)`: receives each frame of an assessment as soon as it is computed.
 Emit = Callable[[str, pl.DataFrame], None]
 
@@ -102,7 +112,13 @@ def _prepare(matrix: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFra
     needed.discard("production_volume")  # stands for the volume on the intensity basis
     needed |= {"production_volume_pcs", "production_volume_kg"}
     absent = sorted(needed - set(matrix.columns))
-    frame = matrix.with_columns(pl.lit(None).alias(c) for c in absent) if absent else matrix
+    # One chunk per column, first: every later step adds one-chunk columns, and a frame whose
+    # columns are cut differently is copied whole again by each eager step (the matrix of
+    # `journey assess` arrives with one or two chunks a column: ~20 ms CPU a step at 250,000
+    # facility-years, some 30 steps).
+    frame = matrix.rechunk() if max(matrix.n_chunks("all"), default=1) > 1 else matrix
+    if absent:
+        frame = frame.with_columns(pl.lit(None).alias(c) for c in absent)
     # The matrix normally arrives sorted; checking is one pass, sorting strings is several.
     if not _is_sorted(frame):
         frame = frame.sort(KEYS, maintain_order=True)
@@ -114,14 +130,7 @@ def _prepare(matrix: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFra
         un_region=pl.col("un_region").cast(pl.String),
     )
     frame = frame.with_columns(
-        pl.col(source).cast(pl.Categorical).alias(f"_pk_{name}")
-        for name, source in (
-            ("ftype", "_ftype"),
-            ("basis", "_basis"),
-            ("country_iso2", "country_iso2"),
-            ("un_subregion", "un_subregion"),
-            ("un_region", "un_region"),
-        )
+        pl.col(source).cast(pl.Categorical).alias(code) for source, code in CODE_OF.items()
     )
     warnings = [f"the matrix has no column {name!r}; treated as missing" for name in absent]
     return frame, warnings
@@ -130,11 +139,28 @@ def _prepare(matrix: pl.DataFrame, methodology: Methodology) -> tuple[pl.DataFra
 def peer_table_of(matrix: pl.DataFrame, methodology: Methodology | None = None) -> pl.DataFrame:
     """The peer groups of `matrix` (every facility-year in it) as a peer table: threshold and
     size `n` of every group with at least the methodology's `min_group_size` values."""
-    from factory_journey.engine.assessment.indicators import value_columns
+    from factory_journey.engine.assessment.indicators import value_expr
 
     methodology = methodology or default_methodology()
-    frame, _ = _prepare(matrix, methodology)
-    frame = value_columns(frame, methodology, frozenset(frame.columns))
+    # Only what the groups read: the group keys (as `_prepare` makes them) and the values
+    # of the peer indicators; no order is needed, so no sort (a million rows: ~0.1 s CPU).
+    present = set(matrix.columns)
+    peer = [ind for _, ind in methodology.indicators() if ind.threshold.kind == "peer"]
+    # Only those columns, taken as they are and put in one chunk each: a step over the whole
+    # matrix, cut in chunks differently column by column, would copy all of it (1 M rows:
+    # ~0.2 s CPU).
+    needed = {"year", *(s for _, s in _GROUP_SOURCES), *(i.column for i in peer)} & present
+    columns = pl.DataFrame([matrix.get_column(c) for c in matrix.columns if c in needed])
+    frame = columns.rechunk().select(
+        pl.col("year"),
+        *(
+            (pl.col(source).cast(pl.String) if source in present else pl.lit(None, pl.String))
+            .cast(pl.Categorical)
+            .alias(f"_pk_{name}")
+            for name, source in _GROUP_SOURCES
+        ),
+        *(value_expr(ind, present).alias(f"_v_{ind.key}") for ind in peer),
+    )
     return peer_table(frame, methodology)
 
 
@@ -174,10 +200,7 @@ def assess(
     else:
         prices = validate_prices(prices)
     frame, warnings = _prepare(matrix, methodology)
-    absolute = resolve_absolute(frame, methodology)
-    frame = frame.join(
-        absolute, on=list(KEY_COLUMNS), how="left", nulls_equal=True, maintain_order="left"
-    )
+    frame = attach_absolute(frame, methodology, CODE_OF)
     # Eager on purpose: one lazy plan over these hundreds of expressions measured slower
     # (optimiser time) for one facility and for a million.
     columns = frozenset(frame.columns)
@@ -285,7 +308,10 @@ def _pathways(steps: pl.DataFrame, areas: int) -> pl.DataFrame:
         "measures",
         "methodology_version",
     )
-    return by_row_then_position(pathways, areas, "rank")
+    # every block (area) holds the facility-year's own keys and context
+    per_row = (*KEYS, "journey_factory_type", "country_iso2", "facility_maturity_stage",
+               "methodology_version")
+    return by_row_then_position(pathways, areas, "rank", per_row)
 
 
 def _recommended(pathways: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame:

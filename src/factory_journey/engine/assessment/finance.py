@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.engine.assessment.catalogue import EFFECT_KEYS, Catalogue
-from factory_journey.engine.assessment.plan import cached
+from factory_journey.engine.assessment.plan import cached, with_shared_columns
 from factory_journey.engine.assessment.prices import PRICE_COLUMNS
 
 BASELINE_COLUMNS: tuple[str, ...] = (
@@ -147,7 +147,8 @@ def measure_finance(
     prepare, figures = cached(
         "finance", (catalogue,), frozenset(), lambda: _finance_exprs(catalogue)
     )
-    long = long.with_columns(prepare).with_columns(figures)
+    # low, central and high figures share most of their terms (see with_shared_columns)
+    long = with_shared_columns(long.with_columns(prepare), figures)
     return long.drop([c for c in long.columns if c.startswith("_")])
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 import polars as pl
 
 from factory_journey.engine.assessment.methodology import Indicator, Methodology
-from factory_journey.engine.assessment.peers import attach_peers, peer_table
+from factory_journey.engine.assessment.peers import LEVEL_ENUM, attach_peers, peer_table
 from factory_journey.engine.assessment.plan import cached
+
+THRESHOLD_KINDS: tuple[str, ...] = ("absolute", "peer", "absolute_fallback")
 
 
 def value_expr(indicator: Indicator, columns: set[str]) -> pl.Expr:
@@ -83,6 +85,66 @@ def missing_expr(indicator: Indicator, columns: set[str]) -> pl.Expr:
     return pl.when(present).then(pl.lit(None, pl.String)).otherwise(named)
 
 
+#: `_kind_<key>`: an Enum of the threshold kinds (absolute, peer, absolute_fallback).
+_KINDS = pl.lit(pl.Series(THRESHOLD_KINDS, dtype=pl.Enum(list(THRESHOLD_KINDS))))
+#: Up to this many texts, an indicator's `_miss_` text is looked up by a code.
+_MISSING_TABLE_MAX = 4096
+_NO_THRESHOLD = "{} (no threshold for this factory type, basis or region)"
+
+
+def _input_states(name: str, columns: set[str]) -> tuple[list[str | None], pl.Expr]:
+    """What `_input_missing` can give for input `name` (None: not missing), and an Int64 code
+    of which one it gives (the index in that list)."""
+    if name == "production_volume":
+        basis = pl.col("_basis")
+        pcs, kg = "production_volume_pcs", "production_volume_kg"
+        pcs_code = pl.col(pcs).is_null().cast(pl.Int64) if pcs in columns else pl.lit(1)
+        kg_code = pl.col(kg).is_null().cast(pl.Int64) * 2 if kg in columns else pl.lit(2)
+        code = pl.when(basis == "pc").then(pcs_code).when(basis == "kg").then(kg_code)
+        return [None, pcs, kg, "intensity_basis"], code.otherwise(3)
+    if name not in columns:
+        return [name], pl.lit(0, pl.Int64)
+    return [None, name], pl.col(name).is_null().cast(pl.Int64)
+
+
+def coded_missing_expr(indicator: Indicator, columns: set[str]) -> pl.Expr | None:
+    """The final `_miss_<key>` (`missing_expr`, or the no-threshold text where a value has
+    no threshold), looked up in a table of every text it can be by a code of which inputs
+    are missing: each row then points into a few short strings instead of having its text
+    formatted (15 indicators x 250,000 rows: ~10x faster). None when the table would be
+    larger than `_MISSING_TABLE_MAX`. Reads `_v_<key>` and `_t_<key>`."""
+    states = [_input_states(name, columns) for name in indicator.requires]
+    size = 1
+    for texts, _ in states:
+        size *= len(texts)
+    if size + 2 > _MISSING_TABLE_MAX:
+        return None
+    table: list[str | None] = [None, _NO_THRESHOLD.format(indicator.column)]
+    for number in range(size):
+        names: list[str | None] = []
+        rest = number
+        for texts, _ in reversed(states):  # the last input is the lowest digit
+            rest, digit = divmod(rest, len(texts))
+            names.append(texts[digit])
+        given = ", ".join(n for n in reversed(names) if n is not None)
+        table.append(f"{indicator.column} (missing: {given})" if given else indicator.column)
+    code: pl.Expr = pl.lit(0, pl.Int64)
+    for texts, which in states:
+        code = code * len(texts) + which
+    k = indicator.key
+    present = (
+        pl.col(indicator.column).is_not_null() if indicator.column in columns else pl.lit(False)
+    )
+    final = (
+        pl.when(pl.col(f"_v_{k}").is_not_null() & pl.col(f"_t_{k}").is_null())
+        .then(1)
+        .when(present)
+        .then(0)
+        .otherwise(code + 2)
+    )
+    return pl.lit(pl.Series(table, dtype=pl.String)).gather(final)
+
+
 def value_columns(
     frame: pl.DataFrame, methodology: Methodology, columns: frozenset[str]
 ) -> pl.DataFrame:
@@ -133,27 +195,20 @@ def _indicator_steps(
             peer = pl.col(f"_peer_{k}")
             level, size = pl.col(f"_plvl_{k}"), pl.col(f"_pn_{k}")
             threshold = pl.coalesce(peer, absolute)
-            kind: pl.Expr = (
-                pl.when(peer.is_not_null())
-                .then(pl.lit("peer"))
-                .when(absolute.is_not_null())
-                .then(pl.lit("absolute_fallback"))
-                .otherwise(pl.lit(None, pl.String))
-            )
+            code: pl.Expr = pl.when(peer.is_not_null()).then(1).when(absolute.is_not_null()).then(2)
         else:
-            threshold, level, size = absolute, pl.lit(None, pl.String), pl.lit(None, pl.UInt32)
-            kind = (
-                pl.when(absolute.is_not_null())
-                .then(pl.lit("absolute"))
-                .otherwise(pl.lit(None, pl.String))
-            )
+            threshold, level, size = absolute, pl.lit(None, LEVEL_ENUM), pl.lit(None, pl.UInt32)
+            code = pl.when(absolute.is_not_null()).then(0)
+        # `THRESHOLD_KINDS` picked by code from a short Series (null code: null kind)
+        kind = _KINDS.gather(code)
         exprs += [
             threshold.alias(f"_t_{k}"),
             kind.alias(f"_kind_{k}"),
             level.alias(f"_lvl_{k}"),
             size.alias(f"_n_{k}"),
-            missing_expr(ind, columns).alias(f"_miss_{k}"),
         ]
+        if coded_missing_expr(ind, columns) is None:
+            exprs.append(missing_expr(ind, columns).alias(f"_miss_{k}"))
     flags: list[pl.Expr] = []
     for _, ind in methodology.indicators():
         k = ind.key
@@ -171,13 +226,15 @@ def _indicator_steps(
     fixes = []
     for _, ind in methodology.indicators():
         k = ind.key
+        coded = coded_missing_expr(ind, columns)
+        if coded is not None:
+            fixes.append(coded.alias(f"_miss_{k}"))
+            continue
         no_threshold = pl.col(f"_v_{k}").is_not_null() & pl.col(f"_t_{k}").is_null()
         fixes.append(
             pl.when(no_threshold)
             .then(
-                pl.format(
-                    "{} (no threshold for this factory type, basis or region)", pl.lit(ind.column)
-                )
+                pl.lit(_NO_THRESHOLD.format(ind.column))
             )
             .otherwise(pl.col(f"_miss_{k}"))
             .alias(f"_miss_{k}")

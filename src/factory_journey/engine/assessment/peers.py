@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from factory_journey.engine.assessment.methodology import Indicator, Methodology
+from factory_journey.engine.assessment.methodology import PEER_LEVELS, Indicator, Methodology
 
 #: Columns of a peer table, one row per (indicator, region level, group) with at least
 #: `min_group_size` values: `threshold` in the indicator's unit, `n` the values in the group
@@ -34,6 +34,16 @@ PEER_TABLE_SCHEMA: dict[str, pl.DataType] = {
     "threshold": pl.Float64(),
     "n": pl.UInt32(),
 }
+#: The Categorical copy (`_pk_*`, see assess) of each text key of GROUP_COLUMNS.
+CODE_OF: dict[str, str] = {
+    "_ftype": "_pk_ftype",
+    "_basis": "_pk_basis",
+    "country_iso2": "_pk_country_iso2",
+    "un_subregion": "_pk_un_subregion",
+    "un_region": "_pk_un_region",
+}
+#: `_plvl_<key>`: the region level of the peer group used.
+LEVEL_ENUM = pl.Enum(list(PEER_LEVELS))
 #: Columns of a prepared matrix that decide a facility-year's peer groups.
 GROUP_COLUMNS: tuple[str, ...] = (
     "year",
@@ -77,51 +87,87 @@ def peer_table(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
     parts: list[pl.DataFrame] = []
     if frame.height < rules.min_group_size:  # no group can qualify: skip the group-bys
         return empty_peer_table()
-    for _, ind in methodology.indicators():
-        if ind.threshold.kind != "peer":
-            continue
-        assert ind.threshold.percentile is not None
-        value = pl.col(f"_v_{ind.key}")
-        for level in rules.levels:
-            keys = peer_keys(ind, level)
-            groups = (
-                frame.select(*keys, value)
-                .drop_nulls(keys)
-                .group_by(keys)
-                .agg(
-                    threshold=value.quantile(
-                        ind.threshold.percentile, interpolation=rules.interpolation
-                    ),
-                    n=value.count().cast(pl.UInt32),
+    peer = [ind for _, ind in methodology.indicators() if ind.threshold.kind == "peer"]
+    for level in rules.levels:
+        # Indicators with the same group keys share one group-by (per unit or not).
+        for kind in (True, False):
+            same = [ind for ind in peer if _per_unit(ind) is kind]
+            if not same:
+                continue
+            keys = peer_keys(same[0], level)
+            aggregations = []
+            for i, ind in enumerate(same):
+                assert ind.threshold.percentile is not None
+                value = pl.col(f"_v_{ind.key}")
+                aggregations += [
+                    value.quantile(ind.threshold.percentile, interpolation=rules.interpolation)
+                    .alias(f"threshold{i}"),
+                    value.count().cast(pl.UInt32).alias(f"n{i}"),
+                ]
+            groups = _group(frame, keys, aggregations)
+            for i, ind in enumerate(same):
+                parts.append(
+                    groups.filter(pl.col(f"n{i}") >= rules.min_group_size).select(
+                        indicator=pl.lit(ind.key),
+                        level=pl.lit(level),
+                        year=pl.col("year").cast(pl.Int64),
+                        factory_type=pl.col("_pk_ftype").cast(pl.String),
+                        basis=(
+                            pl.col("_pk_basis").cast(pl.String)
+                            if kind
+                            else pl.lit(None, pl.String)
+                        ),
+                        region=(
+                            pl.col(f"_pk_{level}").cast(pl.String)
+                            if level != "global"
+                            else pl.lit(None, pl.String)
+                        ),
+                        threshold=pl.col(f"threshold{i}").cast(pl.Float64),
+                        n=pl.col(f"n{i}"),
+                    )
                 )
-                .filter(pl.col("n") >= rules.min_group_size)
-            )
-            parts.append(
-                groups.select(
-                    indicator=pl.lit(ind.key),
-                    level=pl.lit(level),
-                    year=pl.col("year").cast(pl.Int64),
-                    factory_type=pl.col("_pk_ftype").cast(pl.String),
-                    basis=(
-                        pl.col("_pk_basis").cast(pl.String)
-                        if _per_unit(ind)
-                        else pl.lit(None, pl.String)
-                    ),
-                    region=(
-                        pl.col(f"_pk_{level}").cast(pl.String)
-                        if level != "global"
-                        else pl.lit(None, pl.String)
-                    ),
-                    threshold=pl.col("threshold").cast(pl.Float64),
-                    n=pl.col("n"),
-                )
-            )
     if not parts:
         return empty_peer_table()
     return (
         pl.concat(parts)
         .cast(PEER_TABLE_SCHEMA)  # type: ignore[arg-type]
         .sort(["indicator", "level", "year", "factory_type", "basis", "region"], nulls_last=True)
+    )
+
+
+#: Largest combined group key [count of combinations]: within Int64, with room.
+_KEY_SPACE = 1 << 62
+
+
+def _group(frame: pl.DataFrame, keys: list[str], aggregations: list[pl.Expr]) -> pl.DataFrame:
+    """`aggregations` per group of `keys` (rows with a null key left out), with the keys.
+
+    The keys (an integer year and Categorical codes) are folded into one Int64 first: a
+    group-by on one integer is ~3x faster than on four columns (a million rows: 11 against
+    32 ms), and the peer table makes eight of them. Keys too wide to fold: grouped as they
+    are."""
+    parts = [pl.col("year").cast(pl.Int64)]
+    parts += [pl.col(k).to_physical().cast(pl.Int64) for k in keys[1:]]
+    bounds = frame.select(
+        *(p.min().alias(f"lo{i}") for i, p in enumerate(parts)),
+        *(p.max().alias(f"hi{i}") for i, p in enumerate(parts)),
+    ).row(0)
+    lows, highs = bounds[: len(parts)], bounds[len(parts) :]
+    space = 1
+    for low, high in zip(lows, highs, strict=True):
+        space *= 1 if low is None else high - low + 1
+    values = list(dict.fromkeys(e.meta.root_names()[0] for e in aggregations))
+    if keys[0] != "year" or space > _KEY_SPACE or None in lows:
+        return frame.select(*keys, *values).drop_nulls(keys).group_by(keys).agg(aggregations)
+    folded: pl.Expr = pl.lit(0, pl.Int64)
+    for part, low, high in zip(parts, lows, highs, strict=True):
+        folded = folded * (high - low + 1) + (part - low)
+    return (
+        frame.select(*keys, *values, folded.alias("_group"))
+        .drop_nulls("_group")
+        .group_by("_group")
+        .agg(*(pl.col(k).first() for k in keys), *aggregations)
+        .drop("_group")
     )
 
 
@@ -142,9 +188,10 @@ def validate_peer_table(table: pl.DataFrame, label: str = "the peer table") -> p
 def attach_peers(
     frame: pl.DataFrame, table: pl.DataFrame, methodology: Methodology
 ) -> pl.DataFrame:
-    """`frame` with `_peer_<key>` threshold, `_plvl_<key>` level and `_pn_<key>` size for every
-    peer indicator: the narrowest group of `table` with at least `min_group_size` values, null
-    when there is none (the absolute threshold then applies).
+    """`frame` with `_peer_<key>` threshold, `_plvl_<key>` level (`LEVEL_ENUM`), `_pn_<key>`
+    size and `_pgrp_<key>` group in words (`peer_group_text`) for every peer indicator: the
+    narrowest group of `table` with at least `min_group_size` values, null when there is none
+    (the absolute threshold then applies).
 
     Resolved on the few distinct group-key combinations and joined back once, so its cost does
     not grow with the number of facility-years.
@@ -158,16 +205,28 @@ def attach_peers(
             for k in keys
             for col in (
                 pl.lit(None, pl.Float64).alias(f"_peer_{k}"),
-                pl.lit(None, pl.String).alias(f"_plvl_{k}"),
+                pl.lit(None, LEVEL_ENUM).alias(f"_plvl_{k}"),
                 pl.lit(None, pl.UInt32).alias(f"_pn_{k}"),
+                pl.lit(None, pl.String).alias(f"_pgrp_{k}"),
             )
         )
-    combos = frame.select(
-        pl.col("year").cast(pl.Int64).alias("_peer_year"),
-        *(pl.col(c).cast(pl.String) for c in GROUP_COLUMNS[1:]),
-    ).unique(maintain_order=True)
-    resolved = _resolve_memo(combos, table, methodology)
-    on = ["_peer_year", *GROUP_COLUMNS[1:]]
+    year = pl.col("year").cast(pl.Int64).alias("_peer_year")
+    codes = [CODE_OF[c] for c in GROUP_COLUMNS[1:]]
+    if set(codes) <= set(frame.columns):
+        # By the Categorical copies of the text keys (see assess): finding the combinations
+        # and joining them back compares integer codes, not text (250,000 rows: ~3x faster).
+        combos = (
+            frame.select(year, *codes)
+            .unique(maintain_order=True)
+            .with_columns(pl.col(k).cast(pl.String).alias(c) for c, k in CODE_OF.items())
+        )
+        on = ["_peer_year", *codes]
+        resolved = _resolve_memo(combos, table, methodology).drop(GROUP_COLUMNS[1:])
+    else:
+        combos = frame.select(year, *(pl.col(c).cast(pl.String) for c in GROUP_COLUMNS[1:]))
+        combos = combos.unique(maintain_order=True)
+        on = ["_peer_year", *GROUP_COLUMNS[1:]]
+        resolved = _resolve_memo(combos, table, methodology)
     return (
         frame.with_columns(_peer_year=pl.col("year").cast(pl.Int64))
         .join(resolved, on=on, how="left", nulls_equal=True, maintain_order="left")
@@ -235,7 +294,35 @@ def _resolve(combos: pl.DataFrame, table: pl.DataFrame, methodology: Methodology
         levels = range(len(rules.levels))
         combos = combos.with_columns(
             threshold.alias(f"_peer_{k}"),
-            level_used.alias(f"_plvl_{k}"),
+            level_used.cast(LEVEL_ENUM).alias(f"_plvl_{k}"),
             size.alias(f"_pn_{k}"),
         ).drop([f"_pt{i}" for i in levels] + [f"_pn{i}" for i in levels])
+        # Made here, once per combination, rather than formatted for every facility-year.
+        combos = combos.with_columns(
+            peer_group_text(ind.column, f"_plvl_{k}", "_peer_year").alias(f"_pgrp_{k}")
+        )
     return combos
+
+
+def peer_group_text(indicator_column: str, level_column: str, year_column: str) -> pl.Expr:
+    """`mill per-kg facilities in BD 2024`: the peer group behind a peer threshold, in words;
+    null where no peer group was used (`level_column` null)."""
+    basis = (
+        pl.format(" per-{}", pl.col("_basis"))
+        if indicator_column.endswith("_per_unit")
+        else pl.lit("")
+    )
+    level = pl.col(level_column)
+    region = (
+        pl.when(level == "global")
+        .then(pl.lit("the world"))
+        .when(level == "country_iso2")
+        .then(pl.col("country_iso2"))
+        .when(level == "un_subregion")
+        .then(pl.col("un_subregion"))
+        .otherwise(pl.col("un_region"))
+    )
+    text = pl.format(
+        "{}{} facilities in {} {}", pl.col("_ftype"), basis, region, pl.col(year_column)
+    )
+    return pl.when(level.is_not_null()).then(text)

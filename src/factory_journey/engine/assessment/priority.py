@@ -27,26 +27,42 @@ def relevance_expr(area: str, methodology: Methodology) -> pl.Expr:
     return expr
 
 
+#: Up to this many adaptations of an area, its `_adapt_` text is looked up (2**n texts).
+_ADAPT_TABLE_MAX = 10
+
+
 def regional_exprs(
     area: str, methodology: Methodology, columns: set[str]
 ) -> tuple[pl.Expr, pl.Expr]:
     """(regional factor 0–1, `;`-joined keys of the adaptations that raised it)."""
-    factor: pl.Expr = pl.lit(methodology.priority.default_regional_factor)
-    applied = []
-    for adaptation in methodology.regional_adaptations:
-        if area not in adaptation.areas:
-            continue
-        hit = condition_expr(adaptation.when, columns, area)
-        factor = pl.max_horizontal(
-            factor, pl.when(hit).then(pl.lit(adaptation.regional_factor)).otherwise(factor)
-        )
-        applied.append(pl.when(hit).then(pl.lit(adaptation.key)))
-    keys = (
-        pl.concat_str(applied, separator=";", ignore_nulls=True)
-        if applied
-        else pl.lit("", pl.String)
+    adaptations = [a for a in methodology.regional_adaptations if area in a.areas]
+    hits = [condition_expr(a.when, columns, area) for a in adaptations]  # never null
+    # The largest factor of the adaptations that apply, at least the default.
+    factor = pl.max_horizontal(
+        pl.lit(methodology.priority.default_regional_factor),
+        *(
+            pl.when(hit).then(pl.lit(a.regional_factor))
+            for a, hit in zip(adaptations, hits, strict=True)
+        ),
     )
-    return factor, pl.when(keys != "").then(keys)
+    if not hits:
+        return factor, pl.lit(None, pl.String)
+    keys = [a.key for a in adaptations]
+    if len(keys) > _ADAPT_TABLE_MAX:
+        text = pl.concat_str(
+            [pl.when(hit).then(pl.lit(k)) for k, hit in zip(keys, hits, strict=True)],
+            separator=";",
+            ignore_nulls=True,
+        )
+        return factor, pl.when(pl.any_horizontal(hits)).then(text)
+    # The keys by a bit code from a table of every combination (see opportunities'
+    # `_flagged_expr`): no text joined per row.
+    texts = [
+        ";".join(k for bit, k in enumerate(keys) if code >> bit & 1) or None
+        for code in range(2 ** len(keys))
+    ]
+    code = pl.sum_horizontal([hit.cast(pl.Int64) * (1 << bit) for bit, hit in enumerate(hits)])
+    return factor, pl.lit(pl.Series(texts, dtype=pl.String)).gather(code)
 
 
 def add_priorities(frame: Frame, methodology: Methodology, columns: frozenset[str]) -> Frame:

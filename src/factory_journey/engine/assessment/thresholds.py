@@ -17,6 +17,9 @@ import polars as pl
 from factory_journey.engine.assessment.methodology import Methodology
 
 KEY_COLUMNS: tuple[str, ...] = ("_ftype", "_basis", "country_iso2", "un_subregion", "un_region")
+#: Certainty of a threshold value (`_abscert_<indicator>`, an Enum of these).
+CERTAINTIES: tuple[str, ...] = ("primary", "secondary", "unverified", "project")
+CERTAINTY_ENUM = pl.Enum(list(CERTAINTIES))
 
 
 def threshold_table(methodology: Methodology) -> pl.DataFrame:
@@ -34,6 +37,30 @@ def threshold_table(methodology: Methodology) -> pl.DataFrame:
             "source": pl.String,
         },
     )
+
+
+def attach_absolute(
+    frame: pl.DataFrame, methodology: Methodology, codes: dict[str, str]
+) -> pl.DataFrame:
+    """`frame` with the `_abs_<indicator>` and `_abscert_<indicator>` columns of
+    `resolve_absolute`; `codes`: KEY_COLUMNS → a Categorical copy of it in `frame`.
+
+    The distinct combinations are found, and joined back, by the Categorical codes: integer
+    comparisons instead of text (250,000 facility-years: ~3x faster)."""
+    keys = [codes[c] for c in KEY_COLUMNS]
+    combos = (
+        frame.select(keys)
+        .unique(maintain_order=True)
+        .with_columns(pl.col(codes[c]).cast(pl.String).alias(c) for c in KEY_COLUMNS)
+    )
+    resolved = combos.join(
+        resolve_absolute(combos, methodology),
+        on=list(KEY_COLUMNS),
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
+    ).drop(KEY_COLUMNS)
+    return frame.join(resolved, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
 def resolve_absolute(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
@@ -112,6 +139,11 @@ def _resolve(combos: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
         if f"_abs_{key}" not in wide_value.columns:
             wide_value = wide_value.with_columns(pl.lit(None, pl.Float64).alias(f"_abs_{key}"))
             wide_cert = wide_cert.with_columns(pl.lit(None, pl.String).alias(f"_abscert_{key}"))
+    # The certainty as an Enum here, on the few combinations, so that the facility-years
+    # get a code each rather than a text to cast later (15 indicators x 250,000 rows).
+    wide_cert = wide_cert.with_columns(
+        pl.col(c).cast(pl.String).cast(CERTAINTY_ENUM) for c in wide_cert.columns if c != "_combo"
+    )
     return (
         combos.join(wide_value, on="_combo", how="left")
         .join(wide_cert, on="_combo", how="left")

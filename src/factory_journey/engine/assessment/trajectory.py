@@ -14,18 +14,23 @@ KEYS: list[str] = ["facility_id", "year"]
 
 
 def trajectory_frame(matrix: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
-    """Per facility-year: baseline, target, actual Scope 1+2 (location) and the gap [kgCO2e]."""
+    """Per facility-year: baseline, target, actual Scope 1+2 (location) and the gap [kgCO2e].
+
+    The rows of a facility must be adjacent (`assess` sorts by facility and year)."""
     rules = methodology.trajectory
     ghg = pl.col("ghg_kgco2e").cast(pl.Float64)
     frame = matrix.select(
         *KEYS,
+        # A facility's rows are one run: windows over its run number, an integer, are ~8x
+        # faster than over the text id (250,000 rows: 3 against 25 ms).
+        pl.col("facility_id").rle_id().alias("_facility"),
         pl.col("scope1_kgco2e").cast(pl.Float64),
         pl.col("scope2_location_kgco2e").cast(pl.Float64),
         ghg.alias("ghg_kgco2e"),
     )
     has_ghg = pl.col("ghg_kgco2e").is_not_null()
     if rules.baseline_year is None:
-        baseline_year = pl.col("year").filter(has_ghg).min().over("facility_id")
+        baseline_year = pl.col("year").filter(has_ghg).min().over("_facility")
     else:
         baseline_year = pl.lit(rules.baseline_year, pl.Int64)
     frame = frame.with_columns(baseline_year=baseline_year.cast(pl.Int64))
@@ -33,7 +38,7 @@ def trajectory_frame(matrix: pl.DataFrame, methodology: Methodology) -> pl.DataF
         pl.col("ghg_kgco2e")
         .filter(pl.col("year") == pl.col("baseline_year"))
         .first()
-        .over("facility_id")
+        .over("_facility")
     )
     frame = frame.with_columns(baseline_kgco2e=baseline)
 
@@ -49,7 +54,7 @@ def trajectory_frame(matrix: pl.DataFrame, methodology: Methodology) -> pl.DataF
         annual_reduction=pl.lit(rules.annual_reduction),
     )
     gap = pl.col("ghg_kgco2e") - pl.col("target_kgco2e")
-    return frame.with_columns(
+    return frame.drop("_facility").with_columns(
         gap_to_target_kgco2e=gap,
         on_track=gap <= 0,
         methodology_version=pl.lit(methodology.label, pl.Enum([methodology.label])),

@@ -1,0 +1,70 @@
+"""The texts the engine looks up by code (measure lists, worse indicators, missing data,
+regional adaptations) equal the texts joined row by row, which it falls back to when a
+lookup table would be too large."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from factory_journey.demo import generate_dataset
+from factory_journey.engine.assessment import (
+    PARTS,
+    assess,
+    indicators,
+    opportunities,
+    pathways,
+    plan,
+    priority,
+)
+from factory_journey.engine.matrix import build_matrix
+from factory_journey.ingest import read_dataset
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
+    folder = tmp_path_factory.mktemp("dataset")
+    for name, frame in generate_dataset(80, [2022, 2023], 7, messiness=0.0).items():
+        frame.write_parquet(folder / f"{name}.parquet")
+    imported = read_dataset(folder)
+    assert imported.ok
+    built = build_matrix(imported.tables, with_provenance=False).matrix
+    # Some rows lose inputs (and what is made from them), so that the missing-data texts vary.
+    row = pl.int_range(pl.len())
+
+    def lose(rows: pl.Expr, *names: str) -> list[pl.Expr]:
+        return [pl.when(rows).then(None).otherwise(pl.col(n)).alias(n) for n in names]
+
+    intensities = ("energy_intensity_mj_per_unit", "water_intensity_l_per_unit")
+    return (
+        built.with_columns(lose(row % 3 == 0, "energy_total_mj", "energy_intensity_mj_per_unit"))
+        .with_columns(lose(row % 5 == 1, "intensity_basis", *intensities))
+        .with_columns(lose(row % 11 == 4, "intensity_basis"))  # values without a threshold
+        .with_columns(
+            lose(row % 7 == 2, "production_volume_pcs", "production_volume_kg", *intensities)
+        )
+        .with_columns(
+            lose(row % 4 == 3, "waste_total_kg", "waste_diversion_share", "waste_share_landfill")
+        )
+    )
+
+
+def test_looked_up_texts_equal_the_joined_ones(matrix, monkeypatch):
+    looked_up = assess(matrix)
+    steps = looked_up.pathways
+    # The texts are not trivial: lists of several, combined missing inputs, adaptations.
+    assert steps["measures"].str.contains(";").any()
+    assert looked_up.opportunities["indicators_worse"].str.contains(";").any()
+    assert steps["regional_adaptations"].is_not_null().any()
+    assert looked_up.indicators["missing_data"].str.contains(r"\(missing: .*, ").any()
+    assert looked_up.indicators["missing_data"].str.contains("no threshold").any()
+
+    monkeypatch.setattr(plan, "_CACHE", {})  # built again, without the tables
+    monkeypatch.setattr(pathways, "_CHOICE_TABLE_MAX", 0)
+    monkeypatch.setattr(opportunities, "_FLAG_TABLE_MAX", 0)
+    monkeypatch.setattr(indicators, "_MISSING_TABLE_MAX", 0)
+    monkeypatch.setattr(priority, "_ADAPT_TABLE_MAX", 0)
+    joined = assess(matrix)
+    for name in PARTS:
+        assert_frame_equal(getattr(joined, name), getattr(looked_up, name), check_exact=True)
