@@ -271,9 +271,14 @@ def assess_files(
     return write_outputs(held, out, force, report, asked)
 
 
-#: Frames kept alive only to be written, at most (`WriteBehind`): one being written, one
+#: Frames kept alive only to be written, at most (`WriteBehind`): two being written, one
 #: waiting while the next is computed.
-_PENDING_WRITES = 2
+_PENDING_WRITES = 3
+#: Threads writing frames: two, so that pyarrow's appends (one core each) and a small frame's
+#: write run beside each other and the next chunk's computing (measured at a million
+#: facility-years: the assess stage used ~1.6 of 2 cores with one thread; see
+#: docs/performance.md). Each file's pieces are still written in order (`WriteBehind` keys).
+WRITE_THREADS = 2
 
 
 def _assess_and_write(
@@ -300,7 +305,8 @@ def _assess_and_write(
     # Parquet only (a large result): in chunks of whole facilities (chunked_assessment.py)
     chunked = (built.matrix.height >= chunked_assessment.CHUNK_MIN_FACILITY_YEARS
                and not (plan.csv or plan.json or plan.xlsx))
-    with atomic_output_dir(out, force) as staging, WriteBehind[None](_PENDING_WRITES) as writer:
+    with (atomic_output_dir(out, force) as staging,
+          WriteBehind[None](_PENDING_WRITES, WRITE_THREADS) as writer):
 
         def write(name: str, frame: pl.DataFrame) -> None:
             rows[name] = frame.height
@@ -309,7 +315,7 @@ def _assess_and_write(
                 files[name] = write_frame(frame, staging, name, plan)
                 pieces.update(summary_of(name, frame))
 
-            writer.submit(job)
+            writer.submit(job, key=name)
 
         write("matrix", built.matrix)  # while the assessment is computed
         report("assess", 0, 1)

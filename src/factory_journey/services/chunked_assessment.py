@@ -94,7 +94,7 @@ def assess_in_chunks(
                     write_parquet(part, path)
                     pieces[name].append((block, index, path))
 
-            writer.submit(job)
+            writer.submit(job, key=name)  # a frame's pieces in order, frames side by side
 
         result = assess(chunk, methodology, prices=prices, matrix_versions=matrix_versions,
                         peers=table, emit=emit)
