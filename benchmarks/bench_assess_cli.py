@@ -49,9 +49,9 @@ def same_allocator() -> str:
     """The allocator options `journey` sets for itself (src/factory_journey/cli/allocator.py),
     set here for every process the benchmark starts, the bare scan included: the yardstick
     gets the same help from the allocator as the command it is set beside."""
-    from factory_journey.cli.allocator import ENVIRONMENT_VARIABLE, jemalloc_options
+    from factory_journey.cli.allocator import configure
 
-    return os.environ.setdefault(ENVIRONMENT_VARIABLE, jemalloc_options())
+    return configure()
 
 
 def _journey() -> list[str]:

@@ -35,10 +35,9 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     # as `journey` does, before Polars is loaded: its allocator options (cli/allocator.py)
-    from factory_journey.cli.allocator import ENVIRONMENT_VARIABLE, configure
+    from factory_journey.cli.allocator import configure
 
-    configure()
-    print(f"allocator options: {os.environ[ENVIRONMENT_VARIABLE]}")
+    print(f"allocator options: {configure()}")
     from factory_journey.services.assessment import assess_files
 
     marks: list[tuple[str, float, float, float, float]] = []

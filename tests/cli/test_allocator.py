@@ -44,6 +44,22 @@ def test_a_value_the_user_set_is_kept():
     assert _probe(_RJEM_MALLOC_CONF="narenas:7") == "narenas:7"
 
 
+def test_the_defaults_polars_wrote_in_a_parent_process_are_replaced():
+    # a `journey` started by a Python program that had imported Polars inherits Polars' own
+    # defaults, not a user's choice
+    assert _probe(_RJEM_MALLOC_CONF=allocator.POLARS_DEFAULT) == allocator.jemalloc_options()
+
+
+def test_polars_still_writes_its_defaults_as_this_module_expects():
+    # if Polars changes what it writes, POLARS_DEFAULT must follow (else a parent's Polars
+    # defaults would pass for a user's choice)
+    env = {k: v for k, v in os.environ.items() if k != allocator.ENVIRONMENT_VARIABLE}
+    code = "import os, polars; print(os.environ['_RJEM_MALLOC_CONF'])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=True)
+    assert done.stdout.strip() == allocator.POLARS_DEFAULT
+
+
 def test_one_arena_per_core_and_freed_pages_kept_a_few_seconds():
     options = dict(item.split(":") for item in allocator.jemalloc_options(cores=2).split(","))
     assert options == {"narenas": "2", "dirty_decay_ms": "3000", "muzzy_decay_ms": "0",

@@ -9,9 +9,12 @@ reused by the next, and every fresh page cost a page fault. At a million facilit
 was ~4 million page faults and ~10 s of the process's ~52 s of CPU time
 (docs/decisions/0043-allocator-settings-for-journey.md, docs/performance.md).
 
-`JEMALLOC_OPTIONS`: one arena per core, large allocations in the ordinary arenas, freed pages
+`jemalloc_options`: one arena per core, large allocations in the ordinary arenas, freed pages
 kept for reuse for 3 s (then returned, so the peak memory stays what it was) and returned
-memory given back at once. A value the user has set is left alone.
+memory given back at once. A value the user has set is left alone. Polars itself, when
+imported, writes its own defaults into the variable and appends what it found there
+(`POLARS_DEFAULT`): a process started by one that had imported Polars inherits exactly those
+defaults, which are not a user's choice and are replaced.
 """
 
 from __future__ import annotations
@@ -28,9 +31,17 @@ def jemalloc_options(cores: int | None = None) -> str:
     return f"narenas:{arenas},dirty_decay_ms:3000,muzzy_decay_ms:0,oversize_threshold:0"
 
 
-def configure() -> None:
-    """Set the allocator's options for this process and its children, unless already set."""
-    os.environ.setdefault(ENVIRONMENT_VARIABLE, jemalloc_options())
+#: What `import polars` (2.1) puts in the variable when it finds it empty; it appends a
+#: value it finds, and jemalloc lets a later option win over an earlier one.
+POLARS_DEFAULT = "dirty_decay_ms:500,muzzy_decay_ms:1000"
+
+
+def configure() -> str:
+    """Set the allocator's options for this process and its children, unless a user has set
+    them; returns the value in force."""
+    if os.environ.get(ENVIRONMENT_VARIABLE) in (None, "", POLARS_DEFAULT):
+        os.environ[ENVIRONMENT_VARIABLE] = jemalloc_options()
+    return os.environ[ENVIRONMENT_VARIABLE]
 
 
 configure()
