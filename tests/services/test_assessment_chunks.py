@@ -160,3 +160,19 @@ def test_appended_text_columns_are_dictionary_encoded_and_numbers_are_not(tmp_pa
     appender.close()
     group = pq.ParquetFile(tmp_path / "f.parquet").metadata.row_group(0)
     assert group.column(0).has_dictionary_page and not group.column(1).has_dictionary_page
+
+
+def test_pieces_that_cannot_be_put_together_are_encoded_again(dataset, tmp_path, monkeypatch):
+    from factory_journey.services import parquet_stitch
+
+    def refuse(pieces, target):
+        raise parquet_stitch.StitchError("a piece Polars wrote differently")
+
+    _run(dataset, tmp_path / "whole", monkeypatch, None)
+    monkeypatch.setattr(chunked_assessment, "stitch", refuse)
+    _run(dataset, tmp_path / "chunked", monkeypatch, 7)
+    for name in ("opportunities", "indicators"):
+        assert_frame_equal(pl.read_parquet(tmp_path / "chunked" / f"{name}.parquet"),
+                           pl.read_parquet(tmp_path / "whole" / f"{name}.parquet"),
+                           check_exact=True)
+    assert not (tmp_path / "chunked" / ".pieces").exists()
