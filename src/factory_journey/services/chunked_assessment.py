@@ -39,13 +39,13 @@ from factory_journey.services.write_behind import WriteBehind
 #: From this many facility-years on, `journey assess` (Parquet outputs only) assesses in
 #: chunks. One whole assessment peaks at ~5.7 GB at a million facility-years (the issue's
 #: limit is 4 GB for the process) and ~2.9 GB at half a million; below this size one pass
-#: stays under the limit and saves the spill and the re-read of every frame (~5 s of CPU at a
-#: million; docs/performance.md, "Assessment").
+#: stays under the limit and saves the peer table made apart and the pieces written and put
+#: together (docs/performance.md, "Assessment").
 CHUNK_MIN_FACILITY_YEARS = 500_000
 #: Facility-years per chunk (about: chunks end between facilities). At a million, 250,000 a
 #: chunk keeps the assessment's peak under the matrix stage's (~3.6 GB); 100,000 a chunk
-#: cost ~5 s more wall (each chunk pays the fixed cost of planning hundreds of expressions,
-#: and the smaller pieces were spilled uncompressed, slower) for no lower process peak.
+#: cost ~5 s more wall (each chunk pays the fixed cost of planning hundreds of expressions)
+#: for no lower process peak; 200,000 and 340,000 were slower too (docs/performance.md).
 CHUNK_FACILITY_YEARS = 250_000
 
 #: `each(name, frame)`: called on the write-behind thread with every piece of every frame.
@@ -102,7 +102,7 @@ def assess_in_chunks(
             progress(index + 1, len(chunks))
     if result is None:
         raise ValueError("nothing to assess: the matrix has no rows")
-    writer.results()  # every piece written or spilled
+    writer.results()  # every piece written
     for appender in files.values():
         appender.close()
     for name in sorted(ITEM_MAJOR):

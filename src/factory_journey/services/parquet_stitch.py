@@ -34,7 +34,7 @@ MAGIC = b"PAR1"
 
 # Thrift compact protocol types.
 _TRUE, _FALSE, _BYTE, _I16, _I32, _I64, _DOUBLE, _BINARY = 1, 2, 3, 4, 5, 6, 7, 8
-_LIST, _SET, _MAP, _STRUCT = 9, 10, 11, 12
+_LIST, _SET, _STRUCT = 9, 10, 12  # 11, a map, never occurs in a footer: refused
 _INTEGERS = (_I16, _I32, _I64)
 
 # Field ids of the parquet.thrift structs read or changed here.

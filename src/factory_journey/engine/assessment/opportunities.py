@@ -15,7 +15,7 @@ from factory_journey.engine.assessment.indicators import THRESHOLD_KINDS
 from factory_journey.engine.assessment.layout import stack
 from factory_journey.engine.assessment.methodology import PEER_LEVELS, Area, Methodology
 from factory_journey.engine.assessment.plan import Frame, cached
-from factory_journey.engine.assessment.thresholds import CERTAINTIES
+from factory_journey.engine.assessment.thresholds import CERTAINTY_ENUM
 
 LEVELS: tuple[str, ...] = ("high", "low", "not_assessed")
 LEVEL_ENUM = pl.Enum(list(LEVELS))
@@ -155,7 +155,6 @@ def _indicator_selects(methodology: Methodology) -> list[list[pl.Expr]]:
     unit_enum = pl.Enum(sorted({i.unit for i in indicators}))
     direction_enum = pl.Enum(["lower_is_better", "higher_is_better"])
     kind_enum = pl.Enum(list(THRESHOLD_KINDS))
-    certainty_enum = pl.Enum(list(CERTAINTIES))
     level_enum = pl.Enum(list(PEER_LEVELS))
     version_enum = pl.Enum([methodology.label])
     parts = []
@@ -177,7 +176,7 @@ def _indicator_selects(methodology: Methodology) -> list[list[pl.Expr]]:
                 pl.col(f"_t_{k}").alias("threshold"),
                 pl.col(f"_kind_{k}").cast(kind_enum).alias("threshold_kind"),
                 # already these Enums (thresholds.resolve_absolute, peers.attach_peers)
-                pl.col(f"_abscert_{k}").cast(certainty_enum).alias("threshold_certainty"),
+                pl.col(f"_abscert_{k}").cast(CERTAINTY_ENUM).alias("threshold_certainty"),
                 pl.col(f"_lvl_{k}").cast(level_enum).alias("peer_level"),
                 peer_group.alias("peer_group"),
                 pl.col(f"_n_{k}").alias("peer_group_size"),
