@@ -17,6 +17,9 @@ from fastapi.testclient import TestClient
 from factory_journey.demo import generate_dataset
 from factory_journey.engine.catalogue import indicators
 from factory_journey.engine.open_data import PUBLISHABLE_GROUPS
+from factory_journey.engine.park_open_data import SHARED_COLUMNS
+from factory_journey.engine.parks import indicators as park_indicators
+from factory_journey.engine.parks import standing
 from factory_journey.ingest import read_dataset
 from factory_journey.reference import load_yaml
 from factory_journey.reports.i18n import park_translator
@@ -93,6 +96,18 @@ def test_each_group_gets_the_name_its_data_give() -> None:
     # A language the park catalogue lacks keeps the framework's English title.
     assert labels.value_label("pillar_scores", pillar["key"], "km", same) == pillar["title"]
     assert labels.value_label("pillar_scores", "no_such_pillar", "en", same) == ""
+
+
+def test_every_park_figure_the_engine_makes_has_a_name() -> None:
+    """Each park indicator the park engine can write (its totals, ratios, standing and
+    members' shares) and each shared-facility figure a park may publish."""
+    names = {*park_indicators.TOTALS, *park_indicators.RATIOS, *standing.STANDING_UNITS,
+             "members_assessed_share", "members_zdhc_tested_share", "members_zdhc_green_share",
+             *(f"members_high_share_{area}" for area in standing.AREAS)}
+    unnamed = sorted(n for n in names if not labels.page_label("park_indicators", n))
+    assert not unnamed, unnamed
+    for column in ("type", *(column for column, _unit in SHARED_COLUMNS)):
+        assert labels.page_label("shared_facilities", f"cetp.1.{column}"), column
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ gets a short name in their language beside it (decision 0048). The names are dat
   indicator catalogue (reference/data/indicators.yaml);
 - a park's indicators and its shared facilities' figures (`<shared facility>.<column>`): the
   park report's words for them (reports.park_reasons.INDICATORS, reports.park_labels.TOTALS),
-  else the catalogue's label of the same column;
+  else the catalogue's label of the same column, else `PARK_ONLY` below (the few park figures
+  no report names);
 - a park's requirement results and pillar scores: the titles of the packaged park frameworks.
 
 The first two are messages of the public pages' catalogues (`label_messages` lists them for
@@ -31,6 +32,25 @@ from factory_journey.services.park_report import packaged_framework_texts
 
 #: Where the labels are written, relative to the package (for the catalogues' locations).
 CATALOGUE_FILE = "reference/data/indicators.yaml"
+THIS_FILE = "services/open_data/labels.py"
+#: Park figures that neither the park report nor the catalogue names (the report does not show
+#: them): indicator of park_indicators, or column of a shared facility → English label.
+PARK_ONLY: dict[str, str] = {
+    "members": "Member factories",
+    "members_assessed": "Number of members assessed",
+    "employees": "Workers",
+    "production_volume_pcs": "Pieces produced",
+    "production_volume_kg": "Production by weight",
+    "has_central_effluent_plant": "Has a central effluent treatment plant",
+    "water_recycled_reused_m3": "Volume of water recycled or reused",
+    "waste_diverted_kg": "Amount of waste diverted from disposal",
+    "waste_kg_per_employee": "Waste per employee",
+    "members_high_share_wastewater": "Members with a high wastewater opportunity",
+    "members_high_share_waste": "Members with a high waste opportunity",
+    "members_high_share_air": "Members with a high air emissions opportunity",
+    "members_high_share_ems": "Members with a high environmental management opportunity",
+    "type": "Type of shared facility",
+}
 
 
 @cache
@@ -53,10 +73,11 @@ def page_label(group: str, indicator: str) -> str:
     if group in PUBLISHABLE_GROUPS:
         return catalogue_labels().get(indicator, "")
     if group == "shared_facilities":
-        indicator = indicator.partition(".")[2]
+        indicator = indicator.rpartition(".")[2]
     elif group != "park_indicators":
         return ""
-    return park_labels().get(indicator) or catalogue_labels().get(indicator, "")
+    return (park_labels().get(indicator) or catalogue_labels().get(indicator)
+            or PARK_ONLY.get(indicator, ""))
 
 
 def framework_title(group: str, indicator: str) -> str:
@@ -91,4 +112,6 @@ def label_messages() -> dict[str, str]:
         out.setdefault(label, "reports/park_reasons.py")
     for _name, label, _unit in TOTALS:
         out.setdefault(label, "reports/park_labels.py")
+    for label in PARK_ONLY.values():
+        out.setdefault(label, THIS_FILE)
     return out
