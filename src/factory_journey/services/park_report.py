@@ -76,14 +76,12 @@ class _FrameworkTexts(TypedDict):
     attributions: dict[str, str]
     evidence_needed: dict[str, str]
     step_titles: dict[str, str]
-    requirement_titles: dict[str, str]
 
 
 def _framework_texts(frameworks: list[Framework]) -> _FrameworkTexts:
     """The report's texts from the frameworks: pillar key → title (`pillar_titles`),
     framework id → attribution or source line (`attributions`), requirement id → the evidence
-    it asks for (`evidence_needed`), member pathway step → title (`step_titles`), and
-    requirement id → title (`requirement_titles`)."""
+    it asks for (`evidence_needed`), and member pathway step → title (`step_titles`)."""
     lines = {f.meta.id: f"{f.meta.title} ({f.meta.version}). {f.meta.attribution or f.meta.source}"
              for f in frameworks}
     steps = load_yaml("programme_modules.yaml").get("measures", [])
@@ -93,8 +91,6 @@ def _framework_texts(frameworks: list[Framework]) -> _FrameworkTexts:
         evidence_needed={r.id: r.evidence for f in frameworks for p in f.pillars
                          for r in p.requirements if r.evidence_required},
         step_titles={f"{s['area']}:{s['key']}": str(s["title"]) for s in steps},
-        requirement_titles={r.id: r.title for f in frameworks for p in f.pillars
-                            for r in p.requirements},
     )
 
 
@@ -102,6 +98,13 @@ def _framework_texts(frameworks: list[Framework]) -> _FrameworkTexts:
 def packaged_framework_texts() -> _FrameworkTexts:
     """`_framework_texts` of the packaged frameworks (read once per process)."""
     return _framework_texts(_packaged_frameworks())
+
+
+@cache
+def packaged_requirement_titles() -> dict[str, str]:
+    """Requirement id → title, of every packaged framework (read once per process)."""
+    return {r.id: r.title for f in _packaged_frameworks() for p in f.pillars
+            for r in p.requirements}
 
 
 def _optional(folder: Path, name: str) -> pl.DataFrame | None:

@@ -28,7 +28,10 @@ from factory_journey.engine.open_data import PUBLISHABLE_GROUPS
 from factory_journey.reports.i18n import PARK_LANGUAGES, park_translator
 from factory_journey.reports.park_labels import TOTALS
 from factory_journey.reports.park_reasons import INDICATORS
-from factory_journey.services.park_report import packaged_framework_texts
+from factory_journey.services.park_report import (
+    packaged_framework_texts,
+    packaged_requirement_titles,
+)
 
 #: Where the labels are written, relative to the package (for the catalogues' locations).
 CATALOGUE_FILE = "reference/data/indicators.yaml"
@@ -83,11 +86,10 @@ def page_label(group: str, indicator: str) -> str:
 def framework_title(group: str, indicator: str) -> str:
     """The packaged park frameworks' English title of a requirement or pillar; empty for an
     indicator of another group or of a framework the platform does not ship."""
-    texts = packaged_framework_texts()
     if group == "requirement_results":
-        return texts["requirement_titles"].get(indicator, "")
+        return packaged_requirement_titles().get(indicator, "")
     if group == "pillar_scores":
-        return texts["pillar_titles"].get(indicator, "")
+        return packaged_framework_texts()["pillar_titles"].get(indicator, "")
     return ""
 
 
