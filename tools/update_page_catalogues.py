@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from factory_journey.services.languages import LANGUAGES  # noqa: E402
 from factory_journey.web.pages.catalogues import (  # noqa: E402
+    DATA_PREFIX,
     LOCALES,
     area_messages,
     areas_with_messages,
@@ -39,8 +40,14 @@ HEADER = """\
 def template(area: str) -> Catalog:
     pot = Catalog(project="factory-journey", version=f"pages-{area}", charset="utf-8")
     for message, places in area_messages(area).items():
-        pot.add(message, locations=[(f"web/pages/{file}", 0) for file, _line in places[:1]])
+        pot.add(message, locations=[(_location(file), 0) for file, _line in places[:1]])
     return pot
+
+
+def _location(file: str) -> str:
+    """Where a message is written, relative to the package: a page module or template, or a
+    data file (the indicator catalogue's labels, web/pages/catalogues.py DATA_MESSAGES)."""
+    return file.removeprefix(DATA_PREFIX) if file.startswith(DATA_PREFIX) else f"web/pages/{file}"
 
 
 def merged(area: str, lang_dir: str, pot: Catalog) -> Catalog:

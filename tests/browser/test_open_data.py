@@ -4,10 +4,30 @@ language), the admin withdraws and the visitor's next request finds nothing."""
 
 from __future__ import annotations
 
+from babel.messages.pofile import read_po
 from sqlalchemy import select
 
+from factory_journey.engine.catalogue import indicators
+from factory_journey.services.languages import page_catalogue_path
 from factory_journey.store.database import transaction
 from factory_journey.store.models import Facility, Membership, User
+from factory_journey.web.pages.catalogues import LOCALES
+
+#: The plain names of the indicators the visitor sees (the catalogue's labels).
+LABELS = {i.name: i.label for i in indicators()}
+
+
+def _vietnamese(message: str) -> str:
+    with page_catalogue_path(LOCALES, "public", "vi").open("rb") as handle:
+        return str(read_po(handle)[message].string)
+
+
+def _names_shown(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Indicator id → the name its row shows beside it."""
+    return dict(page.evaluate(
+        "() => [...document.querySelectorAll('code.indicator-id')].map(c => "
+        "[c.textContent, c.parentElement.querySelector('.indicator-name')?.textContent])"
+    ))
 
 
 def _own_facility(live_server) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -52,6 +72,11 @@ def test_publish_read_signed_out_and_withdraw(  # type: ignore[no-untyped-def]
         text = visitor.locator("main").inner_text()
         assert "energy_total_mj" in text and "water_withdrawal_m3" in text
         assert "ghg_kgco2e" not in text and "waste_total_kg" not in text  # not consented
+        # Each value is named plainly, its id under it (as the JSON has it).
+        names = _names_shown(visitor)
+        assert {"energy_total_mj", "water_withdrawal_m3"} <= set(names)
+        assert all(names[code] == LABELS[code] for code in names), names
+        assert LABELS["energy_total_mj"] in text and LABELS["water_withdrawal_m3"] in text
         assert visitor.evaluate(
             "() => document.documentElement.scrollWidth <= window.innerWidth + 1"
         ) or not phone
@@ -60,6 +85,9 @@ def test_publish_read_signed_out_and_withdraw(  # type: ignore[no-untyped-def]
     visitor.get_by_label("Language").select_option("vi")
     visitor.get_by_role("button", name="Change").click()
     assert "Năng lượng" in visitor.locator("main").inner_text()
+    names = _names_shown(visitor)
+    assert names and all(names[code] == _vietnamese(LABELS[code]) for code in names), names
+    assert names["energy_total_mj"] != LABELS["energy_total_mj"]  # Vietnamese, not English
     snap(visitor, "profile-vi")
     assert_accessible(visitor)
 

@@ -5,10 +5,14 @@ withdraws, the visitor's next request finds nothing."""
 
 from __future__ import annotations
 
+from babel.messages.pofile import read_po
+
+from factory_journey.services.languages import page_catalogue_path
 from factory_journey.services.open_data import park_publish, publish
 from factory_journey.services.platform.accounts import actor_for_email
 from factory_journey.store.database import transaction
 from factory_journey.store.models import ParkMember
+from factory_journey.web.pages.catalogues import LOCALES
 
 PARK = "DEMO-VN-01"
 NAME = "Demo Mekong Eco-Textile Park"
@@ -41,6 +45,10 @@ def test_a_park_read_signed_out(  # type: ignore[no-untyped-def]
         text = visitor.locator("main").inner_text()
         assert "Green: every tested substance passes" in text  # the central plant
         assert "energy_total_mj" in text and "environment" in text  # a total, a pillar
+        # ... named in words: the park report's for a total, the framework's for a pillar.
+        assert "Total energy" in text and "Environment" in text
+        assert visitor.locator("code.indicator-id").count() == visitor.locator(
+            "td .indicator-name").count()  # every value of the Viet Nam park has a name
         assert "Members that publish their own data" in text
         assert visitor.evaluate(
             "() => document.documentElement.scrollWidth <= window.innerWidth + 1"
@@ -51,6 +59,9 @@ def test_a_park_read_signed_out(  # type: ignore[no-untyped-def]
     visitor.get_by_label("Language").select_option("vi")
     visitor.get_by_role("button", name="Change").click()
     assert "Chỉ số khu công nghiệp" in visitor.locator("main").inner_text()
+    with page_catalogue_path(LOCALES, "public", "vi").open("rb") as handle:
+        total_energy = read_po(handle)["Total energy"].string
+    assert total_energy and total_energy in visitor.locator("main").inner_text()
     snap(visitor, "park-vi")
     assert_accessible(visitor)
     visitor.locator(f'a[href="/open-data/facilities/{member}"]').click()

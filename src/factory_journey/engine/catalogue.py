@@ -16,7 +16,8 @@ class Indicator:
 
     `unit` is the unit of the values (`MJ`, `kgCO2e`, `share`, `-` for text and flags);
     `inputs` the dataset tables it is computed from; `fem_ref_ids` the Higg FEM Ref IDs of
-    the questions it answers, where FEM has them.
+    the questions it answers, where FEM has them; `label` the short plain English name the
+    public pages show (a message of their catalogues), empty for an indicator never published.
     """
 
     name: str
@@ -27,6 +28,7 @@ class Indicator:
     formula: str
     inputs: tuple[str, ...]
     fem_ref_ids: tuple[str, ...]
+    label: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -45,6 +47,7 @@ def indicators() -> tuple[Indicator, ...]:
                 formula=str(entry.get("formula", "")),
                 inputs=tuple(entry.get("inputs") or ()),
                 fem_ref_ids=tuple(entry.get("fem_ref_ids") or ()),
+                label=str(entry.get("label") or ""),
             )
         )
     return tuple(out)

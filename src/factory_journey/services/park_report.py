@@ -100,6 +100,13 @@ def packaged_framework_texts() -> _FrameworkTexts:
     return _framework_texts(_packaged_frameworks())
 
 
+@cache
+def packaged_requirement_titles() -> dict[str, str]:
+    """Requirement id → title, of every packaged framework (read once per process)."""
+    return {r.id: r.title for f in _packaged_frameworks() for p in f.pillars
+            for r in p.requirements}
+
+
 def _optional(folder: Path, name: str) -> pl.DataFrame | None:
     path = folder / f"{name}.parquet"
     if not path.is_file():

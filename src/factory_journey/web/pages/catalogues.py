@@ -4,21 +4,29 @@ writes them; tests/web/test_page_catalogues.py checks every language has every m
 An area's messages are the literal first arguments of `t(...)` and `N_(...)` in its module
 (`<area>.py` or the package `<area>/`) and in its templates (`templates/<area>/`); the shell's
 are those of the other modules here (shell.py, errors.py, areas.py …) and of `base.html.j2`
-and `templates/shell/`.
+and `templates/shell/`. An area that shows words from data (the indicator catalogue's labels on
+the public pages) adds them through `DATA_MESSAGES`, so its catalogues keep in step with the
+data: a label added or changed there is untranslated until the catalogues are updated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from babel.messages.extract import extract_from_file
 
+from factory_journey.services.open_data.labels import label_messages
 from factory_journey.web.pages.shell import LOCALES, SHELL_AREA, TEMPLATES
 
 HERE = Path(__file__).parent
 KEYWORDS = {"t": None, "N_": None}
 _NOT_AREAS = {"__init__", "shell", "errors", "areas", "catalogues", "form_tokens"}
+#: Area → the messages its pages show from data: message → the file that defines it, relative
+#: to the package (`reference/data/indicators.yaml`).
+DATA_MESSAGES: dict[str, Callable[[], dict[str, str]]] = {"public": label_messages}
+#: How a data file is named in `area_messages`' places (they are relative to this folder).
+DATA_PREFIX = "../../"
 
 
 def areas_with_messages() -> list[str]:
@@ -62,7 +70,10 @@ def area_messages(area: str) -> dict[str, list[tuple[str, int]]]:
         ):
             if isinstance(message, str) and message:
                 found.setdefault(message, []).append((str(path.relative_to(HERE)), line))
+    data = DATA_MESSAGES.get(area)
+    for message, where in (data() if data else {}).items():
+        found.setdefault(message, []).append((DATA_PREFIX + where, 0))
     return found
 
 
-__all__ = ["LOCALES", "area_messages", "areas_with_messages"]
+__all__ = ["DATA_PREFIX", "LOCALES", "area_messages", "areas_with_messages"]

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup, escape
 
-from factory_journey.services.open_data import public_parks, public_read, releases
+from factory_journey.services.open_data import labels, public_parks, public_read, releases
 from factory_journey.web.deps import PRINTABLE, FacilityId, ParkId, SessionDep
 from factory_journey.web.pages.shell import N_, NavItem, page_language, render, translator
 from factory_journey.web.public_cache import shared
@@ -129,9 +129,20 @@ def _cell(item: dict[str, Any], fmt: Any, t: Any) -> str:
     return f"{result} ({_shown({**item, 'value_text': None}, fmt, t)})"
 
 
+def _indicator(item: dict[str, Any], lang: str, t: Any) -> Markup:
+    """An indicator's cell: its name in the reader's language (services.open_data.labels),
+    with the id the JSON and the downloads use under it; the id alone when it has no name."""
+    code = Markup('<code class="indicator-id">{}</code>').format(item["indicator"])
+    name = labels.value_label(item["group"], item["indicator"], lang, t)
+    if not name:
+        return code
+    return Markup('<span class="indicator-name">{}</span> {}').format(name, code)
+
+
 def year_tables(request: Request, etag: str, document: dict[str, Any]) -> Markup:
     """The profile's values, one table per year, in the request's language (cached)."""
-    key = (etag, page_language(request))
+    lang = page_language(request)
+    key = (etag, lang)
     with _TABLES_LOCK:
         found = _TABLES.get(key)
     if found is not None:
@@ -151,7 +162,7 @@ def year_tables(request: Request, etag: str, document: dict[str, Any]) -> Markup
             "<tr><td>{}</td><td>{}</td><td class=\"number\">{}</td><td>{}</td><td>{}</td></tr>"
             .format(
                 escape(t(GROUP_NAMES[item["group"]])),
-                escape(item["indicator"]),
+                _indicator(item, lang, t),
                 escape(_cell(item, tr, t)),
                 escape("%" if item["unit"] in ("share", "share 0-1") else item["unit"]),
                 escape(t(VERIFICATION_NAMES[item["verification_status"]])),
