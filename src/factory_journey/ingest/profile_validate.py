@@ -36,6 +36,7 @@ from factory_journey.domain.tables import Column
 from factory_journey.domain.units import conversion_factor
 from factory_journey.ingest import parse
 from factory_journey.ingest.cells import parse_list
+from factory_journey.ingest.checks import key_hash
 from factory_journey.ingest.formats import ROW
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.profile_cells import (
@@ -290,7 +291,7 @@ def _first_rows(frame: pl.DataFrame) -> pl.Expr:
     """The first row of each (facility_id, year); the grouping runs only when a cheap
     screen (sorted key hashes with equal neighbours) finds a possible duplicate."""
     key = ["facility_id", "year"]
-    hashes = frame.select(pl.struct(key).hash().sort().alias("h")).to_series()
+    hashes = frame.select(key_hash(key).sort().alias("h")).to_series()
     if len(hashes) < 2 or not (hashes.slice(1) == hashes.slice(0, len(hashes) - 1)).any():
         return pl.col(ROW)
     return pl.col(ROW).min().over(key)
