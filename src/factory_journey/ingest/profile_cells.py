@@ -76,6 +76,11 @@ def os_hub_ids(frame: pl.DataFrame, raw: pl.Expr) -> pl.Expr:
         os_hub_id_normalised_expr(pl.col("value")).alias("id"))
     distinct = distinct.with_columns(os_hub_id_valid_expr(pl.col("id")).alias("ok"))
     failing = distinct.filter(~pl.col("ok"))["value"].to_list()
+    if not failing and distinct["id"].equals(distinct["value"], check_names=False):
+        # every ID valid and written as normalised: the column itself (no look-up per row)
+        text = raw.cast(pl.String)
+        return pl.struct(text.alias("id"), text.is_not_null().alias("ok"),
+                         pl.lit(None, pl.String).alias("why"))
     distinct = distinct.with_columns(pl.col("value").replace_strict(
         failing, [osh_problem(v)[1] for v in failing], default=None, return_dtype=pl.String
     ).alias("why"))
