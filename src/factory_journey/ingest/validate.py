@@ -166,12 +166,46 @@ def _distinct_values(frame: Frame, columns: list[Column], rows: int) -> dict[str
     if not candidates:
         return {}
     if isinstance(frame, pl.LazyFrame):  # one column at a time: side by side, 5 × memory
-        values = {n: frame.select(n).unique().collect(engine="streaming").to_series()
-                  for n in candidates}
+        values = _screened(frame, top, candidates)
+        values.update({n: frame.select(n).unique().collect(engine="streaming").to_series()
+                       for n in candidates if n not in values})
     else:
         distinct = frame.select(pl.col(n).unique().implode() for n in candidates)  # in parallel
         values = {n: distinct[n][0].alias(n) for n in candidates}
     return {n: v for n, v in values.items() if len(v) <= rows // 4}
+
+
+#: Distinct values in the first rows up to which a column of a lazy table is screened
+#: against them (`_screened`) before it gets a grouping pass of its own.
+_SCREEN_VALUES = 64
+
+
+def _screened(frame: pl.LazyFrame, top: pl.DataFrame, names: list[str]) -> dict[str, pl.Series]:
+    """Of the text columns `names`, those whose every value is one of the few in `top` (the
+    first rows), with those values (null included when the column has one).
+
+    One streaming pass over all of them looks each cell up among its column's values; a
+    grouping pass per column (the usual way to find the distinct values) costs a third more
+    per column. A column with another value is left out: its values are found as before."""
+    seen = {n: top[n].unique() for n in names if top[n].n_unique() <= _SCREEN_VALUES}
+    if not seen:
+        return {}
+    counts: list[pl.Expr] = []
+    for i, (name, values) in enumerate(seen.items()):
+        column, known = pl.col(name), values.drop_nulls()
+        other = column.is_not_null()
+        if len(known):
+            other = other & ~column.is_in(known.implode()).fill_null(False)
+        counts += [other.sum().alias(f"other{i}"), column.null_count().alias(f"null{i}")]
+    found = lazy.one_row(frame, counts)
+    screened: dict[str, pl.Series] = {}
+    for i, (name, values) in enumerate(seen.items()):
+        other, nulls = found[2 * i], found[2 * i + 1]
+        if other:
+            continue
+        known = values.drop_nulls()
+        screened[name] = known.append(pl.Series(name, [None], known.dtype)) if nulls else known
+    return screened
 
 
 def _membership(name: str, values: pl.Series) -> pl.Expr | None:
