@@ -511,6 +511,18 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) 
     return frame
 
 
+def _within(smallest: float | None, largest: float | None,
+            bound: plausibility.ColumnBound) -> bool:
+    """Whether a column whose values lie from `smallest` to `largest` (None: no value) is
+    inside both the hard and the soft range of `bound`: then no value of it is flagged."""
+    if smallest is None or largest is None:
+        return True  # no value: nothing to flag
+    low = bound.soft_min if bound.soft_min is not None else bound.hard_min
+    high = bound.soft_max if bound.soft_max is not None else bound.hard_max
+    # a NaN largest value fails the comparison: the column is counted
+    return bool(smallest >= max(low, bound.hard_min) and largest <= min(high, bound.hard_max))
+
+
 def column_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) -> FrameT:
     """Hold each numeric input column of `table` listed under `columns` in
     plausibility_bounds.yaml to its bounds: outside the hard range an error (and the value
@@ -529,7 +541,19 @@ def column_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) ->
         high = bound.soft_max if bound.soft_max is not None else bound.hard_max
         return refused, (~refused & ((value < low) | (value > high))).fill_null(False)
 
-    # every column's counts in one pass; rows are read again only for a column with some
+    # Each column's smallest and largest value first (half the work of counting flags): a
+    # column within all its bounds has none. NaN counts as above every number (as in the
+    # comparisons): `nan_max` gives it, and the column is counted.
+    extremes = lazy.one_row(frame, (
+        agg for i, (name, _) in enumerate(bounded) for agg in (
+            pl.col(name).min().alias(f"{i}min"),
+            (pl.col(name).nan_max() if schema[name].is_float() else pl.col(name).max())
+            .alias(f"{i}max"))))
+    bounded = [(name, bound) for i, (name, bound) in enumerate(bounded)
+               if not _within(extremes[2 * i], extremes[2 * i + 1], bound)]
+    if not bounded:
+        return frame
+    # every other column's counts in one pass; rows are read again only for one with some
     found = lazy.one_row(frame, (
         flag.sum().alias(f"{i}{kind}") for i, (name, bound) in enumerate(bounded)
         for kind, flag in zip("ru", flags(name, bound), strict=True)
