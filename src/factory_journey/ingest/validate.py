@@ -265,6 +265,21 @@ def _plain_numbers(frame: Frame, columns: list[Column]) -> set[str]:
     return {n for n, count in zip(names, unread, strict=True) if count == 0}
 
 
+#: Native (Parquet) types whose every value is a value of the column type as it is.
+_LOSSLESS: dict[str, tuple[pl.DataType, ...]] = {
+    "int": (pl.Int8(), pl.Int16(), pl.Int32(), pl.Int64(), pl.UInt8(), pl.UInt16(),
+            pl.UInt32()),
+    "bool": (pl.Boolean(),),
+    "date": (pl.Date(),),
+}
+
+
+def _lossless(column: Column, dtype: pl.DataType) -> bool:
+    """Whether the typed column is the raw column of `dtype` itself (a cast that cannot fail):
+    a cell is then typed exactly when it is given, so its type check needs no pass."""
+    return dtype in _LOSSLESS.get(column.type, ())
+
+
 def _row_by_row(column: Column, dtype: pl.DataType, plain: bool) -> _Plan:
     """Parse and check a column row by row (many distinct values, or a native type)."""
     name, final = column.name, parse.DTYPES[column.type]
@@ -284,6 +299,8 @@ def _row_by_row(column: Column, dtype: pl.DataType, plain: bool) -> _Plan:
         typed = _typed_expr(column, dtype)
     work = [typed.alias(name + _TYPED), given.alias(name + _GIVEN)]
     checks: list[tuple[Check, pl.Expr | None]] = [(c, c.bad) for c in _checks(column)]
+    if _lossless(column, dtype):  # a native value is its typed value: none is of the wrong type
+        checks = [(c, None if c.code == "wrong_type" else bad) for c, bad in checks]
     # A float column loses only NaN and infinity, which its type check finds.
     unchanged_unless = next(
         (c for c, _ in checks if c.code == "wrong_type"), None
