@@ -42,6 +42,9 @@ class Check:
     message: str
     code: str
     accepted: str | None = None
+    #: An aggregation true exactly when some row is bad (None: count the rows of `bad`),
+    #: cheaper than the count: the smallest or largest value against a bound.
+    any_row: pl.Expr | None = None
 
 
 def header_names(spec: Table, extra: tuple[Column, ...] = ()) -> dict[str, str]:
@@ -103,12 +106,15 @@ def _checks(column: Column) -> list[Check]:
                 "Negative quantity" if negative else "Below the accepted range",
                 "negative" if negative else "out_of_range",
                 _range_text(column),
+                typed.min() < column.minimum,
             )
         )
     if column.maximum is not None:
+        # NaN is above every number in the comparison, and only `nan_max` says so
+        largest = typed.nan_max() if column.type == "float" else typed.max()
         checks.append(
             Check(typed > column.maximum, name, "Above the accepted range", "out_of_range",
-                  _range_text(column))
+                  _range_text(column), largest > column.maximum)
         )
     return checks
 
@@ -404,8 +410,9 @@ def type_table(
     work = [w for p in plans.values() for w in p.work]
     rows = frame.lazy().with_columns(work)
     found = [(check, bad) for p in plans.values() for check, bad in p.checks if bad is not None]
-    counts = lazy.one_row(rows, (bad.sum().alias(str(i)) for i, (_, bad) in enumerate(found))
-                          ) if found else ()
+    counts = lazy.one_row(rows, (
+        (check.any_row if bad is check.bad and check.any_row is not None else bad.sum())
+        .alias(str(i)) for i, (check, bad) in enumerate(found))) if found else ()
     found_any = {id(check) for (check, _), count in zip(found, counts, strict=True) if count}
     for (check, bad), count in zip(found, counts, strict=True):
         if count:
