@@ -7,7 +7,7 @@ All vectorised; per-row Python runs only over the few rows reported (see `proble
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import numpy as np
@@ -402,7 +402,8 @@ def _bound_expr(unit: pl.Expr, by_unit: dict[str, float], annual: pl.Expr) -> pl
     return pl.when(annual).then(monthly * MONTHS_PER_YEAR).otherwise(monthly)
 
 
-def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) -> FrameT:
+def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog,
+                    unit_number: Callable[[list[str]], pl.Expr] | None = None) -> FrameT:
     """Hold each converted quantity to the plausibility bounds of its table and canonical
     unit (`reference/data/plausibility_bounds.yaml`, per month; an annual row × 12).
 
@@ -410,7 +411,9 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) 
     than a float holds): an error, and the canonical quantity is nulled. Outside the soft
     range: a warning. Both name the row, the value as reported, its canonical value and the
     accepted range. Needs `quantity_canonical`, `unit_canonical`, `quantity_reported`,
-    `unit_reported` (see `units.convert_quantities`)."""
+    `unit_reported` (see `units.convert_quantities`). `unit_number(units)`, when given, is
+    the number of each row's canonical unit among `units` (null when it is none of them)
+    found from columns the frame has anyway, rather than from the text of `unit_canonical`."""
     bounds = {unit: b for (t, unit), b in plausibility.quantity_bounds().items() if t == table}
     if not bounds:
         return frame
@@ -430,8 +433,9 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) 
     # problems are worded from them. Usually none, or a few.
     # The screen is refused | unusual with the bounds gathered by the number of each row's
     # unit, looked up once (not once per bound); the exact flags are taken on its few rows.
-    code = unit.replace_strict(units, list(range(len(units))), default=None,
-                               return_dtype=pl.UInt32)
+    code = (unit.replace_strict(units, list(range(len(units))), default=None,
+                                return_dtype=pl.UInt32)
+            if unit_number is None else unit_number(units))
 
     def bound(values: list[float]) -> pl.Expr:
         monthly = pl.lit(pl.Series(values, dtype=pl.Float64)).gather(pl.col(_UNIT_NUMBER))
