@@ -87,12 +87,16 @@ def _read_lazily(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object,
         return read_dataset(folder, lazy=True), lazy_tables
 
 
-@pytest.mark.parametrize("per_distinct", [False, True])
+@pytest.mark.parametrize("per_distinct", [False, True, "screened"])
 def test_lazy_checks_find_the_problems_of_checking_in_memory(
-    datasets: list[Path], monkeypatch: pytest.MonkeyPatch, per_distinct: bool
+    datasets: list[Path], monkeypatch: pytest.MonkeyPatch, per_distinct: bool | str
 ) -> None:
     if per_distinct:  # text columns parsed per distinct value, as in a large table
         monkeypatch.setattr(validate, "DISTINCT_PARSE_MIN_ROWS", 0)
+    if per_distinct == "screened":
+        # a few first rows: a lazy table's columns are screened against their values, and
+        # the columns with a value (or a null) beyond them are found by a pass of their own
+        monkeypatch.setattr(validate, "_SAMPLE_ROWS", 9)
     for folder in datasets:
         held = read_dataset(folder, lazy=True)  # every table below LAZY_MIN_ROWS: in memory
         lazy, lazy_tables = _read_lazily(folder, monkeypatch)
@@ -146,3 +150,23 @@ def test_pages_found_damaged_while_checking_are_a_problem(
     lazy, lazy_tables = _read_lazily(small, monkeypatch)
     assert lazy_tables and lazy.problems.has_errors  # type: ignore[attr-defined]
     assert set(_unreadable(lazy)) == {f"{t}.parquet" for t in lazy_tables}
+
+
+def test_a_screened_column_has_the_distinct_values_of_a_grouping(tmp_path: Path) -> None:
+    """`validate._screened`: a column whose every value is among those of the first rows
+    gets exactly its distinct values (a null too when it has one, even past the first rows);
+    a column with another value is left to a pass of its own."""
+    path = tmp_path / "t.parquet"
+    pl.DataFrame({
+        "a": ["x", "y", "x", "y", "x", None],       # a null past the first rows
+        "b": ["p", "q", "p", "q", "p", "r"],        # a value past the first rows
+        "c": [None, "k", "k", None, "k", "k"],      # a null within them
+    }).write_parquet(path)
+    scan = pl.scan_parquet(path)
+    top = scan.head(4).collect()
+    screened = validate._screened(scan, top, ["a", "b", "c"])
+    assert set(screened) == {"a", "c"}
+    for name, values in screened.items():
+        grouped = scan.select(name).unique().collect().to_series()
+        assert values.name == name and values.dtype == pl.String
+        assert sorted(values.to_list(), key=str) == sorted(grouped.to_list(), key=str)

@@ -7,7 +7,7 @@ All vectorised; per-row Python runs only over the few rows reported (see `proble
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import numpy as np
@@ -33,6 +33,21 @@ def _words(names: tuple[str, ...] | list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+#: An odd 64-bit constant (2^64 / golden ratio) that mixes one column's hash into the next.
+_MIX = 0x9E3779B97F4A7C15
+
+
+def key_hash(key: list[str]) -> pl.Expr:
+    """A 64-bit hash of the row's values in the columns `key`: equal keys (nulls equal) give
+    equal hashes. Each column is hashed on its own and the hashes mixed (wrapping multiply,
+    xor): a third of the work of hashing `pl.struct(key)`, which encodes the rows first."""
+    mixed: pl.Expr | None = None
+    for name in key:
+        one = pl.col(name).hash()
+        mixed = one if mixed is None else (mixed * pl.lit(_MIX, pl.UInt64)) ^ one
+    return pl.lit(0, pl.UInt64) if mixed is None else mixed
+
+
 def duplicate_rows(frame: Frame, spec: Table, source: Source, log: ProblemLog) -> None:
     """Rows with the same key as an earlier row (the key of `spec`, values as resolved)."""
     names = lazy.column_names(frame)
@@ -40,7 +55,7 @@ def duplicate_rows(frame: Frame, spec: Table, source: Source, log: ProblemLog) -
     # Cheap screen first: equal keys have equal hashes, so sorted hashes without equal
     # neighbours prove there is no duplicate. Only then the exact (slower) comparison.
     # (streaming: a table checked lazily is read in batches, its key columns never held)
-    hashes = (frame.lazy().select(pl.struct(key).hash()).collect(engine="streaming")
+    hashes = (frame.lazy().select(key_hash(key)).collect(engine="streaming")
               .to_series().to_numpy())
     if hashes.flags.writeable:  # already a copy (the batches joined): sorted where it is
         hashes.sort()
@@ -111,6 +126,7 @@ class ProfileKeys:
             else pl.Series("facility_id", [], pl.String)
         )
         self._status: dict[tuple[int, ...], pl.DataFrame] = {}
+        self._complete: dict[tuple[int, ...], pl.DataFrame] = {}
 
     def status_for(self, years: tuple[int, ...]) -> pl.DataFrame:
         """Each profile facility, and `complete`: whether it has a profile row for each of
@@ -130,6 +146,13 @@ class ProfileKeys:
             self._status[years] = status
         return self._status[years]
 
+    def complete_for(self, years: tuple[int, ...]) -> pl.DataFrame:
+        """The profile facilities (`facility_id`) with a profile row for each of `years`."""
+        if years not in self._complete:
+            self._complete[years] = (self.status_for(years).filter(pl.col("complete"))
+                                     .select("facility_id"))
+        return self._complete[years]
+
 
 def _suspects(
     frame: Frame, keys: ProfileKeys, facilities: pl.Series, with_years: bool
@@ -142,10 +165,10 @@ def _suspects(
               .to_series().to_list())
         if with_years else ()
     )
+    # an anti-join with the complete ones: a third cheaper than joining every status
     return (
         facilities.to_frame()
-        .join(keys.status_for(years), on="facility_id", how="left")
-        .filter(~pl.col("complete").fill_null(False))
+        .join(keys.complete_for(years), on="facility_id", how="anti")
         .get_column("facility_id")
     )
 
@@ -172,8 +195,8 @@ def facilities_in_profiles(
         .filter(pl.col("facility_id").is_not_null())
     )
     # With several rows per facility, the facilities are checked first, then only the rows
-    # of those that may fail.
-    if facilities is not None and len(facilities) * 4 <= lazy.height(frame):
+    # of those that may fail (checking a facility costs about two rows' anti-join).
+    if facilities is not None and len(facilities) * 2 <= lazy.height(frame):
         suspects = _suspects(frame, keys, facilities, with_years)
         if suspects.is_empty():
             return
@@ -387,7 +410,8 @@ def _bound_expr(unit: pl.Expr, by_unit: dict[str, float], annual: pl.Expr) -> pl
     return pl.when(annual).then(monthly * MONTHS_PER_YEAR).otherwise(monthly)
 
 
-def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) -> FrameT:
+def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog,
+                    unit_number: Callable[[list[str]], pl.Expr] | None = None) -> FrameT:
     """Hold each converted quantity to the plausibility bounds of its table and canonical
     unit (`reference/data/plausibility_bounds.yaml`, per month; an annual row × 12).
 
@@ -395,7 +419,9 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) 
     than a float holds): an error, and the canonical quantity is nulled. Outside the soft
     range: a warning. Both name the row, the value as reported, its canonical value and the
     accepted range. Needs `quantity_canonical`, `unit_canonical`, `quantity_reported`,
-    `unit_reported` (see `units.convert_quantities`)."""
+    `unit_reported` (see `units.convert_quantities`). `unit_number(units)`, when given, is
+    the number of each row's canonical unit among `units` (null when it is none of them)
+    found from columns the frame has anyway, rather than from the text of `unit_canonical`."""
     bounds = {unit: b for (t, unit), b in plausibility.quantity_bounds().items() if t == table}
     if not bounds:
         return frame
@@ -415,8 +441,9 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) 
     # problems are worded from them. Usually none, or a few.
     # The screen is refused | unusual with the bounds gathered by the number of each row's
     # unit, looked up once (not once per bound); the exact flags are taken on its few rows.
-    code = unit.replace_strict(units, list(range(len(units))), default=None,
-                               return_dtype=pl.UInt32)
+    code = (unit.replace_strict(units, list(range(len(units))), default=None,
+                                return_dtype=pl.UInt32)
+            if unit_number is None else unit_number(units))
 
     def bound(values: list[float]) -> pl.Expr:
         monthly = pl.lit(pl.Series(values, dtype=pl.Float64)).gather(pl.col(_UNIT_NUMBER))
@@ -496,6 +523,18 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) 
     return frame
 
 
+def _within(smallest: float | None, largest: float | None,
+            bound: plausibility.ColumnBound) -> bool:
+    """Whether a column whose values lie from `smallest` to `largest` (None: no value) is
+    inside both the hard and the soft range of `bound`: then no value of it is flagged."""
+    if smallest is None or largest is None:
+        return True  # no value: nothing to flag
+    low = bound.soft_min if bound.soft_min is not None else bound.hard_min
+    high = bound.soft_max if bound.soft_max is not None else bound.hard_max
+    # a NaN largest value fails the comparison: the column is counted
+    return bool(smallest >= max(low, bound.hard_min) and largest <= min(high, bound.hard_max))
+
+
 def column_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) -> FrameT:
     """Hold each numeric input column of `table` listed under `columns` in
     plausibility_bounds.yaml to its bounds: outside the hard range an error (and the value
@@ -514,7 +553,19 @@ def column_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) ->
         high = bound.soft_max if bound.soft_max is not None else bound.hard_max
         return refused, (~refused & ((value < low) | (value > high))).fill_null(False)
 
-    # every column's counts in one pass; rows are read again only for a column with some
+    # Each column's smallest and largest value first (half the work of counting flags): a
+    # column within all its bounds has none. NaN counts as above every number (as in the
+    # comparisons): `nan_max` gives it, and the column is counted.
+    extremes = lazy.one_row(frame, (
+        agg for i, (name, _) in enumerate(bounded) for agg in (
+            pl.col(name).min().alias(f"{i}min"),
+            (pl.col(name).nan_max() if schema[name].is_float() else pl.col(name).max())
+            .alias(f"{i}max"))))
+    bounded = [(name, bound) for i, (name, bound) in enumerate(bounded)
+               if not _within(extremes[2 * i], extremes[2 * i + 1], bound)]
+    if not bounded:
+        return frame
+    # every other column's counts in one pass; rows are read again only for one with some
     found = lazy.one_row(frame, (
         flag.sum().alias(f"{i}{kind}") for i, (name, bound) in enumerate(bounded)
         for kind, flag in zip("ru", flags(name, bound), strict=True)

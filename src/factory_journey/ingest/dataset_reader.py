@@ -297,7 +297,9 @@ def facility_years_given(raw: RawTable) -> pl.DataFrame:
         else:
             expr = pl.lit(None, pl.Int64 if typed == "int" else pl.String)
         columns.append(expr.alias(name))
-    return raw.frame.select(columns).unique()
+    # Not made unique: every use of these keys (anti- and semi-joins, distinct years per
+    # facility) gives the same with a row repeated, and hashing a million keys costs more.
+    return raw.frame.select(columns)
 
 
 def read_performance_table(

@@ -21,23 +21,42 @@ from factory_journey.ingest import parse
 from factory_journey.ingest.cells import parse_list
 
 
+def distinct_values(frame: pl.DataFrame, values: pl.Expr) -> list[Any]:
+    """The distinct values of `values` (an expression on `frame`), nulls left out."""
+    return frame.select(values.unique().drop_nulls()).to_series().to_list()
+
+
 def by_distinct(
-    frame: pl.DataFrame, values: pl.Expr, fn: Callable[[str], Any], dtype: Any
+    frame: pl.DataFrame, values: pl.Expr, fn: Callable[[str], Any], dtype: Any,
+    distinct: list[Any] | None = None,
 ) -> pl.Expr:
     """`fn` applied once per distinct value of `values` (an expression on `frame`), as an
-    expression mapping `values`; null gives null."""
-    distinct = frame.select(values.unique().drop_nulls()).to_series().to_list()
+    expression mapping `values`; null gives null. `distinct`, when given, are those values
+    (found once for the several mappings of one column).
+
+    A mapping that gives null for every value, or every text value back as it is, is not
+    applied row by row (a hash look-up per row): the column of nulls, or the column itself."""
+    if distinct is None:
+        distinct = distinct_values(frame, values)
     mapped = [fn(value) for value in distinct]
+    if all(value is None for value in mapped):
+        return pl.lit(None, dtype)
+    if dtype == pl.String and all(
+        isinstance(value, str) and value == result
+        for value, result in zip(distinct, mapped, strict=True)
+    ):
+        return values.cast(pl.String)
     return values.replace_strict(distinct, mapped, default=None, return_dtype=dtype)
 
 
 def by_distinct_or(
-    frame: pl.DataFrame, values: pl.Expr, blank: str, fn: Callable[[str], Any], dtype: Any
+    frame: pl.DataFrame, values: pl.Expr, blank: str, fn: Callable[[str], Any], dtype: Any,
+    distinct: list[Any] | None = None,
 ) -> pl.Expr:
     """`by_distinct` of `values` with a null read as `blank`: the same as of
     `values.fill_null(blank)`, without a filled copy of the column."""
     return (pl.when(values.is_null()).then(pl.lit(fn(blank), dtype))
-            .otherwise(by_distinct(frame, values, fn, dtype)))
+            .otherwise(by_distinct(frame, values, fn, dtype, distinct)))
 
 
 def parsed_by_distinct(frame: pl.DataFrame, raw: pl.Expr, parsed: pl.Expr) -> pl.Expr:
@@ -57,6 +76,11 @@ def os_hub_ids(frame: pl.DataFrame, raw: pl.Expr) -> pl.Expr:
         os_hub_id_normalised_expr(pl.col("value")).alias("id"))
     distinct = distinct.with_columns(os_hub_id_valid_expr(pl.col("id")).alias("ok"))
     failing = distinct.filter(~pl.col("ok"))["value"].to_list()
+    if not failing and distinct["id"].equals(distinct["value"], check_names=False):
+        # every ID valid and written as normalised: the column itself (no look-up per row)
+        text = raw.cast(pl.String)
+        return pl.struct(text.alias("id"), text.is_not_null().alias("ok"),
+                         pl.lit(None, pl.String).alias("why"))
     distinct = distinct.with_columns(pl.col("value").replace_strict(
         failing, [osh_problem(v)[1] for v in failing], default=None, return_dtype=pl.String
     ).alias("why"))

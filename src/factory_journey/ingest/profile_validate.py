@@ -36,12 +36,14 @@ from factory_journey.domain.tables import Column
 from factory_journey.domain.units import conversion_factor
 from factory_journey.ingest import parse
 from factory_journey.ingest.cells import parse_list
+from factory_journey.ingest.checks import key_hash
 from factory_journey.ingest.formats import ROW
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.profile_cells import (
     by_distinct,
     by_distinct_or,
     choices,
+    distinct_values,
     enum_accepted,
     numbers,
     os_hub_ids,
@@ -77,6 +79,8 @@ class _Plan:
     #: Working columns computed once, before `typed` (parsed per distinct value, numbers).
     pre: list[pl.Expr] = field(default_factory=list)
     made: int = 0
+    #: Distinct values already found, by frame and expression (see `values`).
+    found: dict[tuple[int, str], list[Any]] = field(default_factory=dict)
 
     def once(self, expr: pl.Expr) -> pl.Expr:
         """`expr` as a working column computed once (checks and types read it)."""
@@ -85,9 +89,16 @@ class _Plan:
         self.pre.append(expr.alias(name))
         return pl.col(name)
 
+    def values(self, frame: pl.DataFrame, text: pl.Expr) -> list[Any]:
+        """The distinct values of `text` on `frame`, found once for all its mappings."""
+        key = (id(frame), str(text))
+        if key not in self.found:
+            self.found[key] = distinct_values(frame, text)
+        return self.found[key]
+
     def distinct(self, frame: pl.DataFrame, text: pl.Expr, fn: Callable[[str], Any],
                  dtype: Any) -> pl.Expr:
-        return self.once(by_distinct(frame, text, fn, dtype))
+        return self.once(by_distinct(frame, text, fn, dtype, self.values(frame, text)))
 
     def check(self, bad: pl.Expr, column: str, message: pl.Expr | str, code: str,
               accepted: str, summary: str | None = None) -> None:
@@ -224,8 +235,9 @@ def _volume_plan(frame: pl.DataFrame, plan: _Plan) -> list[pl.Expr]:
 
         # per distinct written unit, a blank one read as the FEM unit (the column is not
         # filled: a copy of a million texts per expression)
+        written = plan.values(frame, raw_unit)
         why = plan.once(by_distinct_or(frame, raw_unit, info.production_unit, problem,
-                                       pl.String))
+                                       pl.String, written))
 
         def factor(u: str, k: str = key) -> float | None:
             if unit_problem(u, k) is not None:
@@ -245,7 +257,7 @@ def _volume_plan(frame: pl.DataFrame, plan: _Plan) -> list[pl.Expr]:
         canonical.append(
             pl.when(why.is_null())
             .then(pl.col(quantity) * plan.once(by_distinct_or(
-                frame, raw_unit, info.production_unit, factor, pl.Float64)))
+                frame, raw_unit, info.production_unit, factor, pl.Float64, written)))
             .alias(f"production_volume_{key}"))
         if info.additional_units:
             _additional_plan(key, plan)
@@ -279,7 +291,7 @@ def _first_rows(frame: pl.DataFrame) -> pl.Expr:
     """The first row of each (facility_id, year); the grouping runs only when a cheap
     screen (sorted key hashes with equal neighbours) finds a possible duplicate."""
     key = ["facility_id", "year"]
-    hashes = frame.select(pl.struct(key).hash().sort().alias("h")).to_series()
+    hashes = frame.select(key_hash(key).sort().alias("h")).to_series()
     if len(hashes) < 2 or not (hashes.slice(1) == hashes.slice(0, len(hashes) - 1)).any():
         return pl.col(ROW)
     return pl.col(ROW).min().over(key)

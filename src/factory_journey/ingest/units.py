@@ -169,10 +169,18 @@ def convert_quantities(
         pl.when(usable).then(pl.col("quantity") * factors).alias("quantity_canonical"),
         pl.when(usable).then(canonical).alias("unit_canonical"),
     ]
-    frame = frame.with_columns(converted).drop(_CODE)
     if steps is not None:
         steps.append(lambda rows: rows.with_columns(coded).with_columns(converted).drop(_CODE))
-    return checks.quantity_bounds(frame, table, source, log)
+
+    def unit_number(units: list[str]) -> pl.Expr:
+        # each spelling's canonical unit numbered once: a row's is gathered by its spelling's
+        # number, which the conversion has already looked up (no look-up of a text per row)
+        numbers: list[object] = [
+            units.index(u) if (u := CANONICAL_SYMBOLS.get(d)) in units else None for d in dims]
+        return pl.when(usable).then(per_spelling(numbers, pl.UInt32()))
+
+    frame = frame.with_columns(converted)
+    return checks.quantity_bounds(frame, table, source, log, unit_number).drop(_CODE)
 
 
 #: Working column: the number of a row's unit spelling among the table's spellings.
