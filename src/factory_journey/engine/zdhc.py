@@ -219,7 +219,9 @@ def zdhc_sample_aggs(graded: pl.LazyFrame) -> pl.LazyFrame:
     """
     level = pl.col("level")
     rank = level.to_physical().cast(pl.Int32)
-    scored = pl.col("kind").cast(pl.String).is_in(list(SCORED_KINDS)) & level.is_not_null()
+    # The kind compared as it comes (the Enum of `graded_results`): cast to text first, the
+    # test took a fifth of this function's CPU time at a million facility-years.
+    scored = pl.col("kind").is_in(list(SCORED_KINDS)) & level.is_not_null()
     per_row = graded.with_columns(
         level.is_not_null().cast(pl.Int32).alias("_tested"),
         (level == "fail").fill_null(False).cast(pl.Int32).alias("_failing"),
