@@ -301,7 +301,7 @@ def build_matrix(
         graded_df = zdhc.graded_results(lazy["zdhc_wastewater"], ref.zdhc_limits)
     graded = graded_df.lazy() if graded_df is not None else None
 
-    wide = _with_grid_factors(keys_frame, ref)
+    placed = _with_grid_factors(keys_frame, ref)
     # Lazy inputs (e.g. `pl.scan_parquet`) have no cheap row count: no provenance unless asked.
     rows = sum(f.height if isinstance(f, pl.DataFrame) else PROVENANCE_AUTO_LIMIT + 1
                for f in tables.values())
@@ -316,7 +316,7 @@ def build_matrix(
         tables.clear()
         lazy.clear()
         performance.clear()
-    wide = _attach(wide, areas).lazy()
+    wide = _attach(placed, areas).lazy()
     if ems.FACTS_MASK in wide.collect_schema().names():
         wide = wide.with_columns(ems.ems_fact_columns())
     wide = _fill_missing(wide, _area_placeholders())
