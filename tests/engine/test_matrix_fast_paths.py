@@ -90,7 +90,11 @@ def test_exact_totals_of_a_frame_equal_the_decimal_reading() -> None:
     units = [*rng.integers(-(2**62), 2**62, 5_000).tolist(),
              *rng.integers(-(2**53), 2**53, 100_000).tolist(),
              *(rng.integers(1, 10**6, 5_000) * 10**9).tolist(), *edge, 0, 10**29 + 7,
-             -(10**30) + 1, None]
+             -(10**30) + 1, None,
+             # beyond 2^53: sums a float holds exactly (divided as floats) and their
+             # neighbours, which it rounds (read through the decimal)
+             *[v + d for v in (2**60, -(2**61), 3 * 2**70, 10**12 * 2**20) for d in (-1, 0, 1)],
+             *(rng.integers(1, 2**40, 5_000) * 2**30).tolist()]
     frame = pl.DataFrame({"s": pl.Series(units, dtype=pl.Int128), "t": ["x"] * len(units),
                           "u": pl.Series(units[::-1], dtype=pl.Int128)})
     assert_frame_equal(exact_totals_of(frame), frame.with_columns(exact_totals()),

@@ -109,3 +109,26 @@ def test_biogenic_co2_is_outside_scope_1():
     assert row["renewable_share"] == 1.0
     assert row["fossil_share_thermal"] == 0.0
     assert row["scope2_location_kgco2e"] == 0.0  # no grid electricity: 0, not null
+
+
+def test_grid_factors_set_beside_the_keys_equal_the_whole_frame_joined():
+    from polars.testing import assert_frame_equal
+
+    from factory_journey.engine import ghg
+    from factory_journey.engine import matrix as matrix_module
+    from factory_journey.engine.refdata import default_reference
+
+    reference = default_reference()
+    keys = pl.DataFrame({
+        "facility_id": ["F1", "F1", "F2", "F3", "F4", "F5"],
+        "year": [2021, 2023, 2023, 2019, 2023, 2022],
+        # a country without factors, none at all, and one before its first year
+        "country_iso3": ["BGD", "BGD", "XXX", "CHN", None, "VNM"],
+        "x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+    })
+    factors = ghg.grid_factors_for(keys.lazy(), reference.grid, reference.grid_vintage)
+    whole = keys.join(factors.collect(), on=("country_iso3", "year"), how="left",
+                      maintain_order="left")
+    got = matrix_module._with_grid_factors(keys, reference)
+    assert_frame_equal(got, whole)
+    assert got["grid_factor_kgco2e_per_kwh"].null_count() == 2

@@ -84,3 +84,45 @@ def test_fail_and_ph_out_of_range():
     assert row["zdhc_parameters_failing_foundational"] == 1
     assert row["clearstream_points"] == 0 + 1 + 3
     assert row["clearstream_max_points"] == 9
+
+
+def _level_by_hand(limit: dict[str, object] | None, value: float | None) -> str | None:
+    """The level of one result, read off its limit row as the module docstring says."""
+    import math
+
+    if limit is None or value is None or math.isnan(value):
+        return None
+    level = "fail"
+    for name in ("foundational", "progressive", "aspirational"):
+        upper, lower = limit[name], limit[f"{name}_min"]
+        if upper is None and lower is None:
+            continue
+        ranged = limit["comparison"] == "range"
+        if (upper is None or value <= upper) and (not ranged or lower is None or value >= lower):
+            level = name
+    return level
+
+
+def test_graded_levels_equal_the_limits_read_by_hand():
+    """Every packaged limit against values below, on and above each bound, infinities, NaN
+    and null, and a parameter without limits."""
+    import math
+
+    from factory_journey.engine import zdhc
+    from factory_journey.engine.refdata import default_reference
+
+    limits = default_reference().zdhc_limits
+    rows, expected = [], []
+    table = {r["parameter"]: r for r in limits.iter_rows(named=True)}
+    for parameter, limit in [*table.items(), ("not_a_parameter", None)]:
+        bounds = [b for b in (limit or {}).values() if isinstance(b, float)]
+        values = [v + d for v in bounds for d in (-0.5, 0.0, 0.5)]
+        values += [0.0, -math.inf, math.inf, math.nan, None]
+        unit = (limit or {}).get("unit") or "mg/L"
+        for value in values:
+            rows.append({"facility_id": "F1", "year": 2023,
+                         "sample_date": dt.date(2023, 5, 1), "parameter": parameter,
+                         "value": value, "unit": unit, "sampling_point": "discharged"})
+            expected.append(_level_by_hand(limit, value))
+    graded = zdhc.graded_results(pl.DataFrame(rows).lazy(), limits)
+    assert graded.get_column("level").cast(pl.String).to_list() == expected

