@@ -4,19 +4,21 @@ At a million facility-years one assessment's working frames take ~6 GB (page fau
 memory alone cost seconds). `assess_in_chunks` computes the peer table once over the whole
 matrix, assesses ~`CHUNK_FACILITY_YEARS` facility-years at a time against it
 (`engine.assessment.chunks`). On the write-behind thread, while the next chunk is assessed,
-the facility-major frames (pathways, measures, trajectory) are appended to their Parquet
-files as row groups (`report_files.ParquetAppender`); the item-major ones, which need every
-chunk's first block before any second, are written block by block as small Parquet files
-(`PARQUET_OPTIONS`) and at the end put together, in the order of one assessment's rows, into
-one file without decoding a page (`parquet_stitch`; until then they were spilled as Arrow IPC
-and encoded again at the end: ~3.5 s of CPU more at a million, and the last ~3 s of the run
-spent encoding 22 M rows; decision 0044).
+every piece of every frame is written as Parquet by Polars (`PARQUET_OPTIONS`), and the file
+the user gets is the pieces put together without decoding a page (`parquet_stitch`): the
+facility-major frames (pathways, measures, trajectory) piece after piece as they come (each
+written to memory and appended at once: nothing written twice); the item-major ones
+(opportunities, indicators), which need every chunk's first block before any second, block
+by block as small files, put together at the end in the order of one assessment's rows
+(decision 0044). Until decision 0047 the facility-major pieces were appended by pyarrow,
+which cost a conversion to Arrow and a slower encoding: ~0.9 s of CPU more at a million.
 The frames read back equal those of one whole assessment
 (docs/decisions/0039-assess-in-facility-chunks.md).
 """
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -32,8 +34,8 @@ from factory_journey.engine.assessment import (
     peer_table_of,
 )
 from factory_journey.engine.assessment.chunks import ITEM_MAJOR, facility_chunks, item_blocks
-from factory_journey.services.parquet_stitch import StitchError, stitch
-from factory_journey.services.report_files import PARQUET_OPTIONS, ParquetAppender, write_parquet
+from factory_journey.services.parquet_stitch import Stitcher, StitchError, stitch
+from factory_journey.services.report_files import PARQUET_OPTIONS, write_parquet
 from factory_journey.services.write_behind import WriteBehind
 
 #: From this many facility-years on, `journey assess` (Parquet outputs only) assesses in
@@ -73,7 +75,7 @@ def assess_in_chunks(
     spill = folder / ".pieces"
     spill.mkdir()
     pieces: dict[str, list[tuple[int, int, Path]]] = {name: [] for name in ITEM_MAJOR}
-    files = {name: ParquetAppender(folder / f"{name}.parquet")
+    files = {name: _Appended(folder / f"{name}.parquet", spill)
              for name in PARTS if name not in ITEM_MAJOR}
     rows = dict.fromkeys(PARTS, 0)
     chunks = list(facility_chunks(matrix, chunk_facility_years or CHUNK_FACILITY_YEARS))
@@ -103,8 +105,8 @@ def assess_in_chunks(
     if result is None:
         raise ValueError("nothing to assess: the matrix has no rows")
     writer.results()  # every piece written
-    for appender in files.values():
-        appender.close()
+    for appended in files.values():
+        appended.close()
     for name in sorted(ITEM_MAJOR):
         # item block after item block, each chunk after chunk: one assessment's row order
         paths = [path for _, _, path in sorted(pieces[name])]
@@ -114,3 +116,44 @@ def assess_in_chunks(
             pl.scan_parquet(paths).sink_parquet(folder / f"{name}.parquet", **PARQUET_OPTIONS)
     shutil.rmtree(spill)
     return result, rows
+
+
+class _Appended:
+    """A facility-major frame's file: each piece written to memory and put together with those
+    before it at once (`Stitcher`). Should a piece be refused (not expected of Polars'
+    pieces), the pieces so far and every later one are kept as files and encoded again into
+    one at `close`."""
+
+    def __init__(self, target: Path, spill: Path) -> None:
+        self._target, self._spill = target, spill
+        self._stitcher = Stitcher(target)
+        self._appended = 0
+        self._refused: list[Path] | None = None
+
+    def append(self, frame: pl.DataFrame) -> None:
+        buffer = io.BytesIO()
+        write_parquet(frame, buffer)
+        data = buffer.getvalue()
+        if self._refused is None:
+            try:
+                self._stitcher.append(data)
+                self._appended += 1
+                return
+            except StitchError:
+                self._refused = []
+                if self._appended:  # the pieces so far: one whole file, kept as the first
+                    self._stitcher.close()
+                    head = self._spill / f"{self._target.stem}-head.parquet"
+                    self._target.replace(head)
+                    self._refused.append(head)
+                else:
+                    self._stitcher.abandon()
+        path = self._spill / f"{self._target.stem}-{len(self._refused):06d}.parquet"
+        path.write_bytes(data)
+        self._refused.append(path)
+
+    def close(self) -> None:
+        if self._refused is None:
+            self._stitcher.close()
+        else:
+            pl.scan_parquet(self._refused).sink_parquet(self._target, **PARQUET_OPTIONS)
