@@ -50,6 +50,9 @@ CHUNK_MIN_FACILITY_YEARS = 500_000
 #: for no lower process peak; 200,000 and 340,000 were slower too (docs/performance.md).
 CHUNK_FACILITY_YEARS = 250_000
 
+#: Pieces that cannot be put together are encoded again into one file, and from no frame
+#: (`write_parquet` adds the key columns' statistics from one): every column's statistics.
+_REENCODED = {**PARQUET_OPTIONS, "statistics": True}
 #: `each(name, frame)`: called on the write-behind thread with every piece of every frame.
 Each = Callable[[str, pl.DataFrame], None]
 
@@ -113,7 +116,7 @@ def assess_in_chunks(
         try:
             stitch(paths, folder / f"{name}.parquet")
         except StitchError:  # not expected of Polars' pieces: encode them again instead
-            pl.scan_parquet(paths).sink_parquet(folder / f"{name}.parquet", **PARQUET_OPTIONS)
+            pl.scan_parquet(paths).sink_parquet(folder / f"{name}.parquet", **_REENCODED)
     shutil.rmtree(spill)
     return result, rows
 
@@ -156,4 +159,4 @@ class _Appended:
         if self._refused is None:
             self._stitcher.close()
         else:
-            pl.scan_parquet(self._refused).sink_parquet(self._target, **PARQUET_OPTIONS)
+            pl.scan_parquet(self._refused).sink_parquet(self._target, **_REENCODED)

@@ -17,6 +17,7 @@ import polars as pl
 
 from factory_journey.domain.problems import Problem, Severity
 from factory_journey.services.output_formats import AUTO, OutputPlan, plan_outputs
+from factory_journey.services.parquet_statistics import add_key_statistics
 from factory_journey.services.spreadsheet_safety import (
     open_workbook,
     sink_csv,
@@ -32,15 +33,18 @@ Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 #: filtering on a column skips whole groups by their statistics.
 PARQUET_ROW_GROUP_ROWS = 262_144
 
-#: Settings of every Parquet file we write: fixed compression and level, min/max/null
-#: statistics per row group, fixed row groups. No timestamp is written (the file's
-#: `created_by` names the Polars version, like metadata.json does). zstd level 1: at 500 k
-#: facility-years of assessment outputs 15 % less CPU than level 3 for 14 % more bytes (lz4:
-#: 22 % less CPU, 43 % more bytes); docs/performance.md, "Assessment outputs".
+#: Settings of every Parquet file we write: fixed compression and level, fixed row groups, and
+#: no statistics from the writer: `write_parquet` adds the row-group statistics of the key
+#: columns only (`parquet_statistics`, decision 0047: those of every column were ~15 % of the
+#: CPU time of writing the assessment frames, and no reader of ours uses them). No timestamp
+#: is written (the file's `created_by` names the Polars version, like metadata.json does).
+#: zstd level 1: at 500 k facility-years of assessment outputs 15 % less CPU than level 3 for
+#: 14 % more bytes (lz4: 22 % less CPU, 43 % more bytes); docs/performance.md, "Assessment
+#: outputs".
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 1,
-    "statistics": True,
+    "statistics": False,
     "row_group_size": PARQUET_ROW_GROUP_ROWS,
 }
 
@@ -67,10 +71,16 @@ def flat_for_text(frame: Frame) -> Frame:
     return frame.select(columns)
 
 
-def write_parquet(frame: pl.DataFrame, path: Path | IO[bytes]) -> None:
-    """`frame` as Parquet with `PARQUET_OPTIONS` into a file or a buffer: typed, compact,
+def write_parquet(frame: pl.DataFrame, path: str | Path | IO[bytes]) -> None:
+    """`frame` as Parquet with `PARQUET_OPTIONS` into a file or a buffer (read and write, e.g.
+    `io.BytesIO`), with the row-group statistics of its key columns: typed, compact,
     byte-identical on a rerun."""
     frame.write_parquet(path, **PARQUET_OPTIONS)
+    if isinstance(path, str | Path):
+        with Path(path).open("r+b") as file:
+            add_key_statistics(file, frame)
+    else:
+        add_key_statistics(path, frame)
 
 
 def write_text_formats(frame: pl.DataFrame, folder: Path, name: str, plan: OutputPlan, *,
