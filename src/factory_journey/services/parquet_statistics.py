@@ -16,7 +16,7 @@ Thrift codec).
 from __future__ import annotations
 
 import struct
-from typing import BinaryIO
+from typing import IO
 
 import polars as pl
 
@@ -67,7 +67,7 @@ def _statistics(column: pl.Series, physical: int) -> list[list[object]]:
     return fields
 
 
-def add_key_statistics(file: BinaryIO, frame: pl.DataFrame) -> None:
+def add_key_statistics(file: IO[bytes], frame: pl.DataFrame) -> None:
     """Give the Parquet file open in `file` (read and write; written from `frame` without
     statistics) the row-group statistics of its `KEY_COLUMNS`, rewriting its footer in place."""
     keys = [name for name in KEY_COLUMNS if name in frame.columns]
