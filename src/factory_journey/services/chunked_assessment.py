@@ -34,6 +34,7 @@ from factory_journey.engine.assessment import (
     peer_table_of,
 )
 from factory_journey.engine.assessment.chunks import ITEM_MAJOR, facility_chunks, item_blocks
+from factory_journey.services.parquet_splice import splice
 from factory_journey.services.parquet_stitch import Stitcher, StitchError, stitch
 from factory_journey.services.report_files import PARQUET_OPTIONS, write_parquet
 from factory_journey.services.write_behind import WriteBehind
@@ -53,6 +54,11 @@ CHUNK_FACILITY_YEARS = 250_000
 #: Pieces that cannot be put together are encoded again into one file, and from no frame
 #: (`write_parquet` adds the key columns' statistics from one): every column's statistics.
 _REENCODED = {**PARQUET_OPTIONS, "statistics": True}
+#: Columns of the assessed rows themselves that every item block repeats (the same values in
+#: the same order): encoded once per chunk and put into each block's file (`parquet_splice`).
+#: At a million facility-years encoding them in every block was ~0.3 s of CPU a chunk
+#: (indicators 0.51 → 0.32 s, opportunities 0.40 → 0.27 s; decision 0047).
+SHARED_COLUMNS: tuple[str, ...] = ("facility_id", "year", "journey_factory_type", "country_iso2")
 #: `each(name, frame)`: called on the write-behind thread with every piece of every frame.
 Each = Callable[[str, pl.DataFrame], None]
 
@@ -94,9 +100,9 @@ def assess_in_chunks(
                 if name not in ITEM_MAJOR:  # facility-major: this piece follows the last
                     files[name].append(frame)
                     return
-                for block, part in enumerate(item_blocks(frame, height)):
+                for block, data in enumerate(_block_files(item_blocks(frame, height))):
                     path = spill / f"{name}-{block:04d}-{index:06d}.parquet"
-                    write_parquet(part, path)
+                    path.write_bytes(data)
                     pieces[name].append((block, index, path))
 
             writer.submit(job, key=name)  # a frame's pieces in order, frames side by side
@@ -160,3 +166,31 @@ class _Appended:
             self._stitcher.close()
         else:
             pl.scan_parquet(self._refused).sink_parquet(self._target, **_REENCODED)
+
+
+def _parquet(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    write_parquet(frame, buffer)
+    return buffer.getvalue()
+
+
+def _block_files(blocks: list[pl.DataFrame]) -> list[bytes]:
+    """The Parquet file of each item block: the `SHARED_COLUMNS` it repeats encoded once for
+    all, when every block holds the first one's values (checked: a block that does not is
+    written whole)."""
+    shared = [name for name in SHARED_COLUMNS if name in blocks[0].columns]
+    if len(blocks) < 2 or not shared:
+        return [_parquet(block) for block in blocks]
+    first = blocks[0].select(shared)
+    common = _parquet(first)
+    template = _parquet(blocks[0].head(0))  # the whole frame's schema and Arrow schema
+    files = []
+    for block in blocks:
+        if block.select(shared).equals(first):
+            try:
+                files.append(splice([common, _parquet(block.drop(shared))], template))
+                continue
+            except StitchError:  # not expected of Polars' files: the block written whole
+                pass
+        files.append(_parquet(block))
+    return files
