@@ -10,7 +10,8 @@ facility-major frames (pathways, measures, trajectory) piece after piece as they
 written to memory and appended at once: nothing written twice); the item-major ones
 (opportunities, indicators), which need every chunk's first block before any second, block
 by block as small files, put together at the end in the order of one assessment's rows
-(decision 0044). Until decision 0047 the facility-major pieces were appended by pyarrow,
+(decision 0044); the columns every block repeats are encoded once per chunk and spliced into
+each block's file (`parquet_splice`, decision 0047). Until decision 0047 the facility-major pieces were appended by pyarrow,
 which cost a conversion to Arrow and a slower encoding: ~0.9 s of CPU more at a million.
 The frames read back equal those of one whole assessment
 (docs/decisions/0039-assess-in-facility-chunks.md).
