@@ -11,8 +11,9 @@ written to memory and appended at once: nothing written twice); the item-major o
 (opportunities, indicators), which need every chunk's first block before any second, block
 by block as small files, put together at the end in the order of one assessment's rows
 (decision 0044); the columns every block repeats are encoded once per chunk and spliced into
-each block's file (`parquet_splice`, decision 0047). Until decision 0047 the facility-major pieces were appended by pyarrow,
-which cost a conversion to Arrow and a slower encoding: ~0.9 s of CPU more at a million.
+each block's file (`parquet_splice`). Until decision 0047 the facility-major pieces were
+appended by pyarrow: a conversion to Arrow and a slower encoding, ~0.35 s of CPU more at a
+million, and the shared columns were encoded in every block, ~1.1 s more.
 The frames read back equal those of one whole assessment
 (docs/decisions/0039-assess-in-facility-chunks.md).
 """
@@ -57,8 +58,8 @@ CHUNK_FACILITY_YEARS = 250_000
 _REENCODED = {**PARQUET_OPTIONS, "statistics": True}
 #: Columns of the assessed rows themselves that every item block repeats (the same values in
 #: the same order): encoded once per chunk and put into each block's file (`parquet_splice`).
-#: At a million facility-years encoding them in every block was ~0.3 s of CPU a chunk
-#: (indicators 0.51 → 0.32 s, opportunities 0.40 → 0.27 s; decision 0047).
+#: Encoding them in every block cost ~0.3 s of CPU a chunk of 250,000 facility-years
+#: (indicators 0.56 → ~0.4 s, opportunities 0.38 → 0.26 s; decision 0047).
 SHARED_COLUMNS: tuple[str, ...] = ("facility_id", "year", "journey_factory_type", "country_iso2")
 #: `each(name, frame)`: called on the write-behind thread with every piece of every frame.
 Each = Callable[[str, pl.DataFrame], None]
@@ -141,9 +142,7 @@ class _Appended:
         self._refused: list[Path] | None = None
 
     def append(self, frame: pl.DataFrame) -> None:
-        buffer = io.BytesIO()
-        write_parquet(frame, buffer)
-        data = buffer.getvalue()
+        data = _parquet(frame)
         if self._refused is None:
             try:
                 self._stitcher.append(data)
