@@ -1,8 +1,8 @@
 """`journey assess` of a large matrix in chunks of whole facilities (services/
 chunked_assessment.py) writes the frames one whole assessment writes: same rows, order,
 columns and dtypes, same metadata.json, and the same bytes on a rerun. (The files are written
-piece by piece: the facility-major ones by pyarrow, the item-major ones as Parquet pieces put
-together (parquet_stitch.py), so their bytes are not one pass's.)"""
+piece by piece, as Parquet pieces put together (parquet_stitch.py), so their bytes are not
+one pass's.)"""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from factory_journey.engine.assessment.chunks import facility_chunks, item_block
 from factory_journey.services import chunked_assessment
 from factory_journey.services.assessment import OUTPUTS, assess_files
 from factory_journey.services.demo_data import make_demo_data
-from factory_journey.services.report_files import ParquetAppender
 
 
 @pytest.fixture(scope="module")
@@ -120,23 +119,6 @@ def test_a_failure_in_a_later_chunk_leaves_no_output_folder(dataset, tmp_path, m
     assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == []
 
 
-def test_appended_pieces_read_back_as_one_frame_and_other_columns_are_refused(tmp_path):
-    kinds = pl.Enum(["low", "high"])
-    frame = pl.DataFrame(
-        {"id": ["a", "b", "c"], "kind": ["low", "high", None], "x": [1.5, None, 3.0]},
-        schema={"id": pl.String, "kind": kinds, "x": pl.Float64},
-    ).with_columns(cat=pl.col("id").cast(pl.Categorical))
-    appender = ParquetAppender(tmp_path / "f.parquet")
-    appender.append(frame.slice(0, 2))
-    appender.append(frame.slice(2))
-    with pytest.raises(ValueError, match="columns differ"):
-        appender.append(frame.drop("x"))
-    appender.close()
-    assert_frame_equal(pl.read_parquet(tmp_path / "f.parquet"), frame, check_exact=True)
-    with pytest.raises(ValueError, match="no piece"):
-        ParquetAppender(tmp_path / "g.parquet").close()
-
-
 def test_progress_of_a_chunked_assessment_never_passes_its_total(dataset, tmp_path, monkeypatch):
     # the write stage used to count every piece written by the chunks against a total of
     # the seven output files ("write 21/7")
@@ -153,15 +135,6 @@ def test_progress_of_a_chunked_assessment_never_passes_its_total(dataset, tmp_pa
     assert any(stage == "assess" and total > 2 for stage, _, total in seen)  # chunked
 
 
-def test_appended_text_columns_are_dictionary_encoded_and_numbers_are_not(tmp_path):
-    frame = pl.DataFrame({"id": ["a", "b"] * 50, "x": [float(i) for i in range(100)]})
-    appender = ParquetAppender(tmp_path / "f.parquet")
-    appender.append(frame)
-    appender.close()
-    group = pq.ParquetFile(tmp_path / "f.parquet").metadata.row_group(0)
-    assert group.column(0).has_dictionary_page and not group.column(1).has_dictionary_page
-
-
 def test_pieces_that_cannot_be_put_together_are_encoded_again(dataset, tmp_path, monkeypatch):
     from factory_journey.services import parquet_stitch
 
@@ -170,8 +143,23 @@ def test_pieces_that_cannot_be_put_together_are_encoded_again(dataset, tmp_path,
 
     _run(dataset, tmp_path / "whole", monkeypatch, None)
     monkeypatch.setattr(chunked_assessment, "stitch", refuse)
+    # the facility-major pieces, put together as they come: one refused after some were
+    appended = chunked_assessment.Stitcher.append
+    count = {"pathways": 0}
+
+    def refuse_third(self, piece):
+        if self.target.name == "pathways.parquet":
+            count["pathways"] += 1
+            if count["pathways"] == 3:
+                raise parquet_stitch.StitchError("a piece Polars wrote differently")
+        if self.target.name == "trajectory.parquet":  # the first one refused
+            raise parquet_stitch.StitchError("a piece Polars wrote differently")
+        return appended(self, piece)
+
+    monkeypatch.setattr(chunked_assessment.Stitcher, "append", refuse_third)
     _run(dataset, tmp_path / "chunked", monkeypatch, 7)
-    for name in ("opportunities", "indicators"):
+    assert count["pathways"] == 3  # refused once, then every later piece kept as a file
+    for name in ("opportunities", "indicators", "pathways", "trajectory", "measures"):
         assert_frame_equal(pl.read_parquet(tmp_path / "chunked" / f"{name}.parquet"),
                            pl.read_parquet(tmp_path / "whole" / f"{name}.parquet"),
                            check_exact=True)

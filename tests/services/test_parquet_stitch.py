@@ -5,6 +5,7 @@ cannot be put together is refused."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import struct
 from pathlib import Path
 
@@ -13,7 +14,13 @@ import pyarrow.parquet as pq
 import pytest
 from polars.testing import assert_frame_equal
 
-from factory_journey.services.parquet_stitch import StitchError, decode, encode, stitch
+from factory_journey.services.parquet_stitch import (
+    Stitcher,
+    StitchError,
+    decode,
+    encode,
+    stitch,
+)
 from factory_journey.services.report_files import write_parquet
 
 
@@ -105,3 +112,32 @@ def test_pieces_with_other_columns_or_that_are_not_parquet_are_refused(tmp_path)
         stitch([tmp_path / "bad.parquet"], tmp_path / "y.parquet")
     with pytest.raises(StitchError, match="no piece"):
         stitch([], tmp_path / "z.parquet")
+
+
+def test_pieces_in_memory_put_together_as_they_come_equal_the_files_put_together(tmp_path):
+    paths, expected = _pieces(tmp_path, [1_000, 300_000, 17])
+    stitch(paths, tmp_path / "files.parquet")
+    stitcher = Stitcher(tmp_path / "memory.parquet")
+    for seed, rows in enumerate([1_000, 300_000, 17]):
+        buffer = io.BytesIO()
+        write_parquet(_frame(rows, seed), buffer)
+        stitcher.append(buffer.getvalue())
+    assert stitcher.close() == expected.height
+    assert (tmp_path / "memory.parquet").read_bytes() == (tmp_path / "files.parquet").read_bytes()
+    assert_frame_equal(pl.read_parquet(tmp_path / "memory.parquet"), expected, check_exact=True)
+
+
+def test_a_refused_piece_leaves_the_pieces_before_it_a_whole_file(tmp_path):
+    paths, _ = _pieces(tmp_path, [1_000, 20])
+    other = io.BytesIO()
+    write_parquet(_frame(10, 3).drop("text"), other)
+    stitcher = Stitcher(tmp_path / "all.parquet")
+    for path in paths:
+        stitcher.append(path)
+    with pytest.raises(StitchError, match="columns differ"):
+        stitcher.append(other.getvalue())
+    with pytest.raises(StitchError, match="not a Parquet file"):
+        stitcher.append(b"PAR1 not parquet PAR1")
+    stitcher.close()
+    expected = pl.concat([pl.read_parquet(path) for path in paths])
+    assert_frame_equal(pl.read_parquet(tmp_path / "all.parquet"), expected, check_exact=True)

@@ -274,7 +274,7 @@ def assess_files(
 #: Frames kept alive only to be written, at most (`WriteBehind`): two being written, one
 #: waiting while the next is computed.
 _PENDING_WRITES = 3
-#: Threads writing frames: two, so that pyarrow's appends (one core each) and a small frame's
+#: Threads writing frames: two, so that one frame's pieces (one core each) and a small frame's
 #: write run beside each other and the next chunk's computing (measured at a million
 #: facility-years: the assess stage used ~1.6 of 2 cores with one thread; see
 #: docs/performance.md). Each file's pieces are still written in order (`WriteBehind` keys).

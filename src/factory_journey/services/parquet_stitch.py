@@ -25,7 +25,7 @@ the caller falls back to encoding the frames again.
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -212,49 +212,66 @@ def _shift(fields: list[Field], numbers: Sequence[int], by: int) -> None:
 
 @dataclass
 class _Piece:
-    """One file's footer, decoded, and where its column chunks and page indexes are."""
+    """One piece's footer, decoded, and where its column chunks and page indexes are; the
+    piece is a file or its bytes (a frame written to memory)."""
 
-    path: Path
+    name: str
+    source: Path | bytes
     footer: list[Field]
     data_end: int  # end of the column chunks: the first page index, else the footer
-    indexes: bytes  # the page indexes: the file's bytes from `data_end` to the footer
+    indexes: bytes  # the page indexes: the piece's bytes from `data_end` to the footer
 
     def index(self, at: int, length: int) -> bytes:
         """The page index of `length` bytes at file position `at`."""
         start = at - self.data_end
         if start < 0 or start + length > len(self.indexes):
-            raise StitchError(f"{self.path.name}: a page index lies outside its place")
+            raise StitchError(f"{self.name}: a page index lies outside its place")
         return self.indexes[start:start + length]
 
+    def copy_data(self, target: BinaryIO) -> None:
+        """Write the piece's column chunks (its bytes between `PAR1` and `data_end`)."""
+        if isinstance(self.source, bytes):
+            target.write(memoryview(self.source)[len(MAGIC):self.data_end])
+            return
+        with self.source.open("rb") as file:
+            _copy(file, target, len(MAGIC), self.data_end - len(MAGIC))
+
     @classmethod
-    def read(cls, path: Path) -> _Piece:
+    def read(cls, piece: Path | bytes) -> _Piece:
+        if isinstance(piece, bytes):
+            return cls._parse("a piece", piece, len(piece), lambda at, size: piece[at:at + size])
+        path = Path(piece)
         with path.open("rb") as file:
-            file.seek(0, 2)
-            size = file.tell()
-            if size < 12:
-                raise StitchError(f"{path.name} is not a Parquet file")
-            file.seek(size - 8)
-            length_bytes = file.read(8)
-            (length,) = struct.unpack("<i", length_bytes[:4])
-            if length_bytes[4:] != MAGIC:
-                raise StitchError(f"{path.name} is not a Parquet file (or is encrypted)")
-            footer_at = size - 8 - length
-            file.seek(footer_at)
-            footer = decode(file.read(length))
-            if _get(footer, _FILE_ENCRYPTION) is not None:
-                raise StitchError(f"{path.name} is encrypted")
-            data_end = footer_at
-            for chunk in _chunks(footer):
-                if _get(chunk, _CHUNK_CRYPTO) is not None:
-                    raise StitchError(f"{path.name} has encrypted columns")
-                if _get(_get(chunk, _CHUNK_META) or [], _META_BLOOM_FILTER) is not None:
-                    raise StitchError(f"{path.name} has bloom filters")
-                for field in (_CHUNK_OFFSET_INDEX, _CHUNK_COLUMN_INDEX):
-                    if (at := _get(chunk, field)) is not None:
-                        data_end = min(data_end, at)
-            file.seek(data_end)
-            indexes = file.read(footer_at - data_end)
-        return cls(path, footer, data_end, indexes)
+
+            def read_at(at: int, size: int) -> bytes:
+                file.seek(at)
+                return file.read(size)
+
+            return cls._parse(path.name, path, file.seek(0, 2), read_at)
+
+    @classmethod
+    def _parse(cls, name: str, source: Path | bytes, size: int,
+               read_at: Callable[[int, int], bytes]) -> _Piece:
+        if size < 12:
+            raise StitchError(f"{name} is not a Parquet file")
+        length_bytes = read_at(size - 8, 8)
+        (length,) = struct.unpack("<i", length_bytes[:4])
+        if length_bytes[4:] != MAGIC or not 0 < length <= size - 12:
+            raise StitchError(f"{name} is not a Parquet file (or is encrypted)")
+        footer_at = size - 8 - length
+        footer = decode(read_at(footer_at, length))
+        if _get(footer, _FILE_ENCRYPTION) is not None:
+            raise StitchError(f"{name} is encrypted")
+        data_end = footer_at
+        for chunk in _chunks(footer):
+            if _get(chunk, _CHUNK_CRYPTO) is not None:
+                raise StitchError(f"{name} has encrypted columns")
+            if _get(_get(chunk, _CHUNK_META) or [], _META_BLOOM_FILTER) is not None:
+                raise StitchError(f"{name} has bloom filters")
+            for field in (_CHUNK_OFFSET_INDEX, _CHUNK_COLUMN_INDEX):
+                if (at := _get(chunk, field)) is not None:
+                    data_end = min(data_end, at)
+        return cls(name, source, footer, data_end, read_at(data_end, footer_at - data_end))
 
 
 def _groups(footer: list[Field]) -> list[list[Field]]:
@@ -277,47 +294,71 @@ def _copy(source: BinaryIO, target: BinaryIO, start: int, length: int) -> None:
         left -= len(block)
 
 
-def stitch(pieces: Sequence[Path], target: Path) -> int:
-    """Write `target`: the row groups of `pieces`, in order, as one Parquet file; returns its
-    rows. Every piece must have the first one's schema and key-value metadata."""
-    if not pieces:
-        raise StitchError("no piece to put together")
-    read = [_Piece.read(Path(path)) for path in pieces]
-    first = read[0].footer
-    for piece in read[1:]:
-        for field in (_FILE_SCHEMA, _FILE_KEY_VALUE):
-            if _get(piece.footer, field) != _get(first, field):
-                raise StitchError(f"{piece.path.name}: its columns differ from the first piece's")
-    groups: list[list[Field]] = []
-    rows = 0
-    column_indexes: list[tuple[list[Field], bytes]] = []
-    offset_indexes: list[tuple[list[Field], bytes, int]] = []
-    with target.open("wb") as out:
-        out.write(MAGIC)
-        for piece in read:
-            shift = out.tell() - len(MAGIC)
-            with piece.path.open("rb") as source:
-                _copy(source, out, len(MAGIC), piece.data_end - len(MAGIC))
-            for group in _groups(piece.footer):
-                _shift(group, (_GROUP_FILE_OFFSET,), shift)
-                _set(group, _GROUP_ORDINAL, _I16, len(groups))
-                for chunk in _get(group, _GROUP_COLUMNS)[1]:
-                    _shift(chunk, (_CHUNK_FILE_OFFSET,), shift)
-                    _shift(_get(chunk, _CHUNK_META) or [], _META_POSITIONS, shift)
-                    if (at := _get(chunk, _CHUNK_COLUMN_INDEX)) is not None:
-                        length = _get(chunk, _CHUNK_COLUMN_INDEX_LENGTH)
-                        column_indexes.append((chunk, piece.index(at, length)))
-                    if (at := _get(chunk, _CHUNK_OFFSET_INDEX)) is not None:
-                        length = _get(chunk, _CHUNK_OFFSET_INDEX_LENGTH)
-                        offset_indexes.append((chunk, piece.index(at, length), shift))
-                groups.append(group)
-            rows += _get(piece.footer, _FILE_NUM_ROWS)
+class Stitcher:
+    """One Parquet file put together from pieces as they come (`append`, in order), finished
+    by `close`. Every piece must have the first one's schema and key-value metadata; a piece
+    refused (`StitchError`) leaves the file as it was, so that the pieces appended so far
+    still make a whole file. Pieces may be files or the bytes of a frame written to memory
+    (`io.BytesIO`): then nothing is written twice."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = Path(target)
+        self._out: BinaryIO | None = None
+        self._first: list[Field] | None = None
+        self._groups: list[list[Field]] = []
+        self.rows = 0
+        self._column_indexes: list[tuple[list[Field], bytes]] = []
+        self._offset_indexes: list[tuple[list[Field], bytes, int]] = []
+
+    def append(self, piece: Path | bytes) -> None:
+        """Copy the row groups of `piece` after those appended so far."""
+        read = _Piece.read(piece)
+        if self._first is None:
+            self._first = read.footer
+        else:
+            for field in (_FILE_SCHEMA, _FILE_KEY_VALUE):
+                if _get(read.footer, field) != _get(self._first, field):
+                    raise StitchError(
+                        f"{read.name}: its columns differ from the first piece's")
+        # every position is checked before a byte is written: a refused piece changes nothing
+        found: list[tuple[list[Field], bytes | None, bytes | None]] = []
+        for group in _groups(read.footer):
+            for chunk in _get(group, _GROUP_COLUMNS)[1]:
+                column = offset = None
+                if (at := _get(chunk, _CHUNK_COLUMN_INDEX)) is not None:
+                    column = read.index(at, _get(chunk, _CHUNK_COLUMN_INDEX_LENGTH))
+                if (at := _get(chunk, _CHUNK_OFFSET_INDEX)) is not None:
+                    offset = read.index(at, _get(chunk, _CHUNK_OFFSET_INDEX_LENGTH))
+                found.append((chunk, column, offset))
+        if self._out is None:
+            self._out = self.target.open("wb")
+            self._out.write(MAGIC)
+        shift = self._out.tell() - len(MAGIC)
+        read.copy_data(self._out)
+        for group in _groups(read.footer):
+            _shift(group, (_GROUP_FILE_OFFSET,), shift)
+            _set(group, _GROUP_ORDINAL, _I16, len(self._groups))
+            self._groups.append(group)
+        for chunk, column, offset in found:
+            _shift(chunk, (_CHUNK_FILE_OFFSET,), shift)
+            _shift(_get(chunk, _CHUNK_META) or [], _META_POSITIONS, shift)
+            if column is not None:
+                self._column_indexes.append((chunk, column))
+            if offset is not None:
+                self._offset_indexes.append((chunk, offset, shift))
+        self.rows += _get(read.footer, _FILE_NUM_ROWS)
+
+    def close(self) -> int:
+        """Write the page indexes and the footer; returns the file's rows."""
+        if self._out is None or self._first is None:
+            raise StitchError("no piece to put together")
+        out = self._out
         # The page indexes after every column chunk, as Parquet writers place them: the
         # column indexes as they are, the offset indexes with their pages' new positions.
-        for chunk, block in column_indexes:
+        for chunk, block in self._column_indexes:
             _set(chunk, _CHUNK_COLUMN_INDEX, _I64, out.tell())
             out.write(block)
-        for chunk, block, shift in offset_indexes:
+        for chunk, block, shift in self._offset_indexes:
             index = decode(block)
             for page in _get(index, _OFFSET_INDEX_PAGES)[1]:
                 _shift(page, (_PAGE_OFFSET,), shift)
@@ -325,11 +366,33 @@ def stitch(pieces: Sequence[Path], target: Path) -> int:
             _set(chunk, _CHUNK_OFFSET_INDEX, _I64, out.tell())
             _set(chunk, _CHUNK_OFFSET_INDEX_LENGTH, _I32, len(block))
             out.write(block)
-        footer = [list(entry) for entry in first]
-        _set(footer, _FILE_NUM_ROWS, _I64, rows)
-        _set(footer, _FILE_ROW_GROUPS, _LIST, [_STRUCT, groups])
+        footer = [list(entry) for entry in self._first]
+        _set(footer, _FILE_NUM_ROWS, _I64, self.rows)
+        _set(footer, _FILE_ROW_GROUPS, _LIST, [_STRUCT, self._groups])
         block = encode(footer)
         out.write(block)
         out.write(struct.pack("<i", len(block)))
         out.write(MAGIC)
-    return rows
+        out.close()
+        self._out = None
+        return self.rows
+
+    def abandon(self) -> None:
+        """Close the file unfinished (the caller removes or replaces it)."""
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+
+def stitch(pieces: Sequence[Path | bytes], target: Path) -> int:
+    """Write `target`: the row groups of `pieces`, in order, as one Parquet file; returns its
+    rows. Every piece must have the first one's schema and key-value metadata."""
+    if not pieces:
+        raise StitchError("no piece to put together")
+    stitcher = Stitcher(target)
+    try:
+        for piece in pieces:
+            stitcher.append(piece)
+        return stitcher.close()
+    finally:
+        stitcher.abandon()

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import polars as pl
 
 from factory_journey.domain.problems import Problem, Severity
 from factory_journey.services.output_formats import AUTO, OutputPlan, plan_outputs
+from factory_journey.services.parquet_statistics import add_key_statistics
 from factory_journey.services.spreadsheet_safety import (
     open_workbook,
     sink_csv,
@@ -32,15 +33,18 @@ Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 #: filtering on a column skips whole groups by their statistics.
 PARQUET_ROW_GROUP_ROWS = 262_144
 
-#: Settings of every Parquet file we write: fixed compression and level, min/max/null
-#: statistics per row group, fixed row groups. No timestamp is written (the file's
-#: `created_by` names the Polars version, like metadata.json does). zstd level 1: at 500 k
-#: facility-years of assessment outputs 15 % less CPU than level 3 for 14 % more bytes (lz4:
-#: 22 % less CPU, 43 % more bytes); docs/performance.md, "Assessment outputs".
+#: Settings of every Parquet file we write: fixed compression and level, fixed row groups, and
+#: no statistics from the writer: `write_parquet` adds the row-group statistics of the key
+#: columns only (`parquet_statistics`, decision 0047: those of every column were ~15 % of the
+#: CPU time of writing the assessment frames, and no reader of ours uses them). No timestamp
+#: is written (the file's `created_by` names the Polars version, like metadata.json does).
+#: zstd level 1: at 500 k facility-years of assessment outputs 15 % less CPU than level 3 for
+#: 14 % more bytes (lz4: 22 % less CPU, 43 % more bytes); docs/performance.md, "Assessment
+#: outputs".
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 1,
-    "statistics": True,
+    "statistics": False,
     "row_group_size": PARQUET_ROW_GROUP_ROWS,
 }
 
@@ -67,62 +71,16 @@ def flat_for_text(frame: Frame) -> Frame:
     return frame.select(columns)
 
 
-def write_parquet(frame: pl.DataFrame, path: Path) -> None:
-    """`frame` as Parquet with `PARQUET_OPTIONS`: typed, compact, byte-identical on a rerun."""
+def write_parquet(frame: pl.DataFrame, path: str | Path | IO[bytes]) -> None:
+    """`frame` as Parquet with `PARQUET_OPTIONS` into a file or a buffer (read and write, e.g.
+    `io.BytesIO`), with the row-group statistics of its key columns: typed, compact,
+    byte-identical on a rerun."""
     frame.write_parquet(path, **PARQUET_OPTIONS)
-
-
-def _dictionary_columns(schema: Any) -> list[str]:
-    """The columns of an Arrow `schema` worth dictionary-encoding: text and categories.
-    pyarrow tries a dictionary for every column by default; for the float and integer columns
-    of the assessment frames (nearly all values distinct) that is wasted work, which was a
-    quarter to three quarters of the writer's CPU time (measured on 250,000 facility-years:
-    trajectory 0.21 → 0.05 s, measures 0.44 → 0.31 s), and the three files came out a little
-    smaller in all (60.5 → 57.3 MB)."""
-    import pyarrow as pa
-
-    def text(kind: Any) -> bool:
-        return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind)
-                    or pa.types.is_string_view(kind) or pa.types.is_dictionary(kind))
-
-    return [field.name for field in schema if text(field.type)]
-
-
-class ParquetAppender:
-    """One Parquet file written piece by piece (pyarrow's `ParquetWriter`, which can append
-    row groups to one file; Polars' writer cannot), with `PARQUET_OPTIONS`' compression, level,
-    statistics and row-group size; every piece must have the first one's schema. Polars reads
-    the file back as the frame of every piece stacked, dtypes included (Enum, Categorical):
-    pyarrow stores the Arrow schema in the file. The bytes are not `write_parquet`'s (the
-    writer and row groups differ: a group ends with each piece) but depend only on the
-    pieces, so a rerun gives the same bytes."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._writer: Any = None
-
-    def append(self, frame: pl.DataFrame) -> None:
-        """Append `frame`'s rows as row groups of at most `PARQUET_ROW_GROUP_ROWS`."""
-        import pyarrow.parquet as pq  # only a chunked assessment needs it (start-up time)
-
-        table = frame.to_arrow()
-        if self._writer is None:
-            self._writer = pq.ParquetWriter(
-                self._path, table.schema,
-                compression=PARQUET_OPTIONS["compression"],
-                compression_level=PARQUET_OPTIONS["compression_level"],
-                write_statistics=PARQUET_OPTIONS["statistics"],
-                use_dictionary=_dictionary_columns(table.schema),
-            )
-        elif table.schema != self._writer.schema:
-            raise ValueError(f"{self._path.name}: a piece's columns differ from the first's")
-        self._writer.write_table(table, row_group_size=PARQUET_OPTIONS["row_group_size"])
-
-    def close(self) -> None:
-        """Write the footer; a file with no piece has no schema and is refused."""
-        if self._writer is None:
-            raise ValueError(f"{self._path.name}: no piece was written")
-        self._writer.close()
+    if isinstance(path, str | Path):
+        with Path(path).open("r+b") as file:
+            add_key_statistics(file, frame)
+    else:
+        add_key_statistics(path, frame)
 
 
 def write_text_formats(frame: pl.DataFrame, folder: Path, name: str, plan: OutputPlan, *,
