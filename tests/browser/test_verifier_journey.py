@@ -77,6 +77,14 @@ def _fits(page) -> bool:
     return bool(page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
 
 
+def _follow(page, link) -> None:
+    """Click a link and wait for the page it opens: measured before it has loaded, the page
+    can be between documents (`document.documentElement` is null)."""
+    with page.expect_navigation():
+        link.click()
+    page.wait_for_load_state()
+
+
 def _look(page, snap, assert_accessible, name: str) -> None:
     snap(page, name)
     assert_accessible(page)
@@ -170,15 +178,15 @@ def test_verifier_pages_on_a_phone(page_as, snap, assert_accessible, shared_faci
     page.goto("/verification")
     assert _fits(page)
     _look(page, snap, assert_accessible, "queue-phone")
-    page.get_by_role("link", name=facility_name).click()
+    _follow(page, page.get_by_role("link", name=facility_name))
     assert _fits(page)
     _look(page, snap, assert_accessible, "facility-phone")
-    page.get_by_role("navigation", name="Tables").get_by_role(
+    _follow(page, page.get_by_role("navigation", name="Tables").get_by_role(
         "link", name=re.compile(r"^Water ")
-    ).click()
+    ))
     assert _fits(page)
     _look(page, snap, assert_accessible, "facility-water-phone")
-    page.get_by_role("region", name="Water").locator("tbody th a").first.click()
+    _follow(page, page.get_by_role("region", name="Water").locator("tbody th a").first)
     assert _fits(page)
     _look(page, snap, assert_accessible, "data-point-phone")
 
