@@ -12,30 +12,24 @@ import re
 
 import pytest
 from babel.messages.pofile import read_po
-from fastapi.testclient import TestClient
 
-from factory_journey.demo import generate_dataset
 from factory_journey.engine.catalogue import indicators
 from factory_journey.engine.open_data import PUBLISHABLE_GROUPS
 from factory_journey.engine.park_open_data import SHARED_COLUMNS
 from factory_journey.engine.parks import indicators as park_indicators
 from factory_journey.engine.parks import standing
-from factory_journey.ingest import read_dataset
 from factory_journey.reference import load_yaml
 from factory_journey.reports.i18n import park_translator
 from factory_journey.services.languages import LANGUAGES, page_catalogue_path
 from factory_journey.services.open_data import labels
 from factory_journey.services.open_data.refresh import refresh
-from factory_journey.services.platform import accounts, imports
-from factory_journey.store.database import make_engine, session_factory, transaction
-from factory_journey.web.app import create_app
+from factory_journey.store.database import transaction
 from factory_journey.web.pages.catalogues import LOCALES, area_messages
-from factory_journey.web.settings import Settings
-from tests.database import test_database_url
+
+from .conftest import make_platform
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
-PASSWORD = "correct horse battery"
-FACILITY = "FJ-0001"
+FACILITY = "F1"  # conftest.make_platform's facility
 ROW = re.compile(
     r'<tr><td>[^<]*</td><td>(?:<span class="indicator-name">([^<]*)</span> )?'
     r'<code class="indicator-id">([^<]*)</code></td>'
@@ -112,36 +106,17 @@ def test_every_park_figure_the_engine_makes_has_a_name() -> None:
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    """One generated facility, every group published, and a client of the app."""
-    engine = make_engine(test_database_url(tmp_path_factory))
-    app = create_app(engine, Settings("development", None, secure_cookies=False,
-                                      demo_accounts=False))
-    factory = session_factory(engine)
-    folder = tmp_path_factory.mktemp("labels-dataset")
-    for name, frame in generate_dataset(1, [2023], seed=7, messiness=0.0).items():
-        frame.write_csv(folder / f"{name}.csv")
-    dataset = read_dataset(folder)
-    assert dataset.ok
-    with transaction(factory) as session:
-        group = accounts.create_organisation(session, "Group", "factory_group")
-        accounts.create_user(session, "admin@test.example", PASSWORD, "admin", group, "admin")
-    with transaction(factory) as session:
-        token = accounts.sign_in(session, "admin@test.example", PASSWORD)
-        actor = accounts.actor_for_token(session, token)
-        upload = imports.store_upload(session, actor, "all.zip", "application/zip", b"PK")
-        job = imports.create_job(session, upload)
-    done = imports.run_import(factory, job.id, actor, read_dataset=lambda _path: dataset)
-    assert done.status == "succeeded", done.problems
-    client = TestClient(app)
-    answer = client.put(f"/api/facilities/{FACILITY}/publication",
-                        json={"groups": list(PUBLISHABLE_GROUPS)},
-                        headers={"Authorization": f"Bearer {token}"})
+    """F1 of the web tests' platform (conftest.make_platform), every group published, and its
+    client signed out."""
+    platform = make_platform(tmp_path_factory)
+    answer = platform.client.put(f"/api/facilities/{FACILITY}/publication",
+                                 json={"groups": list(PUBLISHABLE_GROUPS)},
+                                 headers=platform.headers("owner_admin"))
     assert answer.status_code == 200, answer.text
-    with transaction(factory) as session:
+    with transaction(platform.factory) as session:
         refresh(session)
-    client.cookies.clear()  # a signed-out reader
-    yield client
-    engine.dispose()
+    platform.client.cookies.clear()  # a signed-out reader
+    return platform.client
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
