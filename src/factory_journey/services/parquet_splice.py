@@ -25,6 +25,8 @@ from factory_journey.services.parquet_stitch import (
     _FILE_SCHEMA,
     _GROUP_COLUMNS,
     _GROUP_FILE_OFFSET,
+    _GROUP_ORDINAL,
+    _GROUP_ROWS,
     _I16,
     _I32,
     _I64,
@@ -45,8 +47,8 @@ from factory_journey.services.parquet_stitch import (
     encode,
 )
 
-_GROUP_TOTAL_BYTES, _GROUP_ROWS, _GROUP_COMPRESSED, _GROUP_ORDINAL = 2, 3, 6, 7
-_META_PATH, _META_UNCOMPRESSED, _META_COMPRESSED = 3, 6, 7
+_GROUP_TOTAL_BYTES, _GROUP_COMPRESSED = 2, 6
+_META_UNCOMPRESSED, _META_COMPRESSED = 6, 7
 _META_DATA_PAGE, _META_DICTIONARY_PAGE = 9, 11
 _SCHEMA_NAME = 4
 

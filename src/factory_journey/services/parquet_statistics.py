@@ -23,24 +23,25 @@ import polars as pl
 from factory_journey.services.parquet_stitch import (
     _BINARY,
     _CHUNK_META,
-    _FILE_ROW_GROUPS,
     _GROUP_COLUMNS,
+    _GROUP_ROWS,
     _I64,
+    _META_PATH,
     _STRUCT,
     MAGIC,
     StitchError,
     _get,
+    _groups,
     _set,
-    decode,
     encode,
+    read_footer,
 )
 
 #: The columns that identify a row of an assessment output (and of the matrix): the only ones
 #: given statistics.
 KEY_COLUMNS: tuple[str, ...] = ("facility_id", "year", "area", "indicator")
 
-_GROUP_ROWS = 3  # RowGroup.num_rows
-_META_TYPE, _META_PATH, _META_STATISTICS = 1, 3, 12  # ColumnMetaData fields
+_META_TYPE, _META_STATISTICS = 1, 12  # ColumnMetaData fields
 _STATS_NULLS, _STATS_MAX, _STATS_MIN = 3, 5, 6  # Statistics fields (min_value, max_value)
 _INT32, _INT64, _BYTE_ARRAY = 1, 2, 6  # Parquet physical types
 _PACK = {_INT32: "<i", _INT64: "<q"}
@@ -73,18 +74,14 @@ def add_key_statistics(file: IO[bytes], frame: pl.DataFrame) -> None:
     keys = [name for name in KEY_COLUMNS if name in frame.columns]
     if not keys:
         return
-    size = file.seek(0, 2)
-    file.seek(size - 8)
-    tail = file.read(8)
-    (length,) = struct.unpack("<i", tail[:4])
-    if tail[4:] != MAGIC or not 0 < length <= size - 12:
-        raise StitchError("not a Parquet file")
-    footer_at = size - 8 - length
-    file.seek(footer_at)
-    footer = decode(file.read(length))
-    groups = _get(footer, _FILE_ROW_GROUPS)
+
+    def read_at(at: int, length: int) -> bytes:
+        file.seek(at)
+        return file.read(length)
+
+    footer, footer_at = read_footer("the file", file.seek(0, 2), read_at)
     start = 0
-    for group in groups[1] if groups else []:
+    for group in _groups(footer):
         rows = _get(group, _GROUP_ROWS)
         for chunk in _get(group, _GROUP_COLUMNS)[1]:
             meta = _get(chunk, _CHUNK_META)

@@ -40,13 +40,14 @@ _INTEGERS = (_I16, _I32, _I64)
 # Field ids of the parquet.thrift structs read or changed here.
 _FILE_SCHEMA, _FILE_NUM_ROWS, _FILE_ROW_GROUPS, _FILE_KEY_VALUE = 2, 3, 4, 5
 _FILE_ENCRYPTION = 8
-_GROUP_COLUMNS, _GROUP_FILE_OFFSET, _GROUP_ORDINAL = 1, 5, 7
+_GROUP_COLUMNS, _GROUP_ROWS, _GROUP_FILE_OFFSET, _GROUP_ORDINAL = 1, 3, 5, 7
 _CHUNK_FILE_OFFSET, _CHUNK_META = 2, 3
 _CHUNK_OFFSET_INDEX, _CHUNK_OFFSET_INDEX_LENGTH = 4, 5
 _CHUNK_COLUMN_INDEX, _CHUNK_COLUMN_INDEX_LENGTH = 6, 7
 _CHUNK_CRYPTO = 8
 #: ColumnMetaData: data_page_offset, index_page_offset, dictionary_page_offset
 _META_POSITIONS = (9, 10, 11)
+_META_PATH = 3  # ColumnMetaData.path_in_schema
 _META_BLOOM_FILTER = 14
 _OFFSET_INDEX_PAGES, _PAGE_OFFSET = 1, 1
 
@@ -252,14 +253,7 @@ class _Piece:
     @classmethod
     def _parse(cls, name: str, source: Path | bytes, size: int,
                read_at: Callable[[int, int], bytes]) -> _Piece:
-        if size < 12:
-            raise StitchError(f"{name} is not a Parquet file")
-        length_bytes = read_at(size - 8, 8)
-        (length,) = struct.unpack("<i", length_bytes[:4])
-        if length_bytes[4:] != MAGIC or not 0 < length <= size - 12:
-            raise StitchError(f"{name} is not a Parquet file (or is encrypted)")
-        footer_at = size - 8 - length
-        footer = decode(read_at(footer_at, length))
+        footer, footer_at = read_footer(name, size, read_at)
         if _get(footer, _FILE_ENCRYPTION) is not None:
             raise StitchError(f"{name} is encrypted")
         data_end = footer_at
@@ -272,6 +266,20 @@ class _Piece:
                 if (at := _get(chunk, field)) is not None:
                     data_end = min(data_end, at)
         return cls(name, source, footer, data_end, read_at(data_end, footer_at - data_end))
+
+
+def read_footer(name: str, size: int,
+                read_at: Callable[[int, int], bytes]) -> tuple[list[Field], int]:
+    """The decoded footer of the Parquet file `name` of `size` bytes, read through
+    `read_at(position, length)`, and the position where the footer starts."""
+    if size < 12:
+        raise StitchError(f"{name} is not a Parquet file")
+    length_bytes = read_at(size - 8, 8)
+    (length,) = struct.unpack("<i", length_bytes[:4])
+    if length_bytes[4:] != MAGIC or not 0 < length <= size - 12:
+        raise StitchError(f"{name} is not a Parquet file (or is encrypted)")
+    footer_at = size - 8 - length
+    return decode(read_at(footer_at, length)), footer_at
 
 
 def _groups(footer: list[Field]) -> list[list[Field]]:
