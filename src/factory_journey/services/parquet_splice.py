@@ -16,7 +16,6 @@ import struct
 from collections.abc import Sequence
 
 from factory_journey.services.parquet_stitch import (
-    _CHUNK_FILE_OFFSET,
     _CHUNK_META,
     _CHUNK_OFFSET_INDEX,
     _CHUNK_OFFSET_INDEX_LENGTH,
@@ -31,9 +30,6 @@ from factory_journey.services.parquet_stitch import (
     _I32,
     _I64,
     _LIST,
-    _META_POSITIONS,
-    _OFFSET_INDEX_PAGES,
-    _PAGE_OFFSET,
     _STRUCT,
     MAGIC,
     Field,
@@ -42,9 +38,9 @@ from factory_journey.services.parquet_stitch import (
     _groups,
     _Piece,
     _set,
-    _shift,
-    decode,
     encode,
+    move_chunk,
+    moved_offset_index,
 )
 
 _GROUP_TOTAL_BYTES, _GROUP_COMPRESSED = 2, 6
@@ -107,8 +103,7 @@ def splice(parts: Sequence[bytes], template: bytes) -> bytes:
             start = _start(chunk)
             shift = len(out) - start
             out += parts[p][start:ends[p][start]]
-            _shift(chunk, (_CHUNK_FILE_OFFSET,), shift)
-            _shift(_get(chunk, _CHUNK_META), _META_POSITIONS, shift)
+            move_chunk(chunk, shift)
             if (at := _get(chunk, _CHUNK_OFFSET_INDEX)) is not None:
                 block = pieces[p].index(at, _get(chunk, _CHUNK_OFFSET_INDEX_LENGTH))
                 indexes.append((chunk, block, shift))
@@ -123,10 +118,7 @@ def splice(parts: Sequence[bytes], template: bytes) -> bytes:
         rows += _get(group, _GROUP_ROWS)
         made.append(group)
     for chunk, block, shift in indexes:  # offset indexes after the pages, positions moved
-        index = decode(block)
-        for page in _get(index, _OFFSET_INDEX_PAGES)[1]:
-            _shift(page, (_PAGE_OFFSET,), shift)
-        block = encode(index)
+        block = moved_offset_index(block, shift)
         _set(chunk, _CHUNK_OFFSET_INDEX, _I64, len(out))
         _set(chunk, _CHUNK_OFFSET_INDEX_LENGTH, _I32, len(block))
         out += block

@@ -282,6 +282,20 @@ def read_footer(name: str, size: int,
     return decode(read_at(footer_at, length)), footer_at
 
 
+def move_chunk(chunk: list[Field], shift: int) -> None:
+    """A column chunk's file positions (its own, its pages') moved by `shift` bytes."""
+    _shift(chunk, (_CHUNK_FILE_OFFSET,), shift)
+    _shift(_get(chunk, _CHUNK_META) or [], _META_POSITIONS, shift)
+
+
+def moved_offset_index(block: bytes, shift: int) -> bytes:
+    """An encoded offset index with its pages' positions moved by `shift` bytes."""
+    index = decode(block)
+    for page in _get(index, _OFFSET_INDEX_PAGES)[1]:
+        _shift(page, (_PAGE_OFFSET,), shift)
+    return encode(index)
+
+
 def _groups(footer: list[Field]) -> list[list[Field]]:
     groups = _get(footer, _FILE_ROW_GROUPS)
     return groups[1] if groups else []
@@ -348,8 +362,7 @@ class Stitcher:
             _set(group, _GROUP_ORDINAL, _I16, len(self._groups))
             self._groups.append(group)
         for chunk, column, offset in found:
-            _shift(chunk, (_CHUNK_FILE_OFFSET,), shift)
-            _shift(_get(chunk, _CHUNK_META) or [], _META_POSITIONS, shift)
+            move_chunk(chunk, shift)
             if column is not None:
                 self._column_indexes.append((chunk, column))
             if offset is not None:
@@ -367,10 +380,7 @@ class Stitcher:
             _set(chunk, _CHUNK_COLUMN_INDEX, _I64, out.tell())
             out.write(block)
         for chunk, block, shift in self._offset_indexes:
-            index = decode(block)
-            for page in _get(index, _OFFSET_INDEX_PAGES)[1]:
-                _shift(page, (_PAGE_OFFSET,), shift)
-            block = encode(index)
+            block = moved_offset_index(block, shift)
             _set(chunk, _CHUNK_OFFSET_INDEX, _I64, out.tell())
             _set(chunk, _CHUNK_OFFSET_INDEX_LENGTH, _I32, len(block))
             out.write(block)
