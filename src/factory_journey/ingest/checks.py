@@ -523,14 +523,20 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog,
     return frame
 
 
+def _soft_range(bound: plausibility.ColumnBound) -> tuple[float, float]:
+    """The range outside which a value is warned of: the soft bounds, else the hard ones."""
+    low = bound.soft_min if bound.soft_min is not None else bound.hard_min
+    high = bound.soft_max if bound.soft_max is not None else bound.hard_max
+    return low, high
+
+
 def _within(smallest: float | None, largest: float | None,
             bound: plausibility.ColumnBound) -> bool:
     """Whether a column whose values lie from `smallest` to `largest` (None: no value) is
     inside both the hard and the soft range of `bound`: then no value of it is flagged."""
     if smallest is None or largest is None:
         return True  # no value: nothing to flag
-    low = bound.soft_min if bound.soft_min is not None else bound.hard_min
-    high = bound.soft_max if bound.soft_max is not None else bound.hard_max
+    low, high = _soft_range(bound)
     # a NaN largest value fails the comparison: the column is counted
     return bool(smallest >= max(low, bound.hard_min) and largest <= min(high, bound.hard_max))
 
@@ -549,8 +555,7 @@ def column_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog) ->
     def flags(name: str, bound: plausibility.ColumnBound) -> tuple[pl.Expr, pl.Expr]:
         value = pl.col(name)
         refused = ((value < bound.hard_min) | (value > bound.hard_max)).fill_null(False)
-        low = bound.soft_min if bound.soft_min is not None else bound.hard_min
-        high = bound.soft_max if bound.soft_max is not None else bound.hard_max
+        low, high = _soft_range(bound)
         return refused, (~refused & ((value < low) | (value > high))).fill_null(False)
 
     # Each column's smallest and largest value first (half the work of counting flags): a
