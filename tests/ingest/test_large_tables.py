@@ -14,8 +14,8 @@ from polars.testing import assert_frame_equal
 
 from factory_journey.demo import generate_dataset
 from factory_journey.ingest import dataset_reader, parse, read_dataset, validate
-from factory_journey.ingest.formats import ROW, _may_have_empty_rows, _tidy
 from factory_journey.ingest.problem_log import ProblemLog, Source
+from factory_journey.ingest.raw_tables import ROW, may_have_empty_rows, tidy_table
 from factory_journey.ingest.units import convert_quantities
 
 _RNG_SEED = 17
@@ -158,12 +158,12 @@ def test_facilities_checked_before_their_rows(tmp_path: Path) -> None:
 
 def test_empty_rows_are_ruled_out_without_a_pass_when_a_column_is_full() -> None:
     one_full = pl.DataFrame({"a": [1, 2, 3], "b": ["x", None, ""]})
-    assert not _may_have_empty_rows(one_full.with_row_index(ROW))
+    assert not may_have_empty_rows(one_full.with_row_index(ROW))
     no_full = pl.DataFrame({"a": [1, 2, None], "b": ["x", None, "z"], "c": [None, 5.0, 6.0]})
-    assert _may_have_empty_rows(no_full.with_row_index(ROW))  # then the exact filter runs
-    assert _tidy(no_full, Source("t.csv"), ProblemLog(), first_row=2).height == 3
+    assert may_have_empty_rows(no_full.with_row_index(ROW))  # then the exact filter runs
+    assert tidy_table(no_full, Source("t.csv"), ProblemLog(), first_row=2).height == 3
     with_empty = pl.DataFrame({"a": [1, None, 3], "b": ["x", "", None]})
-    tidied = _tidy(with_empty, Source("t.csv"), ProblemLog(), first_row=2)
+    tidied = tidy_table(with_empty, Source("t.csv"), ProblemLog(), first_row=2)
     assert tidied[ROW].to_list() == [2, 4]  # rows keep the numbers a person sees
 
 

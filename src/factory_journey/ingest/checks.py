@@ -16,9 +16,9 @@ import polars as pl
 from factory_journey.domain.problems import Severity
 from factory_journey.domain.tables import Table
 from factory_journey.ingest import lazy
-from factory_journey.ingest.formats import ROW
 from factory_journey.ingest.lazy import Frame, FrameT
 from factory_journey.ingest.problem_log import ProblemLog, Source
+from factory_journey.ingest.raw_tables import ROW
 from factory_journey.reference import plausibility
 from factory_journey.reference.plausibility import MONTHS_PER_YEAR
 

@@ -4,7 +4,7 @@ The usual file (UTF-8, LF or CRLF lines) goes to Polars as it is; UTF-16 and CR-
 are decoded and normalised first (`text_input`); whatever Polars cannot parse is parsed again
 by Python's csv module, which says on which row the problem is (a quote never closed, more
 values than columns), or reads what Polars refused. Repeated header names are made unique the
-way Polars does (`unique_names`), for `formats._tidy` to report.
+way Polars does (`unique_names`), for `raw_tables.tidy_table` to report.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ ROW = "_row"
 
 
 def unique_names(names: list[str]) -> list[str]:
-    """Header names made unique the way Polars does (`a`, `a_duplicated_0`, …); `_tidy`
+    """Header names made unique the way Polars does (`a`, `a_duplicated_0`, …); `tidy_table`
     reports the repeats."""
     seen: dict[str, int] = {}
     out = []

@@ -27,8 +27,8 @@ from factory_journey.domain.problems import ProblemList
 from factory_journey.domain.tables import Table
 from factory_journey.engine.parks.inputs import ParkTables
 from factory_journey.ingest import checks, units
-from factory_journey.ingest.formats import ROW, RawTable
 from factory_journey.ingest.problem_log import ProblemLog, Source
+from factory_journey.ingest.raw_tables import ROW, RawTable
 from factory_journey.ingest.result import ImportResult
 from factory_journey.ingest.validate import type_table
 from factory_journey.reference.countries import resolve_country

@@ -23,13 +23,13 @@ from pydantic import ValidationError
 from factory_journey.domain import fem_enums
 from factory_journey.domain.problems import Problem, ProblemList
 from factory_journey.domain.profile import ADDITIONAL, PRODVOL, SUB_QUESTIONS
-from factory_journey.ingest.formats import ROW, cell_text
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.profile_validate import (
     PROGRAMMES,
     empty_profiles_frame,
     validate_profiles,
 )
+from factory_journey.ingest.raw_tables import ROW, cell_text
 from factory_journey.ingest.spreadsheet import RawRow, SheetRows, read_rows
 
 if TYPE_CHECKING:  # the models are built when first used, not by every dataset read

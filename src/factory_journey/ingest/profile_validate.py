@@ -37,7 +37,6 @@ from factory_journey.domain.units import conversion_factor
 from factory_journey.ingest import parse
 from factory_journey.ingest.cells import parse_list
 from factory_journey.ingest.checks import key_hash
-from factory_journey.ingest.formats import ROW
 from factory_journey.ingest.problem_log import ProblemLog, Source
 from factory_journey.ingest.profile_cells import (
     by_distinct,
@@ -51,6 +50,7 @@ from factory_journey.ingest.profile_cells import (
     range_accepted,
     unit_problem,
 )
+from factory_journey.ingest.raw_tables import ROW
 
 PROGRAMMES = "sipindustryprograms_programmes"
 _BY_HEADER: dict[str, str] = {c.name.lower(): c.name for c in PROFILES.columns}

@@ -51,7 +51,7 @@ class ImportResult:
 
     def frames(self) -> dict[str, pl.DataFrame | pl.LazyFrame]:
         """Every table, held (`tables`) or lazy (`scans`), in the order they were read."""
-        from factory_journey.ingest.formats import TABLE_NAMES
+        from factory_journey.ingest.raw_tables import TABLE_NAMES
 
         both: dict[str, pl.DataFrame | pl.LazyFrame] = {**self.tables, **self.scans}
         return {name: both[name] for name in TABLE_NAMES if name in both} | both

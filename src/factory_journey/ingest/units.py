@@ -22,9 +22,9 @@ from factory_journey.domain.units import (
     unit_dimension,
 )
 from factory_journey.ingest import checks
-from factory_journey.ingest.formats import ROW
 from factory_journey.ingest.lazy import FrameT, one_row
 from factory_journey.ingest.problem_log import ProblemLog, Source
+from factory_journey.ingest.raw_tables import ROW
 from factory_journey.reference.tables import energy_sources
 
 #: Dimensions a fuel may be given in besides energy (the engine applies calorific values).

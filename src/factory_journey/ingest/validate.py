@@ -25,9 +25,9 @@ import polars as pl
 
 from factory_journey.domain.tables import VERIFICATION_STATUSES, Column, Table
 from factory_journey.ingest import enums, lazy, parse
-from factory_journey.ingest.formats import ROW, RawTable
 from factory_journey.ingest.lazy import Frame
 from factory_journey.ingest.problem_log import ProblemLog
+from factory_journey.ingest.raw_tables import ROW, RawTable
 
 _TYPED = "\x1ftyped"
 _GIVEN = "\x1fgiven"
