@@ -15,7 +15,7 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 PROBLEMS_SHOWN = 20
 #: Named here (not imported from i18n) so that `journey --help` stays light; a test keeps it
 #: equal to `reports.i18n.PARK_LANGUAGES`.
-PARK_REPORT_LANGUAGES: tuple[str, ...] = ("en", "vi", "am", "sw")
+PARK_REPORT_LANGUAGES: tuple[str, ...] = ("en", "vi", "zh", "bn", "km", "tr", "am", "sw")
 
 
 def register(park_app: typer.Typer) -> None:
