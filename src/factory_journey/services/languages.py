@@ -4,7 +4,8 @@ for the web pages' catalogues, read with the same code as the report catalogues
 missing-translation rule.
 
 Page catalogues: `web/pages/locales/<dir>/LC_MESSAGES/<area>.po`, one per area and language
-(<dir> as in `reports.i18n.LANGUAGES`: vi, zh_Hans, bn, km, tr, am, sw); English is the message itself.
+(<dir> as in `reports.i18n.LANGUAGES`: vi, zh_Hans, bn, km, tr, am, sw); English is the
+message itself.
 """
 
 from __future__ import annotations
