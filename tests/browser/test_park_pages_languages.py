@@ -26,6 +26,7 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
         ("zh", "Demo Mekong Eco-Textile Park", HAN),
         ("vi", "Demo Mekong Eco-Textile Park", None),
     ],
+    ids=["am", "sw", "zh", "vi"],
 )
 def test_the_park_manager_reads_a_park_in_its_language(  # type: ignore[no-untyped-def]
     live_server, page_as, snap, assert_accessible, lang, park, script
