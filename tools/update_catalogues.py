@@ -8,8 +8,8 @@ and from the measure titles of the programme catalogue (reference/data/programme
 New messages arrive untranslated, and tests/reports/test_catalogues.py then fails until every
 language has them. The .po files are read directly at run time; no compile step.
 
-The park reports have their own domain (`park.pot`, `<lang>/LC_MESSAGES/park.po` for vi, am,
-sw): `pt("...")` and `NP_("...")` calls in the reports package, the impact-area names of
+The park reports have their own domain (`park.pot`, `<lang>/LC_MESSAGES/park.po` in the
+same languages): `pt("...")` and `NP_("...")` calls in the reports package, the impact-area names of
 `reports/labels.py`, and the pillar, requirement and shared-measure titles of the packaged
 park framework files and park_measures.yaml (tests/reports/test_park_catalogues.py).
 """
@@ -29,9 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "src" / "factory_journey" / "reports"
 LOCALES = REPORTS / "locales"
 CATALOGUE = ROOT / "src" / "factory_journey" / "reference" / "data" / "programme_modules.yaml"
-LANGS = {"vi": "vi", "zh_Hans": "zh_Hans", "bn": "bn", "km": "km", "tr": "tr"}
+LANGS = {"vi": "vi", "zh_Hans": "zh_Hans", "bn": "bn", "km": "km", "tr": "tr", "am": "am",
+         "sw": "sw"}
 DATA = ROOT / "src" / "factory_journey" / "reference" / "data"
-PARK_LANGS = {"vi": "vi", "am": "am", "sw": "sw"}
+PARK_LANGS = dict(LANGS)
 
 
 def template() -> Catalog:

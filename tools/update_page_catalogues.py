@@ -5,7 +5,7 @@
     python tools/update_page_catalogues.py --check    # exit 1 if a catalogue is out of date
 
 Writes `src/factory_journey/web/pages/locales/<lang>/LC_MESSAGES/<area>.po` for vi, zh_Hans,
-bn, km and tr (English is the message itself). New messages arrive untranslated; then
+bn, km, tr, am and sw (English is the message itself). New messages arrive untranslated; then
 tests/web/test_page_catalogues.py fails until every language has them: translate them (a
 draft is fine: the header says so). Messages no longer used are dropped.
 """

@@ -210,12 +210,15 @@ def test_signed_out_pages_on_a_phone(page_as, snap, assert_accessible, path):  #
     assert_accessible(page)
 
 
+@pytest.mark.parametrize("lang", ["km", "am"])
 @pytest.mark.parametrize("path", ["/account", "/account/password"])
-def test_signed_in_pages_on_a_phone_in_khmer(live_server, page_as, snap, assert_accessible, path):  # type: ignore[no-untyped-def]
+def test_signed_in_pages_on_a_phone_in_khmer_and_amharic(  # type: ignore[no-untyped-def]
+    live_server, page_as, snap, assert_accessible, path, lang
+):
     page = page_as("factory.viewer", phone=True)
-    page.context.add_cookies([{"name": "journey_lang", "value": "km", "url": live_server.url}])
+    page.context.add_cookies([{"name": "journey_lang", "value": lang, "url": live_server.url}])
     page.goto(path)
-    assert page.evaluate("document.documentElement.lang") == "km"
+    assert page.evaluate("document.documentElement.lang") == lang
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-    snap(page, "phone-km")
+    snap(page, f"phone-{lang}")
     assert_accessible(page)

@@ -16,9 +16,10 @@ import pytest
 
 from factory_journey.engine.assessment import default_catalogue
 from factory_journey.reports.context import ReportData
+from factory_journey.reports.i18n import LANGUAGES
 
 FIXTURES = Path(__file__).with_name("fixtures")
-LANGS = ("en", "vi", "zh", "bn", "km", "tr")
+LANGS = tuple(LANGUAGES)
 TODAY = dt.date(2026, 11, 22)
 
 

@@ -65,3 +65,31 @@ def test_runs_keep_spaces_and_digits_with_the_script() -> None:
 def test_nice_ticks() -> None:
     assert charts.nice_ticks(0, 37.2) == [0, 10, 20, 30, 40]
     assert charts.nice_ticks(0, 0.83) == [0.0, 0.25, 0.5, 0.75, 1.0]
+
+
+def _column_labels(svg: str) -> list[str]:
+    """The bold (column heading) texts of a heatmap, top to bottom, left to right."""
+    root = ET.fromstring(svg)
+    return [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")
+            if t.get("font-weight") == "bold"]
+
+
+def test_a_heading_without_spaces_is_parted_between_clusters() -> None:
+    """Khmer writes words without spaces: a heading too wide for its column is put on two
+    lines between clusters (never before a vowel sign, never after the coeng that joins the
+    next consonant), as an English heading is parted at a space."""
+    khmer = ["ការគ្រប់គ្រងបរិស្ថាន", "កាកសំណល់", "ការបំភាយចូលខ្យល់"]
+    svg = charts.heatmap(["ផ្ទះ"], khmer, [[0.5, 0.2, None]], [["1/2", "1/5", "–"]], "Heat",
+                         width=300)
+    labels = _column_labels(svg)
+    assert len(labels) > len(khmer)  # at least one heading on two lines
+    assert "".join(labels) == "".join(khmer)  # nothing lost or repeated, in order
+    for part in labels:
+        assert not charts.unicodedata.category(part[0]).startswith("M"), part
+        assert not part.endswith("\u17d2"), part
+    chinese = charts.heatmap(["行"], ["环境管理体系认证", "废弃物"], [[0.5, None]],
+                             [["1/2", "–"]], "Heat", width=220)
+    assert len(_column_labels(chinese)) == 3
+    english = charts.heatmap(["Row"], ["Environmental management"], [[0.5]], [["1/2"]],
+                             "Heat", width=200)
+    assert _column_labels(english) == ["Environmental", "management"]

@@ -84,7 +84,7 @@ def test_park_catalogue_and_formats_have_glyphs(lang: str, bold: bool) -> None:
 
 def test_unknown_park_language() -> None:
     with pytest.raises(UnknownLanguageError, match="am, sw"):
-        park_translator("km")
+        park_translator("fr")
     assert park_translator("SW-ke").lang == "sw"
 
 

@@ -103,7 +103,8 @@ def test_charts_are_identical_in_html_and_pdf_input(report_data: ReportData) -> 
 
 
 def test_pdf_embeds_only_shipped_fonts(report_data: ReportData) -> None:
-    shipped = ("NotoSans-", "NotoSansBengali-", "NotoSansKhmer-", "NotoSansCJKsc-")
+    shipped = ("NotoSans-", "NotoSansBengali-", "NotoSansKhmer-", "NotoSansEthiopic-",
+               "NotoSansCJKsc-")
     for lang in LANGS:
         _, pdf, _ = _rendered(report_data, "facility", lang)
         fonts = set().union(*(page.fonts for page in extract(pdf)))

@@ -87,8 +87,10 @@ def test_each_group_gets_the_name_its_data_give() -> None:
     assert labels.value_label("pillar_scores", pillar["key"], "en", same) == pillar["title"]
     vietnamese = labels.value_label("requirement_results", requirement["id"], "vi", same)
     assert vietnamese == park_translator("vi")(requirement["title"]) != requirement["title"]
+    khmer = labels.value_label("pillar_scores", pillar["key"], "km", same)
+    assert khmer == park_translator("km")(pillar["title"]) != pillar["title"]
     # A language the park catalogue lacks keeps the framework's English title.
-    assert labels.value_label("pillar_scores", pillar["key"], "km", same) == pillar["title"]
+    assert labels.value_label("pillar_scores", pillar["key"], "fr", same) == pillar["title"]
     assert labels.value_label("pillar_scores", "no_such_pillar", "en", same) == ""
 
 

@@ -2,7 +2,7 @@
 
 An area's messages are found in its module and templates (web/pages/catalogues.py); a new
 message fails here until `python tools/update_page_catalogues.py <area>` has added it and it
-is translated in vi, zh_Hans, bn, km and tr.
+is translated in every page language (vi, zh_Hans, bn, km, tr, am, sw).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`journey park report DATASET --park ID`: the park report (PDF or HTML) in en, vi, am or sw.
+"""`journey park report DATASET --park ID`: the park report (PDF or HTML) in a report language.
 
 Registered on the `journey park` group of `park_cmd` (one line there). DATASET is a park
 dataset, the bundled `pilot`, or the folder `journey park assess` wrote.
@@ -15,7 +15,7 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 PROBLEMS_SHOWN = 20
 #: Named here (not imported from i18n) so that `journey --help` stays light; a test keeps it
 #: equal to `reports.i18n.PARK_LANGUAGES`.
-PARK_REPORT_LANGUAGES: tuple[str, ...] = ("en", "vi", "am", "sw")
+PARK_REPORT_LANGUAGES: tuple[str, ...] = ("en", "vi", "zh", "bn", "km", "tr", "am", "sw")
 
 
 def register(park_app: typer.Typer) -> None:
@@ -36,7 +36,7 @@ def register(park_app: typer.Typer) -> None:
             None, "--format", help="pdf or html (default: from the --out suffix, else pdf)."),
         year: int | None = typer.Option(None, "--year", help="Year (default: the latest)."),
     ) -> None:
-        """Write the park report (PDF or HTML) of one park in en, vi, am or sw.
+        """Write the park report (PDF or HTML) of one park in any of the report languages.
 
         Framework score per pillar with what decided each requirement, park totals, the
         members' standing and ZDHC status, and the collective improvement plan with each

@@ -14,9 +14,9 @@
   (Babel; no compile step) and locale formatting of numbers, percentages, money and dates.
 - `park_context`, `park_charts`, `park_labels`: the park report (`journey park report`) from
   the `journey park assess` outputs and the collective plan. Its messages have their own
-  catalogue domain, `park.po`, in English, Vietnamese, Amharic (Ethiopic script, Noto Sans
-  Ethiopic) and Swahili (`i18n.PARK_LANGUAGES`, `i18n.park_translator`), marked `pt(...)` /
-  `NP_(...)` so that the facility catalogues keep their six languages.
+  catalogue domain, `park.po`, in the same eight languages as the facility reports
+  (`i18n.PARK_LANGUAGES`, `i18n.park_translator`), marked `pt(...)` / `NP_(...)` so that
+  the two catalogues stay apart (a facility report never needs the park words).
 
 Adding a language: add it to `i18n.LANGUAGES`, create its catalogue with
 `python tools/update_catalogues.py` (after adding the directory name to the tool's `LANGS`),

@@ -7,6 +7,7 @@ these functions only place shapes and text. No network, no browser, no plotting 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
@@ -215,15 +216,38 @@ def _fitted_label(x: float, y: float, text: str, width: float, size: float = 10)
     if _text_width(text, size) <= width:
         return svg_text(x, y, text, size, INK, "middle", "bold")
     small = max(8.0, size * width / _text_width(text, size))
-    if _text_width(text, small) <= width or " " not in text:
+    halves = None if _text_width(text, small) <= width else _halves(text)
+    if halves is None:
         return svg_text(x, y, text, small, INK, "middle", "bold")
-    words = text.split(" ")
-    cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i]))
-                                                       - len(" ".join(words[i:]))))
-    first, second = " ".join(words[:cut]), " ".join(words[cut:])
+    first, second = halves
     size2 = min(size, width / max(_text_width(first, 1), _text_width(second, 1)))
     return (svg_text(x, y - size2 * 1.1, first, size2, INK, "middle", "bold")
             + svg_text(x, y, second, size2, INK, "middle", "bold"))
+
+
+def _halves(text: str) -> tuple[str, str] | None:
+    """`text` in two lines of about the same length: at a space, else (Khmer, Chinese,
+    Thai-like scripts write words without spaces) between two characters that may be
+    parted: not before a combining mark, nor after a virama or the Khmer coeng, which join
+    the next consonant to their cluster. None when it cannot be parted."""
+    if " " in text.strip():
+        words = text.split(" ")
+        cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i]))
+                                                           - len(" ".join(words[i:]))))
+        return " ".join(words[:cut]), " ".join(words[cut:])
+    cuts = [i for i in range(1, len(text))
+            if not unicodedata.category(text[i]).startswith("M")
+            and unicodedata.combining(text[i - 1]) != _VIRAMA
+            and text[i] not in _JOINERS and text[i - 1] not in _JOINERS]
+    if not cuts:
+        return None
+    cut = min(cuts, key=lambda i: abs(_text_width(text[:i], 1) - _text_width(text[i:], 1)))
+    return text[:cut], text[cut:]
+
+
+#: Canonical combining class of a virama (Bengali hasanta, Khmer coeng U+17D2 …).
+_VIRAMA = 9
+_JOINERS = "\u200c\u200d"
 
 
 def heatmap(

@@ -31,21 +31,22 @@ LANGUAGES: dict[str, tuple[str, str]] = {
     "bn": ("bn", "bn_BD"),
     "km": ("km", "km_KH"),
     "tr": ("tr", "tr_TR"),
-}
-#: The report language a factory manager in a country reads first (English elsewhere).
-COUNTRY_LANGUAGES: dict[str, str] = {"BD": "bn", "CN": "zh", "VN": "vi", "KH": "km", "TR": "tr"}
-LANGUAGE_ALIASES = {"zh_hans": "zh", "zh-hans": "zh", "zh_cn": "zh", "zh-cn": "zh"}
-
-#: Park reports (INSTEP: Ethiopia, Kenya, Vietnam) have their own catalogue, `park.po`, in
-#: these languages: a park domain keeps the facility-report catalogues and their six languages
-#: as they are. Code → (catalogue directory, Babel locale).
-PARK_DOMAIN = "park"
-PARK_LANGUAGES: dict[str, tuple[str, str]] = {
-    "en": ("en", "en"),
-    "vi": ("vi", "vi_VN"),
     "am": ("am", "am_ET"),
     "sw": ("sw", "sw_KE"),
 }
+#: The report language a factory manager in a country reads first (English elsewhere):
+#: Amharic is Ethiopia's federal working language, Swahili Kenya's and Tanzania's national one.
+COUNTRY_LANGUAGES: dict[str, str] = {
+    "BD": "bn", "CN": "zh", "VN": "vi", "KH": "km", "TR": "tr", "ET": "am", "KE": "sw", "TZ": "sw",
+}
+LANGUAGE_ALIASES = {"zh_hans": "zh", "zh-hans": "zh", "zh_cn": "zh", "zh-cn": "zh"}
+
+#: Park reports (INSTEP: Ethiopia, Kenya, Vietnam) have their own catalogue, `park.po` (a park
+#: domain keeps the facility-report catalogues as they are), in the same languages: a member
+#: factory's manager and the public read the park pages in the language of every other page.
+#: Code → (catalogue directory, Babel locale).
+PARK_DOMAIN = "park"
+PARK_LANGUAGES: dict[str, tuple[str, str]] = dict(LANGUAGES)
 #: The park report language read first in a country (English elsewhere).
 PARK_COUNTRY_LANGUAGES: dict[str, str] = {"ET": "am", "KE": "sw", "TZ": "sw", "VN": "vi"}
 

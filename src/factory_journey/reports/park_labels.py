@@ -1,6 +1,6 @@
 """English source texts (msgids of the park catalogue, `park.po`) for the keys a park report shows.
 
-Park reports have their own catalogue domain (languages en, vi, am, sw; `i18n.PARK_LANGUAGES`),
+Park reports have their own catalogue domain (the report languages; `i18n.PARK_LANGUAGES`),
 so their messages are marked with `NP_` and translated with a translator named `pt`: the
 facility-report extraction (`tr`, `N_`) does not pick them up. `tools/update_catalogues.py`
 also adds to the park catalogue the impact-area names of `labels.AREAS`, and the pillar,

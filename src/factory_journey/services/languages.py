@@ -4,7 +4,8 @@ for the web pages' catalogues, read with the same code as the report catalogues
 missing-translation rule.
 
 Page catalogues: `web/pages/locales/<dir>/LC_MESSAGES/<area>.po`, one per area and language
-(<dir> as in `reports.i18n.LANGUAGES`: vi, zh_Hans, bn, km, tr); English is the message itself.
+(<dir> as in `reports.i18n.LANGUAGES`: vi, zh_Hans, bn, km, tr, am, sw); English is the
+message itself.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 #: `FONTS`: the report fonts (Noto, OFL), served to the pages too, for the scripts a
-#: device may lack (Khmer, Bengali, Chinese).
+#: device may lack (Khmer, Bengali, Chinese, Ethiopic).
 DEFAULT_LANGUAGE = "en"
 #: Each language in its own words, for the language switcher (never translated).
 LANGUAGE_NAMES: dict[str, str] = {
@@ -44,6 +45,8 @@ LANGUAGE_NAMES: dict[str, str] = {
     "bn": "বাংলা",
     "km": "ភាសាខ្មែរ",
     "tr": "Türkçe",
+    "am": "አማርኛ",
+    "sw": "Kiswahili",
 }
 #: The language of an HTML `lang` attribute (BCP 47) for each language.
 HTML_LANG: dict[str, str] = {
@@ -53,6 +56,8 @@ HTML_LANG: dict[str, str] = {
     "bn": "bn",
     "km": "km",
     "tr": "tr",
+    "am": "am",
+    "sw": "sw",
 }
 
 

@@ -5,8 +5,8 @@ plan (its measures, and how their costs and savings split). Plain rows for a tem
 the numbers are the stored outputs of `journey park assess` (services.platform.parks).
 
 The texts that come with the outputs (requirement and measure titles, what decided each
-requirement, the member steps a measure covers) are given in the page's language when it is a
-park-report language (en, vi, am, sw), with the park report's catalogue and wording
+requirement, the member steps a measure covers) are given in the page's language (the park
+report's catalogue has every page language), with the park report's wording
 (reports.park_reasons), so that the page and the PDF say the same; otherwise in English."""
 
 from __future__ import annotations

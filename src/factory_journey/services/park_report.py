@@ -1,4 +1,4 @@
-"""Use case: the park report of one park-year (PDF or HTML, in en, vi, am or sw).
+"""Use case: the park report of one park-year (PDF or HTML, in any report language).
 
 The report reads the outputs of `journey park assess` (docs/park-data-format.md), the
 collective improvement plan included (plan_measures, plan_members), either from a folder that

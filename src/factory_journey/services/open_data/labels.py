@@ -14,8 +14,8 @@ gets a short name in their language beside it (decision 0048). The names are dat
 
 The first two are messages of the public pages' catalogues (`label_messages` lists them for
 tools/update_page_catalogues.py, and tests/web/test_page_catalogues.py fails until each is
-translated); framework titles are translated by the park report's catalogue where it has the
-language (en, vi, am, sw), as on the signed-in park pages, else shown in English.
+translated); framework titles are translated by the park report's catalogue (every page
+language), as on the signed-in park pages; a language without it would show them in English.
 """
 
 from __future__ import annotations

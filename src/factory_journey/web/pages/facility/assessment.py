@@ -46,7 +46,7 @@ def report(
     facility_id: str, user: PageUser, session: SessionDep, lang: str = "en",
     year: str | None = None,
 ) -> Response:
-    """The facility's PDF report in `lang` (en, vi, zh, bn, km, tr)."""
+    """The facility's PDF report in `lang` (a key of `reports.i18n.LANGUAGES`)."""
     body = report_pdf(session, user, facility_id, lang, _year(year))
     session.commit()  # a newly computed snapshot is kept
     name = f"{facility_id}-{lang}.pdf"
