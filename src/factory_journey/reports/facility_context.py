@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from factory_journey.reports import charts
+from factory_journey.reports.assessment_words import missing_words, peer_group_words
 from factory_journey.reports.formatting import country_name, per_basis, value_text
 from factory_journey.reports.i18n import Translator
 from factory_journey.reports.labels import (
@@ -35,11 +36,12 @@ def _rows(frame: pl.DataFrame, **eq: object) -> list[dict[str, Any]]:
     return frame.to_dicts()
 
 
-def _threshold_note(tr: Translator, row: dict[str, Any]) -> str:
+def _threshold_note(tr: Translator, row: dict[str, Any], profile: dict[str, Any]) -> str:
     kind = row.get("threshold_kind") or ""
     if kind == "peer":
         return tr("75th percentile of {n} peers ({group})",
-                  n=tr.number(row.get("peer_group_size") or 0), group=row.get("peer_group") or "")
+                  n=tr.number(row.get("peer_group_size") or 0),
+                  group=peer_group_words(tr, row, profile))
     if kind == "absolute_fallback":
         return tr("Fixed threshold (too few peers to compare)")
     return tr("Fixed threshold")
@@ -64,7 +66,7 @@ def _reason(tr: Translator, row: dict[str, Any], value: str, threshold: str) -> 
 def _peer_median(matrix: pl.DataFrame, column: str, year: int, factory_type: str | None,
                  basis: str | None) -> tuple[float | None, int]:
     """Median of `column` over facilities of the same type and basis in the dataset that year."""
-    if column not in matrix.columns:
+    if column not in matrix.columns or basis is None:  # no basis: no facility compares equal
         return None, 0
     peers = matrix.filter(
         (pl.col("year") == year)
@@ -112,13 +114,14 @@ def _indicator_rows(tr: Translator, data: ReportData, ind_rows: list[dict[str, A
             "label": tr(INDICATORS.get(key, key)),
             "value": v_text,
             "threshold": t_text if row.get("threshold") is not None else "–",
-            "threshold_note": _threshold_note(tr, row),
+            "threshold_note": _threshold_note(tr, row, profile),
             "peers": peer_text,
             "status": ("worse" if worse else "missing" if row.get("value") is None else "meets"),
             "status_text": (tr("Worse than threshold") if worse else
                             tr("No data") if row.get("value") is None else tr("Meets threshold")),
             "reason": _reason(tr, row, v_text, t_text),
-            "missing": row.get("missing_data") or "",
+            "missing": missing_words(tr, row.get("missing_data"), {str(row["column"]): key},
+                                     own=str(row["column"])),
             "chart": chart,
         })
     return out
@@ -283,7 +286,8 @@ def build_facility_context(data: ReportData, facility_id: str, tr: Translator,
             "maturity": tr(MATURITY[stage]) if stage in MATURITY else "–",
             "indicators": _indicator_rows(tr, data, [i for i in inds if str(i["area"]) == area],
                                           profile),
-            "missing": opp.get("missing_data") or "",
+            "missing": missing_words(tr, opp.get("missing_data"), {
+                str(i["column"]): str(i["indicator"]) for i in inds if str(i["area"]) == area}),
         })
     recommended = [s for s in steps if s["pathway"] == "recommended"]
     optional = [s for s in steps if s["pathway"] == "optional"]

@@ -76,3 +76,20 @@ MATURITY: dict[str, str] = {
     "managing": N_("Targets and tracking"),
     "leading": N_("Leading, verified"),
 }
+
+#: Short names of the matrix columns an indicator needs (`requires` in the methodology) and
+#: that the assessment names when they are missing (`missing_data`; `production_volume` stands
+#: for the volume on the facility's intensity basis, or the basis itself when it is unknown).
+INPUTS: dict[str, str] = {
+    "energy_total_mj": N_("energy used"),
+    "energy_thermal_mj": N_("thermal energy used"),
+    "water_withdrawal_m3": N_("fresh water withdrawn"),
+    "wastewater_m3": N_("wastewater generated"),
+    "zdhc_parameters_tested": N_("ZDHC wastewater parameters tested"),
+    "chem_products": N_("chemical products in inventory"),
+    "waste_total_kg": N_("waste generated"),
+    "air_sources_count": N_("air emission sources"),
+    "production_volume_pcs": N_("annual production in pieces"),
+    "production_volume_kg": N_("annual production in kg"),
+    "intensity_basis": N_("production unit (pieces or kg)"),
+}
