@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 
 from factory_journey.engine.assessment import assess, parse_methodology
+from factory_journey.engine.assessment.methodology import default_methodology
 from factory_journey.engine.assessment.peers import PEER_TABLE_SCHEMA
 from factory_journey.reference.countries import countries
 from factory_journey.reference.loader import load_yaml
@@ -43,12 +44,15 @@ LEFT_OUT = [
 
 def _data(report_data: ReportData, matrix: pl.DataFrame,
           peers: pl.DataFrame | None = None) -> ReportData:
-    result = assess(matrix, peers=peers)
+    result = assess(matrix, peers=peers)  # the packaged methodology
     return ReportData(
         matrix=matrix, opportunities=result.opportunities, pathways=result.pathways,
         measures=result.measures, trajectory=result.trajectory, indicators=result.indicators,
         versions=result.versions, module_titles=report_data.module_titles,
         measure_titles=report_data.measure_titles,
+        peer_percentiles={i.key: i.threshold.percentile
+                          for _a, i in default_methodology().indicators()
+                          if i.threshold.percentile is not None},
     )
 
 
@@ -107,7 +111,7 @@ def test_english_names_the_group_in_words(peer_data: ReportData) -> None:
     notes = _notes(peer_data, "VN-VERT-003", "en")
     assert notes["energy_intensity"] == (
         "75th percentile of 12 peers (Vertical, per kg, South-eastern Asia, 2024)")
-    assert notes["waste_diversion_share"] == "75th percentile of 11 peers (Vertical, Vietnam, 2024)"
+    assert notes["waste_diversion_share"] == "25th percentile of 11 peers (Vertical, Vietnam, 2024)"
     assert _notes(peer_data, "CN-MILL-002", "en")["water_intensity"] == (
         "75th percentile of 25 peers (Mill, per kg, worldwide, 2024)")
 
@@ -213,3 +217,31 @@ def test_every_un_region_has_a_name_in_every_language(lang: str) -> None:
     assert names <= set(M49)
     territories = Translator(lang=lang, messages={}).locale.territories
     assert all(code in territories for code in M49.values())
+
+
+def test_the_note_names_the_percentile_the_methodology_set(peer_data: ReportData) -> None:
+    """The packaged methodology judges waste diversion (higher is better) by the 25th
+    percentile of its peers and energy intensity by the 75th: the note says which, from the
+    methodology the assessment used; without it, no number (never an assumed one)."""
+    from factory_journey.services.reports import report_data
+
+    frames = {"opportunities": peer_data.opportunities, "pathways": peer_data.pathways,
+              "measures": peer_data.measures, "trajectory": peer_data.trajectory,
+              "indicators": peer_data.indicators}
+    packaged = report_data(peer_data.matrix, frames, peer_data.versions, "fixture")
+    percentiles = {i.key: i.threshold.percentile for _a, i in default_methodology().indicators()}
+    assert percentiles["waste_diversion_share"] == 0.25
+    assert percentiles["energy_intensity"] == 0.75
+    assert packaged.peer_percentiles["waste_diversion_share"] == 0.25
+    notes = _notes(packaged, "VN-VERT-003", "en")
+    assert notes["waste_diversion_share"].startswith("25th percentile of 11 peers (")
+    assert notes["energy_intensity"].startswith("75th percentile of 12 peers (")
+    vietnamese = _notes(packaged, "VN-VERT-003", "vi")
+    assert "thứ 25" in vietnamese["waste_diversion_share"]
+    # An assessment made with another methodology: its percentiles are not known here.
+    other = report_data(peer_data.matrix, frames,
+                        {**peer_data.versions, "methodology": "own (1)"}, "fixture")
+    assert other.peer_percentiles == {}
+    unknown = _notes(other, "VN-VERT-003", "en")
+    assert unknown["waste_diversion_share"].startswith("A percentile of 11 peers (")
+    assert "75th" not in unknown["energy_intensity"]

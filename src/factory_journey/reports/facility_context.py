@@ -24,6 +24,7 @@ from factory_journey.reports.labels import (
     INDICATORS,
     LEVELS,
     MATURITY,
+    N_,
 )
 from factory_journey.reports.report_data import Context, FacilityNotFoundError, ReportData
 
@@ -36,12 +37,29 @@ def _rows(frame: pl.DataFrame, **eq: object) -> list[dict[str, Any]]:
     return frame.to_dicts()
 
 
-def _threshold_note(tr: Translator, row: dict[str, Any], profile: dict[str, Any]) -> str:
+#: A peer threshold's note by its percentile; another percentile gets `PEER_NOTE_OTHER`.
+PEER_NOTES: dict[float, str] = {
+    0.75: N_("75th percentile of {n} peers ({group})"),
+    0.25: N_("25th percentile of {n} peers ({group})"),
+}
+PEER_NOTE_OTHER = N_("Percentile {p} of {n} peers ({group})")
+PEER_NOTE_UNKNOWN = N_("A percentile of {n} peers ({group}), as the methodology sets it")
+
+
+def _threshold_note(tr: Translator, row: dict[str, Any], profile: dict[str, Any],
+                    percentiles: dict[str, float]) -> str:
     kind = row.get("threshold_kind") or ""
     if kind == "peer":
-        return tr("75th percentile of {n} peers ({group})",
-                  n=tr.number(row.get("peer_group_size") or 0),
-                  group=peer_group_words(tr, row, profile))
+        # Which percentile depends on the indicator (the 25th for one where higher is better
+        # in the packaged methodology): the methodology's own figure, never an assumed one.
+        percentile = percentiles.get(str(row.get("indicator")))
+        words = {"n": tr.number(row.get("peer_group_size") or 0),
+                 "group": peer_group_words(tr, row, profile)}
+        if percentile is None:
+            return tr(PEER_NOTE_UNKNOWN, **words)
+        if percentile in PEER_NOTES:
+            return tr(PEER_NOTES[percentile], **words)
+        return tr(PEER_NOTE_OTHER, p=tr.number(round(percentile * 100)), **words)
     if kind == "absolute_fallback":
         return tr("Fixed threshold (too few peers to compare)")
     return tr("Fixed threshold")
@@ -114,7 +132,7 @@ def _indicator_rows(tr: Translator, data: ReportData, ind_rows: list[dict[str, A
             "label": tr(INDICATORS.get(key, key)),
             "value": v_text,
             "threshold": t_text if row.get("threshold") is not None else "–",
-            "threshold_note": _threshold_note(tr, row, profile),
+            "threshold_note": _threshold_note(tr, row, profile, data.peer_percentiles),
             "peers": peer_text,
             "status": ("worse" if worse else "missing" if row.get("value") is None else "meets"),
             "status_text": (tr("Worse than threshold") if worse else

@@ -29,6 +29,10 @@ class ReportData:
     module_titles: dict[str, str] = field(default_factory=dict)
     measure_titles: dict[str, str] = field(default_factory=dict)
     dataset_name: str = ""
+    #: Indicator key → the percentile [0–1] of its peer threshold, from the methodology that
+    #: made the assessment; empty when that methodology is not known here (the report then
+    #: names no percentile rather than a wrong one).
+    peer_percentiles: dict[str, float] = field(default_factory=dict)
 
 
 class FacilityNotFoundError(LookupError):

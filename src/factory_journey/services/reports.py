@@ -23,6 +23,7 @@ import polars as pl
 
 from factory_journey.domain.problems import Problem
 from factory_journey.engine.assessment import Catalogue, default_catalogue
+from factory_journey.engine.assessment.methodology import Methodology, default_methodology
 from factory_journey.reports.context import (
     FacilityNotFoundError,
     ReportData,
@@ -114,12 +115,23 @@ ASSESSMENT_FRAMES: tuple[str, ...] = (
 
 def report_data(matrix: pl.DataFrame, frames: dict[str, pl.DataFrame],
                 versions: dict[str, str], dataset_name: str,
-                catalogue: Catalogue | None = None) -> ReportData:
+                catalogue: Catalogue | None = None,
+                methodology: Methodology | None = None) -> ReportData:
     """The report inputs from a matrix and the `ASSESSMENT_FRAMES`, with the programme
     catalogue's module and measure titles (for a dataset here, a stored snapshot on the
     platform). `catalogue`: the one the assessment used (default: the packaged one); a module
-    an accepted Join the Journey proposal added is titled with the proposal it came from."""
+    an accepted Join the Journey proposal added is titled with the proposal it came from.
+    `methodology`: the one the assessment used, for the percentile of each peer threshold;
+    default: the packaged one when `versions` names it, else none (the report then says
+    "a percentile", never a percentile the assessment may not have used)."""
     catalogue = catalogue or default_catalogue()
+    if methodology is None and versions.get("methodology") == default_methodology().label:
+        methodology = default_methodology()
+    percentiles = {} if methodology is None else {
+        indicator.key: indicator.threshold.percentile
+        for _area, indicator in methodology.indicators()
+        if indicator.threshold.kind == "peer" and indicator.threshold.percentile is not None
+    }
     return ReportData(
         matrix=matrix,
         **{name: frames[name] for name in ASSESSMENT_FRAMES},
@@ -130,6 +142,7 @@ def report_data(matrix: pl.DataFrame, frames: dict[str, pl.DataFrame],
         },
         measure_titles={m.key: m.title for m in catalogue.measures},
         dataset_name=dataset_name,
+        peer_percentiles=percentiles,
     )
 
 

@@ -261,7 +261,8 @@ def report_pdf(
     assessed = assess_facility(session, actor, facility_id, build_id)
     frames = {name: getattr(assessed.result, name) for name in ASSESSMENT_FRAMES}
     data = report_data(
-        assessed.matrix, frames, assessed.result.versions, facility_id, assessed.catalogue
+        assessed.matrix, frames, assessed.result.versions, facility_id, assessed.catalogue,
+        assessed.methodology,
     )
     try:
         return render_facility(data, facility_id, lang, "pdf")
