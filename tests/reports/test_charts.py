@@ -93,3 +93,24 @@ def test_a_heading_without_spaces_is_parted_between_clusters() -> None:
     english = charts.heatmap(["Row"], ["Environmental management"], [[0.5]], [["1/2"]],
                              "Heat", width=200)
     assert _column_labels(english) == ["Environmental", "management"]
+
+
+def test_bar_labels_stay_inside_the_chart() -> None:
+    """A long label ("Peer median" in Swahili is four words) widens the labels' column or
+    gets smaller; a right-aligned label never starts left of the chart (it was cut there)."""
+    bars = [
+        {"label": "Kituo hiki", "value": 23.1, "text": "23.1 L/kg", "kind": "facility_ok"},
+        {"label": "Kizingiti", "value": 112.0, "text": "112 L/kg", "kind": "threshold"},
+        {"label": "Wastani wa kati wa vituo linganishi", "value": 94.0, "text": "94.0 L/kg",
+         "kind": "peer"},
+    ]
+    root = ET.fromstring(charts.indicator_bars(bars, "Maji"))
+    ends = [t for t in root.iter("{http://www.w3.org/2000/svg}text")
+            if t.get("text-anchor") == "end"]
+    assert len(ends) == 4  # the long label on two lines
+    for label in ends:
+        left = float(label.get("x", 0)) - charts._text_width(label.text or "",
+                                                              float(label.get("font-size", 0)))
+        assert left >= 0, f"{label.text!r} starts at {left:.1f}"
+    short = ET.fromstring(charts.indicator_bars(bars[:2], "Maji"))
+    assert {t.get("font-size") for t in short.iter("{http://www.w3.org/2000/svg}text")} == {"11"}

@@ -112,7 +112,12 @@ def indicator_bars(
     bars: dicts with `label`, `value` (float, may be None), `text` (the formatted value) and
     `kind` (`facility_worse`, `facility_ok`, `threshold`, `peer`). Scale starts at zero.
     """
-    label_w, row_h, gap = 92.0, 17.0, 5.0
+    row_h, gap = 17.0, 5.0
+    # The labels' column as wide as the longest label needs (within 42 % of the chart), else
+    # the labels smaller: "Peer median" is three words in some languages, and a right-aligned
+    # label wider than its column was cut at the chart's left edge.
+    needed = max((_text_width(str(b["label"]), 11) for b in bars), default=0.0) + 8
+    label_w = min(max(92.0, needed), width * 0.42)
     values = [float(v) for b in bars if isinstance(v := b.get("value"), int | float)]
     top = max(values) if values else 1.0
     top = top * 1.15 if top > 0 else 1.0
@@ -126,7 +131,8 @@ def indicator_bars(
     parts = []
     for i, bar in enumerate(bars):
         y = i * (row_h + gap)
-        parts.append(svg_text(label_w - 6, y + row_h / 2 + 4, str(bar["label"]), 11, MUTED, "end"))
+        parts.append(_bar_label(label_w - 6, y + row_h / 2 + 4, str(bar["label"]),
+                                label_w - 8))
         value = bar.get("value")
         if isinstance(value, int | float):
             w = max(1.5, plot_w * float(value) / top)
@@ -142,6 +148,27 @@ def indicator_bars(
         0, f'<line x1="{label_w:g}" y1="0" x2="{label_w:g}" y2="{height:g}" stroke="{GRID}"/>'
     )
     return svg_root(width, height, "".join(parts), title, font)
+
+
+#: A bar label's size [px], the smallest it gets on one line, and its size on two lines.
+BAR_LABEL, BAR_LABEL_SMALLEST, BAR_LABEL_TWO_LINES = 11.0, 9.0, 8.5
+
+
+def _bar_label(x: float, y: float, text: str, width: float) -> str:
+    """A bar's label, right-aligned at `x` within `width` [px]: one line, a little smaller if
+    need be; else two lines (at a space or between clusters) in the bar's height; else one
+    line as small as it must be."""
+    fit = width / max(_text_width(text, 1), 1e-9)
+    if fit >= BAR_LABEL_SMALLEST:
+        return svg_text(x, y, text, round(min(BAR_LABEL, fit), 1), MUTED, "end")
+    halves = _halves(text)
+    if halves is None:
+        return svg_text(x, y, text, round(fit, 1), MUTED, "end")
+    first, second = halves
+    small = round(min(BAR_LABEL_TWO_LINES,
+                      width / max(_text_width(first, 1), _text_width(second, 1))), 1)
+    return (svg_text(x, y - small * 0.6, first, small, MUTED, "end")
+            + svg_text(x, y + small * 0.5, second, small, MUTED, "end"))
 
 
 def trend_lines(
