@@ -4,6 +4,9 @@ is photographed and checked with axe."""
 
 from __future__ import annotations
 
+from factory_journey.services.languages import page_translator
+from factory_journey.web.pages.catalogues import LOCALES
+
 from .conftest import ROLES
 
 COMMITTEE = ("committee.cascale", "committee.aii", "committee.zdhc")
@@ -100,6 +103,11 @@ def test_the_proposal_pages_on_a_phone_in_vietnamese(page_as, snap, assert_acces
     page.select_option("#language-choice", "vi")
     page.get_by_role("button", name="Change").click()
     assert page.locator("h1").inner_text() == "Đề xuất mới"
+    # The methodology's keys in words, in Vietnamese: no `cut_sew`, no indicator ids.
+    vi = page_translator(LOCALES, ("proposals", "shell"), "vi", strict=True)
+    form = page.locator("main form").inner_text()
+    assert vi("Cut and sew") in form and vi("Water recycled or reused") in form
+    assert "cut sew" not in form and "water recycled reused share" not in form
     # Nothing wider than the screen: the savings tables scroll inside their own box.
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     snap(page, "new-vi-phone")

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from factory_journey.engine.assessment import default_methodology
 from factory_journey.services.proposals.forms import (
+    choice_names,
+    form_choices,
     form_values,
     proposal_from_form,
     review_from_form,
@@ -54,3 +57,19 @@ def test_an_empty_measure_slot_is_no_measure():
     form = _as_form({"title": "T", "measure_2_basis": "facility",
                      "measure_2_certainty": "unverified"})
     assert "measures" not in proposal_from_form(form).content
+
+
+def test_every_choice_has_a_name_in_words():
+    """A proposer chooses areas, factory types, stages and indicators by name, not by key."""
+    names = choice_names()
+    methodology = default_methodology()
+    indicators = {i.key for a in methodology.areas for i in a.indicators}
+    assert set(names["indicators"]) == indicators
+    assert set(names["areas"]) == {a.key for a in methodology.areas}
+    for table in names.values():
+        for key, name in table.items():
+            assert "_" not in name and name[0].isupper(), (key, name)  # words, not a key
+    assert names["factory_types"]["cut_sew"] == "Cut and sew"
+    choices = form_choices()
+    assert ("Water", "water_recycled_reused_share", "Water recycled or reused") in (
+        choices["indicators"])

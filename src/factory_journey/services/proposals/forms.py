@@ -160,19 +160,48 @@ def form_values(content: dict[str, Any]) -> dict[str, str | list[str]]:
 
 def form_choices() -> dict[str, Any]:
     """The choices a proposal form offers: areas with their indicators, factory types, stages,
-    investment bases, effects."""
+    investment bases, effects; each key with its English name (`choice_names`), which a page
+    shows in its reader's language."""
     from factory_journey.engine.assessment.methodology import FACTORY_TYPES
 
     methodology = default_methodology()
+    names = choice_names()
     return {
-        "areas": [(a.key, a.title) for a in methodology.areas],
-        "indicators": [(a.key, i.key) for a in methodology.areas for i in a.indicators],
-        "factory_types": list(FACTORY_TYPES),
+        "areas": [(a.key, names["areas"][a.key]) for a in methodology.areas],
+        "indicators": [(names["areas"][a.key], i.key, names["indicators"][i.key])
+                       for a in methodology.areas for i in a.indicators],
+        "factory_types": [(k, names["factory_types"][k]) for k in FACTORY_TYPES],
         "stages": [(s.stage, s.title) for s in methodology.maturity.stages],
         "bases": list(INVESTMENT_BASES),
         "effects": list(FORM_EFFECTS),
         "measures": list(range(1, FORM_MEASURES + 1)),
     }
+
+
+def choice_names() -> dict[str, dict[str, str]]:
+    """English names of the keys a proposal holds (areas, factory types, maturity stages by
+    number, indicators), in the words of the facility report (`reports.labels`), so that a
+    proposer reads "Cut and sew" and "Water recycled or reused", not `cut_sew` and
+    `water_recycled_reused_share`. A key without a name keeps its key."""
+    from factory_journey.engine.assessment.methodology import FACTORY_TYPES
+    from factory_journey.reports.labels import AREAS, INDICATORS
+    from factory_journey.reports.labels import FACTORY_TYPES as TYPE_NAMES
+
+    methodology = default_methodology()
+    return {
+        "areas": {a.key: AREAS.get(a.key, a.title) for a in methodology.areas},
+        "factory_types": {k: TYPE_NAMES.get(k, k) for k in FACTORY_TYPES},
+        "stages": {str(s.stage): s.title for s in methodology.maturity.stages},
+        "indicators": {i.key: INDICATORS.get(i.key, i.key)
+                       for a in methodology.areas for i in a.indicators},
+    }
+
+
+def name_messages() -> dict[str, str]:
+    """Every name of `choice_names` → the file that defines it (relative to the package), for
+    the proposal pages' catalogue (web/pages/catalogues.DATA_MESSAGES)."""
+    return {name: "reports/labels.py" for names in choice_names().values()
+            for name in names.values()}
 
 
 def review_from_form(form: Form) -> tuple[dict[str, Any], list[tuple[str, str]]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_file
 
 from factory_journey.services.open_data.labels import label_messages
+from factory_journey.services.proposals.forms import name_messages
 from factory_journey.web.pages.shell import LOCALES, SHELL_AREA, TEMPLATES
 
 HERE = Path(__file__).parent
@@ -24,7 +25,9 @@ KEYWORDS = {"t": None, "N_": None}
 _NOT_AREAS = {"__init__", "shell", "errors", "areas", "catalogues", "form_tokens"}
 #: Area → the messages its pages show from data: message → the file that defines it, relative
 #: to the package (`reference/data/indicators.yaml`).
-DATA_MESSAGES: dict[str, Callable[[], dict[str, str]]] = {"public": label_messages}
+DATA_MESSAGES: dict[str, Callable[[], dict[str, str]]] = {
+    "public": label_messages, "proposals": name_messages,
+}
 #: How a data file is named in `area_messages`' places (they are relative to this folder).
 DATA_PREFIX = "../../"
 

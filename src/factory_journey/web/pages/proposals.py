@@ -187,6 +187,9 @@ def _detail(
             "state": STATE_NAMES[shown.proposal.state],
             "latest": latest,
             "content": latest.content if latest else {},
+            "names": forms.choice_names(),
+            "effect_names": EFFECT_NAMES,
+            "basis_names": BASIS_NAMES,
             "build_label": (
                 builds.get_build(session, shown.proposal.methodology_build_id).label
                 if shown.proposal.methodology_build_id
