@@ -5,7 +5,9 @@ warnings, grouped by file and sheet in the order of the file.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from factory_journey.services.dataset_guidance import anchor_for, column_guide, table_of
@@ -90,3 +92,41 @@ def problem_report(problems: list[dict[str, Any]]) -> ProblemReport:
     )
     errors = sum(1 for v in views if v.is_error)
     return ProblemReport(errors, len(views) - errors, groups)
+
+
+#: The ingest calls whose text argument is a problem's message: `log.error(message, …)`,
+#: `log.warning(message, …)`, `log.rows(…, message=…)`, `Check(bad, column, message, code,
+#: accepted)`; and every `accepted=` text.
+_MESSAGE_CALLS = frozenset({"error", "warning", "rows", "Check"})
+
+
+def problem_messages() -> dict[str, str]:
+    """The problem messages and "accepted" texts the ingest code writes as fixed text (made
+    from no value of the data) → the ingest file that writes it (relative to the package).
+
+    For the pages' shared catalogue (web/pages/catalogues.DATA_MESSAGES): a page shows a
+    problem's message and accepted text in its reader's language when they are one of these,
+    and as written otherwise (a message made from the data, e.g. a column name, stays in
+    English). Read from the source files, so that a new fixed message cannot be missed by the
+    catalogue's test."""
+    from factory_journey import ingest
+
+    found: dict[str, str] = {}
+    folder = Path(ingest.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+                node.func, "id", None)
+            texts: list[ast.expr] = []
+            if name in ("error", "warning") and node.args:
+                texts.append(node.args[0])
+            if name == "Check":
+                texts += node.args[2:3] + node.args[4:5]
+            texts += [k.value for k in node.keywords if k.arg == "accepted"
+                      or (k.arg == "message" and name in _MESSAGE_CALLS)]
+            for text in texts:
+                if isinstance(text, ast.Constant) and isinstance(text.value, str) and text.value:
+                    found.setdefault(text.value, f"ingest/{path.name}")
+    return found
