@@ -4,12 +4,15 @@ located problems or its new versions."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
 import pytest
 from openpyxl import load_workbook
 
+from factory_journey.services.languages import page_translator
+from factory_journey.web.pages.catalogues import LOCALES
 from factory_journey.web.pages.shell import CSRF_FIELD, PAGE_COOKIE
 from tests.factory_workbooks import MISTAKES, facility_tables, filled_template
 
@@ -192,3 +195,24 @@ def test_the_upload_page_is_bounded_like_the_api(platform, monkeypatch):
                       files={"file": ("big.csv", b"a" * 5_000, "text/csv")})
     assert big.status_code == 413 and "larger than" in big.text
     assert 'id="field-file"' in big.text
+
+
+@pytest.mark.parametrize("lang", ["vi", "am"])
+def test_upload_problems_read_in_the_readers_language(platform, lang):
+    """The problems of an upload (an unknown energy source, a negative quantity, an unknown
+    unit) in the reader's language: their messages are fixed texts of the ingest code, which
+    the pages' shared catalogue translates; the located column and value stay as in the file."""
+    client = _client(platform, "owner_editor")
+    client.cookies.set("journey_lang", lang)
+    token = _csrf(client.get("/facilities/upload").text)
+    bad = filled_template(facility_tables(), mistakes=True)
+    sent = client.post("/facilities/upload", data={CSRF_FIELD: token},
+                       files={"file": ("dataset.xlsx", bad)}, follow_redirects=False)
+    job = client.get(sent.headers["location"]).text
+    t = page_translator(LOCALES, ("facility", "shell"), lang, strict=True)
+    for english in ("Not an accepted value", "Negative quantity", "Unknown unit"):
+        assert t(english) != english
+        assert html.escape(t(english), quote=False) in job, english
+        assert f"<p>{english}</p>" not in job
+    for _sheet, _column, value, _row in MISTAKES:
+        assert str(value) in job
