@@ -127,6 +127,15 @@ def problem_messages() -> dict[str, str]:
             texts += [k.value for k in node.keywords if k.arg == "accepted"
                       or (k.arg == "message" and name in _MESSAGE_CALLS)]
             for text in texts:
-                if isinstance(text, ast.Constant) and isinstance(text.value, str) and text.value:
-                    found.setdefault(text.value, f"ingest/{path.name}")
+                for value in _fixed_texts(text):
+                    found.setdefault(value, f"ingest/{path.name}")
     return found
+
+
+def _fixed_texts(node: ast.expr) -> list[str]:
+    """The fixed texts an argument can be: a string, or either string of `a if c else b`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value:
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _fixed_texts(node.body) + _fixed_texts(node.orelse)
+    return []
