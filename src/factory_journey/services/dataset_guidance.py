@@ -124,6 +124,20 @@ def dataset_guide() -> tuple[TableGuide, ...]:
     return tuple(out)
 
 
+def guidance_messages() -> dict[str, str]:
+    """The guidance's own words (what a row of each table is, its notes, what each column
+    holds) → the file that defines them (relative to the package), for the facility pages'
+    catalogue (web/pages/catalogues.DATA_MESSAGES), so that the guidance page reads in its
+    reader's language. The accepted values are listed as the file must hold them."""
+    out: dict[str, str] = {}
+    for table in dataset_guide():
+        where = "domain/profile.py" if table.name == PROFILES.name else "domain/tables.py"
+        for text in (table.row_is, *table.notes, *(c.description for c in table.columns)):
+            if text:
+                out.setdefault(text, where)
+    return out
+
+
 def table_of(file: str | None, sheet: str | None) -> str | None:
     """The dataset table a problem's file or sheet is: sheet `energy`, `data/energy.csv`,
     `dataset.json [energy]`; None when it names no table (a whole file, an archive)."""

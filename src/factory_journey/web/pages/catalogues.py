@@ -16,6 +16,7 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_file
 
+from factory_journey.services.dataset_guidance import guidance_messages
 from factory_journey.services.open_data.labels import label_messages
 from factory_journey.services.proposals.forms import name_messages
 from factory_journey.services.upload_problems import problem_messages
@@ -27,7 +28,7 @@ _NOT_AREAS = {"__init__", "shell", "errors", "areas", "catalogues", "form_tokens
 #: Area → the messages its pages show from data: message → the file that defines it, relative
 #: to the package (`reference/data/indicators.yaml`).
 DATA_MESSAGES: dict[str, Callable[[], dict[str, str]]] = {
-    "public": label_messages, "proposals": name_messages,
+    "public": label_messages, "proposals": name_messages, "facility": guidance_messages,
     # every page may show an upload's problems (the factory's uploads, a programme's cohort)
     SHELL_AREA: problem_messages,
 }
