@@ -216,3 +216,19 @@ def test_upload_problems_read_in_the_readers_language(platform, lang):
         assert f"<p>{english}</p>" not in job
     for _sheet, _column, value, _row in MISTAKES:
         assert str(value) in job
+
+
+def test_the_data_guidance_reads_in_the_readers_language(platform):
+    """The guidance page says what a row of each table is and what each column holds in the
+    reader's language (the column names and accepted values stay as the file holds them)."""
+    from factory_journey.services.dataset_guidance import dataset_guide
+
+    client = _client(platform, "owner_editor")
+    client.cookies.set("journey_lang", "vi")
+    page = html.unescape(client.get("/facilities/guidance").text)
+    t = page_translator(LOCALES, ("facility", "shell"), "vi", strict=True)
+    energy = next(table for table in dataset_guide() if table.name == "energy")
+    quantity = next(c for c in energy.columns if c.name == "quantity")
+    assert t("One row is {what}.", what=t(energy.row_is)) in page
+    assert t(quantity.description) in page and quantity.description not in page
+    assert ">quantity<" in page  # the column's name as the file holds it
