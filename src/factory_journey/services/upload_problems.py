@@ -110,6 +110,7 @@ def problem_messages() -> dict[str, str]:
     English). Read from the source files, so that a new fixed message cannot be missed by the
     catalogue's test."""
     from factory_journey import ingest
+    from factory_journey.ingest import parse
 
     found: dict[str, str] = {}
     folder = Path(ingest.__file__).parent
@@ -129,6 +130,13 @@ def problem_messages() -> dict[str, str]:
             for text in texts:
                 for value in _fixed_texts(text):
                     found.setdefault(value, f"ingest/{path.name}")
+    # The type check's message and accepted text are made from a short table (validate.py:
+    # f"Not {TYPE_WORDS[type]}"): each of its few texts is fixed too.
+    for kind, word in parse.TYPE_WORDS.items():
+        if kind in ("str", "list"):
+            continue  # a text column has no type to miss
+        found.setdefault(f"Not {word}", "ingest/validate.py")
+        found.setdefault(parse.ACCEPTED_FORMS[kind], "ingest/parse.py")
     return found
 
 

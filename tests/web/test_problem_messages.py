@@ -1,0 +1,34 @@
+"""The problems of an upload in the reader's language: the fixed texts of the ingest code are
+found in its source (a new one cannot be missed) and every page language has them."""
+
+from __future__ import annotations
+
+import pytest
+
+from factory_journey.ingest import parse
+from factory_journey.reports.i18n import LANGUAGES
+from factory_journey.services.languages import page_translator
+from factory_journey.services.upload_problems import problem_messages
+from factory_journey.web.pages.catalogues import LOCALES
+
+
+def test_the_fixed_problem_texts_are_found_in_the_ingest_code() -> None:
+    found = problem_messages()
+    for text in ("A value is required here", "Not an accepted value", "Unknown unit",
+                 "Negative quantity", "Below the accepted range", "The file is empty",
+                 "a Parquet file, or a CSV file"):
+        assert text in found, text
+    # the type check's texts come from a table, not a literal: each is listed
+    for kind in ("float", "int", "bool", "date"):
+        assert f"Not {parse.TYPE_WORDS[kind]}" in found
+        assert parse.ACCEPTED_FORMS[kind] in found
+    # a message made from the data is not (it names a column or a value)
+    assert not any("{" in text and "}" in text and "<" not in text for text in found)
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_page_language_has_them(lang: str) -> None:
+    t = page_translator(LOCALES, ("shell",), lang, strict=True)
+    for text in problem_messages():
+        assert t(text), text  # strict: a missing one raises
+    assert t("Not a number") != "Not a number"
