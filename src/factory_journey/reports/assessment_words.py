@@ -12,8 +12,12 @@ short names of the inputs. Where a field is unknown, the engine's own text is sh
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
+import polars as pl
+
+from factory_journey.engine.assessment.peers import peer_group_text
 from factory_journey.reports.i18n import Translator
 from factory_journey.reports.labels import FACTORY_TYPES, INDICATORS, INPUTS
 
@@ -60,11 +64,18 @@ def region_name(tr: Translator, name: str) -> str | None:
     return str(tr.locale.territories.get(code, name))
 
 
-def _engine_group_text(ftype: str, basis: str | None, region: str, year: object) -> str:
-    # What engine.assessment.peers.peer_group_text writes for these fields: a report shows its
-    # own words only when they describe the same group the engine used.
-    per = f" per-{basis}" if basis is not None else ""
-    return f"{ftype}{per} facilities in {region} {year}"
+@cache
+def _engine_group_text(ftype: str, basis: str | None, level: str, region: str,
+                       year: int) -> str | None:
+    """What the engine writes as `peer_group` for these fields, by its own expression
+    (engine.assessment.peers.peer_group_text), so that the two cannot drift apart: a report
+    shows its own words only when they describe the same group the engine used."""
+    regions = {column: region if column == _LEVEL_COLUMNS.get(level) else ""
+               for column in ("country_iso2", "un_subregion", "un_region")}
+    row = pl.DataFrame({"_ftype": [ftype], "_basis": [basis or ""], "_level": [level],
+                        "_year": [year], **{k: [v] for k, v in regions.items()}})
+    column = "indicator_per_unit" if basis is not None else "indicator"
+    return row.select(peer_group_text(column, "_level", "_year")).item()
 
 
 def peer_group_words(tr: Translator, row: dict[str, Any], profile: dict[str, Any]) -> str:
@@ -79,7 +90,7 @@ def peer_group_words(tr: Translator, row: dict[str, Any], profile: dict[str, Any
     if level is None or ftype not in FACTORY_TYPES or (per_unit and basis not in ("pc", "kg")):
         return engine_text
     if level == "global":
-        raw_region, region = "the world", tr("worldwide")
+        raw_region, region = "", tr("worldwide")  # the engine names no region
     elif level in _LEVEL_COLUMNS:
         raw_region = str(profile.get(_LEVEL_COLUMNS[level]) or "")
         words = (tr.country(raw_region) if level == "country_iso2" and raw_region
@@ -90,8 +101,8 @@ def peer_group_words(tr: Translator, row: dict[str, Any], profile: dict[str, Any
     else:
         return engine_text
     year = row.get("year")
-    if _engine_group_text(str(ftype), basis if per_unit else None, raw_region,
-                          year) != engine_text:
+    if not isinstance(year, int) or _engine_group_text(
+            str(ftype), basis if per_unit else None, str(level), raw_region, year) != engine_text:
         return engine_text
     params = {"type": tr(FACTORY_TYPES[str(ftype)]), "region": region, "year": str(year)}
     if not per_unit:
