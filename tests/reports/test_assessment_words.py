@@ -50,9 +50,7 @@ def _data(report_data: ReportData, matrix: pl.DataFrame,
         measures=result.measures, trajectory=result.trajectory, indicators=result.indicators,
         versions=result.versions, module_titles=report_data.module_titles,
         measure_titles=report_data.measure_titles,
-        peer_percentiles={i.key: i.threshold.percentile
-                          for _a, i in default_methodology().indicators()
-                          if i.threshold.percentile is not None},
+        peer_percentiles=default_methodology().peer_percentiles(),
     )
 
 

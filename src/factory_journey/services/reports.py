@@ -127,11 +127,7 @@ def report_data(matrix: pl.DataFrame, frames: dict[str, pl.DataFrame],
     catalogue = catalogue or default_catalogue()
     if methodology is None and versions.get("methodology") == default_methodology().label:
         methodology = default_methodology()
-    percentiles = {} if methodology is None else {
-        indicator.key: indicator.threshold.percentile
-        for _area, indicator in methodology.indicators()
-        if indicator.threshold.kind == "peer" and indicator.threshold.percentile is not None
-    }
+    percentiles = {} if methodology is None else methodology.peer_percentiles()
     return ReportData(
         matrix=matrix,
         **{name: frames[name] for name in ASSESSMENT_FRAMES},

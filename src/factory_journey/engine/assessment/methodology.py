@@ -200,6 +200,11 @@ class Methodology(_Strict):
     def indicators(self) -> list[tuple[Area, Indicator]]:
         return [(area, ind) for area in self.areas for ind in area.indicators]
 
+    def peer_percentiles(self) -> dict[str, float]:
+        """Indicator key → the percentile [0–1] of its peer threshold (peer indicators only)."""
+        return {ind.key: ind.threshold.percentile for _area, ind in self.indicators()
+                if ind.threshold.kind == "peer" and ind.threshold.percentile is not None}
+
     @model_validator(mode="after")
     def _cross_check(self) -> Methodology:
         for key in ("name", "version", "source", "certainty"):
