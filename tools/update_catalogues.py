@@ -29,10 +29,14 @@ ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "src" / "factory_journey" / "reports"
 LOCALES = REPORTS / "locales"
 CATALOGUE = ROOT / "src" / "factory_journey" / "reference" / "data" / "programme_modules.yaml"
-LANGS = {"vi": "vi", "zh_Hans": "zh_Hans", "bn": "bn", "km": "km", "tr": "tr", "am": "am",
-         "sw": "sw"}
 DATA = ROOT / "src" / "factory_journey" / "reference" / "data"
-PARK_LANGS = dict(LANGS)
+sys.path.insert(0, str(ROOT / "src"))
+
+from factory_journey.reports.i18n import LANGUAGES  # noqa: E402
+
+#: The catalogue directories of the report languages (English is the message itself); the
+#: facility and park catalogues have the same languages (decision 0049).
+LANGS: tuple[str, ...] = tuple(folder for code, (folder, _l) in LANGUAGES.items() if code != "en")
 
 
 def template() -> Catalog:
@@ -137,7 +141,7 @@ def main(check: bool = False) -> int:
         targets[LOCALES / lang_dir / "LC_MESSAGES" / "reports.po"] = po_text(merged(lang_dir, pot))
     park = park_template()
     targets[LOCALES / "park.pot"] = po_text(park)
-    for lang_dir in PARK_LANGS:
+    for lang_dir in LANGS:
         targets[LOCALES / lang_dir / "LC_MESSAGES" / "park.po"] = po_text(
             merged(lang_dir, park, "park"))
     for path, content in targets.items():

@@ -19,7 +19,7 @@
   the two catalogues stay apart (a facility report never needs the park words).
 
 Adding a language: add it to `i18n.LANGUAGES`, create its catalogue with
-`python tools/update_catalogues.py` (after adding the directory name to the tool's `LANGS`),
+`python tools/update_catalogues.py` (it takes the languages from `i18n.LANGUAGES`),
 translate every entry, add its script's font to `fonts/` (and to `glyphs.FAMILIES` and the
 typst font list in `templates/style.typ`) if the shipped fonts do not cover it, and run
 `pytest tests/reports`: an untranslated message, a placeholder changed in translation or a
