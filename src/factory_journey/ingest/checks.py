@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 
-import numpy as np
 import polars as pl
 
 from factory_journey.domain.problems import Severity
@@ -55,13 +54,11 @@ def duplicate_rows(frame: Frame, spec: Table, source: Source, log: ProblemLog) -
     # Cheap screen first: equal keys have equal hashes, so sorted hashes without equal
     # neighbours prove there is no duplicate. Only then the exact (slower) comparison.
     # (streaming: a table checked lazily is read in batches, its key columns never held)
-    hashes = (frame.lazy().select(key_hash(key)).collect(engine="streaming")
-              .to_series().to_numpy())
-    if hashes.flags.writeable:  # already a copy (the batches joined): sorted where it is
-        hashes.sort()
-    else:
-        hashes = np.sort(hashes)
-    if not (hashes[1:] == hashes[:-1]).any():
+    hashes = frame.lazy().select(key_hash(key)).collect(engine="streaming").to_series()
+    # Sorted by Polars, on every core: numpy's sort ran on one and was a quarter of the
+    # checks' time at a million facility-years (9 M hashes: 0.65 s against 0.18 s).
+    hashes = hashes.sort()
+    if not (hashes.slice(1) == hashes.head(-1)).any():
         return
     duplicated = (frame.lazy().select(ROW, *key).filter(pl.struct(key).is_duplicated())
                   .collect(engine="in-memory"))
