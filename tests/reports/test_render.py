@@ -87,10 +87,30 @@ def test_no_empty_pages(report_data: ReportData, lang: str, kind: str) -> None:
     running = squash(context["title"] + context["generated"])
     for number, page in enumerate(pages, start=1):
         body = squash(page.text)
-        for part in (context["title"], context["generated"], context["labels"]["page"]):
+        for part in (context["title"], context["generated"],
+                     _page_of(context, number, len(pages))):
             body = body.replace(squash(part), "")
         assert len(body) > 80, f"[{lang}] page {number} of {len(pages)} is nearly empty"
     assert running
+
+
+def _page_of(context: dict[str, Any], number: int, total: int) -> str:
+    return context["labels"]["page"].replace("{page}", str(number)).replace(
+        "{pages}", str(total))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "km"])
+def test_every_page_says_which_page_it_is_in_the_reports_language(
+        report_data: ReportData, lang: str) -> None:
+    """The footer's "Page 2 of 5" is one translated sentence with the numbers in place
+    (第 2 页，共 5 页), not a word followed by "2 / 5"."""
+    context, pdf, _ = _rendered(report_data, "facility", lang)
+    pages = extract(pdf)
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        assert squash(_page_of(context, number, len(pages))) in squash(page.text), number
+    if lang == "zh":
+        assert "第 1 页，共" in _page_of(context, 1, len(pages))
 
 
 def test_charts_are_identical_in_html_and_pdf_input(report_data: ReportData) -> None:

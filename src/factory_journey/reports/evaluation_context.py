@@ -373,7 +373,7 @@ def build_evaluation_context(
         ),
         "generated": f"Created {created}",
         "headings": dict(HEADINGS),
-        "labels": {"page": "Page"},
+        "labels": {"page": "Page {page} of {pages}"},
         "headline": _headline(headlines),
         "participation": _participation(lab),
         "countries": _countries(lab),

@@ -383,5 +383,5 @@ def _facility_labels(tr: Translator) -> dict[str, str]:
             "Savings and investment are estimates with the ranges and sources recorded in the "
             "programme catalogue; verify them with an energy or water audit before investing."),
         "estimates_note": tr("Savings are estimates; negative values mean added cost."),
-        "page": tr("Page"),
+        "page": tr("Page {page} of {pages}"),
     }

@@ -139,7 +139,7 @@ def _labels(pt: Translator, credit: float) -> dict[str, str]:
         "no_plan": pt("No collective plan: the park outputs hold no member figures to plan "
                       "with."),
         "version_name": pt("Reference"), "version_value": pt("Version and source"),
-        "page": pt("Page"),
+        "page": pt("Page {page} of {pages}"),
     }
 
 

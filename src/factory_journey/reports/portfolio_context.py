@@ -158,7 +158,7 @@ def build_portfolio_context(data: ReportData, tr: Translator, facility_ids: list
             "heat_note": tr("Each cell: facilities with a high opportunity / facilities assessed."),
             "version_name": tr("Reference"), "version_value": tr("Version and source"),
             "estimates_note": tr("Savings are estimates; negative values mean added cost."),
-            "page": tr("Page"),
+            "page": tr("Page {page} of {pages}"),
         },
         "summary": [
             {"label": tr("Facilities"), "value": tr.number(len(ids))},
