@@ -17,7 +17,7 @@ import pytest
 from factory_journey.reference.loader import data_dir, load_yaml
 from factory_journey.reports.i18n import park_translator
 from factory_journey.reports.park_context import build_park_context
-from factory_journey.reports.park_reasons import INDICATORS, decided_by
+from factory_journey.reports.park_reasons import INDICATORS, decided_by, steps_text
 from factory_journey.services.park_report import load_park_report_data
 
 ETHIOPIC = re.compile(r"[\u1200-\u137f]")
@@ -82,6 +82,22 @@ def test_a_lowered_answer_names_the_evidence_needed_in_the_language() -> None:
                  decided_by="questionnaire pm_management_entity = yes; evidence: entity-2024.pdf")
     sw = decided_by(park_translator("sw", strict=True), named, EVIDENCE)
     assert "entity-2024.pdf" in sw and not ENGLISH.search(sw.replace("entity-2024.pdf", "")), sw
+
+
+def test_the_parts_are_joined_by_the_languages_own_marks() -> None:
+    """Chinese and Amharic join a reason's parts with their own punctuation (；、 and ፤ ፣),
+    not the ASCII marks of the English sentence."""
+    row = _row(test_kind="indicator", subject="shared_facilities", comparison=">=",
+               met_threshold=2.0, partly_threshold=1.0, value=3.0, unit="count")
+    zh = decided_by(park_translator("zh", strict=True), row, EVIDENCE)
+    assert "；" in zh and "：" in zh and "; " not in zh and ": " not in zh, zh
+    am = decided_by(park_translator("am", strict=True), row, EVIDENCE)
+    assert "፤" in am and "; " not in am, am
+    titles = {"energy:metering": "Energy metering", "water:leaks": "Water leak repair"}
+    listed = steps_text(park_translator("zh"), "energy:metering;water:leaks", titles)
+    assert "、" in listed and ", " not in listed, listed
+    assert steps_text(park_translator("en"), "energy:metering;water:leaks", titles) == \
+        "Energy metering, Water leak repair"
 
 
 @pytest.mark.parametrize("lang", ["en", "vi", "am", "sw"])

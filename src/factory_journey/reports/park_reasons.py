@@ -98,7 +98,7 @@ def decided_by(pt: Translator, row: Mapping[str, Any],
         label = pt(INDICATORS[subject]) if subject in INDICATORS else subject
         if value is None:
             return pt("{indicator}: no data for this year", indicator=label)
-        parts = [f"{label}: {_value_text(pt, row)}"]
+        parts = [pt("{indicator}: {value}", indicator=label, value=_value_text(pt, row))]
     else:
         answer = row.get("answer")
         if answer is None:
@@ -119,11 +119,26 @@ def decided_by(pt: Translator, row: Mapping[str, Any],
         parts.append(pt("no evidence named (needed: {evidence}), judged one step lower",
                         evidence=pt(needed)) if needed else
                      pt("no evidence named, judged one step lower"))
-    return "; ".join(parts)
+    return _joined(pt, parts, _SEMICOLON)
 
 
 def steps_text(pt: Translator, covered: str | None, titles: Mapping[str, str]) -> str:
     """`energy:metering;energy:steam_traps` (plan_members.covered_steps) → the steps' titles,
     translated, comma-separated; a step without a title keeps its key; '–' for none."""
     keys = [k for k in str(covered or "").split(";") if k]
-    return ", ".join(pt(titles[k]) if k in titles else k for k in keys) or "–"
+    return _joined(pt, [pt(titles[k]) if k in titles else k for k in keys],
+                   _COMMA) or "–"
+
+
+#: The separators of a list in words, translated (marked here for the catalogue).
+_SEMICOLON = NP_("{first}; {then}")
+_COMMA = NP_("{first}, {then}")
+
+
+def _joined(pt: Translator, parts: list[str], pair: str) -> str:
+    """`parts` joined by the language's separator: `pair` ("{first}; {then}") is translated,
+    so Chinese reads "甲；乙" and Amharic "ሀ፤ ለ", not ASCII marks between them."""
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text = pt(pair, first=text, then=part)
+    return text
