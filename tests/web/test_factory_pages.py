@@ -8,6 +8,7 @@ import html
 import io
 import re
 
+import polars as pl
 import pytest
 from openpyxl import load_workbook
 
@@ -232,3 +233,31 @@ def test_the_data_guidance_reads_in_the_readers_language(platform):
     assert t("One row is {what}.", what=t(energy.row_is)) in page
     assert t(quantity.description) in page and quantity.description not in page
     assert ">quantity<" in page  # the column's name as the file holds it
+
+
+def test_problems_made_from_the_data_read_in_the_readers_language(platform):
+    """A message the ingest code writes from the data (a duplicate row names its key columns;
+    an unknown facility names the facility, its rows and its table) is shown in the reader's
+    language through its template, the parts from the file kept as they are."""
+    client = _client(platform, "owner_editor")
+    client.cookies.set("journey_lang", "vi")
+    token = _csrf(client.get("/facilities/upload").text)
+    tables = facility_tables()
+    water = tables["water"]
+    tables["water"] = pl.concat([water, water.head(1)])  # the first row again, at the end
+    tables["waste"] = tables["waste"].with_columns(
+        facility_id=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("NOT-A-FACTORY"))
+        .otherwise(pl.col("facility_id")))
+    sent = client.post("/facilities/upload", data={CSRF_FIELD: token},
+                       files={"file": ("dataset.xlsx", filled_template(tables))},
+                       follow_redirects=False)
+    job = html.unescape(client.get(sent.headers["location"]).text)
+    t = page_translator(LOCALES, ("facility", "shell"), "vi", strict=True)
+    duplicate = t("Duplicate row: the same {key} as an earlier row",
+                  key="facility_id, year, month, source and flow")
+    assert duplicate in job
+    assert "Duplicate row: the same" not in job
+    unknown = t("Facility {facility} is not in the profiles table (1 row of {table}: {where})",
+                facility="'NOT-A-FACTORY'", table="waste", where="row 2")
+    assert unknown in job
+    assert "is not in the profiles table" not in job

@@ -220,8 +220,10 @@ def facilities_in_profiles(
         if rows > 1:
             where = "rows " + ", ".join(map(str, numbers)) + (", …" if rows > len(numbers) else "")
         log.error(
-            f"Facility {facility!r} is not in the profiles table ({rows} row"
-            f"{'s' if rows > 1 else ''} of {table}: {where})",
+            # whole sentences (not a plural "s" added): each is translated on the pages
+            f"Facility {facility!r} is not in the profiles table ({rows} rows of {table}: "
+            f"{where})" if rows > 1 else
+            f"Facility {facility!r} is not in the profiles table (1 row of {table}: {where})",
             source,
             row=first,
             column="facility_id",
@@ -407,6 +409,22 @@ def _bound_expr(unit: pl.Expr, by_unit: dict[str, float], annual: pl.Expr) -> pl
     return pl.when(annual).then(monthly * MONTHS_PER_YEAR).otherwise(monthly)
 
 
+#: A quantity's problems in whole sentences, a month's and a year's (each translated on the
+#: pages: `*_MESSAGES` constants are found by services/upload_problems).
+IMPLAUSIBLE_QUANTITY_MESSAGES = (
+    "Not a plausible quantity for one facility in a month: beyond the hard limit "
+    "(physically impossible, or too large to compute)",
+    "Not a plausible quantity for one facility in a year: beyond the hard limit "
+    "(physically impossible, or too large to compute)",
+)
+UNUSUAL_QUANTITY_MESSAGES = (
+    "Unusual quantity in a month, please check (outside the plausible range of one facility; "
+    "accepted)",
+    "Unusual quantity in a year, please check (outside the plausible range of one facility; "
+    "accepted)",
+)
+
+
 def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog,
                     unit_number: Callable[[list[str]], pl.Expr] | None = None) -> FrameT:
     """Hold each converted quantity to the plausibility bounds of its table and canonical
@@ -460,7 +478,10 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog,
     counts = flagged.select(refused.sum().alias("r"), unusual.sum().alias("u")).row(0)
     if not any(counts):
         return frame
-    per = pl.when(annual).then(pl.lit("in a year")).otherwise(pl.lit("in a month"))
+
+    def per_row(texts: tuple[str, str]) -> pl.Expr:  # (a month's, a year's)
+        return pl.when(annual).then(pl.lit(texts[1])).otherwise(pl.lit(texts[0]))
+
     # concat_str, not pl.format beside when/then: that panics in polars 2.1
     value = pl.concat_str(
         pl.col("quantity_reported").cast(pl.String), pl.lit(" "), pl.col("unit_reported"),
@@ -486,9 +507,7 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog,
         log.rows(
             flagged.filter(refused).select(
                 ROW, value,
-                pl.concat_str(pl.lit("Not a plausible quantity for one facility "), per,
-                              pl.lit(": beyond the hard limit (physically impossible, or too "
-                                     "large to compute)")).alias("_message"),
+                per_row(IMPLAUSIBLE_QUANTITY_MESSAGES).alias("_message"),
                 ranges("hard").alias("_accepted")),
             source,
             message=f"Not a plausible quantity for one facility: beyond the hard limit {where}",
@@ -503,9 +522,7 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog,
         log.rows(
             flagged.filter(unusual).select(
                 ROW, value,
-                pl.concat_str(pl.lit("Unusual quantity "), per,
-                              pl.lit(", please check (outside the plausible range of one "
-                                     "facility; accepted)")).alias("_message"),
+                per_row(UNUSUAL_QUANTITY_MESSAGES).alias("_message"),
                 ranges("soft").alias("_accepted")),
             source,
             message=f"Unusual quantity, please check (outside the plausible range {where}; "

@@ -18,8 +18,8 @@ from babel.messages.extract import extract_from_file
 
 from factory_journey.services.dataset_guidance import guidance_messages
 from factory_journey.services.open_data.labels import label_messages
+from factory_journey.services.problem_templates import catalogue_messages
 from factory_journey.services.proposals.forms import name_messages
-from factory_journey.services.upload_problems import problem_messages
 from factory_journey.web.pages.shell import LOCALES, SHELL_AREA, TEMPLATES
 
 HERE = Path(__file__).parent
@@ -30,7 +30,7 @@ _NOT_AREAS = {"__init__", "shell", "errors", "areas", "catalogues", "form_tokens
 DATA_MESSAGES: dict[str, Callable[[], dict[str, str]]] = {
     "public": label_messages, "proposals": name_messages, "facility": guidance_messages,
     # every page may show an upload's problems (the factory's uploads, a programme's cohort)
-    SHELL_AREA: problem_messages,
+    SHELL_AREA: catalogue_messages,
 }
 #: How a data file is named in `area_messages`' places (they are relative to this folder).
 DATA_PREFIX = "../../"

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -37,6 +37,7 @@ from factory_journey.services.languages import (
 from factory_journey.services.platform import preferences
 from factory_journey.services.platform.accounts import TOKEN_LIFETIME, Actor, actor_for_token
 from factory_journey.services.platform.errors import InvalidInput, NotAuthenticated
+from factory_journey.services.problem_templates import problem_text
 from factory_journey.store.database import transaction
 from factory_journey.web.deps import SessionDep
 from factory_journey.web.settings import Settings
@@ -347,7 +348,8 @@ def render(
 ) -> HTMLResponse:
     """The page `template` ("area/name.html.j2") as an HTML answer.
 
-    The template gets `context` and: `t` (translate: `t("{n} facilities", n=3)`), `fmt`
+    The template gets `context` and: `t` (translate: `t("{n} facilities", n=3)`),
+    `problem_text` (an upload problem's message or accepted text: `problem_templates`), `fmt`
     (`fmt.number(x, digits)`, `fmt.percent(share)`, `fmt.currency(amount, "USD")`,
     `fmt.date(day)`, `fmt.country("VN")`), `lang`, `user` (the Actor or None), `profile`,
     `csrf_token`, `navigation`, `languages`, `here` (this page's path, for `next=`) and `request`.
@@ -359,6 +361,8 @@ def render(
     values: dict[str, Any] = {
         "request": request,
         "t": tr.gettext,
+        # a stored problem's message or accepted text, fixed or made from the data
+        "problem_text": partial(problem_text, gettext=tr.gettext),
         "fmt": tr,
         "lang": language,
         "html_lang": HTML_LANG[language],

@@ -1,0 +1,177 @@
+"""Problem messages made from the data, in the reader's language.
+
+The ingest code writes some messages from the data: `f"Duplicate row: the same {_words(key)}
+as an earlier row"`. A stored problem keeps the English text (the CLI's error report, the API
+and the import job's record read it as written); a page shows it in its reader's language by
+matching the text against the message's template, "Duplicate row: the same {key} as an
+earlier row", found in the ingest source like the fixed texts (`upload_problems`), and filling
+the translated template with the parts taken from the text. The parts themselves (a column
+name, a value, a file) stay as written: they are the user's own words.
+
+A text that matches no template (shortened, or written by code that is not in ingest/) is shown
+as written. Only templates with enough fixed words to be told apart are kept (`_MIN_FIXED`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from itertools import product
+
+from factory_journey.services.upload_problems import message_arguments, problem_messages
+
+#: Fixed characters a template needs (besides its placeholders) to be kept: a template of one
+#: placeholder and a few words ("{what} is empty") would match too much.
+_MIN_FIXED = 10
+
+#: What a placeholder is called, for a call that only formats its first argument.
+_FORMATTERS = frozenset({"shorten", "_words", "_bound_words", "_whole_text", "str", "repr"})
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemTemplate:
+    """One message made from the data: its catalogue text with `{name}` placeholders and the
+    pattern that finds the parts of a text written from it."""
+
+    message: str
+    pattern: re.Pattern[str]
+    names: tuple[str, ...]
+    fixed: int
+
+    def parts(self, text: str) -> dict[str, str] | None:
+        """The placeholders' values in `text`, or None when `text` is not of this template."""
+        found = self.pattern.fullmatch(text)
+        return None if found is None else dict(zip(self.names, found.groups(), strict=True))
+
+
+def template_messages() -> dict[str, str]:
+    """Each template's catalogue text → the ingest file that writes it."""
+    return {template.message: where for template, where in _templates_found()}
+
+
+def catalogue_messages() -> dict[str, str]:
+    """Every text a page may show of a problem, fixed or a template → the ingest file that
+    writes it: for the pages' shared catalogue (web/pages/catalogues.DATA_MESSAGES)."""
+    return {**problem_messages(), **template_messages()}
+
+
+def problem_text(text: str | None, gettext: Callable[..., str]) -> str:
+    """`text` (a stored problem's message or accepted text) in the language of `gettext`: a
+    fixed text translated, a text made from a template translated with its parts kept, any
+    other as written."""
+    if not text:
+        return ""
+    if text in _fixed():
+        return gettext(text)
+    for template in _templates():
+        parts = template.parts(text)
+        if parts is not None:
+            return gettext(template.message, **parts)
+    return text
+
+
+@cache
+def _fixed() -> frozenset[str]:
+    return frozenset(problem_messages())
+
+
+@cache
+def _templates() -> tuple[ProblemTemplate, ...]:
+    """Every template, the most specific first (most fixed text): a text is read by the
+    template that says the most about it."""
+    found = {template.message: template for template, _ in _templates_found()}
+    return tuple(sorted(found.values(), key=lambda t: (-t.fixed, t.message)))
+
+
+@cache
+def _templates_found() -> tuple[tuple[ProblemTemplate, str], ...]:
+    found: list[tuple[ProblemTemplate, str]] = []
+    shapes: set[str] = set()
+    for node, where in message_arguments():
+        for pieces in _alternatives(node):
+            template = _template(pieces)
+            # one template per shape: two writers of the same words with other names
+            # ("usually {low} to {high}" and "usually {soft_min} to {soft_max}") are one text
+            # to translate
+            if template is not None and template.pattern.pattern not in shapes:
+                shapes.add(template.pattern.pattern)
+                found.append((template, where))
+    return tuple(found)
+
+
+#: A piece of a template: fixed text, or a placeholder (its name).
+_Piece = tuple[bool, str]
+
+
+def _alternatives(node: ast.expr) -> list[list[_Piece]]:
+    """The shapes a message argument can take, as pieces: an f-string, either side of
+    `a if c else b`, and `a + b` (each combination)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [[(True, node.value)]]
+    if isinstance(node, ast.JoinedStr):
+        pieces: list[_Piece] = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                pieces.append((True, value.value))
+            elif isinstance(value, ast.FormattedValue):
+                pieces.append((False, _name_of(value.value)))
+            else:  # pragma: no cover - Python's f-strings hold nothing else
+                return []
+        return [pieces]
+    if isinstance(node, ast.IfExp):
+        return _alternatives(node.body) + _alternatives(node.orelse)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [left + right for left, right in product(_alternatives(node.left),
+                                                        _alternatives(node.right))]
+    return []
+
+
+def _name_of(node: ast.expr) -> str:
+    """A placeholder's name from what the f-string formats: `{facility!r}` → facility,
+    `{bound.unit}` → unit, `{_words(key)}` → key, `{LIMIT}` → limit; otherwise
+    `value`."""
+    if isinstance(node, ast.Name):
+        return node.id.lower()
+    if isinstance(node, ast.Attribute):
+        return node.attr.lower()
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in _FORMATTERS and node.args):
+        return _name_of(node.args[0])
+    return "value"
+
+
+def _template(pieces: list[_Piece]) -> ProblemTemplate | None:
+    """The template of `pieces` (placeholders named, each name once), or None when it has no
+    placeholder, too little fixed text, or braces of its own (they would read as
+    placeholders)."""
+    merged: list[_Piece] = []
+    for fixed, text in pieces:
+        if fixed and merged and merged[-1][0]:
+            merged[-1] = (True, merged[-1][1] + text)
+        elif text or not fixed:
+            merged.append((fixed, text))
+    fixed_text = "".join(text for fixed, text in merged if fixed)
+    holes = [text for fixed, text in merged if not fixed]
+    if not holes or len(fixed_text) < _MIN_FIXED or "{" in fixed_text or "}" in fixed_text:
+        return None
+    if any(not merged[i][0] and not merged[i + 1][0] for i in range(len(merged) - 1)):
+        return None  # two placeholders side by side: where one ends cannot be told
+    names: list[str] = []
+    message, pattern = [], []
+    for fixed, text in merged:
+        if fixed:
+            message.append(text)
+            pattern.append(re.escape(text))
+            continue
+        name = text
+        number = 2
+        while name in names:
+            name, number = f"{text}{number}", number + 1
+        names.append(name)
+        message.append("{" + name + "}")
+        pattern.append("(.*?)" if pattern else "(.*)")
+    return ProblemTemplate("".join(message), re.compile("".join(pattern), re.DOTALL),
+                           tuple(names), len(fixed_text))
