@@ -261,3 +261,39 @@ def test_problems_made_from_the_data_read_in_the_readers_language(platform):
                 facility="'NOT-A-FACTORY'", table="waste", where="row 2")
     assert unknown in job
     assert "is not in the profiles table" not in job
+
+
+def test_the_template_guidance_reads_in_the_readers_language_and_uploads_as_any(platform):
+    """The dataset template downloaded in Vietnamese: its guidance sheet's headings and column
+    descriptions and its cell prompts are Vietnamese; its sheets and column names are those of
+    every language, so the filled workbook uploads and saves."""
+    client = _client(platform, "owner_editor")
+    english = load_workbook(io.BytesIO(client.get("/facilities/templates/dataset.xlsx").content))
+    client.cookies.set("journey_lang", "vi")
+    answer = client.get("/facilities/templates/dataset.xlsx")
+    assert answer.status_code == 200
+    workbook = load_workbook(io.BytesIO(answer.content))
+    t = page_translator(LOCALES, ("facility", "shell"), "vi", strict=True)
+    guidance = workbook["guidance"]
+    headings = [cell.value for cell in guidance[1]]
+    assert headings[:2] == [t("Table"), t("Column")] and headings[1] != "column"
+    rows = {(r[0].value, r[1].value): r for r in guidance.iter_rows(min_row=2)}
+    english_rows = {(r[0].value, r[1].value): r for r in english["guidance"].iter_rows(min_row=2)}
+    described = rows["energy", "quantity"][4].value
+    assert described == t(english_rows["energy", "quantity"][4].value) != \
+        english_rows["energy", "quantity"][4].value
+    assert rows["energy", "unit"][5].value == english_rows["energy", "unit"][5].value  # codes
+    prompts = [v.prompt for v in workbook["energy"].data_validations.dataValidation if v.prompt]
+    assert prompts and not any(p in [v.prompt for v in english["energy"].data_validations
+                                     .dataValidation] for p in prompts)
+    assert workbook.sheetnames == english.sheetnames
+    for name in english.sheetnames:
+        if name != "guidance":  # the sheets an upload is read by
+            assert [c.value for c in workbook[name][1]] == [c.value for c in english[name][1]]
+    token = _csrf(client.get("/facilities/upload").text)
+    saved = client.post("/facilities/upload", data={CSRF_FIELD: token},
+                        files={"file": ("dữ liệu.xlsx", filled_template(facility_tables(),
+                                                                        template=answer.content))},
+                        follow_redirects=True)
+    assert saved.status_code == 200
+    assert html.escape(t("Your data were saved"), quote=False) in saved.text

@@ -8,6 +8,8 @@ a `guidance` sheet. Written with `spreadsheet_safety.open_workbook`: every text 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,11 +32,35 @@ _TITLE, _MESSAGE = 32, 255
 _LOW, _HIGH = -1e15, 1e15
 
 
+def _as_written(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateWords:
+    """The words of a template a person reads, in one language: the guidance sheet's headings,
+    "yes", the cell prompts' "Required." and "Accepted: {values}", and each column's description
+    (`describe`). Column names, sheet names and accepted values are never translated: an
+    upload is read by them."""
+
+    headings: tuple[str, ...] = ("table", "column", "required", "type", "description",
+                                 "accepted values")
+    yes: str = "yes"
+    required: str = "Required."
+    accepted: str = "Accepted: {values}"
+    describe: Callable[[str], str] = field(default=_as_written)
+
+
+#: The template's words in English.
+ENGLISH = TemplateWords()
+
+
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _validation(guide: ColumnGuide, source: str | None) -> dict[str, Any] | None:
+def _validation(guide: ColumnGuide, source: str | None,
+                words: TemplateWords = ENGLISH) -> dict[str, Any] | None:
     """The xlsxwriter data validation of a column, or None for free text."""
     options: dict[str, Any]
     if source is not None:
@@ -50,13 +76,13 @@ def _validation(guide: ColumnGuide, source: str | None) -> dict[str, Any] | None
         return None  # YYYY-MM is accepted too, which no Excel date check allows
     else:
         return None
-    required = "Required. " if guide.required else ""
+    required = words.required + " " if guide.required else ""
     options.update({
         "ignore_blank": True,
         "input_title": _cut(guide.name, _TITLE),
-        "input_message": _cut(required + guide.description, _MESSAGE),
+        "input_message": _cut(required + words.describe(guide.description), _MESSAGE),
         "error_title": _cut(guide.name, _TITLE),
-        "error_message": _cut("Accepted: " + guide.accepted, _MESSAGE),
+        "error_message": _cut(words.accepted.format(values=guide.accepted), _MESSAGE),
     })
     return options
 
@@ -70,8 +96,14 @@ def _tables(kind: str) -> tuple[TableGuide, ...]:
 
 @cache
 def template_xlsx(kind: str) -> bytes:
-    """The `profile` or `dataset` template as .xlsx bytes (made once a process: it depends on
-    the packaged contract and reference lists only)."""
+    """The `profile` or `dataset` template as .xlsx bytes, in English (made once a process: it
+    depends on the packaged contract and reference lists only)."""
+    return template_in(kind, ENGLISH)
+
+
+def template_in(kind: str, words: TemplateWords) -> bytes:
+    """The `profile` or `dataset` template with its guidance and prompts in `words`' language;
+    its sheets and columns the same as in every language."""
     tables = _tables(kind)
     with tempfile.TemporaryDirectory(prefix="journey-template-") as tmp:
         path = Path(tmp) / f"{kind}-template.xlsx"
@@ -99,19 +131,18 @@ def template_xlsx(kind: str) -> bytes:
                             source = f"=lists!${letter}$2:${letter}${len(column.choices) + 1}"
                             list_sources[column.choices] = source
                             list_column += 1
-                    options = _validation(column, source)
+                    options = _validation(column, source, words)
                     if options is not None:
                         sheet.data_validation(1, index, TEMPLATE_ROWS, index, options)
                 sheet.freeze_panes(1, 0)
             lists.hide()
-            header = ("table", "column", "required", "type", "description", "accepted values")
-            for index, text in enumerate(header):
-                guidance.write_string(0, index, text, bold)
+            for index, text in enumerate(words.headings):
+                guidance.write_string(0, index, neutralise_text(text), bold)
             row = 1
             for table in tables:
                 for column in table.columns:
-                    cells = (table.name, column.name, "yes" if column.required else "",
-                             column.type, column.description, column.accepted)
+                    cells = (table.name, column.name, words.yes if column.required else "",
+                             column.type, words.describe(column.description), column.accepted)
                     for index, text in enumerate(cells):
                         guidance.write_string(row, index, neutralise_text(text), wrap)
                     row += 1

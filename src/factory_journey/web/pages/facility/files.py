@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from factory_journey.services.dataset_guidance import dataset_guide
-from factory_journey.services.dataset_template import KINDS, template_xlsx
+from factory_journey.services.dataset_template import KINDS, TemplateWords, template_in
 from factory_journey.services.platform.files import attachment_disposition
-from factory_journey.web.pages.shell import PageUser, render
+from factory_journey.web.pages.facility.common import AREA, language
+from factory_journey.web.pages.shell import LOCALES, SHELL_AREA, PageUser, page_translator, render
 
 router = APIRouter()
 
@@ -23,20 +26,34 @@ def guidance(request: Request, user: PageUser) -> Response:
 
 
 @router.get("/facilities/templates/dataset.xlsx")
-def dataset_template(user: PageUser) -> Response:
-    """The blank dataset workbook (profile and every performance table), with drop-downs."""
-    return _workbook("dataset")
+def dataset_template(request: Request, user: PageUser) -> Response:
+    """The blank dataset workbook (profile and every performance table), with drop-downs; its
+    guidance sheet and cell prompts in the reader's language."""
+    return _workbook("dataset", language(request))
 
 
 @router.get("/facilities/templates/profile.xlsx")
-def profile_template(user: PageUser) -> Response:
-    """The blank facility profile workbook, with drop-downs."""
-    return _workbook("profile")
+def profile_template(request: Request, user: PageUser) -> Response:
+    """The blank facility profile workbook, with drop-downs, its guidance in the reader's
+    language."""
+    return _workbook("profile", language(request))
 
 
-def _workbook(kind: str) -> Response:
+@cache
+def _template(kind: str, lang: str) -> bytes:
+    """The template in `lang`, made once a process per kind and language (it depends on the
+    packaged contract and catalogues only). The sheets and column names are the same in every
+    language: an upload is read by them."""
+    t = page_translator(LOCALES, (AREA, SHELL_AREA), lang)
+    return template_in(kind, TemplateWords(
+        headings=(t("Table"), t("Column"), t("Required"), t("Type"), t("What it holds"),
+                  t("Accepted")),
+        yes=t("Yes"), required=t("Required."), accepted=t("Accepted: {values}"), describe=t))
+
+
+def _workbook(kind: str, lang: str) -> Response:
     return Response(
-        template_xlsx(kind),
+        _template(kind, lang),
         media_type=XLSX,
         headers={"content-disposition": attachment_disposition(f"factory-journey-{kind}.xlsx")},
     )
