@@ -142,3 +142,38 @@ def test_factory_pages_on_a_phone(page_as, snap, assert_accessible):  # type: ig
         assert answer is not None and answer.status == 200, path
         assert _fits_the_screen(admin), f"{path} is wider than the phone"
         _look(admin, snap, assert_accessible, f"phone-{name}")
+
+
+def test_problems_made_from_the_data_on_a_phone_in_vietnamese(  # type: ignore[no-untyped-def]
+    page_as, live_server, snap, assert_accessible, tmp_path: Path
+):
+    """A manager in Vietnam uploads from a phone a workbook with a duplicate water row and a
+    waste row of an unknown facility: both problems read in Vietnamese (the column names and the
+    facility id from the file kept), the page fits the phone and passes axe."""
+    import polars as pl
+
+    from factory_journey.services.languages import page_translator
+    from factory_journey.web.pages.catalogues import LOCALES
+
+    editor = page_as("factory.editor", phone=True)
+    editor.context.add_cookies([{"name": "journey_lang", "value": "vi",
+                                 "url": live_server.url}])
+    tables = facility_tables()
+    tables["water"] = pl.concat([tables["water"], tables["water"].head(1)])
+    tables["waste"] = tables["waste"].with_columns(
+        facility_id=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("NOT-A-FACTORY"))
+        .otherwise(pl.col("facility_id")))
+    wrong = tmp_path / "dữ-liệu.xlsx"
+    wrong.write_bytes(filled_template(tables))
+    t = page_translator(LOCALES, ("facility", "shell"), "vi", strict=True)
+    editor.goto("/facilities/upload")
+    editor.locator('input[type="file"]').set_input_files(wrong)
+    editor.locator('form button[type="submit"]').last.click()
+    editor.locator("li.problem").first.wait_for()
+    text = editor.locator("#job-status").inner_text()
+    assert t("Duplicate row: the same {key} as an earlier row",
+             key="facility_id, year, month, source and flow") in text
+    assert "NOT-A-FACTORY" in text and "is not in the profiles table" not in text
+    assert "Duplicate row" not in text
+    assert _fits_the_screen(editor)
+    _look(editor, snap, assert_accessible, "phone-problems-vi")

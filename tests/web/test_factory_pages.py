@@ -257,8 +257,8 @@ def test_problems_made_from_the_data_read_in_the_readers_language(platform):
                   key="facility_id, year, month, source and flow")
     assert duplicate in job
     assert "Duplicate row: the same" not in job
-    unknown = t("Facility {facility} is not in the profiles table (1 row of {table}: {where})",
-                facility="'NOT-A-FACTORY'", table="waste", where="row 2")
+    unknown = t("Facility {facility} is not in the profiles table (1 row of {table}: row {first})",
+                facility="'NOT-A-FACTORY'", table="waste", first="2")
     assert unknown in job
     assert "is not in the profiles table" not in job
 

@@ -216,14 +216,13 @@ def facilities_in_profiles(
         .sort("first")
     )
     for facility, first, rows, numbers in missing.head(_FACILITIES_LISTED).iter_rows():
-        where = "row " + str(first)
-        if rows > 1:
-            where = "rows " + ", ".join(map(str, numbers)) + (", …" if rows > len(numbers) else "")
+        listed = ", ".join(map(str, numbers)) + (", …" if rows > len(numbers) else "")
         log.error(
-            # whole sentences (not a plural "s" added): each is translated on the pages
+            # whole sentences (not a plural "s" added, nor "row"/"rows" as a part): each is
+            # translated on the pages with only the numbers and names filled in
             f"Facility {facility!r} is not in the profiles table ({rows} rows of {table}: "
-            f"{where})" if rows > 1 else
-            f"Facility {facility!r} is not in the profiles table (1 row of {table}: {where})",
+            f"rows {listed})" if rows > 1 else
+            f"Facility {facility!r} is not in the profiles table (1 row of {table}: row {first})",
             source,
             row=first,
             column="facility_id",
