@@ -59,6 +59,10 @@ def merged(area: str, lang_dir: str, pot: Catalog) -> Catalog:
         catalog = Catalog(locale=lang_dir, project="factory-journey", charset="utf-8")
     catalog.update(pot, no_fuzzy_matching=True)
     catalog.obsolete.clear()
+    for message in catalog:
+        # The pages fill `{name}` placeholders (str.format); Babel's guess that a text with
+        # "50 % of" is a %-format makes `msgfmt -c` fail on every translation of it.
+        message.flags.discard("python-format")
     catalog.header_comment = HEADER.format(language=lang_dir, area=area)
     catalog.revision_date = catalog.creation_date = pot.creation_date.replace(
         year=2026, month=12, day=7, hour=0, minute=0, second=0, microsecond=0
