@@ -501,7 +501,6 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog,
                             "for a year")
         return unit.replace_strict(texts, default=None, return_dtype=pl.String)
 
-    where = f"in the {table} table ({plausibility.BOUNDS_FILE})"
     if counts[0]:
         log.rows(
             flagged.filter(refused).select(
@@ -509,7 +508,8 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog,
                 per_row(IMPLAUSIBLE_QUANTITY_MESSAGES).alias("_message"),
                 ranges("hard").alias("_accepted")),
             source,
-            message=f"Not a plausible quantity for one facility: beyond the hard limit {where}",
+            message=f"Not a plausible quantity for one facility: beyond the hard limit in the "
+            f"{table} table ({plausibility.BOUNDS_FILE})",
             code="implausible_quantity",
             column="quantity",
             value_column="_value",
@@ -524,8 +524,8 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog,
                 per_row(UNUSUAL_QUANTITY_MESSAGES).alias("_message"),
                 ranges("soft").alias("_accepted")),
             source,
-            message=f"Unusual quantity, please check (outside the plausible range {where}; "
-            "accepted)",
+            message=f"Unusual quantity, please check (outside the plausible range in the "
+            f"{table} table ({plausibility.BOUNDS_FILE}); accepted)",
             code="unusual_quantity",
             column="quantity",
             value_column="_value",
@@ -745,11 +745,18 @@ def intensities(tables: Tables, log: ProblemLog) -> None:
                 _whole_text(numerator * scale),
                 pl.lit(f" {unit} ÷ "), _whole_text(pl.col(basis)),
                 pl.lit(f" {basis})")).alias("_value"))
+        # a whole sentence per area (each translated on the pages), not the area's English name
+        # set in one
+        message = (
+            f"Unusual energy intensity ({bound.unit}), please check the quantities and the "
+            "production volume (outside the plausible range; accepted)"
+            if indicator.startswith("energy") else
+            f"Unusual water intensity ({bound.unit}), please check the quantities and the "
+            "production volume (outside the plausible range; accepted)")
         log.rows(
             shown,
             source,
-            message=f"Unusual {indicator.split('_')[0]} intensity ({bound.unit}), please check "
-            "the quantities and the production volume (outside the plausible range; accepted)",
+            message=message,
             code="unusual_intensity",
             column=indicator,
             value_column="_value",

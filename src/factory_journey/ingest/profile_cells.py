@@ -128,8 +128,11 @@ def unit_problem(unit: str, key: str) -> str | None:
         dimension = None
     if dimension == unit_dimension(info.production_unit):
         return None
-    what = "unknown unit" if dimension is None else f"a {dimension} unit"
-    return f"{what} {unit!r} for the {info.label} volume, which is in {info.production_unit}"
+    if dimension is None:  # whole sentences: each is translated on the pages
+        return (f"unknown unit {unit!r} for the {info.label} volume, which is in "
+                f"{info.production_unit}")
+    return (f"a {dimension} unit {unit!r} for the {info.label} volume, which is in "
+            f"{info.production_unit}")
 
 
 def numbers(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Series:

@@ -70,6 +70,18 @@ def _lookup(spellings: list[str]) -> dict[str, tuple[str, float]]:
     return out
 
 
+#: The wrong-unit message of each table's quantity, whole (each is translated on the pages:
+#: `*_MESSAGES` constants are found by services/upload_problems), by (dimension, fuels):
+#: energy (fuels may be given by volume or mass), water and wastewater (volume), waste (mass).
+WRONG_DIMENSION_MESSAGES: dict[tuple[str, bool], str] = {
+    ("energy", True): "This unit does not measure energy (volume and mass units are accepted "
+                      "only for fuels)",
+    ("energy", False): "This unit does not measure energy",
+    ("volume", False): "This unit does not measure volume",
+    ("mass", False): "This unit does not measure mass",
+}
+
+
 def convert_quantities(
     frame: FrameT,
     dimension: str,
@@ -142,9 +154,8 @@ def convert_quantities(
             accepted=accepted,
         )
     if counts[1]:
-        message = f"This unit does not measure {dimension}"
-        if fuel_units:
-            message += " (volume and mass units are accepted only for fuels)"
+        message = WRONG_DIMENSION_MESSAGES.get((dimension, fuel_units)) or (
+            f"This unit does not measure {dimension}")
         log.rows(
             frame.filter(wrong).select(ROW, "unit_reported"),
             source,

@@ -164,16 +164,23 @@ def message_arguments() -> tuple[tuple[ast.expr, str], ...]:
 
 
 def _named_messages(tree: ast.Module) -> list[ast.expr]:
-    """Module constants named `…_MESSAGE` (a text) or `…_MESSAGES` (a tuple of texts): the
-    messages a check writes per row (`ingest/checks.UNUSUAL_QUANTITY_MESSAGES`)."""
+    """Module constants named `…_MESSAGE` (a text) or `…_MESSAGES` (a tuple, list or dict of
+    texts): the messages a check writes per row or per case
+    (`ingest/checks.UNUSUAL_QUANTITY_MESSAGES`, `ingest/units.WRONG_DIMENSION_MESSAGES`)."""
     texts: list[ast.expr] = []
     for node in tree.body:
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-                and node.targets[0].id.endswith(("_MESSAGE", "_MESSAGES"))):
+        target = (node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1
+                  else node.target if isinstance(node, ast.AnnAssign) else None)
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        if not (isinstance(target, ast.Name) and value is not None
+                and target.id.endswith(("_MESSAGE", "_MESSAGES"))):
             continue
-        value = node.value
-        texts += list(value.elts) if isinstance(value, ast.Tuple | ast.List) else [value]
+        if isinstance(value, ast.Tuple | ast.List):
+            texts += value.elts
+        elif isinstance(value, ast.Dict):
+            texts += value.values
+        else:
+            texts.append(value)
     return texts
 
 
