@@ -85,8 +85,8 @@ def test_a_crafted_text_is_read_in_one_pass() -> None:
     """Names and values from a file reach the messages. A text made to repeat a template's
     fixed words made a regular expression of lazy groups backtrack for ~0.2 s; the templates
     read it in one pass (measured: ~1 ms for every template). It is of no template, so it
-    shows as written. A value that holds a later fixed text is read up to it, and a text with
-    more after a template's end is not of that template."""
+    shows as written. A value may hold words of the template, and a text with more after a
+    template's end is not of that template."""
     crafted = ("x is a sub-answer of x, which is x: " * 12)[:400]
     assert problem_text(crafted, _recording([])) == crafted
     template = next(t for t in _templates()
@@ -94,3 +94,16 @@ def test_a_crafted_text_is_read_in_one_pass() -> None:
     assert template.parts("Duplicate row: the same a and b as an earlier row") == {
         "key": "a and b"}
     assert template.parts("Duplicate row: the same a as an earlier row!") is None
+
+
+def test_a_rules_per_row_text_is_read_by_its_own_template() -> None:
+    """The rule's per-row message begins with its summary's words, and the summary's template
+    ends in a placeholder, which would take the rest of the text; the per-row template, more
+    specific, is tried first and reads it whole."""
+    calls: list[tuple[str, dict[str, object]]] = []
+    text = ("sipproductcategories applies only to facility types Apparel / Footwear, and this "
+            "facility is Mill")
+    problem_text(text, _recording(calls))
+    assert calls == [("{column} applies only to facility types {applies_to}, and this facility "
+                      "is {value}", {"column": "sipproductcategories",
+                                     "applies_to": "Apparel / Footwear", "value": "Mill"})]

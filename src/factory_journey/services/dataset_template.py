@@ -43,15 +43,16 @@ class TemplateWords:
     (`describe`). Column names, sheet names and accepted values are never translated: an
     upload is read by them."""
 
-    headings: tuple[str, ...] = ("table", "column", "required", "type", "description",
-                                 "accepted values")
-    yes: str = "yes"
+    headings: tuple[str, ...] = ("Table", "Column", "Required", "Type", "What it holds",
+                                 "Accepted")
+    yes: str = "Yes"
     required: str = "Required."
     accepted: str = "Accepted: {values}"
     describe: Callable[[str], str] = field(default=_as_written)
 
 
-#: The template's words in English.
+#: The template's words in English (the guidance page's words: web/pages/facility/files.py
+#: gives the same ones translated).
 ENGLISH = TemplateWords()
 
 

@@ -47,8 +47,9 @@ class ProblemTemplate:
         One pass, no backtracking (a regular expression of lazy groups took ~0.2 s on a
         crafted 400-character text, and a file's names and values reach the messages): a
         placeholder ends at the first following fixed text, the last one at the message's
-        end. A value that holds the fixed text after it is not read (the text is then shown
-        as written)."""
+        end. A value that holds the fixed text after it is cut there; the templates are tried
+        the most specific first, so that a longer message (a rule's per-row text) is read by
+        its own template, not by a shorter one it begins with."""
         first, *between, last = self.fixed_texts
         if not text.startswith(first) or not text.endswith(last):
             return None

@@ -96,8 +96,8 @@ def problem_report(problems: list[dict[str, Any]]) -> ProblemReport:
 
 
 #: The ingest calls whose text argument is a problem's message: `log.error(message, …)`,
-#: `log.warning(message, …)`, `log.rows(…, message=…)`, `Check(bad, column, message, code,
-#: accepted)`; and every `accepted=` text.
+#: `log.warning(message, …)`, `log.rows(…, message=…, summary=…)`, `Check(bad, column,
+#: message, code, accepted)` and the profile plan's `check(…)` alike; and every `accepted=`.
 _MESSAGE_CALLS = frozenset({"error", "warning", "rows", "Check", "check"})
 
 
@@ -217,6 +217,15 @@ def _as_text(node: ast.expr) -> ast.expr:
         return args[0]
     if name == "format" and args and _is_text(args[0]):
         return _as_fstring(args[0].value)  # type: ignore[attr-defined]
+    if name == "format" and args and isinstance(args[0], ast.JoinedStr):
+        # f"{column} applies only to … is {{}}": its own placeholders, and each `{}` one more
+        pieces: list[ast.expr] = []
+        for value in args[0].values:
+            if _is_text(value):
+                pieces += _as_fstring(value.value).values  # type: ignore[attr-defined]
+            else:
+                pieces.append(value)
+        return ast.JoinedStr(pieces)
     if name == "concat_str" and args:
         parts = [_as_text(arg) for arg in args]
         joined = _text_or_placeholder(parts[0])
@@ -248,25 +257,27 @@ _RULES_FILE = "domain/profile_rules.py"
 
 
 def _rule_arguments() -> tuple[tuple[ast.expr, str], ...]:
-    """The profile rules' message and summary texts, as the ingest code's arguments are: a
-    `pl.format` text made an f-string (each `{}` a placeholder), so that it reads the same."""
+    """The profile rules' message, summary and accepted texts, as the ingest code's arguments
+    are: a `pl.format` text made an f-string (each `{}` a placeholder), so that it reads the
+    same; a variable read as every text assigned to it."""
     from factory_journey import domain
 
     path = Path(domain.__file__).parent / "profile_rules.py"
-    found: list[tuple[ast.expr, str]] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    values = _assigned(tree)
+    texts: list[ast.expr] = []
+    for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
             node.func, "id", None)
-        if name == "_text" and node.args:
-            found.append((node.args[0], _RULES_FILE))
-        elif (name == "format" and node.args and isinstance(node.args[0], ast.Constant)
-              and isinstance(node.args[0].value, str)):
-            found.append((_as_fstring(node.args[0].value), _RULES_FILE))
-        elif name == "format" and node.args and isinstance(node.args[0], ast.JoinedStr):
-            continue  # an f-string made into a format: its own placeholders are not data
-        found += [(k.value, _RULES_FILE) for k in node.keywords if k.arg == "summary"]
+        if name in ("_text", "format") and node.args:
+            texts.append(node if name == "format" else node.args[0])
+        texts += [k.value for k in node.keywords if k.arg == "summary"]
+    found: list[tuple[ast.expr, str]] = []
+    for text in texts:
+        shapes = values.get(text.id, []) if isinstance(text, ast.Name) else [text]
+        found += [(_as_text(shape), _RULES_FILE) for shape in shapes]
     return tuple(found)
 
 

@@ -8,7 +8,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from factory_journey.services.dataset_guidance import dataset_guide
-from factory_journey.services.dataset_template import KINDS, TemplateWords, template_in
+from factory_journey.services.dataset_template import (
+    KINDS,
+    TemplateWords,
+    template_in,
+    template_xlsx,
+)
 from factory_journey.services.platform.files import attachment_disposition
 from factory_journey.web.pages.facility.common import AREA, language
 from factory_journey.web.pages.shell import LOCALES, SHELL_AREA, PageUser, page_translator, render
@@ -44,6 +49,8 @@ def _template(kind: str, lang: str) -> bytes:
     """The template in `lang`, made once a process per kind and language (it depends on the
     packaged contract and catalogues only). The sheets and column names are the same in every
     language: an upload is read by them."""
+    if lang == "en":
+        return template_xlsx(kind)
     t = page_translator(LOCALES, (AREA, SHELL_AREA), lang)
     return template_in(kind, TemplateWords(
         headings=(t("Table"), t("Column"), t("Required"), t("Type"), t("What it holds"),
