@@ -39,14 +39,15 @@ def _as_written(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class TemplateWords:
     """The words of a template a person reads, in one language: the guidance sheet's headings,
-    "yes", the cell prompts' "Required." and "Accepted: {values}", and each column's description
-    (`describe`). Column names, sheet names and accepted values are never translated: an
-    upload is read by them."""
+    "yes", the cell prompts' "Required. {description}" and "Accepted: {values}" (the spacing is
+    the language's: Chinese has none after "。"), and each column's description (`describe`).
+    Column names, sheet names and accepted values are never translated: an upload is read by
+    them."""
 
     headings: tuple[str, ...] = ("Table", "Column", "Required", "Type", "What it holds",
                                  "Accepted")
     yes: str = "Yes"
-    required: str = "Required."
+    required: str = "Required. {description}"
     accepted: str = "Accepted: {values}"
     describe: Callable[[str], str] = field(default=_as_written)
 
@@ -77,11 +78,12 @@ def _validation(guide: ColumnGuide, source: str | None,
         return None  # YYYY-MM is accepted too, which no Excel date check allows
     else:
         return None
-    required = words.required + " " if guide.required else ""
+    described = words.describe(guide.description)
+    prompt = words.required.format(description=described) if guide.required else described
     options.update({
         "ignore_blank": True,
         "input_title": _cut(guide.name, _TITLE),
-        "input_message": _cut(required + words.describe(guide.description), _MESSAGE),
+        "input_message": _cut(prompt, _MESSAGE),
         "error_title": _cut(guide.name, _TITLE),
         "error_message": _cut(words.accepted.format(values=guide.accepted), _MESSAGE),
     })

@@ -55,7 +55,8 @@ def _template(kind: str, lang: str) -> bytes:
     return template_in(kind, TemplateWords(
         headings=(t("Table"), t("Column"), t("Required"), t("Type"), t("What it holds"),
                   t("Accepted")),
-        yes=t("Yes"), required=t("Required."), accepted=t("Accepted: {values}"), describe=t))
+        yes=t("Yes"), required=t("Required. {description}"), accepted=t("Accepted: {values}"),
+        describe=t))
 
 
 def _workbook(kind: str, lang: str) -> Response:
