@@ -164,15 +164,19 @@ def _sub_answers() -> list[RuleCheck]:
             if name not in PROFILES.column_names:
                 continue  # nested programmes: JSON only, checked with the nested form
             column = PROFILES.column(name)
-            def said(word: str, name: str = name, parent: str = parent) -> pl.Expr:
-                return _text(f"{name} is a sub-answer of {parent}, which is {word}: "
-                             "sub-answers are given only after Yes")
+            def said(unanswered: bool, name: str = name, parent: str = parent) -> pl.Expr:
+                # whole sentences, not "No" or "not answered" set in one: each is translated
+                # on the pages (services/problem_templates)
+                return _text(
+                    f"{name} is a sub-answer of {parent}, which is not answered: sub-answers "
+                    "are given only after Yes" if unanswered else
+                    f"{name} is a sub-answer of {parent}, which is No: sub-answers are given "
+                    "only after Yes")
 
             checks.append(RuleCheck(
                 bad=present(column) & ~answer.fill_null(False),
                 column=name,
-                message=pl.when(answer.is_null()).then(said("not answered"))
-                .otherwise(said("No")),
+                message=pl.when(answer.is_null()).then(said(True)).otherwise(said(False)),
                 code="sub_answer_without_yes",
                 summary=f"{name} is a sub-answer of {parent}: sub-answers are given only "
                 "after Yes",
@@ -182,20 +186,33 @@ def _sub_answers() -> list[RuleCheck]:
     return checks
 
 
+#: A Yes and the sub-answer it asks for: parent → sub-answer column.
+_WANTED_SUB_ANSWERS: dict[str, str] = {
+    "sip_has_osh_id": "sip_osh_id",
+    "sipfreshwaterpretreatused": "sipfreshwaterpretreatused_types",
+    "sipincludedindiscolsure": "sipincludedindiscolsure_platform",
+}
+#: A Yes whose sub-answer is missing, by parent: whole sentences (each translated on the
+#: pages: `*_MESSAGES` constants are found by services/upload_problems).
+MISSING_SUB_ANSWER_MESSAGES: dict[str, str] = {
+    "sip_has_osh_id": "sip_has_osh_id is Yes but the Open Supply Hub ID is missing",
+    "sipfreshwaterpretreatused": "sipfreshwaterpretreatused is Yes but the treatment type is "
+                                 "missing",
+    "sipincludedindiscolsure": "sipincludedindiscolsure is Yes but the platform is missing",
+}
+
+
 def _wanted_sub_answers() -> list[RuleCheck]:
     checks: list[RuleCheck] = []
-    for parent, name, what in (
-        ("sip_has_osh_id", "sip_osh_id", "the Open Supply Hub ID"),
-        ("sipfreshwaterpretreatused", "sipfreshwaterpretreatused_types", "the treatment type"),
-        ("sipincludedindiscolsure", "sipincludedindiscolsure_platform", "the platform"),
-    ):
+    for parent, name in _WANTED_SUB_ANSWERS.items():
         column = PROFILES.column(name)
+        text = MISSING_SUB_ANSWER_MESSAGES[parent]
         checks.append(RuleCheck(
             bad=pl.col(parent).fill_null(False) & ~present(column),
             column=name,
-            message=_text(f"{parent} is Yes but {what} is missing"),
+            message=_text(text),
             code="missing_sub_answer",
-            summary=f"{parent} is Yes but {what} is missing",
+            summary=text,
             accepted=_text(accepted_text(column)),
             severity=Severity.WARNING,
         ))

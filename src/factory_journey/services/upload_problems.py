@@ -175,13 +175,18 @@ def _named_messages(tree: ast.Module) -> list[ast.expr]:
         if not (isinstance(target, ast.Name) and value is not None
                 and target.id.endswith(("_MESSAGE", "_MESSAGES"))):
             continue
-        if isinstance(value, ast.Tuple | ast.List):
-            texts += value.elts
-        elif isinstance(value, ast.Dict):
-            texts += value.values
-        else:
-            texts.append(value)
+        texts += _elements(value)
     return texts
+
+
+def _elements(value: ast.expr) -> list[ast.expr]:
+    """The texts of a constant: itself, or the elements of a tuple or list, or a dict's
+    values."""
+    if isinstance(value, ast.Tuple | ast.List):
+        return list(value.elts)
+    if isinstance(value, ast.Dict):
+        return [element for element in value.values if element is not None]
+    return [value]
 
 
 def _assigned(tree: ast.Module) -> dict[str, list[ast.expr]]:
@@ -265,7 +270,7 @@ def _rule_arguments() -> tuple[tuple[ast.expr, str], ...]:
     path = Path(domain.__file__).parent / "profile_rules.py"
     tree = ast.parse(path.read_text(encoding="utf-8"))
     values = _assigned(tree)
-    texts: list[ast.expr] = []
+    texts: list[ast.expr] = _named_messages(tree)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
