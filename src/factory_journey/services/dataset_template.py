@@ -51,10 +51,27 @@ class TemplateWords:
     accepted: str = "Accepted: {values}"
     describe: Callable[[str], str] = field(default=_as_written)
 
+    def texts(self) -> tuple[str, ...]:
+        """Its own words (not the descriptions), as a catalogue lists them."""
+        return (*self.headings, self.yes, self.required, self.accepted)
 
-#: The template's words in English (the guidance page's words: web/pages/facility/files.py
-#: gives the same ones translated).
+    def translated(self, translate: Callable[[str], str]) -> TemplateWords:
+        """These words and the descriptions through `translate` (a page's translator)."""
+        return TemplateWords(
+            headings=tuple(translate(text) for text in self.headings), yes=translate(self.yes),
+            required=translate(self.required), accepted=translate(self.accepted),
+            describe=translate)
+
+
+#: The template's words in English (the guidance page's words); a page translates them with
+#: `ENGLISH.translated(t)`.
 ENGLISH = TemplateWords()
+
+
+def template_word_messages() -> dict[str, str]:
+    """The template's own words → this file, for the facility pages' catalogue
+    (web/pages/catalogues.DATA_MESSAGES)."""
+    return dict.fromkeys(ENGLISH.texts(), "services/dataset_template.py")
 
 
 def _cut(text: str, limit: int) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_file
 
 from factory_journey.services.dataset_guidance import guidance_messages
+from factory_journey.services.dataset_template import template_word_messages
 from factory_journey.services.open_data.labels import label_messages
 from factory_journey.services.problem_templates import catalogue_messages
 from factory_journey.services.proposals.forms import name_messages
@@ -27,8 +28,13 @@ KEYWORDS = {"t": None, "N_": None}
 _NOT_AREAS = {"__init__", "shell", "errors", "areas", "catalogues", "form_tokens"}
 #: Area → the messages its pages show from data: message → the file that defines it, relative
 #: to the package (`reference/data/indicators.yaml`).
+def _facility_messages() -> dict[str, str]:
+    """The data guidance's words and the downloadable templates' own words."""
+    return {**guidance_messages(), **template_word_messages()}
+
+
 DATA_MESSAGES: dict[str, Callable[[], dict[str, str]]] = {
-    "public": label_messages, "proposals": name_messages, "facility": guidance_messages,
+    "public": label_messages, "proposals": name_messages, "facility": _facility_messages,
     # every page may show an upload's problems (the factory's uploads, a programme's cohort)
     SHELL_AREA: catalogue_messages,
 }

@@ -9,8 +9,8 @@ from fastapi.responses import Response
 
 from factory_journey.services.dataset_guidance import dataset_guide
 from factory_journey.services.dataset_template import (
+    ENGLISH,
     KINDS,
-    TemplateWords,
     template_in,
     template_xlsx,
 )
@@ -51,12 +51,8 @@ def _template(kind: str, lang: str) -> bytes:
     language: an upload is read by them."""
     if lang == "en":
         return template_xlsx(kind)
-    t = page_translator(LOCALES, (AREA, SHELL_AREA), lang)
-    return template_in(kind, TemplateWords(
-        headings=(t("Table"), t("Column"), t("Required"), t("Type"), t("What it holds"),
-                  t("Accepted")),
-        yes=t("Yes"), required=t("Required. {description}"), accepted=t("Accepted: {values}"),
-        describe=t))
+    return template_in(kind, ENGLISH.translated(page_translator(LOCALES, (AREA, SHELL_AREA),
+                                                                lang)))
 
 
 def _workbook(kind: str, lang: str) -> Response:
