@@ -10,12 +10,12 @@ import polars as pl
 import pytest
 
 from factory_journey.ingest import read_dataset
+from factory_journey.services.problem_sources import problem_messages
 from factory_journey.services.problem_templates import (
     _templates,
     problem_text,
     template_messages,
 )
-from factory_journey.services.upload_problems import problem_messages
 
 
 def _recording(calls: list[tuple[str, dict[str, object]]]):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import pytest
 from factory_journey.ingest import parse
 from factory_journey.reports.i18n import LANGUAGES
 from factory_journey.services.languages import page_translator
-from factory_journey.services.upload_problems import problem_messages
+from factory_journey.services.problem_sources import problem_messages
 from factory_journey.web.pages.catalogues import LOCALES
 
 

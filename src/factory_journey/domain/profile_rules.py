@@ -193,7 +193,7 @@ _WANTED_SUB_ANSWERS: dict[str, str] = {
     "sipincludedindiscolsure": "sipincludedindiscolsure_platform",
 }
 #: A Yes whose sub-answer is missing, by parent: whole sentences (each translated on the
-#: pages: `*_MESSAGES` constants are found by services/upload_problems).
+#: pages: `*_MESSAGES` constants are found by services/problem_sources).
 MISSING_SUB_ANSWER_MESSAGES: dict[str, str] = {
     "sip_has_osh_id": "sip_has_osh_id is Yes but the Open Supply Hub ID is missing",
     "sipfreshwaterpretreatused": "sipfreshwaterpretreatused is Yes but the treatment type is "

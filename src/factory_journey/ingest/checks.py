@@ -409,7 +409,7 @@ def _bound_expr(unit: pl.Expr, by_unit: dict[str, float], annual: pl.Expr) -> pl
 
 
 #: A quantity's problems in whole sentences, a month's and a year's (each translated on the
-#: pages: `*_MESSAGES` constants are found by services/upload_problems).
+#: pages: `*_MESSAGES` constants are found by services/problem_sources).
 IMPLAUSIBLE_QUANTITY_MESSAGES = (
     "Not a plausible quantity for one facility in a month: beyond the hard limit "
     "(physically impossible, or too large to compute)",

@@ -71,7 +71,7 @@ def _lookup(spellings: list[str]) -> dict[str, tuple[str, float]]:
 
 
 #: The wrong-unit message of each table's quantity, whole (each is translated on the pages:
-#: `*_MESSAGES` constants are found by services/upload_problems), by (dimension, fuels):
+#: `*_MESSAGES` constants are found by services/problem_sources), by (dimension, fuels):
 #: energy (fuels may be given by volume or mass), water and wastewater (volume), waste (mass).
 WRONG_DIMENSION_MESSAGES: dict[tuple[str, bool], str] = {
     ("energy", True): "This unit does not measure energy (volume and mass units are accepted "

@@ -4,7 +4,7 @@ The ingest code writes some messages from the data: `f"Duplicate row: the same {
 as an earlier row"`. A stored problem keeps the English text (the CLI's error report, the API
 and the import job's record read it as written); a page shows it in its reader's language by
 matching the text against the message's template, "Duplicate row: the same {key} as an
-earlier row", found in the ingest source like the fixed texts (`upload_problems`), and filling
+earlier row", found in the ingest source like the fixed texts (`problem_sources`), and filling
 the translated template with the parts taken from the text. The parts themselves (a column
 name, a value, a file) stay as written: they are the user's own words.
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import product
 
-from factory_journey.services.upload_problems import message_arguments, problem_messages
+from factory_journey.services.problem_sources import message_arguments, problem_messages
 
 #: Fixed characters a template needs (besides its placeholders) to be kept: a template of one
 #: placeholder and a few words ("{what} is empty") would match too much.
