@@ -28,7 +28,8 @@ FORMER_ERRORS = {
          "unknown unit 'bales' for the Material Production volume, which is in kg")],
     "unit of another dimension": [
         ("sipfacilityannualprodvol_materialProduction_unit", "unit",
-         "a length unit 'metres' for the Material Production volume, which is in kg")],
+         "the unit 'metres' measures length, not the Material Production volume, which is in "
+         "kg")],
     "text in a number column": [("sipoperatingdays", "invalid_cell", "not a number")],
     "decimal comma": [("sipoperatingdays", "invalid_cell",
                        "not a number (use a point as the decimal separator)")],

@@ -107,3 +107,73 @@ def test_a_rules_per_row_text_is_read_by_its_own_template() -> None:
     assert calls == [("{column} applies only to facility types {applies_to}, and this facility "
                       "is {value}", {"column": "sipproductcategories",
                                      "applies_to": "Apparel / Footwear", "value": "Mill"})]
+
+
+def test_the_platforms_own_words_in_a_message_are_translated_on_their_own() -> None:
+    """A rule's message sets a quantity or a group of people into its sentence ("number of
+    employees beyond the hard limit…"): those are the platform's words, translated too, so
+    that no English is left inside a translated sentence; a word made from the data
+    ("annual volume of {label}") keeps its part of the data."""
+    calls: list[tuple[str, dict[str, object]]] = []
+    problem_text("number of employees beyond the hard limit of one facility (physically "
+                 "impossible, or too large to compute)", _recording(calls))
+    assert calls == [("number of employees", {}),
+                     ("{what} beyond the hard limit of one facility (physically impossible, "
+                      "or too large to compute)", {"what": "<translated>"})]
+    calls.clear()
+    problem_text("unusual annual volume of Material Production, please check",
+                 _recording(calls))
+    assert calls == [("annual volume of {label}", {"label": "Material Production"}),
+                     ("unusual {what}, please check", {"what": "<translated>"})]
+    calls.clear()
+    problem_text("more water treatment operators (12) than employees (9)", _recording(calls))
+    assert calls[0] == ("water treatment operators", {})
+    assert calls[1][1] == {"who": "<translated>", "value": "12", "value2": "9"}
+
+
+def test_a_list_of_column_names_keeps_the_names_and_translates_its_joints() -> None:
+    calls: list[tuple[str, dict[str, object]]] = []
+    problem_text("Duplicate row: the same facility_id, year, month and source as an earlier "
+                 "row", _recording(calls))
+    assert calls == [
+        ("{first}, {then}", {"first": "facility_id", "then": "year"}),
+        ("{first}, {then}", {"first": "<translated>", "then": "month"}),
+        ("{first} and {then}", {"first": "<translated>", "then": "source"}),
+        ("Duplicate row: the same {key} as an earlier row", {"key": "<translated>"}),
+    ]
+    calls.clear()
+    problem_text("Duplicate row: the same facility_id as an earlier row", _recording(calls))
+    assert calls == [("Duplicate row: the same {key} as an earlier row",
+                      {"key": "facility_id"})]
+
+
+def test_the_users_own_data_is_not_taken_for_a_word() -> None:
+    """Only the placeholders that hold the platform's words are translated: a column or a
+    value of the user's that happens to be such a word ("mass") stays as written."""
+    calls: list[tuple[str, dict[str, object]]] = []
+    problem_text("mass applies only to facility types Apparel / Footwear, and this facility "
+                 "is energy", _recording(calls))
+    assert calls == [("{column} applies only to facility types {applies_to}, and this facility "
+                      "is {value}", {"column": "mass", "applies_to": "Apparel / Footwear",
+                                     "value": "energy"})]
+
+
+def test_the_words_are_found_in_the_code_that_writes_them() -> None:
+    from factory_journey.domain.profile_rules import COUNTED_PROBLEM_WORDS, QUANTITY_PROBLEM_WORDS
+    from factory_journey.ingest.checks import LIST_PROBLEM_WORDS
+    from factory_journey.ingest.units import DIMENSION_PROBLEM_WORDS
+    from factory_journey.services.problem_sources import problem_words
+
+    found = problem_words()
+    for words in (QUANTITY_PROBLEM_WORDS, COUNTED_PROBLEM_WORDS, DIMENSION_PROBLEM_WORDS):
+        assert set(words.values()) <= set(found)
+    assert set(LIST_PROBLEM_WORDS) <= set(found)
+    assert found["number of employees"] == "domain/profile_rules.py"
+
+
+def test_every_dimension_of_the_unit_table_has_its_words() -> None:
+    """A dimension without words would reach a message as its code ("standard_time")."""
+    from factory_journey.domain.units import _aliases
+    from factory_journey.ingest.units import DIMENSION_PROBLEM_WORDS
+
+    assert {dimension for _, dimension in _aliases().values()} == set(DIMENSION_PROBLEM_WORDS)

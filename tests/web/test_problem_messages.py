@@ -35,3 +35,22 @@ def test_every_page_language_has_them(lang: str) -> None:
     for text in problem_messages():
         assert t(text), text  # strict: a missing one raises
     assert t("Not a number") != "Not a number"
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_page_language_has_the_words_set_into_them(lang: str) -> None:
+    """The platform's own words inside a message ("number of employees", "mass", the joints
+    of a list) are translated too: a translated sentence keeps no English words but the
+    user's own data."""
+    from factory_journey.services.problem_sources import problem_words
+    from factory_journey.services.problem_templates import problem_text
+
+    t = page_translator(LOCALES, ("shell",), lang, strict=True)
+    for text in problem_words():
+        assert t(text, first="a", then="b", label="L"), text
+    shown = problem_text("unusual number of employees, please check (outside the plausible "
+                         "range of one facility; accepted)", t)
+    assert "employees" not in shown
+    shown = problem_text("Duplicate row: the same facility_id, year and month as an earlier "
+                         "row", t)
+    assert "facility_id" in shown and "month" in shown and " and " not in shown

@@ -272,6 +272,21 @@ def _training_year() -> list[RuleCheck]:
     ]
 
 
+#: The quantities and the people the rules name inside their messages ("{what} beyond the
+#: hard limit of one facility", "more {who} than employees"): the platform's own words, not
+#: the user's, so the pages translate each of them on its own (services/problem_templates
+#: reads every `*_PROBLEM_WORDS` constant). `{label}` is a facility type's FEM name.
+QUANTITY_PROBLEM_WORDS: dict[str, str] = {
+    "volume": "annual volume of {label}",
+    "sam": "total SAM of {label}",
+    "employees": "number of employees",
+}
+COUNTED_PROBLEM_WORDS: dict[str, str] = {
+    "sipfreshwaterpretreatused_operators": "water treatment operators",
+    "sipapprovedtraining_attendees": "training attendees",
+}
+
+
 def _words(value: float) -> str:
     return f"{value:,.0f}" if abs(value) < 1e9 else f"{value:.3g}"
 
@@ -323,10 +338,10 @@ def _plausibility() -> list[RuleCheck]:
         given = pl.concat_str(pl.col(column).cast(pl.String), pl.lit(" "),
                               pl.col(f"{column}_unit").fill_null(info.production_unit))
         checks += _bounded(column, pl.col(f"production_volume_{key}"), bound,
-                           f"annual volume of {info.label}", given)
+                           QUANTITY_PROBLEM_WORDS["volume"].format(label=info.label), given)
     employees = pl.col("siptotalnumemployees").cast(pl.Float64)
-    checks += _bounded("siptotalnumemployees", employees, "employees", "number of employees",
-                       per="")
+    checks += _bounded("siptotalnumemployees", employees, "employees",
+                       QUANTITY_PROBLEM_WORDS["employees"], per="")
     # "soft_min 1" is meant for a producing facility: no employees and a volume is unusual,
     # no employees and no volume (a closed year) is not.
     producing = pl.any_horizontal(
@@ -377,7 +392,7 @@ def _additional_option() -> list[RuleCheck]:
                 severity=Severity.WARNING,
             ))
         checks += _bounded(additional, sam, "production_sam",
-                           f"total SAM of {info.label}")
+                           QUANTITY_PROBLEM_WORDS["sam"].format(label=info.label))
     return checks
 
 
@@ -426,8 +441,7 @@ def _counts() -> list[RuleCheck]:
         value=pl.col("sipaudit_count"),
         accepted=_text("1 or more, or answer No to sipaudit"),
     )]
-    for name, who in (("sipfreshwaterpretreatused_operators", "water treatment operators"),
-                      ("sipapprovedtraining_attendees", "training attendees")):
+    for name, who in COUNTED_PROBLEM_WORDS.items():
         checks.append(RuleCheck(
             bad=(pl.col(name) > employees).fill_null(False),
             column=name,

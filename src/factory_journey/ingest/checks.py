@@ -27,9 +27,19 @@ _FACILITIES_LISTED = 20
 _ROWS_NAMED = 5
 
 
+#: How a message joins a list of column names ("facility_id, year and month"): the
+#: platform's own words, which the pages put in the reader's language (`*_PROBLEM_WORDS`
+#: are read by services/problem_templates): the first pair joins all but the last name.
+LIST_PROBLEM_WORDS: tuple[str, str] = ("{first}, {then}", "{first} and {then}")
+
+
 def _words(names: tuple[str, ...] | list[str]) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    """Column names in a list for a message: "a", "a and b", "a, b and c"."""
+    text, *rest = names
+    for number, name in enumerate(rest, start=1):
+        pair = LIST_PROBLEM_WORDS[number == len(rest)]
+        text = pair.format(first=text, then=name)
+    return text
 
 
 #: An odd 64-bit constant (2^64 / golden ratio) that mixes one column's hash into the next.

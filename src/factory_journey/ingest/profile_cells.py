@@ -19,6 +19,7 @@ from factory_journey.domain.tables import Column
 from factory_journey.domain.units import UnknownUnitError, unit_dimension
 from factory_journey.ingest import parse
 from factory_journey.ingest.cells import parse_list
+from factory_journey.ingest.units import dimension_words
 
 
 def distinct_values(frame: pl.DataFrame, values: pl.Expr) -> list[Any]:
@@ -131,8 +132,9 @@ def unit_problem(unit: str, key: str) -> str | None:
     if dimension is None:  # whole sentences: each is translated on the pages
         return (f"unknown unit {unit!r} for the {info.label} volume, which is in "
                 f"{info.production_unit}")
-    return (f"a {dimension} unit {unit!r} for the {info.label} volume, which is in "
-            f"{info.production_unit}")
+    # no article before the dimension's words: "a" or "an" would depend on the word
+    return (f"the unit {unit!r} measures {dimension_words(dimension)}, not the {info.label} "
+            f"volume, which is in {info.production_unit}")
 
 
 def numbers(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Series:

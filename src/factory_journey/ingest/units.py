@@ -70,6 +70,26 @@ def _lookup(spellings: list[str]) -> dict[str, tuple[str, float]]:
     return out
 
 
+#: Each dimension of the unit table (`domain.units.unit_dimension`) in the words a message
+#: sets into its sentence ("a mass unit 'kg' for …"): the platform's own words, which the
+#: pages translate on their own (services/problem_templates reads `*_PROBLEM_WORDS`).
+DIMENSION_PROBLEM_WORDS: dict[str, str] = {
+    "area": "surface area",
+    "co2e": "emissions",
+    "energy": "energy",
+    "length": "length",
+    "mass": "mass",
+    "product": "count",
+    "standard_time": "time",
+    "volume": "volume",
+}
+
+
+def dimension_words(dimension: str) -> str:
+    """A dimension in the words of a message (`DIMENSION_PROBLEM_WORDS`)."""
+    return DIMENSION_PROBLEM_WORDS.get(dimension, dimension)
+
+
 #: The wrong-unit message of each table's quantity, whole (each is translated on the pages:
 #: `*_MESSAGES` constants are found by services/problem_sources), by (dimension, fuels):
 #: energy (fuels may be given by volume or mass), water and wastewater (volume), waste (mass).
@@ -155,7 +175,7 @@ def convert_quantities(
         )
     if counts[1]:
         message = WRONG_DIMENSION_MESSAGES.get((dimension, fuel_units)) or (
-            f"This unit does not measure {dimension}")
+            f"This unit does not measure {dimension_words(dimension)}")
         log.rows(
             frame.filter(wrong).select(ROW, "unit_reported"),
             source,

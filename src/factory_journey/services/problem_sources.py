@@ -42,6 +42,27 @@ def problem_messages() -> dict[str, str]:
     return found
 
 
+def problem_words() -> dict[str, str]:
+    """The platform's own words that a message made from the data sets into its sentence (a
+    quantity, a group of people, a dimension, the joints of a list), from every
+    `*_PROBLEM_WORDS` constant of the ingest code and the profile rules → the file that
+    holds it. A page translates them on their own (`problem_templates`); a word may hold a
+    `{label}` of the data ("annual volume of {label}")."""
+    from factory_journey import domain, ingest
+
+    found: dict[str, str] = {}
+    files = [(path, f"ingest/{path.name}")
+             for path in sorted(Path(ingest.__file__).parent.glob("*.py"))]
+    files.append((Path(domain.__file__).parent / "profile_rules.py", _RULES_FILE))
+    for path, where in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in _constants(tree, ("_PROBLEM_WORDS",)):
+            for element in _elements(node):
+                for text in _fixed_texts(element):
+                    found.setdefault(text, where)
+    return found
+
+
 @cache
 def message_arguments() -> tuple[tuple[ast.expr, str], ...]:
     """Every argument of the ingest code that is a problem's message or accepted text, with
@@ -84,15 +105,21 @@ def _named_messages(tree: ast.Module) -> list[ast.expr]:
     texts): the messages a check writes per row or per case
     (`ingest/checks.UNUSUAL_QUANTITY_MESSAGES`, `ingest/units.WRONG_DIMENSION_MESSAGES`)."""
     texts: list[ast.expr] = []
+    for value in _constants(tree, ("_MESSAGE", "_MESSAGES")):
+        texts += _elements(value)
+    return texts
+
+
+def _constants(tree: ast.Module, endings: tuple[str, ...]) -> list[ast.expr]:
+    """The values of the module's constants whose names end in one of `endings`."""
+    values: list[ast.expr] = []
     for node in tree.body:
         target = (node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1
                   else node.target if isinstance(node, ast.AnnAssign) else None)
         value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
-        if not (isinstance(target, ast.Name) and value is not None
-                and target.id.endswith(("_MESSAGE", "_MESSAGES"))):
-            continue
-        texts += _elements(value)
-    return texts
+        if isinstance(target, ast.Name) and value is not None and target.id.endswith(endings):
+            values.append(value)
+    return values
 
 
 def _elements(value: ast.expr) -> list[ast.expr]:

@@ -19,15 +19,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from itertools import product
+from string import Formatter
 
-from factory_journey.services.problem_sources import message_arguments, problem_messages
+from factory_journey.ingest.checks import LIST_PROBLEM_WORDS
+from factory_journey.services.problem_sources import (
+    message_arguments,
+    problem_messages,
+    problem_words,
+)
 
 #: Fixed characters a template needs (besides its placeholders) to be kept: a template of one
 #: placeholder and a few words ("{what} is empty") would match too much.
 _MIN_FIXED = 10
 
 #: What a placeholder is called, for a call that only formats its first argument.
-_FORMATTERS = frozenset({"shorten", "_words", "_bound_words", "_whole_text", "str", "repr"})
+_FORMATTERS = frozenset({"shorten", "_words", "_bound_words", "_whole_text", "str", "repr",
+                         "dimension_words"})
+
+#: Placeholders that hold the platform's own words (`problem_sources.problem_words`: "number
+#: of employees", "mass"), not the user's: translated on their own when they are one.
+_WORD_PLACEHOLDERS = frozenset({"what", "who", "dimension"})
+#: Placeholders that hold a list of column names joined by `ingest.checks.LIST_PROBLEM_WORDS`
+#: ("facility_id, year and month"): the names kept, the joints translated.
+_LIST_PLACEHOLDERS = frozenset({"key"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +88,10 @@ def template_messages() -> dict[str, str]:
 
 
 def catalogue_messages() -> dict[str, str]:
-    """Every text a page may show of a problem, fixed or a template → the ingest file that
-    writes it: for the pages' shared catalogue (web/pages/catalogues.DATA_MESSAGES)."""
-    return {**problem_messages(), **template_messages()}
+    """Every text a page may show of a problem, fixed, a template or a word set into one →
+    the ingest file that writes it: for the pages' shared catalogue
+    (web/pages/catalogues.DATA_MESSAGES)."""
+    return {**problem_messages(), **template_messages(), **problem_words()}
 
 
 def problem_text(text: str | None, gettext: Callable[..., str]) -> str:
@@ -90,8 +105,56 @@ def problem_text(text: str | None, gettext: Callable[..., str]) -> str:
     for template in _templates():
         parts = template.parts(text)
         if parts is not None:
-            return gettext(template.message, **parts)
+            return gettext(template.message, **{name: _part(name, value, gettext)
+                                                for name, value in parts.items()})
     return text
+
+
+def _part(name: str, value: str, gettext: Callable[..., str]) -> str:
+    """A placeholder's value as the page shows it: the platform's own words translated (a
+    word, or a word made from the data such as "annual volume of {label}"), the joints of
+    a list of column names translated, anything else (the user's data) as written."""
+    if name in _LIST_PLACEHOLDERS:
+        head, joint, last = value.rpartition(LIST_PROBLEM_WORDS[1].format(first="", then=""))
+        if not joint:
+            return value
+        text, *others = head.split(LIST_PROBLEM_WORDS[0].format(first="", then=""))
+        for other in others:
+            text = gettext(LIST_PROBLEM_WORDS[0], first=text, then=other)
+        return gettext(LIST_PROBLEM_WORDS[1], first=text, then=last)
+    if name not in _WORD_PLACEHOLDERS:
+        return value
+    if value in _words()[0]:
+        return gettext(value)
+    for template in _words()[1]:
+        parts = template.parts(value)
+        if parts is not None:
+            return gettext(template.message, **parts)
+    return value
+
+
+@cache
+def _words() -> tuple[frozenset[str], tuple[ProblemTemplate, ...]]:
+    """The platform's words set into messages: the fixed ones, and those with a placeholder
+    of the data as templates."""
+    fixed, templates = set(), []
+    for text in problem_words():
+        if "{" not in text:
+            fixed.add(text)
+        elif (template := _template(_format_pieces(text))) is not None:
+            templates.append(template)
+    return frozenset(fixed), tuple(templates)
+
+
+def _format_pieces(text: str) -> list[_Piece]:
+    """`"annual volume of {label}"` as pieces: fixed text and placeholders."""
+    pieces: list[_Piece] = []
+    for literal, field, _spec, _conversion in Formatter().parse(text):
+        if literal:
+            pieces.append((True, literal))
+        if field is not None:
+            pieces.append((False, field))
+    return pieces
 
 
 @cache
