@@ -116,3 +116,17 @@ def test_problem_without_accepted_text_gets_the_columns_own():
     assert guide is not None and view.accepted == guide.accepted
     assert "meter" in view.accepted
     assert report.errors == 1 and report.warnings == 0
+
+
+def test_the_summary_of_a_repeated_mistake_comes_after_the_rows_it_continues():
+    """'28 more rows (rows 22–49) have the same problem' has no row of its own: it follows
+    the rows listed one by one, not before them (errors still before warnings)."""
+    report = problem_report([
+        {"message": "28 more rows (rows 22–49) have the same problem: Unknown unit",
+         "file": "energy.csv", "column": "unit"},
+        {"message": "Unknown unit", "file": "energy.csv", "row": 21, "column": "unit"},
+        {"message": "Unknown unit", "file": "energy.csv", "row": 2, "column": "unit"},
+        {"message": "unusual", "file": "energy.csv", "row": 1, "severity": "warning"},
+    ])
+    rows = [(view.row, view.severity) for view in report.groups[0].problems]
+    assert rows == [(2, "error"), (21, "error"), (None, "error"), (1, "warning")]

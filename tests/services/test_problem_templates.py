@@ -28,8 +28,8 @@ def _recording(calls: list[tuple[str, dict[str, object]]]):  # type: ignore[no-u
 
 def test_the_templates_of_the_ingest_code_are_found() -> None:
     found = template_messages()
-    assert "Duplicate row: the same {key} as an earlier row" in found
-    assert found["Duplicate row: the same {key} as an earlier row"] == "ingest/checks.py"
+    assert "Duplicate row: the same {columns} as an earlier row" in found
+    assert found["Duplicate row: the same {columns} as an earlier row"] == "ingest/checks.py"
     # a pl.format text of the profile rules, its `{}` named
     assert ("training year {value} is after the self-assessment of reporting year {value2}"
             in found)
@@ -90,9 +90,9 @@ def test_a_crafted_text_is_read_in_one_pass() -> None:
     crafted = ("x is a sub-answer of x, which is x: " * 12)[:400]
     assert problem_text(crafted, _recording([])) == crafted
     template = next(t for t in _templates()
-                    if t.message == "Duplicate row: the same {key} as an earlier row")
+                    if t.message == "Duplicate row: the same {columns} as an earlier row")
     assert template.parts("Duplicate row: the same a and b as an earlier row") == {
-        "key": "a and b"}
+        "columns": "a and b"}
     assert template.parts("Duplicate row: the same a as an earlier row!") is None
 
 
@@ -139,12 +139,12 @@ def test_a_list_of_column_names_keeps_the_names_and_translates_its_joints() -> N
         ("{first}, {then}", {"first": "facility_id", "then": "year"}),
         ("{first}, {then}", {"first": "<translated>", "then": "month"}),
         ("{first} and {then}", {"first": "<translated>", "then": "source"}),
-        ("Duplicate row: the same {key} as an earlier row", {"key": "<translated>"}),
+        ("Duplicate row: the same {columns} as an earlier row", {"columns": "<translated>"}),
     ]
     calls.clear()
     problem_text("Duplicate row: the same facility_id as an earlier row", _recording(calls))
-    assert calls == [("Duplicate row: the same {key} as an earlier row",
-                      {"key": "facility_id"})]
+    assert calls == [("Duplicate row: the same {columns} as an earlier row",
+                      {"columns": "facility_id"})]
 
 
 def test_the_users_own_data_is_not_taken_for_a_word() -> None:
@@ -177,3 +177,27 @@ def test_every_dimension_of_the_unit_table_has_its_words() -> None:
     from factory_journey.ingest.units import DIMENSION_PROBLEM_WORDS
 
     assert {dimension for _, dimension in _aliases().values()} == set(DIMENSION_PROBLEM_WORDS)
+
+
+def test_the_rows_beyond_those_listed_are_read_with_their_own_problem() -> None:
+    """'28 more rows (rows 22–49) have the same problem: Unknown unit' — the summary of a
+    repeated mistake — is translated, and so is the problem it repeats."""
+    from factory_journey.ingest.problem_log import more_rows_problem
+
+    calls: list[tuple[str, dict[str, object]]] = []
+    problem_text(more_rows_problem(28, 22, 49, "Unknown unit"), _recording(calls))
+    assert calls == [
+        ("Unknown unit", {}),
+        ("{rows} more rows (rows {first}–{last}) have the same problem: {problem}",
+         {"rows": "28", "first": "22", "last": "49", "problem": "<translated>"}),
+    ]
+
+
+def test_a_key_of_the_users_is_not_taken_for_a_list_of_columns() -> None:
+    """Only the lists of column names the checks make are joined anew; a JSON key of the
+    user's that reads 'energy and water' stays as written."""
+    calls: list[tuple[str, dict[str, object]]] = []
+    problem_text("Key 'energy and water' is not a table of a dataset and was ignored",
+                 _recording(calls))
+    assert calls == [("Key {key} is not a table of a dataset and was ignored",
+                      {"key": "'energy and water'"})]

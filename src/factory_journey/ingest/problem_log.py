@@ -127,8 +127,7 @@ class ProblemLog:
             first, last = int(rows_left.min() or 0), int(rows_left.max() or 0)  # type: ignore[arg-type]
             self.add(
                 Problem(
-                    f"{count - self.limit} more rows (rows {first}–{last}) have the same "
-                    f"problem: {message}",
+                    more_rows_problem(count - self.limit, first, last, message),
                     file=source.where,
                     sheet=source.sheet,
                     column=column,
@@ -138,3 +137,9 @@ class ProblemLog:
                 )
             )
         return count
+
+
+def more_rows_problem(rows: int, first: int, last: int, problem: str) -> str:
+    """The message of the rows beyond those listed one by one: how many, where, and the
+    listed rows' own message (a page translates that one too)."""
+    return f"{rows} more rows (rows {first}–{last}) have the same problem: {problem}"

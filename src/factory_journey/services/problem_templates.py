@@ -33,15 +33,20 @@ from factory_journey.services.problem_sources import (
 _MIN_FIXED = 10
 
 #: What a placeholder is called, for a call that only formats its first argument.
-_FORMATTERS = frozenset({"shorten", "_words", "_bound_words", "_whole_text", "str", "repr",
+_FORMATTERS = frozenset({"shorten", "_bound_words", "_whole_text", "str", "repr",
                          "dimension_words"})
 
 #: Placeholders that hold the platform's own words (`problem_sources.problem_words`: "number
 #: of employees", "mass"), not the user's: translated on their own when they are one.
 _WORD_PLACEHOLDERS = frozenset({"what", "who", "dimension"})
 #: Placeholders that hold a list of column names joined by `ingest.checks.LIST_PROBLEM_WORDS`
-#: ("facility_id, year and month"): the names kept, the joints translated.
-_LIST_PLACEHOLDERS = frozenset({"key"})
+#: ("facility_id, year and month"): the names kept, the joints translated. Only the lists
+#: made by `_words` are named so (`_name_of`): a `{key}` of the user's ("energy and water",
+#: a JSON key) is not split.
+_LIST_PLACEHOLDERS = frozenset({"columns"})
+#: Placeholders that hold a whole problem message ("12 more rows … have the same problem:
+#: {problem}"): read as a problem text itself.
+_MESSAGE_PLACEHOLDERS = frozenset({"problem"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +119,8 @@ def _part(name: str, value: str, gettext: Callable[..., str]) -> str:
     """A placeholder's value as the page shows it: the platform's own words translated (a
     word, or a word made from the data such as "annual volume of {label}"), the joints of
     a list of column names translated, anything else (the user's data) as written."""
+    if name in _MESSAGE_PLACEHOLDERS:
+        return problem_text(value, gettext)
     if name in _LIST_PLACEHOLDERS:
         head, joint, last = value.rpartition(LIST_PROBLEM_WORDS[1].format(first="", then=""))
         if not joint:
@@ -215,12 +222,14 @@ def _alternatives(node: ast.expr) -> list[list[_Piece]]:
 
 def _name_of(node: ast.expr) -> str:
     """A placeholder's name from what the f-string formats: `{facility!r}` → facility,
-    `{bound.unit}` → unit, `{_words(key)}` → key, `{LIMIT}` → limit; otherwise
-    `value`."""
+    `{bound.unit}` → unit, `{shorten(name)}` → name, `{_words(key)}` → columns, `{LIMIT}` →
+    limit; otherwise `value`."""
     if isinstance(node, ast.Name):
         return node.id.lower()
     if isinstance(node, ast.Attribute):
         return node.attr.lower()
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_words":
+        return "columns"  # a list of column names (`_LIST_PLACEHOLDERS`)
     if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
             and node.func.id in _FORMATTERS and node.args):
         return _name_of(node.args[0])

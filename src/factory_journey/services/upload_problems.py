@@ -83,8 +83,10 @@ def problem_report(problems: list[dict[str, Any]]) -> ProblemReport:
     for view in views:
         order.setdefault((view.file, view.sheet), []).append(view)
     groups = tuple(
+        # Within errors and warnings by row; a problem of no row (the summary "28 more rows
+        # … have the same problem", a file-wide one) after the rows, as the ingest orders them.
         ProblemGroup(file, sheet, tuple(sorted(
-            items, key=lambda v: (not v.is_error, v.row if v.row is not None else 0)
+            items, key=lambda v: (not v.is_error, v.row is None, v.row or 0)
         )))
         for (file, sheet), items in order.items()
     )
