@@ -153,6 +153,7 @@ def test_problems_made_from_the_data_on_a_phone_in_vietnamese(  # type: ignore[n
     import polars as pl
 
     from factory_journey.services.languages import page_translator
+    from factory_journey.services.problem_templates import problem_text
     from factory_journey.web.pages.catalogues import LOCALES
 
     editor = page_as("factory.editor", phone=True)
@@ -171,8 +172,9 @@ def test_problems_made_from_the_data_on_a_phone_in_vietnamese(  # type: ignore[n
     editor.locator('form button[type="submit"]').last.click()
     editor.locator("li.problem").first.wait_for()
     text = editor.locator("#job-status").inner_text()
-    assert t("Duplicate row: the same {key} as an earlier row",
-             key="facility_id, year, month, source and flow") in text
+    assert problem_text("Duplicate row: the same facility_id, year, month, source and flow as "
+                        "an earlier row", t) in text
+    assert "source và flow" in text  # the joints of the list in Vietnamese too
     assert "NOT-A-FACTORY" in text and "is not in the profiles table" not in text
     assert "Duplicate row" not in text
     assert _fits_the_screen(editor)

@@ -123,7 +123,7 @@ BAD_CASES = [
         "unit of another dimension",
         {"sipfacilityannualprodvol_materialProduction_unit": "metres"},
         "sipfacilityannualprodvol_materialProduction_unit",
-        "length unit",
+        "measures length",
     ),
     (
         "text in a number column",

@@ -72,6 +72,10 @@ def test_the_messages_of_a_dataset_with_mistakes_are_all_readable(tmp_path: Path
     make_demo_data(6, [2022, 2023], 7, folder, errors=True)
     energy = pl.read_csv(folder / "energy.csv", infer_schema=False)
     pl.concat([energy, energy.head(2)]).write_csv(folder / "energy.csv")
+    water = pl.read_csv(folder / "water.csv", infer_schema=False)  # one unusual month
+    water.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("5000000.5"))
+                       .otherwise(pl.col("quantity")).alias("quantity")
+                       ).write_csv(folder / "water.csv")
     problems = read_dataset(folder).problems
     codes = {problem.code for problem in problems}
     assert {"duplicate_row", "unusual_quantity", "wrong_unit_dimension"} <= codes, codes

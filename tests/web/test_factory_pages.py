@@ -253,9 +253,12 @@ def test_problems_made_from_the_data_read_in_the_readers_language(platform):
                        follow_redirects=False)
     job = html.unescape(client.get(sent.headers["location"]).text)
     t = page_translator(LOCALES, ("facility", "shell"), "vi", strict=True)
-    duplicate = t("Duplicate row: the same {key} as an earlier row",
-                  key="facility_id, year, month, source and flow")
-    assert duplicate in job
+    duplicate = t("Duplicate row: the same {columns} as an earlier row",
+                  columns=t("{first} and {then}", then="flow", first=t(
+                      "{first}, {then}", then="source", first=t(
+                          "{first}, {then}", then="month", first=t(
+                              "{first}, {then}", first="facility_id", then="year")))))
+    assert duplicate in job and "source và flow" in duplicate
     assert "Duplicate row: the same" not in job
     unknown = t("Facility {facility} is not in the profiles table (1 row of {table}: row {first})",
                 facility="'NOT-A-FACTORY'", table="waste", first="2")

@@ -92,8 +92,12 @@ def duplicate_rows(frame: Frame, spec: Table, source: Source, log: ProblemLog) -
     )
 
 
-def annual_and_monthly(frame: Frame, spec: Table, source: Source, log: ProblemLog) -> None:
-    """An annual value (month empty) beside monthly values of the same thing counts it twice."""
+def annual_and_monthly(frame: Frame, spec: Table, source: Source, log: ProblemLog,
+                       unread: pl.Series | None = None) -> None:
+    """An annual value (month empty) beside monthly values of the same thing counts it twice.
+
+    `unread`: the rows whose month was given but could not be read ("Tháng 2"; reported as
+    such, null here): a month to correct, not an annual value."""
     if "month" not in spec.key or spec.column("month").required:
         return
     annual_rows, height = lazy.one_row(frame, [pl.col("month").null_count(), pl.len()])
@@ -101,6 +105,8 @@ def annual_and_monthly(frame: Frame, spec: Table, source: Source, log: ProblemLo
         return
     key = [c for c in spec.key if c != "month"]
     rows = frame.lazy().select(ROW, "month", *key)
+    if unread is not None and len(unread):
+        rows = rows.filter(~pl.col(ROW).is_in(unread.implode()))
     monthly = (rows.filter(pl.col("month").is_not_null()).select(key).unique()
                .collect(engine="streaming"))
     if monthly.is_empty():
@@ -457,7 +463,9 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog,
     hard = _bound_expr(unit, {u: b.hard_max for u, b in bounds.items()}, annual)
     soft_min = _bound_expr(unit, {u: b.soft_min for u, b in bounds.items()}, annual)
     soft_max = _bound_expr(unit, {u: b.soft_max for u, b in bounds.items()}, annual)
-    held = quantity.is_not_null() & unit.is_in(units)
+    # A negative quantity is refused by its column's range (every table with bounds has
+    # quantities of 0 or more): one error, not also a warning that calls it "accepted".
+    held = quantity.is_not_null() & unit.is_in(units) & ~(quantity < 0)
     refused = (held & (~quantity.is_finite() | (quantity > hard))).fill_null(False)
     unusual = (held & ~refused & ((quantity > soft_max) | (quantity < soft_min))).fill_null(
         False)

@@ -352,7 +352,7 @@ def _checked(
     if spec.name == "programmes":
         checks.programme_dates(frame, source, log)
     checks.duplicate_rows(frame, spec, source, log)
-    checks.annual_and_monthly(frame, spec, source, log)
+    checks.annual_and_monthly(frame, spec, source, log, typed.unread.get("month"))
     if "facility_id" in keys.given.columns:
         checks.facilities_in_profiles(frame, source, log, keys, spec.name,
                                       typed.distinct.get("facility_id"))

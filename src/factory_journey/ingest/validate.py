@@ -19,10 +19,11 @@ What keeps a table of millions of rows cheap (docs/performance.md, ingest sectio
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
+from factory_journey.domain.problems import Severity
 from factory_journey.domain.tables import VERIFICATION_STATUSES, Column, Table
 from factory_journey.ingest import enums, lazy, parse
 from factory_journey.ingest.lazy import Frame
@@ -45,6 +46,8 @@ class Check:
     #: An aggregation true exactly when some row is bad (None: count the rows of `bad`),
     #: cheaper than the count: the smallest or largest value against a bound.
     any_row: pl.Expr | None = None
+    #: An error refuses the cell (it is null in the typed table); a warning keeps it.
+    severity: Severity = Severity.ERROR
 
 
 def header_names(spec: Table, extra: tuple[Column, ...] = ()) -> dict[str, str]:
@@ -68,6 +71,15 @@ def _range_text(column: Column) -> str:
     if low is not None:
         return f"{_number_text(low)} or more"
     return f"{_number_text(high or 0)} or less"
+
+
+#: A number written with one point and three digits after it ("12.500", "1.250"): in
+#: Vietnamese, Turkish or Indonesian writing the point separates thousands, so the value read
+#: (12.5) may be a thousandth of the one meant. Kept, with a warning, unless the column
+#: shows the point as a decimal separator elsewhere (`_POINT_DECIMALS`); two points or more
+#: ("1.060.775") are not a number at all and are refused as such.
+_POINT_THOUSANDS = r"^\s*[+-]?[1-9]\d{0,2}\.\d{3}\s*$"
+_POINT_DECIMALS = r"\.(\d{0,2}|\d{4,})\s*$"
 
 
 def _checks(column: Column) -> list[Check]:
@@ -97,6 +109,20 @@ def _checks(column: Column) -> list[Check]:
                 enums.enum_index(column.enum).accepted,
             )
         )
+    if column.type == "float":
+        raw = pl.col(name).cast(pl.String)
+        # A column that writes a point with other than three digits after it ("70115.0",
+        # "12.5") uses it as the decimal separator: its "992.027" is a decimal, no warning.
+        decimals = raw.str.contains(_POINT_DECIMALS).any()
+        checks.append(Check(
+            typed.is_not_null() & raw.str.contains(_POINT_THOUSANDS) & ~decimals,
+            name,
+            "Read with the point as the decimal separator (12.500 is 12.5): if the point "
+            "separates thousands, write the number without it (12500)",
+            "point_thousands",
+            parse.ACCEPTED_FORMS["float"],
+            severity=Severity.WARNING,
+        ))
     if column.minimum is not None:
         negative = column.minimum == 0 and column.dimension is not None
         checks.append(
@@ -307,6 +333,8 @@ def _row_by_row(column: Column, dtype: pl.DataType, plain: bool) -> _Plan:
     checks: list[tuple[Check, pl.Expr | None]] = [(c, c.bad) for c in _checks(column)]
     if _lossless(column, dtype):  # a native value is its typed value: none is of the wrong type
         checks = [(c, None if c.code == "wrong_type" else bad) for c, bad in checks]
+    if dtype != pl.String:  # a number given as a number has no separator to mistake
+        checks = [(c, None if c.code == "point_thousands" else bad) for c, bad in checks]
     # A float column loses only NaN and infinity, which its type check finds.
     unchanged_unless = next(
         (c for c, _ in checks if c.code == "wrong_type"), None
@@ -328,6 +356,10 @@ class TypedTable:
     #: A lazy raw table (`RawTable.lazy`): the typed table as a plan over its file, never
     #: collected here (`frame` then has its columns and no rows).
     lazy: pl.LazyFrame | None = None
+    #: Per column, the rows (`_row`) of the cells given but unreadable (of the wrong type or
+    #: not an accepted value: reported, and null here), so that a later check does not take
+    #: those nulls for cells left empty.
+    unread: dict[str, pl.Series] = field(default_factory=dict)
 
     @property
     def data(self) -> pl.DataFrame | pl.LazyFrame:
@@ -414,16 +446,25 @@ def type_table(
         (check.any_row if bad is check.bad and check.any_row is not None else bad.sum())
         .alias(str(i)) for i, (check, bad) in enumerate(found))) if found else ()
     found_any = {id(check) for (check, _), count in zip(found, counts, strict=True) if count}
+    #: the checks whose rows are left null in the typed table
+    nulled = ("wrong_type", "unknown_value")
+    unread: dict[str, pl.Series] = {}
     for (check, bad), count in zip(found, counts, strict=True):
         if count:
+            listed = rows.filter(bad).select(ROW, check.column).collect()
+            if check.code in nulled:
+                at = listed.get_column(ROW)
+                before = unread.get(check.column)
+                unread[check.column] = at if before is None else pl.concat([before, at])
             log.rows(
-                rows.filter(bad).select(ROW, check.column).collect(),
+                listed,
                 source,
                 message=check.message,
                 code=check.code,
                 column=check.column,
                 value_column=check.column,
                 accepted=check.accepted,
+                severity=check.severity,
             )
 
     for name, plan in plans.items():
@@ -456,5 +497,6 @@ def type_table(
     if raw.lazy is not None:
         typed_rows = typing(rows)
         empty = pl.DataFrame(schema=typed_rows.collect_schema())
-        return TypedTable(empty, distinct_typed, from_raw, typed_rows)
-    return TypedTable(typing(rows).collect(engine="in-memory"), distinct_typed, from_raw)
+        return TypedTable(empty, distinct_typed, from_raw, typed_rows, unread)
+    return TypedTable(typing(rows).collect(engine="in-memory"), distinct_typed, from_raw,
+                      unread=unread)
