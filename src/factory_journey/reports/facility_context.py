@@ -26,6 +26,7 @@ from factory_journey.reports.labels import (
     MATURITY,
     N_,
 )
+from factory_journey.reports.peer_comparison import peer_comparison, peer_text
 from factory_journey.reports.report_data import Context, FacilityNotFoundError, ReportData
 
 QUALITY_AREAS = ("energy", "water", "wastewater", "waste", "chemicals")
@@ -81,23 +82,6 @@ def _reason(tr: Translator, row: dict[str, Any], value: str, threshold: str) -> 
     return tr("{value} meets the threshold of {threshold}.", value=value, threshold=threshold)
 
 
-def _peer_median(matrix: pl.DataFrame, column: str, year: int, factory_type: str | None,
-                 basis: str | None) -> tuple[float | None, int]:
-    """Median of `column` over facilities of the same type and basis in the dataset that year."""
-    if column not in matrix.columns or basis is None:  # no basis: no facility compares equal
-        return None, 0
-    peers = matrix.filter(
-        (pl.col("year") == year)
-        & (pl.col("journey_factory_type") == factory_type)
-        & (pl.col("intensity_basis") == basis)
-        & pl.col(column).is_not_null()
-    )[column]
-    if peers.len() < 3:
-        return None, int(peers.len())
-    median = peers.cast(pl.Float64).median()
-    return (float(median) if isinstance(median, int | float) else None), int(peers.len())
-
-
 def _indicator_rows(tr: Translator, data: ReportData, ind_rows: list[dict[str, Any]],
                     profile: dict[str, Any]) -> list[dict[str, Any]]:
     basis = profile.get("intensity_basis")
@@ -106,13 +90,9 @@ def _indicator_rows(tr: Translator, data: ReportData, ind_rows: list[dict[str, A
         key, unit = str(row["indicator"]), str(row["unit"])
         v_text = value_text(tr, key, unit, row.get("value"), basis)
         t_text = value_text(tr, key, unit, row.get("threshold"), basis)
-        median, n_peers = (None, 0)
-        if unit not in ("yes/no", "level"):
-            median, n_peers = _peer_median(data.matrix, str(row["column"]), profile["year"],
-                                           profile.get("journey_factory_type"), basis)
-        peer_text = (tr("Median of {n} similar facilities: {value}", n=tr.number(n_peers),
-                        value=value_text(tr, key, unit, median, basis))
-                     if median is not None else tr("Too few similar facilities to compare"))
+        comparison = peer_comparison(data, row, profile)
+        median = comparison.median
+        peers_line = peer_text(tr, comparison, value_text(tr, key, unit, median, basis))
         worse = bool(row.get("worse_than_threshold"))
         bars = [
             {"label": tr("This facility"), "value": row.get("value"), "text": v_text,
@@ -133,7 +113,7 @@ def _indicator_rows(tr: Translator, data: ReportData, ind_rows: list[dict[str, A
             "value": v_text,
             "threshold": t_text if row.get("threshold") is not None else "–",
             "threshold_note": _threshold_note(tr, row, profile, data.peer_percentiles),
-            "peers": peer_text,
+            "peers": peers_line,
             "status": ("worse" if worse else "missing" if row.get("value") is None else "meets"),
             "status_text": (tr("Worse than threshold") if worse else
                             tr("No data") if row.get("value") is None else tr("Meets threshold")),

@@ -33,6 +33,10 @@ class ReportData:
     #: made the assessment; empty when that methodology is not known here (the report then
     #: names no percentile rather than a wrong one).
     peer_percentiles: dict[str, float] = field(default_factory=dict)
+    #: The peer table the assessment was judged against (on the platform: its peer snapshot,
+    #: with each group's median and size n), for each indicator's peer line; None: the report
+    #: compares each facility with the others of its own dataset (reports/peer_comparison.py).
+    peers: pl.DataFrame | None = None
 
 
 class FacilityNotFoundError(LookupError):

@@ -116,14 +116,19 @@ ASSESSMENT_FRAMES: tuple[str, ...] = (
 def report_data(matrix: pl.DataFrame, frames: dict[str, pl.DataFrame],
                 versions: dict[str, str], dataset_name: str,
                 catalogue: Catalogue | None = None,
-                methodology: Methodology | None = None) -> ReportData:
+                methodology: Methodology | None = None,
+                peers: pl.DataFrame | None = None) -> ReportData:
     """The report inputs from a matrix and the `ASSESSMENT_FRAMES`, with the programme
     catalogue's module and measure titles (for a dataset here, a stored snapshot on the
     platform). `catalogue`: the one the assessment used (default: the packaged one); a module
     an accepted Join the Journey proposal added is titled with the proposal it came from.
     `methodology`: the one the assessment used, for the percentile of each peer threshold;
     default: the packaged one when `versions` names it, else none (the report then says
-    "a percentile", never a percentile the assessment may not have used)."""
+    "a percentile", never a percentile the assessment may not have used).
+    `peers`: the peer table the assessment was judged against when `matrix` is not the whole
+    peer population (a platform facility: its assessment's peer snapshot,
+    `services.platform.peers.peer_table_named`); each indicator's peer line then gives the
+    median and n of the group behind its threshold. None: medians over `matrix` itself."""
     catalogue = catalogue or default_catalogue()
     if methodology is None and versions.get("methodology") == default_methodology().label:
         methodology = default_methodology()
@@ -139,6 +144,7 @@ def report_data(matrix: pl.DataFrame, frames: dict[str, pl.DataFrame],
         measure_titles={m.key: m.title for m in catalogue.measures},
         dataset_name=dataset_name,
         peer_percentiles=percentiles,
+        peers=peers,
     )
 
 

@@ -309,9 +309,10 @@ class OutboxMessage(Base):
 class PeerSnapshot(Base):
     """The platform's peer thresholds as computed at one time: never updated.
 
-    `content` is the engine's peer table (threshold and size `n` of every peer group with at
-    least the methodology's minimum size, over the latest data of every facility) as Parquet;
-    `content_sha256` its SHA-256 hex. A facility's assessment names the snapshot it used.
+    `content` is the engine's peer table (threshold, size `n` and median of every peer group
+    with at least the methodology's minimum size, over the latest data of every facility) as
+    Parquet; `content_sha256` its SHA-256 hex; `reference_versions["peer_table"]` the version of
+    its columns (decision 0051). A facility's assessment names the snapshot it used.
     """
 
     __tablename__ = "peer_snapshot"

@@ -52,7 +52,21 @@ def test_the_table_publishes_n_and_leaves_out_small_groups():
     assert countries["region"].to_list() == ["BD"]  # India's 3 are too few
     assert countries["n"].to_list() == [10]
     assert countries["threshold"].to_list() == [pytest.approx(77.5)]
+    # The median of the same ten values (10…100): what a report compares a facility with.
+    assert countries["median"].to_list() == [pytest.approx(55.0)]
     assert validate_peer_table(table).equals(table)
+
+
+def test_a_table_of_version_1_without_medians_still_judges_the_same():
+    platform = make_matrix(_peers(10))
+    table = peer_table_of(platform)
+    old = validate_peer_table(table.drop("median"), "peers.parquet")
+    assert old["median"].null_count() == old.height
+    one = make_matrix([mill(facility_id="ONE", country_iso2="BD")])
+    new_result = assess(one, peers=table).indicators
+    old_result = assess(one, peers=old).indicators
+    assert new_result.equals(old_result)
+    assert "peer" in new_result["threshold_kind"].cast(pl.String).to_list()
 
 
 def test_one_facility_is_judged_against_the_peers_of_the_whole_platform():

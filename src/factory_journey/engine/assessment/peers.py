@@ -21,9 +21,13 @@ import polars as pl
 
 from factory_journey.engine.assessment.methodology import PEER_LEVELS, Indicator, Methodology
 
+#: Version of the peer table's columns, recorded with every platform peer snapshot: 1 threshold
+#: and `n`; 2 also `median` (what a report compares a facility with, decision 0051).
+PEER_TABLE_VERSION = "2"
 #: Columns of a peer table, one row per (indicator, region level, group) with at least
 #: `min_group_size` values: `threshold` in the indicator's unit, `n` the values in the group
-#: [count]; `basis` is null for indicators that are not per unit, `region` null at `global`.
+#: [count], `median` their median in the indicator's unit (null in a table of version 1);
+#: `basis` is null for indicators that are not per unit, `region` null at `global`.
 PEER_TABLE_SCHEMA: dict[str, pl.DataType] = {
     "indicator": pl.String(),
     "level": pl.String(),
@@ -33,6 +37,7 @@ PEER_TABLE_SCHEMA: dict[str, pl.DataType] = {
     "region": pl.String(),
     "threshold": pl.Float64(),
     "n": pl.UInt32(),
+    "median": pl.Float64(),
 }
 #: The Categorical copy (`_pk_*`, see assess) of each text key of GROUP_COLUMNS.
 CODE_OF: dict[str, str] = {
@@ -77,7 +82,8 @@ def empty_peer_table() -> pl.DataFrame:
 
 
 def peer_table(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
-    """Threshold and size of every peer group of `frame` with at least `min_group_size` values.
+    """Threshold, size and median of every peer group of `frame` with at least `min_group_size`
+    values.
 
     `frame` holds the `_v_<key>` indicator values and the `_pk_*` group keys (see assess).
     Smaller groups are left out: their percentile would tell too much about a few facilities,
@@ -103,6 +109,9 @@ def peer_table(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
                     value.quantile(ind.threshold.percentile, interpolation=rules.interpolation)
                     .alias(f"threshold{i}"),
                     value.count().cast(pl.UInt32).alias(f"n{i}"),
+                    # The group's middle value, for a report's "median of n similar
+                    # facilities": the same values as the threshold, so the same n.
+                    value.median().alias(f"median{i}"),
                 ]
             groups = _group(frame, keys, aggregations)
             for i, ind in enumerate(same):
@@ -124,6 +133,7 @@ def peer_table(frame: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
                         ),
                         threshold=pl.col(f"threshold{i}").cast(pl.Float64),
                         n=pl.col(f"n{i}"),
+                        median=pl.col(f"median{i}").cast(pl.Float64),
                     )
                 )
     if not parts:
@@ -172,7 +182,12 @@ def _group(frame: pl.DataFrame, keys: list[str], aggregations: list[pl.Expr]) ->
 
 
 def validate_peer_table(table: pl.DataFrame, label: str = "the peer table") -> pl.DataFrame:
-    """`table` with the peer-table columns and types; ValueError naming what is wrong."""
+    """`table` with the peer-table columns and types; ValueError naming what is wrong.
+
+    A table of version 1 (no `median`, e.g. exported before) is read with null medians: its
+    thresholds judge exactly as before."""
+    if "median" not in table.columns:
+        table = table.with_columns(median=pl.lit(None, pl.Float64))
     missing = [c for c in PEER_TABLE_SCHEMA if c not in table.columns]
     if missing:
         raise ValueError(f"{label} has no column(s) {', '.join(missing)}")

@@ -24,9 +24,8 @@ from factory_journey.services.platform.errors import InvalidInput, NotFound
 from factory_journey.services.platform.results import (
     SnapshotRef,
     current_snapshot,
-    snapshot_frames,
 )
-from factory_journey.store.models import AssessmentSnapshot
+from factory_journey.services.platform.snapshot_report import snapshot_report_data
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,24 +99,19 @@ def _build(session: Session, ref: SnapshotRef, lang: str, year: int | None) -> A
     from factory_journey.reports.context import FacilityNotFoundError
     from factory_journey.reports.facility_context import build_facility_context
     from factory_journey.reports.i18n import translator
-    from factory_journey.services.reports import report_data
 
-    frames = snapshot_frames(session, ref)
-    row = session.get(AssessmentSnapshot, ref.id)
-    assert row is not None
-    data = report_data(frames["matrix"], frames, row.result.get("versions", {}),
-                       f"snapshot {ref.id}")
+    data = snapshot_report_data(session, ref)
     try:
         report = build_facility_context(data, ref.facility_id, translator(lang), year=year)
     except FacilityNotFoundError as error:
         raise NotFound(str(error)) from None
-    matrix = frames["matrix"]
+    matrix = data.matrix
     years = tuple(sorted(int(y) for y in matrix.filter(
         pl.col("facility_id") == ref.facility_id)["year"].to_list()))
-    trajectory = trajectory_years(frames["trajectory"], ref.facility_id)
+    trajectory = trajectory_years(data.trajectory, ref.facility_id)
     target_year = None
-    if "target_year" in frames["trajectory"].columns and trajectory:
-        targets = frames["trajectory"]["target_year"].drop_nulls()
+    if "target_year" in data.trajectory.columns and trajectory:
+        targets = data.trajectory["target_year"].drop_nulls()
         target_year = int(targets.max()) if targets.len() else None  # type: ignore[arg-type]
     return AssessmentView(
         ref.facility_id, ref.id, int(report["facility"]["year"]), years, report, trajectory,

@@ -1,12 +1,13 @@
 """The platform's peer snapshots: peer thresholds over every facility it holds, versioned.
 
 `recompute_peer_snapshot` builds the Data Matrix of the latest submissions of every facility,
-computes the engine's peer table from it (threshold and group size `n` of every peer group with
-at least the methodology's `min_group_size` values; smaller groups are left out and their
-facilities are judged on the absolute threshold) and stores it as a new `PeerSnapshot` only when
-it differs from the current one. A facility's assessment (results.py) uses the current snapshot
-as a whole and names it, so a result can be reproduced with `journey assess --peer-snapshot`,
-and no reader ever sees thresholds of two recomputations mixed.
+computes the engine's peer table from it (threshold, group size `n` and median of every peer
+group with at least the methodology's `min_group_size` values; smaller groups are left out and
+their facilities are judged on the absolute threshold) and stores it as a new `PeerSnapshot` only
+when it differs from the current one or is of an older table version. A facility's assessment
+(results.py) uses the current snapshot as a whole and names it, so a result can be reproduced
+with `journey assess --peer-snapshot`, and no reader ever sees thresholds of two recomputations
+mixed; its report takes its peer lines from that snapshot (`peer_table_named`, decision 0051).
 
 Recomputation is a background job (web/app.py, every `JOURNEY_PEER_INTERVAL` seconds) or a
 command (`journey peers recompute`); a facility's own upload does not wait for it.
@@ -141,6 +142,29 @@ def peer_table(session: Session, ref: PeerSnapshotRef) -> pl.DataFrame:
     return table
 
 
+def table_version(session: Session, ref: PeerSnapshotRef) -> str:
+    """The version of a snapshot's table columns (`PEER_TABLE_VERSION` when it was made);
+    "1" for a snapshot stored before versions were recorded (threshold and n only)."""
+    versions = session.execute(
+        select(PeerSnapshot.reference_versions).where(PeerSnapshot.id == ref.id)
+    ).scalar_one()
+    return str((versions or {}).get("peer_table", "1"))
+
+
+def peer_table_named(session: Session, named: object) -> pl.DataFrame:
+    """The peer table of the snapshot an assessment result names (its `peer_snapshot`: id and
+    sha256), so that a report compares the facility with the very groups that judged it.
+    Without one (an assessment made before the first snapshot judged no one against peers),
+    an empty table: the report then compares with no group either."""
+    from factory_journey.engine.assessment.peers import empty_peer_table
+
+    snapshot_id = named.get("id") if isinstance(named, dict) else None
+    ref = peer_snapshot_ref(session, snapshot_id) if isinstance(snapshot_id, int) else None
+    if ref is None or not isinstance(named, dict) or ref.content_sha256 != named.get("sha256"):
+        return empty_peer_table()
+    return peer_table(session, ref)
+
+
 def compute_peer_table(session: Session, use_cache: bool = True) -> tuple[pl.DataFrame, int]:
     """(peer table, number of facilities) over the latest submissions of every facility.
 
@@ -225,11 +249,17 @@ def recompute_peer_snapshot(session: Session, force: bool = False) -> tuple[Peer
     `force`); a new snapshot is stored (and flushed; the caller commits) only when its content
     differs from the current one, so an unchanged platform keeps its snapshot and its results.
     """
+    from factory_journey.engine.assessment.peers import PEER_TABLE_VERSION
     from factory_journey.services.platform.results import current_methodology, current_reference
 
     current = current_peer_snapshot(session)
     watermark = _watermark(session)
-    if not force and current is not None and current.submission_watermark == watermark:
+    if (
+        not force
+        and current is not None
+        and current.submission_watermark == watermark
+        and table_version(session, current) == PEER_TABLE_VERSION
+    ):
         return current, False
     table, facilities = compute_peer_table(session)
     content = table_bytes(table)
@@ -238,7 +268,9 @@ def recompute_peer_snapshot(session: Session, force: bool = False) -> tuple[Peer
         return current, False
     row = PeerSnapshot(
         methodology_version=current_methodology(),
-        reference_versions=current_reference(),
+        # The table's columns are versioned with it: a snapshot of an older version is
+        # recomputed even when no submission arrived since (e.g. one without medians).
+        reference_versions={**current_reference(), "peer_table": PEER_TABLE_VERSION},
         facility_count=facilities,
         group_count=table.height,
         content=content,

@@ -20,8 +20,8 @@ from factory_journey.services.platform.results import (
     RenderedCache,
     SnapshotRef,
     current_snapshot,
-    snapshot_frames,
 )
+from factory_journey.services.platform.snapshot_report import snapshot_report_data
 from factory_journey.store.models import AssessmentSnapshot
 
 #: Codes of the report languages (`report_pdf`'s `lang`).
@@ -126,7 +126,7 @@ def report_pdf(
     """The facility report (PDF) of its current snapshot, in `lang` (en, vi, zh, …)."""
     from factory_journey.reports.context import FacilityNotFoundError
     from factory_journey.reports.i18n import UnknownLanguageError, normalise_language
-    from factory_journey.services.reports import render_facility, report_data
+    from factory_journey.services.reports import render_facility
 
     authorise(session, actor, "report.read", facility_id)
     try:
@@ -144,12 +144,7 @@ def report_pdf(
         body = _pdfs.get(key)  # made by the request this one waited for
         if body is not None:
             return body
-        frames = snapshot_frames(session, ref)
-        row = session.get(AssessmentSnapshot, ref.id)
-        assert row is not None
-        data = report_data(
-            frames["matrix"], frames, row.result.get("versions", {}), f"snapshot {ref.id}"
-        )
+        data = snapshot_report_data(session, ref)
         try:
             body = render_facility(data, facility_id, lang, "pdf", year=year)
         except FacilityNotFoundError as error:

@@ -174,6 +174,9 @@ class FacilityAssessment:
     catalogue: Catalogue
     matrix: pl.DataFrame
     result: AssessmentResult
+    #: The peer table it was judged against (the platform's current peer snapshot, or empty
+    #: before the first): its report's peer lines come from it too.
+    peers: pl.DataFrame | None = None
 
 
 def assess_facility(
@@ -208,7 +211,7 @@ def assess_facility(
     result = assess(
         built.matrix, methodology, catalogue, matrix_versions=built.versions, peers=peers
     )
-    return FacilityAssessment(facility_id, methodology, catalogue, built.matrix, result)
+    return FacilityAssessment(facility_id, methodology, catalogue, built.matrix, result, peers)
 
 
 def explanation_lines(assessed: FacilityAssessment, year: int | None = None) -> list[str]:
@@ -262,7 +265,7 @@ def report_pdf(
     frames = {name: getattr(assessed.result, name) for name in ASSESSMENT_FRAMES}
     data = report_data(
         assessed.matrix, frames, assessed.result.versions, facility_id, assessed.catalogue,
-        assessed.methodology,
+        assessed.methodology, assessed.peers,
     )
     try:
         return render_facility(data, facility_id, lang, "pdf")
