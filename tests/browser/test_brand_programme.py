@@ -154,6 +154,19 @@ def test_programme_officer_opens_the_evaluation(page_as, snap, assert_accessible
     assert page.locator("main h2", has_text="Country distribution").count() == 1
     snap(page, "evaluation")
     assert_accessible(page)
+    # Which facilities have no comparable data: a disclosure per area, closed until opened.
+    gaps = page.locator("section.gaps details")
+    assert gaps.count() >= 1
+    first_row = gaps.first.locator("tbody tr").first
+    assert not first_row.is_visible()
+    gaps.first.locator("summary").click()
+    assert first_row.is_visible() and first_row.locator("td").count() == 3
+    gaps.first.scroll_into_view_if_needed()
+    snap(page, "evaluation-gaps")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the evaluation (Excel)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
     phone = page_as("programme.officer", phone=True)
     for path, name in (("/programme", "programme-phone"),
                        ("/programme/evaluation", "evaluation-phone")):

@@ -157,6 +157,11 @@ PAGES: dict[str, Entry] = {
         files={"file": ("records.csv", b"facility_id,programme,start_date\n", "text/csv")},
     ),
     "GET /programme/evaluation": members(200, kinds=PROGRAMME),
+    # the evaluation's downloads: the page's permission; with nothing shared with the Programme
+    # here there is nothing to export (404; tests/web/test_programme_evaluation_pages.py has
+    # the files themselves)
+    "GET /programme/evaluation/export.csv": members(404, kinds=PROGRAMME),
+    "GET /programme/evaluation/export.xlsx": members(404, kinds=PROGRAMME),
     # open data (#17): public pages (F1 publishes only from 2099 here: its page is 404), and
     # the facility admin's consent page
     "GET /open-data": public(200),

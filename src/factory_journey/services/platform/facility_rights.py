@@ -10,7 +10,12 @@ from sqlalchemy.orm import Session
 from factory_journey.services.platform.access import relation_to
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.errors import NotFound
-from factory_journey.services.platform.policy import Relation, allowed, allowed_in_organisation
+from factory_journey.services.platform.policy import (
+    ORGANISATION_POLICY,
+    Relation,
+    allowed,
+    allowed_in_organisation,
+)
 from factory_journey.store.models import Facility
 
 #: The facility actions a factory page offers.
@@ -52,6 +57,19 @@ def facility_rights(session: Session, actor: Actor, facility_id: str) -> Facilit
 def may_upload(actor: Actor) -> bool:
     """Whether the actor may upload a dataset (admins and editors of a factory group)."""
     return allowed_in_organisation("dataset.upload", actor.organisation_kind, actor.role)
+
+
+def reports_own_facilities(actor: Actor) -> bool:
+    """Whether the actor's organisation reports facilities of its own (a factory group: its
+    datasets create them), whatever the actor's role; other organisations see facilities that
+    factories share with them, on their own pages."""
+    kinds, _roles = ORGANISATION_POLICY["dataset.upload"]
+    return actor.organisation_kind in kinds
+
+
+def may_see_cohorts(actor: Actor) -> bool:
+    """Whether the actor sees a programme's cohorts and evaluation (/programme)."""
+    return allowed_in_organisation("cohort.read", actor.organisation_kind, actor.role)
 
 
 def may_manage_team(actor: Actor) -> bool:

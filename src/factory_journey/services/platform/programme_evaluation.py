@@ -9,8 +9,13 @@ facilities reported themselves. The outcome is the evaluation report's context
 countries, regional insights, shares by group, effect against the control group with its
 charts, cycles, caveats, method), the same dict the HTML and PDF reports render.
 
+The outcome also keeps the engine's `EvaluationResult` (every table, one row per facility and
+area among them): `evaluation_gaps` lists the facilities without comparable data from it and
+`evaluation_export` writes it as CSV and XLSX.
+
 Results are kept per process by their inputs (facilities, submission ids, records, years), so
-reading the page again costs a lookup; a new submission or records upload makes a new key.
+reading the page again, or downloading it, costs a lookup; a new submission or records upload
+makes a new key.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from sqlalchemy import func, select
@@ -32,15 +37,21 @@ from factory_journey.services.platform.cohorts import candidates, cohort, record
 from factory_journey.services.platform.errors import InvalidInput, NotFound
 from factory_journey.store.models import ProgrammeRecords, Submission
 
+if TYPE_CHECKING:
+    from factory_journey.engine.evaluation import EvaluationResult
+
 
 @dataclass(slots=True)
 class CohortEvaluation:
-    """The report context of one evaluation, and the facilities it had to leave out."""
+    """The report context of one evaluation, the engine's result it was made from (None only
+    when built by hand), the cohort's name, and the facilities it had to leave out."""
 
     context: dict[str, Any]
     facilities: int
     left_out: list[str] = field(default_factory=list)
     records_id: int | None = None
+    result: EvaluationResult | None = None
+    name: str = ""
 
 
 _results: OrderedDict[str, CohortEvaluation] = OrderedDict()
@@ -84,6 +95,14 @@ def years_available(session: Session, actor: Actor) -> list[int]:
     return sorted(session.scalars(
         select(Submission.year).where(Submission.facility_id.in_(ids)).distinct()
     ))
+
+
+def chosen_years(years: list[int], baseline: int | None, followup: int | None
+                 ) -> tuple[int | None, int | None]:
+    """(baseline, follow-up) [years] of a request: those asked for, else the first and the last
+    of `years` (the years with data, `years_available`); None when there are none."""
+    return (baseline or (years[0] if years else None),
+            followup or (years[-1] if years else None))
 
 
 def evaluate_cohort(
@@ -141,7 +160,7 @@ def evaluate_cohort(
         result, headlines(result), insights=named_insights(result, names),
         dataset_name=name, country_names=names, created=now_iso_utc(),
     )
-    outcome = CohortEvaluation(context, len(ids), left_out, records_id)
+    outcome = CohortEvaluation(context, len(ids), left_out, records_id, result, name)
     with _lock:
         _results[key] = outcome
         while len(_results) > 32:

@@ -1,10 +1,13 @@
 """The programme officer's pages: cohorts, participation records, and the evaluation (the same
-content and charts as `journey evaluate`). Rules live in services/platform/cohorts.py and
-programme_evaluation.py; these handlers read the request and render."""
+content and charts as `journey evaluate`), with the facilities without comparable data of each
+area and the evaluation as CSV or XLSX. Rules live in services/platform/cohorts.py,
+programme_evaluation.py, evaluation_gaps.py and evaluation_export.py; these handlers read the
+request and render."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -12,7 +15,11 @@ from fastapi.responses import Response
 from factory_journey.services.platform import cohorts
 from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.errors import Conflict, InvalidInput, NotFound
+from factory_journey.services.platform.evaluation_export import evaluation_file
+from factory_journey.services.platform.evaluation_gaps import facilities_without_comparable_data
+from factory_journey.services.platform.files import attachment_disposition
 from factory_journey.services.platform.programme_evaluation import (
+    chosen_years,
     evaluate_cohort,
     years_available,
 )
@@ -39,6 +46,28 @@ HOMES = {"programme": "/programme"}
 DONE = {
     "cohort": N_("The cohort was saved."),
     "records": N_("The participation records were accepted and are now in force."),
+}
+#: The evaluation's areas (keys of the evaluation rules) in the reader's language; an area
+#: not named here shows the rules' English label.
+EVALUATION_AREAS = {
+    "energy": N_("Energy efficiency"),
+    "water": N_("Water efficiency"),
+    "wastewater": N_("Wastewater recycling"),
+    "chemicals": N_("Chemical management"),
+    "waste": N_("Waste"),
+    "air": N_("Air emissions tracking"),
+    "ems": N_("EMS baselines and targets"),
+}
+#: Why a facility has no comparable data in an area (keys of engine.evaluation.REASONS).
+REASON_NAMES = {
+    "not_in_both_years": N_("No data for one or both years"),
+    "factory_type_changed": N_("The factory type changed between the years"),
+    "basis_changed": N_("Production measured differently (pieces or kg) in the two years"),
+    "missing_indicator": N_("The figure could not be worked out for one or both years"),
+    "zero_baseline": N_("The value of the baseline year is 0"),
+    "disputed_data": N_("Data disputed in one or both years"),
+    "incomplete": N_("Too few months reported"),
+    "unverified": N_("Too little of the data verified"),
 }
 
 
@@ -134,8 +163,7 @@ def evaluation_page(
     """Choose a cohort and two years; the evaluation's report content and charts."""
     t = translator(request, AREA)
     years = years_available(session, user)
-    base = _int(baseline) or (years[0] if years else None)
-    follow = _int(followup) or (years[-1] if years else None)
+    base, follow = chosen_years(years, _int(baseline), _int(followup))
     cohort_id = _int(cohort)
     outcome, error, refused = None, None, False
     if base is not None and follow is not None:
@@ -154,7 +182,37 @@ def evaluation_page(
             "chosen": {"cohort": cohort_id, "baseline": base, "followup": follow},
             "outcome": outcome,
             "ctx": outcome.context if outcome else None,
+            "gaps": facilities_without_comparable_data(session, user, outcome) if outcome
+            else [],
+            "area_names": EVALUATION_AREAS,
+            "reason_names": REASON_NAMES,
+            "query": urlencode({"cohort": cohort_id or "", "baseline": base,
+                                "followup": follow}),
             "error": error,
         },
         400 if refused else 200,
     )
+
+
+def _export(session: SessionDep, user: PageUser, kind: str, cohort: str, baseline: str,
+            followup: str) -> Response:
+    found = evaluation_file(session, user, _int(cohort), _int(baseline), _int(followup), kind)
+    return Response(found.content, media_type=found.media_type, headers={
+        "Content-Disposition": attachment_disposition(found.filename),
+        "Cache-Control": "private, no-store",
+    })
+
+
+@router.get("/programme/evaluation/export.csv")
+def export_csv(user: PageUser, session: SessionDep, cohort: str = "", baseline: str = "",
+               followup: str = "") -> Response:
+    """The evaluation the page shows with the same choices: one row per facility and area."""
+    return _export(session, user, "csv", cohort, baseline, followup)
+
+
+@router.get("/programme/evaluation/export.xlsx")
+def export_xlsx(user: PageUser, session: SessionDep, cohort: str = "", baseline: str = "",
+                followup: str = "") -> Response:
+    """The evaluation the page shows with the same choices: the per facility and area table,
+    then every table of the evaluation."""
+    return _export(session, user, "xlsx", cohort, baseline, followup)

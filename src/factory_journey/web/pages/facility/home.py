@@ -13,7 +13,12 @@ from factory_journey.services.platform.completeness import (
     organisation_status,
 )
 from factory_journey.services.platform.errors import InvalidInput
-from factory_journey.services.platform.facility_rights import facility_rights, may_upload
+from factory_journey.services.platform.facility_rights import (
+    facility_rights,
+    may_see_cohorts,
+    may_upload,
+    reports_own_facilities,
+)
 from factory_journey.services.platform.submission_diff import compare_versions
 from factory_journey.web.deps import SessionDep
 from factory_journey.web.pages.facility.common import STYLES
@@ -50,7 +55,8 @@ def home(
     request: Request, user: PageUser, session: SessionDep, page: str | None = None
 ) -> Response:
     """Each facility of the organisation and each year: complete, partly reported, missing;
-    and the uploads that failed since the last one that worked."""
+    and the uploads that failed since the last one that worked. A member of an organisation
+    that reports no facility of its own (a programme, a brand …) is pointed to its own pages."""
     status = organisation_status(session, user, _page_number(page), PAGE_SIZE)
     return render(request, "facility/home.html.j2", {
         "styles": STYLES,
@@ -58,6 +64,8 @@ def home(
         "area_names": AREA_NAMES,
         "status_names": STATUS_NAMES,
         "may_upload": may_upload(user),
+        "reports_own": reports_own_facilities(user),
+        "programme": may_see_cohorts(user),
     })
 
 
