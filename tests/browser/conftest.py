@@ -7,7 +7,8 @@ Fixtures:
     `.url` (http://127.0.0.1:<port>), `.database_url`, `.factory` (a sessionmaker on it).
   - `page_as(role, phone=False)`: a Playwright page signed in as the demo account of `role`
     (factory.admin, factory.editor, factory.viewer, brand.analyst, programme.officer,
-    park.manager, verifier), or signed out with `role=None`; `phone=True`: 360 × 740 px.
+    park.manager, verifier), or signed out with `role=None`; `phone=True`: 360 × 740 px;
+    `viewport={"width": …, "height": …}`: another size [CSS px].
     Relative URLs go to the live server: `page.goto("/account")`.
   - `snap(page, name)`: a full-page screenshot in test-output/screenshots/<test>/<name>.png.
   - `assert_accessible(page)`: axe-core (tests/browser/vendor) on the page as it is now;
@@ -139,10 +140,16 @@ def page_as(live_server: LiveServer, browser: Any) -> Iterator[Callable[..., Any
     contexts: list[Any] = []
     refusals: list[str] = []
 
-    def open_page(role: str | None, *, phone: bool = False, javascript: bool = True) -> Any:
+    def open_page(
+        role: str | None,
+        *,
+        phone: bool = False,
+        javascript: bool = True,
+        viewport: dict[str, int] | None = None,
+    ) -> Any:
         context = browser.new_context(
             base_url=live_server.url,
-            viewport=PHONE if phone else DESKTOP,
+            viewport=viewport or (PHONE if phone else DESKTOP),
             locale="en-GB",
             java_script_enabled=javascript,
         )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
+import factory_journey.web
 from factory_journey.reports import charts
-from factory_journey.reports.glyphs import outline_text, runs, shape
+from factory_journey.reports.glyphs import FONTS, outline_text, runs, shape
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -114,3 +117,20 @@ def test_bar_labels_stay_inside_the_chart() -> None:
         assert left >= 0, f"{label.text!r} starts at {left:.1f}"
     short = ET.fromstring(charts.indicator_bars(bars[:2], "Maji"))
     assert {t.get("font-size") for t in short.iter("{http://www.w3.org/2000/svg}text")} == {"11"}
+
+
+def test_a_script_font_names_the_font_the_web_pages_ship() -> None:
+    """A chart set into a web page keeps its `<text>`: for each script, its family list names
+    the font the pages declare for that language (a phone without the system font of the
+    script draws boxes otherwise), and that font's files are the report fonts."""
+    css = (Path(factory_journey.web.__file__).parent / "static/pages/pages.css").read_text()
+    faces = dict(re.findall(r'font-family: "(Journey \w+)";\s*src: url\("/fonts/([^"]+)"\)', css))
+    for lang, families in charts.SCRIPT_FONTS.items():
+        declared = re.search(rf"html:lang\({lang}[^)]*\) \{{([^}}]+)\}}", css)
+        assert declared is not None, lang
+        shipped = re.findall(r'"(Journey \w+)"', declared.group(1))
+        assert len(shipped) == 1 and shipped[0] in faces, (lang, shipped)
+        assert f"'{shipped[0]}'" in families, (lang, families)
+        assert (FONTS / faces[shipped[0]]).is_file()
+        # the system's own font still comes first: the text is shaped by one font per script
+        assert families.startswith("'Noto Sans "), families

@@ -15,11 +15,15 @@ FONT = ("'Noto Sans', 'Noto Sans Bengali', 'Noto Sans Khmer', 'Noto Sans Ethiopi
         "'Noto Sans CJK SC', sans-serif")
 #: Font order per report language. The script's own font comes first: SVG renderers pick a
 #: font per character, and a Bengali or Khmer cluster split across fonts is shaped wrongly.
+#: Then the same font as the web pages ship it ('Journey …', declared by @font-face in
+#: web/static/pages/pages.css from these fonts/): a chart set into a page keeps its `<text>`,
+#: and a phone with no system font for the script (Debian's Chromium has no CJK font) would
+#: draw boxes. The PDF and the HTML report outline the text (`glyphs`), whatever the names.
 SCRIPT_FONTS = {
-    "bn": "'Noto Sans Bengali', 'Noto Sans', sans-serif",
-    "km": "'Noto Sans Khmer', 'Noto Sans', sans-serif",
-    "am": "'Noto Sans Ethiopic', 'Noto Sans', sans-serif",
-    "zh": "'Noto Sans CJK SC', 'Noto Sans', sans-serif",
+    "bn": "'Noto Sans Bengali', 'Journey Bengali', 'Noto Sans', sans-serif",
+    "km": "'Noto Sans Khmer', 'Journey Khmer', 'Noto Sans', sans-serif",
+    "am": "'Noto Sans Ethiopic', 'Journey Ethiopic', 'Noto Sans', sans-serif",
+    "zh": "'Noto Sans CJK SC', 'Journey Chinese', 'Noto Sans', sans-serif",
 }
 
 

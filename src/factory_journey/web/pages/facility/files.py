@@ -15,7 +15,7 @@ from factory_journey.services.dataset_template import (
     template_xlsx,
 )
 from factory_journey.services.platform.files import attachment_disposition
-from factory_journey.web.pages.facility.common import AREA, language
+from factory_journey.web.pages.facility.common import AREA, STYLES, language
 from factory_journey.web.pages.shell import LOCALES, SHELL_AREA, PageUser, page_translator, render
 
 router = APIRouter()
@@ -26,7 +26,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.get("/facilities/guidance")
 def guidance(request: Request, user: PageUser) -> Response:
     """What every table and column accepts; upload problems link to its anchors."""
-    return render(request, "facility/guidance.html.j2", {"tables": dataset_guide(),
+    return render(request, "facility/guidance.html.j2", {"styles": STYLES,
+                                                          "tables": dataset_guide(),
                                                           "kinds": KINDS})
 
 
