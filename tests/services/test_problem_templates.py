@@ -205,3 +205,64 @@ def test_a_key_of_the_users_is_not_taken_for_a_list_of_columns() -> None:
                  _recording(calls))
     assert calls == [("Key {key} is not a table of a dataset and was ignored",
                       {"key": "'energy and water'"})]
+
+
+def test_what_a_column_accepts_is_read_in_its_words_and_numbers() -> None:
+    from factory_journey.services.problem_templates import accepted_text
+
+    calls: list[tuple[str, dict[str, object]]] = []
+    accepted_text("a whole number from 1990 to 2100", _recording(calls))
+    assert calls == [("a whole number", {}),
+                     ("{kind} from {low} to {high}",
+                      {"kind": "<translated>", "low": "1990", "high": "2100"})]
+    calls.clear()
+    accepted_text("usually 0 to 3,000,000 m3 for a month, 0 to 36,000,000 m3 for a year",
+                  _recording(calls))
+    assert calls == [("usually {month_min} to {month_max} {unit} for a month, {year_min} to "
+                      "{year_max} {year_unit} for a year",
+                      {"month_min": "0", "month_max": "3,000,000", "unit": "m3",
+                       "year_min": "0", "year_max": "36,000,000", "year_unit": "m3"})]
+    calls.clear()
+    accepted_text("text: meter, invoice, estimate", _recording(calls))
+    assert calls == [("text", {}), ("{kind}: {values}", {"kind": "<translated>",
+                                                         "values": "meter, invoice, estimate"})]
+
+
+def test_a_list_of_values_is_not_taken_for_a_range() -> None:
+    """The range shapes are read only around numbers: values of the user's or of a code list
+    that hold " to " or " or more" stay as written."""
+    from factory_journey.services.problem_templates import accepted_text
+
+    calls: list[tuple[str, dict[str, object]]] = []
+    for text in ("Send to landfill", "landfill to sea", "pcs, pc, piece, pieces",
+                 "two or more"):
+        assert accepted_text(text, _recording(calls)) == text
+    assert calls == []
+
+
+def test_every_column_of_the_guidance_says_what_it_accepts_in_words_a_page_translates() -> None:
+    """Each column's accepted text of the guidance (and so of an upload problem without its
+    own) is read as the platform's words, but a plain list of the values a cell may hold."""
+    from factory_journey.services.dataset_guidance import dataset_guide
+    from factory_journey.services.problem_templates import accepted_text
+
+    for table in dataset_guide():
+        for column in table.columns:
+            calls: list[tuple[str, dict[str, object]]] = []
+            shown = accepted_text(column.accepted, _recording(calls))
+            if column.choices is not None and column.accepted == ", ".join(column.choices):
+                assert shown == column.accepted
+            else:
+                assert calls, (table.name, column.name, column.accepted)
+
+
+def test_the_word_templates_name_each_placeholder_once() -> None:
+    """A word is translated with its placeholders by name; one named twice would be filled
+    under another name by the reader (`_template` numbers repeats)."""
+    from string import Formatter
+
+    from factory_journey.services.problem_sources import problem_words
+
+    for text in problem_words():
+        names = [field for _, field, _, _ in Formatter().parse(text) if field is not None]
+        assert len(names) == len(set(names)), text

@@ -233,6 +233,10 @@ def test_the_data_guidance_reads_in_the_readers_language(platform):
     assert t("One row is {what}.", what=t(energy.row_is)) in page
     assert t(quantity.description) in page and quantity.description not in page
     assert ">quantity<" in page  # the column's name as the file holds it
+    # what a column accepts: its words translated, its numbers and codes kept
+    assert "a whole number from 1 to 12" not in page
+    assert t("{kind} from {low} to {high}", kind=t("a whole number"), low="1", high="12") in page
+    assert t("{kind}: {values}", kind=t("text"), values="meter, invoice, estimate") in page
 
 
 def test_problems_made_from_the_data_read_in_the_readers_language(platform):
@@ -285,7 +289,12 @@ def test_the_template_guidance_reads_in_the_readers_language_and_uploads_as_any(
     described = rows["energy", "quantity"][4].value
     assert described == t(english_rows["energy", "quantity"][4].value) != \
         english_rows["energy", "quantity"][4].value
-    assert rows["energy", "unit"][5].value == english_rows["energy", "unit"][5].value  # codes
+    # what a column accepts: its words in Vietnamese, its codes as the file holds them
+    units = english_rows["energy", "unit"][5].value
+    assert units.startswith("a unit spelling: ")
+    assert rows["energy", "unit"][5].value == t("a unit spelling: {units}",
+                                                 units=units.removeprefix("a unit spelling: "))
+    assert rows["energy", "month"][3].value == t("a whole number") != "a whole number"
     prompts = [v.prompt for v in workbook["energy"].data_validations.dataValidation if v.prompt]
     assert prompts and not any(p in [v.prompt for v in english["energy"].data_validations
                                      .dataValidation] for p in prompts)

@@ -4,6 +4,7 @@ found in its source (a new one cannot be missed) and every page language has the
 from __future__ import annotations
 
 import re
+from string import Formatter
 
 import pytest
 
@@ -47,7 +48,8 @@ def test_every_page_language_has_the_words_set_into_them(lang: str) -> None:
 
     t = page_translator(LOCALES, ("shell",), lang, strict=True)
     for text in problem_words():
-        assert t(text, first="a", then="b", label="L"), text
+        names = {field: "x" for _, field, _, _ in Formatter().parse(text) if field}
+        assert t(text, **names), text
     shown = problem_text("unusual number of employees, please check (outside the plausible "
                          "range of one facility; accepted)", t)
     assert "employees" not in shown

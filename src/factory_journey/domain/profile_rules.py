@@ -28,25 +28,37 @@ from factory_journey.domain.profile import (
 from factory_journey.domain.tables import Column
 from factory_journey.reference.plausibility import BOUNDS_FILE, quantity_bound
 
+#: What a column accepts, in words (`accepted_text`): the kind of value, then its range and
+#: its values set into a shape. The platform's words, which the pages translate on their own
+#: (services/problem_templates reads every `*_PROBLEM_WORDS` constant).
+ACCEPTED_KIND_PROBLEM_WORDS: dict[str, str] = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "yes or no (yes/no/true/false/1/0/y/n)",
+    "date": "a date YYYY-MM-DD (or YYYY-MM)",
+    "list": "one or more values separated by ;",
+}
+ACCEPTED_PROBLEM_WORDS: dict[str, str] = {
+    "range": "{kind} from {low} to {high}",
+    "minimum": "{kind} ≥ {low}",
+    "values": "{kind}: {values}",
+}
+
 
 def accepted_text(column: Column) -> str:
     """What a column accepts, in words (type, range, enumeration)."""
-    words = {
-        "str": "text",
-        "int": "a whole number",
-        "float": "a number",
-        "bool": "yes or no (yes/no/true/false/1/0/y/n)",
-        "date": "a date YYYY-MM-DD (or YYYY-MM)",
-        "list": "one or more values separated by ;",
-    }[column.type]
+    words = ACCEPTED_KIND_PROBLEM_WORDS[column.type]
     if column.minimum is not None and column.maximum is not None:
-        words += f" from {column.minimum:g} to {column.maximum:g}"
+        words = ACCEPTED_PROBLEM_WORDS["range"].format(
+            kind=words, low=f"{column.minimum:g}", high=f"{column.maximum:g}")
     elif column.minimum is not None:
-        words += f" ≥ {column.minimum:g}"
+        words = ACCEPTED_PROBLEM_WORDS["minimum"].format(kind=words, low=f"{column.minimum:g}")
     if isinstance(column.enum, tuple):
-        words += ": " + ", ".join(column.enum)
+        words = ACCEPTED_PROBLEM_WORDS["values"].format(kind=words, values=", ".join(column.enum))
     elif isinstance(column.enum, str):
-        words += ": " + fem_enums.enumeration(column.enum).accepted()
+        words = ACCEPTED_PROBLEM_WORDS["values"].format(
+            kind=words, values=fem_enums.enumeration(column.enum).accepted())
     return words
 
 

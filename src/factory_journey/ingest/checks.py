@@ -440,6 +440,15 @@ UNUSUAL_QUANTITY_MESSAGES = (
 )
 
 
+#: The plausible ranges of a quantity in words (`quantity_bounds`): the platform's own, which
+#: the pages translate on their own (services/problem_templates reads `*_PROBLEM_WORDS`).
+BOUNDS_PROBLEM_WORDS: dict[str, str] = {
+    "hard": "0 to {month_max} {unit} for a month, {year_max} {year_unit} for a year",
+    "soft": "usually {month_min} to {month_max} {unit} for a month, {year_min} to {year_max} "
+            "{year_unit} for a year",
+}
+
+
 def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog,
                     unit_number: Callable[[list[str]], pl.Expr] | None = None) -> FrameT:
     """Hold each converted quantity to the plausibility bounds of its table and canonical
@@ -510,13 +519,14 @@ def quantity_bounds(frame: FrameT, table: str, source: Source, log: ProblemLog,
         for u, b in bounds.items():
             monthly, yearly = (b.scaled(False), b.scaled(True))
             if kind == "hard":
-                texts[u] = (f"0 to {_number_words(monthly[0])} {u} for a month, "
-                            f"{_number_words(yearly[0])} {u} for a year")
+                texts[u] = BOUNDS_PROBLEM_WORDS["hard"].format(
+                    month_max=_number_words(monthly[0]), unit=u,
+                    year_max=_number_words(yearly[0]), year_unit=u)
             else:
-                texts[u] = (f"usually {_number_words(monthly[1])} to "
-                            f"{_number_words(monthly[2])} {u} for a month, "
-                            f"{_number_words(yearly[1])} to {_number_words(yearly[2])} {u} "
-                            "for a year")
+                texts[u] = BOUNDS_PROBLEM_WORDS["soft"].format(
+                    month_min=_number_words(monthly[1]), month_max=_number_words(monthly[2]),
+                    unit=u, year_min=_number_words(yearly[1]),
+                    year_max=_number_words(yearly[2]), year_unit=u)
         return unit.replace_strict(texts, default=None, return_dtype=pl.String)
 
     if counts[0]:

@@ -64,13 +64,23 @@ def _number_text(value: float) -> str:
     return f"{value:g}"
 
 
+#: A column's range in words: the platform's own, which the pages translate on their own
+#: (services/problem_templates reads `*_PROBLEM_WORDS`).
+RANGE_PROBLEM_WORDS: dict[str, str] = {
+    "range": "{low} to {high}",
+    "minimum": "{low} or more",
+    "maximum": "{high} or less",
+}
+
+
 def _range_text(column: Column) -> str:
     low, high = column.minimum, column.maximum
     if low is not None and high is not None:
-        return f"{_number_text(low)} to {_number_text(high)}"
+        return RANGE_PROBLEM_WORDS["range"].format(low=_number_text(low),
+                                                   high=_number_text(high))
     if low is not None:
-        return f"{_number_text(low)} or more"
-    return f"{_number_text(high or 0)} or less"
+        return RANGE_PROBLEM_WORDS["minimum"].format(low=_number_text(low))
+    return RANGE_PROBLEM_WORDS["maximum"].format(high=_number_text(high or 0))
 
 
 #: A number written with one point and three digits after it ("12.500", "1.250"): in

@@ -71,6 +71,16 @@ def _unit_choices(table: Table) -> tuple[str, ...]:
     return tuple(sorted(units))
 
 
+#: What a column of codes, units or countries accepts, in words: the platform's own, which
+#: the pages translate on their own (services/problem_templates reads `*_PROBLEM_WORDS`).
+GUIDANCE_PROBLEM_WORDS: dict[str, str] = {
+    "reference": "one of {count} values of reference list {file} (key, label or alias; case "
+                 "and punctuation do not matter)",
+    "units": "a unit spelling: {units}",
+    "country": "ISO alpha-2 or alpha-3 code or English name (drop-down: code - name)",
+}
+
+
 def _performance_guide(table: Table, column: Column) -> ColumnGuide:
     accepted = accepted_text(column) if not isinstance(column.enum, str) else ""
     choices: tuple[str, ...] | None = None
@@ -81,12 +91,12 @@ def _performance_guide(table: Table, column: Column) -> ColumnGuide:
     elif isinstance(column.enum, str):
         choices = enum_keys(column.enum)
         strict = False
-        accepted = (f"one of {len(choices)} values of reference list {column.enum} (key, "
-                    "label or alias; case and punctuation do not matter)")
+        accepted = GUIDANCE_PROBLEM_WORDS["reference"].format(count=len(choices),
+                                                              file=column.enum)
     elif column.name == "unit":
         choices = _unit_choices(table) or None
         strict = False
-        accepted = "a unit spelling: " + ", ".join(choices or ())
+        accepted = GUIDANCE_PROBLEM_WORDS["units"].format(units=", ".join(choices or ()))
     elif column.type == "bool":
         choices, strict = ("Yes", "No"), False
     return ColumnGuide(
@@ -98,7 +108,7 @@ def _performance_guide(table: Table, column: Column) -> ColumnGuide:
 def _profile_guide(column: Column) -> ColumnGuide:
     listed = profile_choices(column)
     if column.name == "sitecountry":
-        accepted = "ISO alpha-2 or alpha-3 code or English name (drop-down: code - name)"
+        accepted = GUIDANCE_PROBLEM_WORDS["country"]
     elif column.name.endswith("_unit") and listed:
         accepted = ", ".join(listed)
     else:

@@ -10,16 +10,18 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+from factory_journey.domain.profile_rules import ACCEPTED_KIND_PROBLEM_WORDS
 from factory_journey.ingest.formats import TEMPLATE_SHEETS
 from factory_journey.services.dataset_guidance import (
     ColumnGuide,
     TableGuide,
     dataset_guide,
 )
+from factory_journey.services.problem_templates import accepted_text
 from factory_journey.services.spreadsheet_safety import neutralise_text, open_workbook
 
 #: Data rows of a template that carry the drop-downs and checks.
@@ -50,17 +52,21 @@ class TemplateWords:
     required: str = "Required. {description}"
     accepted: str = "Accepted: {values}"
     describe: Callable[[str], str] = field(default=_as_written)
+    #: What a column accepts in this language (`problem_templates.accepted_text`): its words
+    #: translated, its values kept as the file must hold them.
+    accept: Callable[[str], str] = field(default=_as_written)
 
     def texts(self) -> tuple[str, ...]:
         """Its own words (not the descriptions), as a catalogue lists them."""
         return (*self.headings, self.yes, self.required, self.accepted)
 
-    def translated(self, translate: Callable[[str], str]) -> TemplateWords:
-        """These words and the descriptions through `translate` (a page's translator)."""
+    def translated(self, translate: Callable[..., str]) -> TemplateWords:
+        """These words, the descriptions and what each column accepts through `translate` (a
+        page's translator, which fills `{placeholders}`)."""
         return TemplateWords(
             headings=tuple(translate(text) for text in self.headings), yes=translate(self.yes),
             required=translate(self.required), accepted=translate(self.accepted),
-            describe=translate)
+            describe=translate, accept=partial(accepted_text, gettext=translate))
 
 
 #: The template's words in English (the guidance page's words); a page translates them with
@@ -102,7 +108,8 @@ def _validation(guide: ColumnGuide, source: str | None,
         "input_title": _cut(guide.name, _TITLE),
         "input_message": _cut(prompt, _MESSAGE),
         "error_title": _cut(guide.name, _TITLE),
-        "error_message": _cut(words.accepted.format(values=guide.accepted), _MESSAGE),
+        "error_message": _cut(words.accepted.format(values=words.accept(guide.accepted)),
+                              _MESSAGE),
     })
     return options
 
@@ -161,8 +168,10 @@ def template_in(kind: str, words: TemplateWords) -> bytes:
             row = 1
             for table in tables:
                 for column in table.columns:
+                    kind = ACCEPTED_KIND_PROBLEM_WORDS.get(column.type, column.type)
                     cells = (table.name, column.name, words.yes if column.required else "",
-                             column.type, words.describe(column.description), column.accepted)
+                             words.accept(kind), words.describe(column.description),
+                             words.accept(column.accepted))
                     for index, text in enumerate(cells):
                         guidance.write_string(row, index, neutralise_text(text), wrap)
                     row += 1

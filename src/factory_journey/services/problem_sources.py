@@ -44,16 +44,19 @@ def problem_messages() -> dict[str, str]:
 
 def problem_words() -> dict[str, str]:
     """The platform's own words that a message made from the data sets into its sentence (a
-    quantity, a group of people, a dimension, the joints of a list), from every
-    `*_PROBLEM_WORDS` constant of the ingest code and the profile rules → the file that
-    holds it. A page translates them on their own (`problem_templates`); a word may hold a
-    `{label}` of the data ("annual volume of {label}")."""
+    quantity, a group of people, a dimension, the joints of a list) or that say what a column
+    accepts, from every `*_PROBLEM_WORDS` constant of the ingest code, the profile rules and
+    the dataset guidance → the file that holds it. A page translates them on their own
+    (`problem_templates`); a word may hold a `{label}` of the data ("annual volume of
+    {label}")."""
     from factory_journey import domain, ingest
 
     found: dict[str, str] = {}
     files = [(path, f"ingest/{path.name}")
              for path in sorted(Path(ingest.__file__).parent.glob("*.py"))]
     files.append((Path(domain.__file__).parent / "profile_rules.py", _RULES_FILE))
+    # what a column accepts, as the guidance and an upload problem word it
+    files.append((Path(__file__).parent / "dataset_guidance.py", "services/dataset_guidance.py"))
     for path, where in files:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in _constants(tree, ("_PROBLEM_WORDS",)):

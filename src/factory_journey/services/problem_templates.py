@@ -15,6 +15,7 @@ as written. Only templates with enough fixed words to be told apart are kept (`_
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -115,6 +116,46 @@ def problem_text(text: str | None, gettext: Callable[..., str]) -> str:
     return text
 
 
+def accepted_text(text: str | None, gettext: Callable[..., str]) -> str:
+    """What a column accepts (a stored problem's accepted text, or the guidance's) in the
+    language of `gettext`: a problem text or template as `problem_text` reads it, else the
+    shapes of the platform's words ("a whole number from 1990 to 2100", "0 or more", "usually
+    0 to 3,000,000 m3 for a month, …"), their words translated and their numbers, codes and
+    units kept; anything else as written."""
+    if not text:
+        return ""
+    shown = problem_text(text, gettext)
+    if shown != text or text in _fixed():
+        return shown
+    return _accepted_words(text, gettext)
+
+
+#: Placeholders of the accepted shapes that hold a number ("from {low} to {high}"): a shape
+#: is read only when they do, so that a list of values that holds " to " stays as written.
+_NUMBER_PLACEHOLDERS = frozenset({"low", "high", "count", "month_min", "month_max", "year_min",
+                                  "year_max"})
+_NUMBER = re.compile(r"[-+]?[\d,.]+(e[-+]?\d+)?")
+
+
+def _accepted_words(text: str, gettext: Callable[..., str]) -> str:
+    """`text` when it is one of the platform's words or shapes, translated (its `{kind}`
+    read again as words); else as written."""
+    fixed, templates = _words()
+    if text in fixed:
+        return gettext(text)
+    for template in templates:
+        if template.message in LIST_PROBLEM_WORDS:
+            continue  # the joints of a list, not a shape of what is accepted
+        parts = template.parts(text)
+        if parts is None or any(not _NUMBER.fullmatch(value) for name, value in parts.items()
+                                if name in _NUMBER_PLACEHOLDERS):
+            continue
+        if "kind" in parts:
+            parts["kind"] = _accepted_words(parts["kind"], gettext)
+        return gettext(template.message, **parts)
+    return text
+
+
 def _part(name: str, value: str, gettext: Callable[..., str]) -> str:
     """A placeholder's value as the page shows it: the platform's own words translated (a
     word, or a word made from the data such as "annual volume of {label}"), the joints of
@@ -148,9 +189,27 @@ def _words() -> tuple[frozenset[str], tuple[ProblemTemplate, ...]]:
     for text in problem_words():
         if "{" not in text:
             fixed.add(text)
-        elif (template := _template(_format_pieces(text))) is not None:
+        elif (template := _word_template(text)) is not None:
             templates.append(template)
-    return frozenset(fixed), tuple(templates)
+    # the most specific first, as the problem templates
+    return frozenset(fixed), tuple(sorted(templates, key=lambda t: (-t.fixed, t.message)))
+
+
+def _word_template(text: str) -> ProblemTemplate | None:
+    """A word with placeholders as a template, however little fixed text it has ("{low} or
+    more"): it is read only where a word is expected (`_part`, `accepted_text`)."""
+    pieces = _format_pieces(text)
+    names = [name for fixed, name in pieces if not fixed]
+    fixed_texts = [""]
+    for fixed, piece in pieces:
+        if fixed:
+            fixed_texts[-1] += piece
+        else:
+            fixed_texts.append("")
+    if len(set(names)) != len(names):  # pragma: no cover - a test holds them unique
+        return None
+    return ProblemTemplate(text, tuple(names), tuple(fixed_texts),
+                           sum(len(f) for f in fixed_texts))
 
 
 def _format_pieces(text: str) -> list[_Piece]:

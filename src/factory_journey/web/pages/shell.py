@@ -37,7 +37,7 @@ from factory_journey.services.languages import (
 from factory_journey.services.platform import preferences
 from factory_journey.services.platform.accounts import TOKEN_LIFETIME, Actor, actor_for_token
 from factory_journey.services.platform.errors import InvalidInput, NotAuthenticated
-from factory_journey.services.problem_templates import problem_text
+from factory_journey.services.problem_templates import accepted_text, problem_text
 from factory_journey.store.database import transaction
 from factory_journey.web.deps import SessionDep
 from factory_journey.web.settings import Settings
@@ -363,6 +363,8 @@ def render(
         "t": tr.gettext,
         # a stored problem's message or accepted text, fixed or made from the data
         "problem_text": partial(problem_text, gettext=tr.gettext),
+        # what a column accepts (a problem's, or the guidance's): its words translated
+        "accepted_text": partial(accepted_text, gettext=tr.gettext),
         "fmt": tr,
         "lang": language,
         "html_lang": HTML_LANG[language],
