@@ -83,6 +83,27 @@ def test_valid_csv(tmp_path):
     assert frame.schema["sipproductcategories"] == pl.List(pl.String)
 
 
+@pytest.mark.parametrize("written, iso2", [
+    ("Việt Nam", "VN"), ("VIỆT NAM", "VN"), ("中国", "CN"), ("বাংলাদেশ", "BD"),
+    ("កម្ពុជា", "KH"), ("Türkiye", "TR"), ("ኢትዮጵያ", "ET"), ("Trung Quốc", "CN"),
+    ("Vie\u0302\u0323t Nam", "VN"),  # the same letters typed as base + combining marks
+])
+def test_a_country_may_be_named_in_a_language_of_the_platform(tmp_path, written, iso2):
+    """A manager writes their country as on every letter they send: its name in Vietnamese,
+    Chinese, Bengali, Khmer, Turkish, Swahili or Amharic (CLDR, shipped with Babel)."""
+    result = read_profiles(write_csv(tmp_path / "profiles.csv", [{**GOOD, "sitecountry": written}]))
+    assert result.ok, [p.describe() for p in result.problems]
+    assert result.profiles[0].sitecountry == iso2
+
+
+def test_the_languages_of_country_names_are_those_of_the_pages():
+    from factory_journey.reference.countries import LOCAL_NAME_LANGUAGES
+    from factory_journey.reports.i18n import LANGUAGES
+
+    assert set(LOCAL_NAME_LANGUAGES) == {locale for code, (locale, _) in LANGUAGES.items()
+                                         if code != "en"}
+
+
 def test_utf8_with_bom_is_accepted(tmp_path):
     path = write_csv(tmp_path / "p.csv", [GOOD])
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())

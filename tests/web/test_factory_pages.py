@@ -270,6 +270,44 @@ def test_problems_made_from_the_data_read_in_the_readers_language(platform):
     assert "is not in the profiles table" not in job
 
 
+def test_a_claimed_verification_is_saved_and_said_to_count_for_nothing(platform):
+    """A file whose rows say `verified` is saved, and the user is told at once that on the
+    platform that is their own claim (the rows count as self-reported until a verifier
+    records them), not left to find 0 % verified in the report."""
+    client = _client(platform, "owner_editor")
+    client.cookies.set("journey_lang", "vi")
+    token = _csrf(client.get("/facilities/upload").text)
+    tables = facility_tables(year=2021)
+    tables["energy"] = tables["energy"].with_columns(
+        verification_status=pl.when(pl.int_range(pl.len()) < 3).then(pl.lit("verified"))
+        .otherwise(pl.lit("self-reported")))
+    sent = client.post("/facilities/upload", data={CSRF_FIELD: token},
+                       files={"file": ("dataset.xlsx", filled_template(tables))},
+                       follow_redirects=False)
+    job = html.unescape(client.get(sent.headers["location"]).text)
+    t = page_translator(LOCALES, ("facility", "shell"), "vi", strict=True)
+    claim = ("Rows marked verified or disputed in the file: on the platform that is the "
+             "facility's own claim, so they count as self-reported until a verifier records a "
+             "verification")
+    assert t(claim) in job and claim not in job
+    assert "verified: 3" in job
+    assert t("Your data were saved") in job
+
+
+def test_a_file_of_another_kind_is_refused_in_the_readers_language(platform):
+    client = _client(platform, "owner_editor")
+    client.cookies.set("journey_lang", "vi")
+    token = _csrf(client.get("/facilities/upload").text)
+    answer = client.post("/facilities/upload", data={CSRF_FIELD: token},
+                         files={"file": ("số liệu.xls", b"\xd0\xcf\x11\xe0 old excel")})
+    assert answer.status_code == 422, answer.status_code
+    page = html.unescape(answer.text)
+    t = page_translator(LOCALES, ("facility", "shell"), "vi", strict=True)
+    assert t("{filename}: a dataset upload must be one of {value} (a .zip holds a folder of "
+             "CSV files)", filename="số liệu.xls", value=".csv, .json, .xlsx, .zip") in page
+    assert "a dataset upload must be one of" not in page
+
+
 def test_the_template_guidance_reads_in_the_readers_language_and_uploads_as_any(platform):
     """The dataset template downloaded in Vietnamese: its guidance sheet's headings and column
     descriptions and its cell prompts are Vietnamese; its sheets and column names are those of

@@ -35,7 +35,8 @@ PRODVOL = "sipfacilityannualprodvol"
 #: Suffix of the additional-option quantity of a facility type (`<PRODVOL>_<key>_additional`).
 ADDITIONAL = "_additional"
 COUNTRY_ACCEPTED = (
-    "an ISO 3166 alpha-2 or alpha-3 code or the English name (e.g. BD, BGD, Bangladesh)"
+    "an ISO 3166 alpha-2 or alpha-3 code, or the country's name in English or in a language "
+    "of the platform (e.g. BD, BGD, Bangladesh, বাংলাদেশ)"
 )
 OSH_ACCEPTED = "an Open Supply Hub ID: 15 characters CC YYYYDDD RRRRR K (e.g. PK2019083XJJ7D7)"
 

@@ -93,7 +93,8 @@ def _guidance_rows() -> list[list[str]]:
             documents = "Not verified in the FEM 2024 cadence."
         accepted = accepted_text(column)
         if column.name == "sitecountry":
-            accepted = "ISO alpha-2 or alpha-3 code or English name (drop-down: code - name)"
+            accepted = ("ISO alpha-2 or alpha-3 code, or the country's name in English or in a "
+                        "language of the platform (drop-down: code - name)")
         elif column.name.endswith("_unit"):
             accepted = ", ".join(_choices(column) or [])
         rows.append([column.name, str(question.get("question", "")), _rule(column), accepted,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -59,7 +60,35 @@ def _lookup() -> dict[str, Country]:
                 raise AmbiguousNameError(
                     f"{COUNTRIES_FILE}: {text!r} names both {known.iso3} and {country.iso3}"
                 )
+    by_iso2 = {country.iso2: country for country in out.values()}
+    for name, iso2 in local_country_names():
+        # The table's own names and aliases come first; a local name that is another
+        # country's English name or code is left out rather than made ambiguous.
+        if iso2 in by_iso2:
+            out.setdefault(normalise_name(name), by_iso2[iso2])
     return out
+
+
+#: The languages of the pages besides English (reports/i18n.LANGUAGES; a test holds them
+#: together) in which a country's name is accepted too: a manager writes "Việt Nam",
+#: "中国" or "ኢትዮጵያ" in the profile, as on every letter they send.
+LOCAL_NAME_LANGUAGES: tuple[str, ...] = ("vi", "zh_Hans", "bn", "km", "tr", "sw", "am")
+
+
+@lru_cache(maxsize=1)
+def local_country_names() -> tuple[tuple[str, str], ...]:
+    """(name, ISO alpha-2) of every country in each of `LOCAL_NAME_LANGUAGES`, from the
+    Unicode CLDR territory names that Babel ships with the package (`babel.__version__`
+    names its CLDR release): read from the installed files, never the network. NFC, as a
+    keyboard writes them; a name that two languages give to two countries is left out."""
+    from babel import Locale  # only when a lookup is first built
+
+    found: dict[str, set[str]] = {}
+    for language in LOCAL_NAME_LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha():  # countries, not "001" (World) or "EU"
+                found.setdefault(unicodedata.normalize("NFC", name), set()).add(code)
+    return tuple((name, next(iter(codes))) for name, codes in found.items() if len(codes) == 1)
 
 
 def country_lookup() -> dict[str, Country]:
@@ -74,7 +103,7 @@ def resolve_country(text: str | int | None) -> Country | None:
     """
     if text is None:
         return None
-    norm = normalise_name(str(text))
+    norm = normalise_name(unicodedata.normalize("NFC", str(text)))
     if norm.isdigit():
         norm = norm.zfill(3)
     return _lookup().get(norm)

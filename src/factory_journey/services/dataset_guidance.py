@@ -77,7 +77,8 @@ GUIDANCE_PROBLEM_WORDS: dict[str, str] = {
     "reference": "one of {count} values of reference list {file} (key, label or alias; case "
                  "and punctuation do not matter)",
     "units": "a unit spelling: {units}",
-    "country": "ISO alpha-2 or alpha-3 code or English name (drop-down: code - name)",
+    "country": "ISO alpha-2 or alpha-3 code, or the country's name in English or in a language "
+               "of the platform (drop-down: code - name)",
 }
 
 

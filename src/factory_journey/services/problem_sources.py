@@ -11,6 +11,10 @@ import ast
 from functools import cache
 from pathlib import Path
 
+#: The platform's own upload messages, read as the ingest's: an upload refused before it is
+#: read (`InvalidInput`, `TooLarge`), and what the platform adds to the ingest's problems.
+_PLATFORM_FILES = ("services/platform/imports.py", "services/platform/upload_notices.py")
+
 #: The ingest calls whose text argument is a problem's message: `log.error(message, …)`,
 #: `log.warning(message, …)`, `log.rows(…, message=…, summary=…)`, `Check(bad, column,
 #: message, code, accepted)` and the profile plan's `check(…)` alike; and every `accepted=`.
@@ -39,6 +43,14 @@ def problem_messages() -> dict[str, str]:
             continue  # a text column has no type to miss
         found.setdefault(f"Not {word}", "ingest/validate.py")
         found.setdefault(parse.ACCEPTED_FORMS[kind], "ingest/parse.py")
+    # The profile checks' accepted texts kept with the profile's columns (domain/profile.py:
+    # `COUNTRY_ACCEPTED`, `OSH_ACCEPTED`), imported by the ingest code, not written in it.
+    from factory_journey.domain import profile
+
+    for name in sorted(vars(profile)):
+        value = getattr(profile, name)
+        if name.endswith("_ACCEPTED") and isinstance(value, str):
+            found.setdefault(value, "domain/profile.py")
     return found
 
 
@@ -74,9 +86,11 @@ def message_arguments() -> tuple[tuple[ast.expr, str], ...]:
 
     found: list[tuple[ast.expr, str]] = []
     folder = Path(ingest.__file__).parent
-    for path in sorted(folder.glob("*.py")):
+    package = folder.parent
+    files = [*sorted(folder.glob("*.py")), *(package / name for name in _PLATFORM_FILES)]
+    for path in files:
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        where = f"ingest/{path.name}"
+        where = path.relative_to(package).as_posix()
         found += [(text, where) for text in _named_messages(tree)]
         values = _assigned(tree)
         for node in ast.walk(tree):
@@ -89,7 +103,11 @@ def message_arguments() -> tuple[tuple[ast.expr, str], ...]:
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
                 node.func, "id", None)
             texts: list[ast.expr] = []
-            if name in ("error", "warning") and node.args:
+            logged = (isinstance(node.func, ast.Attribute)
+                      and isinstance(node.func.value, ast.Name)
+                      and node.func.value.id in ("logger", "logging"))  # for the operator
+            if (name in ("error", "warning", "InvalidInput", "TooLarge") and node.args
+                    and not logged):
                 texts.append(node.args[0])
             if name in ("Check", "check"):  # Check(bad, column, message, code, accepted)
                 texts += node.args[2:3] + node.args[4:5]

@@ -39,6 +39,7 @@ from factory_journey.services.platform.latest_versions import (
 )
 from factory_journey.services.platform.policy import allowed_in_organisation
 from factory_journey.services.platform.submission_content import decode_table, encode_table
+from factory_journey.services.platform.upload_notices import claimed_statuses, other_owner_problem
 from factory_journey.store.database import transaction
 from factory_journey.store.models import (
     Facility,
@@ -205,7 +206,7 @@ def _run_import(
     if not result.ok:
         return _finish(factory, job_id, "failed", [p.to_dict() for p in result.problems])
     _set_progress(factory, job_id, "saving", 0.6)
-    warnings = [p.to_dict() for p in result.problems]
+    warnings = [p.to_dict() for p in [*result.problems, *claimed_statuses(result.tables)]]
     for attempt in range(1, SAVE_ATTEMPTS + 1):
         try:
             with transaction(factory) as session:
@@ -468,8 +469,7 @@ def _save_submissions(
         elif facility.owner_organisation_id != actor.organisation_id:
             problems.append(
                 Problem(
-                    f"facility {facility.id} belongs to another organisation; "
-                    "ask its owner to upload its data or use another facility_id",
+                    other_owner_problem(facility.id),
                     column="facility_id",
                     value=facility.id,
                 )

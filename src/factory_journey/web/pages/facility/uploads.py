@@ -11,6 +11,7 @@ from starlette.datastructures import UploadFile
 from factory_journey.services.platform import imports
 from factory_journey.services.platform.errors import InvalidInput, TooLarge
 from factory_journey.services.platform.upload_jobs import job_view
+from factory_journey.services.problem_templates import problem_text
 from factory_journey.web.deps import FactoryDep, RowId, SessionDep
 from factory_journey.web.pages.facility.common import STYLES, tr
 from factory_journey.web.pages.shell import CsrfForm, PageUser, redirect, render
@@ -56,8 +57,8 @@ def upload(
     try:
         stored = imports.store_upload(session, user, file.filename, file.content_type or "",
                                       content)
-    except (InvalidInput, TooLarge) as error:
-        return _form(request, {"file": error.message}, error.status)
+    except (InvalidInput, TooLarge) as error:  # in the reader's language, the file named
+        return _form(request, {"file": problem_text(error.message, t)}, error.status)
     job = imports.create_job(session, stored)
     session.commit()  # the raw file and the job exist before the import starts
     background.add_task(imports.run_import, factory, job.id, user)
