@@ -180,3 +180,14 @@ def test_an_upload_needs_the_form_token(site, tmp_path) -> None:  # type: ignore
         "/parks/upload", files={"file": ("park.zip", _park_zip(tmp_path))})
     assert answer.status_code == 403
     assert _recorded(site) == before
+
+
+def test_a_file_that_is_no_archive_is_said_so(site) -> None:  # type: ignore[no-untyped-def]
+    client = _client(site, "op@test.example")
+    before = _recorded(site)
+    token = _csrf(client.get("/parks/upload").text)
+    answer = client.post("/parks/upload", data={CSRF_FIELD: token},
+                         files={"file": ("park.zip", b"not a zip at all")})
+    assert answer.status_code == 422 and "Nothing was saved" in answer.text
+    assert "0 problems" not in answer.text and "Traceback" not in answer.text
+    assert _recorded(site) == before

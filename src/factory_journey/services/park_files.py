@@ -78,9 +78,9 @@ def upload_park_dataset(session: Session, actor: Actor, filename: str,
     check_park_writer(actor)
     try:  # store_park_dataset records nothing before it has checked everything
         stored = store_park_dataset(session, actor, filename, content)
-    except ParkDatasetInvalid as error:
-        return ParkUploadOutcome(message=error.message,
-                                 problems=problem_report(error.problems, guided=False))
+    except ParkDatasetInvalid as error:  # a file that cannot be read at all has no places
+        return ParkUploadOutcome(message=error.message, problems=problem_report(
+            error.problems, guided=False) if error.problems else None)
     except (InvalidInput, Conflict) as error:
         return ParkUploadOutcome(message=error.message)
     return ParkUploadOutcome(parks=tuple(assessed_parks(session, stored.id)))
