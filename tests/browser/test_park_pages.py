@@ -50,3 +50,31 @@ def test_a_member_factory_reads_its_park_read_only(page_as, snap, assert_accessi
     snap(page, "member-view-plan")
     snap(page, "member-view")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_the_park_manager_uploads_a_park_file_and_reads_its_problems(  # type: ignore[no-untyped-def]
+        page_as, snap, assert_accessible, tmp_path, phone):
+    from factory_journey.services.platform.parks import zip_folder
+    from tests.engine.parks.hand_park import write_park
+
+    park = write_park(tmp_path)
+    energy = park / "energy.csv"  # a quantity that is not a number: nothing is recorded
+    energy.write_text(energy.read_text().replace("M3,2024,purchased_electricity,50000,",
+                                                 "M3,2024,purchased_electricity,lots,"))
+    page = page_as("park.manager", phone=phone)
+    page.goto("/parks/DEMO-ET-01")
+    assert page.get_by_role("link", name="Download the park report, 2023 (PDF)").is_visible()
+    report = page.request.get("/parks/DEMO-ET-01/report.pdf?year=2023")
+    assert report.ok and report.body().startswith(b"%PDF")
+    page.get_by_role("link", name="Upload park data").first.click()
+    assert page.locator("main h1").inner_text() == "Upload park data"
+    page.set_input_files("#field-file", files=[{
+        "name": "park.zip", "mimeType": "application/zip", "buffer": zip_folder(park)}])
+    page.get_by_role("button", name="Upload and check").click()
+    main = page.locator("main").inner_text()
+    assert "Nothing was saved: 1 problems to correct" in main
+    assert "row 6 · column quantity" in main and "lots" in main
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    snap(page, "park-upload-problems")
+    assert_accessible(page)

@@ -51,6 +51,7 @@ _OBSERVATION = "Meter M-2 read on site on 4 March; it matches the invoice of Mar
 BRAND = frozenset({"brand"})
 PROGRAMME = frozenset({"programme"})
 ADMIN = frozenset({"admin"})
+PARK = frozenset({"park_operator"})
 
 #: One line per page route (see the top of this file).
 PAGES: dict[str, Entry] = {
@@ -214,6 +215,13 @@ PAGES: dict[str, Entry] = {
     # park (the world's park is nobody's here: tests/web/test_park_pages.py has the others)
     "GET /parks": signed_in(200),
     "GET /parks/{park_id}": signed_in(404),
+    # a park operator's admins and editors give park data (a .txt is refused: 422, nothing
+    # recorded; tests/web/test_park_upload_pages.py uploads a park) and take the template
+    "GET /parks/upload": members(200, kinds=PARK, roles=WRITERS),
+    "POST /parks/upload": members(422, kinds=PARK, roles=WRITERS,
+                                  files={"file": ("notes.txt", b"hello", "text/plain")}),
+    "GET /parks/templates/park-dataset.xlsx": members(200, kinds=PARK, roles=WRITERS),
+    "GET /parks/{park_id}/report.pdf": signed_in(404),
 }
 
 SIGN_IN_PAGE = "/sign-in"

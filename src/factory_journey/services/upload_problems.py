@@ -25,7 +25,8 @@ class ProblemView:
     value: str | None
     accepted: str | None
     table: str | None
-    #: Fragment id on the guidance page: the column's when known, else the table's.
+    #: Fragment id on the guidance page: the column's when known, else the table's ("" when
+    #: the problems are not of a factory dataset: a park dataset's guidance is its template's)
     guidance: str
 
     @property
@@ -55,11 +56,13 @@ def _value_text(value: Any) -> str | None:
     return str(value)
 
 
-def problem_view(problem: dict[str, Any]) -> ProblemView:
-    """One stored problem (`Problem.to_dict()`) with its guidance."""
+def problem_view(problem: dict[str, Any], guided: bool = True) -> ProblemView:
+    """One stored problem (`Problem.to_dict()`) with its guidance; `guided=False` for a
+    dataset other than a factory's (a park's): its sheets are not the factory tables, so no
+    table, guidance or accepted text is looked up for it."""
     file, sheet, column = problem.get("file"), problem.get("sheet"), problem.get("column")
-    table = table_of(file, sheet)
-    guide = column_guide(table, column)
+    table = table_of(file, sheet) if guided else None
+    guide = column_guide(table, column) if guided else None
     accepted = problem.get("accepted") or (guide.accepted if guide is not None else None)
     return ProblemView(
         message=str(problem.get("message") or ""),
@@ -72,13 +75,14 @@ def problem_view(problem: dict[str, Any]) -> ProblemView:
         value=_value_text(problem.get("value")),
         accepted=accepted,
         table=table,
-        guidance=guide.anchor if guide is not None else anchor_for(table),
+        guidance=(guide.anchor if guide is not None else anchor_for(table)) if guided else "",
     )
 
 
-def problem_report(problems: list[dict[str, Any]]) -> ProblemReport:
-    """Every problem of a job, grouped by file and sheet (in the order first met)."""
-    views = [problem_view(p) for p in problems]
+def problem_report(problems: list[dict[str, Any]], guided: bool = True) -> ProblemReport:
+    """Every problem of a job, grouped by file and sheet (in the order first met);
+    `guided` as for `problem_view`."""
+    views = [problem_view(p, guided) for p in problems]
     order: dict[tuple[str | None, str | None], list[ProblemView]] = {}
     for view in views:
         order.setdefault((view.file, view.sheet), []).append(view)

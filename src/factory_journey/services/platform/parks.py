@@ -21,6 +21,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from sqlalchemy import delete, select
@@ -73,10 +74,27 @@ class ParkView:
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
     framework: str = ""
     assessed_at: str = ""
+    #: the reference versions the assessment used (name → version)
+    versions: dict[str, str] = field(default_factory=dict)
 
 
-def _check_operator(actor: Actor) -> None:
-    if actor.organisation_kind != "park_operator" or actor.role not in WRITERS:
+class ParkDatasetInvalid(InvalidInput):
+    """A park dataset that cannot be used; `problems` are its located problems
+    (`Problem.to_dict()`: file, sheet, row, column, value, accepted), every one of them."""
+
+    def __init__(self, message: str, problems: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+def may_give_park_data(actor: Actor) -> bool:
+    """Whether `actor` may give (upload) park data: an admin or editor of a park operator."""
+    return actor.organisation_kind == "park_operator" and actor.role in WRITERS
+
+
+def check_park_writer(actor: Actor) -> None:
+    """`Forbidden` unless `actor` may give park data (`may_give_park_data`)."""
+    if not may_give_park_data(actor):
         raise Forbidden("only admins and editors of a park operator give park data")
 
 
@@ -101,7 +119,7 @@ def store_park_dataset(session: Session, actor: Actor, filename: str, content: b
 
     Raises `Forbidden`, `InvalidInput` (with the located problems in its message) or
     `Conflict` (a park id of another operator); nothing is recorded then."""
-    _check_operator(actor)
+    check_park_writer(actor)
     if len(content) > MAX_UPLOAD_BYTES:
         raise InvalidInput(f"{filename} is larger than {MAX_UPLOAD_BYTES / 1e6:.0f} MB")
     with tempfile.TemporaryDirectory(prefix="journey-park-") as tmp:
@@ -110,7 +128,8 @@ def store_park_dataset(session: Session, actor: Actor, filename: str, content: b
             assessed = assess_park_dataset(path, frameworks)
         except ParkInputError as error:
             shown = "; ".join(p.describe() for p in error.problems[:5])
-            raise InvalidInput(f"{error} {shown}".strip()) from None
+            raise ParkDatasetInvalid(f"{error} {shown}".strip(),
+                                     [p.to_dict() for p in error.problems]) from None
     frames = assessed.result.frames()
     parks = assessed.parks["park_id"].to_list()
     taken = session.scalars(select(Park).where(Park.id.in_(parks),
@@ -144,6 +163,17 @@ def store_park_dataset(session: Session, actor: Actor, filename: str, content: b
            {"parks": sorted(parks), "framework": stored.framework})
     session.flush()
     return stored
+
+
+def assessed_parks(session: Session, assessment_id: int) -> list[str]:
+    """The park ids a stored assessment holds (its park_indicators' parks), sorted."""
+    content = session.scalar(select(ParkAssessmentFrame.content).where(
+        ParkAssessmentFrame.assessment_id == assessment_id,
+        ParkAssessmentFrame.name == "park_indicators"))
+    if content is None:
+        return []
+    frame = pl.read_parquet(io.BytesIO(content))
+    return sorted({str(p) for p in frame["park_id"].to_list()})
 
 
 def _record_parks(session: Session, actor: Actor, assessed: ParksAssessed) -> None:
@@ -205,6 +235,7 @@ def park_view(session: Session, actor: Actor, park_id: str) -> ParkView:
         return view
     view.framework = stored.framework
     view.assessed_at = stored.created_at.isoformat()
+    view.versions = {str(k): str(v) for k, v in (stored.versions or {}).items()}
     own: set[str] = set()
     if summary.relation == "member":
         own = set(session.scalars(select(Facility.id).where(

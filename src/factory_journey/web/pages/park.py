@@ -4,25 +4,45 @@ members' standing, the shared facilities and the collective improvement plan. Th
 sees its parks whole; a member factory's organisation reads its parks, with only its own
 factories' standing and share of the plan.
 
-Everything shown comes from `services.park_pages`; this module only picks words and formats.
+The operator's admins and editors also upload the park dataset here (its located problems
+shown as the factory upload shows them), download the blank park workbook, and every role of
+the operator downloads the park's PDF report.
+
+Everything shown comes from `services.park_pages` and `services.park_files` (who may do what
+is decided there); this module only picks words and formats.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
 
-from factory_journey.services import park_pages
+from factory_journey.services import park_files, park_pages
 from factory_journey.services.platform.errors import NotFound
+from factory_journey.services.platform.files import attachment_disposition
 from factory_journey.web.deps import SessionDep
 from factory_journey.web.pages.errors import error_page
-from factory_journey.web.pages.shell import N_, NavItem, PageUser, page_language, render
+from factory_journey.web.pages.shell import (
+    N_,
+    CsrfForm,
+    NavItem,
+    PageUser,
+    page_language,
+    redirect,
+    render,
+    translator,
+)
+from factory_journey.web.uploads import read_at_most
 
 router = APIRouter()
 AREA = "park"
 
 NAVIGATION = (NavItem(AREA, N_("Parks"), "/parks",
-                      kinds=frozenset({"park_operator", "factory_group"})),)
+                      kinds=frozenset({"park_operator", "factory_group"})),
+              NavItem(AREA, N_("Upload park data"), "/parks/upload",
+                      kinds=frozenset({"park_operator"}), roles=frozenset({"admin", "editor"})))
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HOMES = {"park_operator": "/parks"}
 
 #: Words for the values the pages show (messages of this area's catalogues).
@@ -83,7 +103,49 @@ WORDS = {
 @router.get("/parks")
 def park_list(request: Request, user: PageUser, session: SessionDep) -> Response:
     parks = park_pages.park_list(session, user)
-    return render(request, "park/list.html.j2", {"parks": parks, **WORDS})
+    return render(request, "park/list.html.j2", {
+        "parks": parks, "may_upload": park_files.may_give_park_data(user), **WORDS})
+
+
+def _upload_form(request: Request, outcome: park_files.ParkUploadOutcome | None = None,
+                 error: str = "", status: int = 200) -> Response:
+    return render(request, "park/upload.html.j2", {
+        "outcome": outcome,
+        "errors": {"file": error} if error else {},
+        "suffixes": park_files.PARK_SUFFIXES,
+        "max_mb": park_files.MAX_PARK_UPLOAD_BYTES // 1_000_000,
+    }, status_code=status)
+
+
+@router.get("/parks/upload")
+def upload_form(request: Request, user: PageUser) -> Response:
+    park_files.check_park_writer(user)  # others are told they may not, before choosing a file
+    return _upload_form(request)
+
+
+@router.post("/parks/upload")
+def upload(request: Request, user: PageUser, form: CsrfForm, session: SessionDep) -> Response:
+    """Keep, assess and record the park dataset, then show the (first) park it holds; or
+    the form again with why nothing was recorded and every problem located."""
+    park_files.check_park_writer(user)
+    file = form.get("file")
+    if not isinstance(file, UploadFile) or not file.filename:
+        t = translator(request, AREA)
+        return _upload_form(request, error=t("Choose a file to upload."), status=400)
+    content = read_at_most(file, park_files.MAX_PARK_UPLOAD_BYTES + 1)  # type: ignore[arg-type]
+    outcome = park_files.upload_park_dataset(session, user, file.filename, content)
+    if not outcome.succeeded:
+        return _upload_form(request, outcome, status=422)
+    session.commit()
+    return redirect(f"/parks/{outcome.parks[0]}")
+
+
+@router.get("/parks/templates/park-dataset.xlsx")
+def park_template(user: PageUser) -> Response:
+    """The blank park workbook of `journey park template` (English: the command has no
+    language)."""
+    return Response(park_files.park_template_xlsx(user), media_type=XLSX, headers={
+        "content-disposition": attachment_disposition(park_files.park_template_name())})
 
 
 @router.get("/parks/{park_id}")
@@ -93,4 +155,18 @@ def park(request: Request, park_id: str, user: PageUser, session: SessionDep,
         page = park_pages.park_page(session, user, park_id, year, page_language(request))
     except NotFound:
         return error_page(request, 404)
-    return render(request, "park/park.html.j2", {"page": page, **WORDS})
+    return render(request, "park/park.html.j2", {
+        "page": page, "may_upload": park_files.may_give_park_data(user), **WORDS})
+
+
+@router.get("/parks/{park_id}/report.pdf")
+def park_report(request: Request, park_id: str, user: PageUser, session: SessionDep,
+                year: int | None = None) -> Response:
+    """The park's PDF report (`journey park report`'s) in the reader's language."""
+    try:
+        content, name = park_files.park_report_pdf(session, user, park_id,
+                                                   page_language(request), year)
+    except NotFound:
+        return error_page(request, 404)
+    return Response(content, media_type="application/pdf",
+                    headers={"content-disposition": attachment_disposition(name)})
