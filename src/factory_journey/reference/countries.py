@@ -60,13 +60,16 @@ def _lookup() -> dict[str, Country]:
                 raise AmbiguousNameError(
                     f"{COUNTRIES_FILE}: {text!r} names both {known.iso3} and {country.iso3}"
                 )
-    by_iso2 = {country.iso2: country for country in out.values()}
-    for name, iso2 in local_country_names():
-        # The table's own names and aliases come first; a local name that is another
-        # country's English name or code is left out rather than made ambiguous.
-        if iso2 in by_iso2:
-            out.setdefault(normalise_name(name), by_iso2[iso2])
     return out
+
+
+@lru_cache(maxsize=1)
+def _local_lookup() -> dict[str, Country]:
+    """Each country's name in the languages of the pages → its `Country`; read only when a
+    name is not a code or an English name (loading the names takes ~0.1 s)."""
+    by_iso2 = {country.iso2: country for country in _lookup().values()}
+    return {normalise_name(name): by_iso2[iso2] for name, iso2 in local_country_names()
+            if iso2 in by_iso2}
 
 
 #: The languages of the pages besides English (reports/i18n.LANGUAGES; a test holds them
@@ -97,7 +100,8 @@ def country_lookup() -> dict[str, Country]:
 
 
 def resolve_country(text: str | int | None) -> Country | None:
-    """The country that `text` names (code, ISO name or common alias, any case), or None.
+    """The country that `text` names (code, ISO name, common alias or its name in a language
+    of the pages, any case), or None.
 
     A numeric code may be given as an int or as text with or without leading zeros.
     """
@@ -106,4 +110,5 @@ def resolve_country(text: str | int | None) -> Country | None:
     norm = normalise_name(unicodedata.normalize("NFC", str(text)))
     if norm.isdigit():
         norm = norm.zfill(3)
-    return _lookup().get(norm)
+    # The table's own codes, names and aliases first; then a name in a language of the pages.
+    return _lookup().get(norm) or _local_lookup().get(norm)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 #: The platform's own upload messages, read as the ingest's: an upload refused before it is
 #: read (`InvalidInput`, `TooLarge`), and what the platform adds to the ingest's problems.
-_PLATFORM_FILES = ("services/platform/imports.py", "services/platform/upload_notices.py")
+_PLATFORM_FILES = ("services/platform/imports.py", "services/platform/upload_notices.py",
+                   "services/platform/parks.py")
 
 #: The ingest calls whose text argument is a problem's message: `log.error(message, …)`,
 #: `log.warning(message, …)`, `log.rows(…, message=…, summary=…)`, `Check(bad, column,
@@ -106,7 +107,7 @@ def message_arguments() -> tuple[tuple[ast.expr, str], ...]:
             logged = (isinstance(node.func, ast.Attribute)
                       and isinstance(node.func.value, ast.Name)
                       and node.func.value.id in ("logger", "logging"))  # for the operator
-            if (name in ("error", "warning", "InvalidInput", "TooLarge") and node.args
+            if (name in ("error", "warning", "InvalidInput", "TooLarge", "Conflict") and node.args
                     and not logged):
                 texts.append(node.args[0])
             if name in ("Check", "check"):  # Check(bad, column, message, code, accepted)
