@@ -185,3 +185,28 @@ def test_facilities_points_a_programme_officer_to_the_programme_pages(platform):
     assert 'href="/portfolio"' in brand.text
     factory = _client(platform, "other_factory_admin").get("/facilities")  # owns nothing yet
     assert "No facility yet. Download the dataset template" in factory.text
+
+
+def test_records_with_mistakes_are_located_in_the_officers_language(platform):
+    """The participation records' problems on the programme page: where each is ('dòng 3',
+    not 'row 3') and what is wrong, in Vietnamese; a refused form says why in Vietnamese."""
+    from factory_journey.services.languages import page_translator
+    from factory_journey.web.pages.catalogues import LOCALES
+    from factory_journey.web.pages.shell import CSRF_FIELD
+
+    client = _client(platform)
+    client.cookies.set("journey_lang", "vi")
+    page = client.get("/programme").text
+    token = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    bad = b"facility_id,programme,start_date,end_date\nNOBODY,clp,2022-03-01,\n"
+    answer = client.post("/programme/records", data={CSRF_FIELD: token},
+                         files={"file": ("wave.csv", bad)})
+    shown = html.unescape(answer.text)
+    t = page_translator(LOCALES, ("programme", "shell"), "vi", strict=True)
+    assert t("row {n}", n=2) in shown and ", row 2" not in shown
+    assert t("column {name}", name="facility_id") in shown
+    assert t("Facility {facility} is not shared with your programme with its data",
+             facility="'NOBODY'") in shown
+    refused = client.post("/programme/cohorts", data={CSRF_FIELD: token, "name": "Wave 1"})
+    assert t("facilities: choose at least one facility for the cohort") in \
+        html.unescape(refused.text)

@@ -11,10 +11,11 @@ import ast
 from functools import cache
 from pathlib import Path
 
-#: The platform's own upload messages, read as the ingest's: an upload refused before it is
-#: read (`InvalidInput`, `TooLarge`), and what the platform adds to the ingest's problems.
+#: The platform's own upload messages, read as the ingest's: an upload or a form refused
+#: before it is read (`InvalidInput`, `TooLarge`, `Conflict`: a factory's or a park's dataset,
+#: a programme's cohort or records), and what the platform adds to the ingest's problems.
 _PLATFORM_FILES = ("services/platform/imports.py", "services/platform/upload_notices.py",
-                   "services/platform/parks.py")
+                   "services/platform/parks.py", "services/platform/cohorts.py")
 
 #: The ingest calls whose text argument is a problem's message: `log.error(message, …)`,
 #: `log.warning(message, …)`, `log.rows(…, message=…, summary=…)`, `Check(bad, column,

@@ -197,6 +197,12 @@ def _read_records(path: Path, filename: str, known: pl.DataFrame) -> tuple[
 _INTERNAL_NAME = re.compile(r"^programmes\.(csv|xlsx)$")
 
 
+def unshared_facility_problem(facility: str) -> str:
+    """The message of a records row whose facility the programme does not see (found by
+    services/problem_sources, so that the page shows it in its reader's language)."""
+    return f"Facility {facility!r} is not shared with your programme with its data"
+
+
 def _renamed(problem: Problem, filename: str) -> Problem:
     """A problem located in the file the user uploaded (the reader saw it renamed)."""
     from dataclasses import replace
@@ -208,8 +214,7 @@ def _renamed(problem: Problem, filename: str) -> Problem:
         # are those shared with the programme.
         problem = replace(
             problem,
-            message=f"Facility {problem.value!r} is not shared with your programme with its "
-            "data",
+            message=unshared_facility_problem(str(problem.value)),
             accepted="the facility_id of a facility shared with your programme (scope matrix "
             "or full)",
         )

@@ -23,6 +23,7 @@ from factory_journey.services.platform.programme_evaluation import (
     evaluate_cohort,
     years_available,
 )
+from factory_journey.services.problem_templates import problem_text
 from factory_journey.web.deps import SessionDep
 from factory_journey.web.pages.shell import (
     N_,
@@ -118,7 +119,8 @@ def create_cohort(request: Request, user: PageUser, session: SessionDep,
     except (InvalidInput, Conflict) as error:
         field = "facility" if error.message.startswith("facilities") else "name"
         return _home(request, user, session, values=values,
-                     errors={field: t("Not saved: {reason}", reason=error.message)},
+                     errors={field: t("Not saved: {reason}",
+                                     reason=problem_text(error.message, t))},
                      status_code=400)
     return redirect("/programme?done=cohort")
 
@@ -137,7 +139,8 @@ async def upload_records(request: Request, user: PageUser, session: SessionDep,
         outcome = cohorts.upload_records(session, user, upload.filename, content)
     except InvalidInput as error:
         return _home(request, user, session,
-                     errors={"file": t("Not read: {reason}", reason=error.message)},
+                     errors={"file": t("Not read: {reason}",
+                                       reason=problem_text(error.message, t))},
                      status_code=400)
     if outcome.records is None:
         return _home(request, user, session,
