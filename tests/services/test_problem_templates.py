@@ -266,3 +266,13 @@ def test_the_word_templates_name_each_placeholder_once() -> None:
     for text in problem_words():
         names = [field for _, field, _, _ in Formatter().parse(text) if field is not None]
         assert len(names) == len(set(names)), text
+
+
+def test_the_units_of_a_fuel_are_read_with_the_list_kept() -> None:
+    from factory_journey.services.problem_templates import accepted_text
+
+    calls: list[tuple[str, dict[str, object]]] = []
+    accepted_text("GJ, kWh, MJ; for fuels also volume or mass units (L, m3, Nm3, gal, kg, t, "
+                  "lb, …)", _recording(calls))
+    assert calls == [("{units}; for fuels also volume or mass units (L, m3, Nm3, gal, kg, t, "
+                      "lb, …)", {"units": "GJ, kWh, MJ"})]

@@ -85,6 +85,13 @@ DIMENSION_PROBLEM_WORDS: dict[str, str] = {
 }
 
 
+#: The units a quantity accepts, in words (`convert_quantities`): the platform's own, which the
+#: pages translate on their own (services/problem_templates reads `*_PROBLEM_WORDS`).
+UNITS_PROBLEM_WORDS: dict[str, str] = {
+    "fuels": "{units}; for fuels also volume or mass units (L, m3, Nm3, gal, kg, t, lb, …)",
+}
+
+
 def dimension_words(dimension: str) -> str:
     """A dimension in the words of a message (`DIMENSION_PROBLEM_WORDS`)."""
     return DIMENSION_PROBLEM_WORDS.get(dimension, dimension)
@@ -156,7 +163,7 @@ def convert_quantities(
 
     accepted = ", ".join(accepted_units(dimension))
     if fuel_units:
-        accepted += "; for fuels also volume or mass units (L, m3, Nm3, gal, kg, t, lb, …)"
+        accepted = UNITS_PROBLEM_WORDS["fuels"].format(units=accepted)
     unknown = pl.col("unit_reported").is_not_null() & pl.col(_CODE).is_null()
     wrong = pl.col(_CODE).is_not_null() & ~usable
     # Every spelling known and of the column's dimension: no row can be either (no pass).
