@@ -13,16 +13,16 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from factory_journey.cli import app
-from factory_journey.demo import generate_dataset
 from factory_journey.engine.assessment import default_methodology
 from factory_journey.engine.assessment.peers import empty_peer_table
 from factory_journey.ingest import read_dataset
 from factory_journey.services.assessment import assess_dataset, load_peer_snapshot_file
 from factory_journey.services.platform import accounts, imports, peers, results
 from factory_journey.services.platform.verification import UNVERIFIED
-from factory_journey.store.database import make_engine, migrate, session_factory, transaction
+from factory_journey.store.database import make_engine, session_factory, transaction
 from factory_journey.store.models import AssessmentSnapshot, PeerSnapshot
 from tests.database import test_database_url
+from tests.web.generated_platform import generated_platform
 
 FACILITIES = 60
 
@@ -30,25 +30,9 @@ FACILITIES = 60
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
     """A platform holding FACILITIES generated facilities (2023), and the dataset's folder."""
-    url = test_database_url(tmp_path_factory)
-    engine = make_engine(url)
-    migrate(engine)
-    factory = session_factory(engine)
-    folder = tmp_path_factory.mktemp("peers-dataset")
-    for name, frame in generate_dataset(FACILITIES, [2023], seed=5, messiness=0.0).items():
-        frame.write_csv(folder / f"{name}.csv")
-    dataset = read_dataset(folder)
-    assert dataset.ok
-    with transaction(factory) as session:
-        org = accounts.create_organisation(session, "Group", "factory_group")
-        accounts.create_user(session, "a@test.example", "correct horse battery", "A", org, "admin")
-    with transaction(factory) as session:
-        token = accounts.sign_in(session, "a@test.example", "correct horse battery")
-        actor = accounts.actor_for_token(session, token)
-        upload = imports.store_upload(session, actor, "all.zip", "application/zip", b"PK")
-        job = imports.create_job(session, upload)
-    done = imports.run_import(factory, job.id, actor, read_dataset=lambda _path: dataset)
-    assert done.status == "succeeded", done.problems
+    made = generated_platform(tmp_path_factory, "peers-dataset", FACILITIES, [2023], seed=5)
+    engine, factory, token, folder, url = (made.engine, made.factory, made.token,
+                                           made.folder, made.url)
     yield factory, token, folder, url
     engine.dispose()
 

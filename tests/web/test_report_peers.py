@@ -9,18 +9,16 @@ import subprocess
 import polars as pl
 import pytest
 
-from factory_journey.demo import generate_dataset
 from factory_journey.engine.assessment.peers import PEER_TABLE_VERSION
-from factory_journey.ingest import read_dataset
 from factory_journey.reports.facility_context import build_facility_context
 from factory_journey.reports.i18n import translator
 from factory_journey.services.assessment import assess_dataset
-from factory_journey.services.platform import accounts, imports, peers, results
+from factory_journey.services.platform import accounts, peers, results
 from factory_journey.services.platform.portfolio import report_pdf
 from factory_journey.services.platform.snapshot_report import snapshot_report_data
-from factory_journey.store.database import make_engine, migrate, session_factory, transaction
+from factory_journey.store.database import transaction
 from factory_journey.store.models import PeerSnapshot
-from tests.database import test_database_url
+from tests.web.generated_platform import generated_platform
 
 FACILITIES = 60
 REGION_OF_LEVEL = {"country_iso2": "country_iso2", "un_subregion": "un_subregion",
@@ -31,25 +29,8 @@ REGION_OF_LEVEL = {"country_iso2": "country_iso2", "un_subregion": "un_subregion
 def platform(tmp_path_factory):
     """FACILITIES generated facilities (2023) on a platform with a current peer snapshot; the
     same dataset assessed by the command line, for the groups' values."""
-    url = test_database_url(tmp_path_factory)
-    engine = make_engine(url)
-    migrate(engine)
-    factory = session_factory(engine)
-    folder = tmp_path_factory.mktemp("report-peers")
-    for name, frame in generate_dataset(FACILITIES, [2023], seed=5, messiness=0.0).items():
-        frame.write_csv(folder / f"{name}.csv")
-    dataset = read_dataset(folder)
-    assert dataset.ok
-    with transaction(factory) as session:
-        org = accounts.create_organisation(session, "Group", "factory_group")
-        accounts.create_user(session, "a@test.example", "correct horse battery", "A", org, "admin")
-    with transaction(factory) as session:
-        token = accounts.sign_in(session, "a@test.example", "correct horse battery")
-        actor = accounts.actor_for_token(session, token)
-        upload = imports.store_upload(session, actor, "all.zip", "application/zip", b"PK")
-        job = imports.create_job(session, upload)
-    done = imports.run_import(factory, job.id, actor, read_dataset=lambda _path: dataset)
-    assert done.status == "succeeded", done.problems
+    made = generated_platform(tmp_path_factory, "report-peers", FACILITIES, [2023], seed=5)
+    engine, factory, token, folder = made.engine, made.factory, made.token, made.folder
     with transaction(factory) as session:
         snapshot, _ = peers.recompute_peer_snapshot(session)
     yield factory, token, assess_dataset(folder), snapshot
