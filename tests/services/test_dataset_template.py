@@ -130,3 +130,14 @@ def test_the_summary_of_a_repeated_mistake_comes_after_the_rows_it_continues():
     ])
     rows = [(view.row, view.severity) for view in report.groups[0].problems]
     assert rows == [(2, "error"), (21, "error"), (None, "error"), (1, "warning")]
+
+
+def test_no_column_accepts_an_empty_list():
+    """A list of the values a column accepts is never empty ('a unit spelling: ' for the ZDHC
+    results, whose units are those of the parameters' limits, was)."""
+    from factory_journey.services.dataset_guidance import dataset_guide
+
+    for table in dataset_guide():
+        for column in table.columns:
+            assert not column.accepted.rstrip().endswith(":"), (table.name, column.name)
+            assert column.choices is None or column.choices, (table.name, column.name)

@@ -233,6 +233,7 @@ def test_the_data_guidance_reads_in_the_readers_language(platform):
     assert t("One row is {what}.", what=t(energy.row_is)) in page
     assert t(quantity.description) in page and quantity.description not in page
     assert ">quantity<" in page  # the column's name as the file holds it
+    assert 'id="tables"' in page  # the anchor of a problem about the whole dataset
     # what a column accepts: its words translated, its numbers and codes kept
     assert "a whole number from 1 to 12" not in page
     assert t("{kind} from {low} to {high}", kind=t("a whole number"), low="1", high="12") in page

@@ -24,6 +24,7 @@ from factory_journey.domain.park_tables import (
     SHARED_TABLES,
 )
 from factory_journey.domain.problems import ProblemList
+from factory_journey.domain.profile import COUNTRY_ACCEPTED
 from factory_journey.domain.tables import Table
 from factory_journey.engine.parks.inputs import ParkTables
 from factory_journey.ingest import checks, units
@@ -122,7 +123,7 @@ def _countries(parks: pl.DataFrame, source: Source, log: ProblemLog) -> pl.DataF
     bad = parks.filter(pl.col("country").is_not_null() & pl.col("country_iso2").is_null())
     log.rows(bad.select(ROW, "country"), source, message="Unknown country", code="bad_country",
              column="country", value_column="country",
-             accepted="an ISO 3166 alpha-2 or alpha-3 code or an English country name")
+             accepted=COUNTRY_ACCEPTED)
     return parks
 
 

@@ -18,6 +18,7 @@ from factory_journey.domain.units import accepted_units
 from factory_journey.ingest.profile_template import column_choices as profile_choices
 from factory_journey.ingest.units import FUEL_DIMENSIONS
 from factory_journey.reference.names import enum_keys
+from factory_journey.reference.tables import zdhc_limits
 
 #: Every table of a dataset, profiles first, in the order a person fills them.
 DATASET_TABLES: tuple[Table, ...] = (PROFILES, *PERFORMANCE_TABLES)
@@ -62,6 +63,8 @@ def anchor_for(table: str | None, column: str | None = None) -> str:
 
 def _unit_choices(table: Table) -> tuple[str, ...]:
     dimensions = [c.dimension for c in table.columns if c.dimension]
+    if table.name == "zdhc_wastewater":  # each parameter in the unit of its limit (ingest)
+        return tuple(sorted(set(zdhc_limits().get_column("unit").drop_nulls().to_list())))
     if not dimensions:
         return ()
     units = set(accepted_units(dimensions[0]))

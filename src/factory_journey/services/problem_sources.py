@@ -19,8 +19,9 @@ _PLATFORM_FILES = ("services/platform/imports.py", "services/platform/upload_not
 
 #: The ingest calls whose text argument is a problem's message: `log.error(message, …)`,
 #: `log.warning(message, …)`, `log.rows(…, message=…, summary=…)`, `Check(bad, column,
-#: message, code, accepted)` and the profile plan's `check(…)` alike; and every `accepted=`.
-_MESSAGE_CALLS = frozenset({"error", "warning", "rows", "Check", "check"})
+#: message, code, accepted)`, the profile plan's `check(…)` and the park reader's
+#: `_refs(…, message=…)` alike; and every `accepted=`.
+_MESSAGE_CALLS = frozenset({"error", "warning", "rows", "Check", "check", "_refs"})
 
 
 def problem_messages() -> dict[str, str]:
