@@ -348,3 +348,13 @@ def test_the_template_guidance_reads_in_the_readers_language_and_uploads_as_any(
                         follow_redirects=True)
     assert saved.status_code == 200
     assert html.escape(t("Your data were saved"), quote=False) in saved.text
+
+
+def test_one_menu_link_is_the_current_page(platform):
+    """On /facilities/upload the menu marks "Upload" as the current page, not also
+    "Facilities": a screen reader would be told the page is in two places."""
+    page = _client(platform, "owner_editor").get("/facilities/upload").text
+    current = re.findall(r'<a href="([^"]+)" aria-current="page"', page)
+    assert current == ["/facilities/upload"], current
+    page = _client(platform, "owner_editor").get("/facilities").text
+    assert re.findall(r'<a href="([^"]+)" aria-current="page"', page) == ["/facilities"]

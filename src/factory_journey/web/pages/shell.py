@@ -321,17 +321,15 @@ def navigation(request: Request, actor: Actor | None) -> list[dict[str, Any]]:
         return []
     items: list[NavItem] = getattr(request.app.state, "page_navigation", [])
     here = request.url.path
-    links = []
-    for item in items:
-        if item.shown_to(actor):
-            links.append(
-                {
-                    "label": translator(request, item.area)(item.label),
-                    "path": item.path,
-                    "current": here == item.path or here.startswith(item.path.rstrip("/") + "/"),
-                }
-            )
-    return links
+    shown = [item for item in items if item.shown_to(actor)]
+    # One link is the current page: the one whose path holds `here` most closely (on
+    # /facilities/upload, "Upload", not also "Facilities"); two aria-current="page" would
+    # tell a screen reader the page is in two places.
+    within = [item.path for item in shown
+              if here == item.path or here.startswith(item.path.rstrip("/") + "/")]
+    current = max(within, key=len, default=None)
+    return [{"label": translator(request, item.area)(item.label), "path": item.path,
+             "current": item.path == current} for item in shown]
 
 
 def home_for(request: Request, actor: Actor) -> str:
