@@ -8,12 +8,11 @@ compared with letters and digits only (`Final Product Assembly` = `finalProductA
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from factory_journey.reference import load_csv
-from factory_journey.reference.countries import local_country_names
+from factory_journey.reference.countries import local_country
 
 FACILITY_TYPES = "fem_facility_types.csv"
 PRODUCT_CATEGORIES = "fem_product_categories.csv"
@@ -135,19 +134,6 @@ def _countries() -> tuple[dict[str, Country], dict[str, str]]:
     return by_iso2, index
 
 
-@lru_cache(maxsize=1)
-def _local_names() -> dict[str, str]:
-    """Each country's name in the languages of the pages ("Việt Nam", "中国", "ኢትዮጵያ"),
-    case-folded but whole (`fold` keeps only a-z and 0-9, which would lose them) → ISO
-    alpha-2."""
-    by_iso2, _ = _countries()
-    return {_whole(name): iso2 for name, iso2 in local_country_names() if iso2 in by_iso2}
-
-
-def _whole(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
 def resolve_country(value: object) -> Country | None:
     """The country meant by an ISO alpha-2 or alpha-3 code, an English name or its name in a
     language of the pages (`reference.countries.LOCAL_NAME_LANGUAGES`), or None."""
@@ -158,8 +144,8 @@ def resolve_country(value: object) -> Country | None:
         text = text[:2]
     folded = fold(text)
     iso2 = index.get(folded) if folded else None
-    if iso2 is None:
-        iso2 = _local_names().get(_whole(text))
+    if iso2 is None and (local := local_country(text)) is not None:
+        iso2 = local.iso2 if local.iso2 in by_iso2 else None
     return by_iso2[iso2] if iso2 else None
 
 

@@ -94,6 +94,12 @@ def local_country_names() -> tuple[tuple[str, str], ...]:
     return tuple((name, next(iter(codes))) for name, codes in found.items() if len(codes) == 1)
 
 
+def local_country(text: str) -> Country | None:
+    """The country that `text` names in a language of the pages ("Việt Nam", "中国"), any
+    case, or None: for a lookup that has found no code or English name."""
+    return _local_lookup().get(normalise_name(unicodedata.normalize("NFC", text)))
+
+
 def country_lookup() -> dict[str, Country]:
     """Every normalised alpha-2, alpha-3, numeric code, name and alias → its `Country`."""
     return dict(_lookup())
