@@ -73,3 +73,60 @@ def test_templates_have_no_inline_script_or_style() -> None:
             f"{template}: no inline script or style (the Content-Security-Policy refuses them)"
         )
         assert not re.search(r"\son[a-z]+=", text), f"{template}: no inline event handler"
+
+
+def _translations(lang: str) -> dict[str, dict[str, str]]:
+    """area → msgid → msgstr of every page catalogue in `lang` (a key of LANGUAGES)."""
+    out = {}
+    for area in areas_with_messages():
+        with page_catalogue_path(LOCALES, area, lang).open("rb") as handle:
+            out[area] = {m.id: m.string for m in read_po(handle) if m.id and m.string}
+    return out
+
+
+#: Messages that mean one thing wherever they are used, so a language says them one way in
+#: every area: a review found the menu's "Facilities" said as a count ("N facilities") while
+#: the programme page said the plain noun. A text that means something else gets its own
+#: message (the history table's column is "Kind of change", not the button's "Change").
+ONE_MEANING = ("Change", "Facilities", "Facility ID", "Disputed", "disputed")
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_a_message_of_one_meaning_is_said_one_way_in_every_area(lang: str) -> None:
+    said: dict[str, dict[str, str]] = {}
+    for area, messages in _translations(lang).items():
+        for message in ONE_MEANING:
+            if message in messages:
+                said.setdefault(message, {})[area] = messages[message]
+    assert said.get("Facilities", {}).keys() >= {"facility", "programme"}  # the menu, a legend
+    differing = {m: areas for m, areas in said.items() if len(set(areas.values())) > 1}
+    assert not differing, f"[{lang}] one message, several translations: {differing}"
+
+
+#: One word for one thing in a language (a review found Vietnamese saying the button "Change"
+#: both "Đổi" and "Thay đổi", and the verification status "disputed" both "bị phản đối" and
+#: "có tranh chấp"): every message whose English matches says it with the language's term,
+#: unless it quotes the file's own value ('disputed', a literal of the dataset format). An
+#: English pattern anchored at the start ("Change …", a button) wants the term first.
+TERMS = [
+    ("vi", r"\bdisputed?\b", "phản đối"),
+    ("zh", r"\bdisputed?\b", "异议"),
+    ("vi", r"^Change\b", "Đổi"),
+    ("zh", r"^Change\b", "更改"),
+]
+
+
+@pytest.mark.parametrize(("lang", "english", "term"), TERMS)
+def test_a_term_is_said_with_one_word(lang: str, english: str, term: str) -> None:
+    pattern = re.compile(english, re.IGNORECASE)
+    seen, other = 0, []
+    for area, messages in _translations(lang).items():
+        for message, text in messages.items():
+            if pattern.search(message) and "'disputed'" not in text:
+                seen += 1
+                said = (text.startswith(term) if english.startswith("^")
+                        else term.lower() in text.lower())
+                if not said:
+                    other.append((area, message, text))
+    assert seen >= 2, f"[{lang}] no message says {english!r}: the test would check nothing"
+    assert not other, f"[{lang}] {english!r} not said {term!r}: {other}"
