@@ -174,3 +174,28 @@ def test_programme_officer_opens_the_evaluation(page_as, snap, assert_accessible
         assert _fits(phone), path
         snap(phone, name)
         assert_accessible(phone)
+
+
+def test_country_names_are_in_the_text_font_ids_in_the_fixed_width_one(  # type: ignore[no-untyped-def]
+        live_server, page_as, snap):
+    """The programme's list of facilities for a cohort, in Vietnamese on a phone: a country
+    name is a word ("Trung Quốc"), set in the page's text font; a fixed-width font (meant for
+    facility IDs) put its stacked accents on the wrong letter (review in Chromium)."""
+    page = page_as("programme.officer", phone=True)
+    page.context.add_cookies([{"name": "journey_lang", "value": "vi", "url": live_server.url}])
+    page.goto("/programme")
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    details = page.locator(".checkbox-list label .detail")
+    assert details.count() >= 2
+    fonts = details.evaluate_all("""spans => spans.map(s => ({
+        text: s.innerText,
+        detail: getComputedStyle(s).fontFamily,
+        id: getComputedStyle(s.querySelector('.id')).fontFamily,
+        body: getComputedStyle(document.body).fontFamily}))""")
+    assert any("Việt Nam" in f["text"] or "Trung Quốc" in f["text"] for f in fonts), fonts
+    for font in fonts:
+        assert "monospace" not in font["detail"] and font["detail"] == font["body"], font
+        assert "monospace" in font["id"], font
+    shot = snap(page, "programme-candidates-vi")
+    # the list alone, at the phone's pixel size, to look at the accents
+    page.locator(".checkbox-list").screenshot(path=str(shot.with_name("candidates-vi.png")))
