@@ -14,6 +14,7 @@ from factory_journey.reports.context import (
     build_portfolio_context,
 )
 from factory_journey.reports.i18n import translator
+from factory_journey.reports.reference_names import reference_name, reference_rows
 from factory_journey.reports.render import render_html, render_pdf
 from tests.reports.conftest import LANGS, TODAY
 from tests.reports.pdftext import extract, squash
@@ -131,3 +132,37 @@ def test_pdf_embeds_only_shipped_fonts(report_data: ReportData) -> None:
         for font in fonts:
             name = font.lstrip("/").split("+", 1)[-1]
             assert name.startswith(shipped), f"[{lang}] unexpected font {font}"
+
+
+#: References of the fixture's versions (tests/reports/fixtures/versions.json) → their name in
+#: English: the methodology table must say them in the report's language.
+NAMED = {"methodology": "Methodology", "matrix:gwp.csv": "Global warming potentials (gwp.csv)",
+         "matrix:water_stress_countries.csv": "Water stress by country"}
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGS if lang != "en"])
+def test_the_methodology_table_names_each_reference_in_the_reports_language(
+        report_data: ReportData, lang: str) -> None:
+    """The provenance table (reference data and versions) was English in every language: its
+    names are translated; the versions and sources stay as recorded (file names, releases)."""
+    context, pdf, page = _rendered(report_data, "facility", lang)
+    tr = translator(lang, strict=True)
+    table = _html_text(page[page.index(context["headings"]["methodology"]):])
+    pdf_text = squash("".join(p.text for p in extract(pdf)))
+    for key, english in NAMED.items():
+        name = reference_name(tr, key)
+        assert name != english and squash(name) in table, (lang, key, name)
+        assert squash(english) not in table, (lang, english)
+        if lang in ("vi", "zh"):
+            assert squash(name) in pdf_text and squash(english) not in pdf_text, (lang, name)
+    for value in report_data.versions.values():
+        assert squash(value) in table  # as recorded: "fj-2026.1 (2026.1)", "AR5"
+    assert "matrix:" not in table  # the engine's key prefix is no word for a reader
+
+
+def test_the_methodology_table_lists_the_methodology_first_and_any_unknown_key_as_is() -> None:
+    tr = translator("vi", strict=True)
+    rows = reference_rows(tr, {"zz_new.csv": "1", "matrix:gwp.csv": "2", "methodology": "m"})
+    assert [row["name"] for row in rows] == [
+        "Phương pháp luận", "Tiềm năng nóng lên toàn cầu (gwp.csv)", "zz_new.csv"]
+    assert [row["value"] for row in rows] == ["m", "2", "1"]

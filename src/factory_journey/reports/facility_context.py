@@ -27,6 +27,7 @@ from factory_journey.reports.labels import (
     N_,
 )
 from factory_journey.reports.peer_comparison import peer_comparison, peer_text
+from factory_journey.reports.reference_names import reference_rows
 from factory_journey.reports.report_data import Context, FacilityNotFoundError, ReportData
 
 QUALITY_AREAS = ("energy", "water", "wastewater", "waste", "chemicals")
@@ -292,7 +293,7 @@ def build_facility_context(data: ReportData, facility_id: str, tr: Translator,
     collect = [s for s in steps if s["pathway"] == "collect_data"]
     high = sum(1 for r in overview_rows if r["level"] == "high")
     assessed = sum(1 for r in overview_rows if r["level"] != "not_assessed")
-    versions = [{"name": k, "value": v} for k, v in sorted(data.versions.items())]
+    versions = reference_rows(tr, data.versions)
     ftype = profile.get("journey_factory_type")
     volume = (profile.get("production_volume_pcs") if basis == "pc"
               else profile.get("production_volume_kg"))

@@ -16,6 +16,7 @@ from factory_journey.reports import charts
 from factory_journey.reports.formatting import country_name
 from factory_journey.reports.i18n import Translator
 from factory_journey.reports.labels import AREA_ORDER, AREAS, FACTORY_TYPES
+from factory_journey.reports.reference_names import reference_rows
 from factory_journey.reports.report_data import Context, ReportData
 
 #: The country heat map shows the countries with most facilities (the table lists all).
@@ -180,7 +181,7 @@ def build_portfolio_context(data: ReportData, tr: Translator, facility_ids: list
             "co2e": tr("{n} t", n=tr.number(float(measures["co2e_saved_kgco2e"].fill_null(0)
                                                    .sum()) / 1000)),
         },
-        "versions": [{"name": k, "value": v} for k, v in sorted(data.versions.items())],
+        "versions": reference_rows(tr, data.versions),
         "generated": tr("Generated on {date}", date=tr.date(today or dt.date.today())),
     }
 
