@@ -179,3 +179,37 @@ def test_problems_made_from_the_data_on_a_phone_in_vietnamese(  # type: ignore[n
     assert "Duplicate row" not in text
     assert _fits_the_screen(editor)
     _look(editor, snap, assert_accessible, "phone-problems-vi")
+
+
+def test_the_facilities_list_finds_one_by_its_id_or_says_none_matches(  # type: ignore[no-untyped-def]
+    page_as, snap, assert_accessible
+):
+    """The search box of /facilities (the demo group has pages of them), without script: a
+    part of an id typed in lower case finds that facility, and the pages of the answer keep
+    the search; words nothing matches say so, with a way back to every facility."""
+    for phone in (False, True):
+        admin = page_as("factory.admin", phone=phone)
+        admin.goto("/facilities")
+        assert admin.locator(".pager").is_visible()  # more than one page of facilities
+        link = admin.locator("main h2 a").first
+        facility_id = link.get_attribute("href").rsplit("/", 1)[1]
+        admin.get_by_label("Find a facility").fill(facility_id.lower())
+        admin.get_by_role("button", name="Search").click()
+        admin.wait_for_url("**/facilities?q=*")
+        listed = admin.locator("main h2 a").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))")
+        assert f"/facilities/{facility_id}" in listed
+        assert "match your search" in admin.locator("main").inner_text()
+        assert admin.get_by_label("Find a facility").input_value() == facility_id.lower()
+        assert _fits_the_screen(admin)
+        _look(admin, snap, assert_accessible, f"search-found{'-phone' if phone else ''}")
+        admin.get_by_label("Find a facility").fill("no such factory")
+        admin.get_by_label("Find a facility").press("Enter")
+        admin.wait_for_url("**/facilities?q=no+such+factory*")
+        main = admin.locator("main").inner_text()
+        assert "No facility matches “no such factory”." in main
+        assert admin.locator("main h2 a").count() == 0
+        _look(admin, snap, assert_accessible, f"search-none{'-phone' if phone else ''}")
+        admin.get_by_role("link", name="Show all facilities").click()
+        admin.wait_for_url("**/facilities")
+        assert admin.locator(".pager").is_visible()

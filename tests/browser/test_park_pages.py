@@ -78,3 +78,31 @@ def test_the_park_manager_uploads_a_park_file_and_reads_its_problems(  # type: i
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     snap(page, "park-upload-problems")
     assert_accessible(page)
+
+
+def test_a_good_park_upload_says_what_it_saved(page_as, snap, assert_accessible):  # type: ignore[no-untyped-def]
+    """The park manager uploads the demo parks' own dataset again (the parks stay as the other
+    tests read them) and the park page says it was saved, with what the file held."""
+    import polars as pl
+
+    from factory_journey.demo.parks import park_pilot_dataset_path
+    from factory_journey.services.platform.parks import zip_folder
+
+    folder = park_pilot_dataset_path()
+    members = pl.read_csv(folder / "park_members.csv").select("park_id", "facility_id")
+    shared = pl.read_csv(folder / "shared_facilities.csv").select("park_id", "shared_facility_id")
+    parks = pl.read_csv(folder / "parks.csv")["park_id"].n_unique()
+    page = page_as("park.manager")
+    page.goto("/parks/upload")
+    page.set_input_files("#field-file", files=[{
+        "name": "park-pilot.zip", "mimeType": "application/zip", "buffer": zip_folder(folder)}])
+    page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_url("**/parks/*?saved=*")
+    notice = page.get_by_role("status").filter(has_text="Your park data were saved")
+    text = " ".join(notice.inner_text().split())
+    assert "Read from park-pilot.zip:" in text
+    assert f"Parks: {parks}" in text
+    assert f"Member factories: {members.unique().height}" in text
+    assert f"Shared facilities: {shared.unique().height}" in text
+    snap(page, "park-upload-saved")
+    assert_accessible(page)

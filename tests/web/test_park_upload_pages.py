@@ -118,13 +118,33 @@ def test_a_good_dataset_is_recorded_and_its_park_shown(site, tmp_path) -> None: 
     token = _csrf(client.get("/parks/upload").text)
     sent = client.post("/parks/upload", data={CSRF_FIELD: token},
                        files={"file": ("park.zip", _park_zip(tmp_path))}, follow_redirects=False)
-    assert sent.status_code == 303 and sent.headers["location"] == "/parks/P1"
-    page = client.get("/parks/P1")
+    assert sent.status_code == 303
+    with transaction(site[2]) as session:
+        stored = session.scalar(select(func.max(ParkAssessment.id)))
+    assert sent.headers["location"] == f"/parks/P1?saved={stored}"
+    page = client.get(sent.headers["location"])
     assert page.status_code == 200
     assert "Hand Park" in page.text and "2,912,000" in page.text  # the park's energy (MJ)
     assert 'href="/parks/upload"' in page.text
     assert 'href="/parks/P1/report.pdf?year=2024"' in page.text
     assert _recorded(site) == (1, 1)
+    # what was saved is said, with the numbers the file held (hand_park: one park of three
+    # member factories and a central effluent plant, in 2024)
+    notice = unescape(page.text).split('<div class="success" role="status">', 1)[1]
+    notice = re.sub(r"\s+", " ", notice.split("</div>", 1)[0])
+    assert "Your park data were saved" in notice and "Read from park.zip:" in notice
+    assert "<li>Parks: 1</li>" in notice and "<li>Member factories: 3</li>" in notice
+    assert "<li>Shared facilities: 1</li>" in notice and "<li>Years: 2024</li>" in notice
+    # in the reader's language
+    swahili = unescape(client.get(sent.headers["location"], headers={"accept-language": "sw"}).text)
+    assert "Data za eneo lako la viwanda zimehifadhiwa" in swahili
+    assert "Viwanda wanachama: 3" in swahili
+    # only after an upload, and only to the operator that saved it
+    assert "Your park data were saved" not in client.get("/parks/P1").text
+    for bogus in ("999999", "abc", "-1", "1" * 40):
+        assert "Your park data were saved" not in client.get(f"/parks/P1?saved={bogus}").text
+    member = _client(site, "m2@test.example").get(f"/parks/P1?saved={stored}")
+    assert member.status_code == 200 and "Your park data were saved" not in member.text
 
 
 def test_the_template_is_the_park_workbook(site) -> None:  # type: ignore[no-untyped-def]

@@ -30,11 +30,13 @@ from factory_journey.services.platform.errors import Conflict, Forbidden, Invali
 from factory_journey.services.platform.imports import MAX_UPLOAD_BYTES
 from factory_journey.services.platform.parks import (
     ParkDatasetInvalid,
+    StoredParkDataset,
     assessed_parks,
     check_park_writer,
     may_give_park_data,
     park_view,
     store_park_dataset,
+    stored_dataset,
 )
 from factory_journey.services.upload_problems import ProblemReport, problem_report
 
@@ -47,22 +49,26 @@ __all__ = [
     "MAX_PARK_UPLOAD_BYTES",
     "PARK_SUFFIXES",
     "ParkUploadOutcome",
+    "StoredParkDataset",
     "check_park_writer",
     "may_give_park_data",
     "park_report_pdf",
     "park_template_xlsx",
+    "saved_park_dataset",
     "upload_park_dataset",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class ParkUploadOutcome:
-    """What an upload did: the parks it recorded (the first is shown next), or why nothing
-    was recorded — a message and, for a dataset that cannot be read, every located problem."""
+    """What an upload did: the parks it recorded (the first is shown next) and the id of
+    the assessment stored (`saved_park_dataset` says what it read), or why nothing was
+    recorded — a message and, for a dataset that cannot be read, every located problem."""
 
     parks: tuple[str, ...] = ()
     message: str = ""
     problems: ProblemReport | None = None
+    assessment_id: int | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -83,7 +89,18 @@ def upload_park_dataset(session: Session, actor: Actor, filename: str,
             error.problems, guided=False) if error.problems else None)
     except (InvalidInput, Conflict) as error:
         return ParkUploadOutcome(message=error.message)
-    return ParkUploadOutcome(parks=tuple(assessed_parks(session, stored.id)))
+    return ParkUploadOutcome(parks=tuple(assessed_parks(session, stored.id)),
+                             assessment_id=stored.id)
+
+
+def saved_park_dataset(session: Session, actor: Actor,
+                       assessment: str | None) -> StoredParkDataset | None:
+    """What the upload that stored `assessment` (an assessment id as a page's address gives
+    it) saved, for the "saved" notice after it; None for no id, one that is not a number, or
+    an assessment that is not of `actor`'s organisation."""
+    if not assessment or not assessment.isdigit() or len(assessment) > 12:
+        return None
+    return stored_dataset(session, actor, int(assessment))
 
 
 def park_template_xlsx(actor: Actor) -> bytes:

@@ -26,6 +26,7 @@ from factory_journey.engine.quality import (
     quality_rows,
 )
 from factory_journey.services.platform.accounts import Actor
+from factory_journey.services.platform.facility_search import FacilityQuery, matches
 from factory_journey.services.platform.latest_versions import is_latest, latest_versions
 from factory_journey.services.platform.submission_content import decode_table
 from factory_journey.store.models import Facility, ImportJob, Submission, SubmissionTable, Upload
@@ -119,10 +120,16 @@ class OrganisationStatus:
 
     facilities: list[FacilityStatus] = field(default_factory=list)
     failed_uploads: list[FailedUpload] = field(default_factory=list)
-    #: Facilities the organisation owns in all (`facilities` holds one page of them).
+    #: Facilities the search finds (all it owns without one; `facilities` holds a page).
     total: int = 0
     page: int = 1
     pages: int = 1
+    #: Facilities the organisation owns in all, whatever the search.
+    owned: int = 0
+    #: The countries of its facilities (ISO 3166-1 alpha-2, sorted): those a search may pick.
+    countries: tuple[str, ...] = ()
+    #: The search applied (`facility_search`); an empty one finds every facility.
+    query: FacilityQuery = field(default_factory=FacilityQuery)
 
 
 def area_statuses(tables: dict[str, pl.DataFrame]) -> tuple[AreaStatus, ...]:
@@ -281,21 +288,29 @@ def failed_uploads(session: Session, actor: Actor, limit: int = 20) -> list[Fail
 
 
 def organisation_status(
-    session: Session, actor: Actor, page: int = 1, page_size: int | None = None
+    session: Session,
+    actor: Actor,
+    page: int = 1,
+    page_size: int | None = None,
+    query: FacilityQuery | None = None,
 ) -> OrganisationStatus:
-    """The facilities the actor's organisation owns (one page of `page_size`, by id; all
-    without), each year's status, and the failed uploads.
+    """The facilities the actor's organisation owns that `query` finds (all without one; one
+    page of `page_size`, by id; all without), each year's status, and the failed uploads.
 
     Only owned facilities (the relation `owner` of `facilities.portfolio`): a grantee sees
     shared facilities in its portfolio, not their submission state (`submission.read` needs a
     `full` grant). A page past the last is the last.
     """
-    status = OrganisationStatus()
-    owned = session.execute(
-        select(Facility.id, Facility.name)
+    status = OrganisationStatus(query=query or FacilityQuery())
+    rows = session.execute(
+        select(Facility.id, Facility.name, Facility.country_iso2)
         .where(Facility.owner_organisation_id == actor.organisation_id)
         .order_by(Facility.id)
     ).all()
+    status.owned = len(rows)
+    status.countries = tuple(sorted({country for _i, _n, country in rows if country}))
+    owned = [(facility_id, name) for facility_id, name, country in rows
+             if matches(status.query, facility_id, name, country)]
     status.total = len(owned)
     if page_size:
         status.pages = max(1, -(-len(owned) // page_size))

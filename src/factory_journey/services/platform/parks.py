@@ -78,6 +78,20 @@ class ParkView:
     versions: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class StoredParkDataset:
+    """What one stored park assessment read from its file, as its uploader is told: the
+    file's name ("" when no file was kept: the demo parks), and how many parks, member
+    factories and shared facilities it holds (each counted once per park, whatever its years)
+    in which years."""
+
+    filename: str
+    parks: int
+    members: int
+    shared_facilities: int
+    years: tuple[int, ...]
+
+
 class ParkDatasetInvalid(InvalidInput):
     """A park dataset that cannot be used; `problems` are its located problems
     (`Problem.to_dict()`: file, sheet, row, column, value, accepted), every one of them."""
@@ -174,6 +188,35 @@ def assessed_parks(session: Session, assessment_id: int) -> list[str]:
         return []
     frame = pl.read_parquet(io.BytesIO(content))
     return sorted({str(p) for p in frame["park_id"].to_list()})
+
+
+#: The stored output frames an upload's counts are read from, and the columns counted.
+_COUNTED = {"park_indicators": ("park_id",), "park_members": ("park_id", "facility_id"),
+            "park_shared_facilities": ("park_id", "shared_facility_id")}
+
+
+def stored_dataset(session: Session, actor: Actor, assessment_id: int) -> StoredParkDataset | None:
+    """What the stored assessment `assessment_id` read (`StoredParkDataset`), from its own
+    frames (never changed, unlike the park's members, which a later upload replaces). None
+    unless it is an assessment of `actor`'s organisation: another operator's is not told."""
+    stored = session.get(ParkAssessment, assessment_id)
+    if stored is None or stored.operator_organisation_id != actor.organisation_id:
+        return None
+    filename = session.scalar(select(Upload.filename).where(
+        Upload.id == stored.upload_id)) if stored.upload_id is not None else None
+    counts: dict[str, int] = {}
+    years: set[int] = set()
+    for name, content in session.execute(select(
+            ParkAssessmentFrame.name, ParkAssessmentFrame.content).where(
+            ParkAssessmentFrame.assessment_id == assessment_id,
+            ParkAssessmentFrame.name.in_(sorted(_COUNTED)))):
+        frame = pl.read_parquet(io.BytesIO(content))
+        counts[name] = frame.select(_COUNTED[name]).unique().height
+        if "year" in frame.columns:
+            years.update(int(y) for y in frame["year"].drop_nulls().unique().to_list())
+    return StoredParkDataset(filename or "", counts.get("park_indicators", 0),
+                             counts.get("park_members", 0),
+                             counts.get("park_shared_facilities", 0), tuple(sorted(years)))
 
 
 def _record_parks(session: Session, actor: Actor, assessed: ParksAssessed) -> None:

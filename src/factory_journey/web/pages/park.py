@@ -14,6 +14,8 @@ is decided there); this module only picks words and formats.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
@@ -137,7 +139,8 @@ def upload(request: Request, user: PageUser, form: CsrfForm, session: SessionDep
     if not outcome.succeeded:
         return _upload_form(request, outcome, status=422)
     session.commit()
-    return redirect(f"/parks/{outcome.parks[0]}")
+    # the park page says what was saved (read again from the stored assessment)
+    return redirect(f"/parks/{quote(outcome.parks[0], safe='')}?saved={outcome.assessment_id}")
 
 
 @router.get("/parks/templates/park-dataset.xlsx")
@@ -150,13 +153,15 @@ def park_template(user: PageUser) -> Response:
 
 @router.get("/parks/{park_id}")
 def park(request: Request, park_id: str, user: PageUser, session: SessionDep,
-         year: int | None = None) -> Response:
+         year: int | None = None, saved: str | None = None) -> Response:
+    """One park's year; with `saved` (the assessment an upload just stored), what it saved."""
     try:
         page = park_pages.park_page(session, user, park_id, year, page_language(request))
     except NotFound:
         return error_page(request, 404)
     return render(request, "park/park.html.j2", {
-        "page": page, "may_upload": park_files.may_give_park_data(user), **WORDS})
+        "page": page, "may_upload": park_files.may_give_park_data(user),
+        "saved": park_files.saved_park_dataset(session, user, saved), **WORDS})
 
 
 @router.get("/parks/{park_id}/report.pdf")

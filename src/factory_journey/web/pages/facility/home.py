@@ -19,6 +19,7 @@ from factory_journey.services.platform.facility_rights import (
     may_upload,
     reports_own_facilities,
 )
+from factory_journey.services.platform.facility_search import MAX_QUERY, facility_query
 from factory_journey.services.platform.submission_diff import compare_versions
 from factory_journey.web.deps import SessionDep
 from factory_journey.web.pages.facility.common import STYLES
@@ -52,15 +53,26 @@ def _page_number(value: str | None) -> int:
 
 @router.get("/facilities")
 def home(
-    request: Request, user: PageUser, session: SessionDep, page: str | None = None
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    page: str | None = None,
+    q: str | None = None,
+    country: str | None = None,
 ) -> Response:
     """Each facility of the organisation and each year: complete, partly reported, missing;
-    and the uploads that failed since the last one that worked. A member of an organisation
-    that reports no facility of its own (a programme, a brand …) is pointed to its own pages."""
-    status = organisation_status(session, user, _page_number(page), PAGE_SIZE)
+    and the uploads that failed since the last one that worked. `q` (a part of a name or an
+    id) and `country` narrow the list (`facility_search`). A member of an organisation that
+    reports no facility of its own (a programme, a brand …) is pointed to its own pages."""
+    query = facility_query(q, country)
+    status = organisation_status(session, user, _page_number(page), PAGE_SIZE, query)
+    search = {key: value for key, value in (("q", query.text), ("country", query.country))
+              if value}
     return render(request, "facility/home.html.j2", {
         "styles": STYLES,
         "status": status,
+        "search": search,
+        "max_query": MAX_QUERY,
         "area_names": AREA_NAMES,
         "status_names": STATUS_NAMES,
         "may_upload": may_upload(user),
