@@ -46,21 +46,35 @@ def measure_table(catalogue: Catalogue) -> pl.DataFrame:
             low, high = m.effects.get(key, (0.0, 0.0))
             row[f"_f_{key}_lo"], row[f"_f_{key}_hi"] = float(low), float(high)
         rows.append(row)
-    return pl.DataFrame(rows, infer_schema_length=None)
+    table = pl.DataFrame(rows, infer_schema_length=None)
+    # The catalogue's texts as Enums (alphabetical): the measures frame takes them by a join,
+    # and Parquet writes an Enum from its codes, not each row's text again (decision 0056).
+    return table.cast({name: pl.Enum(sorted(set(table[name].drop_nulls().to_list())))
+                       for name in _CATALOGUE_TEXTS if table.schema.get(name) == pl.String})
+
+
+#: Texts of a measure that the measures frame repeats on every row of the measure.
+_CATALOGUE_TEXTS = ("measure_title", "measure_modules", "investment_basis", "savings_certainty",
+                    "savings_source")
 
 
 def join_prices(frame: pl.DataFrame, prices: pl.DataFrame) -> pl.DataFrame:
     """Add price columns by `country_iso2`, falling back to the `*` row [USD per unit]."""
-    by_country = prices.filter(pl.col("country_iso2") != "*").select(
-        "country_iso2", *PRICE_COLUMNS, pl.col("price_source")
-    )
     default = prices.filter(pl.col("country_iso2") == "*")
+    fallback = (f"{default.row(0, named=True)['price_source']}, world default"
+                if default.height else None)
+    # `price_source` as an Enum of the table's sources (see `measure_table`).
+    sources = {*prices["price_source"].drop_nulls().cast(pl.String).to_list(), fallback} - {None}
+    source = pl.Enum(sorted(str(s) for s in sources))
+    by_country = prices.filter(pl.col("country_iso2") != "*").select(
+        "country_iso2", *PRICE_COLUMNS, pl.col("price_source").cast(pl.String).cast(source)
+    )
     frame = frame.join(by_country, on="country_iso2", how="left", maintain_order="left")
     if default.height:
         row = default.row(0, named=True)
         frame = frame.with_columns(
             [pl.col(c).fill_null(float(row[c])) for c in PRICE_COLUMNS]
-            + [pl.col("price_source").fill_null(pl.lit(f"{row['price_source']}, world default"))]
+            + [pl.col("price_source").fill_null(pl.lit(fallback, source))]
         )
     return frame
 

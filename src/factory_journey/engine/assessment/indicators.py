@@ -107,12 +107,9 @@ def _input_states(name: str, columns: set[str]) -> tuple[list[str | None], pl.Ex
     return [None, name], pl.col(name).is_null().cast(pl.Int64)
 
 
-def coded_missing_expr(indicator: Indicator, columns: set[str]) -> pl.Expr | None:
-    """The final `_miss_<key>` (`missing_expr`, or the no-threshold text where a value has
-    no threshold), looked up in a table of every text it can be by a code of which inputs
-    are missing: each row then points into a few short strings instead of having its text
-    formatted (15 indicators x 250,000 rows: ~10x faster). None when the table would be
-    larger than `_MISSING_TABLE_MAX`. Reads `_v_<key>` and `_t_<key>`."""
+def _missing_table(indicator: Indicator, columns: set[str]) -> list[str | None] | None:
+    """Every text `_miss_<key>` can be (by code: null, no threshold, then one per combination
+    of missing inputs); None when there would be more than `_MISSING_TABLE_MAX`."""
     states = [_input_states(name, columns) for name in indicator.requires]
     size = 1
     for texts, _ in states:
@@ -128,6 +125,44 @@ def coded_missing_expr(indicator: Indicator, columns: set[str]) -> pl.Expr | Non
             names.append(texts[digit])
         given = ", ".join(n for n in reversed(names) if n is not None)
         table.append(f"{indicator.column} (missing: {given})" if given else indicator.column)
+    return table
+
+
+def missing_dtype(methodology: Methodology) -> pl.DataType:
+    """The type of every `_miss_<key>` (and of the indicators' `missing_data`): an Enum of
+    every text any indicator of `methodology` can give, alphabetical, when each indicator's
+    texts can be listed (`_missing_table`), else String.
+
+    An Enum, because Parquet writes it from its codes: as text, `missing_data` was ~0.7 s of
+    CPU of writing the 15 M indicator rows of a million facility-years (docs/performance.md,
+    "Text columns as Enums"). The texts listed are those with every input in the matrix, which
+    include those of any fewer columns: one type per methodology, whatever the matrix holds."""
+
+    def build() -> pl.DataType:
+        texts: set[str] = set()
+        for _, indicator in methodology.indicators():
+            table = _missing_table(indicator, set(indicator.requires))
+            if table is None:
+                return pl.String()
+            texts.update(t for t in table if t is not None)
+        return pl.Enum(sorted(texts))
+
+    return cached("missing_dtype", (methodology,), frozenset(), build)
+
+
+def coded_missing_expr(
+    indicator: Indicator, columns: set[str], dtype: pl.DataType | None = None
+) -> pl.Expr | None:
+    """The final `_miss_<key>` (`missing_expr`, or the no-threshold text where a value has
+    no threshold), looked up in a table of every text it can be by a code of which inputs
+    are missing: each row then points into a few short strings instead of having its text
+    formatted (15 indicators x 250,000 rows: ~10x faster). None when the table would be
+    larger than `_MISSING_TABLE_MAX`. Reads `_v_<key>` and `_t_<key>`. `dtype`: of the
+    texts (`missing_dtype`; default String)."""
+    table = _missing_table(indicator, columns)
+    if table is None:
+        return None
+    states = [_input_states(name, columns) for name in indicator.requires]
     code: pl.Expr = pl.lit(0, pl.Int64)
     for texts, which in states:
         code = code * len(texts) + which
@@ -142,7 +177,7 @@ def coded_missing_expr(indicator: Indicator, columns: set[str]) -> pl.Expr | Non
         .then(0)
         .otherwise(code + 2)
     )
-    return pl.lit(pl.Series(table, dtype=pl.String)).gather(final)
+    return pl.lit(pl.Series(table, dtype=pl.String).cast(dtype or pl.String())).gather(final)
 
 
 def value_columns(
@@ -224,9 +259,10 @@ def _indicator_steps(
         ]
     # A value without any threshold (e.g. an unknown intensity basis) cannot be judged: say so.
     fixes = []
+    texts = missing_dtype(methodology)
     for _, ind in methodology.indicators():
         k = ind.key
-        coded = coded_missing_expr(ind, columns)
+        coded = coded_missing_expr(ind, columns, texts)
         if coded is not None:
             fixes.append(coded.alias(f"_miss_{k}"))
             continue

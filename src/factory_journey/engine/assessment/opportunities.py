@@ -26,10 +26,12 @@ def _judged(key: str) -> pl.Expr:
     return pl.col(f"_flag_{key}").is_not_null()
 
 
-def area_columns(area: Area) -> tuple[list[pl.Expr], list[pl.Expr]]:
+def area_columns(area: Area, flagged: pl.DataType | None = None
+                 ) -> tuple[list[pl.Expr], list[pl.Expr]]:
     """`_areagap_`, `_score_`, `_flagged_`, `_judged_` and a temporary `_assessed_` of one
     area; then, from those, `_level_` and `_missing_`. In two steps so that the score and
-    whether the area is assessed are computed once (eager frames do not share them)."""
+    whether the area is assessed are computed once (eager frames do not share them).
+    `flagged`: the type of `_flagged_` (`flagged_dtype`; default String)."""
     required = [i for i in area.indicators if i.required]
     if required:
         assessed = pl.all_horizontal([_judged(i.key) for i in required])
@@ -45,7 +47,7 @@ def area_columns(area: Area) -> tuple[list[pl.Expr], list[pl.Expr]]:
         assessed.alias(f"_assessed_{area.key}"),
         pl.when(assessed).then(gap.fill_null(0.0)).alias(f"_areagap_{area.key}"),
         pl.when(assessed).then(_score_expr(area)).alias(f"_score_{area.key}"),
-        _flagged_expr(area).alias(f"_flagged_{area.key}"),
+        _flagged_expr(area, flagged).alias(f"_flagged_{area.key}"),
         judged.cast(pl.Int8).alias(f"_judged_{area.key}"),
     ]
     assessed = pl.col(f"_assessed_{area.key}")
@@ -84,7 +86,37 @@ def area_columns(area: Area) -> tuple[list[pl.Expr], list[pl.Expr]]:
 _FLAG_TABLE_MAX = 10
 
 
-def _flagged_expr(area: Area) -> pl.Expr:
+def _flag_texts(area: Area) -> list[str | None] | None:
+    """Every `_flagged_` text of `area` by bit code; None when the area has more than
+    `_FLAG_TABLE_MAX` indicators (its text is then joined per row)."""
+    keys = [i.key for i in area.indicators]
+    if len(keys) > _FLAG_TABLE_MAX:
+        return None
+    return [
+        ";".join(k for bit, k in enumerate(keys) if code >> bit & 1) or None
+        for code in range(2 ** len(keys))
+    ]
+
+
+def flagged_dtype(methodology: Methodology) -> pl.DataType:
+    """The type of every `_flagged_<area>` (the opportunities' and steps' `indicators_worse`):
+    an Enum of every text of every area, alphabetical, when each area's can be listed, else
+    String. An Enum, because Parquet writes it from its codes and a reordering gathers codes,
+    not text (decision 0056)."""
+
+    def build() -> pl.DataType:
+        texts: set[str] = set()
+        for area in methodology.areas:
+            listed = _flag_texts(area)
+            if listed is None:
+                return pl.String()
+            texts.update(t for t in listed if t is not None)
+        return pl.Enum(sorted(texts))
+
+    return cached("flagged_dtype", (methodology,), frozenset(), build)
+
+
+def _flagged_expr(area: Area, dtype: pl.DataType | None = None) -> pl.Expr:
     """`;`-joined keys of the area's indicators worse than their thresholds; null if none.
 
     Looked up by a bit code in a table of every combination: each row then points into a
@@ -92,21 +124,18 @@ def _flagged_expr(area: Area) -> pl.Expr:
     faster). Larger areas join the text."""
     keys = [i.key for i in area.indicators]
     flags = [pl.col(f"_flag_{k}").fill_null(False) for k in keys]
-    if len(keys) > _FLAG_TABLE_MAX:
+    texts = _flag_texts(area)
+    if texts is None:
         text = pl.concat_str(
             [pl.when(flag).then(pl.lit(k)) for k, flag in zip(keys, flags, strict=True)],
             separator=";",
             ignore_nulls=True,
         )
         return pl.when(pl.any_horizontal(flags)).then(text)
-    texts = [
-        ";".join(k for bit, k in enumerate(keys) if code >> bit & 1) or None
-        for code in range(2 ** len(keys))
-    ]
     code = pl.sum_horizontal(
         [flag.cast(pl.UInt16) * (1 << bit) for bit, flag in enumerate(flags)]
     )
-    return pl.lit(pl.Series(texts, dtype=pl.String)).gather(code)
+    return pl.lit(pl.Series(texts, dtype=pl.String).cast(dtype or pl.String())).gather(code)
 
 
 def _score_expr(area: Area) -> pl.Expr:
@@ -123,7 +152,8 @@ def _score_expr(area: Area) -> pl.Expr:
 def add_area_levels(frame: Frame, methodology: Methodology) -> Frame:
     """Add the `_level_ _areagap_ _score_ _flagged_ _missing_ _judged_` columns of every area."""
     def build() -> tuple[list[pl.Expr], list[pl.Expr], list[str]]:
-        steps = [area_columns(a) for a in methodology.areas]
+        flagged = flagged_dtype(methodology)
+        steps = [area_columns(a, flagged) for a in methodology.areas]
         return (
             [e for first, _ in steps for e in first],
             [e for _, then in steps for e in then],
@@ -158,12 +188,15 @@ def _indicator_selects(methodology: Methodology) -> list[list[pl.Expr]]:
     level_enum = pl.Enum(list(PEER_LEVELS))
     version_enum = pl.Enum([methodology.label])
     parts = []
+    peer_keys = [i.key for i in indicators if i.threshold.kind == "peer"]
+    # An indicator without peers has no group: null, of the type of the peer indicators'
+    # (an Enum of the peer table's groups, `peers.peer_group_dtype`), so the parts stack.
+    no_group = (pl.when(pl.lit(False)).then(pl.col(f"_pgrp_{peer_keys[0]}")) if peer_keys
+                else pl.lit(None, pl.String))
     for area, ind in methodology.indicators():
         k = ind.key
         # made per peer group in peers.attach_peers, not per row
-        peer_group = (
-            pl.col(f"_pgrp_{k}") if ind.threshold.kind == "peer" else pl.lit(None, pl.String)
-        )
+        peer_group = pl.col(f"_pgrp_{k}") if ind.threshold.kind == "peer" else no_group
         parts.append(
             [
                 *[pl.col(k) for k in KEYS],

@@ -31,10 +31,41 @@ def relevance_expr(area: str, methodology: Methodology) -> pl.Expr:
 _ADAPT_TABLE_MAX = 10
 
 
+def _adaptation_texts(area: str, methodology: Methodology) -> list[str | None] | None:
+    """Every `_adapt_` text of `area` by bit code; None when it has more than
+    `_ADAPT_TABLE_MAX` adaptations (its text is then joined per row)."""
+    keys = [a.key for a in methodology.regional_adaptations if area in a.areas]
+    if len(keys) > _ADAPT_TABLE_MAX:
+        return None
+    return [
+        ";".join(k for bit, k in enumerate(keys) if code >> bit & 1) or None
+        for code in range(2 ** len(keys))
+    ]
+
+
+def adaptations_dtype(methodology: Methodology) -> pl.DataType:
+    """The type of every `_adapt_<area>` (the steps' `regional_adaptations`): an Enum of every
+    text of every area, alphabetical, when each area's can be listed, else String (see
+    opportunities.flagged_dtype)."""
+
+    def build() -> pl.DataType:
+        texts: set[str] = set()
+        for area in methodology.areas:
+            listed = _adaptation_texts(area.key, methodology)
+            if listed is None:
+                return pl.String()
+            texts.update(t for t in listed if t is not None)
+        return pl.Enum(sorted(texts))
+
+    return cached("adaptations_dtype", (methodology,), frozenset(), build)
+
+
 def regional_exprs(
     area: str, methodology: Methodology, columns: set[str]
 ) -> tuple[pl.Expr, pl.Expr]:
-    """(regional factor 0–1, `;`-joined keys of the adaptations that raised it)."""
+    """(regional factor 0–1, `;`-joined keys of the adaptations that raised it, of
+    `adaptations_dtype`)."""
+    dtype = adaptations_dtype(methodology)
     adaptations = [a for a in methodology.regional_adaptations if area in a.areas]
     hits = [condition_expr(a.when, columns, area) for a in adaptations]  # never null
     # The largest factor of the adaptations that apply, at least the default.
@@ -46,9 +77,10 @@ def regional_exprs(
         ),
     )
     if not hits:
-        return factor, pl.lit(None, pl.String)
+        return factor, pl.lit(None, dtype)
     keys = [a.key for a in adaptations]
-    if len(keys) > _ADAPT_TABLE_MAX:
+    texts = _adaptation_texts(area, methodology)
+    if texts is None:
         text = pl.concat_str(
             [pl.when(hit).then(pl.lit(k)) for k, hit in zip(keys, hits, strict=True)],
             separator=";",
@@ -57,12 +89,8 @@ def regional_exprs(
         return factor, pl.when(pl.any_horizontal(hits)).then(text)
     # The keys by a bit code from a table of every combination (see opportunities'
     # `_flagged_expr`): no text joined per row.
-    texts = [
-        ";".join(k for bit, k in enumerate(keys) if code >> bit & 1) or None
-        for code in range(2 ** len(keys))
-    ]
     code = pl.sum_horizontal([hit.cast(pl.Int64) * (1 << bit) for bit, hit in enumerate(hits)])
-    return factor, pl.lit(pl.Series(texts, dtype=pl.String)).gather(code)
+    return factor, pl.lit(pl.Series(texts, dtype=pl.String).cast(dtype)).gather(code)
 
 
 def add_priorities(frame: Frame, methodology: Methodology, columns: frozenset[str]) -> Frame:
