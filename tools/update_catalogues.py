@@ -11,8 +11,9 @@ language has them. The .po files are read directly at run time; no compile step.
 The park reports have their own domain (`park.pot`, `<lang>/LC_MESSAGES/park.po` in the
 same languages): `pt("...")` and `NP_("...")` calls in the reports package, the impact-area names of
 `reports/labels.py`, the park data template's words and column descriptions
-(`ingest/park_template.template_messages`), and the pillar, requirement and shared-measure
-titles of the packaged park framework files and park_measures.yaml.
+(`ingest/park_template.template_messages`), the pillar, requirement and shared-measure titles
+and the questions (with their units) of the packaged park framework files and
+park_measures.yaml.
 """
 
 from __future__ import annotations
@@ -90,6 +91,13 @@ def park_template() -> Catalog:
                 if requirement.get("evidence_required"):
                     pot.add(requirement["evidence"], locations=where,
                             auto_comments=[f"evidence of requirement {requirement['id']}"])
+        # the park data template's guidance lists each question, a number's unit with it
+        for question in data.get("questions", []):
+            pot.add(question["text"], locations=where,
+                    auto_comments=[f"question {question['id']}"])
+            if question.get("unit"):
+                pot.add(question["unit"], locations=where,
+                        auto_comments=[f"unit of question {question['id']}"])
     measures = yaml.safe_load((DATA / "park_measures.yaml").read_text(encoding="utf-8"))
     covered: set[str] = set()
     for measure in measures.get("measures", []):

@@ -4,9 +4,9 @@ framework with the requirements that use it). Everything comes from `domain.park
 the framework, so that the template and the reader cannot disagree.
 
 A park manager reads the guidance sheet and the cells' messages in a park report language
-(`translate`: the park catalogue holds `template_messages`); the sheets, columns, question ids
-and accepted values are the same in every language. The framework's questions are its own
-text (any park programme's framework file) and stay as written.
+(`translate`: the park catalogue holds `template_messages` and the packaged frameworks'
+questions); the sheets, columns, question ids and accepted values are the same in every
+language. The questions of another framework file are shown as it writes them.
 
 Filled in, the workbook is read with the members' own sheets (profiles, energy, …) added, or
 given beside them as the park tables of the dataset. The reader skips `guidance` and `lists`
@@ -53,8 +53,8 @@ def _as_written(text: str, **params: object) -> str:
 
 def template_messages() -> list[str]:
     """Every text of the template a person reads, in English: its own words and each park
-    column's description (the park catalogue's entries). The framework's questions are the
-    framework's own text and stay as written."""
+    column's description (the park catalogue's entries; tools/update_catalogues.py adds the
+    packaged frameworks' questions)."""
     texts = list(TEMPLATE_WORDS.values())
     for table in PARK_TABLES:
         texts += [column.description for column in table.columns if column.description]
@@ -112,14 +112,15 @@ def guidance_rows(framework: Any | None,
         for question in framework.questions:
             if question.answer_kind != "number":
                 kind = words["answer"]
-            elif question.unit:  # the framework's unit, as it writes it
-                kind = translate(TEMPLATE_WORDS["number_unit"], unit=question.unit)
+            elif question.unit:
+                kind = translate(TEMPLATE_WORDS["number_unit"], unit=translate(question.unit))
             else:
                 kind = words["number"]
-            # the question is the framework's own text (a framework file may be any park
-            # programme's): kept as written, the words around it translated
+            # the packaged frameworks' questions are in the park catalogue; those of another
+            # framework file (`--framework`) are shown as it writes them
             rows.append(["park_questionnaire", question.id, "",
-                         translate(TEMPLATE_WORDS["question"], question=question.text,
+                         translate(TEMPLATE_WORDS["question"],
+                                   question=translate(question.text),
                                    requirements=", ".join(uses.get(question.id, []))),
                          kind])
     return rows
