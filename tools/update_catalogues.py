@@ -10,8 +10,10 @@ language has them. The .po files are read directly at run time; no compile step.
 
 The park reports have their own domain (`park.pot`, `<lang>/LC_MESSAGES/park.po` in the
 same languages): `pt("...")` and `NP_("...")` calls in the reports package, the impact-area names of
-`reports/labels.py`, and the pillar, requirement and shared-measure titles of the packaged
-park framework files and park_measures.yaml (tests/reports/test_park_catalogues.py).
+`reports/labels.py`, the park data template's words and column descriptions
+(`ingest/park_template.template_messages`), the pillar, requirement and shared-measure titles
+and the questions (with their units) of the packaged park framework files and
+park_measures.yaml.
 """
 
 from __future__ import annotations
@@ -70,6 +72,13 @@ def park_template() -> Catalog:
 
     for key, text in AREAS.items():
         pot.add(text, locations=[("reports/labels.py", 0)], auto_comments=[f"area {key}"])
+    # the park data template's guidance and cell messages (`journey park template`, the park
+    # pages' download): its own words and the park columns' descriptions
+    from factory_journey.ingest.park_template import template_messages
+
+    for text in template_messages():
+        pot.add(text, locations=[("ingest/park_template.py", 0)],
+                auto_comments=["park data template"])
     for path in sorted((DATA / "park_frameworks").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         where = [(f"reference/data/park_frameworks/{path.name}", 0)]
@@ -82,6 +91,13 @@ def park_template() -> Catalog:
                 if requirement.get("evidence_required"):
                     pot.add(requirement["evidence"], locations=where,
                             auto_comments=[f"evidence of requirement {requirement['id']}"])
+        # the park data template's guidance lists each question, a number's unit with it
+        for question in data.get("questions", []):
+            pot.add(question["text"], locations=where,
+                    auto_comments=[f"question {question['id']}"])
+            if question.get("unit"):
+                pot.add(question["unit"], locations=where,
+                        auto_comments=[f"unit of question {question['id']}"])
     measures = yaml.safe_load((DATA / "park_measures.yaml").read_text(encoding="utf-8"))
     covered: set[str] = set()
     for measure in measures.get("measures", []):

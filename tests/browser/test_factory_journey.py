@@ -177,6 +177,8 @@ def test_problems_made_from_the_data_on_a_phone_in_vietnamese(  # type: ignore[n
     assert "source và flow" in text  # the joints of the list in Vietnamese too
     assert "NOT-A-FACTORY" in text and "is not in the profiles table" not in text
     assert "Duplicate row" not in text
+    # what the duplicate found: the row it repeats, in Vietnamese
+    assert t("same as row {row}", row=2) in text and "same as row" not in text
     assert _fits_the_screen(editor)
     _look(editor, snap, assert_accessible, "phone-problems-vi")
 

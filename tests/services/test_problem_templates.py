@@ -276,3 +276,54 @@ def test_the_units_of_a_fuel_are_read_with_the_list_kept() -> None:
                   "lb, …)", _recording(calls))
     assert calls == [("{units}; for fuels also volume or mass units (L, m3, Nm3, gal, kg, t, "
                       "lb, …)", {"units": "GJ, kWh, MJ"})]
+
+
+def test_a_duplicate_rows_value_is_read_as_the_platforms_words() -> None:
+    """What a duplicate row found ("same as row 3") is the platform's words, not a cell of the
+    file: a page translates it, the row kept. The same text as another problem's value (a
+    cell of the user's) stays as written."""
+    from factory_journey.ingest.checks import DUPLICATE_PROBLEM_WORDS
+    from factory_journey.services.problem_sources import problem_words
+    from factory_journey.services.problem_templates import value_text
+
+    assert problem_words()[DUPLICATE_PROBLEM_WORDS["same"]] == "ingest/checks.py"
+    calls: list[tuple[str, dict[str, object]]] = []
+    assert value_text("same as row 3", "duplicate_row", _recording(calls)) == "<translated>"
+    assert calls == [("same as row {row}", {"row": "3"})]
+    calls.clear()
+    assert value_text("same as row 3", "invalid", _recording(calls)) == "same as row 3"
+    assert value_text(12.5, "negative_quantity", _recording(calls)) == "12.5"
+    assert value_text(None, "duplicate_row", _recording(calls)) == ""
+    assert calls == []
+
+
+def test_only_the_listed_duplicates_are_worded() -> None:
+    """The error report keeps the English words a machine reads ("same as row 2"); they are
+    made for the rows listed one by one only, not for every repeat of a large file."""
+    from factory_journey.domain.tables import TABLES_BY_NAME
+    from factory_journey.ingest import checks
+    from factory_journey.ingest.problem_log import ProblemLog, Source
+
+    rows = 5000
+    frame = pl.DataFrame({"_row": range(2, rows + 2), "facility_id": ["F1"] * rows,
+                          "year": [2023] * rows, "month": [1] * rows,
+                          "source": ["grid"] * rows})
+    log = ProblemLog(limit=3)
+    worded: list[object] = []
+    original = checks.DUPLICATE_PROBLEM_WORDS
+
+    class Counting(dict):  # type: ignore[type-arg]
+        def __getitem__(self, key: str) -> str:
+            worded.append(key)
+            return str(original[key])
+
+    checks.DUPLICATE_PROBLEM_WORDS = Counting(original)  # type: ignore[misc]
+    try:
+        checks.duplicate_rows(frame, TABLES_BY_NAME["energy"], Source("energy.csv"), log)
+    finally:
+        checks.DUPLICATE_PROBLEM_WORDS = original  # type: ignore[misc]
+    values = [p.value for p in log.problems if p.row is not None]
+    assert values == ["same as row 2"] * 3
+    assert len(worded) == 3
+    assert any(p.row is None and p.message.startswith(f"{rows - 4} more rows")
+               for p in log.problems)

@@ -265,6 +265,10 @@ def test_problems_made_from_the_data_read_in_the_readers_language(platform):
                               "{first}, {then}", first="facility_id", then="year")))))
     assert duplicate in job and "source và flow" in duplicate
     assert "Duplicate row: the same" not in job
+    # what was found: the row it repeats, in Vietnamese (the error report keeps the English)
+    same = t("same as row {row}", row=2)
+    assert f"<dd>{same}</dd>" in job and same.startswith("giống dòng")
+    assert "same as row" not in job
     unknown = t("Facility {facility} is not in the profiles table (1 row of {table}: row {first})",
                 facility="'NOT-A-FACTORY'", table="waste", first="2")
     assert unknown in job

@@ -153,6 +153,15 @@ def test_the_template_is_the_park_workbook(site) -> None:  # type: ignore[no-unt
     assert "attachment" in answer.headers["content-disposition"]
     workbook = load_workbook(io.BytesIO(answer.content))
     assert {"parks", "park_members", "shared_facilities"} <= set(workbook.sheetnames)
+    # in the reader's language: the guidance's words, not the sheets and columns
+    vietnamese = load_workbook(io.BytesIO(_client(site, "op@test.example").get(
+        "/parks/templates/park-dataset.xlsx", headers={"accept-language": "vi"}).content))
+    assert vietnamese.sheetnames == workbook.sheetnames
+    assert [c.value for c in vietnamese["parks"][1]] == [c.value for c in workbook["parks"][1]]
+    guidance = [row for row in vietnamese["guidance"].iter_rows(values_only=True)]
+    assert guidance[0][:2] == ("trang tính", "cột hoặc câu hỏi")
+    described = {(row[0], row[1]): row[3] for row in guidance}
+    assert described[("parks", "park_name")] == "Tên khu công nghiệp."
 
 
 def test_the_report_is_a_pdf_of_the_park_in_the_readers_language(site, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -29,8 +29,12 @@ def test_a_cohort_holds_only_facilities_shared_with_their_data(platform):
         assert shared == {*platform.ids, "F1"}
         made = cohorts.create_cohort(session, officer, "  Wave   one ", platform.ids[:4])
         assert made.name == "Wave one" and made.facility_ids == sorted(platform.ids[:4])
-        with pytest.raises(InvalidInput, match="NOT-SHARED"):
+        with pytest.raises(InvalidInput, match="NOT-SHARED") as refused:
             cohorts.create_cohort(session, officer, "Other", ["NOT-SHARED"])
+        # the API's message names the field by its key, as before; a page by its label
+        assert refused.value.field == "facilities"
+        assert refused.value.message == f"facilities: {refused.value.reason}"
+        assert refused.value.reason.startswith("not shared with your organisation")
         assert [c.name for c in cohorts.cohorts(session, officer)] == ["Wave one"]
         changed = cohorts.set_members(session, officer, made.id, platform.ids[4:6])
         assert changed.facility_ids == sorted(platform.ids[4:6])

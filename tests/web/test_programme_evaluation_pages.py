@@ -198,7 +198,7 @@ def test_records_with_mistakes_are_located_in_the_officers_language(platform):
     client.cookies.set("journey_lang", "vi")
     page = client.get("/programme").text
     token = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    bad = b"facility_id,programme,start_date,end_date\nNOBODY,clp,2022-03-01,\n"
+    bad = b"facility_id,programme,start_date,end_date\nNOBODY,clp,2022-03-01,\n" * 2
     answer = client.post("/programme/records", data={CSRF_FIELD: token},
                          files={"file": ("wave.csv", bad)})
     shown = html.unescape(answer.text)
@@ -207,6 +207,18 @@ def test_records_with_mistakes_are_located_in_the_officers_language(platform):
     assert t("column {name}", name="facility_id") in shown
     assert t("Facility {facility} is not shared with your programme with its data",
              facility="'NOBODY'") in shown
-    refused = client.post("/programme/cohorts", data={CSRF_FIELD: token, "name": "Wave 1"})
-    assert t("facilities: choose at least one facility for the cohort") in \
-        html.unescape(refused.text)
+    # the row 3 repeats row 2: what was found is said in Vietnamese, the row kept
+    assert f"<td>{t('same as row {row}', row=2)}</td>" in shown
+    assert "same as row" not in shown
+    # a refusal names its field by the form's label, not by the API's key ("facilities:")
+    refused = html.unescape(client.post("/programme/cohorts",
+                                        data={CSRF_FIELD: token, "name": "Wave 1"}).text)
+    reason = t("{field}: {reason}", field=t("Facilities"),
+               reason=t("choose at least one facility for the cohort"))
+    assert t("Not saved: {reason}", reason=reason) in refused
+    assert "facilities:" not in refused and reason.startswith("Cơ sở: ")
+    named = html.unescape(client.post("/programme/cohorts", data={
+        CSRF_FIELD: token, "name": "", "facility": "NOT-SHARED"}).text)
+    assert t("{field}: {reason}", field=t("Name of the cohort"), reason=t(
+        "give the cohort a name of 1 to {max_name} characters", max_name=200)) in named
+    assert "name:" not in named

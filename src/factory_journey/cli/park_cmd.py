@@ -91,11 +91,15 @@ def template(
     framework: list[Path] | None = typer.Option(
         None, "--framework", help="Framework file(s) whose questions the guidance lists "
         "(default: the packaged framework and its overlays)."),
+    language: str = typer.Option(
+        "en", "--language", "--lang", help="Language of the guidance and the cells' "
+        f"messages: {', '.join(park_report_cmd.PARK_REPORT_LANGUAGES)} (the park report's). "
+        "Sheets, columns and accepted values are the same in every language."),
 ) -> None:
     """Write a blank park workbook: a sheet per park table with drop-downs, and guidance."""
     from factory_journey.services.parks import write_park_template
 
-    path, problems = write_park_template(out, framework or None)
+    path, problems = write_park_template(out, framework or None, language)
     if path is None:
         errors = Console(stderr=True)
         for problem in problems:

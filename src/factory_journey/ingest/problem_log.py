@@ -6,6 +6,7 @@ A million bad rows must not make a million messages. The first `limit` rows of e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,12 +85,15 @@ class ProblemLog:
         severity: Severity = Severity.ERROR,
         message_column: str | None = None,
         accepted_column: str | None = None,
+        value_text: Callable[[Any], Any] | None = None,
     ) -> int:
         """Report the rows of `bad` (a frame with `_row`, and `value_column` when given).
 
         Per-row Python runs only over the first `limit` rows; the others make one summary
         problem with their count and row range. `message_column` and `accepted_column`, when
         given, hold a row's own wording (the summary keeps `message` and `accepted`).
+        `value_text`, when given, words a listed row's value (`value_column`'s cell): only the
+        listed rows are worded, however many `bad` holds.
         Returns the number of rows reported. A lazy `bad` is collected here.
         """
         if isinstance(bad, pl.LazyFrame):  # the rows of a table checked lazily: a few
@@ -104,8 +108,12 @@ class ProblemLog:
         def cells(name: str | None, default: Any) -> list[Any]:
             return listed[name].to_list() if name else [default] * len(rows)
 
+        values = cells(value_column, None)
+        if value_text is not None:
+            values = [None if value is None else value_text(value) for value in values]
+
         for row, value, text, accepts in zip(
-            rows, cells(value_column, None), cells(message_column, message),
+            rows, values, cells(message_column, message),
             cells(accepted_column, accepted), strict=True,
         ):
             self.add(

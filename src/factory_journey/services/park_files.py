@@ -103,22 +103,25 @@ def saved_park_dataset(session: Session, actor: Actor,
     return stored_dataset(session, actor, int(assessment))
 
 
-def park_template_xlsx(actor: Actor) -> bytes:
+def park_template_xlsx(actor: Actor, lang: str = "en") -> bytes:
     """The blank park workbook `journey park template` writes (a sheet per park table with
     drop-downs, and guidance with the packaged framework's questions); for those who may
-    give park data (`Forbidden` otherwise). Its words are English: the command has no
-    language, and the sheets and columns are what an upload is read by."""
+    give park data (`Forbidden` otherwise). Its guidance and cell messages are in `lang`
+    (English when the park catalogue has no such language); its sheets, columns and values
+    are the same in every language: an upload is read by them."""
     check_park_writer(actor)
-    return _template()
+    return _template(lang if lang in PARK_LANGUAGES else "en")
 
 
 @cache
-def _template() -> bytes:
-    """The workbook, made once a process (it depends on the packaged tables and framework)."""
+def _template(lang: str) -> bytes:
+    """The workbook in `lang`, made once a process per language (it depends on the packaged
+    tables, framework and park catalogue)."""
     from factory_journey.services.parks import write_park_template
 
     with tempfile.TemporaryDirectory(prefix="journey-park-template-") as folder:
-        path, problems = write_park_template(Path(folder) / "park-template.xlsx")
+        path, problems = write_park_template(Path(folder) / "park-template.xlsx",
+                                             language=lang)
         if path is None:  # the packaged framework is part of the installation
             raise RuntimeError("; ".join(p.describe() for p in problems))
         return path.read_bytes()

@@ -285,12 +285,23 @@ def _reference_versions() -> dict[str, Any]:
     return versions()
 
 
-def write_park_template(path: str | Path, frameworks: Iterable[str | Path] | None = None
-                        ) -> tuple[Path | None, list[Problem]]:
+def write_park_template(path: str | Path, frameworks: Iterable[str | Path] | None = None,
+                        language: str = "en") -> tuple[Path | None, list[Problem]]:
     """The blank park workbook at `path` (.xlsx), with the framework's questions in its
-    guidance; returns the path, or None and the problems that stopped it."""
+    guidance, its guidance and cell messages in `language` (a park report language: the
+    park catalogue); returns the path, or None and the problems that stopped it."""
     from factory_journey.ingest.park_template import write_park_template as write
+    from factory_journey.reports.i18n import (
+        PARK_LANGUAGES,
+        UnknownLanguageError,
+        park_translator,
+    )
 
+    try:
+        translate = park_translator(language).gettext
+    except UnknownLanguageError:
+        return None, [Problem("no such template language", value=language,
+                              accepted=", ".join(PARK_LANGUAGES), code="invalid")]
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         return None, [Problem("the output file must end in .xlsx", file=target.name,
@@ -308,7 +319,7 @@ def write_park_template(path: str | Path, frameworks: Iterable[str | Path] | Non
 
         combined = with_overlays(combined, [overlay])
     try:
-        return write(target, combined), []
+        return write(target, combined, translate), []
     except OSError as error:
         return None, [Problem(f"the template could not be written: {error.strerror}",
                               file=str(target), code="write_failed")]

@@ -130,6 +130,22 @@ def accepted_text(text: str | None, gettext: Callable[..., str]) -> str:
     return _accepted_words(text, gettext)
 
 
+#: Problems whose value ("Found") the platform words itself, not a cell of the user's
+#: (`ingest.checks.DUPLICATE_PROBLEM_WORDS`: "same as row 3"): by their code, so that a
+#: user's cell that reads like those words is kept as written.
+_WORDED_VALUES = frozenset({"duplicate_row"})
+
+
+def value_text(value: object, code: str | None, gettext: Callable[..., str]) -> str:
+    """A stored problem's value (what was found) as a page shows it: the platform's words of
+    a problem of `code` that words its value (a duplicate row's "same as row 3") in the
+    language of `gettext`, the row kept; any other value (a cell of the file) as written."""
+    if value is None:
+        return ""
+    text = str(value)
+    return _word_text(text, gettext) if code in _WORDED_VALUES else text
+
+
 #: Placeholders of the accepted shapes that hold a number ("from {low} to {high}"): a shape
 #: is read only when they do, so that a list of values that holds " to " stays as written.
 _NUMBER_PLACEHOLDERS = frozenset({"low", "high", "count", "month_min", "month_max", "year_min",
@@ -172,6 +188,12 @@ def _part(name: str, value: str, gettext: Callable[..., str]) -> str:
         return gettext(LIST_PROBLEM_WORDS[1], first=text, then=last)
     if name not in _WORD_PLACEHOLDERS:
         return value
+    return _word_text(value, gettext)
+
+
+def _word_text(value: str, gettext: Callable[..., str]) -> str:
+    """`value` translated when it is one of the platform's words, fixed or made from the data
+    ("annual volume of {label}", "same as row {row}"); else as written."""
     if value in _words()[0]:
         return gettext(value)
     for template in _words()[1]:

@@ -106,13 +106,14 @@ def cohort(session: Session, actor: Actor, cohort_id: int) -> CohortSummary:
 def _checked_members(session: Session, actor: Actor, facility_ids: list[str]) -> list[str]:
     wanted = list(dict.fromkeys(f.strip() for f in facility_ids if f.strip()))
     if not wanted:
-        raise InvalidInput("facilities: choose at least one facility for the cohort")
+        raise InvalidInput("choose at least one facility for the cohort", field="facilities")
     allowed = {c.facility_id for c in candidates(session, actor)}
     refused = [f for f in wanted if f not in allowed]
     if refused:
         raise InvalidInput(
-            "facilities: not shared with your organisation with their data (scope matrix or "
-            f"full): {', '.join(refused[:10])}" + (" …" if len(refused) > 10 else "")
+            "not shared with your organisation with their data (scope matrix or "
+            f"full): {', '.join(refused[:10])}" + (" …" if len(refused) > 10 else ""),
+            field="facilities",
         )
     return wanted
 
@@ -124,10 +125,11 @@ def create_cohort(
     _check(actor, "cohort.manage")
     name = " ".join(name.split())
     if not name or len(name) > MAX_NAME:
-        raise InvalidInput(f"name: give the cohort a name of 1 to {MAX_NAME} characters")
+        raise InvalidInput(f"give the cohort a name of 1 to {MAX_NAME} characters",
+                           field="name")
     if session.scalar(select(Cohort.id).where(Cohort.organisation_id == actor.organisation_id,
                                               Cohort.name == name)):
-        raise Conflict(f"name: your organisation has a cohort named {name!r} already")
+        raise Conflict(f"your organisation has a cohort named {name!r} already", field="name")
     members = _checked_members(session, actor, facility_ids)
     row = Cohort(organisation_id=actor.organisation_id, name=name, created_by=actor.user_id)
     session.add(row)
@@ -166,8 +168,8 @@ def _table_file(folder: Path, filename: str, content: bytes) -> Path:
     suffix = Path(filename).suffix.lower()
     if suffix not in _SUFFIXES:
         raise InvalidInput(
-            f"file: {filename!r} is not a CSV or .xlsx file; give programmes.csv or a "
-            "workbook with a sheet named 'programmes'"
+            f"{filename!r} is not a CSV or .xlsx file; give programmes.csv or a "
+            "workbook with a sheet named 'programmes'", field="file",
         )
     path = folder / f"programmes{suffix}"
     path.write_bytes(content)
@@ -228,8 +230,8 @@ def upload_records(
     file has no errors (warnings are shown, nothing is dropped silently)."""
     _check(actor, "cohort.manage")
     if len(content) > MAX_RECORDS_BYTES:
-        raise InvalidInput(f"file: {filename!r} is larger than "
-                           f"{MAX_RECORDS_BYTES // (1024 * 1024)} MB")
+        raise InvalidInput(f"{filename!r} is larger than "
+                           f"{MAX_RECORDS_BYTES // (1024 * 1024)} MB", field="file")
     upload = Upload(organisation_id=actor.organisation_id, user_id=actor.user_id,
                     filename=filename[:300] or "programmes.csv", content_type="text/csv"
                     if filename.lower().endswith(".csv") else "application/vnd.openxmlformats-"

@@ -8,9 +8,15 @@ class PlatformError(Exception):
 
     status = 400
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, field: str | None = None) -> None:
+        """`field`: the input the refusal is about ("name"), when it is one. The API's
+        `message` then begins with it ("name: give the cohort a name …", read by a client as
+        before); `reason` is the message without it, and a page names the field by its label
+        in the reader's language."""
+        self.message = f"{field}: {message}" if field else message
+        self.reason = message
+        self.field = field
+        super().__init__(self.message)
 
 
 class NotAuthenticated(PlatformError):

@@ -144,10 +144,11 @@ def upload(request: Request, user: PageUser, form: CsrfForm, session: SessionDep
 
 
 @router.get("/parks/templates/park-dataset.xlsx")
-def park_template(user: PageUser) -> Response:
-    """The blank park workbook of `journey park template` (English: the command has no
-    language)."""
-    return Response(park_files.park_template_xlsx(user), media_type=XLSX, headers={
+def park_template(request: Request, user: PageUser) -> Response:
+    """The blank park workbook of `journey park template`, its guidance and cell messages in
+    the reader's language."""
+    return Response(park_files.park_template_xlsx(user, page_language(request)),
+                    media_type=XLSX, headers={
         "content-disposition": attachment_disposition(park_files.park_template_name())})
 
 

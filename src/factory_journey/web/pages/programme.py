@@ -6,6 +6,7 @@ request and render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,7 +15,12 @@ from fastapi.responses import Response
 
 from factory_journey.services.platform import cohorts
 from factory_journey.services.platform.accounts import Actor
-from factory_journey.services.platform.errors import Conflict, InvalidInput, NotFound
+from factory_journey.services.platform.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PlatformError,
+)
 from factory_journey.services.platform.evaluation_export import evaluation_file
 from factory_journey.services.platform.evaluation_gaps import facilities_without_comparable_data
 from factory_journey.services.platform.files import attachment_disposition
@@ -71,6 +77,24 @@ REASON_NAMES = {
     "unverified": N_("Too little of the data verified"),
 }
 
+#: The inputs a cohort refusal is about (`PlatformError.field`: services/platform/cohorts.py)
+#: → the form field it is shown at and that field's label, which names it in the message.
+REFUSED_FIELDS = {
+    "facilities": ("facility", N_("Facilities")),
+    "name": ("name", N_("Name of the cohort")),
+    "file": ("file", N_("Participation records (CSV or Excel)")),
+}
+
+
+def _refusal(error: PlatformError, t: Callable[..., str]) -> tuple[str, str]:
+    """The form field a refusal is shown at, and its reason in the reader's language, named
+    by the field's label ("Tên nhóm: …"), not by the API's key ("name: …")."""
+    field, label = REFUSED_FIELDS.get(error.field or "", ("name", None))
+    reason = problem_text(error.reason, t)
+    if label is None:
+        return field, reason
+    return field, t("{field}: {reason}", field=t(label), reason=reason)
+
 
 def _home(
     request: Request,
@@ -117,10 +141,9 @@ def create_cohort(request: Request, user: PageUser, session: SessionDep,
     try:
         cohorts.create_cohort(session, user, name, chosen)
     except (InvalidInput, Conflict) as error:
-        field = "facility" if error.message.startswith("facilities") else "name"
+        field, reason = _refusal(error, t)
         return _home(request, user, session, values=values,
-                     errors={field: t("Not saved: {reason}",
-                                     reason=problem_text(error.message, t))},
+                     errors={field: t("Not saved: {reason}", reason=reason)},
                      status_code=400)
     return redirect("/programme?done=cohort")
 
@@ -139,8 +162,7 @@ async def upload_records(request: Request, user: PageUser, session: SessionDep,
         outcome = cohorts.upload_records(session, user, upload.filename, content)
     except InvalidInput as error:
         return _home(request, user, session,
-                     errors={"file": t("Not read: {reason}",
-                                       reason=problem_text(error.message, t))},
+                     errors={"file": t("Not read: {reason}", reason=_refusal(error, t)[1])},
                      status_code=400)
     if outcome.records is None:
         return _home(request, user, session,

@@ -37,7 +37,7 @@ from factory_journey.services.languages import (
 from factory_journey.services.platform import preferences
 from factory_journey.services.platform.accounts import TOKEN_LIFETIME, Actor, actor_for_token
 from factory_journey.services.platform.errors import InvalidInput, NotAuthenticated
-from factory_journey.services.problem_templates import accepted_text, problem_text
+from factory_journey.services.problem_templates import accepted_text, problem_text, value_text
 from factory_journey.store.database import transaction
 from factory_journey.web.deps import SessionDep
 from factory_journey.web.settings import Settings
@@ -347,7 +347,8 @@ def render(
     """The page `template` ("area/name.html.j2") as an HTML answer.
 
     The template gets `context` and: `t` (translate: `t("{n} facilities", n=3)`),
-    `problem_text` (an upload problem's message or accepted text: `problem_templates`), `fmt`
+    `problem_text` (an upload problem's message or accepted text: `problem_templates`),
+    `value_text` (what it found), `fmt`
     (`fmt.number(x, digits)`, `fmt.percent(share)`, `fmt.currency(amount, "USD")`,
     `fmt.date(day)`, `fmt.country("VN")`), `lang`, `user` (the Actor or None), `profile`,
     `csrf_token`, `navigation`, `languages`, `here` (this page's path, for `next=`) and `request`.
@@ -363,6 +364,9 @@ def render(
         "problem_text": partial(problem_text, gettext=tr.gettext),
         # what a column accepts (a problem's, or the guidance's): its words translated
         "accepted_text": partial(accepted_text, gettext=tr.gettext),
+        # what a problem found: a cell as written, the platform's words ("same as row 3")
+        # translated (`value_text(p.value, p.code)`)
+        "value_text": partial(value_text, gettext=tr.gettext),
         "fmt": tr,
         "lang": language,
         "html_lang": HTML_LANG[language],
