@@ -96,3 +96,26 @@ def test_one_facility_is_judged_against_the_peers_of_the_whole_platform():
 def test_a_table_with_a_missing_column_is_refused_by_name():
     with pytest.raises(ValueError, match="threshold"):
         validate_peer_table(pl.DataFrame({"indicator": ["energy_intensity"]}), "peers.parquet")
+
+
+def test_peer_groups_are_one_enum_of_the_table_whatever_part_is_assessed():
+    """`peer_group` is an Enum of every group of the table judged against (decision 0056):
+    two parts of a matrix assessed apart against one table get the same type, so their
+    pieces make one file; a group no part uses is still a category."""
+    matrix = make_matrix(_peers(10) + _peers(10, country="IN", subregion="Southern Asia"))
+    table = peer_table_of(matrix)
+    bangladesh = assess(matrix.filter(pl.col("country_iso2") == "BD"), peers=table)
+    india = assess(matrix.filter(pl.col("country_iso2") == "IN"), peers=table)
+    types = {bangladesh.indicators.schema["peer_group"], india.indicators.schema["peer_group"]}
+    assert len(types) == 1
+    (dtype,) = types
+    assert isinstance(dtype, pl.Enum)
+    used = set(bangladesh.indicators["peer_group"].drop_nulls().cast(pl.String))
+    assert used and all(" facilities in BD " in group for group in used)
+    categories = set(dtype.categories.to_list())
+    assert used < categories  # India's groups too
+    assert any(" facilities in IN " in group for group in categories)
+    assert list(dtype.categories) == sorted(categories)
+    # a facility on its own (no table): null groups, of an Enum without categories
+    alone = assess(matrix.head(1))
+    assert alone.indicators["peer_group"].null_count() == alone.indicators.height

@@ -20,7 +20,6 @@ from typing import Any
 import polars as pl
 
 from factory_journey.engine.assessment.methodology import PEER_LEVELS, Indicator, Methodology
-from factory_journey.engine.assessment.plan import cached
 
 #: Version of the peer table's columns, recorded with every platform peer snapshot: 1 threshold
 #: and `n`; 2 also `median` (what a report compares a facility with, decision 0051).
@@ -346,7 +345,25 @@ def peer_group_dtype(table: pl.DataFrame, methodology: Methodology) -> pl.Enum:
             texts.update(words.to_series().drop_nulls().to_list())
         return pl.Enum(sorted(texts))
 
-    return cached("peer_group_dtype", (table, methodology), frozenset(), build)
+    key = (id(table), id(methodology))
+    with _MEMO_LOCK:
+        hit = _GROUP_TYPES.get(key)
+        if hit is not None and hit[0] is table and hit[1] is methodology:  # ids can be reused
+            return hit[2]
+    dtype = build()
+    with _MEMO_LOCK:
+        # A few tables at a time (a run's own; the platform's current snapshots), not the
+        # plan cache's hundreds: a process that outlives many snapshots keeps none of them.
+        _GROUP_TYPES[key] = (table, methodology, dtype)
+        while len(_GROUP_TYPES) > _MEMO_MAX_TABLES:
+            _GROUP_TYPES.popitem(last=False)
+    return dtype
+
+
+#: Peer tables whose `peer_group_dtype` is remembered.
+_MEMO_MAX_TABLES = 8
+_GROUP_TYPES: OrderedDict[tuple[int, int], tuple[pl.DataFrame, Methodology, pl.Enum]] = (
+    OrderedDict())
 
 
 def peer_group_text(indicator_column: str, level_column: str, year_column: str) -> pl.Expr:
