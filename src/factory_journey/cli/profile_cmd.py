@@ -11,7 +11,9 @@ from typing import Any
 
 import typer
 
+from factory_journey.cli.output import EXIT_USAGE
 from factory_journey.domain.problems import Problem, Severity
+from factory_journey.services.options import REPORT_LANGUAGES
 
 # The service (ingest, openpyxl) is imported inside each command, so that `journey --help` and
 # every other command start without it (issue 14).
@@ -114,6 +116,11 @@ def template(
     fmt: str = typer.Option("xlsx", "--format", help="xlsx (drop-downs, guidance) or csv."),
     out: Path = typer.Option(..., "--out", help="File to write (.xlsx or .csv)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    language: str = typer.Option(
+        "en", "--language", "--lang", help="Language of the guidance and the cells' prompts: "
+        f"{', '.join(REPORT_LANGUAGES)} (the pages' and reports'). English has the Higg FEM "
+        "questions and verification documents; another language is the web's profile "
+        "template. Sheets and columns are the same in every language."),
 ) -> None:
     """Write a blank profile template with Ref-ID headers."""
     from factory_journey.services import profile as service
@@ -121,10 +128,11 @@ def template(
     if out.exists() and not force:
         typer.echo(f"ERROR: {out} exists; use --force to overwrite it.", err=True)
         raise typer.Exit(1)
-    path, problems = service.write_profile_template(out, fmt.lower())
+    path, problems = service.write_profile_template(out, fmt.lower(), language)
     if path is None:
         _print_problems(problems, err=True)
-        raise typer.Exit(1)
+        usage = any(problem.message == service.NO_SUCH_LANGUAGE for problem in problems)
+        raise typer.Exit(EXIT_USAGE if usage else 1)
     typer.echo(f"Template written to {path}")
 
 

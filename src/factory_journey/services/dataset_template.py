@@ -21,6 +21,7 @@ from factory_journey.services.dataset_guidance import (
     TableGuide,
     dataset_guide,
 )
+from factory_journey.services.languages import DEFAULT_LANGUAGE, PAGE_LOCALES, page_translator
 from factory_journey.services.problem_templates import accepted_text
 from factory_journey.services.spreadsheet_safety import neutralise_text, open_workbook
 
@@ -126,6 +127,24 @@ def template_xlsx(kind: str) -> bytes:
     """The `profile` or `dataset` template as .xlsx bytes, in English (made once a process: it
     depends on the packaged contract and reference lists only)."""
     return template_in(kind, ENGLISH)
+
+
+#: The page catalogues a template's words are read from: the facility pages' (which list them:
+#: web/pages/catalogues.DATA_MESSAGES), then the shell's, as the guidance page reads them.
+TEMPLATE_AREAS = ("facility", "shell")
+
+
+@cache
+def template_for(kind: str, lang: str) -> bytes:
+    """The `profile` or `dataset` template with its guidance and cell prompts in `lang` (a key
+    of `languages.LANGUAGES`; a word without a translation stays English): the facility pages'
+    download and `journey profile template --language`. Made once a process per kind and
+    language (it depends on the packaged contract and catalogues only). Sheets and column
+    names are the same in every language: an upload is read by them."""
+    if lang == DEFAULT_LANGUAGE:
+        return template_xlsx(kind)
+    return template_in(kind, ENGLISH.translated(page_translator(PAGE_LOCALES, TEMPLATE_AREAS,
+                                                                lang)))
 
 
 def template_in(kind: str, words: TemplateWords) -> bytes:

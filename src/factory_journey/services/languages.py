@@ -26,6 +26,7 @@ __all__ = [
     "FONTS",
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "PAGE_LOCALES",
     "Translator",
     "language_from_header",
     "page_catalogue_path",
@@ -37,6 +38,9 @@ __all__ = [
 #: `FONTS`: the report fonts (Noto, OFL), served to the pages too, for the scripts a
 #: device may lack (Khmer, Bengali, Chinese, Ethiopic).
 DEFAULT_LANGUAGE = "en"
+#: The folder of the page catalogues (the web pages', which also hold the words of what the
+#: services give people outside a page: the data templates the CLI writes, for one).
+PAGE_LOCALES = Path(__file__).resolve().parents[1] / "web" / "pages" / "locales"
 #: Each language in its own words, for the language switcher (never translated).
 LANGUAGE_NAMES: dict[str, str] = {
     "en": "English",

@@ -16,8 +16,12 @@ from factory_journey.domain.profile import FacilityProfile
 from factory_journey.domain.site_checklist import ChecklistItem, facility_checklist
 from factory_journey.ingest.profile_reader import ProfileReadResult, read_profiles
 from factory_journey.ingest.profile_template import write_template
+from factory_journey.services.dataset_template import template_for
+from factory_journey.services.languages import DEFAULT_LANGUAGE, LANGUAGES, supported_language
 
 TEMPLATE_FORMATS: tuple[str, ...] = ("xlsx", "csv")
+#: The problem of a template language the platform has no words in (the CLI's usage error).
+NO_SUCH_LANGUAGE = "no such template language"
 
 
 @dataclass(slots=True)
@@ -86,8 +90,22 @@ def profile_checklists(validation: ProfileValidation) -> list[dict[str, Any]]:
     return out
 
 
-def write_profile_template(path: str | Path, fmt: str) -> tuple[Path | None, list[Problem]]:
-    """Write a blank template; returns the path, or None and the problem that stopped it."""
+def write_profile_template(
+    path: str | Path, fmt: str, language: str = DEFAULT_LANGUAGE
+) -> tuple[Path | None, list[Problem]]:
+    """Write a blank template; returns the path, or None and the problem that stopped it
+    (nothing is written then).
+
+    `language` is a platform language (`en`, `vi`, `zh` …, as the pages accept it). In English
+    the .xlsx is the Higg FEM template (guidance with each column's FEM question, unit and
+    verification documents, which are English only); in another language it is the facility
+    pages' profile template (`dataset_template.template_for`): the same `profiles` sheet and
+    columns, its guidance and cell prompts in that language. A CSV is its header row alone:
+    column names, the same in every language."""
+    lang = supported_language(language)
+    if lang is None:
+        return None, [Problem(NO_SUCH_LANGUAGE, value=language,
+                              accepted=", ".join(LANGUAGES), code="invalid")]
     target = Path(path)
     if fmt not in TEMPLATE_FORMATS:
         return None, [Problem("unknown template format", value=fmt,
@@ -99,6 +117,9 @@ def write_profile_template(path: str | Path, fmt: str) -> tuple[Path | None, lis
         return None, [Problem("the output folder does not exist", file=str(target.parent),
                               code="not_found")]
     try:
+        if fmt == "xlsx" and lang != DEFAULT_LANGUAGE:
+            target.write_bytes(template_for("profile", lang))
+            return target, []
         return write_template(target, fmt), []
     except OSError as error:
         return None, [Problem(f"the template could not be written: {error.strerror}",

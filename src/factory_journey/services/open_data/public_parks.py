@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import astuple, dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from factory_journey.services.open_data.consent_filter import visible_profiles
@@ -22,6 +21,7 @@ from factory_journey.services.open_data.public_read import (
     json_body,
     per_visibility_state,
     profile_document,
+    searched_page,
 )
 from factory_journey.services.platform.errors import NotFound
 from factory_journey.store.models import PublicProfile
@@ -29,8 +29,9 @@ from factory_journey.store.models import PublicProfile
 
 @dataclass(frozen=True, slots=True)
 class ParkQuery:
-    """Published parks whose name starts with `q` (any case) or whose id is `q`, of
-    `country` (ISO2); page `page` of `per_page` (at most MAX_PAGE_SIZE), by name."""
+    """Published parks whose name starts with `q` (any case, accents ignored: see
+    `public_read.searched_page`) or whose id is `q`, of `country` (ISO2); page `page` of
+    `per_page` (at most MAX_PAGE_SIZE), by name."""
 
     q: str | None = None
     country: str | None = None
@@ -38,27 +39,15 @@ class ParkQuery:
     per_page: int = 20
 
 
-def _like(q: str) -> str:
-    return q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def park_search_document(session: Session, search: ParkQuery) -> dict[str, Any]:
     """The park search answer as a document (API body; the search page's parks)."""
     query = visible_profiles().where(PublicProfile.subject_kind == "park")
-    if search.q:
-        query = query.where(or_(
-            func.lower(PublicProfile.name).like(_like(search.q), escape="\\"),
-            func.lower(PublicProfile.subject_id) == search.q.lower(),
-        ))
     if search.country:
         query = query.where(PublicProfile.country_iso2 == search.country.upper())
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     per_page = max(1, min(search.per_page, MAX_PAGE_SIZE))
     page = max(1, search.page)
-    rows = session.scalars(
-        query.order_by(PublicProfile.name, PublicProfile.subject_id)
-        .offset((page - 1) * per_page).limit(per_page)
-    ).all()
+    total, rows = searched_page(session, query, search.q, starts=True, page=page,
+                                per_page=per_page)
     return {"page": page, "per_page": per_page, "total": total,
             "items": [_summary(row) for row in rows]}
 

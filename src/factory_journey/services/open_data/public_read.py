@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import BindParameter, Connection, Select, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Connection, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from factory_journey.domain.timestamps import iso_utc
@@ -23,6 +23,7 @@ from factory_journey.engine.open_data import VALUE_SCHEMA
 from factory_journey.services.open_data.consent_filter import visible_profiles
 from factory_journey.services.open_data.licences import licence
 from factory_journey.services.platform.errors import NotFound
+from factory_journey.services.platform.facility_search import fold
 from factory_journey.services.platform.results import RenderedCache
 from factory_journey.store.models import (
     PublicationConsent,
@@ -92,7 +93,8 @@ def _summary(profile: PublicProfile) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """Published facilities whose name contains `q` (any case) or whose id is `q`, of
+    """Published facilities whose name contains `q` (any case, accents ignored: see
+    `searched_page`) or whose id is `q`, of
     `country` (ISO2), in `park`, or with that Open Supply Hub id; page `page` of `per_page`
     (at most MAX_PAGE_SIZE), by name."""
 
@@ -152,32 +154,64 @@ def _visibility_statement() -> Select[Any]:
 _VISIBILITY_STATE = _visibility_statement()
 
 
+def searched_page(
+    session: Session,
+    query: Select[Any],
+    q: str | None,
+    *,
+    starts: bool,
+    page: int,
+    per_page: int,
+) -> tuple[int, list[PublicProfile]]:
+    """How many profiles `query` selects whose name contains `q` (begins with it, if
+    `starts`) or whose id is `q`, and page `page` of them (`per_page` a page), by name then id.
+
+    The words match as on the facilities list (`facility_search.fold`, decision 0053): any
+    case, Latin accents ignored ("ha noi" finds "Hà Nội", "istanbul" "İstanbul"). Neither
+    SQLite nor PostgreSQL folds accents in `LIKE` (and SQLite's lower() folds ASCII only), so
+    the names and ids `query` selects (already only visible ones, with the caller's other
+    filters) are read in their order and compared here; only the page's rows are then read
+    whole. What is typed never reaches SQL. Without `q` (or with only spaces) everything
+    `query` selects is kept and SQL pages it.
+    """
+    words = fold(q or "")
+    if not words:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.scalars(
+            query.order_by(PublicProfile.name, PublicProfile.subject_id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        ).all()
+        return total, list(rows)
+    names = session.execute(
+        query.with_only_columns(PublicProfile.id, PublicProfile.name, PublicProfile.subject_id)
+        .order_by(PublicProfile.name, PublicProfile.subject_id)
+    ).all()
+    found = [
+        row.id
+        for row in names
+        if fold(row.subject_id) == words
+        or (fold(row.name).startswith(words) if starts else words in fold(row.name))
+    ]
+    shown = found[(page - 1) * per_page: page * per_page]
+    place = {profile_id: n for n, profile_id in enumerate(shown)}
+    rows = session.scalars(select(PublicProfile).where(PublicProfile.id.in_(shown))).all()
+    return len(found), sorted(rows, key=lambda row: place[row.id])
+
+
 def search_document(session: Session, search: SearchQuery) -> dict[str, Any]:
     """The search answer as a document (the API's body; the public search page's context)."""
     q, country, park, os_hub_id = search.q, search.country, search.park, search.os_hub_id
     query = visible_profiles().where(PublicProfile.subject_kind == "facility")
-    if q:
-        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(
-            or_(
-                func.lower(PublicProfile.name).like(pattern + "%", escape="\\"),
-                func.lower(PublicProfile.subject_id) == q.lower(),
-            )
-        )
     if country:
         query = query.where(PublicProfile.country_iso2 == country.upper())
     if park:
         query = query.where(PublicProfile.park_id == park)
     if os_hub_id:
         query = query.where(PublicProfile.os_hub_id == os_hub_id.upper())
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     per_page = max(1, min(search.per_page, MAX_PAGE_SIZE))
     page = max(1, search.page)
-    rows = session.scalars(
-        query.order_by(PublicProfile.name, PublicProfile.subject_id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
+    total, rows = searched_page(session, query, q, starts=False, page=page, per_page=per_page)
     return {
         "page": page,
         "per_page": per_page,

@@ -29,6 +29,7 @@ from factory_journey.services.languages import (
     HTML_LANG,
     LANGUAGE_NAMES,
     LANGUAGES,
+    PAGE_LOCALES,
     Translator,
     language_from_header,
     page_translator,
@@ -44,7 +45,7 @@ from factory_journey.web.settings import Settings
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
-LOCALES = HERE / "locales"
+LOCALES = PAGE_LOCALES
 #: The catalogue of base.html.j2, shell.py and the shell's own pages (templates/shell/).
 SHELL_AREA = "shell"
 

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from factory_journey.services.dataset_guidance import dataset_guide
-from factory_journey.services.dataset_template import (
-    ENGLISH,
-    KINDS,
-    template_in,
-    template_xlsx,
-)
+from factory_journey.services.dataset_template import KINDS, template_for
 from factory_journey.services.platform.files import attachment_disposition
-from factory_journey.web.pages.facility.common import AREA, STYLES, language
-from factory_journey.web.pages.shell import LOCALES, SHELL_AREA, PageUser, page_translator, render
+from factory_journey.web.pages.facility.common import STYLES, language
+from factory_journey.web.pages.shell import PageUser, render
 
 router = APIRouter()
 
@@ -45,20 +38,9 @@ def profile_template(request: Request, user: PageUser) -> Response:
     return _workbook("profile", language(request))
 
 
-@cache
-def _template(kind: str, lang: str) -> bytes:
-    """The template in `lang`, made once a process per kind and language (it depends on the
-    packaged contract and catalogues only). The sheets and column names are the same in every
-    language: an upload is read by them."""
-    if lang == "en":
-        return template_xlsx(kind)
-    return template_in(kind, ENGLISH.translated(page_translator(LOCALES, (AREA, SHELL_AREA),
-                                                                lang)))
-
-
 def _workbook(kind: str, lang: str) -> Response:
     return Response(
-        _template(kind, lang),
+        template_for(kind, lang),
         media_type=XLSX,
         headers={"content-disposition": attachment_disposition(f"factory-journey-{kind}.xlsx")},
     )
