@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Longest search text kept [characters]: a part of a name or an id is typed, not a paragraph
 #: (a facility name has at most 300 characters, an id 64); longer text is cut, and said so.
@@ -58,6 +59,14 @@ def facility_query(text: str | None, country: str | None = None) -> FacilityQuer
     return FacilityQuery(words, code.upper() if _COUNTRY.fullmatch(code) else "", cut)
 
 
+#: Names and ids whose folded form is remembered [count]: the public search folds every
+#: published name for a query (`open_data.public_read.searched_page`), which anyone can ask
+#: with new words; folding 100,000 names took 0.77 s, looking them up again 0.09 s. The folded
+#: forms of 131,072 names of ~30 characters took 22 MB (tracemalloc) per process.
+FOLDED_REMEMBERED = 131_072
+
+
+@lru_cache(maxsize=FOLDED_REMEMBERED)
 def fold(text: str) -> str:
     """The comparison form of a name, an id or the words searched: case folded, Latin accents
     dropped, spaces made one."""
