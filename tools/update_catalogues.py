@@ -10,7 +10,8 @@ language has them. The .po files are read directly at run time; no compile step.
 
 The park reports have their own domain (`park.pot`, `<lang>/LC_MESSAGES/park.po` in the
 same languages): `pt("...")` and `NP_("...")` calls in the reports package, the impact-area names of
-`reports/labels.py`, the park data template's words and column descriptions
+`reports/labels.py`, the reference names of `reports/reference_names.py` (the methodology
+table), the park data template's words and column descriptions
 (`ingest/park_template.template_messages`), the pillar, requirement and shared-measure titles
 and the questions (with their units) of the packaged park framework files and
 park_measures.yaml.
@@ -72,6 +73,14 @@ def park_template() -> Catalog:
 
     for key, text in AREAS.items():
         pot.add(text, locations=[("reports/labels.py", 0)], auto_comments=[f"area {key}"])
+    # the methodology table names its references with the facility report's words (`N_`)
+    from factory_journey.reports.reference_names import REFERENCE_NAMES, WITH_FILE
+
+    for key, text in REFERENCE_NAMES.items():
+        pot.add(text, locations=[("reports/reference_names.py", 0)],
+                auto_comments=[f"reference {key}"])
+    pot.add(WITH_FILE, locations=[("reports/reference_names.py", 0)],
+            auto_comments=["a reference's name with its file or framework id"])
     # the park data template's guidance and cell messages (`journey park template`, the park
     # pages' download): its own words and the park columns' descriptions
     from factory_journey.ingest.park_template import template_messages

@@ -23,6 +23,11 @@ PARKS = pl.DataFrame({
     "country_iso2": ["ET", "VN"],
     "operator": ["Demo Park Development Corporation", "Công ty Hạ tầng Demo"],
 })
+#: Versions as `journey park assess` records them (the Data Matrix's under `matrix:`)
+VERSIONS = {"methodology": "fj-2026.2 (2026.2)", "prices": "regional_prices.csv 2026.1",
+            "gwp.csv": "2 (IPCC AR5 (2013/2014) and AR6 (2021))",
+            "matrix:gwp.csv": "2 (IPCC AR5 (2013/2014) and AR6 (2021))",
+            "matrix:water_stress_countries.csv": "1 (Aqueduct 4.0 (2023))"}
 MEMBERS = {
     "ET-HAWASSA": [("ET-M1", "Abay Garments"), ("ET-M2", "Rift Valley Mills"),
                    ("ET-M3", "Sidama Knits")],
@@ -163,6 +168,7 @@ def park_report_data() -> ParkReportData:
         pillar_titles=titles,
         attributions={"ifeip2": "after IFEIP v2.0 (World Bank, UNIDO, GIZ 2021)",
                       "vn-eip": "Decree 35/2022/ND-CP Art. 37"},
-        versions={"park_framework:ifeip2": "2026.1", **plan.versions},
+        versions={"park_framework:ifeip2": "2026.1", "park_framework:vn-eip": "2026.1",
+                  **plan.versions, **VERSIONS},
         dataset_name="park-fixture",
     )

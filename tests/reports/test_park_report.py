@@ -8,6 +8,7 @@ complete, keep its placeholders and be drawable by the shipped fonts.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from functools import cache
 
@@ -25,8 +26,9 @@ from factory_journey.reports.park_context import (
     ParkReportData,
     build_park_context,
 )
+from factory_journey.reports.reference_names import reference_name
 from factory_journey.reports.render import render_html, render_pdf
-from tests.reports.park_fixture import park_report_data
+from tests.reports.park_fixture import VERSIONS, park_report_data
 from tests.reports.pdftext import extract, squash
 from tests.reports.test_fonts import covered
 
@@ -158,3 +160,42 @@ def test_a_park_without_plan_says_so(data: ParkReportData) -> None:
                                  today=TODAY)
     assert context["plan"] is None
     assert context["labels"]["no_plan"] in render_html(context)
+
+
+#: Version keys of the fixture (as the park assessment records them) → their name in English:
+#: the methodology table said the keys ("matrix:gwp.csv", "park_framework:ifeip2"); it must say
+#: what each one is, in the report's language.
+NAMED = {"methodology": "Methodology", "prices": "Prices of the savings estimates",
+         "matrix:gwp.csv": "Global warming potentials (gwp.csv)",
+         "matrix:water_stress_countries.csv": "Water stress by country "
+                                              "(water_stress_countries.csv)",
+         "park_framework:ifeip2": "Park assessment framework (ifeip2)",
+         "park_measures": "Shared measures of the collective plan"}
+
+
+def _table(page: str, heading: str) -> str:
+    """The text of the HTML report from the methodology heading on."""
+    return squash(html.unescape(re.sub(r"<[^>]+>", " ", page[page.index(heading):])))
+
+
+def test_the_methodology_table_names_each_reference_in_the_reports_language(
+        data: ParkReportData) -> None:
+    context, pdf, page = _rendered("vi")
+    pt = park_translator("vi", strict=True)
+    table = _table(page, context["headings"]["methodology"])
+    pdf_text = squash("".join(p.text for p in extract(pdf)))
+    for key, english in NAMED.items():
+        name = reference_name(pt, key)
+        assert name != english and squash(name) in table, (key, name)
+        assert squash(name) in pdf_text, (key, name)
+        assert squash(english) not in table and squash(english) not in pdf_text, english
+    for key in NAMED:  # no cell says the engine's key
+        assert f"<td>{key}</td>" not in page, key
+    for prefix in ("matrix:", "park_framework:"):
+        assert prefix not in page and squash(prefix) not in pdf_text, prefix
+    # the versions and sources as recorded
+    for value in {**VERSIONS, **{"park_measures": data.versions["park_measures"]}}.values():
+        assert squash(value) in table and squash(value) in pdf_text, value
+    # a reference the assessment and the Data Matrix both recorded, with one version: one row
+    gwp = reference_name(pt, "gwp.csv")
+    assert [row["name"] for row in context["versions"]].count(gwp) == 1

@@ -31,6 +31,7 @@ from factory_journey.reports.park_labels import (
     ZDHC_STATUS,
 )
 from factory_journey.reports.park_reasons import decided_by, steps_text
+from factory_journey.reports.reference_names import reference_name, reference_rows
 from factory_journey.reports.report_data import Context
 
 
@@ -282,6 +283,7 @@ def build_park_context(data: ParkReportData, park_id: str, pt: Translator,
     country = info.get("country_iso2")
     frameworks = sorted({str(v) for v in results["source_framework"].to_list()}) \
         if results.height else []
+    lines = {f: data.attributions.get(f, "") for f in frameworks}
     return {
         "kind": "park",
         "lang": pt.lang,
@@ -308,10 +310,23 @@ def build_park_context(data: ParkReportData, park_id: str, pt: Translator,
         "members": _members(pt, members, _one(data.park_opportunities, park_id, chosen)),
         "shared": _shared(pt, _one(data.park_shared_facilities, park_id, chosen)),
         "plan": _plan(pt, plan_m, plan_s, names, data.step_titles) if plan_m.height else None,
-        "versions": [{"name": k, "value": v} for k, v in sorted(data.versions.items())],
-        "frameworks": [{"name": f, "value": data.attributions.get(f, "")} for f in frameworks],
+        "versions": reference_rows(pt, _versions_not_in(data.versions, lines)),
+        "frameworks": [{"name": reference_name(pt, f"{FRAMEWORK_KEY}{f}"), "value": line}
+                       for f, line in lines.items()],
         "generated": pt("Generated on {date}", date=pt.date(today or dt.date.today())),
     }
+
+
+#: The version key of a framework file (engine.parks.framework_files.FrameworkSet.versions).
+FRAMEWORK_KEY = "park_framework:"
+
+
+def _versions_not_in(versions: dict[str, str], lines: dict[str, str]) -> dict[str, str]:
+    """`versions` without a framework's version its framework line already says ("… (2026.1).
+    after IFEIP v2.0 …"): the same name twice, once with less, would read as two things."""
+    return {key: value for key, value in versions.items()
+            if not (key.startswith(FRAMEWORK_KEY)
+                    and f"({value})" in lines.get(key.removeprefix(FRAMEWORK_KEY), ""))}
 
 
 def _credit(data: ParkReportData) -> float:
