@@ -137,8 +137,20 @@ def test_assessment_and_facilities_read_on_a_phone(  # type: ignore[no-untyped-d
     _within_screen(page, "main table")
     header = page.locator(".site-header").bounding_box()
     assert header is not None and header["height"] <= HEADER_MAX_PX, header
-    snap(page, f"assessment-{lang}")
+    full = snap(page, f"assessment-{lang}")
     assert_accessible(page)
+    # The notes under the optional pathway (why its steps have no figures; why a smaller
+    # priority can come first) read on the phone, next to the steps they explain.
+    notes = page.locator("main .pathway-note")
+    assert notes.count() >= 1
+    _within_screen(page, "main .pathway-note")
+    notes.first.scroll_into_view_if_needed()
+    box = notes.last.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE_390["height"], box
+    step = page.locator("main h3[id^=opt-]").first
+    assert step.count() == 1 and step.inner_text().strip()
+    screen = full.with_name(f"assessment-pathway-{lang}.png")
+    page.screenshot(path=str(screen))  # what the reader sees at the notes
 
 
 def test_the_chinese_chart_uses_a_font_the_page_ships(  # type: ignore[no-untyped-def]

@@ -72,6 +72,7 @@ def test_html_and_pdf_show_the_same_context(report_data: ReportData, lang: str) 
     html_text = _html_text(page)
     shown = [row["value"] for row in context["profile"]] + [
         context["summary"], context["totals"]["savings"], context["totals"]["co2e"],
+        *context["pathway_notes"],
         *[area["level_text"] for area in context["areas"]],
         *[i["reason"] for area in context["areas"] for i in area["indicators"]],
     ]

@@ -4,6 +4,7 @@ located problems or its new versions."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
 import re
@@ -362,3 +363,44 @@ def test_one_menu_link_is_the_current_page(platform):
     assert current == ["/facilities/upload"], current
     page = _client(platform, "owner_editor").get("/facilities").text
     assert re.findall(r'<a href="([^"]+)" aria-current="page"', page) == ["/facilities"]
+
+
+def test_the_pathway_says_why_a_smaller_priority_comes_first_and_why_no_figures(
+    platform, monkeypatch
+):
+    """F1's recommended step (a high opportunity) shows a smaller priority than a low
+    opportunity listed after it, and its optional steps list measures without figures: both
+    are the methodology's, and the page says so under the optional pathway's heading, in the
+    reader's language; the notes are what the assessment view says, no more."""
+    from factory_journey.reports.i18n import translator
+    from factory_journey.reports.pathway_notes import ORDER_NOTE, UNCOSTED_NOTE
+    from factory_journey.web.pages.facility import assessment as page_module
+
+    client = _client(platform, "owner_viewer")
+    client.cookies.set("journey_lang", "vi")
+    page = html.unescape(client.get("/facilities/F1/assessment?year=2023").text)
+    tr = translator("vi", strict=True)
+    optional = page[page.index(f"<h2>{tr('Optional pathway')}</h2>"):]
+    before_steps = optional[:optional.index('<div class="card">')]
+    for note in (ORDER_NOTE, UNCOSTED_NOTE):
+        assert tr(note) != note and tr(note) in before_steps, note
+    assert ORDER_NOTE not in page
+    assert "Các bước được sắp xếp trước hết theo mức cơ hội (cao trước thấp)" in page
+    # the numbers the note speaks of are on the page: 86 for the recommended step (a high
+    # opportunity), 90 for a low opportunity after it
+    recommended = page[page.index(f"<h2>{tr('Recommended pathway')}</h2>"):]
+    assert f"{tr('Priority')} 86</span>" in recommended.split("</h3>", 1)[0]
+    assert f"{tr('Priority')} 90</span>" in optional
+
+    # A pathway whose numbers decrease gets no order note (the view decides, the page shows).
+    real = page_module.assessment_view
+
+    def without_order_note(*args, **kwargs):  # type: ignore[no-untyped-def]
+        view = real(*args, **kwargs)
+        notes = [n for n in view.report["pathway_notes"] if n != tr(ORDER_NOTE)]
+        return dataclasses.replace(view, report={**view.report, "pathway_notes": notes})
+
+    monkeypatch.setattr(page_module, "assessment_view", without_order_note)
+    page = html.unescape(client.get("/facilities/F1/assessment?year=2023").text)
+    assert tr(ORDER_NOTE) not in page and tr(UNCOSTED_NOTE) in page
+    assert page.count('class="hint-inline pathway-note"') == 1

@@ -26,6 +26,7 @@ from factory_journey.reports.labels import (
     MATURITY,
     N_,
 )
+from factory_journey.reports.pathway_notes import pathway_notes
 from factory_journey.reports.peer_comparison import peer_comparison, peer_text
 from factory_journey.reports.reference_names import reference_rows
 from factory_journey.reports.report_data import Context, FacilityNotFoundError, ReportData
@@ -291,6 +292,7 @@ def build_facility_context(data: ReportData, facility_id: str, tr: Translator,
     recommended = [s for s in steps if s["pathway"] == "recommended"]
     optional = [s for s in steps if s["pathway"] == "optional"]
     collect = [s for s in steps if s["pathway"] == "collect_data"]
+    optional_steps = _steps(tr, data, optional, measures)  # costed when the assessment costs it
     high = sum(1 for r in overview_rows if r["level"] == "high")
     assessed = sum(1 for r in overview_rows if r["level"] != "not_assessed")
     versions = reference_rows(tr, data.versions)
@@ -327,7 +329,10 @@ def build_facility_context(data: ReportData, facility_id: str, tr: Translator,
                      "rows": overview_rows},
         "areas": areas,
         "recommended": _steps(tr, data, recommended, measures),
-        "optional": _steps(tr, data, optional, measures),  # costed when the assessment costs it
+        "optional": optional_steps,
+        # Why a step can show a smaller priority than a later one, why optional steps have
+        # no figures: said next to the pathway when the reader sees it.
+        "pathway_notes": pathway_notes(tr, recommended + optional, optional_steps),
         "collect_data": [tr(AREAS[str(s["area"])]) for s in collect],
         "totals": {
             "savings": tr.money(_sum(measures, "money_saved_usd")),
