@@ -17,7 +17,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+
+from factory_journey.domain.name_folding import fold
 
 # Every `DateTime(timezone=True)` column below stores UTC and gives back an aware UTC
 # datetime on every database (SQLite keeps no zone): see store/utc_datetime.py.
@@ -448,7 +450,16 @@ class PublicationConsent(Base):
 class PublicProfile(Base):
     """The published snapshot of one subject: built from consented data when it is published
     or refreshed, deleted when consent is withdrawn. Public reads read only this table and
-    `PublicValue` (through the consent filter), never the private tables."""
+    `PublicValue` (through the consent filter), never the private tables.
+
+    `name_folded` and `subject_id_folded` hold `fold(name)` and `fold(subject_id)`
+    (domain.name_folding), set here whenever `name` or `subject_id` is set, so the open-data
+    search matches them in SQL (`public_read.searched_page`, decision 0053). Text: a folded
+    form can be longer than what it folds ("…" gives "..."). No index: a facility's name is
+    matched anywhere in it (`LIKE '%x%'`, which no b-tree serves); a park's from its start,
+    but parks are few. The server default "" only lets migration 0016 add them to a filled
+    table on SQLite; it backfills every row.
+    """
 
     __tablename__ = "public_profile"
     __table_args__ = (UniqueConstraint("subject_kind", "subject_id"),)
@@ -457,6 +468,8 @@ class PublicProfile(Base):
     subject_id: Mapped[str] = mapped_column(String(64))
     consent_id: Mapped[int] = mapped_column(ForeignKey("publication_consent.id"))
     name: Mapped[str] = mapped_column(String(300))
+    name_folded: Mapped[str] = mapped_column(Text, server_default="")
+    subject_id_folded: Mapped[str] = mapped_column(Text, server_default="")
     country_iso2: Mapped[str] = mapped_column(String(2), index=True)
     park_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     os_hub_id: Mapped[str | None] = mapped_column(String(15), nullable=True, index=True)
@@ -466,6 +479,12 @@ class PublicProfile(Base):
     discharge: Mapped[list[Any]] = mapped_column(JSON)
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     etag: Mapped[str] = mapped_column(String(64))
+
+    @validates("name", "subject_id")
+    def _keep_folded(self, key: str, value: str) -> str:
+        # Every writer (publishing, a refresh, a test) gets the folded form with the value.
+        setattr(self, f"{key}_folded", fold(value or ""))
+        return value
 
 
 class PublicValue(Base):

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import BindParameter, Connection, Select, bindparam, func, select
+from sqlalchemy import BindParameter, Connection, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from factory_journey.domain.name_folding import fold
 from factory_journey.domain.timestamps import iso_utc
 from factory_journey.engine.open_data import VALUE_SCHEMA
 from factory_journey.services.open_data.consent_filter import visible_profiles
 from factory_journey.services.open_data.licences import licence
 from factory_journey.services.platform.errors import NotFound
-from factory_journey.services.platform.facility_search import fold
 from factory_journey.services.platform.results import RenderedCache
 from factory_journey.store.models import (
     PublicationConsent,
@@ -166,37 +166,36 @@ def searched_page(
     """How many profiles `query` selects whose name contains `q` (begins with it, if
     `starts`) or whose id is `q`, and page `page` of them (`per_page` a page), by name then id.
 
-    The words match as on the facilities list (`facility_search.fold`, decision 0053): any
-    case, Latin accents ignored ("ha noi" finds "Hà Nội", "istanbul" "İstanbul"). Neither
-    SQLite nor PostgreSQL folds accents in `LIKE` (and SQLite's lower() folds ASCII only), so
-    the names and ids `query` selects (already only visible ones, with the caller's other
-    filters) are read in their order and compared here; only the page's rows are then read
-    whole. What is typed never reaches SQL. Without `q` (or with only spaces) everything
-    `query` selects is kept and SQL pages it.
+    The words match as on the facilities list (`fold`, decision 0053): any case, Latin
+    accents ignored ("ha noi" finds "Hà Nội", "istanbul" "İstanbul"). Neither SQLite nor
+    PostgreSQL folds accents in `LIKE`, so each profile keeps its name and id folded
+    (`name_folded`, `subject_id_folded`, written with them) and only the words are folded
+    here: SQL filters, counts and pages, as without words. What is typed reaches SQL only as
+    bound parameters, its `%`, `_` and `\\` escaped so that they match themselves. Without `q`
+    (or with only spaces) everything `query` selects is kept.
     """
     words = fold(q or "")
-    if not words:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = session.scalars(
-            query.order_by(PublicProfile.name, PublicProfile.subject_id)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        ).all()
-        return total, list(rows)
-    names = session.execute(
-        query.with_only_columns(PublicProfile.id, PublicProfile.name, PublicProfile.subject_id)
-        .order_by(PublicProfile.name, PublicProfile.subject_id)
+    if words:
+        pattern = _like_escaped(words) + "%"
+        query = query.where(
+            or_(
+                PublicProfile.subject_id_folded == words,
+                PublicProfile.name_folded.like(pattern if starts else "%" + pattern,
+                                               escape="\\"),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(PublicProfile.name, PublicProfile.subject_id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
-    found = [
-        row.id
-        for row in names
-        if fold(row.subject_id) == words
-        or (fold(row.name).startswith(words) if starts else words in fold(row.name))
-    ]
-    shown = found[(page - 1) * per_page: page * per_page]
-    place = {profile_id: n for n, profile_id in enumerate(shown)}
-    rows = session.scalars(select(PublicProfile).where(PublicProfile.id.in_(shown))).all()
-    return len(found), sorted(rows, key=lambda row: place[row.id])
+    return total, list(rows)
+
+
+def _like_escaped(words: str) -> str:
+    """`words` as a `LIKE` pattern (escape character `\\`) that matches them literally."""
+    return words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def search_document(session: Session, search: SearchQuery) -> dict[str, Any]:

@@ -12,9 +12,11 @@ typed to escape or inject.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+
+from factory_journey.domain.name_folding import fold
+
+__all__ = ["MAX_QUERY", "FacilityQuery", "facility_query", "fold", "matches"]
 
 #: Longest search text kept [characters]: a part of a name or an id is typed, not a paragraph
 #: (a facility name has at most 300 characters, an id 64); longer text is cut, and said so.
@@ -22,11 +24,6 @@ MAX_QUERY = 100
 
 _SPACES = re.compile(r"\s+")
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
-#: The accents a Latin letter takes (U+0300–U+036F once decomposed: é, ộ, ñ, ş …). Only these
-#: are dropped: the vowel signs and viramas of Bengali or Khmer are letters of their words.
-_ACCENTS = re.compile("[\u0300-\u036f]")
-#: Latin letters that do not decompose into a base letter and an accent.
-_LETTERS = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ı": "i", "ß": "ss"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,21 +54,6 @@ def facility_query(text: str | None, country: str | None = None) -> FacilityQuer
         words = words[:MAX_QUERY].rstrip()
     code = (country or "").strip()
     return FacilityQuery(words, code.upper() if _COUNTRY.fullmatch(code) else "", cut)
-
-
-#: Names and ids whose folded form is remembered [count]: the public search folds every
-#: published name for a query (`open_data.public_read.searched_page`), which anyone can ask
-#: with new words; folding 100,000 names took 0.77 s, looking them up again 0.09 s. The folded
-#: forms of 131,072 names of ~30 characters took 22 MB (tracemalloc) per process.
-FOLDED_REMEMBERED = 131_072
-
-
-@lru_cache(maxsize=FOLDED_REMEMBERED)
-def fold(text: str) -> str:
-    """The comparison form of a name, an id or the words searched: case folded, Latin accents
-    dropped, spaces made one."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
-    return unicodedata.normalize("NFC", _SPACES.sub(" ", _ACCENTS.sub("", decomposed))).strip()
 
 
 def matches(query: FacilityQuery, facility_id: str, name: str, country_iso2: str) -> bool:
