@@ -25,11 +25,12 @@ _ACCENTS = re.compile("[\u0300-\u036f]")
 _LETTERS = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ı": "i", "ß": "ss"})
 
 #: Names and ids whose folded form is remembered [count]: the facilities list folds every
-#: name of the organisation for each search (`facility_search.matches`); folding 100,000
-#: names took 0.77 s, looking them up again 0.09 s. The folded forms of 131,072 names of ~30
-#: characters took 22 MB (tracemalloc) per process. (The open-data search no longer folds
-#: names when it is asked: it matches the stored folded columns in SQL.)
-FOLDED_REMEMBERED = 131_072
+#: name and id of the organisation for each search (`facility_search.matches`); folding
+#: 100,000 names took 0.77 s, looking them up again 0.09 s. An organisation's own facilities
+#: are a few thousand at most; 16,384 folded names of ~30 characters take ~3 MB a process
+#: (131,072 took 22 MB, tracemalloc). The open-data search no longer folds names when asked:
+#: it matches the stored folded columns in SQL.
+FOLDED_REMEMBERED = 16_384
 
 
 @lru_cache(maxsize=FOLDED_REMEMBERED)
