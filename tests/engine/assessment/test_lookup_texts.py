@@ -82,3 +82,14 @@ def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col(name).cast(pl.String) for name in ("missing_data", "peer_group", "modules",
                                                   "regional_adaptations", "indicators_worse")
         if name in frame.columns)
+
+
+def test_one_type_for_the_texts_of_every_part():
+    from factory_journey.engine.assessment.text_tables import combination_texts, texts_dtype
+
+    assert combination_texts(["a", "b"], 2) == [None, "a", "b", "a;b"]
+    assert combination_texts(["a", "b", "c"], 2) is None  # too many: joined per row instead
+    dtype = texts_dtype([["b;c", None], ["a"], combination_texts(["b", "c"], 4)])
+    assert isinstance(dtype, pl.Enum)
+    assert dtype.categories.to_list() == ["a", "b", "b;c", "c"]  # alphabetical, once each
+    assert texts_dtype([["a"], None]) == pl.String()  # a part not listed: all text

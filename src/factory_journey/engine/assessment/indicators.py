@@ -14,6 +14,7 @@ import polars as pl
 from factory_journey.engine.assessment.methodology import Indicator, Methodology
 from factory_journey.engine.assessment.peers import LEVEL_ENUM, attach_peers, peer_table
 from factory_journey.engine.assessment.plan import cached
+from factory_journey.engine.assessment.text_tables import picked, texts_dtype
 
 THRESHOLD_KINDS: tuple[str, ...] = ("absolute", "peer", "absolute_fallback")
 
@@ -139,13 +140,8 @@ def missing_dtype(methodology: Methodology) -> pl.DataType:
     include those of any fewer columns: one type per methodology, whatever the matrix holds."""
 
     def build() -> pl.DataType:
-        texts: set[str] = set()
-        for _, indicator in methodology.indicators():
-            table = _missing_table(indicator, set(indicator.requires))
-            if table is None:
-                return pl.String()
-            texts.update(t for t in table if t is not None)
-        return pl.Enum(sorted(texts))
+        return texts_dtype(_missing_table(indicator, set(indicator.requires))
+                           for _, indicator in methodology.indicators())
 
     return cached("missing_dtype", (methodology,), frozenset(), build)
 
@@ -177,7 +173,7 @@ def coded_missing_expr(
         .then(0)
         .otherwise(code + 2)
     )
-    return pl.lit(pl.Series(table, dtype=pl.String).cast(dtype or pl.String())).gather(final)
+    return picked(table, dtype or pl.String(), final)
 
 
 def value_columns(

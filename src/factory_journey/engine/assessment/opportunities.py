@@ -15,6 +15,7 @@ from factory_journey.engine.assessment.indicators import THRESHOLD_KINDS
 from factory_journey.engine.assessment.layout import stack
 from factory_journey.engine.assessment.methodology import PEER_LEVELS, Area, Methodology
 from factory_journey.engine.assessment.plan import Frame, cached
+from factory_journey.engine.assessment.text_tables import combination_texts, picked, texts_dtype
 from factory_journey.engine.assessment.thresholds import CERTAINTY_ENUM
 
 LEVELS: tuple[str, ...] = ("high", "low", "not_assessed")
@@ -89,31 +90,14 @@ _FLAG_TABLE_MAX = 10
 def _flag_texts(area: Area) -> list[str | None] | None:
     """Every `_flagged_` text of `area` by bit code; None when the area has more than
     `_FLAG_TABLE_MAX` indicators (its text is then joined per row)."""
-    keys = [i.key for i in area.indicators]
-    if len(keys) > _FLAG_TABLE_MAX:
-        return None
-    return [
-        ";".join(k for bit, k in enumerate(keys) if code >> bit & 1) or None
-        for code in range(2 ** len(keys))
-    ]
+    return combination_texts([i.key for i in area.indicators], _FLAG_TABLE_MAX)
 
 
 def flagged_dtype(methodology: Methodology) -> pl.DataType:
     """The type of every `_flagged_<area>` (the opportunities' and steps' `indicators_worse`):
-    an Enum of every text of every area, alphabetical, when each area's can be listed, else
-    String. An Enum, because Parquet writes it from its codes and a reordering gathers codes,
-    not text (decision 0056)."""
-
-    def build() -> pl.DataType:
-        texts: set[str] = set()
-        for area in methodology.areas:
-            listed = _flag_texts(area)
-            if listed is None:
-                return pl.String()
-            texts.update(t for t in listed if t is not None)
-        return pl.Enum(sorted(texts))
-
-    return cached("flagged_dtype", (methodology,), frozenset(), build)
+    one for all areas (`text_tables.texts_dtype`)."""
+    return cached("flagged_dtype", (methodology,), frozenset(),
+                  lambda: texts_dtype(_flag_texts(a) for a in methodology.areas))
 
 
 def _flagged_expr(area: Area, dtype: pl.DataType | None = None) -> pl.Expr:
@@ -135,7 +119,7 @@ def _flagged_expr(area: Area, dtype: pl.DataType | None = None) -> pl.Expr:
     code = pl.sum_horizontal(
         [flag.cast(pl.UInt16) * (1 << bit) for bit, flag in enumerate(flags)]
     )
-    return pl.lit(pl.Series(texts, dtype=pl.String).cast(dtype or pl.String())).gather(code)
+    return picked(texts, dtype or pl.String(), code)
 
 
 def _score_expr(area: Area) -> pl.Expr:

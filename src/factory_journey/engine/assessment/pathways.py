@@ -20,6 +20,7 @@ from factory_journey.engine.assessment.opportunities import flagged_dtype
 from factory_journey.engine.assessment.plan import Frame, cached
 from factory_journey.engine.assessment.priority import adaptations_dtype
 from factory_journey.engine.assessment.rules import condition_expr
+from factory_journey.engine.assessment.text_tables import picked, texts_dtype
 
 KEYS: list[str] = ["facility_id", "year"]
 PATHWAYS: tuple[str, ...] = ("recommended", "optional", "collect_data", "none")
@@ -49,9 +50,9 @@ def _module_texts(area: str, catalogue: Catalogue, not_assessed: str = "") -> li
 def modules_dtype(methodology: Methodology, catalogue: Catalogue, not_assessed: str) -> pl.Enum:
     """The type of the steps' `modules`: an Enum of every text of every area of `methodology`
     (and `not_assessed`), alphabetical (see opportunities.flagged_dtype)."""
-    texts = {t for area in methodology.areas
-             for t in _module_texts(area.key, catalogue, not_assessed)}
-    return pl.Enum(sorted(texts))
+    dtype = texts_dtype(_module_texts(a.key, catalogue, not_assessed) for a in methodology.areas)
+    assert isinstance(dtype, pl.Enum)  # every area's texts are listed
+    return dtype
 
 
 def modules_expr(
@@ -86,7 +87,7 @@ def modules_expr(
     )
     if assessed is not None:
         code = pl.when(assessed).then(code).otherwise(4)
-    return pl.lit(pl.Series(texts, dtype=pl.String).cast(dtype or pl.String())).gather(code)
+    return picked(texts, dtype or pl.String(), code)
 
 
 def _type_sets(catalogue: Catalogue) -> dict[tuple[str, ...], str]:
@@ -243,7 +244,7 @@ def _listed_text(keys: list[str], area: str, count: int) -> pl.Expr:
             for position in range(count):
                 number = number * radix + (chosen[position] + 1 if position < length else 0)
             texts[number] = ";".join(keys[i] for i in chosen)
-    return pl.lit(pl.Series(texts, dtype=pl.String)).gather(code)
+    return picked(texts, pl.String(), code)
 
 
 def _rank_exprs(area: str, measures: int) -> list[pl.Expr]:

@@ -11,6 +11,7 @@ import polars as pl
 from factory_journey.engine.assessment.methodology import Methodology
 from factory_journey.engine.assessment.plan import Frame, cached
 from factory_journey.engine.assessment.rules import condition_expr
+from factory_journey.engine.assessment.text_tables import combination_texts, picked, texts_dtype
 
 
 def relevance_expr(area: str, methodology: Methodology) -> pl.Expr:
@@ -35,29 +36,15 @@ def _adaptation_texts(area: str, methodology: Methodology) -> list[str | None] |
     """Every `_adapt_` text of `area` by bit code; None when it has more than
     `_ADAPT_TABLE_MAX` adaptations (its text is then joined per row)."""
     keys = [a.key for a in methodology.regional_adaptations if area in a.areas]
-    if len(keys) > _ADAPT_TABLE_MAX:
-        return None
-    return [
-        ";".join(k for bit, k in enumerate(keys) if code >> bit & 1) or None
-        for code in range(2 ** len(keys))
-    ]
+    return combination_texts(keys, _ADAPT_TABLE_MAX)
 
 
 def adaptations_dtype(methodology: Methodology) -> pl.DataType:
-    """The type of every `_adapt_<area>` (the steps' `regional_adaptations`): an Enum of every
-    text of every area, alphabetical, when each area's can be listed, else String (see
-    opportunities.flagged_dtype)."""
-
-    def build() -> pl.DataType:
-        texts: set[str] = set()
-        for area in methodology.areas:
-            listed = _adaptation_texts(area.key, methodology)
-            if listed is None:
-                return pl.String()
-            texts.update(t for t in listed if t is not None)
-        return pl.Enum(sorted(texts))
-
-    return cached("adaptations_dtype", (methodology,), frozenset(), build)
+    """The type of every `_adapt_<area>` (the steps' `regional_adaptations`): one for all
+    areas (`text_tables.texts_dtype`)."""
+    return cached("adaptations_dtype", (methodology,), frozenset(),
+                  lambda: texts_dtype(_adaptation_texts(a.key, methodology)
+                                      for a in methodology.areas))
 
 
 def regional_exprs(
@@ -90,7 +77,7 @@ def regional_exprs(
     # The keys by a bit code from a table of every combination (see opportunities'
     # `_flagged_expr`): no text joined per row.
     code = pl.sum_horizontal([hit.cast(pl.Int64) * (1 << bit) for bit, hit in enumerate(hits)])
-    return factor, pl.lit(pl.Series(texts, dtype=pl.String).cast(dtype)).gather(code)
+    return factor, picked(texts, dtype, code)
 
 
 def add_priorities(frame: Frame, methodology: Methodology, columns: frozenset[str]) -> Frame:
