@@ -5,18 +5,15 @@ apart by their query."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from fastapi.testclient import TestClient
 
 from factory_journey.services.open_data import public_parks, public_read
-from factory_journey.services.platform import accounts
-from factory_journey.store.database import make_engine, migrate, session_factory, transaction
-from factory_journey.store.models import PublicationConsent, PublicProfile, utcnow
+from factory_journey.store.database import transaction
 from factory_journey.web.app import create_app
 from factory_journey.web.settings import Settings
 from tests.database import test_database_url
+from tests.web.published_subjects import published
 
 #: (kind, id, name, country, consent: "in force" | "withdrawn" | "future")
 SUBJECTS = (
@@ -33,31 +30,7 @@ SUBJECTS = (
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    engine = make_engine(test_database_url(tmp_path_factory))
-    migrate(engine)
-    factory = session_factory(engine)
-    now = utcnow()
-    with transaction(factory) as session:
-        org = accounts.create_organisation(session, "Publisher", "factory_group")
-        user = accounts.create_user(session, "p@test.example", "correct horse battery", "P",
-                                    org, "admin")
-        for kind, subject_id, name, country, state in SUBJECTS:
-            consent = PublicationConsent(
-                subject_kind=kind, subject_id=subject_id, organisation_id=org.id,
-                groups=["energy"], years=[], licence_id="CC-BY-4.0", licences_version="1",
-                granted_by=user.id,
-                effective_from=now + timedelta(days=30) if state == "future"
-                else now - timedelta(days=1),
-                withdrawn_at=now if state == "withdrawn" else None,
-                withdrawn_by=user.id if state == "withdrawn" else None,
-            )
-            session.add(consent)
-            session.flush()
-            session.add(PublicProfile(
-                subject_kind=kind, subject_id=subject_id, consent_id=consent.id, name=name,
-                country_iso2=country, licence_id="CC-BY-4.0", methodology_version="1",
-                reference_versions={}, discharge=[], etag=subject_id,
-            ))
+    engine, factory = published(test_database_url(tmp_path_factory), SUBJECTS)
     app = create_app(engine, Settings("development", None, secure_cookies=False,
                                       demo_accounts=False))
     yield factory, TestClient(app)

@@ -4,16 +4,14 @@ the count and one page, never the names of every visible profile."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import event
 
 from factory_journey.services.open_data import public_parks, public_read
-from factory_journey.services.platform import accounts
-from factory_journey.store.database import make_engine, migrate, session_factory, transaction
-from factory_journey.store.models import PublicationConsent, PublicProfile, utcnow
+from factory_journey.store.database import transaction
+from factory_journey.store.models import PublicProfile
 from tests.database import test_database_url
+from tests.web.published_subjects import published
 
 #: (kind, id, name): each metacharacter next to a name it would match as a wildcard.
 SUBJECTS = (
@@ -33,27 +31,8 @@ SUBJECTS = (
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    engine = make_engine(test_database_url(tmp_path_factory))
-    migrate(engine)
-    factory = session_factory(engine)
-    now = utcnow()
-    with transaction(factory) as session:
-        org = accounts.create_organisation(session, "Publisher", "factory_group")
-        user = accounts.create_user(session, "p@test.example", "correct horse battery", "P",
-                                    org, "admin")
-        for kind, subject_id, name in SUBJECTS:
-            consent = PublicationConsent(
-                subject_kind=kind, subject_id=subject_id, organisation_id=org.id,
-                groups=["energy"], years=[], licence_id="CC-BY-4.0", licences_version="1",
-                granted_by=user.id, effective_from=now - timedelta(days=1),
-            )
-            session.add(consent)
-            session.flush()
-            session.add(PublicProfile(
-                subject_kind=kind, subject_id=subject_id, consent_id=consent.id, name=name,
-                country_iso2="VN", licence_id="CC-BY-4.0", methodology_version="1",
-                reference_versions={}, discharge=[], etag=subject_id,
-            ))
+    subjects = ((kind, subject_id, name, "VN", "in force") for kind, subject_id, name in SUBJECTS)
+    engine, factory = published(test_database_url(tmp_path_factory), subjects)
     yield engine, factory
     engine.dispose()
 
