@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import openpyxl
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from factory_journey.services.platform import accounts, sharing
@@ -81,7 +82,9 @@ def test_brand_portfolio_filters_exports_and_access(live_server, page_as, snap, 
     page.goto("/access")
     page.get_by_label("Open Supply Hub ID or facility name").fill(wanted.name)
     page.get_by_role("button", name="Send the request").click()
-    assert page.get_by_role("status").is_visible()
+    # expect waits for the page the form's redirect leads to; is_visible() would not (a race
+    # under load: CI once read the page before its notice was there)
+    expect(page.get_by_role("status")).to_be_visible()
     assert page.get_by_text("Waiting for the factory").first.is_visible()
     snap(page, "access-sent")
     assert_accessible(page)
@@ -93,7 +96,7 @@ def test_brand_portfolio_filters_exports_and_access(live_server, page_as, snap, 
     snap(admin, "factory-requests")
     assert_accessible(admin)
     card.get_by_role("button", name="Accept").click()
-    assert admin.get_by_role("status").is_visible()
+    expect(admin.get_by_role("status")).to_be_visible()
     snap(admin, "factory-requests-accepted")
     assert_accessible(admin)
 
@@ -141,7 +144,7 @@ def test_programme_officer_opens_the_evaluation(page_as, snap, assert_accessible
     for index in range(6):
         boxes.nth(index).check()
     page.get_by_role("button", name="Save the cohort").click()
-    assert page.get_by_role("status").is_visible()
+    expect(page.get_by_role("status")).to_be_visible()
     page.get_by_role("link", name="Wave one").click()
     page.wait_for_url("**/programme/evaluation?cohort=*")
     assert "6 in cohort" in page.locator("main").inner_text()

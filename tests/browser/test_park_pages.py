@@ -5,6 +5,7 @@ standing; accessible, on a desktop and on a 360 px phone."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
@@ -18,7 +19,7 @@ def test_the_park_manager_reads_its_parks(page_as, snap, assert_accessible, phon
     assert_accessible(page)
     page.get_by_role("link", name="Demo Mekong Eco-Textile Park").click()
     assert page.locator("main h1").inner_text() == "Demo Mekong Eco-Textile Park"
-    assert page.get_by_role("heading", name="Framework score").is_visible()
+    expect(page.get_by_role("heading", name="Framework score")).to_be_visible()
     assert page.locator("#requirements + .table-wrap tbody tr").count() > 40
     assert page.get_by_role("heading", name="Collective improvement plan").is_visible()
     assert page.locator("#plan ~ .table-wrap").first.locator("tbody tr").count() == 7

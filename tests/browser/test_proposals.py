@@ -4,6 +4,8 @@ is photographed and checked with axe."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from factory_journey.services.languages import page_translator
 from factory_journey.web.pages.catalogues import LOCALES
 
@@ -64,7 +66,7 @@ def test_a_proposal_walks_through_submission_and_review(page_as, snap, assert_ac
         "name": "records.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 records",
     }])
     page.get_by_role("button", name="Attach", exact=True).click()
-    assert page.get_by_role("link", name="records.pdf").is_visible()
+    expect(page.get_by_role("link", name="records.pdf")).to_be_visible()
     page.get_by_role("button", name="Submit for review").click()
     assert "Submitted" in page.inner_text("dl.facts")
     snap(page, "6-submitted")

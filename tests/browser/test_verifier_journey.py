@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from factory_journey.services.platform import accounts, sharing
@@ -114,7 +115,7 @@ def test_verifier_verifies_with_a_pdf_and_the_factory_sees_it(
     second_href = second.get_attribute("href")
     first.click()
     year, row = re.search(r"/(\d{4})/water/(\d+)$", page.url).groups()
-    assert page.get_by_text("Self-reported").first.is_visible()
+    expect(page.get_by_text("Self-reported").first).to_be_visible()
     _look(page, snap, assert_accessible, "data-point")
 
     page.get_by_label("Verified: the value matches what I checked").check()
@@ -152,7 +153,7 @@ def test_verifier_verifies_with_a_pdf_and_the_factory_sees_it(
     page.get_by_label("Comment").fill("The invoice for this month says 40 m3 less.")
     page.get_by_role("button", name="Record").click()
     assert "recorded=disputed" in page.url
-    assert page.locator("p .status-badge.status-disputed").first.is_visible()
+    expect(page.locator("p .status-badge.status-disputed").first).to_be_visible()
     _look(page, snap, assert_accessible, "data-point-disputed")
 
     # The factory's viewer sees the verified value (and the disputed one), without the form.
@@ -166,7 +167,7 @@ def test_verifier_verifies_with_a_pdf_and_the_factory_sees_it(
     assert "Verified" in verified_row.inner_text()
     _look(factory, snap, assert_accessible, "factory-facility")
     factory.get_by_role("link", name=f"Row {row} of Water", exact=True).click()
-    assert factory.locator("p .status-badge.status-verified").is_visible()
+    expect(factory.locator("p .status-badge.status-verified")).to_be_visible()
     assert factory.get_by_role("button", name="Record").count() == 0
     assert factory.get_by_role("link", name="Open water-meter-reading.pdf").is_visible()
     _look(factory, snap, assert_accessible, "factory-data-point")
