@@ -44,6 +44,12 @@ class FacilityQuery:
         """Whether the list is narrowed at all."""
         return bool(self.text or self.country)
 
+    @property
+    def params(self) -> dict[str, str]:
+        """The request parameters that ask for this search again (a page link keeps them)."""
+        return {key: value for key, value in (("q", self.text), ("country", self.country))
+                if value}
+
 
 def facility_query(text: str | None, country: str | None = None) -> FacilityQuery:
     """The search a request's `q` and `country` ask for. Characters that cannot be printed

@@ -66,12 +66,9 @@ def home(
     reports no facility of its own (a programme, a brand …) is pointed to its own pages."""
     query = facility_query(q, country)
     status = organisation_status(session, user, _page_number(page), PAGE_SIZE, query)
-    search = {key: value for key, value in (("q", query.text), ("country", query.country))
-              if value}
     return render(request, "facility/home.html.j2", {
         "styles": STYLES,
         "status": status,
-        "search": search,
         "max_query": MAX_QUERY,
         "area_names": AREA_NAMES,
         "status_names": STATUS_NAMES,
