@@ -11,13 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from factory_journey.domain.name_folding import fold
 from factory_journey.services.platform import accounts
-from factory_journey.services.platform.facility_search import (
-    MAX_QUERY,
-    facility_query,
-    fold,
-    matches,
-)
+from factory_journey.services.platform.facility_search import MAX_QUERY, facility_query, matches
 from factory_journey.store.database import transaction
 from factory_journey.store.models import Facility
 from factory_journey.web.pages.shell import PAGE_COOKIE

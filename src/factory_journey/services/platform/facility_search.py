@@ -16,8 +16,6 @@ from dataclasses import dataclass
 
 from factory_journey.domain.name_folding import fold
 
-__all__ = ["MAX_QUERY", "FacilityQuery", "facility_query", "fold", "matches"]
-
 #: Longest search text kept [characters]: a part of a name or an id is typed, not a paragraph
 #: (a facility name has at most 300 characters, an id 64); longer text is cut, and said so.
 MAX_QUERY = 100
