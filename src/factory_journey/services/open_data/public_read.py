@@ -25,6 +25,7 @@ from factory_journey.services.open_data.consent_filter import visible_profiles
 from factory_journey.services.open_data.licences import licence
 from factory_journey.services.platform.errors import NotFound
 from factory_journey.services.platform.results import RenderedCache
+from factory_journey.store.like import LIKE_ESCAPE, like_literal
 from factory_journey.store.models import (
     PublicationConsent,
     PublicProfile,
@@ -176,12 +177,12 @@ def searched_page(
     """
     words = fold(q or "")
     if words:
-        pattern = _like_escaped(words) + "%"
+        pattern = like_literal(words) + "%"
         query = query.where(
             or_(
                 PublicProfile.subject_id_folded == words,
                 PublicProfile.name_folded.like(pattern if starts else "%" + pattern,
-                                               escape="\\"),
+                                               escape=LIKE_ESCAPE),
             )
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -191,11 +192,6 @@ def searched_page(
         .limit(per_page)
     ).all()
     return total, list(rows)
-
-
-def _like_escaped(words: str) -> str:
-    """`words` as a `LIKE` pattern (escape character `\\`) that matches them literally."""
-    return words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def search_document(session: Session, search: SearchQuery) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from factory_journey.services.platform.policy import (
     allowed,
     allowed_in_organisation,
 )
+from factory_journey.store.like import LIKE_ESCAPE, like_literal
 from factory_journey.store.models import (
     GRANT_SCOPES,
     AccessRequest,
@@ -65,14 +66,13 @@ def find_facility(session: Session, query: str) -> Facility | None:
         # Names are stored as typed: narrow with LIKE on the words, then compare the names
         # with spacing collapsed and case folded.
         name = normalise_query(query).lower()
-        words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                 for w in name.split(" ")]
+        words = [like_literal(w) for w in name.split(" ")]
         pattern = "%" + "%".join(words) + "%"
         found = [
             facility
             for facility in session.scalars(
                 select(Facility)
-                .where(func.lower(Facility.name).like(pattern, escape="\\"))
+                .where(func.lower(Facility.name).like(pattern, escape=LIKE_ESCAPE))
                 .limit(200)
             )
             if normalise_query(facility.name).lower() == name

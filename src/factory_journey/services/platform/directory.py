@@ -14,6 +14,7 @@ from factory_journey.services.platform.accounts import Actor
 from factory_journey.services.platform.errors import Forbidden
 from factory_journey.services.platform.policy import allowed_in_organisation
 from factory_journey.services.platform.sharing import grants_of
+from factory_journey.store.like import LIKE_ESCAPE, like_literal
 from factory_journey.store.models import (
     Facility,
     Membership,
@@ -55,11 +56,11 @@ def find_organisations(session: Session, actor: Actor, query: str) -> list[Organ
         )
         if owner is not None and owner.id != actor.organisation_id:
             hits.append(OrganisationHit(owner.id, owner.name, owner.kind, "os_hub_id"))
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = like_literal(text.lower())
     for organisation in session.scalars(
         select(Organisation)
         .where(
-            func.lower(Organisation.name).like(f"%{escaped}%", escape="\\"),
+            func.lower(Organisation.name).like(f"%{escaped}%", escape=LIKE_ESCAPE),
             Organisation.kind.in_(GRANTEE_KINDS),
             Organisation.id != actor.organisation_id,
         )
