@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import polars as pl
 
 from factory_journey.engine.assessment.methodology import PEER_LEVELS, Indicator, Methodology
+
+T = TypeVar("T")
 
 #: Version of the peer table's columns, recorded with every platform peer snapshot: 1 threshold
 #: and `n`; 2 also `median` (what a report compares a facility with, decision 0051).
@@ -265,17 +268,27 @@ def _resolve_memo(
     if combos.height > _MEMO_MAX_COMBOS:
         return _resolve(combos, table, methodology)
     key = (id(table), id(methodology), tuple(sorted(combos.rows(), key=repr)))
-    with _MEMO_LOCK:  # the platform assesses in several threads
-        hit = _MEMO.get(key)
-        if hit is not None and hit[0] is table and hit[1] is methodology:  # ids can be reused
-            _MEMO.move_to_end(key)
-            return hit[2]
-    resolved = _resolve(combos, table, methodology)
+    return _remembered(_MEMO, key, table, methodology, _MEMO_MAX_ENTRIES,
+                       lambda: _resolve(combos, table, methodology))
+
+
+def _remembered(memo: OrderedDict[Any, tuple[pl.DataFrame, Methodology, T]], key: Any,
+                table: pl.DataFrame, methodology: Methodology, limit: int,
+                build: Callable[[], T]) -> T:
+    """`build()`, remembered in `memo` under `key` (which holds the ids of `table` and
+    `methodology`) for as long as those very objects are the ones asked about; the `limit`
+    most recently used are kept. Shared by the platform's assessing threads."""
     with _MEMO_LOCK:
-        _MEMO[key] = (table, methodology, resolved)
-        while len(_MEMO) > _MEMO_MAX_ENTRIES:
-            _MEMO.popitem(last=False)
-    return resolved
+        hit = memo.get(key)
+        if hit is not None and hit[0] is table and hit[1] is methodology:  # ids can be reused
+            memo.move_to_end(key)
+            return hit[2]
+    value = build()
+    with _MEMO_LOCK:
+        memo[key] = (table, methodology, value)
+        while len(memo) > limit:
+            memo.popitem(last=False)
+    return value
 
 
 def _resolve(combos: pl.DataFrame, table: pl.DataFrame, methodology: Methodology) -> pl.DataFrame:
@@ -329,35 +342,27 @@ def peer_group_dtype(table: pl.DataFrame, methodology: Methodology) -> pl.Enum:
     of writing the 15 M indicator rows of a million facility-years); of the whole table, so
     that every chunk of an assessment against it has the same type."""
 
-    def build() -> pl.Enum:
-        texts: set[str] = set()
-        for _, ind in methodology.indicators():
-            if ind.threshold.kind != "peer":
-                continue
-            region = pl.col("region")
-            groups = table.filter(pl.col("indicator") == ind.key).select(
-                pl.col("level"), pl.col("year").cast(pl.Int64).alias("_peer_year"),
-                pl.col("factory_type").alias("_ftype"), pl.col("basis").alias("_basis"),
-                region.alias("country_iso2"), region.alias("un_subregion"),
-                region.alias("un_region"),
-            )
-            words = groups.select(peer_group_text(ind.column, "level", "_peer_year"))
-            texts.update(words.to_series().drop_nulls().to_list())
-        return pl.Enum(sorted(texts))
+    # A few tables at a time (a run's own; the platform's current snapshots), not the plan
+    # cache's hundreds: a process that outlives many snapshots keeps none of them.
+    return _remembered(_GROUP_TYPES, (id(table), id(methodology)), table, methodology,
+                       _MEMO_MAX_TABLES, lambda: _group_words(table, methodology))
 
-    key = (id(table), id(methodology))
-    with _MEMO_LOCK:
-        hit = _GROUP_TYPES.get(key)
-        if hit is not None and hit[0] is table and hit[1] is methodology:  # ids can be reused
-            return hit[2]
-    dtype = build()
-    with _MEMO_LOCK:
-        # A few tables at a time (a run's own; the platform's current snapshots), not the
-        # plan cache's hundreds: a process that outlives many snapshots keeps none of them.
-        _GROUP_TYPES[key] = (table, methodology, dtype)
-        while len(_GROUP_TYPES) > _MEMO_MAX_TABLES:
-            _GROUP_TYPES.popitem(last=False)
-    return dtype
+
+def _group_words(table: pl.DataFrame, methodology: Methodology) -> pl.Enum:
+    texts: set[str] = set()
+    for _, ind in methodology.indicators():
+        if ind.threshold.kind != "peer":
+            continue
+        region = pl.col("region")
+        groups = table.filter(pl.col("indicator") == ind.key).select(
+            pl.col("level"), pl.col("year").cast(pl.Int64).alias("_peer_year"),
+            pl.col("factory_type").alias("_ftype"), pl.col("basis").alias("_basis"),
+            region.alias("country_iso2"), region.alias("un_subregion"),
+            region.alias("un_region"),
+        )
+        words = groups.select(peer_group_text(ind.column, "level", "_peer_year"))
+        texts.update(words.to_series().drop_nulls().to_list())
+    return pl.Enum(sorted(texts))
 
 
 #: Peer tables whose `peer_group_dtype` is remembered.
