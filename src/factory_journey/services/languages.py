@@ -40,6 +40,9 @@ __all__ = [
 DEFAULT_LANGUAGE = "en"
 #: The folder of the page catalogues (the web pages', which also hold the words of what the
 #: services give people outside a page: the data templates the CLI writes, for one).
+#: The problem of a template asked for in a language the platform has no words in (the
+#: profile and park templates; the CLI's usage error).
+NO_SUCH_LANGUAGE = "no such template language"
 PAGE_LOCALES = Path(__file__).resolve().parents[1] / "web" / "pages" / "locales"
 #: Each language in its own words, for the language switcher (never translated).
 LANGUAGE_NAMES: dict[str, str] = {

@@ -21,6 +21,7 @@ from typing import Any
 
 from factory_journey import __version__
 from factory_journey.domain.problems import Problem, Severity
+from factory_journey.services.languages import NO_SUCH_LANGUAGE
 from factory_journey.services.matrix import PILOT
 from factory_journey.services.output_dir import atomic_output_dir
 from factory_journey.services.output_formats import FormatError, parse_formats, plan_outputs
@@ -300,7 +301,7 @@ def write_park_template(path: str | Path, frameworks: Iterable[str | Path] | Non
     try:
         translate = park_translator(language).gettext
     except UnknownLanguageError:
-        return None, [Problem("no such template language", value=language,
+        return None, [Problem(NO_SUCH_LANGUAGE, value=language,
                               accepted=", ".join(PARK_LANGUAGES), code="invalid")]
     target = Path(path)
     if target.suffix.lower() != ".xlsx":

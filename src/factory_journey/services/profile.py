@@ -17,11 +17,14 @@ from factory_journey.domain.site_checklist import ChecklistItem, facility_checkl
 from factory_journey.ingest.profile_reader import ProfileReadResult, read_profiles
 from factory_journey.ingest.profile_template import write_template
 from factory_journey.services.dataset_template import template_for
-from factory_journey.services.languages import DEFAULT_LANGUAGE, LANGUAGES, supported_language
+from factory_journey.services.languages import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    NO_SUCH_LANGUAGE,
+    supported_language,
+)
 
 TEMPLATE_FORMATS: tuple[str, ...] = ("xlsx", "csv")
-#: The problem of a template language the platform has no words in (the CLI's usage error).
-NO_SUCH_LANGUAGE = "no such template language"
 
 
 @dataclass(slots=True)
